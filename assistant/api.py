@@ -1,0 +1,189 @@
+"""The public surface: ``Assistant``, ``build_index``, ``retrieve``, ``answer``."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from . import index as _index
+from . import quoting
+from .chunking import ChunkParams
+from .search import MODES, search, to_hit
+from .types import Answer, BuildReport, Document, Hit
+
+MAX_QUESTION_CHARS = 2000  # longer input is cut: no question needs more, and encoding is O(n)
+
+# Words that point back to something said earlier ("Who pays for it?").
+_BACK_REFERENCE = re.compile(
+    r"\b(it|its|they|them|their|theirs|these|those|this|he|she|him|his|her|hers|the same)\b",
+    re.IGNORECASE)
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(_BACK_REFERENCE.search(question))
+
+
+def clean_question(question: str) -> str:
+    if not isinstance(question, str):
+        raise TypeError("question must be a string")
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:MAX_QUESTION_CHARS]
+
+
+def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
+                model: str | None = None, *, full: bool = False, progress: bool = False,
+                params: ChunkParams | None = None, on_progress=None) -> BuildReport:
+    """Index every readable document under ``corpus_dir`` into ``index_dir``.
+
+    Incremental: only new or changed files are embedded. Broken files are reported in the
+    returned ``BuildReport`` and skipped. The previous index stays in place until the new one
+    is complete. Raises ``BuildError`` when nothing can be built.
+    """
+    return _index.build(corpus_dir, index_dir, model, full=full, params=params,
+                        progress=progress, on_progress=on_progress)
+
+
+class Assistant:
+    """A loaded index plus its model: retrieve passages and answer with verbatim quotes."""
+
+    def __init__(self, idx: _index.Index, embedder=None):
+        self._index = idx
+        self._embedder = embedder
+        self._sentence_cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, index_dir: str | os.PathLike = "index", *, model: str | None = None,
+             check: bool = True) -> "Assistant":
+        """Load ``index_dir``; ``model`` must match the one it was built with, if given."""
+        return cls(_index.load(index_dir, model=model, check=check))
+
+    # --- facts about the index ---
+    @property
+    def index(self) -> _index.Index:
+        return self._index
+
+    @property
+    def info(self) -> dict:
+        m = self._index.manifest
+        return {"documents": m["counts"]["documents"], "passages": m["counts"]["passages"],
+                "model": m["model"]["name"], "built_at": m["built_at"],
+                "build_id": m["build_id"], "index_dir": str(self._index.path)}
+
+    def document(self, doc_id: str) -> Document:
+        try:
+            return self._index.documents[doc_id]
+        except KeyError:
+            raise KeyError(f"no document {doc_id!r} in the index") from None
+
+    @property
+    def documents(self) -> list[Document]:
+        return list(self._index.documents.values())
+
+    # --- model ---
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .embedding import get_embedder
+
+            self._embedder = get_embedder(self._index.model)
+        return self._embedder
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        return self.embedder.encode([text])[0]
+
+    def _sentence_vectors(self, row: int) -> np.ndarray:
+        """Vectors of one passage's sentences, encoded on first use and kept (LRU)."""
+        with self._lock:
+            vecs = self._sentence_cache.get(row)
+            if vecs is not None:
+                self._sentence_cache.move_to_end(row)
+                return vecs
+        p = self._index.passages[row]
+        text = self._index.documents[p.doc_id].text
+        vecs = self.embedder.encode([text[a:b] for a, b in p.sentences])
+        with self._lock:
+            self._sentence_cache[row] = vecs
+            while len(self._sentence_cache) > 20000:
+                self._sentence_cache.popitem(last=False)
+        return vecs
+
+    # --- the two questions people ask ---
+    def _query(self, question: str, history: Sequence[str] | None) -> tuple[str, str]:
+        """(text to search with, earlier context used), following up only when the question
+        points back to something ("it", "its", "they") so self-contained questions stay put."""
+        q = clean_question(question)
+        past = [clean_question(h) for h in (history or []) if isinstance(h, str) and h.strip()]
+        if past and is_follow_up(q):
+            return f"{past[-1]} {q}", past[-1]
+        return q, ""
+
+    def retrieve(self, question: str, k: int = 5, *, history: Sequence[str] | None = None,
+                 mode: str = "hybrid", where: Mapping | None = None) -> list[Hit]:
+        """The ``k`` passages that best match the question, best first."""
+        text, _ = self._query(question, history)
+        if not text or k <= 0:
+            return []
+        qvec = self._encode_query(text) if mode != "keyword" else None
+        return [to_hit(self._index, s) for s in
+                search(self._index, qvec, text, k=k, mode=mode, where=where)]
+
+    def answer(self, question: str, history: Sequence[str] | None = None, *, max_quotes: int = 3,
+               mode: str = "hybrid", where: Mapping | None = None, passages: int = 5) -> Answer:
+        """Up to ``max_quotes`` verbatim quotes that answer the question, or an abstention."""
+        text, context = self._query(question, history)
+        if not text:
+            return quoting.build_answer(question if isinstance(question, str) else "", (), 0.0)
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
+        qvec = self._encode_query(text)
+        scored = search(self._index, qvec if mode != "keyword" else None, text, k=passages,
+                        mode=mode, where=where)
+        if not scored:
+            return quoting.build_answer(text, (), 0.0)
+        terms = quoting.query_terms(self._index, clean_question(question), context)
+        cands = quoting.candidates(self._index, scored, qvec, self._sentence_vectors, terms)
+        by_row = {s.row: s for s in scored}
+        best = cands[0]
+        conf = quoting.confidence(best, by_row[best.row].dense)
+        if conf < quoting.ABSTAIN_BELOW:
+            closest = [to_hit(self._index, s) for s in scored[:2]]
+            return quoting.build_answer(text, (), conf, closest)
+        chosen = quoting.pick(cands, max(1, max_quotes))
+        quotes = [quoting.make_quote(self._index, c, by_row) for c in chosen]
+        return quoting.build_answer(text, quotes, conf)
+
+
+# --- module-level shortcuts on ./index, built from ./corpus when missing or stale ---------
+
+_default_lock = threading.Lock()
+_default: dict[tuple[str, str], Assistant] = {}
+
+
+def _default_assistant(corpus_dir: str | os.PathLike = "corpus",
+                       index_dir: str | os.PathLike = "index") -> Assistant:
+    key = (str(Path(corpus_dir).resolve()), str(Path(index_dir).resolve()))
+    with _default_lock:
+        current = _default.get(key)
+        if Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir):
+            build_index(corpus_dir, index_dir)
+            current = None
+        if current is None or current.index.build_id != _index.read_manifest(index_dir).get("build_id"):
+            current = _default[key] = Assistant.load(index_dir)
+        return current
+
+
+def retrieve(question: str, k: int = 5, **kwargs) -> list[Hit]:
+    """``Assistant.retrieve`` on ./index (built from ./corpus when missing or stale)."""
+    return _default_assistant().retrieve(question, k, **kwargs)
+
+
+def answer(question: str, history: Sequence[str] | None = None, **kwargs) -> Answer:
+    """``Assistant.answer`` on ./index (built from ./corpus when missing or stale)."""
+    return _default_assistant().answer(question, history, **kwargs)

@@ -1,0 +1,85 @@
+"""Command-line entry points: argument parsing and printing only."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def build_main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build_index.py",
+                                     description="Index the documents of a corpus folder.")
+    parser.add_argument("--corpus", default="corpus", help="folder of documents (default: corpus)")
+    parser.add_argument("--index", default="index", help="index folder (default: index)")
+    parser.add_argument("--model", default=None,
+                        help="sentence-transformers model name or path "
+                             "(default: the packaged all-MiniLM-L6-v2)")
+    parser.add_argument("--full", action="store_true",
+                        help="re-embed everything instead of only new and changed files")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    from .embedding import ModelError
+    from .index import BuildError, build
+
+    try:
+        report = build(args.corpus, args.index, args.model, full=args.full,
+                       progress=not args.quiet)
+    except (BuildError, ModelError) as e:
+        return _fail(str(e))
+    except KeyboardInterrupt:
+        return _fail("interrupted; the previous index is unchanged")
+    except OSError as e:
+        return _fail(f"{e.strerror or e}: {e.filename or args.index}; the previous index is unchanged")
+    print(report.summary())
+    return 0
+
+
+def ask_main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant.ask",
+                                     description="Ask the documents a question from the terminal.")
+    parser.add_argument("question", nargs="+", help="the question")
+    parser.add_argument("--index", default="index", help="index folder (default: index)")
+    parser.add_argument("--corpus", default="corpus",
+                        help="corpus to build from when the index is missing or stale")
+    parser.add_argument("--history", action="append", default=[],
+                        help="an earlier question of the conversation (repeatable, oldest first)")
+    parser.add_argument("-k", "--quotes", type=int, default=3, help="most quotes to show")
+    parser.add_argument("--mode", default="hybrid", choices=["hybrid", "semantic", "keyword"])
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    args = parser.parse_args(argv)
+    question = " ".join(args.question)
+
+    from .api import Assistant, build_index
+    from .embedding import ModelError
+    from .index import BuildError, IndexLoadError, is_stale
+
+    try:
+        from pathlib import Path
+
+        if Path(args.corpus).is_dir() and is_stale(args.corpus, args.index):
+            build_index(args.corpus, args.index)
+        reply = Assistant.load(args.index).answer(question, args.history,
+                                                  max_quotes=args.quotes, mode=args.mode)
+    except (BuildError, IndexLoadError, ModelError) as e:
+        return _fail(str(e))
+    if args.json:
+        import dataclasses
+        import json
+
+        print(json.dumps(dataclasses.asdict(reply), ensure_ascii=False, indent=2))
+        return 0
+    if reply.abstained:
+        print("The documents do not cover this question.")
+        for h in reply.closest:
+            print(f"  (closest, not an answer: {h.title}" + (f", {h.section}" if h.section else "") + ")")
+        return 0
+    for n, q in enumerate(reply.quotes, start=1):
+        print(f"[{n}] “{q.text}”")
+        where = q.title + (f" — {q.section}" if q.section else "")
+        print(f"    {where} ({q.doc_id}, characters {q.start}–{q.end})\n")
+    return 0

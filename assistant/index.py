@@ -1,0 +1,499 @@
+"""The index folder: build, save, load and verify.
+
+Layout (all JSON or raw arrays; nothing is pickled):
+
+    index/
+      manifest.json     format, model, dimension, chunking, corpus file hashes, checksums
+      documents.jsonl   doc_id, title, source, metadata, sections, text (offsets refer to it)
+      passages.jsonl    pid, doc_id, section, start, end, sentence spans (text = doc.text[start:end])
+      vectors.npy       one normalised float32 row per passage, in passages.jsonl order
+      dense.faiss       inner-product index over those rows, ids = pid
+      keyword/          the BM25 index as bm25s saves it (JSON + .npy)
+
+A build writes a sibling ``index.tmp-*`` folder, verifies it, and swaps it in atomically, so an
+interrupted or failed build leaves the previous index untouched.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata as _pkg
+from pathlib import Path
+
+import numpy as np
+
+from . import storage
+from .chunking import ChunkParams, chunk_document
+from .keyword import KeywordIndex, tokenize
+from .loading import CorpusFile, discover, file_hash, load_file
+from .types import BuildReport, Document, Passage, Section, SkippedFile
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DATA_FILES = ("documents.jsonl", "passages.jsonl", "vectors.npy", "dense.faiss")
+KEYWORD_DIR = "keyword"
+
+
+class IndexError_(RuntimeError):
+    """The index folder is missing, damaged, or was built differently (message says how to fix)."""
+
+
+IndexLoadError = IndexError_
+
+
+class BuildError(RuntimeError):
+    """A build cannot proceed (message is one line for the user)."""
+
+
+def rebuild_hint(index_dir: Path) -> str:
+    return f"rebuild it with: python build_index.py --index {index_dir} --full"
+
+
+def embed_text(title: str, section: str, text: str) -> str:
+    """What the model reads for a passage: its title and heading give short passages context."""
+    head = " — ".join(x for x in (title.strip(), section.strip()) if x)
+    return f"{head}\n{text}" if head else text
+
+
+# --- the loaded index -------------------------------------------------------------------
+
+@dataclass
+class Index:
+    path: Path
+    manifest: dict
+    documents: dict[str, Document]
+    passages: list[Passage]
+    vectors: np.ndarray  # rows aligned with ``passages``
+    dense: object  # faiss.Index
+    keyword: KeywordIndex
+    row_of: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.row_of = {p.pid: i for i, p in enumerate(self.passages)}
+
+    @property
+    def model(self) -> str:
+        return self.manifest["model"]["name"]
+
+    @property
+    def build_id(self) -> str:
+        return self.manifest.get("build_id", "")
+
+
+def _doc_to_row(d: Document) -> dict:
+    return {"doc_id": d.doc_id, "title": d.title, "source": d.source, "metadata": d.metadata,
+            "sections": [[s.heading, s.start, s.end] for s in d.sections], "text": d.text}
+
+
+def _row_to_doc(r: dict) -> Document:
+    return Document(doc_id=r["doc_id"], title=r["title"], text=r["text"], source=r.get("source", ""),
+                    sections=tuple(Section(h, s, e) for h, s, e in r["sections"]),
+                    metadata=r.get("metadata") or {})
+
+
+def _passage_to_row(p: Passage) -> dict:
+    return {"pid": p.pid, "doc_id": p.doc_id, "section": p.section, "start": p.start,
+            "end": p.end, "sentences": [list(s) for s in p.sentences]}
+
+
+def _row_to_passage(r: dict, docs: dict[str, Document]) -> Passage:
+    text = docs[r["doc_id"]].text[r["start"]:r["end"]]
+    return Passage(pid=r["pid"], doc_id=r["doc_id"], section=r["section"], start=r["start"],
+                   end=r["end"], text=text, sentences=tuple(tuple(s) for s in r["sentences"]))
+
+
+def read_manifest(index_dir: str | os.PathLike) -> dict:
+    import json
+
+    index_dir = Path(index_dir)
+    storage.recover(index_dir)
+    path = index_dir / MANIFEST
+    if not index_dir.is_dir():
+        raise IndexError_(f"no index at {index_dir}/; build one with: python build_index.py "
+                          f"--index {index_dir}")
+    if not path.is_file():
+        raise IndexError_(f"{path} is missing; {rebuild_hint(index_dir)}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexError_(f"{path} is unreadable ({e}); {rebuild_hint(index_dir)}") from None
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexError_(
+            f"{index_dir}/ has index format {version!r}, this version of Verbatim reads format "
+            f"{FORMAT_VERSION}; {rebuild_hint(index_dir)}")
+    return manifest
+
+
+def verify(index_dir: Path, manifest: dict) -> None:
+    """Check every file against the manifest's checksums; name the first one that differs."""
+    for name, expected in sorted(manifest.get("checksums", {}).items()):
+        path = index_dir / name
+        if not path.is_file():
+            raise IndexError_(f"{path} is missing; {rebuild_hint(index_dir)}")
+        if storage.sha256_file(path) != expected:
+            raise IndexError_(f"{path} is damaged (checksum mismatch: truncated or altered); "
+                              f"{rebuild_hint(index_dir)}")
+
+
+def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool = True) -> Index:
+    import faiss
+
+    from .embedding import canonical_name
+
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    built_with = manifest["model"]["name"]
+    if model is not None and canonical_name(model) != built_with:
+        raise IndexError_(
+            f"{index_dir}/ was built with model {built_with!r}, not {canonical_name(model)!r}; "
+            f"rebuild it with: python build_index.py --index {index_dir} --model {model} --full")
+    if check:
+        verify(index_dir, manifest)
+    try:
+        documents = {}
+        for row in storage.read_jsonl(index_dir / "documents.jsonl"):
+            d = _row_to_doc(row)
+            documents[d.doc_id] = d
+        passages = [_row_to_passage(r, documents)
+                    for r in storage.read_jsonl(index_dir / "passages.jsonl")]
+        vectors = np.load(index_dir / "vectors.npy", allow_pickle=False)
+        dense = faiss.read_index(str(index_dir / "dense.faiss"))
+        keyword = KeywordIndex.load(index_dir / KEYWORD_DIR)
+    except IndexError_:
+        raise
+    except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
+        raise IndexError_(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
+                          f"{rebuild_hint(index_dir)}") from None
+    if not (len(passages) == vectors.shape[0] == dense.ntotal == keyword.size):
+        raise IndexError_(f"{index_dir}/ is inconsistent (passage counts differ between files); "
+                          f"{rebuild_hint(index_dir)}")
+    if vectors.shape[1] != manifest["model"]["dimension"]:
+        raise IndexError_(f"{index_dir}/vectors.npy has dimension {vectors.shape[1]}, manifest "
+                          f"says {manifest['model']['dimension']}; {rebuild_hint(index_dir)}")
+    return Index(index_dir, manifest, documents, passages, vectors, dense, keyword)
+
+
+# --- building ---------------------------------------------------------------------------
+
+def _library_versions() -> dict:
+    out = {}
+    for name in ("faiss-cpu", "bm25s", "sentence-transformers", "torch", "sentencex", "PyStemmer"):
+        try:
+            out[name] = _pkg.version(name)
+        except _pkg.PackageNotFoundError:
+            pass
+    return out
+
+
+def _passage_key(embedded: str) -> str:
+    return hashlib.sha1(embedded.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _FileResult:
+    file: CorpusFile
+    sha256: str
+    documents: list[Document]
+    passages: list[Passage]  # pids are provisional; renumbered when the index is assembled
+    vectors: np.ndarray | None  # None until embedded
+    size: int = 0
+    mtime_ns: int = 0
+
+
+def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike) -> bool:
+    """Whether the corpus differs from what the index was built from.
+
+    Files whose size and modification time match the manifest are trusted without hashing,
+    so the check costs one ``stat`` per file.
+    """
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexError_:
+        return True
+    files, _ = discover(corpus_dir)
+    known = {**manifest.get("skipped_files", {}), **manifest.get("files", {})}
+    if {f.rel for f in files} != set(known):
+        return True
+    for f in files:
+        entry = known[f.rel]
+        try:
+            st = f.path.stat()
+        except OSError:
+            return True
+        if st.st_size == entry.get("size") and st.st_mtime_ns == entry.get("mtime_ns"):
+            continue
+        if "sha256" not in entry or file_hash(f.path) != entry["sha256"]:
+            return True
+    return False
+
+
+def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
+          model: str | None = None, *, full: bool = False, params: ChunkParams | None = None,
+          progress: bool = False, embedder=None,
+          on_progress: Callable[[str, float], None] | None = None) -> BuildReport:
+    """Build or update the index; see ``assistant.build_index`` for the public contract."""
+    from filelock import FileLock, Timeout
+
+    from .embedding import canonical_name
+
+    t0 = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    params = params or ChunkParams()
+    if not corpus_dir.is_dir():
+        raise BuildError(f"corpus folder not found: {corpus_dir}")
+    parent = index_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildError(f"cannot create the index folder's parent {parent}: {e.strerror}") from None
+    if not os.access(parent, os.W_OK) or (index_dir.exists() and not os.access(index_dir, os.W_OK)):
+        raise BuildError(f"index folder is not writable: {index_dir}")
+
+    lock = FileLock(str(parent / f".{index_dir.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildError(f"another build is already running on {index_dir} "
+                         f"(lock {lock.lock_file}); wait for it to finish") from None
+    try:
+        storage.recover(index_dir)
+        storage.remove_leftovers(index_dir)
+        return _build_locked(corpus_dir, index_dir, canonical_name(model), model, full, params,
+                             progress, embedder, on_progress, t0)
+    finally:
+        lock.release()
+
+
+def _previous(index_dir: Path, model_name: str, params: ChunkParams, full: bool) -> Index | None:
+    """The current index if it can be reused for an incremental build."""
+    if full or not index_dir.exists():
+        return None
+    try:
+        old = load(index_dir, check=True)
+    except IndexError_:
+        return None  # damaged or another format: rebuild everything
+    if old.model != model_name or old.manifest.get("chunking") != params.to_dict() \
+            or old.manifest.get("embed_format") != _EMBED_FORMAT:
+        return None
+    return old
+
+
+_EMBED_FORMAT = "title — section\\ntext"
+
+
+def _build_locked(corpus_dir, index_dir, model_name, model_arg, full, params, progress,
+                  embedder, on_progress, t0) -> BuildReport:
+    files, skipped = discover(corpus_dir)
+    skipped = list(skipped)
+    old = _previous(index_dir, model_name, params, full)
+    old_files = old.manifest.get("files", {}) if old else {}
+
+    # Group the old index's content by source file, for reuse.
+    old_by_file: dict[str, tuple[list[Document], list[Passage], list[int]]] = {}
+    if old:
+        for d in old.documents.values():
+            old_by_file.setdefault(d.source, ([], [], []))[0].append(d)
+        for row, p in enumerate(old.passages):
+            src = old.documents[p.doc_id].source
+            old_by_file[src][1].append(p)
+            old_by_file[src][2].append(row)
+
+    results: list[_FileResult] = []
+    seen_hashes: dict[str, str] = {}
+    seen_ids: set[str] = set()
+    added = changed = unchanged = 0
+    for f in files:
+        try:
+            st = f.path.stat()
+            digest = file_hash(f.path)
+        except OSError as e:
+            skipped.append(SkippedFile(f.rel, f"cannot read: {e.strerror or e}"))
+            continue
+        if digest in seen_hashes:
+            skipped.append(SkippedFile(f.rel, f"same content as {seen_hashes[digest]}; indexed once"))
+            continue
+        seen_hashes[digest] = f.rel
+        prev = old_files.get(f.rel)
+        if prev and prev.get("sha256") == digest and f.rel in old_by_file:
+            docs, ps, rows = old_by_file[f.rel]
+            if not any(d.doc_id in seen_ids for d in docs):
+                seen_ids.update(d.doc_id for d in docs)
+                results.append(_FileResult(f, digest, docs, ps, old.vectors[rows], st.st_size,
+                                           st.st_mtime_ns))
+                unchanged += 1
+                continue
+        file_skips: list[SkippedFile] = []
+        docs = []
+        for d in load_file(f, file_skips.append):
+            if d.doc_id in seen_ids:
+                file_skips.append(SkippedFile(f.rel, f"document id {d.doc_id!r} already used"))
+                continue
+            seen_ids.add(d.doc_id)
+            docs.append(d)
+        skipped.extend(file_skips)
+        if not docs:
+            continue
+        passages = [p for d in docs for p in chunk_document(d, params)]
+        results.append(_FileResult(f, digest, docs, passages, None, st.st_size, st.st_mtime_ns))
+        if prev:
+            changed += 1
+        else:
+            added += 1
+    removed = len(set(old_files) - {r.file.rel for r in results})
+
+    if not results:
+        reasons = "; ".join(str(s) for s in skipped[:3]) or "no .txt, .md or .jsonl files"
+        raise BuildError(f"no readable document in {corpus_dir} ({reasons})")
+
+    nothing_changed = (old is not None and added == 0 and changed == 0 and removed == 0
+                       and sorted(old.manifest.get("skipped", [])) == sorted(map(str, skipped)))
+    if nothing_changed:
+        n_docs = sum(len(r.documents) for r in results)
+        return BuildReport(documents=n_docs, passages=sum(len(r.passages) for r in results),
+                           skipped=tuple(skipped), seconds=time.perf_counter() - t0,
+                           index_dir=str(index_dir), model=model_name, unchanged=unchanged)
+
+    # Embed what is new, reusing vectors of identical passages from the old index.
+    pending = [r for r in results if r.vectors is None]
+    embedded = 0
+    if pending:
+        reuse: dict[str, np.ndarray] = {}
+        if old:
+            for d_list, p_list, rows in old_by_file.values():
+                titles = {d.doc_id: d.title for d in d_list}
+                for p, row in zip(p_list, rows):
+                    reuse[_passage_key(embed_text(titles[p.doc_id], p.section, p.text))] = row
+        todo: list[tuple[_FileResult, int, str]] = []
+        for r in pending:
+            titles = {d.doc_id: d.title for d in r.documents}
+            r.vectors = np.zeros((len(r.passages), 0), dtype=np.float32)
+            for i, p in enumerate(r.passages):
+                todo.append((r, i, embed_text(titles[p.doc_id], p.section, p.text)))
+        need = [t for t in todo if _passage_key(t[2]) not in reuse]
+        vecs_new = None
+        if need:
+            if embedder is None:
+                from .embedding import get_embedder
+
+                embedder = get_embedder(model_arg)
+            vecs_new = _encode(embedder, [t[2] for t in need], progress, on_progress)
+            embedded = len(need)
+        dim = vecs_new.shape[1] if vecs_new is not None else old.vectors.shape[1]
+        for r in pending:
+            r.vectors = np.zeros((len(r.passages), dim), dtype=np.float32)
+        k = 0
+        for r, i, text in todo:
+            key = _passage_key(text)
+            if key in reuse:
+                r.vectors[i] = old.vectors[reuse[key]]
+            else:
+                r.vectors[i] = vecs_new[k]
+                k += 1
+
+    _write(files, index_dir, results, skipped, model_name, params, t0)
+    n_docs = sum(len(r.documents) for r in results)
+    n_pass = sum(len(r.passages) for r in results)
+    return BuildReport(documents=n_docs, passages=n_pass, skipped=tuple(skipped),
+                       seconds=time.perf_counter() - t0, index_dir=str(index_dir),
+                       model=model_name, added=added, changed=changed, removed=removed,
+                       unchanged=unchanged, embedded=embedded)
+
+
+def _encode(embedder, texts: list[str], progress: bool,
+            on_progress: Callable[[str, float], None] | None, batch: int = 256) -> np.ndarray:
+    """Encode in slices so a progress bar (terminal) or callback (web page) can follow."""
+    from tqdm.auto import tqdm
+
+    out = []
+    bar = tqdm(total=len(texts), desc="Embedding passages", unit="passage", disable=not progress,
+               dynamic_ncols=True)
+    try:
+        for i in range(0, len(texts), batch):
+            out.append(embedder.encode(texts[i:i + batch]))
+            bar.update(len(texts[i:i + batch]))
+            if on_progress:
+                on_progress("Embedding passages", min(1.0, (i + batch) / len(texts)))
+    finally:
+        bar.close()
+    return np.concatenate(out, axis=0)
+
+
+def _unindexed_stats(files: list[CorpusFile], indexed: set[str]) -> dict:
+    """Size and mtime of corpus files that gave no document, so a staleness check notices
+    when one of them is fixed."""
+    out = {}
+    for f in files:
+        if f.rel in indexed:
+            continue
+        try:
+            st = f.path.stat()
+        except OSError:
+            continue
+        out[f.rel] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return out
+
+
+def _write(files: list[CorpusFile], index_dir: Path, results: list[_FileResult], skipped: list[SkippedFile],
+           model_name: str, params: ChunkParams, t0: float) -> None:
+    import uuid
+
+    import faiss
+
+    tmp = storage.new_sibling(index_dir, "tmp")
+    try:
+        documents: list[Document] = [d for r in results for d in r.documents]
+        passages: list[Passage] = []
+        pid = 0
+        for r in results:
+            for p in r.passages:
+                passages.append(Passage(pid, p.doc_id, p.section, p.start, p.end, p.text,
+                                        p.sentences))
+                pid += 1
+        vectors = np.ascontiguousarray(np.concatenate([r.vectors for r in results], axis=0),
+                                       dtype=np.float32)
+        storage.write_jsonl(tmp / "documents.jsonl", (_doc_to_row(d) for d in documents))
+        storage.write_jsonl(tmp / "passages.jsonl", (_passage_to_row(p) for p in passages))
+        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+        dense = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
+        dense.add_with_ids(vectors, np.arange(len(passages), dtype=np.int64))
+        faiss.write_index(dense, str(tmp / "dense.faiss"))
+        titles = {d.doc_id: d.title for d in documents}
+        kw = KeywordIndex.build(tokenize(f"{titles[p.doc_id]} {p.section} {p.text}")
+                                for p in passages)
+        (tmp / KEYWORD_DIR).mkdir()
+        kw.save(tmp / KEYWORD_DIR)
+        checksums = {}
+        for path in sorted(tmp.rglob("*")):
+            if path.is_file():
+                checksums[path.relative_to(tmp).as_posix()] = storage.sha256_file(path)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "build_id": uuid.uuid4().hex,
+            "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "model": {"name": model_name, "dimension": int(vectors.shape[1]), "backend": "torch"},
+            "chunking": params.to_dict(),
+            "embed_format": _EMBED_FORMAT,
+            "counts": {"documents": len(documents), "passages": len(passages)},
+            "files": {r.file.rel: {"sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns,
+                                   "documents": len(r.documents), "passages": len(r.passages)}
+                      for r in results},
+            "skipped": [str(s) for s in skipped],
+            "skipped_files": _unindexed_stats(files, {r.file.rel for r in results}),
+            "libraries": _library_versions(),
+            "build_seconds": round(time.perf_counter() - t0, 3),
+            "checksums": checksums,
+        }
+        storage.write_json(tmp / MANIFEST, manifest)
+        storage.fsync_tree(tmp)
+        load(tmp, check=True)  # never swap in an index we cannot read back
+        storage.swap_in(tmp, index_dir)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

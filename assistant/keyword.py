@@ -1,0 +1,81 @@
+"""BM25 over passages (bm25s), saved as JSON and .npy files, never pickled."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer: Snowball stemmers in C
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    # Question words carry no content for matching passages ("what", "who", "how").
+    return frozenset(STOPWORDS_EN) | {
+        "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "do", "does",
+        "did", "can", "could", "would", "should", "may", "might", "must", "shall", "has", "have",
+        "had", "i", "me", "my", "you", "your", "we", "our", "us", "tell", "about", "its", "it's",
+        "am", "been", "being", "from", "any", "all", "also", "than", "so", "s",
+    }
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased, stemmed content words; numbers are kept ("187", "90")."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in stopwords()]
+    return _stemmer().stemWords(words) if words else []
+
+
+class KeywordIndex:
+    def __init__(self, bm25):
+        self._bm25 = bm25
+
+    @classmethod
+    def build(cls, token_lists: Iterable[Sequence[str]]) -> "KeywordIndex":
+        import bm25s
+
+        corpus = [list(t) if t else [""] for t in token_lists]  # bm25s rejects empty docs
+        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        bm25.index(corpus, show_progress=False)
+        return cls(bm25)
+
+    def save(self, folder: Path) -> None:
+        self._bm25.save(str(folder), allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> "KeywordIndex":
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), mmap=False, allow_pickle=False))
+
+    @property
+    def size(self) -> int:
+        return int(self._bm25.scores["num_docs"])
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every passage (position = row in the index)."""
+        known = [t for t in query_tokens if t in self._bm25.vocab_dict]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token over passages (0 for unknown tokens)."""
+        tid = self._bm25.vocab_dict.get(token)
+        if tid is None:
+            return 0.0
+        n = self.size
+        indptr = self._bm25.scores["indptr"]
+        df = int(indptr[tid + 1] - indptr[tid])
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))

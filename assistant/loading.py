@@ -1,0 +1,322 @@
+"""Corpus files -> Documents.
+
+Each reader turns one file into Documents and reports what it could not read as SkippedFile
+values instead of raising, so one broken file never stops a build. Offsets in every Document
+refer to ``Document.text`` exactly as returned here.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .types import Document, Section, SkippedFile
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+
+# A heading is a short line standing alone; longer lines, or lines that end like a sentence
+# ("... at the following link:"), are body text.
+MAX_HEADING_WORDS = 12
+MAX_HEADING_CHARS = 100
+_SENTENCE_END = (".", "!", "?", ":", ";", ",")
+
+# Page metadata printed at the foot of exported web pages ("Country Slovenia", "TOC Heading").
+# Only a final paragraph made entirely of such lines is treated as metadata.
+_META_LINE = re.compile(
+    r"^(?P<key>TOC Heading|Section|Country|Countries|Region|Language|Source|Date|Tags?|Category)"
+    r"(?::\s*|\s+|$)(?P<value>.*)$"
+)
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n[\s]*")
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    path: Path  # absolute
+    rel: str  # relative to the corpus folder, with forward slashes: the document id
+
+
+def discover(corpus_dir: str | os.PathLike, suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES
+             ) -> tuple[list[CorpusFile], list[SkippedFile]]:
+    """All supported files under ``corpus_dir``, recursively, in a stable order.
+
+    Hidden files and folders are ignored; links that lead outside the corpus are skipped with a
+    reason, because following them would index (and later quote) files the user never added.
+    """
+    root = Path(corpus_dir).resolve()
+    files: list[CorpusFile] = []
+    skipped: list[SkippedFile] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if path.suffix.lower() not in suffixes:
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    skipped.append(SkippedFile(rel, "symbolic link to a file outside the corpus folder"))
+                    continue
+            files.append(CorpusFile(path, rel))
+    return files, skipped
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text with newlines normalised; ValueError with a reason a user can act on."""
+    if not data.strip():
+        raise ValueError("empty file")
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary content, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"not valid UTF-8 (byte {e.start}); save it as UTF-8 and rebuild") from None
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise ValueError("empty file")
+    return text
+
+
+def load_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
+    """Documents of one corpus file; problems go to ``on_skip`` and the rest still loads."""
+    suffix = file.path.suffix.lower()
+    try:
+        if suffix in JSONL_SUFFIXES:
+            yield from _load_jsonl(file, on_skip)
+            return
+        data = file.path.read_bytes()
+    except OSError as e:
+        on_skip(SkippedFile(file.rel, f"cannot read: {e.strerror or e}"))
+        return
+    try:
+        text = decode_text(data)
+    except ValueError as e:
+        on_skip(SkippedFile(file.rel, str(e)))
+        return
+    doc = parse_text(file.rel, text, markdown=suffix == ".md", source=file.rel)
+    if not doc.sections:
+        on_skip(SkippedFile(file.rel, "no body text (only a title, headings or metadata)"))
+        return
+    yield doc
+
+
+def _load_jsonl(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
+    seen: set[str] = set()
+    with open(file.path, "rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            if not raw.strip():
+                continue
+            where = f"{file.rel} line {lineno}"
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                on_skip(SkippedFile(where, "not valid UTF-8"))
+                continue
+            except json.JSONDecodeError as e:
+                on_skip(SkippedFile(where, f"not valid JSON ({e.msg})"))
+                continue
+            try:
+                doc = _record_to_document(record, file.rel)
+            except ValueError as e:
+                on_skip(SkippedFile(where, str(e)))
+                continue
+            if doc.doc_id in seen:
+                on_skip(SkippedFile(where, f"duplicate id {doc.doc_id!r}"))
+                continue
+            seen.add(doc.doc_id)
+            yield doc
+
+
+def _record_to_document(record: object, source: str) -> Document:
+    if not isinstance(record, dict):
+        raise ValueError("each line must be a JSON object")
+    doc_id = record.get("_id", record.get("id"))
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or str(doc_id).strip() == "":
+        raise ValueError('missing "_id" (or "id"): a non-empty string or integer')
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError('"text" must be a string')
+    title = record.get("title", "")
+    if title is None:
+        title = ""
+    if not isinstance(title, str):
+        raise ValueError('"title" must be a string')
+    metadata = record.get("metadata", {})
+    if metadata is None:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        raise ValueError('"metadata" must be an object')
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise ValueError('"text" is empty')
+    doc = parse_text(str(doc_id), text, markdown=False, source=source, title=title.strip(),
+                     metadata=metadata)
+    if not doc.sections:
+        raise ValueError("no body text")
+    return doc
+
+
+# --- structure of plain text -------------------------------------------------------------
+
+def _blocks(text: str, base: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: runs of text between blank lines, whitespace-trimmed."""
+    out = []
+    pos = 0
+    for m in _BLANK_LINES.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    result = []
+    for s, e in out:
+        chunk = text[s:e]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        s2 = s + (len(chunk) - len(chunk.lstrip()))
+        result.append((base + s2, base + s2 + len(stripped)))
+    return result
+
+
+def _is_heading_line(line: str) -> bool:
+    line = line.strip()
+    if not line or "\n" in line or len(line) > MAX_HEADING_CHARS:
+        return False
+    if line.endswith(_SENTENCE_END):
+        return False
+    if len(line.split()) > MAX_HEADING_WORDS:
+        return False
+    return line[0].isupper() or line[0].isdigit()
+
+
+def _meta_block(lines: list[str]) -> dict | None:
+    meta = {}
+    for line in lines:
+        m = _META_LINE.match(line.strip())
+        if not m:
+            return None
+        value = m.group("value").strip()
+        if value:
+            meta[m.group("key").lower().replace(" ", "_")] = value
+    return meta
+
+
+def _front_matter(text: str) -> tuple[dict, int]:
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, 0
+    meta = {}
+    for line in m.group(1).split("\n"):
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and value.strip():
+            meta[key.strip().lower()] = value.strip().strip("'\"")
+    return meta, m.end()
+
+
+def parse_text(doc_id: str, text: str, *, markdown: bool, source: str = "", title: str = "",
+               metadata: dict | None = None) -> Document:
+    """Find the title, section headings, page metadata and body sections of a text.
+
+    The text itself is kept unchanged; structure is recorded as offsets so that every quote
+    can be checked against the original.
+    """
+    meta = dict(metadata or {})
+    fm, body_start = _front_matter(text) if markdown else ({}, 0)
+    for k, v in fm.items():
+        meta.setdefault(k, v)
+
+    # Units: (start, end, kind, label) where kind is "heading" or "body".
+    blocks = _blocks(text[body_start:], base=body_start)
+    units: list[tuple[int, int, str, str]] = []
+    for s, e in blocks:
+        if not markdown:
+            units.append((s, e, "body", ""))
+            continue
+        # A Markdown heading may sit directly above its paragraph, without a blank line.
+        pos, run = s, None
+        for line in text[s:e].split("\n"):
+            ls, le = pos, pos + len(line)
+            pos = le + 1
+            hm = _MD_HEADING.match(line)
+            if hm:
+                if run:
+                    units.append((run[0], run[1], "body", ""))
+                units.append((ls, le, "heading", hm.group(2)))
+                run = None
+            elif line.strip():
+                lead = len(line) - len(line.lstrip())
+                run = [ls + lead, le] if run is None else [run[0], le]
+        if run:
+            units.append((run[0], run[1], "body", ""))
+
+    # Trailing page metadata ("Section Member States / Country Slovenia / TOC Heading").
+    if len(units) > 1 and units[-1][2] == "body":
+        s, e, _, _ = units[-1]
+        found = _meta_block(text[s:e].split("\n"))
+        if found is not None:
+            for k, v in found.items():
+                meta.setdefault(k, v)
+            units.pop()
+
+    # Title: the first Markdown heading, else the first line when it stands alone.
+    if not title:
+        if markdown:
+            first_heading = next((u for u in units if u[2] == "heading"), None)
+            if first_heading is not None:
+                title = first_heading[3].strip()
+                if units and units[0] is first_heading:
+                    units.pop(0)
+        if not title and units:
+            s, e, kind, label = units[0]
+            first_line = text[s:e].split("\n", 1)[0].strip()
+            if kind == "heading":
+                title = label.strip()
+                units.pop(0)
+            elif "\n" not in text[s:e] and len(units) > 1 and len(first_line) <= 200:
+                title = first_line
+                units.pop(0)
+            else:
+                title = first_line[:120]
+
+    # Plain-text headings (in Markdown too): a short single line between two paragraphs.
+    for i, (s, e, kind, _) in enumerate(units):
+        if kind == "body" and i + 1 < len(units) and _is_heading_line(text[s:e]):
+            units[i] = (s, e, "heading", text[s:e].strip())
+
+    sections: list[Section] = []
+    heading = ""
+    cur: list[int] | None = None
+    for s, e, kind, label in units:
+        if kind == "heading":
+            if cur:
+                sections.append(Section(heading, cur[0], cur[1]))
+            heading, cur = label.strip(), None
+        elif cur is None:
+            cur = [s, e]
+        else:
+            cur[1] = e
+    if cur:
+        sections.append(Section(heading, cur[0], cur[1]))
+    return Document(doc_id=doc_id, title=title or doc_id, text=text, sections=tuple(sections),
+                    metadata=meta, source=source)

@@ -1,0 +1,112 @@
+"""The values that cross module lines. Frozen, so a stage can never mutate another's output."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of body text in a document, under one heading.
+
+    ``start``/``end`` are offsets into ``Document.text``; headings, the title line and page
+    metadata lie outside every section, so they are never chunked or quoted.
+    """
+
+    heading: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    text: str
+    sections: tuple[Section, ...]
+    metadata: dict = field(default_factory=dict, hash=False, compare=False)
+    source: str = ""  # the file it came from, relative to the corpus folder
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A verbatim slice of a document: ``document.text[start:end] == text``."""
+
+    pid: int
+    doc_id: str
+    section: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[tuple[int, int], ...]  # absolute (start, end) of each sentence
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    text: str
+    doc_id: str
+    title: str
+    section: str
+    start: int
+    end: int
+    score: float
+    pid: int = -1
+    dense_score: float = 0.0
+    keyword_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    doc_id: str
+    title: str
+    section: str
+    start: int
+    end: int
+    score: float
+    passage: Hit | None = None  # the passage the quote was taken from, for context
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    quotes: tuple[Quote, ...]
+    abstained: bool
+    markdown: str
+    closest: tuple[Hit, ...] = ()  # when abstaining: nearest passages, explicitly not an answer
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    documents: int
+    passages: int
+    skipped: tuple[SkippedFile, ...]
+    seconds: float
+    index_dir: str = ""
+    model: str = ""
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    embedded: int = 0  # passages embedded in this run (0 when nothing changed)
+
+    def summary(self) -> str:
+        lines = [
+            f"Indexed {self.documents} documents, {self.passages} passages "
+            f"in {self.seconds:.1f} s (model: {self.model}).",
+            f"Files: {self.added} added, {self.changed} changed, {self.removed} removed, "
+            f"{self.unchanged} unchanged; {self.embedded} passages embedded in this run.",
+        ]
+        if self.skipped:
+            lines.append(f"Skipped {len(self.skipped)}:")
+            lines.extend(f"  - {s}" for s in self.skipped)
+        return "\n".join(lines)

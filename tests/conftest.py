@@ -1,0 +1,46 @@
+"""One index of the seed corpus, built once per test session and shared (read-only)."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_CORPUS = ROOT / "corpus"
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def seed_corpus(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("corpus")
+    shutil.copy(SEED_CORPUS / "slovenia.txt", path / "slovenia.txt")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_corpus, tmp_path_factory) -> Path:
+    from assistant import build_index
+
+    index = tmp_path_factory.mktemp("built") / "index"
+    build_index(seed_corpus, index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def assistant(seed_index):
+    from assistant import Assistant
+
+    return Assistant.load(seed_index)
+
+
+def eval_file(name: str) -> Path:
+    """A question set from shared/eval, or the copy in tests/data when shared/ is absent."""
+    path = EVAL_DIR / name
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    return path

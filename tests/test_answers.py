@@ -1,0 +1,146 @@
+import re
+
+import pytest
+
+from assistant.eval import evaluate, read_questions
+from conftest import DATA, eval_file
+
+
+def check_verbatim(assistant, reply):
+    for q in reply.quotes:
+        assert assistant.document(q.doc_id).text[q.start:q.end] == q.text
+
+
+def sentence_count(text):
+    return len(re.findall(r"[.!?](\s|$)", text)) or 1
+
+
+@pytest.mark.parametrize("name", ["seed_questions.jsonl", "seed_followups.jsonl"])
+def test_seed_sets_meet_targets(assistant, name):
+    m = evaluate(assistant, read_questions(eval_file(name)))
+    assert m.hit_at(1) >= 0.9
+    assert m.hit_at(3) == 1.0
+    if "followups" in name:
+        assert m.hit_at(1) == 1.0
+    assert not any(o.abstained for o in m.outcomes)
+
+
+def test_seed_off_topic_abstains(assistant):
+    m = evaluate(assistant, read_questions(eval_file("seed_offtopic.jsonl")))
+    assert all(o.abstained for o in m.outcomes)
+
+
+def test_own_question_set(assistant):
+    """Questions written for this project (not in shared/): paraphrases, names, numbers,
+    follow-ups and off-topic questions."""
+    m = evaluate(assistant, read_questions(DATA / "extra_questions.jsonl"))
+    assert m.hit_at(1) >= 0.9 and m.hit_at(3) == 1.0
+    assert m.abstention_accuracy == 1.0
+
+
+@pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
+def test_out_of_corpus_questions_abstain(assistant, question):
+    reply = assistant.answer(question)
+    assert reply.abstained and reply.quotes == ()
+    assert "do not cover" in reply.markdown
+
+
+def test_answer_shape(assistant):
+    reply = assistant.answer("What is the reflection period for identified foreign victims?")
+    assert not reply.abstained and 1 <= len(reply.quotes) <= 3
+    check_verbatim(assistant, reply)
+    top = reply.quotes[0]
+    assert "90 day reflection period" in top.text
+    assert top.doc_id == "slovenia.txt"
+    assert top.title == "Together Against Trafficking in Human Beings"
+    assert top.section == "Residence permit"
+    assert [q.score for q in reply.quotes] == sorted((q.score for q in reply.quotes), reverse=True)
+    for q in reply.quotes:
+        assert 1 <= sentence_count(q.text) <= 3
+        passage = assistant.document(q.doc_id).text
+        assert len(q.text) < len(passage)
+    assert "> Identified foreign victims" in reply.markdown
+    assert "[1] Together Against Trafficking in Human Beings, Residence permit" in reply.markdown
+
+
+def test_quotes_never_include_page_metadata(assistant):
+    for q in ["Which country is this about?", "Section Member States", "TOC Heading",
+              "Country Slovenia"]:
+        for quote in assistant.answer(q).quotes:
+            for meta in ("Section Member States", "Country Slovenia", "TOC Heading"):
+                assert meta not in quote.text
+
+
+def test_follow_up_uses_history(assistant):
+    reply = assistant.answer("Who pays for it?", history=["What help is available for victims?"])
+    assert not reply.abstained
+    assert "EUR 90,000" in reply.quotes[0].text
+
+
+def test_self_contained_question_ignores_history(assistant):
+    reply = assistant.answer("How many prosecutors work in the Specialised Service?",
+                             history=["What is the reflection period for foreign victims?"])
+    assert "11 prosecutors" in reply.quotes[0].text
+
+
+def test_names_and_numbers_are_found(assistant):
+    for question, expected in [("JIT THB WB", "JIT THB WB"), ("Article 187", "Article 187"),
+                               ("EUR 90,000", "EUR 90,000")]:
+        hits = assistant.retrieve(question, k=3)
+        assert expected in hits[0].text, question
+
+
+def test_retrieve_returns_ranked_hits(assistant):
+    hits = assistant.retrieve("Who investigates trafficking?", k=4)
+    assert 1 <= len(hits) <= 4
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    for h in hits:
+        assert assistant.document(h.doc_id).text[h.start:h.end] == h.text
+        assert h.title and isinstance(h.section, str)
+
+
+@pytest.mark.parametrize("mode", ["semantic", "keyword", "hybrid"])
+def test_search_modes(assistant, mode):
+    hits = assistant.retrieve("reflection period", k=2, mode=mode)
+    assert "reflection period" in hits[0].text
+
+
+def test_bad_mode_is_a_clear_error(assistant):
+    with pytest.raises(ValueError, match="unknown search mode"):
+        assistant.retrieve("x", mode="fuzzy")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!?", "\x00\x01", "😀😀", "ما هو",
+                                      "a" * 100_000])
+def test_odd_questions_do_not_crash(assistant, question):
+    reply = assistant.answer(question)
+    check_verbatim(assistant, reply)
+    if not question.strip():
+        assert reply.abstained
+
+
+def test_markdown_escapes_document_text():
+    from assistant.quoting import answer_markdown
+    from assistant.types import Quote
+
+    q = Quote("<script>alert(1)</script> [x](http://e.vil) **b**", "d", "T <b>", "S", 0, 10, 1.0)
+    md = answer_markdown([q])
+    assert "<script>" not in md and "<b>" not in md
+    assert "](http" not in md and "**b**" not in md
+
+
+def test_module_level_functions_build_when_missing(seed_corpus, tmp_path, monkeypatch):
+    import shutil
+
+    import assistant as pkg
+
+    shutil.copytree(seed_corpus, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    hits = pkg.retrieve("reflection period", k=2)
+    assert (tmp_path / "index" / "manifest.json").exists()
+    assert "reflection period" in hits[0].text
+    assert "90 day" in pkg.answer("How long is the reflection period?").quotes[0].text
+    # A changed corpus makes the index stale: the next call rebuilds it.
+    (tmp_path / "corpus" / "extra.txt").write_text(
+        "Extra\n\nThe hotline number for victims is 080 1234.\n", encoding="utf-8")
+    assert "080 1234" in pkg.answer("What is the hotline number for victims?").quotes[0].text

@@ -1,0 +1,73 @@
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.chunking import ChunkParams, chunk_document, count_tokens, sentences
+from assistant.loading import parse_text
+
+# Text built from pieces that stress segmentation: abbreviations, numbers, quotes, headings,
+# blank lines, Unicode (including combining marks and astral characters), odd whitespace.
+PIECES = st.sampled_from([
+    "Dr. Smith arrived.", "EUR 90,000 was paid.", "See Article 187(2).", "e.g. this", "\n", "\n\n",
+    "\n\n# Heading\n\n", "Residence permit", "  ", "\t", "Ključ", "😀", "é", "e\u0301", "...", "?!",
+    "\u00a0", "\u2028", "\r\n", "“quoted”", "a", "1.", "THB", ":",
+])
+TEXT = st.one_of(
+    st.text(max_size=400),
+    st.lists(st.one_of(PIECES, st.text(max_size=30)), max_size=60).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXT, markdown=st.booleans(), max_tokens=st.integers(min_value=3, max_value=60),
+       overlap=st.integers(min_value=0, max_value=2))
+def test_passages_are_always_verbatim(text, markdown, max_tokens, overlap):
+    doc = parse_text("d", text, markdown=markdown)
+    params = ChunkParams(max_tokens=max_tokens, overlap_sentences=overlap)
+    passages = chunk_document(doc, params)
+    for p in passages:
+        assert doc.text[p.start:p.end] == p.text
+        assert p.text.strip() == p.text and p.text
+        for a, b in p.sentences:
+            assert p.start <= a < b <= p.end
+        assert any(s.start <= p.start and p.end <= s.end and s.heading == p.section
+                   for s in doc.sections), "a passage must lie inside one section"
+
+
+def test_passages_never_cross_sections(seed_corpus):
+    from assistant.loading import discover, load_file
+
+    files, _ = discover(seed_corpus)
+    (doc,) = list(load_file(files[0], print))
+    passages = chunk_document(doc)
+    for p in passages:
+        (section,) = [s for s in doc.sections if s.start <= p.start and p.end <= s.end]
+        assert section.heading == p.section
+        assert count_tokens(p.text) <= ChunkParams().max_tokens
+
+
+def test_sentences_follow_a_real_segmenter():
+    text = "Dr. Smith went to Washington D.C. in 2013. He said: \"EUR 90,000 was paid.\" See Article 187(2)."
+    spans = sentences(text, 0, len(text))
+    assert [text[a:b] for a, b in spans] == [
+        "Dr. Smith went to Washington D.C. in 2013.",
+        "He said: \"EUR 90,000 was paid.\"",
+        "See Article 187(2).",
+    ]
+
+
+def test_long_sentence_is_cut_into_windows():
+    text = " ".join(["word"] * 500)
+    doc = parse_text("d", text, markdown=False)
+    passages = chunk_document(doc, ChunkParams(max_tokens=100))
+    assert len(passages) >= 5
+    assert all(count_tokens(p.text) <= 100 for p in passages)
+    assert all(doc.text[p.start:p.end] == p.text for p in passages)
+
+
+def test_overlap_shares_one_sentence():
+    text = "Intro\n\n" + " ".join(f"Sentence number {i} is here." for i in range(40))
+    doc = parse_text("d", text, markdown=False)
+    ps = chunk_document(doc, ChunkParams(max_tokens=30, overlap_sentences=1))
+    assert len(ps) > 2
+    for a, b in zip(ps, ps[1:]):
+        assert a.sentences[-1] == b.sentences[0]

@@ -1,0 +1,63 @@
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def run(*args, cwd=ROOT, timeout=300):
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_build_index_cli(seed_corpus, tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_bytes((seed_corpus / "slovenia.txt").read_bytes())
+    (tmp_path / "corpus" / "broken.txt").write_bytes(b"\xff\xfe bad")
+    r = run(str(ROOT / "build_index.py"), "--corpus", str(tmp_path / "corpus"), "--index",
+            str(tmp_path / "index"))
+    assert r.returncode == 0, r.stderr
+    assert "Indexed 1 documents" in r.stdout
+    assert "broken.txt: not valid UTF-8" in r.stdout
+    assert "Embedding passages" in r.stderr  # the progress bar
+    assert json.loads((tmp_path / "index" / "manifest.json").read_text())["counts"]["documents"] == 1
+
+
+def test_build_index_fatal_errors_are_one_line(tmp_path):
+    r = run(str(ROOT / "build_index.py"), "--corpus", str(tmp_path / "missing"), "--index",
+            str(tmp_path / "index"))
+    assert r.returncode != 0
+    assert r.stderr.strip() == f"error: corpus folder not found: {tmp_path / 'missing'}"
+    (tmp_path / "empty").mkdir()
+    r = run(str(ROOT / "build_index.py"), "--corpus", str(tmp_path / "empty"), "--index",
+            str(tmp_path / "index"))
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "no readable document" in r.stderr
+
+
+def test_build_index_unwritable_index(seed_corpus, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("not a folder")
+    r = run(str(ROOT / "build_index.py"), "--corpus", str(seed_corpus), "--index",
+            str(target / "index"))
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("error:")
+
+
+def test_ask_cli(seed_corpus, seed_index):
+    r = run("-m", "assistant.ask", "--index", str(seed_index), "--corpus", str(seed_corpus),
+            "Who pays for it?", "--history", "What help is available for victims?")
+    assert r.returncode == 0, r.stderr
+    assert "EUR 90,000" in r.stdout and "[1]" in r.stdout and "slovenia.txt" in r.stdout
+    r = run("-m", "assistant.ask", "--index", str(seed_index), "--corpus", str(seed_corpus),
+            "How do I bake bread?")
+    assert "do not cover" in r.stdout
+
+
+def test_eval_cli(seed_corpus, seed_index):
+    from conftest import DATA
+
+    r = run("-m", "assistant.eval", str(DATA / "extra_questions.jsonl"), "--index", str(seed_index),
+            "--corpus", str(seed_corpus))
+    assert r.returncode == 0, r.stderr
+    assert "hit@1 100.0%" in r.stdout and "abstention accuracy 100.0%" in r.stdout

@@ -1,0 +1,135 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from assistant import Assistant, BuildError, IndexLoadError, build_index
+from assistant.index import FORMAT_VERSION, is_stale, load
+
+
+def copy_index(seed_index, tmp_path):
+    dst = tmp_path / "index"
+    shutil.copytree(seed_index, dst)
+    return dst
+
+
+def test_manifest_records_what_a_rebuild_needs(seed_index):
+    m = json.loads((seed_index / "manifest.json").read_text())
+    assert m["format_version"] == FORMAT_VERSION
+    assert m["model"] == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dimension": 384,
+                          "backend": "torch"}
+    assert m["chunking"]["max_tokens"] > 0
+    assert len(m["files"]["slovenia.txt"]["sha256"]) == 64
+    assert {"faiss-cpu", "bm25s", "sentence-transformers"} <= set(m["libraries"])
+    assert m["built_at"]
+    assert set(m["checksums"]) >= {"documents.jsonl", "passages.jsonl", "vectors.npy", "dense.faiss"}
+
+
+def test_no_pickle_in_the_index(seed_index):
+    for path in seed_index.rglob("*"):
+        if path.suffix == ".npy":
+            np.load(path, allow_pickle=False)  # raises if an object array was pickled
+        assert path.suffix not in {".pkl", ".pickle"}
+
+
+def test_round_trip(seed_index):
+    idx = load(seed_index)
+    assert len(idx.passages) == idx.dense.ntotal == idx.keyword.size == idx.vectors.shape[0]
+    for p in idx.passages:
+        assert idx.documents[p.doc_id].text[p.start:p.end] == p.text
+    norms = np.linalg.norm(idx.vectors, axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-4)
+
+
+def test_other_model_is_refused_with_a_rebuild_hint(seed_index):
+    with pytest.raises(IndexLoadError, match="built with model .*build_index.py"):
+        Assistant.load(seed_index, model="some/other-model")
+
+
+def test_other_format_version_is_refused(seed_index, tmp_path):
+    idx = copy_index(seed_index, tmp_path)
+    m = json.loads((idx / "manifest.json").read_text())
+    m["format_version"] = 999
+    (idx / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexLoadError, match="format 999.*build_index.py"):
+        Assistant.load(idx)
+
+
+@pytest.mark.parametrize("name", ["passages.jsonl", "dense.faiss", "vectors.npy"])
+def test_damaged_file_is_named(seed_index, tmp_path, name):
+    idx = copy_index(seed_index, tmp_path)
+    data = (idx / name).read_bytes()
+    (idx / name).write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexLoadError, match=name):
+        Assistant.load(idx)
+
+
+def test_missing_index_says_how_to_build(tmp_path):
+    with pytest.raises(IndexLoadError, match="build_index.py"):
+        Assistant.load(tmp_path / "nope")
+
+
+def test_unchanged_rebuild_does_nothing(seed_corpus, seed_index):
+    before = json.loads((seed_index / "manifest.json").read_text())["build_id"]
+    report = build_index(seed_corpus, seed_index)
+    assert report.embedded == 0 and report.unchanged == 1 and report.added == 0
+    after = json.loads((seed_index / "manifest.json").read_text())["build_id"]
+    assert before == after
+    assert not is_stale(seed_corpus, seed_index)
+
+
+def test_incremental_build_embeds_only_new_files(seed_corpus, seed_index, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_corpus, corpus)
+    idx = copy_index(seed_index, tmp_path)
+    (corpus / "new.md").write_text("# Shelters\n\nThe shelter in Ljubljana has twelve beds.\n",
+                                   encoding="utf-8")
+    assert is_stale(corpus, idx)
+    report = build_index(corpus, idx)
+    assert report.added == 1 and report.unchanged == 1 and report.embedded == 1
+    a = Assistant.load(idx)
+    assert a.answer("How many beds does the shelter in Ljubljana have?").quotes[0].doc_id == "new.md"
+    (corpus / "new.md").unlink()
+    report = build_index(corpus, idx)
+    assert report.removed == 1 and report.embedded == 0
+    assert "new.md" not in Assistant.load(idx).index.documents
+
+
+def test_failed_build_leaves_previous_index(seed_index, tmp_path):
+    idx = copy_index(seed_index, tmp_path)
+    before = (idx / "manifest.json").read_text()
+    empty = tmp_path / "empty_corpus"
+    empty.mkdir()
+    (empty / "bad.txt").write_bytes(b"\xff\xfe\xfa")
+    with pytest.raises(BuildError, match="no readable document"):
+        build_index(empty, idx)
+    assert (idx / "manifest.json").read_text() == before
+    Assistant.load(idx)
+    assert not list(tmp_path.glob("index.tmp-*"))
+
+
+def test_broken_file_is_skipped_rest_indexed(seed_corpus, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_corpus, corpus)
+    (corpus / "bad.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (corpus / "copy.txt").write_bytes((corpus / "slovenia.txt").read_bytes())
+    report = build_index(corpus, tmp_path / "index")
+    assert report.documents == 1
+    skipped = {s.path: s.reason for s in report.skipped}
+    assert "UTF-8" in skipped["bad.txt"]
+    assert "same content" in skipped["slovenia.txt"] or "same content" in skipped["copy.txt"]
+
+
+def test_missing_corpus_is_a_build_error(tmp_path):
+    with pytest.raises(BuildError, match="corpus folder not found"):
+        build_index(tmp_path / "missing", tmp_path / "index")
+
+
+def test_concurrent_build_is_refused(seed_corpus, tmp_path):
+    from filelock import FileLock
+
+    idx = tmp_path / "index"
+    with FileLock(str(tmp_path / ".index.lock")):
+        with pytest.raises(BuildError, match="another build is already running"):
+            build_index(seed_corpus, idx)

@@ -1,0 +1,140 @@
+import json
+import os
+
+from assistant.loading import discover, load_file, parse_text
+from assistant.types import SkippedFile
+
+
+def load_all(folder):
+    files, skipped = discover(folder)
+    docs = []
+    for f in files:
+        docs.extend(load_file(f, skipped.append))
+    return docs, skipped
+
+
+def reasons(skipped):
+    return {s.path: s.reason for s in skipped}
+
+
+def test_seed_title_sections_and_metadata(seed_corpus):
+    docs, skipped = load_all(seed_corpus)
+    assert skipped == []
+    (doc,) = docs
+    assert doc.doc_id == "slovenia.txt"
+    assert doc.title == "Together Against Trafficking in Human Beings"
+    headings = [s.heading for s in doc.sections]
+    assert "Residence permit" in headings
+    assert "Investigation and prosecution" in headings
+    assert doc.metadata["country"] == "Slovenia"
+    body = "".join(doc.text[s.start:s.end] for s in doc.sections)
+    for meta_line in ("Section Member States", "Country Slovenia", "TOC Heading"):
+        assert meta_line in doc.text  # the text is kept as it is...
+        assert meta_line not in body  # ...but page metadata is never body text
+    assert "Residence permit\n" not in body  # headings are not body either
+
+
+def test_text_is_file_content_with_normalised_newlines(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"Title\r\n\r\nFirst paragraph here.\rSecond line.\r\n")
+    (doc,), _ = load_all(tmp_path)
+    assert doc.text == "Title\n\nFirst paragraph here.\nSecond line.\n"
+
+
+def test_markdown_heading_and_front_matter(tmp_path):
+    (tmp_path / "notes.md").write_text(
+        "---\ncountry: Austria\n---\n# Report on Austria\n\nIntro text here.\n\n"
+        "## Shelters\nThere are three shelters.\n\nShort heading\n\nBody under it.\n",
+        encoding="utf-8")
+    (doc,), _ = load_all(tmp_path)
+    assert doc.title == "Report on Austria"
+    assert doc.metadata["country"] == "Austria"
+    assert [s.heading for s in doc.sections] == ["", "Shelters", "Short heading"]
+    assert doc.text[doc.sections[1].start:doc.sections[1].end] == "There are three shelters."
+
+
+def test_bad_files_are_reported_and_skipped(tmp_path):
+    (tmp_path / "good.txt").write_text("Good\n\nSome real content here.", encoding="utf-8")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 au lait is nice.".encode("latin-1"))
+    (tmp_path / "empty.md").write_text("   \n\n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (tmp_path / "ignored.csv").write_text("a,b", encoding="utf-8")
+    docs, skipped = load_all(tmp_path)
+    assert [d.doc_id for d in docs] == ["good.txt"]
+    r = reasons(skipped)
+    assert "not valid UTF-8" in r["latin1.txt"]
+    assert r["empty.md"] == "empty file"
+    assert "binary" in r["binary.txt"]
+    assert "ignored.csv" not in r
+
+
+def test_recursive_ids_are_relative_paths(tmp_path):
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "deeper" / "x.md").write_text("# X\n\nText of x.", encoding="utf-8")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "y.txt").write_text("Y\n\nhidden", encoding="utf-8")
+    docs, _ = load_all(tmp_path)
+    assert [d.doc_id for d in docs] == ["sub/deeper/x.md"]
+
+
+def test_symlink_outside_corpus_is_skipped(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Secret\n\nNot part of the corpus.", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    os.symlink(outside, corpus / "link.txt")
+    docs, skipped = load_all(corpus)
+    assert docs == []
+    assert "outside the corpus" in reasons(skipped)["link.txt"]
+
+
+def test_jsonl_documents_and_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"_id": "d1", "title": "One", "text": "First document text.",
+                    "metadata": {"country": "Slovenia"}}),
+        "{not json",
+        json.dumps({"id": 7, "title": "Seven", "text": "Integer id is fine."}),
+        json.dumps({"title": "No id", "text": "x"}),
+        json.dumps({"_id": "d2", "title": "Bad text", "text": 5}),
+        json.dumps({"_id": "d3", "title": ["wrong"], "text": "x"}),
+        json.dumps({"_id": "d1", "title": "Dup", "text": "Duplicate id."}),
+        json.dumps(["not", "an", "object"]),
+    ]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, skipped = load_all(tmp_path)
+    assert [d.doc_id for d in docs] == ["d1", "7"]
+    assert docs[0].metadata == {"country": "Slovenia"} and docs[0].title == "One"
+    r = reasons(skipped)
+    assert set(r) == {f"c.jsonl line {n}" for n in (2, 4, 5, 6, 7, 8)}
+    assert "JSON" in r["c.jsonl line 2"]
+    assert '"_id"' in r["c.jsonl line 4"]
+    assert '"text"' in r["c.jsonl line 5"]
+    assert '"title"' in r["c.jsonl line 6"]
+    assert "duplicate" in r["c.jsonl line 7"]
+
+
+def test_unreadable_file_is_skipped(tmp_path, monkeypatch):
+    # Root (as in CI) reads any file whatever its mode, so simulate the permission error.
+    from pathlib import Path
+
+    p = tmp_path / "locked.txt"
+    p.write_text("Locked\n\ntext", encoding="utf-8")
+    (tmp_path / "fine.txt").write_text("Fine\n\ntext", encoding="utf-8")
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    docs, skipped = load_all(tmp_path)
+    assert [d.doc_id for d in docs] == ["fine.txt"]
+    assert reasons(skipped)["locked.txt"] == "cannot read: Permission denied"
+
+
+def test_heading_rules():
+    doc = parse_text("d", "Title line\n\nA paragraph that is body text. It has two sentences.\n\n"
+                     "More can be found at the following link:\n\nNext heading\n\nBody.\n",
+                     markdown=False)
+    assert doc.title == "Title line"
+    assert [s.heading for s in doc.sections] == ["", "Next heading"]
