@@ -18,7 +18,9 @@ from .keyword import tokenize
 from .types import Hit
 
 MODES = ("hybrid", "semantic", "keyword")
+FUSIONS = ("convex", "rrf")
 DENSE_WEIGHT = 0.5
+RRF_K = 60
 CANDIDATES = 100  # per side, before fusion
 
 
@@ -76,7 +78,8 @@ def dense_scores(index: Index, qvec: np.ndarray, n: int, rows: np.ndarray | None
 
 def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5,
            mode: str = "hybrid", where: Mapping | None = None,
-           dense_weight: float = DENSE_WEIGHT, candidates: int = CANDIDATES) -> list[Scored]:
+           dense_weight: float = DENSE_WEIGHT, candidates: int = CANDIDATES,
+           fusion: str = "convex") -> list[Scored]:
     """The top ``k`` passages for a question, best first, with their evidence."""
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -116,11 +119,23 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
         fused = cos
     elif mode == "keyword":
         fused = kw
+    elif fusion == "rrf":
+        fused = _rrf(cos, raw, dense_weight)
     else:
         fused = dense_weight * cos + (1 - dense_weight) * kw
     order = np.argsort(-fused, kind="stable")[:k]
     return [Scored(int(cand_rows[i]), float(fused[i]), float(cos[i]), float(kw[i]), float(raw[i]))
             for i in order]
+
+
+def _rrf(dense: np.ndarray, bm25: np.ndarray, dense_weight: float) -> np.ndarray:
+    """Weighted reciprocal-rank fusion, kept for comparison (see benchmarks/fusion.py)."""
+    def ranks(x):
+        r = np.empty(len(x), dtype=np.float64)
+        r[np.argsort(-x, kind="stable")] = np.arange(1, len(x) + 1)
+        return r
+    kw = np.where(bm25 > 0, 1.0 / (RRF_K + ranks(bm25)), 0.0)
+    return (2 * dense_weight / (RRF_K + ranks(dense)) + 2 * (1 - dense_weight) * kw).astype(np.float32)
 
 
 def to_hit(index: Index, s: Scored) -> Hit:

@@ -1,0 +1,44 @@
+"""python -m assistant: build the index if needed, then serve the web chat."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant",
+                                     description="Serve the Verbatim web chat.")
+    parser.add_argument("--corpus", default="corpus", help="folder of documents (default: corpus)")
+    parser.add_argument("--index", default="index", help="index folder (default: index)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--read-only", action="store_true",
+                        help="hide and disable adding documents from the page")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from .app import CSS, create_app, prepare
+    from .embedding import ModelError
+    from .index import BuildError, IndexLoadError
+
+    try:
+        state = prepare(args.corpus, args.index, read_only=args.read_only)
+    except (BuildError, IndexLoadError, ModelError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    state.current().embedder  # load the model now, not on the first question
+    demo = create_app(state)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {args.host}: anyone who can reach this address can use the "
+              "chat and its API.", file=sys.stderr)
+    print(f"Verbatim is ready: http://{'127.0.0.1' if args.host == '0.0.0.0' else args.host}:{args.port}/",
+          flush=True)
+    demo.launch(server_name=args.host, server_port=args.port, show_error=False, quiet=True,
+                css=CSS, footer_links=["api"], max_file_size="10mb")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

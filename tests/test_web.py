@@ -1,0 +1,210 @@
+"""The web chat against a live server on 127.0.0.1: API through gradio_client, page in Chromium."""
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_CORPUS
+
+EVIL = """# Hostile page
+
+The shelter hotline is open daily <script>window.__pwned = 1</script> from eight to eight.
+Staff <img src=x onerror="window.__pwned = 2"> answer every call in person.
+<b id="injected">Injected bold</b> and [call the hotline](javascript:window.__pwned=3) **now**.
+"""
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, seed_index):
+    from assistant.app import CSS, create_app, prepare
+
+    root = tmp_path_factory.mktemp("web")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    (corpus / "evil.md").write_text(EVIL, encoding="utf-8")
+    index = root / "index"
+    shutil.copytree(seed_index, index)  # incremental: only evil.md is embedded
+    state = prepare(corpus, index, progress=False)
+    demo = create_app(state)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                css=CSS, show_error=False)
+    yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "state": state}
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    from gradio_client import Client
+
+    return Client(server["url"], verbose=False)
+
+
+def test_api_answer_quotes_with_citation(client):
+    r = client.predict("What is the reflection period for identified foreign victims?", [], 3,
+                       "hybrid", api_name="/answer")
+    assert not r["abstained"]
+    assert "90 day reflection period" in r["quotes"][0]["text"]
+    assert r["quotes"][0]["doc_id"] == "slovenia.txt"
+    assert "[1] Together Against Trafficking in Human Beings, Residence permit" in r["markdown"]
+
+
+def test_api_follow_up(client):
+    r = client.predict("Who pays for it?", ["What help is available for victims?"], 3, "hybrid",
+                       api_name="/answer")
+    assert "EUR 90,000" in r["quotes"][0]["text"]
+
+
+def test_api_off_topic_abstains(client):
+    r = client.predict("What is the capital of Australia?", [], 3, "hybrid", api_name="/answer")
+    assert r["abstained"] and r["quotes"] == []
+
+
+def test_api_retrieve(client):
+    hits = client.predict("Article 187", 3, "keyword", api_name="/retrieve")
+    assert "Article 187" in hits[0]["text"] and len(hits) <= 3
+
+
+def test_api_rejects_bad_questions_cleanly(client):
+    from gradio_client.exceptions import AppError
+
+    for q in ["", "x" * 100_000]:
+        with pytest.raises(AppError) as e:
+            client.predict(q, [], 3, "hybrid", api_name="/answer")
+        assert "Traceback" not in str(e.value)
+    # ...and keeps serving afterwards
+    assert not client.predict("Who investigates trafficking?", [], 1, "hybrid",
+                              api_name="/answer")["abstained"]
+
+
+def test_upload_then_ask(client, server):
+    from gradio_client import handle_file
+
+    src = server["corpus"].parent / "upload src"
+    src.mkdir()
+    doc = src / "new report.md"
+    doc.write_text("# Night shelter report\n\nThe night shelter in Maribor opened in March 2021 "
+                   "with fourteen beds for survivors.\n", encoding="utf-8")
+    status, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    assert "Added new_report.md" in status, status
+    assert (server["corpus"] / "new_report.md").exists()
+    r = client.predict("How many beds does the night shelter in Maribor have?", [], 3, "hybrid",
+                       api_name="/answer")
+    assert "fourteen beds" in r["quotes"][0]["text"]
+    assert r["quotes"][0]["doc_id"] == "new_report.md"
+    # the same name again is saved beside it, never over it
+    status, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    assert "new_report-1.md" in status or "same content" in status
+
+
+def test_upload_limits(server, tmp_path):
+    from assistant.app import UPLOAD_MAX_FILES, safe_name, save_uploads
+
+    assert safe_name("../../etc/passwd") == "passwd"
+    assert safe_name("..\\..\\x.md") == "x.md"
+    assert safe_name(".hidden.txt") == "hidden.txt"
+    bad = tmp_path / "x.exe"
+    bad.write_bytes(b"MZ")
+    with pytest.raises(ValueError, match="only"):
+        save_uploads([str(bad)], ["x.exe"], server["corpus"])
+    ok = tmp_path / "ok.txt"
+    ok.write_text("fine")
+    with pytest.raises(ValueError, match="at most"):
+        save_uploads([str(ok)] * (UPLOAD_MAX_FILES + 1), ["ok.txt"] * (UPLOAD_MAX_FILES + 1),
+                     server["corpus"])
+
+
+def test_read_only_hides_upload(seed_index, seed_corpus):
+    from assistant.app import AppState, create_app
+    from assistant import Assistant
+
+    state = AppState(seed_corpus, seed_index, Assistant.load(seed_index), read_only=True)
+    demo = create_app(state)
+    names = {d.get("api_name") for d in demo.config["dependencies"]}
+    assert "add_documents" not in names
+    assert "retrieve" in names and "answer" in names
+
+
+# --- in a real browser -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def page(server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        pg.goto(server["url"])
+        pg.wait_for_selector("#question textarea", timeout=60_000)
+        yield pg
+        browser.close()
+
+
+def ask(page, question):
+    before = page.locator("#chat .message").count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .message').length >= n + 2", arg=before,
+        timeout=60_000)
+    page.wait_for_timeout(300)
+    return page.locator("#chat .message").last.inner_text()
+
+
+@pytest.mark.browser
+def test_browser_question_shows_quote_citation_and_highlight(page, tmp_path):
+    assert "documents" in page.locator("#header").inner_text()
+    text = ask(page, "What is the reflection period for identified foreign victims?")
+    assert "Identified foreign victims are granted a 90 day reflection period." in text
+    assert "[1] Together Against Trafficking in Human Beings, Residence permit" in text
+    assert page.locator("#chat blockquote").count() >= 1
+    mark = page.locator("#sources mark").first
+    assert "90 day reflection period" in mark.inner_text()
+    assert "[1]" in page.locator("#sources").inner_text()
+    page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
+    import os, shutil as _s
+    if os.environ.get("SHOT_DIR"): _s.copy(tmp_path / "answer.png", os.environ["SHOT_DIR"])
+    assert (tmp_path / "answer.png").stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_browser_malicious_document_is_shown_as_text(page, tmp_path):
+    text = ask(page, "When is the shelter hotline open and who answers the calls?")
+    page.wait_for_timeout(500)
+    assert "<script>" in text or "<img" in text  # shown literally, as text
+    assert page.evaluate("() => window.__pwned === undefined")
+    assert page.locator("#injected").count() == 0
+    assert page.locator("#chat img[src='x'], #sources img[src='x']").count() == 0
+    assert page.locator("#chat a[href^='javascript'], #sources a[href^='javascript']").count() == 0
+    assert page.locator("#chat script, #sources script").count() == 0
+    page.screenshot(path=str(tmp_path / "evil.png"), full_page=True)
+    import os, shutil as _s
+    if os.environ.get("SHOT_DIR"): _s.copy(tmp_path / "evil.png", os.environ["SHOT_DIR"])
+
+
+@pytest.mark.browser
+def test_browser_off_topic_and_empty(page):
+    assert "do not cover" in ask(page, "How do I bake bread?")
+    box = page.locator("#question textarea")
+    before = page.locator("#chat .message").count()
+    box.fill("   ")
+    box.press("Enter")
+    page.wait_for_timeout(1500)
+    assert "Traceback" not in page.content()
