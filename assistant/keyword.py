@@ -70,12 +70,19 @@ class KeywordIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
 
+    def idf_unseen(self) -> float:
+        """The IDF a token would have if one passage held it."""
+        n = self.size
+        return float(np.log(1 + (n - 1 + 0.5) / (1 + 0.5)))
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over passages (0 for unknown tokens)."""
         tid = self._bm25.vocab_dict.get(token)
-        if tid is None:
+        indptr = self._bm25.scores["indptr"]
+        if tid is None or tid + 1 >= len(indptr):
             return 0.0
         n = self.size
-        indptr = self._bm25.scores["indptr"]
         df = int(indptr[tid + 1] - indptr[tid])
+        if df == 0:
+            return 0.0
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))

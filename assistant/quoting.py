@@ -22,7 +22,7 @@ MAX_QUOTE_SENTENCES = 3
 # well its passage as a whole matched (see README, "Answers").
 W_SEMANTIC, W_LEXICAL, W_PASSAGE = 0.5, 0.3, 0.2
 # Abstain below this confidence (see README, "Abstention", for the calibration).
-ABSTAIN_BELOW = 0.40
+ABSTAIN_BELOW = 0.35
 # A neighbouring sentence joins the quote when it scores at least this share of the best.
 NEIGHBOUR_SHARE = 0.9
 DANGLING_PENALTY = 0.6
@@ -56,11 +56,15 @@ class QueryTerms:
 
 
 def query_terms(index: Index, question: str, context: str = "") -> QueryTerms:
+    """IDF weights of the question's words. A word the corpus never uses ("Kublai", "bread")
+    weighs as much as the rarest word it does use: its absence is evidence that the documents
+    are about something else."""
     weights: dict[str, float] = {}
+    unseen = index.keyword.idf_unseen()
     for t in tokenize(context):
-        weights[t] = 0.5 * index.keyword.idf(t)
+        weights[t] = 0.5 * (index.keyword.idf(t) or unseen)
     for t in tokenize(question):
-        weights[t] = index.keyword.idf(t)
+        weights[t] = index.keyword.idf(t) or unseen
     return QueryTerms({t: w for t, w in weights.items() if w > 0})
 
 
