@@ -29,7 +29,7 @@ import numpy as np
 from . import storage
 from .chunking import ChunkParams, chunk_document
 from .keyword import KeywordIndex, tokenize
-from .loading import CorpusFile, discover, file_hash, load_file
+from .loading import CorpusFile, discover, load_file
 from .types import BuildReport, Document, Passage, Section, SkippedFile
 
 FORMAT_VERSION = 1
@@ -227,7 +227,7 @@ def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike) -> boo
             return True
         if st.st_size == entry.get("size") and st.st_mtime_ns == entry.get("mtime_ns"):
             continue
-        if "sha256" not in entry or file_hash(f.path) != entry["sha256"]:
+        if "sha256" not in entry or storage.sha256_file(f.path) != entry["sha256"]:
             return True
     return False
 
@@ -310,7 +310,7 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, full, params, pr
     for f in files:
         try:
             st = f.path.stat()
-            digest = file_hash(f.path)
+            digest = storage.sha256_file(f.path)
         except OSError as e:
             skipped.append(SkippedFile(f.rel, f"cannot read: {e.strerror or e}"))
             continue

@@ -6,7 +6,6 @@ refer to ``Document.text`` exactly as returned here.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -69,14 +68,6 @@ def discover(corpus_dir: str | os.PathLike, suffixes: tuple[str, ...] = SUPPORTE
                     continue
             files.append(CorpusFile(path, rel))
     return files, skipped
-
-
-def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def normalise_newlines(text: str) -> str:
