@@ -208,3 +208,10 @@ def test_browser_off_topic_and_empty(page):
     box.press("Enter")
     page.wait_for_timeout(1500)
     assert "Traceback" not in page.content()
+
+
+@pytest.mark.browser
+def test_browser_follow_up_uses_chat_history(page):
+    ask(page, "What help is available for victims?")
+    text = ask(page, "Who pays for it?")
+    assert "EUR 90,000" in text
