@@ -6,6 +6,16 @@ import os
 import sys
 
 
+def parse_auth(value: str | None) -> tuple[str, str] | tuple | None:
+    """(user, password) from "user:password"; None when unset; () when malformed."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        return ()
+    return (user, password)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant",
                                      description="Serve the Verbatim web chat.")
@@ -16,7 +26,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--read-only", action="store_true",
                         help="hide and disable adding documents from the page")
+    parser.add_argument("--auth", default=None, metavar="USER:PASSWORD",
+                        help="require this login for the page and the API (or set "
+                             "VERBATIM_AUTH, which keeps the password out of shell history)")
     args = parser.parse_args(argv)
+    auth = parse_auth(args.auth or os.environ.get("VERBATIM_AUTH"))
+    if auth == ():
+        print("error: --auth / VERBATIM_AUTH must look like user:password", file=sys.stderr)
+        return 2
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from .app import CSS, create_app, prepare
@@ -30,12 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     state.current().embedder  # load the model now, not on the first question
     demo = create_app(state)
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: serving on {args.host}: anyone who can reach this address can use the "
-              "chat and its API.", file=sys.stderr)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        print(f"warning: serving on {args.host} without --auth: anyone who can reach this "
+              "address can use the chat and its API.", file=sys.stderr)
     print(f"Verbatim is ready: http://{'127.0.0.1' if args.host == '0.0.0.0' else args.host}:{args.port}/",
           flush=True)
     demo.launch(server_name=args.host, server_port=args.port, show_error=False, quiet=True,
+                auth=auth,
                 css=CSS, footer_links=["api"], max_file_size="10mb")
     return 0
 

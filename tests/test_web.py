@@ -215,3 +215,30 @@ def test_browser_follow_up_uses_chat_history(page):
     ask(page, "What help is available for victims?")
     text = ask(page, "Who pays for it?")
     assert "EUR 90,000" in text
+
+
+def test_auth_protects_page_and_api(seed_index, seed_corpus):
+    import httpx
+    from gradio_client import Client
+
+    from assistant import Assistant
+    from assistant.__main__ import parse_auth
+    from assistant.app import AppState, create_app
+
+    assert parse_auth("ana:s3cret:x") == ("ana", "s3cret:x")
+    assert parse_auth("nopassword") == () and parse_auth(None) is None
+    state = AppState(seed_corpus, seed_index, Assistant.load(seed_index), read_only=True)
+    demo = create_app(state)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                auth=("ana", "s3cret"))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        assert httpx.get(url + "config").status_code in (401, 403)
+        with pytest.raises(Exception):
+            Client(url, verbose=False)
+        c = Client(url, auth=("ana", "s3cret"), verbose=False)
+        r = c.predict("How long is the reflection period?", [], 1, "hybrid", api_name="/answer")
+        assert "90 day" in r["quotes"][0]["text"]
+    finally:
+        demo.close()
