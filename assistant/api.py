@@ -138,26 +138,27 @@ class Assistant:
                mode: str = "hybrid", where: Mapping | None = None, passages: int = 5) -> Answer:
         """Up to ``max_quotes`` verbatim quotes that answer the question, or an abstention."""
         text, context = self._query(question, history)
+        asked = clean_question(question)
         if not text:
-            return quoting.build_answer(question if isinstance(question, str) else "", (), 0.0)
+            return quoting.build_answer(asked, (), 0.0)
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
         qvec = self._encode_query(text)
         scored = search(self._index, qvec if mode != "keyword" else None, text, k=passages,
                         mode=mode, where=where)
         if not scored:
-            return quoting.build_answer(text, (), 0.0)
-        terms = quoting.query_terms(self._index, clean_question(question), context)
+            return quoting.build_answer(asked, (), 0.0)
+        terms = quoting.query_terms(self._index, asked, context)
         cands = quoting.candidates(self._index, scored, qvec, self._sentence_vectors, terms)
         by_row = {s.row: s for s in scored}
         best = cands[0]
         conf = quoting.confidence(best, by_row[best.row].dense)
         if conf < quoting.ABSTAIN_BELOW:
             closest = [to_hit(self._index, s) for s in scored[:2]]
-            return quoting.build_answer(text, (), conf, closest)
+            return quoting.build_answer(asked, (), conf, closest)
         chosen = quoting.pick(cands, max(1, max_quotes))
         quotes = [quoting.make_quote(self._index, c, by_row) for c in chosen]
-        return quoting.build_answer(text, quotes, conf)
+        return quoting.build_answer(asked, quotes, conf)
 
 
 # --- module-level shortcuts on ./index, built from ./corpus when missing or stale ---------

@@ -38,11 +38,8 @@ DATA_FILES = ("documents.jsonl", "passages.jsonl", "vectors.npy", "dense.faiss")
 KEYWORD_DIR = "keyword"
 
 
-class IndexError_(RuntimeError):
+class IndexLoadError(RuntimeError):
     """The index folder is missing, damaged, or was built differently (message says how to fix)."""
-
-
-IndexLoadError = IndexError_
 
 
 class BuildError(RuntimeError):
@@ -113,17 +110,17 @@ def read_manifest(index_dir: str | os.PathLike) -> dict:
     storage.recover(index_dir)
     path = index_dir / MANIFEST
     if not index_dir.is_dir():
-        raise IndexError_(f"no index at {index_dir}/; build one with: python build_index.py "
+        raise IndexLoadError(f"no index at {index_dir}/; build one with: python build_index.py "
                           f"--index {index_dir}")
     if not path.is_file():
-        raise IndexError_(f"{path} is missing; {rebuild_hint(index_dir)}")
+        raise IndexLoadError(f"{path} is missing; {rebuild_hint(index_dir)}")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise IndexError_(f"{path} is unreadable ({e}); {rebuild_hint(index_dir)}") from None
+        raise IndexLoadError(f"{path} is unreadable ({e}); {rebuild_hint(index_dir)}") from None
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
-        raise IndexError_(
+        raise IndexLoadError(
             f"{index_dir}/ has index format {version!r}, this version of Verbatim reads format "
             f"{FORMAT_VERSION}; {rebuild_hint(index_dir)}")
     return manifest
@@ -134,9 +131,9 @@ def verify(index_dir: Path, manifest: dict) -> None:
     for name, expected in sorted(manifest.get("checksums", {}).items()):
         path = index_dir / name
         if not path.is_file():
-            raise IndexError_(f"{path} is missing; {rebuild_hint(index_dir)}")
+            raise IndexLoadError(f"{path} is missing; {rebuild_hint(index_dir)}")
         if storage.sha256_file(path) != expected:
-            raise IndexError_(f"{path} is damaged (checksum mismatch: truncated or altered); "
+            raise IndexLoadError(f"{path} is damaged (checksum mismatch: truncated or altered); "
                               f"{rebuild_hint(index_dir)}")
 
 
@@ -149,7 +146,7 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
     manifest = read_manifest(index_dir)
     built_with = manifest["model"]["name"]
     if model is not None and canonical_name(model) != built_with:
-        raise IndexError_(
+        raise IndexLoadError(
             f"{index_dir}/ was built with model {built_with!r}, not {canonical_name(model)!r}; "
             f"rebuild it with: python build_index.py --index {index_dir} --model {model} --full")
     if check:
@@ -164,16 +161,16 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
         vectors = np.load(index_dir / "vectors.npy", allow_pickle=False)
         dense = faiss.read_index(str(index_dir / "dense.faiss"))
         keyword = KeywordIndex.load(index_dir / KEYWORD_DIR)
-    except IndexError_:
+    except IndexLoadError:
         raise
     except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
-        raise IndexError_(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
+        raise IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
                           f"{rebuild_hint(index_dir)}") from None
     if not (len(passages) == vectors.shape[0] == dense.ntotal == keyword.size):
-        raise IndexError_(f"{index_dir}/ is inconsistent (passage counts differ between files); "
+        raise IndexLoadError(f"{index_dir}/ is inconsistent (passage counts differ between files); "
                           f"{rebuild_hint(index_dir)}")
     if vectors.shape[1] != manifest["model"]["dimension"]:
-        raise IndexError_(f"{index_dir}/vectors.npy has dimension {vectors.shape[1]}, manifest "
+        raise IndexLoadError(f"{index_dir}/vectors.npy has dimension {vectors.shape[1]}, manifest "
                           f"says {manifest['model']['dimension']}; {rebuild_hint(index_dir)}")
     return Index(index_dir, manifest, documents, passages, vectors, dense, keyword)
 
@@ -213,7 +210,7 @@ def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike) -> boo
     """
     try:
         manifest = read_manifest(index_dir)
-    except IndexError_:
+    except IndexLoadError:
         return True
     files, _ = discover(corpus_dir)
     known = {**manifest.get("skipped_files", {}), **manifest.get("files", {})}
@@ -275,7 +272,7 @@ def _previous(index_dir: Path, model_name: str, params: ChunkParams, full: bool)
         return None
     try:
         old = load(index_dir, check=True)
-    except IndexError_:
+    except IndexLoadError:
         return None  # damaged or another format: rebuild everything
     if old.model != model_name or old.manifest.get("chunking") != params.to_dict() \
             or old.manifest.get("embed_format") != _EMBED_FORMAT:
