@@ -161,6 +161,15 @@ class Assistant:
         return quoting.build_answer(asked, quotes, conf)
 
 
+def ensure_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
+                 *, progress: bool = False) -> BuildReport | None:
+    """Build ``index_dir`` from ``corpus_dir`` when it is missing or stale; the report, or None
+    when the index was already current (or there is no corpus folder to build from)."""
+    if Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir):
+        return build_index(corpus_dir, index_dir, progress=progress)
+    return None
+
+
 # --- module-level shortcuts on ./index, built from ./corpus when missing or stale ---------
 
 _default_lock = threading.Lock()
@@ -172,8 +181,7 @@ def _default_assistant(corpus_dir: str | os.PathLike = "corpus",
     key = (str(Path(corpus_dir).resolve()), str(Path(index_dir).resolve()))
     with _default_lock:
         current = _default.get(key)
-        if Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir):
-            build_index(corpus_dir, index_dir)
+        if ensure_index(corpus_dir, index_dir) is not None:
             current = None
         if current is None or current.index.build_id != _index.read_manifest(index_dir).get("build_id"):
             current = _default[key] = Assistant.load(index_dir)

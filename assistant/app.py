@@ -15,8 +15,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import MAX_QUESTION_CHARS, Assistant, build_index
-from .index import is_stale
+from .api import MAX_QUESTION_CHARS, Assistant, build_index, ensure_index
 from .loading import SUPPORTED_SUFFIXES
 from .quoting import NOT_COVERED
 from .types import Answer, Hit
@@ -369,8 +368,9 @@ def prepare(corpus_dir: str | Path, index_dir: str | Path, read_only: bool = Fal
             progress: bool = True) -> AppState:
     """Build the index when missing or stale, then load it."""
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    if corpus_dir.is_dir() and is_stale(corpus_dir, index_dir):
-        print(f"Building the index from {corpus_dir}/ …", flush=True)
-        report = build_index(corpus_dir, index_dir, progress=progress)
+    if corpus_dir.is_dir():
+        print(f"Checking the index against {corpus_dir}/ …", flush=True)
+    report = ensure_index(corpus_dir, index_dir, progress=progress)
+    if report is not None:
         print(report.summary(), flush=True)
     return AppState(corpus_dir, index_dir, Assistant.load(index_dir), read_only=read_only)

@@ -54,15 +54,12 @@ def ask_main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     question = " ".join(args.question)
 
-    from .api import Assistant, build_index
+    from .api import Assistant, ensure_index
     from .embedding import ModelError
-    from .index import BuildError, IndexLoadError, is_stale
+    from .index import BuildError, IndexLoadError
 
     try:
-        from pathlib import Path
-
-        if Path(args.corpus).is_dir() and is_stale(args.corpus, args.index):
-            build_index(args.corpus, args.index)
+        ensure_index(args.corpus, args.index)
         reply = Assistant.load(args.index).answer(question, args.history,
                                                   max_quotes=args.quotes, mode=args.mode)
     except (BuildError, IndexLoadError, ModelError) as e:

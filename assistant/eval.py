@@ -110,13 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="print each question")
     args = parser.parse_args(argv)
 
-    from .api import Assistant, build_index
+    from .api import Assistant, ensure_index
     from .embedding import ModelError
-    from .index import BuildError, IndexLoadError, is_stale
+    from .index import BuildError, IndexLoadError
 
     try:
-        if Path(args.corpus).is_dir() and is_stale(args.corpus, args.index):
-            build_index(args.corpus, args.index)
+        ensure_index(args.corpus, args.index)
         assistant = Assistant.load(args.index)
         sets = [(f, read_questions(f)) for f in args.files]
     except (BuildError, IndexLoadError, ModelError, ValueError, OSError) as e:
