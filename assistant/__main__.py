@@ -17,6 +17,8 @@ def parse_auth(value: str | None) -> tuple[str, str] | tuple | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .embedding import BACKENDS, DEFAULT_BACKEND
+
     parser = argparse.ArgumentParser(prog="python -m assistant",
                                      description="Serve the Verbatim web chat.")
     parser.add_argument("--corpus", default="corpus", help="folder of documents (default: corpus)")
@@ -29,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--auth", default=None, metavar="USER:PASSWORD",
                         help="require this login for the page and the API (or set "
                              "VERBATIM_AUTH, which keeps the password out of shell history)")
+    parser.add_argument("--backend", default=None, choices=BACKENDS,
+                        help="embedding backend (default: the existing index's, else "
+                             f"{DEFAULT_BACKEND})")
     args = parser.parse_args(argv)
     auth = parse_auth(args.auth or os.environ.get("VERBATIM_AUTH"))
     if auth == ():
@@ -41,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from .index import BuildError, IndexLoadError
 
     try:
-        state = prepare(args.corpus, args.index, read_only=args.read_only)
+        state = prepare(args.corpus, args.index, read_only=args.read_only, backend=args.backend)
     except (BuildError, IndexLoadError, ModelError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

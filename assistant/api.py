@@ -38,15 +38,19 @@ def clean_question(question: str) -> str:
 
 def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
                 model: str | None = None, *, full: bool = False, progress: bool = False,
-                params: ChunkParams | None = None, on_progress=None) -> BuildReport:
+                params: ChunkParams | None = None, backend: str | None = None,
+                on_progress=None) -> BuildReport:
     """Index every readable document under ``corpus_dir`` into ``index_dir``.
 
     Incremental: only new or changed files are embedded. Broken files are reported in the
     returned ``BuildReport`` and skipped. The previous index stays in place until the new one
     is complete. Raises ``BuildError`` when nothing can be built.
+
+    ``backend`` is ``"torch"``, ``"onnx"`` or ``"onnx-int8"``; by default an existing index
+    keeps its backend and a new one gets ``embedding.DEFAULT_BACKEND``.
     """
     return _index.build(corpus_dir, index_dir, model, full=full, params=params,
-                        progress=progress, on_progress=on_progress)
+                        progress=progress, backend=backend, on_progress=on_progress)
 
 
 class Assistant:
@@ -73,7 +77,8 @@ class Assistant:
     def info(self) -> dict:
         m = self._index.manifest
         return {"documents": m["counts"]["documents"], "passages": m["counts"]["passages"],
-                "model": m["model"]["name"], "built_at": m["built_at"],
+                "model": m["model"]["name"], "backend": self._index.backend,
+                "built_at": m["built_at"],
                 "build_id": m["build_id"], "index_dir": str(self._index.path)}
 
     def document(self, doc_id: str) -> Document:
@@ -92,7 +97,7 @@ class Assistant:
         if self._embedder is None:
             from .embedding import get_embedder
 
-            self._embedder = get_embedder(self._index.model)
+            self._embedder = get_embedder(self._index.model, self._index.backend)
         return self._embedder
 
     def _encode_query(self, text: str) -> np.ndarray:
@@ -162,11 +167,12 @@ class Assistant:
 
 
 def ensure_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
-                 *, progress: bool = False) -> BuildReport | None:
-    """Build ``index_dir`` from ``corpus_dir`` when it is missing or stale; the report, or None
-    when the index was already current (or there is no corpus folder to build from)."""
-    if Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir):
-        return build_index(corpus_dir, index_dir, progress=progress)
+                 *, progress: bool = False, backend: str | None = None) -> BuildReport | None:
+    """Build ``index_dir`` from ``corpus_dir`` when it is missing or stale (or embedded with
+    another ``backend`` than the one asked for); the report, or None when the index was
+    already current (or there is no corpus folder to build from)."""
+    if Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir, backend):
+        return build_index(corpus_dir, index_dir, progress=progress, backend=backend)
     return None
 
 

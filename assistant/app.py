@@ -45,6 +45,7 @@ class AppState:
     index_dir: Path
     assistant: Assistant
     read_only: bool = False
+    backend: str | None = None
     _stamp: tuple = ()
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _build_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -79,7 +80,8 @@ class AppState:
 
     def rebuild(self, on_progress=None):
         with self._build_lock:
-            report = build_index(self.corpus_dir, self.index_dir, on_progress=on_progress)
+            report = build_index(self.corpus_dir, self.index_dir, on_progress=on_progress,
+                                 backend=self.backend)
             with self._lock:
                 self.assistant = Assistant.load(self.index_dir)
                 self._stamp = self._manifest_stamp()
@@ -95,7 +97,7 @@ def header_markdown(info: dict) -> str:
         "Answers questions about your documents **only with verbatim quotes**, each with its "
         "source. When the documents do not answer, it says so.\n\n"
         f"Loaded: **{info['documents']}** documents, **{info['passages']}** passages · "
-        f"model `{info['model']}` · index built {built}"
+        f"model `{info['model']}` ({info.get('backend', 'torch')}) · index built {built}"
     )
 
 
@@ -365,12 +367,13 @@ def _hit_dict(h) -> dict:
 
 
 def prepare(corpus_dir: str | Path, index_dir: str | Path, read_only: bool = False,
-            progress: bool = True) -> AppState:
+            progress: bool = True, backend: str | None = None) -> AppState:
     """Build the index when missing or stale, then load it."""
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if corpus_dir.is_dir():
         print(f"Checking the index against {corpus_dir}/ …", flush=True)
-    report = ensure_index(corpus_dir, index_dir, progress=progress)
+    report = ensure_index(corpus_dir, index_dir, progress=progress, backend=backend)
     if report is not None:
         print(report.summary(), flush=True)
-    return AppState(corpus_dir, index_dir, Assistant.load(index_dir), read_only=read_only)
+    return AppState(corpus_dir, index_dir, Assistant.load(index_dir), read_only=read_only,
+                    backend=backend)

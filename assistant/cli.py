@@ -11,6 +11,8 @@ def _fail(message: str) -> int:
 
 
 def build_main(argv: list[str] | None = None) -> int:
+    from .embedding import BACKENDS, DEFAULT_BACKEND
+
     parser = argparse.ArgumentParser(prog="build_index.py",
                                      description="Index the documents of a corpus folder.")
     parser.add_argument("--corpus", default="corpus", help="folder of documents (default: corpus)")
@@ -21,6 +23,9 @@ def build_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true",
                         help="re-embed everything instead of only new and changed files")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--backend", default=None, choices=BACKENDS,
+                        help="embedding backend (default: the existing index's, else "
+                             f"{DEFAULT_BACKEND})")
     args = parser.parse_args(argv)
 
     from .embedding import ModelError
@@ -28,7 +33,7 @@ def build_main(argv: list[str] | None = None) -> int:
 
     try:
         report = build(args.corpus, args.index, args.model, full=args.full,
-                       progress=not args.quiet)
+                       progress=not args.quiet, backend=args.backend)
     except (BuildError, ModelError) as e:
         return _fail(str(e))
     except KeyboardInterrupt:

@@ -1,9 +1,16 @@
-"""Evaluate answers on question files: python -m assistant.eval FILE.jsonl [FILE ...] [--index index]
+"""Evaluate answers and retrieval.
+
+    python -m assistant.eval FILE.jsonl [FILE ...] [--index index]   question files
+    python -m assistant.eval --beir DATASET_DIR [--split test]        BEIR retrieval metrics
+    python -m assistant.eval --squad dev-v2.0.json                    SQuAD quote accuracy
 
 A question file has one JSON object a line: ``q``, optional ``history`` (earlier user messages,
 oldest first) and ``any`` (substrings of the document, any one of which a correct quote
 contains). A line without ``any`` is a question the documents do not answer: the assistant must
 abstain.
+
+``--beir`` and ``--squad`` index the dataset into a work folder (``--work``, by default under
+the user cache) once; later runs reuse that index.
 """
 from __future__ import annotations
 
@@ -101,26 +108,102 @@ def format_metrics(name: str, m: Metrics) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant.eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("files", nargs="+", help="question files (.jsonl)")
+    from .embedding import BACKENDS
+
+    parser = argparse.ArgumentParser(prog="python -m assistant.eval",
+                                     description="Evaluate answers (question files) or retrieval "
+                                                 "(BEIR, SQuAD).")
+    parser.add_argument("files", nargs="*", help="question files (.jsonl)")
     parser.add_argument("--index", default="index")
     parser.add_argument("--corpus", default="corpus",
                         help="corpus to build from when the index is missing or stale")
     parser.add_argument("--mode", default="hybrid", choices=["hybrid", "semantic", "keyword"])
     parser.add_argument("-v", "--verbose", action="store_true", help="print each question")
+    parser.add_argument("--beir", metavar="DIR", help="a BEIR dataset folder (corpus.jsonl, "
+                        "queries.jsonl, qrels/)")
+    parser.add_argument("--squad", metavar="FILE", help="a SQuAD v2 JSON file")
+    parser.add_argument("--split", default="test", help="BEIR qrels split (default: test)")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="use only the first N queries / questions (sorted by id)")
+    parser.add_argument("--backend", default=None, choices=BACKENDS,
+                        help="embedding backend for the dataset index (--beir / --squad)")
+    parser.add_argument("--work", default=None,
+                        help="folder for the dataset's corpus copy and index "
+                             "(default: a folder per dataset and backend in the user cache)")
     args = parser.parse_args(argv)
+    chosen = [bool(args.files), bool(args.beir), bool(args.squad)]
+    if sum(chosen) != 1:
+        parser.error("give question files, or --beir DIR, or --squad FILE (one of them)")
 
-    from .api import Assistant, ensure_index
     from .embedding import ModelError
     from .index import BuildError, IndexLoadError
 
     try:
-        ensure_index(args.corpus, args.index)
-        assistant = Assistant.load(args.index)
-        sets = [(f, read_questions(f)) for f in args.files]
+        if args.beir:
+            return _run_beir(args)
+        if args.squad:
+            return _run_squad(args)
+        return _run_files(args)
     except (BuildError, IndexLoadError, ModelError, ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+
+
+def _work_dir(args, name: str) -> Path:
+    if args.work:
+        return Path(args.work)
+    from .embedding import DEFAULT_BACKEND
+    from .onnx_export import cache_root
+
+    return cache_root() / "eval" / f"{name}-{args.backend or DEFAULT_BACKEND}"
+
+
+def _build(corpus: Path, index: Path, backend: str | None):
+    import time
+
+    from .api import Assistant, build_index
+
+    t = time.perf_counter()
+    report = build_index(corpus, index, progress=sys.stderr.isatty(), backend=backend)
+    if report.embedded:
+        print(f"indexed {report.documents} documents, {report.passages} passages "
+              f"({report.backend}) in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    return Assistant.load(index)
+
+
+def _run_beir(args) -> int:
+    from . import beir
+
+    folder = Path(args.beir)
+    queries, qrels = beir.load_split(folder, args.split)
+    if args.limit:
+        queries = {q: queries[q] for q in sorted(queries)[: args.limit]}
+    work = _work_dir(args, folder.resolve().name)
+    assistant = _build(beir.prepare_corpus(folder, work), work / "index", args.backend)
+    scores = beir.evaluate(assistant, queries, qrels)
+    print(beir.format_scores(folder.name, args.split, scores)
+          + f"\n  (model {assistant.index.model}, backend {assistant.index.backend})")
+    return 0
+
+
+def _run_squad(args) -> int:
+    from . import squad
+
+    work = _work_dir(args, "squad-" + Path(args.squad).stem)
+    data = squad.load(args.squad)
+    assistant = _build(squad.prepare_corpus(data, work), work / "index", args.backend)
+    report = squad.evaluate(assistant, data, limit=args.limit)
+    print(squad.format_report(report)
+          + f"\n  (model {assistant.index.model}, backend {assistant.index.backend})")
+    return 0
+
+
+def _run_files(args) -> int:
+    from .api import Assistant, ensure_index
+
+    ensure_index(args.corpus, args.index)
+    assistant = Assistant.load(args.index)
+    sets = [(f, read_questions(f)) for f in args.files]
     total = Metrics()
     for name, questions in sets:
         m = evaluate(assistant, questions, mode=args.mode)

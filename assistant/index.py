@@ -8,7 +8,8 @@ Layout (all JSON or raw arrays; nothing is pickled):
       passages.jsonl    pid, doc_id, section, start, end, sentence spans (text = doc.text[start:end])
       vectors.npy       one normalised float32 row per passage, in passages.jsonl order
       dense.faiss       inner-product index over those rows, ids = pid
-      keyword/          the BM25 index as bm25s saves it (JSON + .npy)
+      keyword/          the BM25 index of passages as bm25s saves it (JSON + .npy)
+      keyword_docs/     the BM25 index of whole documents (title + text), in documents.jsonl order
 
 A build writes a sibling ``index.tmp-*`` folder, verifies it, and swaps it in atomically, so an
 interrupted or failed build leaves the previous index untouched.
@@ -32,10 +33,11 @@ from .keyword import KeywordIndex, tokenize
 from .loading import CorpusFile, discover, load_file
 from .types import BuildReport, Document, Passage, Section, SkippedFile
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: keyword_docs/
 MANIFEST = "manifest.json"
 DATA_FILES = ("documents.jsonl", "passages.jsonl", "vectors.npy", "dense.faiss")
 KEYWORD_DIR = "keyword"
+DOC_KEYWORD_DIR = "keyword_docs"
 
 
 class IndexLoadError(RuntimeError):
@@ -67,14 +69,25 @@ class Index:
     vectors: np.ndarray  # rows aligned with ``passages``
     dense: object  # faiss.Index
     keyword: KeywordIndex
+    doc_keyword: KeywordIndex  # one row per document, in ``documents`` order
     row_of: dict[int, int] = field(default_factory=dict)
+    doc_pos: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __post_init__(self):
         self.row_of = {p.pid: i for i, p in enumerate(self.passages)}
+        position = {d: i for i, d in enumerate(self.documents)}
+        # passage row -> document position, for document-level scores
+        self.doc_pos = np.fromiter((position[p.doc_id] for p in self.passages), dtype=np.int64,
+                                   count=len(self.passages))
 
     @property
     def model(self) -> str:
         return self.manifest["model"]["name"]
+
+    @property
+    def backend(self) -> str:
+        """The embedding backend the index was built with; queries must use the same one."""
+        return self.manifest["model"].get("backend", "torch")
 
     @property
     def build_id(self) -> str:
@@ -161,25 +174,28 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
         vectors = np.load(index_dir / "vectors.npy", allow_pickle=False)
         dense = faiss.read_index(str(index_dir / "dense.faiss"))
         keyword = KeywordIndex.load(index_dir / KEYWORD_DIR)
+        doc_keyword = KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
     except IndexLoadError:
         raise
     except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
         raise IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
                           f"{rebuild_hint(index_dir)}") from None
-    if not (len(passages) == vectors.shape[0] == dense.ntotal == keyword.size):
+    if not (len(passages) == vectors.shape[0] == dense.ntotal == keyword.size) \
+            or doc_keyword.size != len(documents):
         raise IndexLoadError(f"{index_dir}/ is inconsistent (passage counts differ between files); "
                           f"{rebuild_hint(index_dir)}")
     if vectors.shape[1] != manifest["model"]["dimension"]:
         raise IndexLoadError(f"{index_dir}/vectors.npy has dimension {vectors.shape[1]}, manifest "
                           f"says {manifest['model']['dimension']}; {rebuild_hint(index_dir)}")
-    return Index(index_dir, manifest, documents, passages, vectors, dense, keyword)
+    return Index(index_dir, manifest, documents, passages, vectors, dense, keyword, doc_keyword)
 
 
 # --- building ---------------------------------------------------------------------------
 
 def _library_versions() -> dict:
     out = {}
-    for name in ("faiss-cpu", "bm25s", "sentence-transformers", "torch", "sentencex", "PyStemmer"):
+    for name in ("faiss-cpu", "bm25s", "sentence-transformers", "torch", "onnxruntime",
+                 "sentencex", "PyStemmer"):
         try:
             out[name] = _pkg.version(name)
         except _pkg.PackageNotFoundError:
@@ -202,8 +218,10 @@ class _FileResult:
     mtime_ns: int = 0
 
 
-def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike) -> bool:
-    """Whether the corpus differs from what the index was built from.
+def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike,
+             backend: str | None = None) -> bool:
+    """Whether the corpus differs from what the index was built from (or, when ``backend`` is
+    given, the index was embedded with another backend).
 
     Files whose size and modification time match the manifest are trusted without hashing,
     so the check costs one ``stat`` per file.
@@ -211,6 +229,8 @@ def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike) -> boo
     try:
         manifest = read_manifest(index_dir)
     except IndexLoadError:
+        return True
+    if backend is not None and manifest["model"].get("backend", "torch") != backend:
         return True
     files, _ = discover(corpus_dir)
     known = {**manifest.get("skipped_files", {}), **manifest.get("files", {})}
@@ -231,12 +251,19 @@ def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike) -> boo
 
 def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
           model: str | None = None, *, full: bool = False, params: ChunkParams | None = None,
-          progress: bool = False, embedder=None,
+          progress: bool = False, embedder=None, backend: str | None = None,
           on_progress: Callable[[str, float], None] | None = None) -> BuildReport:
     """Build or update the index; see ``assistant.build_index`` for the public contract."""
     from filelock import FileLock, Timeout
 
-    from .embedding import canonical_name
+    from .embedding import canonical_name, check_backend
+
+    if embedder is not None:
+        backend = getattr(embedder, "backend", backend)
+    try:
+        backend = check_backend(backend) if backend is not None else None
+    except ValueError as e:
+        raise BuildError(str(e)) from None
 
     t0 = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
@@ -260,13 +287,24 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
     try:
         storage.recover(index_dir)
         storage.remove_leftovers(index_dir)
-        return _build_locked(corpus_dir, index_dir, canonical_name(model), model, full, params,
-                             progress, embedder, on_progress, t0)
+        explicit = backend is not None
+        if backend is None:  # keep what the index was built with; a change means re-embedding
+            backend = _current_backend(index_dir) or check_backend(None)
+        return _build_locked(corpus_dir, index_dir, canonical_name(model), model, backend, full,
+                             params, progress, embedder, on_progress, t0, explicit)
     finally:
         lock.release()
 
 
-def _previous(index_dir: Path, model_name: str, params: ChunkParams, full: bool) -> Index | None:
+def _current_backend(index_dir: Path) -> str | None:
+    try:
+        return read_manifest(index_dir)["model"].get("backend", "torch")
+    except (IndexLoadError, KeyError, TypeError):
+        return None
+
+
+def _previous(index_dir: Path, model_name: str, backend: str, params: ChunkParams,
+              full: bool) -> Index | None:
     """The current index if it can be reused for an incremental build."""
     if full or not index_dir.exists():
         return None
@@ -274,7 +312,8 @@ def _previous(index_dir: Path, model_name: str, params: ChunkParams, full: bool)
         old = load(index_dir, check=True)
     except IndexLoadError:
         return None  # damaged or another format: rebuild everything
-    if old.model != model_name or old.manifest.get("chunking") != params.to_dict() \
+    if old.model != model_name or old.backend != backend \
+            or old.manifest.get("chunking") != params.to_dict() \
             or old.manifest.get("embed_format") != _EMBED_FORMAT:
         return None
     return old
@@ -283,11 +322,11 @@ def _previous(index_dir: Path, model_name: str, params: ChunkParams, full: bool)
 _EMBED_FORMAT = "title — section\\ntext"
 
 
-def _build_locked(corpus_dir, index_dir, model_name, model_arg, full, params, progress,
-                  embedder, on_progress, t0) -> BuildReport:
+def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, params, progress,
+                  embedder, on_progress, t0, explicit_backend=True) -> BuildReport:
     files, skipped = discover(corpus_dir)
     skipped = list(skipped)
-    old = _previous(index_dir, model_name, params, full)
+    old = _previous(index_dir, model_name, backend, params, full)
     old_files = old.manifest.get("files", {}) if old else {}
 
     # Group the old index's content by source file, for reuse.
@@ -353,7 +392,8 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, full, params, pr
         n_docs = sum(len(r.documents) for r in results)
         return BuildReport(documents=n_docs, passages=sum(len(r.passages) for r in results),
                            skipped=tuple(skipped), seconds=time.perf_counter() - t0,
-                           index_dir=str(index_dir), model=model_name, unchanged=unchanged)
+                           index_dir=str(index_dir), model=model_name, unchanged=unchanged,
+                           backend=backend)
 
     # Embed what is new, reusing vectors of identical passages from the old index.
     pending = [r for r in results if r.vectors is None]
@@ -375,9 +415,9 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, full, params, pr
         vecs_new = None
         if need:
             if embedder is None:
-                from .embedding import get_embedder
-
-                embedder = get_embedder(model_arg)
+                embedder = _embedder(model_arg, backend, explicit_backend)
+                if embedder.backend != backend:  # fell back: old vectors are another backend's
+                    backend, reuse, need = embedder.backend, {}, todo
             vecs_new = _encode(embedder, [t[2] for t in need], progress, on_progress)
             embedded = len(need)
         dim = vecs_new.shape[1] if vecs_new is not None else old.vectors.shape[1]
@@ -392,13 +432,29 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, full, params, pr
                 r.vectors[i] = vecs_new[k]
                 k += 1
 
-    _write(files, index_dir, results, skipped, model_name, params, t0)
+    _write(files, index_dir, results, skipped, model_name, backend, params, t0)
     n_docs = sum(len(r.documents) for r in results)
     n_pass = sum(len(r.passages) for r in results)
     return BuildReport(documents=n_docs, passages=n_pass, skipped=tuple(skipped),
                        seconds=time.perf_counter() - t0, index_dir=str(index_dir),
                        model=model_name, added=added, changed=changed, removed=removed,
-                       unchanged=unchanged, embedded=embedded)
+                       unchanged=unchanged, embedded=embedded, backend=backend)
+
+
+def _embedder(model_arg, backend: str, explicit: bool):
+    """The model for ``backend``; a backend chosen by default falls back to torch when the
+    model cannot be exported to ONNX (an architecture the exporter does not handle)."""
+    import sys
+
+    from .embedding import ModelError, get_embedder
+
+    try:
+        return get_embedder(model_arg, backend)
+    except ModelError as e:
+        if explicit or backend == "torch":
+            raise
+        print(f"warning: {e}; using the torch backend instead", file=sys.stderr)
+        return get_embedder(model_arg, "torch")
 
 
 def _encode(embedder, texts: list[str], progress: bool,
@@ -436,7 +492,7 @@ def _unindexed_stats(files: list[CorpusFile], indexed: set[str]) -> dict:
 
 
 def _write(files: list[CorpusFile], index_dir: Path, results: list[_FileResult], skipped: list[SkippedFile],
-           model_name: str, params: ChunkParams, t0: float) -> None:
+           model_name: str, backend: str, params: ChunkParams, t0: float) -> None:
     import uuid
 
     import faiss
@@ -464,6 +520,10 @@ def _write(files: list[CorpusFile], index_dir: Path, results: list[_FileResult],
                                 for p in passages)
         (tmp / KEYWORD_DIR).mkdir()
         kw.save(tmp / KEYWORD_DIR)
+        del kw
+        doc_kw = KeywordIndex.build(tokenize(f"{d.title} {d.text}") for d in documents)
+        (tmp / DOC_KEYWORD_DIR).mkdir()
+        doc_kw.save(tmp / DOC_KEYWORD_DIR)
         checksums = {}
         for path in sorted(tmp.rglob("*")):
             if path.is_file():
@@ -472,7 +532,7 @@ def _write(files: list[CorpusFile], index_dir: Path, results: list[_FileResult],
             "format_version": FORMAT_VERSION,
             "build_id": uuid.uuid4().hex,
             "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "model": {"name": model_name, "dimension": int(vectors.shape[1]), "backend": "torch"},
+            "model": {"name": model_name, "dimension": int(vectors.shape[1]), "backend": backend},
             "chunking": params.to_dict(),
             "embed_format": _EMBED_FORMAT,
             "counts": {"documents": len(documents), "passages": len(passages)},

@@ -98,11 +98,12 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     embedded: int = 0  # passages embedded in this run (0 when nothing changed)
+    backend: str = "torch"
 
     def summary(self) -> str:
         lines = [
             f"Indexed {self.documents} documents, {self.passages} passages "
-            f"in {self.seconds:.1f} s (model: {self.model}).",
+            f"in {self.seconds:.1f} s (model: {self.model}, backend: {self.backend}).",
             f"Files: {self.added} added, {self.changed} changed, {self.removed} removed, "
             f"{self.unchanged} unchanged; {self.embedded} passages embedded in this run.",
         ]

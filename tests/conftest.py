@@ -15,6 +15,14 @@ EVAL_DIR = ROOT.parent / "shared" / "eval"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def onnx_cache(tmp_path_factory) -> Path:
+    """A fresh cache for ONNX exports, so every run exercises the export itself."""
+    path = tmp_path_factory.mktemp("verbatim-cache")
+    os.environ["VERBATIM_CACHE"] = str(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def seed_corpus(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("corpus")

@@ -1,0 +1,124 @@
+"""The ONNX backends: same embeddings as sentence-transformers, recorded in the manifest, and
+no torch on the answering path."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from assistant import Assistant, build_index
+from assistant.embedding import BACKENDS, get_embedder
+from assistant.index import BuildError
+
+from conftest import ROOT, eval_file
+
+
+@pytest.fixture(scope="session")
+def seed_texts(assistant) -> list[str]:
+    """Every passage and every sentence of the seed index, plus edge cases."""
+    idx = assistant.index
+    out = [p.text for p in idx.passages]
+    for p in idx.passages:
+        text = idx.documents[p.doc_id].text
+        out += [text[a:b] for a, b in p.sentences]
+    return out + ["a", "Žalec ščit 2024 — §187 (KZ-1)", "x " * 400]
+
+
+@pytest.fixture(scope="session")
+def torch_vectors(seed_texts):
+    return get_embedder(None, "torch").encode(seed_texts)
+
+
+def test_onnx_fp32_matches_sentence_transformers(seed_texts, torch_vectors):
+    vecs = get_embedder(None, "onnx").encode(seed_texts)
+    cos = (vecs * torch_vectors).sum(axis=1)
+    assert vecs.shape == torch_vectors.shape
+    assert cos.min() >= 0.9999, seed_texts[int(cos.argmin())][:80]
+
+
+def test_onnx_int8_stays_close(seed_texts, torch_vectors):
+    vecs = get_embedder(None, "onnx-int8").encode(seed_texts)
+    cos = (vecs * torch_vectors).sum(axis=1)
+    assert cos.mean() >= 0.99 and cos.min() >= 0.95
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+
+
+@pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
+def test_vectors_do_not_depend_on_batch_mates(backend):
+    """Same text, same vector, whatever else is encoded with it: incremental builds rely on it."""
+    emb = get_embedder(None, backend)
+    texts = ["short", "a much longer sentence about labour inspectors and their powers", "mid one"]
+    together = emb.encode(texts)
+    alone = np.stack([emb.encode([t])[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+    assert emb.encode([]).shape == (0, emb.dimension)
+
+
+def test_export_is_cached_by_model_and_versions(onnx_cache):
+    from assistant.embedding import resolve_model
+    from assistant.onnx_export import cache_key
+
+    get_embedder(None, "onnx")
+    key = cache_key(resolve_model(None), False)
+    assert (onnx_cache / "onnx" / key / "model.onnx").is_file()
+    assert cache_key(resolve_model(None), True) != key
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_index_records_backend_and_queries_with_it(seed_corpus, tmp_path, backend):
+    report = build_index(seed_corpus, tmp_path / "index", backend=backend)
+    assert report.backend == backend and report.embedded == report.passages
+    a = Assistant.load(tmp_path / "index")
+    assert a.index.backend == backend and a.info["backend"] == backend
+    assert a.embedder.backend == backend
+    questions = [json.loads(line) for line in open(eval_file("seed_questions.jsonl"))]
+    hits = 0
+    for row in questions:
+        reply = a.answer(row["q"])
+        assert not reply.abstained, row
+        hits += any(s in reply.quotes[0].text for s in row["any"])
+    # fp32 backends give the same vectors, so the same top quotes. int8 vectors differ a little
+    # and it misses one seed question at hit@1 (why it is not the default: benchmarks/backends.py).
+    assert hits >= (len(questions) - 1 if backend == "onnx-int8" else len(questions))
+    # Without --backend a rebuild keeps the index's backend and embeds nothing...
+    again = build_index(seed_corpus, tmp_path / "index")
+    assert again.backend == backend and again.embedded == 0
+    # ...while another backend re-embeds every passage.
+    other = next(b for b in BACKENDS if b != backend)
+    switched = build_index(seed_corpus, tmp_path / "index", backend=other)
+    assert switched.backend == other and switched.embedded == switched.passages
+
+
+def test_unknown_backend_is_a_clear_error(seed_corpus, tmp_path):
+    with pytest.raises(BuildError, match="unknown backend 'cuda'"):
+        build_index(seed_corpus, tmp_path / "index", backend="cuda")
+
+
+def test_answering_with_onnx_never_imports_torch(seed_corpus, tmp_path):
+    build_index(seed_corpus, tmp_path / "index", backend="onnx-int8")
+    code = (
+        "import sys; from assistant import Assistant\n"
+        f"a = Assistant.load({str(tmp_path / 'index')!r})\n"
+        "r = a.answer('Which body coordinates anti-trafficking work in Slovenia?')\n"
+        "a.retrieve('labour exploitation', k=3)\n"
+        "assert r.quotes, r\n"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "HEAVY []" in out.stdout, out.stdout
+
+
+def test_cli_backend_flag(seed_corpus, tmp_path):
+    out = subprocess.run([sys.executable, "build_index.py", "--corpus", str(seed_corpus),
+                          "--index", str(tmp_path / "index"), "--backend", "onnx-int8", "--quiet"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "backend: onnx-int8" in out.stdout
+    bad = subprocess.run([sys.executable, "build_index.py", "--backend", "gpu"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
