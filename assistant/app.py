@@ -6,6 +6,7 @@ users see a short message, the log gets the traceback.
 """
 from __future__ import annotations
 
+import json
 import html
 import logging
 import os
@@ -115,8 +116,45 @@ def _context(doc_text: str, start: int, end: int, marks: list[tuple[int, int]]) 
     return "".join(out)
 
 
-def _label(title: str, section: str) -> str:
-    return html.escape(title) + (f" — {html.escape(section)}" if section else "")
+def _label(title: str, section: str, page: int | None = None) -> str:
+    return html.escape(title) + (f" — {html.escape(section)}" if section else "") \
+        + (f", p. {page}" if page else "")
+
+
+ALL_DOCUMENTS = "All documents"
+FILTER_SKIP_KEYS = {"url", "pages"}  # per-document values: the document choice covers them
+MAX_FILTER_CHOICES = 300
+
+
+def filter_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """(label, value) pairs for the "Search in" menu: every document, then every metadata
+    value that groups documents (e.g. country: Slovenia). Values are JSON ``where`` filters."""
+    docs = sorted(assistant.documents, key=lambda d: d.title.casefold())
+    meta: dict[str, set[str]] = {}
+    for d in docs:
+        for k, v in d.metadata.items():
+            if k not in FILTER_SKIP_KEYS and isinstance(v, (str, int, float)) and str(v).strip():
+                meta.setdefault(k, set()).add(str(v))
+    out = [(ALL_DOCUMENTS, "")]
+    for k in sorted(meta):
+        if len(meta[k]) < len(docs) or len(docs) == 1:
+            out += [(f"{k}: {v}", json.dumps({k: v})) for v in sorted(meta[k])]
+    out += [(f"Document: {d.title}" + (f" ({d.doc_id})" if d.title != d.doc_id else ""),
+             json.dumps({"doc_id": d.doc_id})) for d in docs]
+    return out[:MAX_FILTER_CHOICES]
+
+
+def parse_filter(value) -> dict | None:
+    """The ``where`` dict of a menu value; None for all documents or anything malformed."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        where = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(where, dict) or not all(isinstance(k, str) for k in where):
+        return None
+    return where or None
 
 
 def sources_html(assistant: Assistant, reply: Answer | None) -> str:
@@ -129,7 +167,8 @@ def sources_html(assistant: Assistant, reply: Answer | None) -> str:
                  "<b>not an answer</b>:</p>"]
         for h in reply.closest:
             text = assistant.document(h.doc_id).text
-            parts.append(f"<div class='src closest'><div class='src-head'>{_label(h.title, h.section)}"
+            parts.append(f"<div class='src closest'><div class='src-head'>"
+                         f"{_label(h.title, h.section, h.page)}"
                          f"</div><div class='src-body'>{_context(text, h.start, h.end, [])}</div></div>")
         return "".join(parts)
     parts = []
@@ -139,7 +178,7 @@ def sources_html(assistant: Assistant, reply: Answer | None) -> str:
         start = min(q.start, p.start) if p else q.start
         end = max(q.end, p.end) if p else q.end
         parts.append(f"<div class='src' id='source-{n}'><div class='src-head'>[{n}] "
-                     f"{_label(q.title, q.section)} <small>({html.escape(q.doc_id)}, "
+                     f"{_label(q.title, q.section, q.page)} <small>({html.escape(q.doc_id)}, "
                      f"characters {q.start}–{q.end})</small></div>"
                      f"<div class='src-body'>{_context(text, start, end, [(q.start, q.end)])}</div></div>")
     return "".join(parts)
@@ -251,7 +290,7 @@ def save_uploads(paths: list[str], names: list[str], corpus_dir: Path) -> list[s
 def create_app(state: AppState):
     import gradio as gr
 
-    def chat(message, history, n_quotes, mode):
+    def chat(message, history, n_quotes, mode, scope=""):
         history = list(history or [])
         try:
             problem = check_question(message)
@@ -262,7 +301,7 @@ def create_app(state: AppState):
                             {"role": "assistant", "content": problem}]
                 return history, sources_html(assistant, None), ""
             reply = assistant.answer(message, user_turns(history), max_quotes=int(n_quotes),
-                                     mode=mode)
+                                     mode=mode, where=parse_filter(scope))
             history += [{"role": "user", "content": message},
                         {"role": "assistant", "content": reply.markdown}]
             return history, sources_html(assistant, reply), ""
@@ -275,9 +314,9 @@ def create_app(state: AppState):
     def add_documents(files, progress=gr.Progress()):
         try:
             if state.read_only:
-                return "Adding documents is disabled on this server.", gr.update()
+                return "Adding documents is disabled on this server.", gr.update(), gr.update()
             if not files:
-                return "Choose one or more files first.", gr.update()
+                return "Choose one or more files first.", gr.update(), gr.update()
             paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files]
             names = [getattr(f, "orig_name", None) or os.path.basename(p)
                      for f, p in zip(files, paths)]
@@ -289,29 +328,36 @@ def create_app(state: AppState):
             new_skips = [str(s) for s in report.skipped if any(str(s).startswith(n) for n in saved)]
             if new_skips:
                 msg += " Skipped: " + "; ".join(new_skips)
-            return msg, header_markdown(state.assistant.info)
+            return (msg, header_markdown(state.assistant.info),
+                    gr.update(choices=filter_choices(state.assistant)))
         except ValueError as e:
-            return f"Not added: {e}", gr.update()
+            return f"Not added: {e}", gr.update(), gr.update()
         except Exception as e:
             log.error("upload failed:\n%s", traceback.format_exc())
-            return f"Could not rebuild the index ({type(e).__name__}); the previous index is still in use.", gr.update()
+            return (f"Could not rebuild the index ({type(e).__name__}); the previous index is "
+                    "still in use.", gr.update(), gr.update())
 
-    def api_retrieve(question: str, k: int = 5, mode: str = "hybrid") -> list[dict]:
-        """The k passages that best match the question: text, doc_id, title, section, start, end, score."""
+    def api_retrieve(question: str, k: int = 5, mode: str = "hybrid",
+                     where: dict | None = None) -> list[dict]:
+        """The k passages that best match the question: text, doc_id, title, section, start,
+        end, page, score. ``where`` restricts the search, e.g. {"country": "Slovenia"}."""
         problem = check_question(question)
         if problem:
             raise gr.Error(problem)
-        hits = state.current().retrieve(question, k=max(1, min(int(k), 50)), mode=mode)
+        hits = state.current().retrieve(question, k=max(1, min(int(k), 50)), mode=mode,
+                                        where=where if isinstance(where, dict) else None)
         return [_hit_dict(h) for h in hits]
 
     def api_answer(question: str, history: list[str] | None = None, max_quotes: int = 3,
-                   mode: str = "hybrid") -> dict:
-        """Verbatim quotes that answer the question, or an abstention."""
+                   mode: str = "hybrid", where: dict | None = None) -> dict:
+        """Verbatim quotes that answer the question, or an abstention. ``where`` restricts
+        the search, e.g. {"country": "Slovenia"} or {"doc_id": "report.pdf"}."""
         problem = check_question(question)
         if problem:
             raise gr.Error(problem)
         reply = state.current().answer(question, history or [],
-                                       max_quotes=max(1, min(int(max_quotes), 10)), mode=mode)
+                                       max_quotes=max(1, min(int(max_quotes), 10)), mode=mode,
+                                       where=where if isinstance(where, dict) else None)
         return {"abstained": reply.abstained, "markdown": reply.markdown,
                 "quotes": [{**_hit_dict(q), "passage": None} for q in reply.quotes],
                 "closest": [_hit_dict(h) for h in reply.closest]}
@@ -324,6 +370,8 @@ def create_app(state: AppState):
                 chatbot = gr.Chatbot(label="Chat", elem_id="chat", height=480,
                                      sanitize_html=True, allow_tags=False, render_markdown=True,
                                      feedback_options=None)
+                scope = gr.Dropdown(filter_choices(assistant), value="", label="Search in",
+                                    elem_id="filter", filterable=True)
                 question = gr.Textbox(placeholder="Ask a question about the documents and press Enter",
                                       show_label=False, elem_id="question", max_lines=4,
                                       max_length=MAX_QUESTION_CHARS * 2)
@@ -348,10 +396,11 @@ def create_app(state: AppState):
                                 label="Documents", elem_id="upload-files")
                 add = gr.Button("Add and rebuild", elem_id="upload-button")
                 status = gr.Markdown(elem_id="upload-status")
-            add.click(add_documents, [files], [status, header], api_name="add_documents",
+            add.click(add_documents, [files], [status, header, scope], api_name="add_documents",
                       concurrency_limit=1)
 
-        question.submit(chat, [question, chatbot, n_quotes, mode], [chatbot, sources, question],
+        question.submit(chat, [question, chatbot, n_quotes, mode, scope],
+                        [chatbot, sources, question],
                         api_name="chat", api_visibility="undocumented")
         clear.click(lambda: ([], sources_html(state.assistant, None)), None, [chatbot, sources],
                     api_visibility="private")
@@ -363,7 +412,7 @@ def create_app(state: AppState):
 
 def _hit_dict(h) -> dict:
     return {"text": h.text, "doc_id": h.doc_id, "title": h.title, "section": h.section,
-            "start": h.start, "end": h.end, "score": h.score}
+            "start": h.start, "end": h.end, "page": h.page, "score": h.score}
 
 
 def prepare(corpus_dir: str | Path, index_dir: str | Path, read_only: bool = False,

@@ -96,13 +96,14 @@ class Index:
 
 def _doc_to_row(d: Document) -> dict:
     return {"doc_id": d.doc_id, "title": d.title, "source": d.source, "metadata": d.metadata,
-            "sections": [[s.heading, s.start, s.end] for s in d.sections], "text": d.text}
+            "sections": [[s.heading, s.start, s.end] for s in d.sections],
+            "pages": list(d.pages), "text": d.text}
 
 
 def _row_to_doc(r: dict) -> Document:
     return Document(doc_id=r["doc_id"], title=r["title"], text=r["text"], source=r.get("source", ""),
                     sections=tuple(Section(h, s, e) for h, s, e in r["sections"]),
-                    metadata=r.get("metadata") or {})
+                    metadata=r.get("metadata") or {}, pages=tuple(r.get("pages") or ()))
 
 
 def _passage_to_row(p: Passage) -> dict:

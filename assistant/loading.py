@@ -17,7 +17,8 @@ from .types import Document, Section, SkippedFile
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+EXTRACTED_SUFFIXES = (".html", ".htm", ".pdf", ".docx")  # through assistant.extract
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + EXTRACTED_SUFFIXES
 
 # A heading is a short line standing alone; longer lines, or lines that end like a sentence
 # ("... at the following link:"), are body text.
@@ -97,6 +98,14 @@ def load_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Itera
         if suffix in JSONL_SUFFIXES:
             yield from _load_jsonl(file, on_skip)
             return
+        if suffix in EXTRACTED_SUFFIXES:
+            try:
+                doc = _load_extracted(file, suffix)
+            except ValueError as e:
+                on_skip(SkippedFile(file.rel, str(e)))
+                return
+            yield doc
+            return
         data = file.path.read_bytes()
     except OSError as e:
         on_skip(SkippedFile(file.rel, f"cannot read: {e.strerror or e}"))
@@ -111,6 +120,22 @@ def load_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Itera
         on_skip(SkippedFile(file.rel, "no body text (only a title, headings or metadata)"))
         return
     yield doc
+
+
+def _load_extracted(file: CorpusFile, suffix: str) -> Document:
+    """HTML, PDF or DOCX through ``extract``; raises ValueError (ExtractError) with the reason."""
+    from . import extract
+
+    if suffix in (".html", ".htm"):
+        data = file.path.read_bytes()
+        if not data.strip():
+            raise extract.ExtractError("empty file")
+        title, blocks, meta = extract.html_blocks(data)
+    elif suffix == ".pdf":
+        title, blocks, meta = extract.pdf_blocks(file.path)
+    else:
+        title, blocks, meta = extract.docx_blocks(file.path)
+    return extract.assemble(file.rel, title, blocks, source=file.rel, metadata=meta)
 
 
 def _load_jsonl(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:

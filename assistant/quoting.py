@@ -188,7 +188,7 @@ def make_quote(index: Index, c: Candidate, scored_by_row: dict[int, Scored]) -> 
     d = index.documents[p.doc_id]
     return Quote(text=d.text[c.start:c.end], doc_id=d.doc_id, title=d.title, section=p.section,
                  start=c.start, end=c.end, score=round(c.score, 6),
-                 passage=to_hit(index, scored_by_row[c.row]))
+                 passage=to_hit(index, scored_by_row[c.row]), page=d.page_at(c.start))
 
 
 # --- presentation -----------------------------------------------------------------------
@@ -201,8 +201,9 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def cite(title: str, section: str) -> str:
-    return escape_markdown(title) + (f", {escape_markdown(section)}" if section else "")
+def cite(title: str, section: str, page: int | None = None) -> str:
+    return escape_markdown(title) + (f", {escape_markdown(section)}" if section else "") \
+        + (f", p. {page}" if page else "")
 
 
 NOT_COVERED = "The documents do not cover this question."
@@ -213,7 +214,7 @@ def answer_markdown(quotes: Sequence[Quote]) -> str:
     for n, q in enumerate(quotes, start=1):
         body = "\n".join("> " + line if line.strip() else ">"
                          for line in escape_markdown(q.text).split("\n"))
-        parts.append(f"{body}\n\n[{n}] {cite(q.title, q.section)}")
+        parts.append(f"{body}\n\n[{n}] {cite(q.title, q.section, q.page)}")
     return "\n\n".join(parts)
 
 
@@ -223,7 +224,7 @@ def abstain_markdown(closest: Sequence[Hit]) -> str:
         md += "\n\nClosest passages (not an answer):"
         for h in closest:
             snippet = h.text if len(h.text) <= 200 else h.text[:200].rsplit(" ", 1)[0] + " …"
-            md += f"\n- *{cite(h.title, h.section)}*: {escape_markdown(snippet)}"
+            md += f"\n- *{cite(h.title, h.section, h.page)}*: {escape_markdown(snippet)}"
     return md
 
 

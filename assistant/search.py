@@ -9,7 +9,7 @@ seed question right.
 
 The keyword side blends the passage's BM25 with its whole document's BM25: a passage is more
 likely what is asked for when the rest of its document is about the same thing. On all 809
-SciFact train queries (benchmarks/tune_beir.py) this raised nDCG@10 from 0.740 to 0.747, with
+SciFact train queries (benchmarks/fusion.py) this raised nDCG@10 from 0.740 to 0.747, with
 the dense weight re-tuned to 0.65.
 """
 from __future__ import annotations
@@ -158,4 +158,4 @@ def to_hit(index: Index, s: Scored) -> Hit:
     d = index.documents[p.doc_id]
     return Hit(text=p.text, doc_id=p.doc_id, title=d.title, section=p.section, start=p.start,
                end=p.end, score=round(s.fused, 6), pid=p.pid, dense_score=round(s.dense, 6),
-               keyword_score=round(s.keyword, 6))
+               keyword_score=round(s.keyword, 6), page=d.page_at(p.start))

@@ -25,6 +25,15 @@ class Document:
     sections: tuple[Section, ...]
     metadata: dict = field(default_factory=dict, hash=False, compare=False)
     source: str = ""  # the file it came from, relative to the corpus folder
+    pages: tuple[int, ...] = ()  # start offset of each page (PDF), page 1 first; () if none
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset``, or None for a document without pages."""
+        if not self.pages:
+            return None
+        import bisect
+
+        return max(1, bisect.bisect_right(self.pages, offset))
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ class Hit:
     pid: int = -1
     dense_score: float = 0.0
     keyword_score: float = 0.0
+    page: int | None = None  # PDF page the passage starts on
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ class Quote:
     end: int
     score: float
     passage: Hit | None = None  # the passage the quote was taken from, for context
+    page: int | None = None  # PDF page the quote starts on
 
 
 @dataclass(frozen=True)

@@ -1,81 +1,73 @@
-"""Choose the fusion of dense and keyword rankings on data (SciFact train queries + seed sets).
+"""Choose the fusion of dense and keyword scores on data: SciFact *train* queries only.
 
-    python benchmarks/fusion.py [--scifact ../shared/eval/scifact] [--limit 300]
+    python benchmarks/fusion.py [--backend onnx] [--limit 0]
 
-Prints nDCG@10 on SciFact *train* queries (documents ranked by their best passage) for dense
-only, keyword only, convex fusion and reciprocal-rank fusion at several weights, and hit@1 on
-the seed question sets for the same settings. The SciFact index is built once and cached in
-benchmarks/results/.
+Prints nDCG@10 on the SciFact train queries (documents ranked by their best passage) for dense
+only, keyword only, convex fusion at several dense weights and document-BM25 shares, and
+reciprocal-rank fusion; and, for each setting, hit@1 on the seed and own question sets. The
+SciFact index is the one ``python -m assistant.eval --beir`` builds in
+benchmarks/results/scifact-<backend>/ (built here when missing). Test queries are never used.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from beir import docs_by_best_passage, load_queries, ndcg_at_10  # noqa: E402
+SHARED = ROOT.parent / "shared" / "eval"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scifact", default=str(ROOT.parent / "shared" / "eval" / "scifact"))
-    ap.add_argument("--limit", type=int, default=300, help="train queries to use")
+    ap.add_argument("--backend", default="onnx")
+    ap.add_argument("--limit", type=int, default=0, help="train queries to use (0: all 809)")
     args = ap.parse_args()
 
-    from assistant import Assistant, build_index
+    from assistant import Assistant, beir, build_index
+    from assistant import search as S
     from assistant.eval import evaluate, read_questions
-    from assistant.search import search
 
-    folder = Path(args.scifact)
-    work = ROOT / "benchmarks" / "results" / "scifact"
-    (work / "corpus").mkdir(parents=True, exist_ok=True)
-    link = work / "corpus" / "corpus.jsonl"
-    if link.is_symlink() or not link.exists():
-        link.unlink(missing_ok=True)
-        import shutil
-
-        shutil.copy(folder / "corpus.jsonl", link)  # a copy: links out of a corpus are skipped
-    t = time.perf_counter()
-    report = build_index(work / "corpus", work / "index", progress=True)
-    print(f"SciFact index: {report.documents} documents, {report.passages} passages "
-          f"({time.perf_counter() - t:.0f} s)")
+    work = ROOT / "benchmarks" / "results" / f"scifact-{args.backend}"
+    build_index(beir.prepare_corpus(SHARED / "scifact", work), work / "index",
+                backend=args.backend, progress=True)
     a = Assistant.load(work / "index")
-    queries, qrels = load_queries(folder, "train")
-    qids = sorted(queries)[: args.limit]
+    queries, qrels = beir.load_split(SHARED / "scifact", "train")
+    qids = sorted(queries)[: args.limit or None]
     qvecs = a.embedder.encode([queries[q] for q in qids])
 
-    seed = Assistant.load(ROOT / "index") if (ROOT / "index").exists() else None
-    if seed is None:
-        build_index(ROOT / "corpus", ROOT / "index")
-        seed = Assistant.load(ROOT / "index")
-    sets = [read_questions(ROOT.parent / "shared" / "eval" / f)
-            for f in ("seed_questions.jsonl", "seed_followups.jsonl")]
-    sets.append(read_questions(ROOT / "tests" / "data" / "extra_questions.jsonl"))
-    seed_q = [q for s in sets for q in s if q.get("any")]
+    with __import__("tempfile").TemporaryDirectory() as tmp:
+        build_index(ROOT / "corpus", Path(tmp) / "index", backend=args.backend)
+        seed = Assistant.load(Path(tmp) / "index")
+        sets = [read_questions(SHARED / f) for f in ("seed_questions.jsonl",
+                                                     "seed_followups.jsonl")]
+        sets.append(read_questions(ROOT / "tests" / "data" / "extra_questions.jsonl"))
+        seed_q = [q for s in sets for q in s if q.get("any")]
 
-    import assistant.search as S
-
-    configs = [("semantic", "convex", 1.0), ("keyword", "convex", 0.0)]
-    configs += [("hybrid", f, w) for f in ("convex", "rrf") for w in (0.3, 0.4, 0.5, 0.6, 0.7)]
-    print(f"{'setting':<22} {'SciFact train nDCG@10':>22} {'seed+own hit@1':>15}")
-    for mode, fusion, w in configs:
-        total = 0.0
-        for qid, qv in zip(qids, qvecs):
-            scored = search(a.index, qv, queries[qid], k=100, mode=mode, dense_weight=w,
-                            fusion=fusion)
-            total += ndcg_at_10(docs_by_best_passage(a.index, scored), qrels[qid])
-        old = (S.DENSE_WEIGHT, S.search.__kwdefaults__["fusion"])
-        S.search.__kwdefaults__["dense_weight"] = w
-        S.search.__kwdefaults__["fusion"] = fusion
-        m = evaluate(seed, seed_q, mode=mode)
-        S.search.__kwdefaults__["dense_weight"], S.search.__kwdefaults__["fusion"] = old
-        print(f"{mode + ' ' + fusion + ' ' + str(w):<22} {total / len(qids):>22.4f} "
-              f"{m.hit_at(1):>15.1%}")
+        configs = [("semantic", "convex", 1.0, 0.0), ("keyword", "convex", 0.0, 0.0),
+                   ("keyword", "convex", 0.0, 0.5)]
+        configs += [("hybrid", "convex", w, d) for d in (0.0, 0.3, 0.5, 0.7)
+                    for w in (0.5, 0.6, 0.65, 0.7)]
+        configs += [("hybrid", "rrf", w, 0.0) for w in (0.5, 0.6, 0.7)]
+        print(f"{len(qids)} SciFact train queries, backend {args.backend}")
+        print(f"{'mode':<9}{'fusion':<7}{'dense w':>8}{'doc share':>10}{'nDCG@10':>9}"
+              f"{'seed+own hit@1':>16}")
+        defaults = dict(S.search.__kwdefaults__)
+        for mode, fusion, w, d in configs:
+            kw = dict(mode=mode, dense_weight=w, fusion=fusion, doc_share=d)
+            total = 0.0
+            for qid, qv in zip(qids, qvecs):
+                scored = S.search(a.index, qv, queries[qid], k=30, **kw)
+                total += beir.ndcg_at_k(beir.rank_documents(a.index, scored), qrels[qid])
+            S.search.__kwdefaults__.update(dense_weight=w, fusion=fusion, doc_share=d)
+            try:
+                m = evaluate(seed, seed_q, mode=mode)
+            finally:
+                S.search.__kwdefaults__.clear()
+                S.search.__kwdefaults__.update(defaults)
+            print(f"{mode:<9}{fusion:<7}{w:>8.2f}{d:>10.1f}{total / len(qids):>9.4f}"
+                  f"{m.hit_at(1):>16.1%}")
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ def test_upload_then_ask(client, server):
     doc = src / "new report.md"
     doc.write_text("# Night shelter report\n\nThe night shelter in Maribor opened in March 2021 "
                    "with fourteen beds for survivors.\n", encoding="utf-8")
-    status, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    status, _, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
     assert "Added new_report.md" in status, status
     assert (server["corpus"] / "new_report.md").exists()
     r = client.predict("How many beds does the night shelter in Maribor have?", [], 3, "hybrid",
@@ -107,7 +107,7 @@ def test_upload_then_ask(client, server):
     assert "fourteen beds" in r["quotes"][0]["text"]
     assert r["quotes"][0]["doc_id"] == "new_report.md"
     # the same name again is saved beside it, never over it
-    status, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    status, _, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
     assert "new_report-1.md" in status or "same content" in status
 
 

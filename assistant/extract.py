@@ -1,0 +1,222 @@
+"""Text out of HTML, PDF and DOCX files, as blocks that become one Document.
+
+Each extractor returns the document's title and its blocks (a heading or a paragraph of body
+text, with the page it is on for PDFs); ``assemble`` joins the blocks into the one text that
+the index stores and quotes from, so every offset refers to that extracted text. Maintained
+libraries do the format work: trafilatura (main text of web pages, without navigation and
+boilerplate), pypdf (text layer per page), python-docx (paragraphs and their styles).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .types import Document, Section
+
+
+class ExtractError(ValueError):
+    """The file cannot give any text; the message says why, for the build report."""
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "heading" or "body"
+    text: str
+    page: int = 0  # 1-based page number (PDF); 0 when the format has no pages
+
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANKS = re.compile(r"\n\s*\n")
+
+
+def _clean(text: str) -> str:
+    lines = [_SPACES.sub(" ", ln).strip() for ln in text.replace("\r", "\n").split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def assemble(doc_id: str, title: str, blocks: list[Block], *, source: str,
+             metadata: dict | None = None) -> Document:
+    """One Document from blocks: texts joined by blank lines, a Section per run of body blocks
+    under a heading, and the start offset of every page."""
+    parts: list[str] = []
+    sections: list[Section] = []
+    pages: list[int] = []
+    pos, heading, cur = 0, "", None
+    for b in blocks:
+        text = _clean(b.text)
+        if not text:
+            continue
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        while b.page and len(pages) < b.page:
+            pages.append(pos)
+        parts.append(text)
+        start, pos = pos, pos + len(text)
+        if b.kind == "heading":
+            if cur:
+                sections.append(Section(heading, cur[0], cur[1]))
+            heading, cur = " ".join(text.split()), None
+        elif cur is None:
+            cur = [start, pos]
+        else:
+            cur[1] = pos
+    if cur:
+        sections.append(Section(heading, cur[0], cur[1]))
+    text = "".join(parts)
+    if not sections:
+        raise ExtractError("no body text found")
+    return Document(doc_id=doc_id, title=title.strip() or Path(doc_id).stem, text=text,
+                    sections=tuple(sections), metadata=dict(metadata or {}), source=source,
+                    pages=tuple(pages))
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
+    import trafilatura
+    from lxml import etree
+
+    try:
+        html = data.decode("utf-8")
+    except UnicodeDecodeError:
+        html = data.decode("cp1252", errors="replace")
+    xml = trafilatura.extract(html, output_format="xml", include_comments=False,
+                              include_tables=True, include_links=False, favor_recall=True)
+    if not xml:
+        raise ExtractError("no main text found in the page")
+    meta = trafilatura.extract_metadata(html)
+    root = etree.fromstring(xml.encode("utf-8"))
+    blocks: list[Block] = []
+    main = root.find("main")
+    for el in (main if main is not None else root):
+        tag = el.tag
+        if tag == "head":
+            blocks.append(Block("heading", "".join(el.itertext())))
+        elif tag == "list":
+            items = ["".join(i.itertext()).strip() for i in el.iter("item")]
+            blocks.append(Block("body", "\n".join(i for i in items if i)))
+        elif tag == "table":
+            rows = [" | ".join("".join(c.itertext()).strip() for c in r.iter("cell"))
+                    for r in el.iter("row")]
+            blocks.append(Block("body", "\n".join(r for r in rows if r.strip(" |"))))
+        else:
+            blocks.append(Block("body", "".join(el.itertext())))
+    metadata = {}
+    title = ""
+    if meta is not None:
+        title = meta.title or ""
+        # No date: trafilatura guesses one even from a copyright line, and a wrong date
+        # is worse than none.
+        for key, value in (("author", meta.author), ("site", meta.sitename), ("url", meta.url)):
+            if value:
+                metadata[key] = value
+    if not title and blocks and blocks[0].kind == "heading":
+        title = blocks[0].text
+    # The page's own H1 repeats the title: keep it out of the text's first section heading.
+    if blocks and blocks[0].kind == "heading" and _clean(blocks[0].text) == _clean(title):
+        blocks = blocks[1:]
+    return title, blocks, metadata
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # warnings about odd but readable files
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractError("the PDF is encrypted with a password")
+        pages = [p.extract_text() or "" for p in reader.pages]
+    except ExtractError:
+        raise
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as e:
+        raise ExtractError(f"not a readable PDF ({type(e).__name__}: {e})") from None
+    except Exception as e:  # pypdf raises many types on damaged files
+        raise ExtractError(f"not a readable PDF ({type(e).__name__})") from None
+    if not any(p.strip() for p in pages):
+        raise ExtractError(f"no text layer in {len(pages)} page(s) (a scanned PDF?); "
+                           "run OCR on it and add the result")
+    from .loading import _is_heading_line
+
+    blocks: list[Block] = []
+    for n, page in enumerate(pages, start=1):
+        blocks.extend(_page_blocks(page, n) or [Block("body", "", n)])
+    meta = reader.metadata or {}
+    title = ""
+    try:
+        title = str(meta.get("/Title") or "").strip()
+    except Exception:
+        title = ""
+    metadata = {"pages": len(pages)}
+    return title, blocks, metadata
+
+
+def _page_blocks(page: str, n: int) -> list[Block]:
+    """Paragraphs of one page: split at blank lines, and at short standalone lines that look
+    like headings (PDF text layers rarely keep blank lines)."""
+    from .loading import _is_heading_line
+
+    out: list[Block] = []
+    for para in _BLANKS.split(page.replace("\r", "\n")):
+        run: list[str] = []
+        lines = [ln for ln in para.split("\n") if ln.strip()]
+        for i, line in enumerate(lines):
+            if _is_heading_line(line) and i + 1 < len(lines) and len(line.split()) <= 8 \
+                    and (not run or run[-1].rstrip().endswith((".", ":", "!", "?"))):
+                if run:
+                    out.append(Block("body", "\n".join(run), n))
+                    run = []
+                out.append(Block("heading", line, n))
+            else:
+                run.append(line)
+        if run:
+            out.append(Block("body", "\n".join(run), n))
+    return out
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
+    import zipfile
+
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+
+        d = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise ExtractError(f"not a readable Word document ({type(e).__name__})") from None
+    except PackageNotFoundError:
+        raise ExtractError("not a readable Word document (not a .docx package)") from None
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    blocks: list[Block] = []
+    title = (d.core_properties.title or "").strip()
+    for child in d.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            p = Paragraph(child, d)
+            style = (p.style.name if p.style is not None else "") or ""
+            if style == "Title":
+                title = title or p.text
+                continue
+            kind = "heading" if style.startswith("Heading") else "body"
+            blocks.append(Block(kind, p.text))
+        elif tag == "tbl":
+            t = Table(child, d)
+            rows = [" | ".join(c.text.strip() for c in r.cells) for r in t.rows]
+            blocks.append(Block("body", "\n".join(r for r in rows if r.strip(" |"))))
+    if not title:
+        title = next((b.text for b in blocks if b.kind == "heading" and b.text.strip()), "")
+    metadata = {}
+    if d.core_properties.author:
+        metadata["author"] = d.core_properties.author
+    return title, blocks, metadata

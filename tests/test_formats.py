@@ -1,0 +1,130 @@
+"""HTML, PDF and DOCX documents: extracted text, structure, pages, filters, broken files."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import Assistant, build_index
+from assistant.app import ALL_DOCUMENTS, filter_choices, parse_filter
+from docmaker import make_docx, make_html, make_pdf
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("mixed")
+    make_html(corpus / "referral.html", "National referral mechanism", [
+        ("p", "The national referral mechanism sets out the roles of each institution in "
+              "identifying and assisting victims of trafficking."),
+        ("h2", "Police"),
+        ("p", "The police are responsible for the criminal investigation and for informing "
+              "presumed victims of their rights in a language they understand."),
+        ("h2", "Social services"),
+        ("p", "Social work centres arrange safe accommodation within twenty-four hours."),
+    ])
+    make_pdf(corpus / "report.pdf", [
+        ["Annual Report on Trafficking", "Introduction",
+         "The report covers the year 2023 and all twelve regions of the country.",
+         "It was prepared by the office of the national coordinator."],
+        ["Victim support",
+         "Shelters offered forty places for victims of trafficking in 2023.",
+         "Funding for the shelters came from the state budget and from the European Union."],
+    ], title="Annual Report 2023")
+    make_docx(corpus / "guidelines.docx", "Guidelines for labour inspectors", [
+        ("h1", "Indicators of forced labour"),
+        ("p", "Withheld wages and excessive recruitment fees are indicators of forced labour."),
+        ("h2", "Identity documents"),
+        ("p", "Confiscated passports must be reported to the police at once."),
+    ])
+    make_pdf(corpus / "scan.pdf", [[], []])
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
+    (corpus / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    (corpus / "empty.html").write_text("")
+    with open(corpus / "countries.jsonl", "w") as f:
+        for cid, country, text in [
+            ("si", "Slovenia", "Slovenia adopted a new action plan on trafficking in 2024."),
+            ("at", "Austria", "Austria adopted a new action plan on trafficking in 2021."),
+        ]:
+            f.write(json.dumps({"_id": cid, "title": f"{country} page", "text": text,
+                                "metadata": {"country": country}}) + "\n")
+    index = tmp_path_factory.mktemp("mixed-index") / "index"
+    report = build_index(corpus, index)
+    return report, Assistant.load(index)
+
+
+def test_broken_and_scanned_files_are_reported_and_skipped(mixed):
+    report, a = mixed
+    reasons = {s.path: s.reason for s in report.skipped}
+    assert "no text layer" in reasons["scan.pdf"] and "OCR" in reasons["scan.pdf"]
+    assert "not a readable PDF" in reasons["broken.pdf"]
+    assert "not a readable Word document" in reasons["broken.docx"]
+    assert "empty" in reasons["empty.html"]
+    assert {d.doc_id for d in a.documents} == {"referral.html", "report.pdf",
+                                              "guidelines.docx", "si", "at"}
+
+
+def test_html_main_text_without_boilerplate(mixed):
+    _, a = mixed
+    d = a.document("referral.html")
+    assert d.title == "National referral mechanism"
+    for junk in ("Cookie settings", "Contact us", "Privacy policy", "News"):
+        assert junk not in d.text
+    assert [s.heading for s in d.sections] == ["", "Police", "Social services"]
+
+
+def test_docx_headings_come_from_paragraph_styles(mixed):
+    _, a = mixed
+    d = a.document("guidelines.docx")
+    assert d.title == "Guidelines for labour inspectors"
+    assert [s.heading for s in d.sections] == ["Indicators of forced labour", "Identity documents"]
+
+
+def test_pdf_pages_reach_passages_quotes_and_citations(mixed):
+    _, a = mixed
+    d = a.document("report.pdf")
+    assert d.title == "Annual Report 2023" and len(d.pages) == 2
+    reply = a.answer("How many shelter places were offered for victims?")
+    top = reply.quotes[0]
+    assert top.doc_id == "report.pdf" and "forty places" in top.text
+    assert top.page == 2 and top.passage.page == 2
+    assert "p. 2" in reply.markdown
+    hit = a.retrieve("who prepared the annual report", k=1, where={"doc_id": "report.pdf"})[0]
+    assert hit.page == 1
+
+
+def test_every_offset_is_verbatim_in_every_format(mixed):
+    _, a = mixed
+    for p in a.index.passages:
+        d = a.document(p.doc_id)
+        assert d.text[p.start:p.end] == p.text
+        for s, e in p.sentences:
+            assert p.start <= s < e <= p.end
+    for q in ("What must happen with confiscated passports?", "Who investigates?",
+              "When did Slovenia adopt an action plan?"):
+        for quote in a.answer(q).quotes:
+            assert a.document(quote.doc_id).text[quote.start:quote.end] == quote.text
+
+
+def test_where_filters_by_metadata_and_document(mixed):
+    _, a = mixed
+    q = "When was the action plan on trafficking adopted?"
+    assert {h.doc_id for h in a.retrieve(q, k=5, where={"country": "Austria"})} == {"at"}
+    reply = a.answer(q, where={"country": "Slovenia"})
+    assert reply.quotes and all(x.doc_id == "si" for x in reply.quotes)
+    only = a.retrieve("victims", k=10, where={"doc_id": "guidelines.docx"})
+    assert only and {h.doc_id for h in only} == {"guidelines.docx"}
+    assert a.retrieve(q, where={"country": "Narnia"}) == []
+
+
+def test_filter_menu_choices(mixed):
+    _, a = mixed
+    choices = filter_choices(a)
+    labels = [c[0] for c in choices]
+    assert labels[0] == ALL_DOCUMENTS and choices[0][1] == ""
+    assert "country: Slovenia" in labels and "country: Austria" in labels
+    assert any(label.startswith("Document: Annual Report 2023") for label in labels)
+    for _, value in choices[1:]:
+        where = parse_filter(value)
+        assert where and a.retrieve("trafficking", k=1, where=where) is not None
+    assert parse_filter("") is None and parse_filter("{not json") is None
+    assert parse_filter("[1, 2]") is None
