@@ -550,8 +550,20 @@ def _write(files: list[CorpusFile], index_dir: Path, results: list[_FileResult],
         storage.fsync_tree(tmp)
         load(tmp, check=True)  # never swap in an index we cannot read back
         storage.swap_in(tmp, index_dir)
-    except BaseException:
+    except BaseException as e:
         import shutil
 
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(e, OSError):
+            raise BuildError(f"cannot write the new index beside {index_dir} "
+                             f"({_write_error(e)}); the previous index is unchanged") from None
         raise
+
+
+def _write_error(e: OSError) -> str:
+    import errno
+
+    # numpy reports a short write ("N requested and M written") without an errno.
+    if e.errno in (errno.ENOSPC, errno.EDQUOT) or "requested and" in str(e):
+        return "No space left on device: free some space and rebuild"
+    return f"{e.strerror or e}" + (f": {e.filename}" if e.filename else "")
