@@ -7,7 +7,8 @@ Layout (all JSON or raw arrays; nothing is pickled):
       documents.jsonl   doc_id, title, source, metadata, sections, text (offsets refer to it)
       passages.jsonl    pid, doc_id, section, start, end, sentence spans (text = doc.text[start:end])
       vectors.npy       one normalised float32 row per passage, in passages.jsonl order
-      dense.faiss       inner-product index over those rows, ids = pid
+      dense.faiss       only above ANN_THRESHOLD passages: an approximate (IVF) inner-product
+                        index over those rows, ids = rows; below it search is exact (numpy)
       keyword/          the BM25 index of passages as bm25s saves it (JSON + .npy)
       keyword_docs/     the BM25 index of whole documents (title + text), in documents.jsonl order
 
@@ -29,13 +30,18 @@ import numpy as np
 
 from . import storage
 from .chunking import ChunkParams, chunk_document
+from .keyword import PARAMS as KEYWORD_PARAMS
 from .keyword import KeywordIndex, tokenize
 from .loading import CorpusFile, discover, load_file
 from .types import BuildReport, Document, Passage, Section, SkippedFile
 
 FORMAT_VERSION = 2  # 2: keyword_docs/
 MANIFEST = "manifest.json"
-DATA_FILES = ("documents.jsonl", "passages.jsonl", "vectors.npy", "dense.faiss")
+DATA_FILES = ("documents.jsonl", "passages.jsonl", "vectors.npy")
+# Above this many passages, dense search goes through an approximate FAISS IVF index; below,
+# an exact scan of the vectors is fast enough (benchmarks/scale.py: ~10 ms at 100k passages
+# on 2 cores) and needs no second copy of them.
+ANN_THRESHOLD = 200_000
 KEYWORD_DIR = "keyword"
 DOC_KEYWORD_DIR = "keyword_docs"
 
@@ -67,7 +73,7 @@ class Index:
     documents: dict[str, Document]
     passages: list[Passage]
     vectors: np.ndarray  # rows aligned with ``passages``
-    dense: object  # faiss.Index
+    dense: object | None  # faiss index above ANN_THRESHOLD; None: exact search on ``vectors``
     keyword: KeywordIndex
     doc_keyword: KeywordIndex  # one row per document, in ``documents`` order
     row_of: dict[int, int] = field(default_factory=dict)
@@ -172,8 +178,14 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
             documents[d.doc_id] = d
         passages = [_row_to_passage(r, documents)
                     for r in storage.read_jsonl(index_dir / "passages.jsonl")]
-        vectors = np.load(index_dir / "vectors.npy", allow_pickle=False)
-        dense = faiss.read_index(str(index_dir / "dense.faiss"))
+        # Memory-mapped: pages come in as searches touch them, and several processes serving
+        # the same index share one copy through the page cache.
+        vectors = np.load(index_dir / "vectors.npy", allow_pickle=False, mmap_mode="r")
+        dense_cfg = manifest.get("dense") or {"kind": "flat"}
+        dense = None
+        if dense_cfg["kind"] == "ivf":
+            dense = faiss.read_index(str(index_dir / "dense.faiss"))
+            dense.nprobe = int(dense_cfg["nprobe"])
         keyword = KeywordIndex.load(index_dir / KEYWORD_DIR)
         doc_keyword = KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
     except IndexLoadError:
@@ -181,7 +193,8 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
     except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
         raise IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
                           f"{rebuild_hint(index_dir)}") from None
-    if not (len(passages) == vectors.shape[0] == dense.ntotal == keyword.size) \
+    if not (len(passages) == vectors.shape[0] == keyword.size) \
+            or (dense is not None and dense.ntotal != len(passages)) \
             or doc_keyword.size != len(documents):
         raise IndexLoadError(f"{index_dir}/ is inconsistent (passage counts differ between files); "
                           f"{rebuild_hint(index_dir)}")
@@ -214,7 +227,7 @@ class _FileResult:
     sha256: str
     documents: list[Document]
     passages: list[Passage]  # pids are provisional; renumbered when the index is assembled
-    vectors: np.ndarray | None  # None until embedded
+    old_rows: list[int] | None  # rows of an unchanged file's passages in the old index
     size: int = 0
     mtime_ns: int = 0
 
@@ -232,6 +245,8 @@ def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike,
     except IndexLoadError:
         return True
     if backend is not None and manifest["model"].get("backend", "torch") != backend:
+        return True
+    if manifest.get("keyword") != KEYWORD_PARAMS:  # keyword indexes built with other settings
         return True
     files, _ = discover(corpus_dir)
     known = {**manifest.get("skipped_files", {}), **manifest.get("files", {})}
@@ -253,7 +268,8 @@ def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike,
 def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
           model: str | None = None, *, full: bool = False, params: ChunkParams | None = None,
           progress: bool = False, embedder=None, backend: str | None = None,
-          on_progress: Callable[[str, float], None] | None = None) -> BuildReport:
+          on_progress: Callable[[str, float], None] | None = None,
+          ann_threshold: int = ANN_THRESHOLD) -> BuildReport:
     """Build or update the index; see ``assistant.build_index`` for the public contract."""
     from filelock import FileLock, Timeout
 
@@ -292,7 +308,8 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
         if backend is None:  # keep what the index was built with; a change means re-embedding
             backend = _current_backend(index_dir) or check_backend(None)
         return _build_locked(corpus_dir, index_dir, canonical_name(model), model, backend, full,
-                             params, progress, embedder, on_progress, t0, explicit)
+                             params, progress, embedder, on_progress, t0, explicit,
+                             ann_threshold)
     finally:
         lock.release()
 
@@ -324,7 +341,8 @@ _EMBED_FORMAT = "title — section\\ntext"
 
 
 def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, params, progress,
-                  embedder, on_progress, t0, explicit_backend=True) -> BuildReport:
+                  embedder, on_progress, t0, explicit_backend=True,
+                  ann_threshold=ANN_THRESHOLD) -> BuildReport:
     files, skipped = discover(corpus_dir)
     skipped = list(skipped)
     old = _previous(index_dir, model_name, backend, params, full)
@@ -360,7 +378,7 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
             docs, ps, rows = old_by_file[f.rel]
             if not any(d.doc_id in seen_ids for d in docs):
                 seen_ids.update(d.doc_id for d in docs)
-                results.append(_FileResult(f, digest, docs, ps, old.vectors[rows], st.st_size,
+                results.append(_FileResult(f, digest, docs, ps, list(rows), st.st_size,
                                            st.st_mtime_ns))
                 unchanged += 1
                 continue
@@ -388,6 +406,7 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
         raise BuildError(f"no readable document in {corpus_dir} ({reasons})")
 
     nothing_changed = (old is not None and added == 0 and changed == 0 and removed == 0
+                       and old.manifest.get("keyword") == KEYWORD_PARAMS
                        and sorted(old.manifest.get("skipped", [])) == sorted(map(str, skipped)))
     if nothing_changed:
         n_docs = sum(len(r.documents) for r in results)
@@ -396,50 +415,86 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
                            index_dir=str(index_dir), model=model_name, unchanged=unchanged,
                            backend=backend)
 
-    # Embed what is new, reusing vectors of identical passages from the old index.
-    pending = [r for r in results if r.vectors is None]
-    embedded = 0
-    if pending:
-        reuse: dict[str, np.ndarray] = {}
-        if old:
-            for d_list, p_list, rows in old_by_file.values():
-                titles = {d.doc_id: d.title for d in d_list}
-                for p, row in zip(p_list, rows):
-                    reuse[_passage_key(embed_text(titles[p.doc_id], p.section, p.text))] = row
-        todo: list[tuple[_FileResult, int, str]] = []
-        for r in pending:
-            titles = {d.doc_id: d.title for d in r.documents}
-            r.vectors = np.zeros((len(r.passages), 0), dtype=np.float32)
-            for i, p in enumerate(r.passages):
-                todo.append((r, i, embed_text(titles[p.doc_id], p.section, p.text)))
-        need = [t for t in todo if _passage_key(t[2]) not in reuse]
-        vecs_new = None
-        if need:
-            if embedder is None:
-                embedder = _embedder(model_arg, backend, explicit_backend)
-                if embedder.backend != backend:  # fell back: old vectors are another backend's
-                    backend, reuse, need = embedder.backend, {}, todo
-            vecs_new = _encode(embedder, [t[2] for t in need], progress, on_progress)
-            embedded = len(need)
-        dim = vecs_new.shape[1] if vecs_new is not None else old.vectors.shape[1]
-        for r in pending:
-            r.vectors = np.zeros((len(r.passages), dim), dtype=np.float32)
-        k = 0
-        for r, i, text in todo:
-            key = _passage_key(text)
-            if key in reuse:
-                r.vectors[i] = old.vectors[reuse[key]]
-            else:
-                r.vectors[i] = vecs_new[k]
-                k += 1
+    # Vectors go straight into the new index's vectors.npy (a memory map), file by file in
+    # final order: unchanged files copy their rows from the old index, identical passages
+    # reuse theirs, the rest is encoded. No second copy of all vectors is ever held.
+    tmp = storage.new_sibling(index_dir, "tmp")
+    try:
+        copies, need_rows, need_texts = _plan(results, old, old_by_file)
+        if need_texts and embedder is None:
+            embedder = _embedder(model_arg, backend, explicit_backend)
+            if embedder.backend != backend:  # fell back: old vectors are another backend's
+                backend = embedder.backend
+                copies, need_rows, need_texts = _plan(results, None, {})
+        dim = int(embedder.dimension) if need_texts else int(old.vectors.shape[1])
+        n = sum(len(r.passages) for r in results)
+        vectors = _vector_file(tmp / "vectors.npy", n, dim)
+        for dst, rows in copies:
+            vectors[dst] = old.vectors[rows]
+        if need_texts:
+            _encode(embedder, need_texts, need_rows, vectors, progress, on_progress)
+        vectors.flush()
+        _write(tmp, files, index_dir, results, vectors, skipped, model_name, backend, params,
+               t0, ann_threshold)
+    except BaseException as e:
+        import shutil
 
-    _write(files, index_dir, results, skipped, model_name, backend, params, t0)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(e, OSError):
+            raise BuildError(f"cannot write the new index beside {index_dir} "
+                             f"({_write_error(e)}); the previous index is unchanged") from None
+        raise
     n_docs = sum(len(r.documents) for r in results)
-    n_pass = sum(len(r.passages) for r in results)
-    return BuildReport(documents=n_docs, passages=n_pass, skipped=tuple(skipped),
+    return BuildReport(documents=n_docs, passages=n, skipped=tuple(skipped),
                        seconds=time.perf_counter() - t0, index_dir=str(index_dir),
                        model=model_name, added=added, changed=changed, removed=removed,
-                       unchanged=unchanged, embedded=embedded, backend=backend)
+                       unchanged=unchanged, embedded=len(need_texts), backend=backend)
+
+
+def _vector_file(path: Path, n: int, dim: int) -> np.ndarray:
+    """A writable memory map for the vectors, with its disk space reserved up front: writing
+    to a mapped page on a full disk kills the process (SIGBUS) instead of raising."""
+    vectors = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(n, dim))
+    with open(path, "r+b") as f:
+        os.posix_fallocate(f.fileno(), 0, os.fstat(f.fileno()).st_size)
+    return vectors
+
+
+def _plan(results: list[_FileResult], old: Index | None, old_by_file: dict
+          ) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[int], list[str]]:
+    """Where each new row's vector comes from: ``copies`` (new rows, old rows) and the rows
+    and texts to encode."""
+    reuse: dict[str, int] = {}
+    if old is not None:
+        for d_list, p_list, rows in old_by_file.values():
+            titles = {d.doc_id: d.title for d in d_list}
+            for p, row in zip(p_list, rows):
+                reuse[_passage_key(embed_text(titles[p.doc_id], p.section, p.text))] = row
+    dst_rows: list[int] = []
+    src_rows: list[int] = []
+    need_rows: list[int] = []
+    need_texts: list[str] = []
+    row = 0
+    for r in results:
+        if old is not None and r.old_rows is not None:
+            dst_rows.extend(range(row, row + len(r.old_rows)))
+            src_rows.extend(r.old_rows)
+        else:
+            titles = {d.doc_id: d.title for d in r.documents}
+            for i, p in enumerate(r.passages):
+                text = embed_text(titles[p.doc_id], p.section, p.text)
+                hit = reuse.get(_passage_key(text))
+                if hit is not None:
+                    dst_rows.append(row + i)
+                    src_rows.append(hit)
+                else:
+                    need_rows.append(row + i)
+                    need_texts.append(text)
+        row += len(r.passages)
+    copies = []
+    for i in range(0, len(dst_rows), 65536):  # bounded temporary copies
+        copies.append((np.asarray(dst_rows[i:i + 65536]), np.asarray(src_rows[i:i + 65536])))
+    return copies, need_rows, need_texts
 
 
 def _embedder(model_arg, backend: str, explicit: bool):
@@ -458,23 +513,22 @@ def _embedder(model_arg, backend: str, explicit: bool):
         return get_embedder(model_arg, "torch")
 
 
-def _encode(embedder, texts: list[str], progress: bool,
-            on_progress: Callable[[str, float], None] | None, batch: int = 256) -> np.ndarray:
-    """Encode in slices so a progress bar (terminal) or callback (web page) can follow."""
+def _encode(embedder, texts: list[str], rows: list[int], out: np.ndarray, progress: bool,
+            on_progress: Callable[[str, float], None] | None, batch: int = 256) -> None:
+    """Encode ``texts`` into ``out[rows]`` in slices, so a progress bar (terminal, with an
+    ETA) or a callback (web page) can follow and memory stays bounded."""
     from tqdm.auto import tqdm
 
-    out = []
     bar = tqdm(total=len(texts), desc="Embedding passages", unit="passage", disable=not progress,
                dynamic_ncols=True)
     try:
         for i in range(0, len(texts), batch):
-            out.append(embedder.encode(texts[i:i + batch]))
+            out[rows[i:i + batch]] = embedder.encode(texts[i:i + batch])
             bar.update(len(texts[i:i + batch]))
             if on_progress:
                 on_progress("Embedding passages", min(1.0, (i + batch) / len(texts)))
     finally:
         bar.close()
-    return np.concatenate(out, axis=0)
 
 
 def _unindexed_stats(files: list[CorpusFile], indexed: set[str]) -> dict:
@@ -492,72 +546,84 @@ def _unindexed_stats(files: list[CorpusFile], indexed: set[str]) -> dict:
     return out
 
 
-def _write(files: list[CorpusFile], index_dir: Path, results: list[_FileResult], skipped: list[SkippedFile],
-           model_name: str, backend: str, params: ChunkParams, t0: float) -> None:
+def _write(tmp: Path, files: list[CorpusFile], index_dir: Path, results: list[_FileResult],
+           vectors: np.ndarray, skipped: list[SkippedFile], model_name: str, backend: str,
+           params: ChunkParams, t0: float, ann_threshold: int) -> None:
     import uuid
 
+    documents: list[Document] = [d for r in results for d in r.documents]
+    passages: list[Passage] = []
+    pid = 0
+    for r in results:
+        for p in r.passages:
+            passages.append(Passage(pid, p.doc_id, p.section, p.start, p.end, p.text,
+                                    p.sentences))
+            pid += 1
+    storage.write_jsonl(tmp / "documents.jsonl", (_doc_to_row(d) for d in documents))
+    storage.write_jsonl(tmp / "passages.jsonl", (_passage_to_row(p) for p in passages))
+    dense_cfg: dict = {"kind": "flat"}
+    if len(passages) >= ann_threshold:
+        dense_cfg = _write_ivf(vectors, tmp / "dense.faiss")
+    titles = {d.doc_id: d.title for d in documents}
+    kw = KeywordIndex.build(tokenize(f"{titles[p.doc_id]} {p.section} {p.text}")
+                            for p in passages)
+    (tmp / KEYWORD_DIR).mkdir()
+    kw.save(tmp / KEYWORD_DIR)
+    del kw
+    doc_kw = KeywordIndex.build(tokenize(f"{d.title} {d.text}") for d in documents)
+    (tmp / DOC_KEYWORD_DIR).mkdir()
+    doc_kw.save(tmp / DOC_KEYWORD_DIR)
+    del doc_kw
+    checksums = {}
+    for path in sorted(tmp.rglob("*")):
+        if path.is_file():
+            checksums[path.relative_to(tmp).as_posix()] = storage.sha256_file(path)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "build_id": uuid.uuid4().hex,
+        "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "model": {"name": model_name, "dimension": int(vectors.shape[1]), "backend": backend},
+        "chunking": params.to_dict(),
+        "embed_format": _EMBED_FORMAT,
+        "keyword": KEYWORD_PARAMS,
+        "dense": dense_cfg,
+        "counts": {"documents": len(documents), "passages": len(passages)},
+        "files": {r.file.rel: {"sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns,
+                               "documents": len(r.documents), "passages": len(r.passages)}
+                  for r in results},
+        "skipped": [str(s) for s in skipped],
+        "skipped_files": _unindexed_stats(files, {r.file.rel for r in results}),
+        "libraries": _library_versions(),
+        "build_seconds": round(time.perf_counter() - t0, 3),
+        "checksums": checksums,
+    }
+    storage.write_json(tmp / MANIFEST, manifest)
+    storage.fsync_tree(tmp)
+    load(tmp, check=True)  # never swap in an index we cannot read back
+    storage.swap_in(tmp, index_dir)
+
+
+def ivf_params(n: int) -> tuple[int, int]:
+    """(nlist, nprobe) for ``n`` vectors: ~4 sqrt(n) lists, and enough probes for recall@10
+    >= 0.95 against exact search (measured in benchmarks/scale.py)."""
+    nlist = int(min(65536, max(64, 4 * np.sqrt(n))))
+    return nlist, max(16, nlist // 16)
+
+
+def _write_ivf(vectors: np.ndarray, path: Path) -> dict:
     import faiss
 
-    tmp = storage.new_sibling(index_dir, "tmp")
-    try:
-        documents: list[Document] = [d for r in results for d in r.documents]
-        passages: list[Passage] = []
-        pid = 0
-        for r in results:
-            for p in r.passages:
-                passages.append(Passage(pid, p.doc_id, p.section, p.start, p.end, p.text,
-                                        p.sentences))
-                pid += 1
-        vectors = np.ascontiguousarray(np.concatenate([r.vectors for r in results], axis=0),
-                                       dtype=np.float32)
-        storage.write_jsonl(tmp / "documents.jsonl", (_doc_to_row(d) for d in documents))
-        storage.write_jsonl(tmp / "passages.jsonl", (_passage_to_row(p) for p in passages))
-        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
-        dense = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
-        dense.add_with_ids(vectors, np.arange(len(passages), dtype=np.int64))
-        faiss.write_index(dense, str(tmp / "dense.faiss"))
-        titles = {d.doc_id: d.title for d in documents}
-        kw = KeywordIndex.build(tokenize(f"{titles[p.doc_id]} {p.section} {p.text}")
-                                for p in passages)
-        (tmp / KEYWORD_DIR).mkdir()
-        kw.save(tmp / KEYWORD_DIR)
-        del kw
-        doc_kw = KeywordIndex.build(tokenize(f"{d.title} {d.text}") for d in documents)
-        (tmp / DOC_KEYWORD_DIR).mkdir()
-        doc_kw.save(tmp / DOC_KEYWORD_DIR)
-        checksums = {}
-        for path in sorted(tmp.rglob("*")):
-            if path.is_file():
-                checksums[path.relative_to(tmp).as_posix()] = storage.sha256_file(path)
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "build_id": uuid.uuid4().hex,
-            "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "model": {"name": model_name, "dimension": int(vectors.shape[1]), "backend": backend},
-            "chunking": params.to_dict(),
-            "embed_format": _EMBED_FORMAT,
-            "counts": {"documents": len(documents), "passages": len(passages)},
-            "files": {r.file.rel: {"sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns,
-                                   "documents": len(r.documents), "passages": len(r.passages)}
-                      for r in results},
-            "skipped": [str(s) for s in skipped],
-            "skipped_files": _unindexed_stats(files, {r.file.rel for r in results}),
-            "libraries": _library_versions(),
-            "build_seconds": round(time.perf_counter() - t0, 3),
-            "checksums": checksums,
-        }
-        storage.write_json(tmp / MANIFEST, manifest)
-        storage.fsync_tree(tmp)
-        load(tmp, check=True)  # never swap in an index we cannot read back
-        storage.swap_in(tmp, index_dir)
-    except BaseException as e:
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(e, OSError):
-            raise BuildError(f"cannot write the new index beside {index_dir} "
-                             f"({_write_error(e)}); the previous index is unchanged") from None
-        raise
+    n, dim = vectors.shape
+    nlist, nprobe = ivf_params(n)
+    quantizer = faiss.IndexFlatIP(dim)
+    ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(0)  # a fixed sample: the same corpus gives the same index
+    sample = np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))
+    ivf.train(np.ascontiguousarray(vectors[sample]))
+    for i in range(0, n, 65536):  # add in slices: no full in-memory copy of a memmap
+        ivf.add(np.ascontiguousarray(vectors[i:i + 65536]))
+    faiss.write_index(ivf, str(path))
+    return {"kind": "ivf", "nlist": nlist, "nprobe": nprobe}
 
 
 def _write_error(e: OSError) -> str:

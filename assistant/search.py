@@ -1,4 +1,5 @@
-"""A question -> ranked passages: dense (FAISS), keyword (BM25), or both fused.
+"""A question -> ranked passages: dense (exact, or FAISS IVF on large indexes), keyword (BM25),
+or both fused.
 
 Fusion is a convex combination of the dense cosine and the BM25 score divided by the best
 BM25 score among the candidates. Unlike reciprocal-rank fusion it keeps how far apart the
@@ -62,25 +63,31 @@ def _matches(value, wanted) -> bool:
     return str(value).casefold() == str(wanted).casefold()
 
 
+EXACT_FILTER_MAX = 50_000  # a filter allowing fewer rows is searched exactly, even with ANN
+
+
 def dense_scores(index: Index, qvec: np.ndarray, n: int, rows: np.ndarray | None
                  ) -> dict[int, float]:
-    import faiss
-
-    if index.dense.ntotal == 0:
-        return {}
-    n = min(n, index.dense.ntotal if rows is None else len(rows))
+    """Cosine of the ``n`` nearest passages (within ``rows`` when given), by row."""
+    total = len(index.passages)
+    n = min(n, total if rows is None else len(rows))
     if n <= 0:
         return {}
-    params = None
+    q = np.asarray(qvec, dtype=np.float32).reshape(-1)
+    if index.dense is None or (rows is not None and len(rows) <= EXACT_FILTER_MAX):
+        # Exact: one matrix-vector product over the (memory-mapped) vectors.
+        sub = index.vectors if rows is None else index.vectors[rows]
+        scores = sub @ q
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+        found = top if rows is None else rows[top]
+        return {int(r): float(s) for r, s in zip(found, scores[top])}
+    import faiss
+
+    params = faiss.SearchParametersIVF(nprobe=index.dense.nprobe)
     if rows is not None:
-        ids = np.array([index.passages[r].pid for r in rows], dtype=np.int64)
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
-    scores, ids = index.dense.search(qvec.reshape(1, -1), n, params=params)
-    out = {}
-    for s, pid in zip(scores[0], ids[0]):
-        if pid >= 0:
-            out[index.row_of[int(pid)]] = float(s)
-    return out
+        params.sel = faiss.IDSelectorBatch(rows.astype(np.int64))
+    scores, ids = index.dense.search(q.reshape(1, -1), n, params=params)
+    return {int(r): float(s) for s, r in zip(scores[0], ids[0]) if r >= 0}
 
 
 def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5,

@@ -24,7 +24,8 @@ def test_manifest_records_what_a_rebuild_needs(seed_index):
     assert len(m["files"]["slovenia.txt"]["sha256"]) == 64
     assert {"faiss-cpu", "bm25s", "sentence-transformers"} <= set(m["libraries"])
     assert m["built_at"]
-    assert set(m["checksums"]) >= {"documents.jsonl", "passages.jsonl", "vectors.npy", "dense.faiss"}
+    assert set(m["checksums"]) >= {"documents.jsonl", "passages.jsonl", "vectors.npy",
+                                   "keyword_docs/params.index.json"}
 
 
 def test_no_pickle_in_the_index(seed_index):
@@ -36,7 +37,8 @@ def test_no_pickle_in_the_index(seed_index):
 
 def test_round_trip(seed_index):
     idx = load(seed_index)
-    assert len(idx.passages) == idx.dense.ntotal == idx.keyword.size == idx.vectors.shape[0]
+    assert len(idx.passages) == idx.keyword.size == idx.vectors.shape[0]
+    assert idx.dense is None  # small indexes search exactly
     for p in idx.passages:
         assert idx.documents[p.doc_id].text[p.start:p.end] == p.text
     norms = np.linalg.norm(idx.vectors, axis=1)
@@ -57,7 +59,7 @@ def test_other_format_version_is_refused(seed_index, tmp_path):
         Assistant.load(idx)
 
 
-@pytest.mark.parametrize("name", ["passages.jsonl", "dense.faiss", "vectors.npy"])
+@pytest.mark.parametrize("name", ["passages.jsonl", "keyword_docs/data.csc.index.npy", "vectors.npy"])
 def test_damaged_file_is_named(seed_index, tmp_path, name):
     idx = copy_index(seed_index, tmp_path)
     data = (idx / name).read_bytes()
