@@ -17,6 +17,8 @@ from .search import MODES, search, to_hit
 from .types import Answer, BuildReport, Document, Hit
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut: no question needs more, and encoding is O(n)
+# Passages whose sentence vectors stay cached (LRU): ~15 KB each, so at most ~60 MB.
+SENTENCE_CACHE_PASSAGES = 4096
 
 # Words that point back to something said earlier ("Who pays for it?").
 _BACK_REFERENCE = re.compile(
@@ -115,7 +117,7 @@ class Assistant:
         vecs = self.embedder.encode([text[a:b] for a, b in p.sentences])
         with self._lock:
             self._sentence_cache[row] = vecs
-            while len(self._sentence_cache) > 20000:
+            while len(self._sentence_cache) > SENTENCE_CACHE_PASSAGES:
                 self._sentence_cache.popitem(last=False)
         return vecs
 

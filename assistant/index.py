@@ -275,12 +275,13 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
 
     from .embedding import canonical_name, check_backend
 
-    if embedder is not None:
-        backend = getattr(embedder, "backend", backend)
-    try:
-        backend = check_backend(backend) if backend is not None else None
-    except ValueError as e:
-        raise BuildError(str(e)) from None
+    if embedder is not None:  # a caller's own embedder (tests, benchmarks) names its backend
+        backend = getattr(embedder, "backend", backend) or "custom"
+    else:
+        try:
+            backend = check_backend(backend) if backend is not None else None
+        except ValueError as e:
+            raise BuildError(str(e)) from None
 
     t0 = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
