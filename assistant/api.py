@@ -41,7 +41,7 @@ def clean_question(question: str) -> str:
 def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
                 model: str | None = None, *, full: bool = False, progress: bool = False,
                 params: ChunkParams | None = None, backend: str | None = None,
-                on_progress=None) -> BuildReport:
+                on_progress=None, embedder=None) -> BuildReport:
     """Index every readable document under ``corpus_dir`` into ``index_dir``.
 
     Incremental: only new or changed files are embedded. Broken files are reported in the
@@ -49,10 +49,13 @@ def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.Pa
     is complete. Raises ``BuildError`` when nothing can be built.
 
     ``backend`` is ``"torch"``, ``"onnx"`` or ``"onnx-int8"``; by default an existing index
-    keeps its backend and a new one gets ``embedding.DEFAULT_BACKEND``.
+    keeps its backend and a new one gets ``embedding.DEFAULT_BACKEND``. ``embedder`` replaces
+    the model with any object that has ``encode(texts) -> float32 array``, ``dimension`` and
+    ``backend`` (tests and benchmarks use stand-ins).
     """
     return _index.build(corpus_dir, index_dir, model, full=full, params=params,
-                        progress=progress, backend=backend, on_progress=on_progress)
+                        progress=progress, backend=backend, on_progress=on_progress,
+                        embedder=embedder)
 
 
 class Assistant:

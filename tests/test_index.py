@@ -158,3 +158,49 @@ def test_unknown_model_is_a_clear_error(seed_corpus, tmp_path):
     with pytest.raises(ModelError, match="cannot load embedding model 'no/such-model'"):
         build_index(seed_corpus, tmp_path / "index", model="no/such-model")
     assert not (tmp_path / "index").exists()
+
+
+def test_incremental_build_equals_full_build(seed_corpus, seed_index, tmp_path):
+    """Adding, changing and removing files incrementally gives the index a full build gives."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_corpus, corpus)
+    (corpus / "a.md").write_text("# Hotline\n\nThe hotline answers calls in four languages.\n")
+    (corpus / "b.md").write_text("# Courts\n\nJudges received training on victim rights.\n")
+    inc = copy_index(seed_index, tmp_path)
+    build_index(corpus, inc)
+    (corpus / "a.md").write_text("# Hotline\n\nThe hotline answers calls in five languages.\n")
+    (corpus / "b.md").unlink()
+    (corpus / "c.txt").write_text("Shelters\n\nTwo new shelters opened in Maribor in 2024.\n")
+    report = build_index(corpus, inc)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (1, 1, 1, 1)
+    full = tmp_path / "full"
+    build_index(corpus, full, full=True)
+    a, b = Assistant.load(inc), Assistant.load(full)
+    assert a.index.documents.keys() == b.index.documents.keys()
+    key = lambda p: (p.doc_id, p.start, p.end)  # noqa: E731
+    assert sorted(map(key, a.index.passages)) == sorted(map(key, b.index.passages))
+    rows_a = {key(p): i for i, p in enumerate(a.index.passages)}
+    for i, p in enumerate(b.index.passages):
+        assert np.allclose(a.index.vectors[rows_a[key(p)]], b.index.vectors[i], atol=1e-5)
+    for q in ("How many languages does the hotline answer in?", "Where did shelters open?"):
+        assert [h.text for h in a.retrieve(q, k=3)] == [h.text for h in b.retrieve(q, k=3)]
+        assert a.answer(q).quotes[0].text == b.answer(q).quotes[0].text
+
+
+def test_unchanged_rebuild_loads_no_model(seed_corpus, seed_index):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys, time; t = time.perf_counter()\n"
+            "from assistant import build_index\n"
+            f"r = build_index({str(seed_corpus)!r}, {str(seed_index)!r})\n"
+            "heavy = [m for m in ('torch', 'onnxruntime', 'sentence_transformers') "
+            "if m in sys.modules]\n"
+            "print(r.embedded, heavy, round(time.perf_counter() - t, 2))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    embedded, heavy = out.stdout.split(" [")[0], "[" + out.stdout.split(" [")[1].rsplit("]", 1)[0] + "]"
+    assert embedded == "0" and heavy == "[]", out.stdout
