@@ -75,8 +75,12 @@ def assemble(doc_id: str, title: str, blocks: list[Block], *, source: str,
 # --- HTML -----------------------------------------------------------------------------------
 
 def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
+    import logging
+
     import trafilatura
     from lxml import etree
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # we report our own reason
 
     try:
         html = data.decode("utf-8")

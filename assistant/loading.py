@@ -91,10 +91,21 @@ def decode_text(data: bytes) -> str:
     return text
 
 
+# A bigger file is skipped with this reason rather than read whole into memory. JSON lines files
+# are streamed line by line and have no limit.
+MAX_FILE_BYTES = int(os.environ.get("VERBATIM_MAX_FILE_MB", "100")) * 1024 * 1024
+
+
 def load_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
     """Documents of one corpus file; problems go to ``on_skip`` and the rest still loads."""
     suffix = file.path.suffix.lower()
     try:
+        size = file.path.stat().st_size
+        if suffix not in JSONL_SUFFIXES and size > MAX_FILE_BYTES:
+            on_skip(SkippedFile(file.rel, f"too large ({size / 2**20:.0f} MB; the limit is "
+                                          f"{MAX_FILE_BYTES // 2**20} MB, VERBATIM_MAX_FILE_MB); "
+                                          "split it into smaller files or convert it to .jsonl"))
+            return
         if suffix in JSONL_SUFFIXES:
             yield from _load_jsonl(file, on_skip)
             return
@@ -140,10 +151,12 @@ def _load_extracted(file: CorpusFile, suffix: str) -> Document:
 
 def _load_jsonl(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
     seen: set[str] = set()
+    lines = 0
     with open(file.path, "rb") as f:
         for lineno, raw in enumerate(f, start=1):
             if not raw.strip():
                 continue
+            lines += 1
             where = f"{file.rel} line {lineno}"
             try:
                 record = json.loads(raw.decode("utf-8"))
@@ -163,6 +176,8 @@ def _load_jsonl(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Ite
                 continue
             seen.add(doc.doc_id)
             yield doc
+    if lines == 0:
+        on_skip(SkippedFile(file.rel, "empty file"))
 
 
 def _record_to_document(record: object, source: str) -> Document:

@@ -54,3 +54,24 @@ def test_rebuild_by_another_process_is_picked_up_mid_traffic(seed_corpus, seed_i
     assert now.index.build_id != old_id and "hotline.md" in now.index.documents
     reply = now.answer("In how many languages does the hotline answer calls?")
     assert reply.quotes[0].doc_id == "hotline.md"
+
+
+def test_documents_deleted_or_changed_while_serving(seed_corpus, seed_index, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_corpus, corpus)
+    (corpus / "a.md").write_text("# Hotline\n\nThe hotline answers calls in seven languages.\n")
+    (corpus / "b.md").write_text("# Courts\n\nJudges received training on victim rights.\n")
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    state = AppState(corpus, index, Assistant.load(index))
+    state.rebuild()
+    (corpus / "b.md").unlink()
+    (corpus / "a.md").write_text("# Hotline\n\nThe hotline answers calls in nine languages.\n")
+    # Still serving from the index: quotes come from the indexed text, nothing re-reads files.
+    reply = state.current().answer("Who received training on victim rights?")
+    assert reply.quotes and reply.quotes[0].doc_id == "b.md"
+    report = state.rebuild()
+    assert (report.changed, report.removed) == (1, 1)
+    now = state.current()
+    assert "b.md" not in now.index.documents
+    assert "nine languages" in now.answer("How many languages does the hotline use?").quotes[0].text
