@@ -217,6 +217,26 @@ def test_browser_follow_up_uses_chat_history(page):
     assert "EUR 90,000" in text
 
 
+@pytest.mark.browser
+def test_browser_search_in_one_document(page):
+    """The "Search in" menu restricts answers to the chosen document."""
+    def choose(label):
+        box = page.locator("#filter input")
+        box.click()
+        box.fill(label[:12])
+        page.get_by_role("option", name=label).first.click()
+        page.wait_for_timeout(300)
+
+    choose("Document: Hostile page (evil.md)")
+    text = ask(page, "When is the shelter hotline open?")
+    assert "Hostile page" in text and "Together Against Trafficking" not in text
+    text = ask(page, "What is the reflection period for identified foreign victims?")
+    assert "90 day reflection period" not in text  # that answer lives in the other document
+    choose("All documents")
+    text = ask(page, "What is the reflection period for identified foreign victims?")
+    assert "90 day reflection period" in text
+
+
 def test_auth_protects_page_and_api(seed_index, seed_corpus):
     import httpx
     from gradio_client import Client
