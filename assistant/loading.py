@@ -91,20 +91,18 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-# A bigger file is skipped with this reason rather than read whole into memory. JSON lines files
-# are streamed line by line and have no limit.
-MAX_FILE_BYTES = int(os.environ.get("VERBATIM_MAX_FILE_MB", "100")) * 1024 * 1024
+# Text files above this size are read as a stream and indexed in parts of about this size, cut
+# at paragraph breaks ("report.txt#1", "report.txt#2", ...): a 200 MB file is never one string.
+STREAM_ABOVE_BYTES = 8 * 1024 * 1024
+PART_CHARS = 1024 * 1024
 
 
 def load_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
     """Documents of one corpus file; problems go to ``on_skip`` and the rest still loads."""
     suffix = file.path.suffix.lower()
     try:
-        size = file.path.stat().st_size
-        if suffix not in JSONL_SUFFIXES and size > MAX_FILE_BYTES:
-            on_skip(SkippedFile(file.rel, f"too large ({size / 2**20:.0f} MB; the limit is "
-                                          f"{MAX_FILE_BYTES // 2**20} MB, VERBATIM_MAX_FILE_MB); "
-                                          "split it into smaller files or convert it to .jsonl"))
+        if suffix in TEXT_SUFFIXES and file.path.stat().st_size > STREAM_ABOVE_BYTES:
+            yield from _load_text_parts(file, suffix == ".md", on_skip)
             return
         if suffix in JSONL_SUFFIXES:
             yield from _load_jsonl(file, on_skip)
@@ -131,6 +129,51 @@ def load_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Itera
         on_skip(SkippedFile(file.rel, "no body text (only a title, headings or metadata)"))
         return
     yield doc
+
+
+def _load_text_parts(file: CorpusFile, markdown: bool,
+                     on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
+    """A large text file, decoded incrementally and cut into parts at paragraph breaks."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    buf, title, n, read = "", "", 0, 0
+    with open(file.path, "rb") as f:
+        while True:
+            block = f.read(1 << 20)
+            if n == 0 and read == 0 and b"\x00" in block[:8192]:
+                on_skip(SkippedFile(file.rel, "binary content, not text"))
+                return
+            final = not block
+            try:
+                buf += decoder.decode(block, final)
+            except UnicodeDecodeError as e:
+                on_skip(SkippedFile(file.rel, f"not valid UTF-8 (near byte {read + e.start}); "
+                                              "save it as UTF-8 and rebuild"))
+                return
+            read += len(block)
+            hold = "" if final or not buf.endswith("\r") else "\r"  # a \r\n cut in two
+            buf = normalise_newlines(buf[:len(buf) - len(hold)]) + hold
+            while len(buf) > PART_CHARS or (final and buf.strip()):
+                cut = len(buf)
+                if len(buf) > PART_CHARS:
+                    cut = buf.rfind("\n\n", PART_CHARS // 2, PART_CHARS)
+                    if cut < 0:
+                        cut = buf.rfind("\n", PART_CHARS // 2, PART_CHARS)
+                    if cut < 0:
+                        cut = PART_CHARS
+                part, buf = buf[:cut], buf[cut:]
+                n += 1
+                doc = parse_text(f"{file.rel}#{n}", part, markdown=markdown, source=file.rel,
+                                 title=f"{title} (part {n})" if title else "")
+                if n == 1:
+                    title = doc.title
+                if doc.sections:
+                    yield doc
+            if final:
+                break
+    if n == 0:
+        on_skip(SkippedFile(file.rel, "empty file"))
 
 
 def _load_extracted(file: CorpusFile, suffix: str) -> Document:

@@ -67,13 +67,35 @@ def test_answer_never_raises_and_quotes_are_verbatim(assistant, question):
         assert assistant.document(h.doc_id).text[h.start:h.end] == h.text
 
 
-def test_huge_text_file_is_skipped_without_reading_it(tmp_path):
+def test_large_text_file_is_streamed_in_parts(tmp_path):
+    from assistant.loading import PART_CHARS
+
+    path = tmp_path / "big.txt"
+    para = "Labour inspectors visited {} sites and referred {} presumed victims.\r\n"
+    with open(path, "w", newline="") as f:
+        f.write("Annual Inspection Report\r\n\r\n")
+        for i in range(200_000):
+            f.write(para.format(i, i % 7) + ("\r\n" if i % 3 == 2 else ""))
+    assert path.stat().st_size > 12 * 2**20
+    skipped = []
+    docs = list(load_file(CorpusFile(path, "big.txt"), skipped.append))
+    assert skipped == [] and len(docs) >= 12
+    assert [d.doc_id for d in docs[:2]] == ["big.txt#1", "big.txt#2"]
+    assert docs[0].title == "Annual Inspection Report"
+    assert docs[1].title == "Annual Inspection Report (part 2)"
+    # Nothing lost or changed: the parts are the file, newlines normalised, in order.
+    whole = path.read_bytes().decode().replace("\r\n", "\n")
+    assert "".join(d.text for d in docs) == whole
+    assert max(len(d.text) for d in docs) <= PART_CHARS
+
+
+def test_huge_binary_file_is_skipped_without_reading_it(tmp_path):
     path = tmp_path / "huge.txt"
     with open(path, "wb") as f:
-        f.truncate(200 * 1024 * 1024)  # sparse: 200 MB by size, nothing on disk
-    docs, skipped = [], []
-    docs = list(load_file(CorpusFile(path, "huge.txt"), skipped.append))
-    assert docs == [] and "too large (200 MB" in skipped[0].reason
+        f.truncate(200 * 1024 * 1024)  # sparse: 200 MB of NUL bytes by size
+    skipped = []
+    assert list(load_file(CorpusFile(path, "huge.txt"), skipped.append)) == []
+    assert "binary" in skipped[0].reason
 
 
 def test_one_megabyte_question(assistant):
