@@ -435,8 +435,10 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
         vectors = _vector_file(tmp / "vectors.npy", n, dim)
         for dst, rows in copies:
             vectors[dst] = old.vectors[rows]
+        embedded = len(need_texts)
         if need_texts:
             _encode(embedder, need_texts, need_rows, vectors, progress, on_progress)
+        del need_texts, need_rows, copies  # the texts to embed are a copy of every new passage
         vectors.flush()
         _write(tmp, files, index_dir, results, vectors, skipped, model_name, backend, params,
                t0, ann_threshold)
@@ -452,7 +454,7 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
     return BuildReport(documents=n_docs, passages=n, skipped=tuple(skipped),
                        seconds=time.perf_counter() - t0, index_dir=str(index_dir),
                        model=model_name, added=added, changed=changed, removed=removed,
-                       unchanged=unchanged, embedded=len(need_texts), backend=backend)
+                       unchanged=unchanged, embedded=embedded, backend=backend)
 
 
 def _vector_file(path: Path, n: int, dim: int) -> np.ndarray:
@@ -603,8 +605,25 @@ def _write(tmp: Path, files: list[CorpusFile], index_dir: Path, results: list[_F
     }
     storage.write_json(tmp / MANIFEST, manifest)
     storage.fsync_tree(tmp)
-    load(tmp, check=True)  # never swap in an index we cannot read back
+    _read_back(tmp, len(documents), len(passages))  # never swap in what we cannot read back
     storage.swap_in(tmp, index_dir)
+
+
+def _read_back(path: Path, n_docs: int, n_passages: int) -> None:
+    """What ``load`` checks, without building a second copy of the documents in memory: the
+    manifest, every checksum, the record counts, the vector shape and the keyword indexes."""
+    manifest = read_manifest(path)
+    verify(path, manifest)
+    for name, expected in (("documents.jsonl", n_docs), ("passages.jsonl", n_passages)):
+        with open(path / name, "rb") as f:
+            if sum(1 for _ in f) != expected:
+                raise BuildError(f"read-back check failed: {name} does not hold {expected} rows")
+    vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
+    if vectors.shape[0] != n_passages:
+        raise BuildError("read-back check failed: vectors.npy has the wrong number of rows")
+    if KeywordIndex.load(path / KEYWORD_DIR).size != n_passages or \
+            KeywordIndex.load(path / DOC_KEYWORD_DIR).size != n_docs:
+        raise BuildError("read-back check failed: a keyword index has the wrong size")
 
 
 def ivf_params(n: int) -> tuple[int, int]:
