@@ -1,10 +1,12 @@
 """Large corpora: build memory, incremental rebuilds, approximate search, query latency.
 
-    python benchmarks/scale.py [--docs 100000] [--rebuild-docs 10000] [--real-model]
+    python benchmarks/scale.py [--docs 100000] [--big-file-mb 200] [--rebuild-docs 10000]
+                               [--real-model]
 
 1. Build of a generated corpus of --docs documents (10 .jsonl files): seconds, passages and
    peak memory (RSS of the build process), beside the same for a tenth of it, so memory is
-   seen to grow with the corpus text rather than with copies of the vectors.
+   seen to grow with the corpus text rather than with copies of the vectors; then one
+   --big-file-mb text file, which is streamed in parts.
 2. Rebuilds on a --rebuild-docs corpus of .txt files: with nothing changed, and after adding
    one file, each as a fraction of the full build.
 3. Dense search: recall@10 of the IVF index against exact search, on the real SciFact passage
@@ -124,6 +126,24 @@ def part_build(n_docs: int, real: bool, tmp: Path) -> None:
         shutil.rmtree(tmp / f"i{n}")
 
 
+def part_big_file(mb: int, real: bool, tmp: Path) -> None:
+    corpus = tmp / "big"
+    corpus.mkdir()
+    rng = np.random.default_rng(4)
+    with open(corpus / "big.txt", "w", encoding="utf-8") as f:
+        f.write("Big Report\n\n")
+        n = 0
+        while f.tell() < mb * 2**20:
+            f.write(make_doc(rng, n) + "\n\n")
+            n += 1
+    r = run_build(corpus, tmp / "big-index", real)
+    print(f"\n1b. One {mb} MB text file ({'real model' if real else 'stand-in embedder'}): "
+          f"{r['documents']} parts, {r['passages']} passages, {r['seconds']:.0f} s, "
+          f"peak RSS {r['peak_mb']:.0f} MB")
+    shutil.rmtree(corpus)
+    shutil.rmtree(tmp / "big-index")
+
+
 def part_rebuild(n_docs: int, real: bool, tmp: Path) -> None:
     corpus = make_txt_corpus(tmp / "rc", n_docs)
     index = tmp / "ri"
@@ -218,6 +238,7 @@ def main() -> None:
     ap.add_argument("--rebuild-docs", type=int, default=10_000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--real-model", action="store_true")
+    ap.add_argument("--big-file-mb", type=int, default=200, help="0 to skip")
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--skip-rebuild", action="store_true")
     ap.add_argument("--skip-search", action="store_true")
@@ -225,6 +246,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_build:
             part_build(args.docs, args.real_model, Path(tmp))
+            if args.big_file_mb:
+                part_big_file(args.big_file_mb, args.real_model, Path(tmp))
         if not args.skip_rebuild:
             part_rebuild(args.rebuild_docs, args.real_model, Path(tmp))
     if not args.skip_search:
