@@ -113,3 +113,33 @@ def test_disk_full_fails_clearly_and_keeps_the_index(seed_corpus, tmp_path):
         assert _check_answers(index) == before
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)  # lazy: maps may be open
+
+
+def test_200_mb_text_file_is_loaded_as_a_stream_in_bounded_memory(tmp_path):
+    """The loader never holds the whole file: parts are produced one at a time."""
+    path = tmp_path / "big.txt"
+    para = ("Labour inspectors visited {} workplaces and referred presumed victims of "
+            "trafficking to the support services of the region.\n\n")
+    with open(path, "w") as f:
+        f.write("Big Report\n\n")
+        i = 0
+        while f.tell() < 200 * 2**20:
+            f.write(para.format(i))
+            i += 1
+    code = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from assistant.loading import CorpusFile, load_file\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "skipped = []; parts = chars = 0\n"
+        f"for d in load_file(CorpusFile(Path({str(path)!r}), 'big.txt'), skipped.append):\n"
+        "    parts += 1; chars += len(d.text)\n"
+        "grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024\n"
+        "print(parts, chars, len(skipped), round(grown))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    parts, chars, n_skipped, grown_mb = map(int, out.stdout.split())
+    print(f"\n200 MB file: {parts} parts, peak memory grew {grown_mb} MB while loading")
+    assert n_skipped == 0 and parts >= 190 and chars >= 200 * 2**20 - 2**20
+    assert grown_mb < 100, grown_mb  # a few parts at a time, never the file
