@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .types import Document, Section
+from .types import Document
 
 
 class ExtractError(ValueError):
@@ -39,10 +39,12 @@ def assemble(doc_id: str, title: str, blocks: list[Block], *, source: str,
              metadata: dict | None = None) -> Document:
     """One Document from blocks: texts joined by blank lines, a Section per run of body blocks
     under a heading, and the start offset of every page."""
+    from .loading import sections_from_units
+
     parts: list[str] = []
-    sections: list[Section] = []
+    units: list[tuple[int, int, str, str]] = []
     pages: list[int] = []
-    pos, heading, cur = 0, "", None
+    pos = 0
     for b in blocks:
         text = _clean(b.text)
         if not text:
@@ -53,17 +55,9 @@ def assemble(doc_id: str, title: str, blocks: list[Block], *, source: str,
         while b.page and len(pages) < b.page:
             pages.append(pos)
         parts.append(text)
-        start, pos = pos, pos + len(text)
-        if b.kind == "heading":
-            if cur:
-                sections.append(Section(heading, cur[0], cur[1]))
-            heading, cur = " ".join(text.split()), None
-        elif cur is None:
-            cur = [start, pos]
-        else:
-            cur[1] = pos
-    if cur:
-        sections.append(Section(heading, cur[0], cur[1]))
+        units.append((pos, pos + len(text), b.kind, text))
+        pos += len(text)
+    sections = sections_from_units(units)
     text = "".join(parts)
     if not sections:
         raise ExtractError("no body text found")

@@ -378,6 +378,13 @@ def parse_text(doc_id: str, text: str, *, markdown: bool, source: str = "", titl
         if kind == "body" and i + 1 < len(units) and _is_heading_line(text[s:e]):
             units[i] = (s, e, "heading", text[s:e].strip())
 
+    return Document(doc_id=doc_id, title=title or doc_id, text=text,
+                    sections=tuple(sections_from_units(units)), metadata=meta, source=source)
+
+
+def sections_from_units(units: list[tuple[int, int, str, str]]) -> list[Section]:
+    """One Section per run of body units (start, end, "body", _) under a heading unit
+    (start, end, "heading", label)."""
     sections: list[Section] = []
     heading = ""
     cur: list[int] | None = None
@@ -385,12 +392,11 @@ def parse_text(doc_id: str, text: str, *, markdown: bool, source: str = "", titl
         if kind == "heading":
             if cur:
                 sections.append(Section(heading, cur[0], cur[1]))
-            heading, cur = label.strip(), None
+            heading, cur = " ".join(label.split()), None
         elif cur is None:
             cur = [s, e]
         else:
             cur[1] = e
     if cur:
         sections.append(Section(heading, cur[0], cur[1]))
-    return Document(doc_id=doc_id, title=title or doc_id, text=text, sections=tuple(sections),
-                    metadata=meta, source=source)
+    return sections
