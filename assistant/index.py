@@ -406,7 +406,7 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
     removed = len(set(old_files) - {r.file.rel for r in results})
 
     if not results:
-        reasons = "; ".join(str(s) for s in skipped[:3]) or "no .txt, .md or .jsonl files"
+        reasons = "; ".join(str(s) for s in skipped[:3]) or "no supported files (.txt, .md, .jsonl, .html, .pdf, .docx)"
         raise BuildError(f"no readable document in {corpus_dir} ({reasons})")
 
     nothing_changed = (old is not None and added == 0 and changed == 0 and removed == 0
