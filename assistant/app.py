@@ -19,7 +19,7 @@ from pathlib import Path
 from .api import MAX_QUESTION_CHARS, Assistant, build_index, ensure_index
 from .loading import SUPPORTED_SUFFIXES
 from .quoting import NOT_COVERED
-from .types import Answer, Hit
+from .types import Answer
 
 log = logging.getLogger("verbatim.app")
 

@@ -141,8 +141,6 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
     if not any(p.strip() for p in pages):
         raise ExtractError(f"no text layer in {len(pages)} page(s) (a scanned PDF?); "
                            "run OCR on it and add the result")
-    from .loading import _is_heading_line
-
     blocks: list[Block] = []
     for n, page in enumerate(pages, start=1):
         blocks.extend(_page_blocks(page, n) or [Block("body", "", n)])

@@ -46,6 +46,18 @@ def assistant(seed_index):
     return Assistant.load(seed_index)
 
 
+def run_python(code: str, timeout: int = 300) -> str:
+    """Run ``code`` in a fresh interpreter from the project root (so that what it imports and
+    how much memory it uses are its own); its stdout, or the test fails with its stderr."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=timeout)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
 def eval_file(name: str) -> Path:
     """A seed question set from shared/eval, or its copy in tests/data/seed when the checkout
     has no shared/ folder beside it."""

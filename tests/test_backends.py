@@ -13,7 +13,7 @@ from assistant import Assistant, build_index
 from assistant.embedding import BACKENDS, get_embedder
 from assistant.index import BuildError
 
-from conftest import ROOT, eval_file
+from conftest import ROOT, eval_file, run_python
 
 
 @pytest.fixture(scope="session")
@@ -107,10 +107,8 @@ def test_answering_with_onnx_never_imports_torch(seed_corpus, tmp_path):
         "assert r.quotes, r\n"
         "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert "HEAVY []" in out.stdout, out.stdout
+    out = run_python(code, timeout=120)
+    assert "HEAVY []" in out, out
 
 
 def test_cli_backend_flag(seed_corpus, tmp_path):

@@ -188,19 +188,13 @@ def test_incremental_build_equals_full_build(seed_corpus, seed_index, tmp_path):
 
 
 def test_unchanged_rebuild_loads_no_model(seed_corpus, seed_index):
-    import subprocess
-    import sys
+    from conftest import run_python
 
-    from conftest import ROOT
-
-    code = ("import sys, time; t = time.perf_counter()\n"
-            "from assistant import build_index\n"
-            f"r = build_index({str(seed_corpus)!r}, {str(seed_index)!r})\n"
-            "heavy = [m for m in ('torch', 'onnxruntime', 'sentence_transformers') "
-            "if m in sys.modules]\n"
-            "print(r.embedded, heavy, round(time.perf_counter() - t, 2))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode == 0, out.stderr
-    embedded, heavy = out.stdout.split(" [")[0], "[" + out.stdout.split(" [")[1].rsplit("]", 1)[0] + "]"
-    assert embedded == "0" and heavy == "[]", out.stdout
+    out = run_python(
+        "import json, sys\n"
+        "from assistant import build_index\n"
+        f"r = build_index({str(seed_corpus)!r}, {str(seed_index)!r})\n"
+        "heavy = [m for m in ('torch', 'onnxruntime', 'sentence_transformers') "
+        "if m in sys.modules]\n"
+        "print(json.dumps([r.embedded, heavy]))", timeout=120)
+    assert json.loads(out) == [0, []]

@@ -2,7 +2,6 @@ import json
 import os
 
 from assistant.loading import discover, load_file, parse_text
-from assistant.types import SkippedFile
 
 
 def load_all(folder):

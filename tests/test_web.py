@@ -203,7 +203,6 @@ def test_browser_malicious_document_is_shown_as_text(page, tmp_path):
 def test_browser_off_topic_and_empty(page):
     assert "do not cover" in ask(page, "How do I bake bread?")
     box = page.locator("#question textarea")
-    before = page.locator("#chat .message").count()
     box.fill("   ")
     box.press("Enter")
     page.wait_for_timeout(1500)
