@@ -41,7 +41,8 @@ def clean_question(question: str) -> str:
 def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
                 model: str | None = None, *, full: bool = False, progress: bool = False,
                 params: ChunkParams | None = None, backend: str | None = None,
-                on_progress=None, embedder=None) -> BuildReport:
+                on_progress=None, embedder=None,
+                sentence_vectors: bool | None = None) -> BuildReport:
     """Index every readable document under ``corpus_dir`` into ``index_dir``.
 
     Incremental: only new or changed files are embedded. Broken files are reported in the
@@ -51,11 +52,13 @@ def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.Pa
     ``backend`` is ``"torch"``, ``"onnx"`` or ``"onnx-int8"``; by default an existing index
     keeps its backend and a new one gets ``embedding.DEFAULT_BACKEND``. ``embedder`` replaces
     the model with any object that has ``encode(texts) -> float32 array``, ``dimension`` and
-    ``backend`` (tests and benchmarks use stand-ins).
+    ``backend`` (tests and benchmarks use stand-ins). ``sentence_vectors=True`` also embeds
+    every sentence (about twice the build time): better rankings (README, "Figures") and no
+    encoding at question time; None keeps what an existing index has.
     """
     return _index.build(corpus_dir, index_dir, model, full=full, params=params,
                         progress=progress, backend=backend, on_progress=on_progress,
-                        embedder=embedder)
+                        embedder=embedder, sentence_vectors=sentence_vectors)
 
 
 class Assistant:
@@ -116,7 +119,11 @@ class Assistant:
                 self._sentence_cache.move_to_end(row)
                 return vecs
         p = self._index.passages[row]
-        text = self._index.documents[p.doc_id].text
+        idx = self._index
+        if idx.sentence_vectors is not None:  # stored at build time: nothing to encode
+            dp = int(idx.doc_pos[row])
+            return idx.sentence_vectors[[idx.sentence_row[(dp, a, b)] for a, b in p.sentences]]
+        text = idx.documents[p.doc_id].text
         vecs = self.embedder.encode([text[a:b] for a, b in p.sentences])
         with self._lock:
             self._sentence_cache[row] = vecs

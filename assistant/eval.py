@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="use only the first N queries / questions (sorted by id)")
     parser.add_argument("--backend", default=None, choices=BACKENDS,
                         help="embedding backend for the dataset index (--beir / --squad)")
+    parser.add_argument("--sentence-vectors", action="store_true",
+                        help="build the dataset index with sentence vectors too")
     parser.add_argument("--work", default=None,
                         help="folder for the dataset's corpus copy and index "
                              "(default: a folder per dataset and backend in the user cache)")
@@ -158,13 +160,14 @@ def _work_dir(args, name: str) -> Path:
     return cache_root() / "eval" / f"{name}-{args.backend or DEFAULT_BACKEND}"
 
 
-def _build(corpus: Path, index: Path, backend: str | None):
+def _build(corpus: Path, index: Path, backend: str | None, sentences: bool = False):
     import time
 
     from .api import Assistant, build_index
 
     t = time.perf_counter()
-    report = build_index(corpus, index, progress=sys.stderr.isatty(), backend=backend)
+    report = build_index(corpus, index, progress=sys.stderr.isatty(), backend=backend,
+                         sentence_vectors=sentences)
     if report.embedded:
         print(f"indexed {report.documents} documents, {report.passages} passages "
               f"({report.backend}) in {time.perf_counter() - t:.0f} s", file=sys.stderr)
@@ -179,10 +182,12 @@ def _run_beir(args) -> int:
     if args.limit:
         queries = {q: queries[q] for q in sorted(queries)[: args.limit]}
     work = _work_dir(args, folder.resolve().name)
-    assistant = _build(beir.prepare_corpus(folder, work), work / "index", args.backend)
+    assistant = _build(beir.prepare_corpus(folder, work), work / "index", args.backend,
+                       args.sentence_vectors)
     scores = beir.evaluate(assistant, queries, qrels)
     print(beir.format_scores(folder.name, args.split, scores)
-          + f"\n  (model {assistant.index.model}, backend {assistant.index.backend})")
+          + f"\n  (model {assistant.index.model}, backend {assistant.index.backend}"
+          + (", sentence vectors" if assistant.index.sentence_vectors is not None else "") + ")")
     return 0
 
 
@@ -191,7 +196,8 @@ def _run_squad(args) -> int:
 
     work = _work_dir(args, "squad-" + Path(args.squad).stem)
     data = squad.load(args.squad)
-    assistant = _build(squad.prepare_corpus(data, work), work / "index", args.backend)
+    assistant = _build(squad.prepare_corpus(data, work), work / "index", args.backend,
+                       args.sentence_vectors)
     report = squad.evaluate(assistant, data, limit=args.limit)
     print(squad.format_report(report)
           + f"\n  (model {assistant.index.model}, backend {assistant.index.backend})")

@@ -11,6 +11,8 @@ Layout (all JSON or raw arrays; nothing is pickled):
                         index over those rows, ids = rows; below it search is exact (numpy)
       keyword/          the BM25 index of passages as bm25s saves it (JSON + .npy)
       keyword_docs/     the BM25 index of whole documents (title + text), in documents.jsonl order
+      sentences.npy,    only with sentence vectors: (document position, start, end) of every
+      sentence_vectors.npy  distinct sentence, sorted by document, and its vector
 
 A build writes a sibling ``index.tmp-*`` folder, verifies it, and swaps it in atomically, so an
 interrupted or failed build leaves the previous index untouched.
@@ -76,6 +78,8 @@ class Index:
     dense: object | None  # faiss index above ANN_THRESHOLD; None: exact search on ``vectors``
     keyword: KeywordIndex
     doc_keyword: KeywordIndex  # one row per document, in ``documents`` order
+    sentence_spans: np.ndarray | None = None  # (document position, start, end), by document
+    sentence_vectors: np.ndarray | None = None
     row_of: dict[int, int] = field(default_factory=dict)
     doc_pos: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
@@ -85,6 +89,13 @@ class Index:
         # passage row -> document position, for document-level scores
         self.doc_pos = np.fromiter((position[p.doc_id] for p in self.passages), dtype=np.int64,
                                    count=len(self.passages))
+        self.sentence_row: dict[tuple[int, int, int], int] = {}
+        self.doc_sentence_starts = None
+        if self.sentence_spans is not None:
+            self.sentence_row = {tuple(map(int, x)): i for i, x in enumerate(self.sentence_spans)}
+            # first sentence row of each document, for a per-document max (reduceat)
+            self.doc_sentence_starts = np.searchsorted(self.sentence_spans[:, 0],
+                                                       np.arange(len(self.documents)))
 
     @property
     def model(self) -> str:
@@ -191,6 +202,10 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
             dense.nprobe = int(dense_cfg["nprobe"])
         keyword = KeywordIndex.load(index_dir / KEYWORD_DIR)
         doc_keyword = KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
+        spans = svecs = None
+        if manifest.get("sentence_vectors"):
+            spans = np.load(index_dir / "sentences.npy", allow_pickle=False)
+            svecs = np.load(index_dir / "sentence_vectors.npy", allow_pickle=False)
     except IndexLoadError:
         raise
     except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
@@ -204,7 +219,12 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
     if vectors.shape[1] != manifest["model"]["dimension"]:
         raise IndexLoadError(f"{index_dir}/vectors.npy has dimension {vectors.shape[1]}, manifest "
                           f"says {manifest['model']['dimension']}; {rebuild_hint(index_dir)}")
-    return Index(index_dir, manifest, documents, passages, vectors, dense, keyword, doc_keyword)
+    if spans is not None and (len(spans) != len(svecs)
+                              or np.unique(spans[:, 0]).size != len(documents)):
+        raise IndexLoadError(f"{index_dir}/ is inconsistent (sentence files); "
+                             f"{rebuild_hint(index_dir)}")
+    return Index(index_dir, manifest, documents, passages, vectors, dense, keyword, doc_keyword,
+                 spans, svecs)
 
 
 # --- building ---------------------------------------------------------------------------
@@ -272,7 +292,8 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
           model: str | None = None, *, full: bool = False, params: ChunkParams | None = None,
           progress: bool = False, embedder=None, backend: str | None = None,
           on_progress: Callable[[str, float], None] | None = None,
-          ann_threshold: int = ANN_THRESHOLD) -> BuildReport:
+          ann_threshold: int = ANN_THRESHOLD,
+          sentence_vectors: bool | None = None) -> BuildReport:
     """Build or update the index; see ``assistant.build_index`` for the public contract."""
     from filelock import FileLock, Timeout
 
@@ -311,11 +332,20 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
         explicit = backend is not None
         if backend is None:  # keep what the index was built with; a change means re-embedding
             backend = _current_backend(index_dir) or check_backend(None)
+        if sentence_vectors is None:  # keep what the index has
+            sentence_vectors = _current_sentences(index_dir)
         return _build_locked(corpus_dir, index_dir, canonical_name(model), model, backend, full,
                              params, progress, embedder, on_progress, t0, explicit,
-                             ann_threshold)
+                             ann_threshold, bool(sentence_vectors))
     finally:
         lock.release()
+
+
+def _current_sentences(index_dir: Path) -> bool:
+    try:
+        return bool(read_manifest(index_dir).get("sentence_vectors"))
+    except IndexLoadError:
+        return False
 
 
 def _current_backend(index_dir: Path) -> str | None:
@@ -346,7 +376,7 @@ _EMBED_FORMAT = "title — section\\ntext"
 
 def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, params, progress,
                   embedder, on_progress, t0, explicit_backend=True,
-                  ann_threshold=ANN_THRESHOLD) -> BuildReport:
+                  ann_threshold=ANN_THRESHOLD, with_sentences=False) -> BuildReport:
     files, skipped = discover(corpus_dir)
     skipped = list(skipped)
     old = _previous(index_dir, model_name, backend, params, full)
@@ -411,6 +441,7 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
 
     nothing_changed = (old is not None and added == 0 and changed == 0 and removed == 0
                        and old.manifest.get("keyword") == KEYWORD_PARAMS
+                       and bool(old.manifest.get("sentence_vectors")) == with_sentences
                        and sorted(old.manifest.get("skipped", [])) == sorted(map(str, skipped)))
     if nothing_changed:
         n_docs = sum(len(r.documents) for r in results)
@@ -440,6 +471,10 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
             _encode(embedder, need_texts, need_rows, vectors, progress, on_progress)
         del need_texts, need_rows, copies  # the texts to embed are a copy of every new passage
         vectors.flush()
+        if with_sentences:
+            if embedder is None:
+                embedder = _embedder(model_arg, backend, True)
+            _write_sentences(tmp, results, old, embedder, progress, on_progress)
         _write(tmp, files, index_dir, results, vectors, skipped, model_name, backend, params,
                t0, ann_threshold)
     except BaseException as e:
@@ -464,6 +499,50 @@ def _vector_file(path: Path, n: int, dim: int) -> np.ndarray:
     with open(path, "r+b") as f:
         os.posix_fallocate(f.fileno(), 0, os.fstat(f.fileno()).st_size)
     return vectors
+
+
+def _write_sentences(tmp: Path, results: list[_FileResult], old: Index | None, embedder,
+                     progress: bool, on_progress) -> None:
+    """Vectors of every distinct sentence (its own text), for the search's sentence evidence
+    and for quoting without encoding at question time. Unchanged sentences keep theirs."""
+    spans: list[tuple[int, int, int]] = []
+    texts: list[str] = []
+    pos = 0
+    for r in results:
+        for d in r.documents:
+            seen: set[tuple[int, int]] = set()
+            for p in r.passages:
+                if p.doc_id != d.doc_id:
+                    continue
+                for a, b in p.sentences:
+                    if (a, b) not in seen:
+                        seen.add((a, b))
+                        spans.append((pos, a, b))
+                        texts.append(d.text[a:b])
+            pos += 1
+    reuse: dict[str, int] = {}
+    if old is not None and old.sentence_vectors is not None:
+        docs = list(old.documents.values())
+        for row, (dp, a, b) in enumerate(old.sentence_spans):
+            reuse[_passage_key(docs[dp].text[a:b])] = row
+    arr = np.asarray(spans, dtype=np.int64).reshape(-1, 3)
+    order = np.lexsort((arr[:, 1], arr[:, 0]))  # by document, then position
+    arr = arr[order]
+    texts = [texts[i] for i in order]
+    np.save(tmp / "sentences.npy", arr, allow_pickle=False)
+    out = _vector_file(tmp / "sentence_vectors.npy", len(texts), int(embedder.dimension))
+    need_rows, need_texts = [], []
+    for i, t in enumerate(texts):
+        hit = reuse.get(_passage_key(t))
+        if hit is not None:
+            out[i] = old.sentence_vectors[hit]
+        else:
+            need_rows.append(i)
+            need_texts.append(t)
+    if need_texts:
+        _encode(embedder, need_texts, need_rows, out, progress, on_progress,
+                desc="Embedding sentences")
+    out.flush()
 
 
 def _plan(results: list[_FileResult], old: Index | None, old_by_file: dict
@@ -520,19 +599,20 @@ def _embedder(model_arg, backend: str, explicit: bool):
 
 
 def _encode(embedder, texts: list[str], rows: list[int], out: np.ndarray, progress: bool,
-            on_progress: Callable[[str, float], None] | None, batch: int = 256) -> None:
+            on_progress: Callable[[str, float], None] | None, batch: int = 256,
+            desc: str = "Embedding passages") -> None:
     """Encode ``texts`` into ``out[rows]`` in slices, so a progress bar (terminal, with an
     ETA) or a callback (web page) can follow and memory stays bounded."""
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(texts), desc="Embedding passages", unit="passage", disable=not progress,
+    bar = tqdm(total=len(texts), desc=desc, unit="text", disable=not progress,
                dynamic_ncols=True)
     try:
         for i in range(0, len(texts), batch):
             out[rows[i:i + batch]] = embedder.encode(texts[i:i + batch])
             bar.update(len(texts[i:i + batch]))
             if on_progress:
-                on_progress("Embedding passages", min(1.0, (i + batch) / len(texts)))
+                on_progress(desc, min(1.0, (i + batch) / len(texts)))
     finally:
         bar.close()
 
@@ -593,6 +673,7 @@ def _write(tmp: Path, files: list[CorpusFile], index_dir: Path, results: list[_F
         "embed_format": _EMBED_FORMAT,
         "keyword": KEYWORD_PARAMS,
         "dense": dense_cfg,
+        "sentence_vectors": (tmp / "sentence_vectors.npy").exists(),
         "counts": {"documents": len(documents), "passages": len(passages)},
         "files": {r.file.rel: {"sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns,
                                "documents": len(r.documents), "passages": len(r.passages)}

@@ -1,0 +1,66 @@
+"""Stored sentence vectors (build_index(sentence_vectors=True))."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from assistant import Assistant, build_index
+from conftest import eval_file
+
+
+@pytest.fixture(scope="module")
+def sv_index(seed_corpus, tmp_path_factory):
+    index = tmp_path_factory.mktemp("sv") / "index"
+    build_index(seed_corpus, index, sentence_vectors=True)
+    return index
+
+
+def test_every_sentence_has_its_own_vector(sv_index):
+    a = Assistant.load(sv_index)
+    idx = a.index
+    assert idx.manifest["sentence_vectors"] is True
+    spans = {(int(idx.doc_pos[r]), s, e) for r, p in enumerate(idx.passages)
+             for s, e in p.sentences}
+    assert {tuple(map(int, x)) for x in idx.sentence_spans} == spans
+    docs = list(idx.documents.values())
+    texts = [docs[d].text[s:e] for d, s, e in idx.sentence_spans]
+    fresh = a.embedder.encode(texts)
+    assert np.allclose(fresh, idx.sentence_vectors, atol=1e-5)
+
+
+def test_answers_need_no_encoding_but_the_question(sv_index):
+    a = Assistant.load(sv_index)
+    calls = []
+    real = a.embedder.encode
+    a.embedder.encode = lambda texts, **kw: calls.append(len(texts)) or real(texts, **kw)
+    try:
+        for row in map(json.loads, open(eval_file("seed_questions.jsonl"))):
+            calls.clear()
+            reply = a.answer(row["q"])
+            assert calls == [1]  # the question only
+            assert any(s in reply.quotes[0].text for s in row["any"]), row
+    finally:
+        del a.embedder.encode
+
+
+def test_incremental_sentence_vectors_equal_a_full_build(seed_corpus, sv_index, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_corpus, corpus)
+    (corpus / "new.md").write_text("# Hotline\n\nThe hotline answers in seven languages. "
+                                   "It is free of charge.\n")
+    inc = tmp_path / "inc"
+    shutil.copytree(sv_index, inc)
+    report = build_index(corpus, inc)  # keeps sentence vectors without being asked again
+    assert report.embedded == 1
+    full = tmp_path / "full"
+    build_index(corpus, full, sentence_vectors=True, full=True)
+    a, b = Assistant.load(inc), Assistant.load(full)
+    assert np.array_equal(a.index.sentence_spans, b.index.sentence_spans)
+    assert np.allclose(a.index.sentence_vectors, b.index.sentence_vectors, atol=1e-5)
+    q = "How many languages does the hotline answer in?"
+    assert a.answer(q).quotes[0].text == b.answer(q).quotes[0].text
+    off = build_index(corpus, inc, sentence_vectors=False)
+    assert off.embedded == 0 and Assistant.load(inc).index.sentence_vectors is None
