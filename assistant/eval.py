@@ -200,7 +200,8 @@ def _run_squad(args) -> int:
                        args.sentence_vectors)
     report = squad.evaluate(assistant, data, limit=args.limit)
     print(squad.format_report(report)
-          + f"\n  (model {assistant.index.model}, backend {assistant.index.backend})")
+          + f"\n  (model {assistant.index.model}, backend {assistant.index.backend}"
+          + (", sentence vectors" if assistant.index.sentence_vectors is not None else "") + ")")
     return 0
 
 

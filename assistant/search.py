@@ -94,11 +94,18 @@ def dense_scores(index: Index, qvec: np.ndarray, n: int, rows: np.ndarray | None
 
 def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5,
            mode: str = "hybrid", where: Mapping | None = None,
-           dense_weight: float = DENSE_WEIGHT, candidates: int = CANDIDATES,
-           fusion: str = "convex", doc_share: float = DOC_KEYWORD_SHARE) -> list[Scored]:
-    """The top ``k`` passages for a question, best first, with their evidence."""
+           dense_weight: float | None = None, candidates: int = CANDIDATES,
+           fusion: str = "convex", doc_share: float = DOC_KEYWORD_SHARE,
+           sentence_share: float = SENTENCE_SHARE) -> list[Scored]:
+    """The top ``k`` passages for a question, best first, with their evidence.
+
+    ``dense_weight`` defaults to DENSE_WEIGHT, or DENSE_WEIGHT_WITH_SENTENCES on an index with
+    sentence vectors."""
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
+    sentences = index.sentence_vectors is not None and len(index.sentence_vectors) > 0
+    if dense_weight is None:
+        dense_weight = DENSE_WEIGHT_WITH_SENTENCES if sentences else DENSE_WEIGHT
     rows = allowed_rows(index, where)
     if rows is not None and len(rows) == 0:
         return []
@@ -132,12 +139,10 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
     if qvec is not None:
         # Exact cosine for keyword-only candidates too, so fusion compares like with like.
         cos = index.vectors[cand_rows] @ qvec.reshape(-1)
-        if index.sentence_vectors is not None and len(index.sentence_vectors):
+        if sentences and sentence_share:
             best = np.maximum.reduceat(index.sentence_vectors @ qvec.reshape(-1),
                                        index.doc_sentence_starts)
-            cos = (1 - SENTENCE_SHARE) * cos + SENTENCE_SHARE * best[index.doc_pos[cand_rows]]
-            if dense_weight == DENSE_WEIGHT:
-                dense_weight = DENSE_WEIGHT_WITH_SENTENCES
+            cos = (1 - sentence_share) * cos + sentence_share * best[index.doc_pos[cand_rows]]
     else:
         cos = np.zeros(len(cand_rows), dtype=np.float32)
     raw = bm25[cand_rows] if bm25 is not None else np.zeros(len(cand_rows), dtype=np.float32)

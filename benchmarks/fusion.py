@@ -23,15 +23,19 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--backend", default="onnx")
     ap.add_argument("--limit", type=int, default=0, help="train queries to use (0: all 809)")
+    ap.add_argument("--sentence-vectors", action="store_true",
+                    help="use an index with sentence vectors (benchmarks/results/"
+                         "scifact-<backend>-sv) and compare sentence shares")
     args = ap.parse_args()
 
     from assistant import Assistant, beir, build_index
     from assistant import search as S
     from assistant.eval import evaluate, read_questions
 
-    work = ROOT / "benchmarks" / "results" / f"scifact-{args.backend}"
+    work = ROOT / "benchmarks" / "results" / \
+        f"scifact-{args.backend}{'-sv' if args.sentence_vectors else ''}"
     build_index(beir.prepare_corpus(SHARED / "scifact", work), work / "index",
-                backend=args.backend, progress=True)
+                backend=args.backend, progress=True, sentence_vectors=args.sentence_vectors)
     a = Assistant.load(work / "index")
     queries, qrels = beir.load_split(SHARED / "scifact", "train")
     qids = sorted(queries)[: args.limit or None]
@@ -45,28 +49,36 @@ def main() -> None:
         sets.append(read_questions(ROOT / "tests" / "data" / "extra_questions.jsonl"))
         seed_q = [q for s in sets for q in s if q.get("any")]
 
-        configs = [("semantic", "convex", 1.0, 0.0), ("keyword", "convex", 0.0, 0.0),
-                   ("keyword", "convex", 0.0, 0.5)]
-        configs += [("hybrid", "convex", w, d) for d in (0.0, 0.3, 0.5, 0.7)
-                    for w in (0.5, 0.6, 0.65, 0.7)]
-        configs += [("hybrid", "rrf", w, 0.0) for w in (0.5, 0.6, 0.7)]
+        if args.sentence_vectors:
+            build_index(ROOT / "corpus", Path(tmp) / "index", backend=args.backend,
+                        sentence_vectors=True)
+            seed = Assistant.load(Path(tmp) / "index")
+            configs = [("hybrid", "convex", w, 0.5, g) for g in (0.0, 0.2, 0.4, 0.6)
+                       for w in (0.65, 0.7)]
+        else:
+            configs = [("semantic", "convex", 1.0, 0.0, 0.0), ("keyword", "convex", 0.0, 0.0, 0.0),
+                       ("keyword", "convex", 0.0, 0.5, 0.0)]
+            configs += [("hybrid", "convex", w, d, 0.0) for d in (0.0, 0.3, 0.5, 0.7)
+                        for w in (0.5, 0.6, 0.65, 0.7)]
+            configs += [("hybrid", "rrf", w, 0.0, 0.0) for w in (0.5, 0.6, 0.7)]
         print(f"{len(qids)} SciFact train queries, backend {args.backend}")
-        print(f"{'mode':<9}{'fusion':<7}{'dense w':>8}{'doc share':>10}{'nDCG@10':>9}"
-              f"{'seed+own hit@1':>16}")
+        print(f"{'mode':<9}{'fusion':<7}{'dense w':>8}{'doc share':>10}{'sent share':>11}"
+              f"{'nDCG@10':>9}{'seed+own hit@1':>16}")
         defaults = dict(S.search.__kwdefaults__)
-        for mode, fusion, w, d in configs:
-            kw = dict(mode=mode, dense_weight=w, fusion=fusion, doc_share=d)
+        for mode, fusion, w, d, g in configs:
+            kw = dict(mode=mode, dense_weight=w, fusion=fusion, doc_share=d, sentence_share=g)
             total = 0.0
             for qid, qv in zip(qids, qvecs):
                 scored = S.search(a.index, qv, queries[qid], k=30, **kw)
                 total += beir.ndcg_at_k(beir.rank_documents(a.index, scored), qrels[qid])
-            S.search.__kwdefaults__.update(dense_weight=w, fusion=fusion, doc_share=d)
+            S.search.__kwdefaults__.update(dense_weight=w, fusion=fusion, doc_share=d,
+                                           sentence_share=g)
             try:
                 m = evaluate(seed, seed_q, mode=mode)
             finally:
                 S.search.__kwdefaults__.clear()
                 S.search.__kwdefaults__.update(defaults)
-            print(f"{mode:<9}{fusion:<7}{w:>8.2f}{d:>10.1f}{total / len(qids):>9.4f}"
+            print(f"{mode:<9}{fusion:<7}{w:>8.2f}{d:>10.1f}{g:>11.1f}{total / len(qids):>9.4f}"
                   f"{m.hit_at(1):>16.1%}")
 
 
