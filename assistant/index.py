@@ -509,11 +509,12 @@ def _write_sentences(tmp: Path, results: list[_FileResult], old: Index | None, e
     texts: list[str] = []
     pos = 0
     for r in results:
+        by_doc: dict[str, list[Passage]] = {}
+        for p in r.passages:
+            by_doc.setdefault(p.doc_id, []).append(p)
         for d in r.documents:
             seen: set[tuple[int, int]] = set()
-            for p in r.passages:
-                if p.doc_id != d.doc_id:
-                    continue
+            for p in by_doc.get(d.doc_id, ()):
                 for a, b in p.sentences:
                     if (a, b) not in seen:
                         seen.add((a, b))
