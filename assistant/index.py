@@ -93,9 +93,9 @@ class Index:
         self.doc_sentence_starts = None
         if self.sentence_spans is not None:
             self.sentence_row = {tuple(map(int, x)): i for i, x in enumerate(self.sentence_spans)}
-            # first sentence row of each document, for a per-document max (reduceat)
+            # sentence rows of document d: doc_sentence_starts[d]:doc_sentence_starts[d + 1]
             self.doc_sentence_starts = np.searchsorted(self.sentence_spans[:, 0],
-                                                       np.arange(len(self.documents)))
+                                                       np.arange(len(self.documents) + 1))
 
     @property
     def model(self) -> str:

@@ -140,9 +140,8 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
         # Exact cosine for keyword-only candidates too, so fusion compares like with like.
         cos = index.vectors[cand_rows] @ qvec.reshape(-1)
         if sentences and sentence_share:
-            best = np.maximum.reduceat(index.sentence_vectors @ qvec.reshape(-1),
-                                       index.doc_sentence_starts)
-            cos = (1 - sentence_share) * cos + sentence_share * best[index.doc_pos[cand_rows]]
+            best = best_sentence_cosine(index, qvec, index.doc_pos[cand_rows])
+            cos = (1 - sentence_share) * cos + sentence_share * best
     else:
         cos = np.zeros(len(cand_rows), dtype=np.float32)
     raw = bm25[cand_rows] if bm25 is not None else np.zeros(len(cand_rows), dtype=np.float32)
@@ -161,6 +160,20 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
     order = np.argsort(-fused, kind="stable")[:k]
     return [Scored(int(cand_rows[i]), float(fused[i]), float(cos[i]), float(kw[i]), float(raw[i]))
             for i in order]
+
+
+def best_sentence_cosine(index: Index, qvec: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """For each document position in ``docs``, the best cosine of one of its sentences.
+    Only the candidates' documents are scored, not every sentence of the index."""
+    uniq, inverse = np.unique(docs, return_inverse=True)
+    starts = index.doc_sentence_starts[uniq]
+    ends = index.doc_sentence_starts[uniq + 1]
+    lengths = ends - starts
+    rows = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) \
+        + np.arange(lengths.sum())
+    scores = index.sentence_vectors[rows] @ np.asarray(qvec, dtype=np.float32).reshape(-1)
+    per_doc = np.maximum.reduceat(scores, np.concatenate(([0], np.cumsum(lengths)[:-1])))
+    return per_doc[inverse]
 
 
 def _rrf(dense: np.ndarray, bm25: np.ndarray, dense_weight: float) -> np.ndarray:

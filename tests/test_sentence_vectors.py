@@ -64,3 +64,15 @@ def test_incremental_sentence_vectors_equal_a_full_build(seed_corpus, sv_index, 
     assert a.answer(q).quotes[0].text == b.answer(q).quotes[0].text
     off = build_index(corpus, inc, sentence_vectors=False)
     assert off.embedded == 0 and Assistant.load(inc).index.sentence_vectors is None
+
+
+def test_best_sentence_cosine_matches_a_full_scan(sv_index):
+    from assistant.search import best_sentence_cosine
+
+    a = Assistant.load(sv_index)
+    idx = a.index
+    q = a.embedder.encode(["Who coordinates anti-trafficking work?"])[0]
+    full = np.full(len(idx.documents), -9.0)
+    np.maximum.at(full, idx.sentence_spans[:, 0], idx.sentence_vectors @ q)
+    docs = idx.doc_pos[[0, len(idx.passages) - 1, 0]]
+    assert np.allclose(best_sentence_cosine(idx, q, docs), full[docs])
