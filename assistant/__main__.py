@@ -17,7 +17,7 @@ def parse_auth(value: str | None) -> tuple[str, str] | tuple | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .embedding import BACKENDS, DEFAULT_BACKEND
+    from .cli import add_backend_argument
 
     parser = argparse.ArgumentParser(prog="python -m assistant",
                                      description="Serve the Verbatim web chat.")
@@ -31,9 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--auth", default=None, metavar="USER:PASSWORD",
                         help="require this login for the page and the API (or set "
                              "VERBATIM_AUTH, which keeps the password out of shell history)")
-    parser.add_argument("--backend", default=None, choices=BACKENDS,
-                        help="embedding backend (default: the existing index's, else "
-                             f"{DEFAULT_BACKEND})")
+    add_backend_argument(parser)
     args = parser.parse_args(argv)
     auth = parse_auth(args.auth or os.environ.get("VERBATIM_AUTH"))
     if auth == ():

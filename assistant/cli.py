@@ -10,9 +10,17 @@ def _fail(message: str) -> int:
     return 1
 
 
-def build_main(argv: list[str] | None = None) -> int:
+def add_backend_argument(parser: argparse.ArgumentParser,
+                         help: str | None = None) -> None:
+    """``--backend``, as build_index.py, python -m assistant and the eval command take it."""
     from .embedding import BACKENDS, DEFAULT_BACKEND
 
+    parser.add_argument("--backend", default=None, choices=BACKENDS,
+                        help=help or "embedding backend (default: the existing index's, else "
+                                     f"{DEFAULT_BACKEND})")
+
+
+def build_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build_index.py",
                                      description="Index the documents of a corpus folder.")
     parser.add_argument("--corpus", default="corpus", help="folder of documents (default: corpus)")
@@ -23,9 +31,7 @@ def build_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true",
                         help="re-embed everything instead of only new and changed files")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--backend", default=None, choices=BACKENDS,
-                        help="embedding backend (default: the existing index's, else "
-                             f"{DEFAULT_BACKEND})")
+    add_backend_argument(parser)
     parser.add_argument("--sentence-vectors", action=argparse.BooleanOptionalAction,
                         default=None, help="also embed every sentence: better rankings, no "
                         "encoding at question time, about twice the build time (default: as "

@@ -108,7 +108,7 @@ def format_metrics(name: str, m: Metrics) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .embedding import BACKENDS
+    from .cli import add_backend_argument
 
     parser = argparse.ArgumentParser(prog="python -m assistant.eval",
                                      description="Evaluate answers (question files) or retrieval "
@@ -125,8 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="test", help="BEIR qrels split (default: test)")
     parser.add_argument("--limit", type=int, default=None,
                         help="use only the first N queries / questions (sorted by id)")
-    parser.add_argument("--backend", default=None, choices=BACKENDS,
-                        help="embedding backend for the dataset index (--beir / --squad)")
+    add_backend_argument(parser, "embedding backend for the dataset index (--beir / --squad)")
     parser.add_argument("--sentence-vectors", action="store_true",
                         help="build the dataset index with sentence vectors too")
     parser.add_argument("--work", default=None,

@@ -104,7 +104,7 @@ class Index:
     @property
     def backend(self) -> str:
         """The embedding backend the index was built with; queries must use the same one."""
-        return self.manifest["model"].get("backend", "torch")
+        return backend_of(self.manifest)
 
     @property
     def build_id(self) -> str:
@@ -267,7 +267,7 @@ def is_stale(corpus_dir: str | os.PathLike, index_dir: str | os.PathLike,
         manifest = read_manifest(index_dir)
     except IndexLoadError:
         return True
-    if backend is not None and manifest["model"].get("backend", "torch") != backend:
+    if backend is not None and backend_of(manifest) != backend:
         return True
     if manifest.get("keyword") != KEYWORD_PARAMS:  # keyword indexes built with other settings
         return True
@@ -330,10 +330,14 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
         storage.recover(index_dir)
         storage.remove_leftovers(index_dir)
         explicit = backend is not None
+        try:
+            current = read_manifest(index_dir)
+        except IndexLoadError:
+            current = None
         if backend is None:  # keep what the index was built with; a change means re-embedding
-            backend = _current_backend(index_dir) or check_backend(None)
+            backend = backend_of(current) if current else check_backend(None)
         if sentence_vectors is None:  # keep what the index has
-            sentence_vectors = _current_sentences(index_dir)
+            sentence_vectors = bool(current and current.get("sentence_vectors"))
         return _build_locked(corpus_dir, index_dir, canonical_name(model), model, backend, full,
                              params, progress, embedder, on_progress, t0, explicit,
                              ann_threshold, bool(sentence_vectors))
@@ -341,18 +345,9 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
         lock.release()
 
 
-def _current_sentences(index_dir: Path) -> bool:
-    try:
-        return bool(read_manifest(index_dir).get("sentence_vectors"))
-    except IndexLoadError:
-        return False
-
-
-def _current_backend(index_dir: Path) -> str | None:
-    try:
-        return read_manifest(index_dir)["model"].get("backend", "torch")
-    except (IndexLoadError, KeyError, TypeError):
-        return None
+def backend_of(manifest: dict) -> str:
+    """The embedding backend recorded in a manifest (indexes from before backends: torch)."""
+    return manifest["model"].get("backend", "torch")
 
 
 def _previous(index_dir: Path, model_name: str, backend: str, params: ChunkParams,
