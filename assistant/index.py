@@ -707,10 +707,12 @@ def ivf_params(n: int) -> tuple[int, int]:
     """(nlist, nprobe) for ``n`` vectors: ~4 sqrt(n) lists, and enough probes for recall@10
     >= 0.95 against exact search (measured in benchmarks/scale.py)."""
     nlist = int(min(65536, max(64, 4 * np.sqrt(n))))
-    return nlist, max(16, nlist // 16)
+    nlist = max(1, min(nlist, n))  # k-means needs at least one training point per list
+    return nlist, min(nlist, max(16, nlist // 16))
 
 
-def _write_ivf(vectors: np.ndarray, path: Path) -> dict:
+def build_ivf(vectors: np.ndarray):
+    """The approximate inner-product index over ``vectors`` (ids = rows), nprobe set."""
     import faiss
 
     n, dim = vectors.shape
@@ -722,8 +724,16 @@ def _write_ivf(vectors: np.ndarray, path: Path) -> dict:
     ivf.train(np.ascontiguousarray(vectors[sample]))
     for i in range(0, n, 65536):  # add in slices: no full in-memory copy of a memmap
         ivf.add(np.ascontiguousarray(vectors[i:i + 65536]))
+    ivf.nprobe = nprobe
+    return ivf
+
+
+def _write_ivf(vectors: np.ndarray, path: Path) -> dict:
+    import faiss
+
+    ivf = build_ivf(vectors)
     faiss.write_index(ivf, str(path))
-    return {"kind": "ivf", "nlist": nlist, "nprobe": nprobe}
+    return {"kind": "ivf", "nlist": ivf.nlist, "nprobe": ivf.nprobe}
 
 
 def _write_error(e: OSError) -> str:

@@ -173,9 +173,7 @@ def clustered(n: int, dim: int = 384, centers: int = 2000, seed: int = 0) -> np.
 
 def recall_and_latency(vectors: np.ndarray, queries: np.ndarray, label: str,
                        ann: bool) -> None:
-    import faiss
-
-    from assistant.index import ivf_params
+    from assistant.index import build_ivf
 
     n = len(vectors)
     exact = []
@@ -189,15 +187,10 @@ def recall_and_latency(vectors: np.ndarray, queries: np.ndarray, label: str,
     line = f"  {label:<34} {n:>9} exact p50 {np.percentile(t_exact, 50) * 1000:6.1f} ms " \
            f"p95 {np.percentile(t_exact, 95) * 1000:6.1f} ms"
     if ann:
-        nlist, nprobe = ivf_params(n)
         t = time.perf_counter()
-        ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(vectors.shape[1]), vectors.shape[1], nlist,
-                                 faiss.METRIC_INNER_PRODUCT)
-        sample = np.random.default_rng(0).choice(n, size=min(n, 40 * nlist), replace=False)
-        ivf.train(np.ascontiguousarray(vectors[np.sort(sample)]))
-        ivf.add(vectors)
+        ivf = build_ivf(vectors)  # exactly what a build writes above ANN_THRESHOLD
         build = time.perf_counter() - t
-        ivf.nprobe = nprobe
+        nlist, nprobe = ivf.nlist, ivf.nprobe
         t_ann, rec = [], []
         for q, ex in zip(queries, exact):
             t = time.perf_counter()

@@ -7,6 +7,7 @@ import pytest
 from assistant import Assistant, BuildError, IndexLoadError, build_index
 from assistant.index import FORMAT_VERSION, is_stale, load
 from assistant.embedding import DEFAULT_BACKEND
+from conftest import eval_file
 
 
 def copy_index(seed_index, tmp_path):
@@ -198,3 +199,17 @@ def test_unchanged_rebuild_loads_no_model(seed_corpus, seed_index):
         "if m in sys.modules]\n"
         "print(json.dumps([r.embedded, heavy]))", timeout=120)
     assert json.loads(out) == [0, []]
+
+
+def test_large_index_switches_to_ivf_and_finds_the_same_answers(seed_corpus, tmp_path):
+    """Above the threshold the build writes a FAISS IVF index; searches go through it."""
+    from assistant.index import build as build_with_threshold
+
+    build_with_threshold(seed_corpus, tmp_path / "ivf", ann_threshold=1)
+    m = json.loads((tmp_path / "ivf" / "manifest.json").read_text())
+    assert m["dense"]["kind"] == "ivf" and "dense.faiss" in m["checksums"]
+    ivf = Assistant.load(tmp_path / "ivf")
+    assert ivf.index.dense is not None and ivf.index.dense.nprobe == m["dense"]["nprobe"]
+    exact = Assistant.load(build_index(seed_corpus, tmp_path / "flat").index_dir)
+    for row in map(json.loads, open(eval_file("seed_questions.jsonl"))):
+        assert ivf.answer(row["q"]).quotes[0].text == exact.answer(row["q"]).quotes[0].text
