@@ -13,12 +13,14 @@ import numpy as np
 from . import index as _index
 from . import quoting
 from .chunking import ChunkParams
+from .embedding import TokenVectors
 from .search import MODES, search, to_hit
 from .types import Answer, BuildReport, Document, Hit
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut: no question needs more, and encoding is O(n)
-# Passages whose sentence vectors stay cached (LRU): ~15 KB each, so at most ~60 MB.
-SENTENCE_CACHE_PASSAGES = 4096
+# Token vectors of recently quoted passages stay cached (LRU): ~120 KB a passage (float16),
+# so ~550 passages; a miss costs one run of the model over the passage.
+TOKEN_CACHE_BYTES = 64 * 2**20
 
 # Words that point back to something said earlier ("Who pays for it?").
 _BACK_REFERENCE = re.compile(
@@ -53,8 +55,8 @@ def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.Pa
     keeps its backend and a new one gets ``embedding.DEFAULT_BACKEND``. ``embedder`` replaces
     the model with any object that has ``encode(texts) -> float32 array``, ``dimension`` and
     ``backend`` (tests and benchmarks use stand-ins). ``sentence_vectors=True`` also embeds
-    every sentence (about twice the build time): better rankings (README, "Figures") and no
-    encoding at question time; None keeps what an existing index has.
+    every sentence (about twice the build time): better rankings (README, "Figures"); None
+    keeps what an existing index has.
     """
     return _index.build(corpus_dir, index_dir, model, full=full, params=params,
                         progress=progress, backend=backend, on_progress=on_progress,
@@ -67,7 +69,8 @@ class Assistant:
     def __init__(self, idx: _index.Index, embedder=None):
         self._index = idx
         self._embedder = embedder
-        self._sentence_cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._token_cache: OrderedDict[int, TokenVectors] = OrderedDict()
+        self._token_cache_bytes = 0
         self._lock = threading.Lock()
 
     @classmethod
@@ -111,25 +114,49 @@ class Assistant:
     def _encode_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
 
-    def _sentence_vectors(self, row: int) -> np.ndarray:
-        """Vectors of one passage's sentences, encoded on first use and kept (LRU)."""
+    def _encode_question(self, text: str) -> tuple[np.ndarray, TokenVectors]:
+        """The question's vector and token vectors. An embedder without token vectors (a
+        stand-in, a custom object) is read as if the whole question were one token."""
+        emb = self.embedder
+        if hasattr(emb, "encode_query"):
+            return emb.encode_query(text)
+        vec = emb.encode([text])[0]
+        return vec, TokenVectors(vec[None].astype(np.float16), np.array([[0, len(text)]], np.int32))
+
+    def _token_vectors(self, rows: Sequence[int]) -> dict[int, TokenVectors]:
+        """Token vectors of the passages at ``rows``; the ones not cached are encoded in one
+        call (an embedder without token vectors gets one "token" per sentence)."""
+        found: dict[int, TokenVectors] = {}
         with self._lock:
-            vecs = self._sentence_cache.get(row)
-            if vecs is not None:
-                self._sentence_cache.move_to_end(row)
-                return vecs
-        p = self._index.passages[row]
-        idx = self._index
-        if idx.sentence_vectors is not None:  # stored at build time: nothing to encode
-            dp = int(idx.doc_pos[row])
-            return idx.sentence_vectors[[idx.sentence_row[(dp, a, b)] for a, b in p.sentences]]
-        text = idx.documents[p.doc_id].text
-        vecs = self.embedder.encode([text[a:b] for a, b in p.sentences])
+            for r in rows:
+                tv = self._token_cache.get(r)
+                if tv is not None:
+                    self._token_cache.move_to_end(r)
+                    found[r] = tv
+        missing = [r for r in dict.fromkeys(rows) if r not in found]
+        if not missing:
+            return found
+        idx, emb = self._index, self.embedder
+        passages = [idx.passages[r] for r in missing]
+        if hasattr(emb, "encode_tokens"):
+            fresh = emb.encode_tokens([p.text for p in passages])
+        else:
+            fresh = []
+            for p in passages:
+                text = idx.documents[p.doc_id].text
+                vecs = emb.encode([text[a:b] for a, b in p.sentences])
+                offs = np.array([(a - p.start, b - p.start) for a, b in p.sentences], np.int32)
+                fresh.append(TokenVectors(np.asarray(vecs).astype(np.float16), offs.reshape(-1, 2)))
         with self._lock:
-            self._sentence_cache[row] = vecs
-            while len(self._sentence_cache) > SENTENCE_CACHE_PASSAGES:
-                self._sentence_cache.popitem(last=False)
-        return vecs
+            for r, tv in zip(missing, fresh):
+                found[r] = tv
+                if r not in self._token_cache:
+                    self._token_cache[r] = tv
+                    self._token_cache_bytes += tv.nbytes
+            while self._token_cache_bytes > TOKEN_CACHE_BYTES and len(self._token_cache) > 1:
+                _, old = self._token_cache.popitem(last=False)
+                self._token_cache_bytes -= old.nbytes
+        return found
 
     # --- the two questions people ask ---
     def _query(self, question: str, history: Sequence[str] | None) -> tuple[str, str]:
@@ -151,6 +178,22 @@ class Assistant:
         return [to_hit(self._index, s) for s in
                 search(self._index, qvec, text, k=k, mode=mode, where=where)]
 
+    def _evidence(self, text: str, asked: str, context: str, *, mode: str = "hybrid",
+                  where: Mapping | None = None, k: int = 5
+                  ) -> tuple[list, dict[str, list[quoting.Evidence]]]:
+        """The top ``k`` passages for ``text`` and the evidence for each of their sentences."""
+        qvec, qtok = self._encode_question(text)
+        scored = search(self._index, qvec if mode != "keyword" else None, text, k=k,
+                        mode=mode, where=where)
+        if not scored:
+            return [], {}
+        terms = quoting.query_terms(self._index, asked, context)
+        # _query puts the context first: "<earlier message> <question>".
+        q = quoting.query_tokens(qtok, text, len(context) + 1 if context else 0)
+        tokens = self._token_vectors([s.row for s in scored])
+        return scored, quoting.sentence_pool(self._index, scored, qvec, q, tokens.__getitem__,
+                                             terms)
+
     def answer(self, question: str, history: Sequence[str] | None = None, *, max_quotes: int = 3,
                mode: str = "hybrid", where: Mapping | None = None, passages: int = 5) -> Answer:
         """Up to ``max_quotes`` verbatim quotes that answer the question, or an abstention."""
@@ -160,13 +203,12 @@ class Assistant:
             return quoting.build_answer(asked, (), 0.0)
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
-        qvec = self._encode_query(text)
-        scored = search(self._index, qvec if mode != "keyword" else None, text, k=passages,
-                        mode=mode, where=where)
+        scored, pool = self._evidence(text, asked, context, mode=mode, where=where, k=passages)
         if not scored:
             return quoting.build_answer(asked, (), 0.0)
-        terms = quoting.query_terms(self._index, asked, context)
-        cands = quoting.candidates(self._index, scored, qvec, self._sentence_vectors, terms)
+        cands = quoting.rank(self._index, pool)
+        if not cands:  # passages without sentences: nothing to quote
+            return quoting.build_answer(asked, (), 0.0)
         by_row = {s.row: s for s in scored}
         best = cands[0]
         conf = quoting.confidence(best, by_row[best.row].dense)

@@ -33,9 +33,8 @@ def build_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_backend_argument(parser)
     parser.add_argument("--sentence-vectors", action=argparse.BooleanOptionalAction,
-                        default=None, help="also embed every sentence: better rankings, no "
-                        "encoding at question time, about twice the build time (default: as "
-                        "the existing index; off for a new one)")
+                        default=None, help="also embed every sentence: better rankings, about "
+                        "twice the build time (default: as the existing index; off for a new one)")
     args = parser.parse_args(argv)
 
     from .embedding import ModelError

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,6 +30,50 @@ _cache: dict[tuple[str, str], "Embedder | OnnxEmbedder"] = {}
 
 class ModelError(RuntimeError):
     """The embedding model cannot be loaded (not installed, not found offline)."""
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """The model's contextual vector of every word piece of a text (special tokens left out),
+    each L2-normalised, with the character span it covers. Quoting compares a question with
+    a passage token by token (see ``quoting``)."""
+
+    vectors: np.ndarray  # (n, dimension) float16
+    offsets: np.ndarray  # (n, 2) int32: [start, end) in the text
+
+    @property
+    def nbytes(self) -> int:
+        return self.vectors.nbytes + self.offsets.nbytes
+
+
+def _token_vectors(hidden: np.ndarray, offsets: Sequence[tuple[int, int]], shift: int = 0
+                   ) -> TokenVectors:
+    """Keep the word pieces that cover text (special tokens and padding have empty spans)."""
+    offs = np.asarray(offsets, dtype=np.int32).reshape(-1, 2)
+    keep = offs[:, 1] > offs[:, 0]
+    h = np.asarray(hidden, dtype=np.float32)[: len(offs)][keep]
+    h /= np.clip(np.linalg.norm(h, axis=1, keepdims=True), 1e-12, None)
+    return TokenVectors(h.astype(np.float16), offs[keep] + shift)
+
+
+def _concat(parts: Sequence[TokenVectors], dimension: int) -> TokenVectors:
+    if not parts:
+        return TokenVectors(np.zeros((0, dimension), np.float16), np.zeros((0, 2), np.int32))
+    if len(parts) == 1:
+        return parts[0]
+    return TokenVectors(np.concatenate([p.vectors for p in parts]),
+                        np.concatenate([p.offsets for p in parts]))
+
+
+def _windows(offsets: Sequence[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Character ranges of consecutive runs of at most ``size`` word pieces, so that a text
+    longer than the model's window still gets a vector for every word piece."""
+    spans = [(a, b) for a, b in offsets if b > a]
+    out = []
+    for i in range(0, len(spans), size):
+        chunk = spans[i:i + size]
+        out.append((chunk[0][0], chunk[-1][1]))
+    return out
 
 
 def canonical_name(model: str | None) -> str:
@@ -94,6 +139,34 @@ class Embedder:
         vecs = self._model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
                                   normalize_embeddings=True, show_progress_bar=show_progress)
         return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def _offsets(self, text: str, truncate: bool) -> list[tuple[int, int]]:
+        enc = self._model.tokenizer(text, return_offsets_mapping=True, truncation=truncate,
+                                    max_length=self.max_seq_length if truncate else None)
+        return [tuple(o) for o in enc["offset_mapping"]]
+
+    def _states(self, texts: Sequence[str]) -> list[dict]:
+        return self._model.encode(list(texts), output_value=None, convert_to_numpy=True,
+                                  batch_size=8)
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        out = []
+        for text in texts:
+            parts = []
+            ranges = _windows(self._offsets(text, False), self.max_seq_length - 2)
+            for (a, b), st in zip(ranges, self._states([text[a:b] for a, b in ranges])):
+                parts.append(_token_vectors(st["token_embeddings"].float().numpy(),
+                                            self._offsets(text[a:b], True), a))
+            out.append(_concat(parts, self.dimension))
+        return out
+
+    def encode_query(self, text: str) -> tuple[np.ndarray, TokenVectors]:
+        """The text's vector (as ``encode``) and its token vectors, from one run of the model."""
+        st = self._states([text])[0]
+        vec = np.asarray(st["sentence_embedding"].float().numpy(), dtype=np.float32)
+        vec /= max(float(np.linalg.norm(vec)), 1e-12)
+        return vec, _token_vectors(st["token_embeddings"].float().numpy(),
+                                   self._offsets(text, True))
 
 
 
@@ -164,6 +237,10 @@ class OnnxEmbedder:
         pad_id = pad.get("pad_id", tok.token_to_id("[PAD]") or 0)
         tok.enable_padding(pad_id=pad_id, pad_token=pad.get("pad_token", "[PAD]"))
         self._tok = tok
+        # The same vocabulary without truncation, to find where a long text must be windowed.
+        self._tok_full = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tok_full.no_truncation()
+        self._tok_full.no_padding()
 
     def encode(self, texts: Sequence[str], *, batch_size: int | None = None,
                show_progress: bool = False) -> np.ndarray:
@@ -175,15 +252,45 @@ class OnnxEmbedder:
         order = sorted(range(n), key=lambda i: -len(texts[i]))  # similar lengths pad less
         for i in range(0, n, bs):
             rows = order[i:i + bs]
-            enc = self._tok.encode_batch([texts[j] for j in rows])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask,
-                     "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64)}
-            hidden = self._session.run(None, {k: feeds[k] for k in self._inputs})[0]
+            _, mask, hidden = self._run([texts[j] for j in rows])
             out[rows] = self._pool(hidden, mask)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.clip(norms, 1e-12, None)
+
+    def _run(self, texts: Sequence[str]):
+        enc = self._tok.encode_batch(list(texts))
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask,
+                 "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64)}
+        return enc, mask, self._session.run(None, {k: feeds[k] for k in self._inputs})[0]
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Token vectors of each text. A text longer than the model's window is run in
+        windows; all windows of all texts are batched together by length."""
+        jobs = []  # (text number, window start, window text)
+        for n, text in enumerate(texts):
+            full = self._tok_full.encode(text, add_special_tokens=False)
+            ranges = _windows(full.offsets, self.max_seq_length - 2) \
+                if len(full.ids) > self.max_seq_length - 2 else [(0, len(text))]
+            jobs += [(n, a, text[a:b]) for a, b in ranges]
+        jobs.sort(key=lambda j: -len(j[2]))
+        parts: list[list[tuple[int, TokenVectors]]] = [[] for _ in texts]
+        bs = 1 if self.backend == "onnx-int8" else self.BATCH
+        for i in range(0, len(jobs), bs):
+            chunk = jobs[i:i + bs]
+            enc, _, hidden = self._run([j[2] for j in chunk])
+            for (n, a, _), e, h in zip(chunk, enc, hidden):
+                parts[n].append((a, _token_vectors(h, e.offsets, a)))
+        return [_concat([tv for _, tv in sorted(p, key=lambda x: x[0])], self.dimension)
+                for p in parts]
+
+    def encode_query(self, text: str) -> tuple[np.ndarray, TokenVectors]:
+        """The text's vector (as ``encode``) and its token vectors, from one run of the model."""
+        enc, mask, hidden = self._run([text])
+        vec = self._pool(hidden, mask)[0].astype(np.float32)
+        vec /= max(float(np.linalg.norm(vec)), 1e-12)
+        return vec, _token_vectors(hidden[0], enc[0].offsets)
 
     def _pool(self, hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
         if self._pooling == "cls":

@@ -89,10 +89,8 @@ class Index:
         # passage row -> document position, for document-level scores
         self.doc_pos = np.fromiter((position[p.doc_id] for p in self.passages), dtype=np.int64,
                                    count=len(self.passages))
-        self.sentence_row: dict[tuple[int, int, int], int] = {}
         self.doc_sentence_starts = None
         if self.sentence_spans is not None:
-            self.sentence_row = {tuple(map(int, x)): i for i, x in enumerate(self.sentence_spans)}
             # sentence rows of document d: doc_sentence_starts[d]:doc_sentence_starts[d + 1]
             self.doc_sentence_starts = np.searchsorted(self.sentence_spans[:, 0],
                                                        np.arange(len(self.documents) + 1))
@@ -498,8 +496,8 @@ def _vector_file(path: Path, n: int, dim: int) -> np.ndarray:
 
 def _write_sentences(tmp: Path, results: list[_FileResult], old: Index | None, embedder,
                      progress: bool, on_progress) -> None:
-    """Vectors of every distinct sentence (its own text), for the search's sentence evidence
-    and for quoting without encoding at question time. Unchanged sentences keep theirs."""
+    """Vectors of every distinct sentence (its own text), for the search's sentence evidence.
+    Unchanged sentences keep theirs."""
     spans: list[tuple[int, int, int]] = []
     texts: list[str] = []
     pos = 0
