@@ -3,7 +3,7 @@
     python benchmarks/quotes.py [--squad FILE] [--backend onnx] [--max-chars 210]
 
 Every answerable question of the even-numbered articles is the tuning set; the odd-numbered
-articles are held out. For each question the evidence of every candidate sentence (the top
+articles are held out (``--tune-on odd`` swaps them). For each question the evidence of every candidate sentence (the top
 five passages, as ``answer()`` sees them) is computed once; then weights are searched
 coordinate by coordinate for the best quote hit@1 on the tuning half, with the mean length of
 the top quote kept at most ``--max-chars`` (longer quotes contain the answer more often, which
@@ -36,6 +36,8 @@ def main() -> None:
     ap.add_argument("--max-chars", type=float, default=210.0)
     ap.add_argument("--rounds", type=int, default=2, help="search rounds (0: only measure)")
     ap.add_argument("--passages", type=int, default=5, help="passages quoted from, as answer()")
+    ap.add_argument("--tune-on", choices=("even", "odd"), default="even",
+                    help="which half of the articles to tune on (the other is held out)")
     args = ap.parse_args()
 
     from assistant import Assistant, build_index, quoting, squad
@@ -70,13 +72,17 @@ def main() -> None:
                 chars += len(quote)
         return hits / max(n, 1), chars / max(n, 1), n
 
+    tune_even = args.tune_on == "even"
+
     def objective(w: quoting.Weights) -> float:
-        hit, chars, _ = measure(w, True)
+        hit, chars, _ = measure(w, tune_even)
         return hit - 0.002 * max(0.0, chars - args.max_chars)
 
     def show(label: str, w: quoting.Weights) -> None:
-        for name, part in (("tuning (even articles)", True), ("held out (odd articles)", False),
-                           ("all", None)):
+        halves = (("even articles", True), ("odd articles", False))
+        for name, part in sorted(halves, key=lambda h: h[1] != tune_even) + [("all", None)]:
+            name = name if part is None else \
+                f"{'tuning' if part == tune_even else 'held out'} ({name})"
             hit, chars, n = measure(w, part)
             print(f"  {label:<10} {name:<24} n={n:<5} quote hit@1 {hit:.1%}  "
                   f"mean top-quote length {chars:.0f} chars")
