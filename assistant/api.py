@@ -118,7 +118,7 @@ class Assistant:
         """The question's vector and token vectors. An embedder without token vectors (a
         stand-in, a custom object) is read as if the whole question were one token."""
         emb = self.embedder
-        if hasattr(emb, "encode_query"):
+        if getattr(emb, "has_token_vectors", False):
             return emb.encode_query(text)
         vec = emb.encode([text])[0]
         return vec, TokenVectors(vec[None].astype(np.float16), np.array([[0, len(text)]], np.int32))
@@ -138,7 +138,7 @@ class Assistant:
             return found
         idx, emb = self._index, self.embedder
         passages = [idx.passages[r] for r in missing]
-        if hasattr(emb, "encode_tokens"):
+        if getattr(emb, "has_token_vectors", False):
             fresh = emb.encode_tokens([p.text for p in passages])
         else:
             fresh = []

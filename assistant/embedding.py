@@ -131,6 +131,9 @@ class Embedder:
             self._model.get_sentence_embedding_dimension
         self.dimension = int(dim())
         self.max_seq_length = int(self._model.max_seq_length or 256)
+        # Word-piece offsets need a "fast" (Rust) tokenizer; quoting falls back to sentence
+        # vectors without them.
+        self.has_token_vectors = bool(getattr(self._model.tokenizer, "is_fast", False))
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32,
                show_progress: bool = False) -> np.ndarray:
@@ -228,6 +231,7 @@ class OnnxEmbedder:
             raise ModelError(f"cannot load the {self.backend} backend for model "
                              f"{self.name!r}: {e}") from None
         self.folder = folder
+        self.has_token_vectors = True  # tokenizers always reports offsets
         self._inputs = cfg["inputs"]
         self._pooling = cfg["pooling"]
         self.dimension = int(cfg["dimension"])

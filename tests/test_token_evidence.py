@@ -43,6 +43,7 @@ def test_query_vector_is_the_encode_vector(onnx):
 
 def test_torch_and_onnx_token_vectors_agree(onnx):
     torch_emb = get_embedder(None, "torch")
+    assert torch_emb.has_token_vectors and onnx.has_token_vectors
     a, b = onnx.encode_tokens([TEXT])[0], torch_emb.encode_tokens([TEXT])[0]
     assert np.array_equal(a.offsets, b.offsets)
     cos = np.sum(a.vectors.astype(np.float32) * b.vectors.astype(np.float32), axis=1)
