@@ -220,13 +220,6 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = WEIGH
     return out
 
 
-def candidates(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: QueryTokens,
-               token_vectors: Callable[[int], TokenVectors], terms: QueryTerms,
-               weights: Weights = WEIGHTS) -> list[Candidate]:
-    """Every sentence of the top passages as a quote candidate, best first."""
-    return rank(index, sentence_pool(index, scored, qvec, q, token_vectors, terms), weights)
-
-
 def _dangling(text: str, end: int) -> bool:
     """A paragraph's last sentence that ends with a colon introduces something (a link, a list)
     the text no longer has: "... can be found at the following link:". Not an answer."""
