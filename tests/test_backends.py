@@ -120,3 +120,14 @@ def test_cli_backend_flag(seed_corpus, tmp_path):
     bad = subprocess.run([sys.executable, "build_index.py", "--backend", "gpu"], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_torch_backend_keeps_numpy_blas_to_one_thread():
+    """numpy's spinning OpenBLAS threads starved torch's (README, "Query latency")."""
+    out = run_python(
+        "from threadpoolctl import threadpool_info\n"
+        "from assistant.embedding import get_embedder\n"
+        "get_embedder(None, 'torch').encode(['x'])\n"
+        "print(sorted({i['num_threads'] for i in threadpool_info() "
+        "if i['internal_api'] == 'openblas'}))\n")
+    assert out.strip() in ("[1]", "[]")  # [] where numpy uses another BLAS
