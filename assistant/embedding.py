@@ -76,6 +76,26 @@ def _windows(offsets: Sequence[tuple[int, int]], size: int) -> list[tuple[int, i
     return out
 
 
+def _windowed_tokens(texts: Sequence[str], pieces, run, size: int, batch: int,
+                     dimension: int) -> list[TokenVectors]:
+    """Token vectors of each text, for any backend: ``pieces(text)`` gives the word-piece
+    offsets without truncation, ``run(texts)`` the (hidden states, offsets) of each text.
+    A text longer than ``size`` word pieces is run in windows; all windows of all texts are
+    batched together by length."""
+    jobs = []  # (text number, window start, window text)
+    for n, text in enumerate(texts):
+        offsets = [(a, b) for a, b in pieces(text) if b > a]
+        ranges = _windows(offsets, size) if len(offsets) > size else [(0, len(text))]
+        jobs += [(n, a, text[a:b]) for a, b in ranges]
+    jobs.sort(key=lambda j: -len(j[2]))
+    parts: list[list[tuple[int, TokenVectors]]] = [[] for _ in texts]
+    for i in range(0, len(jobs), batch):
+        chunk = jobs[i:i + batch]
+        for (n, a, _), (hidden, offsets) in zip(chunk, run([j[2] for j in chunk])):
+            parts[n].append((a, _token_vectors(hidden, offsets, a)))
+    return [_concat([tv for _, tv in sorted(p, key=lambda x: x[0])], dimension) for p in parts]
+
+
 def canonical_name(model: str | None) -> str:
     """The name recorded in the manifest: the default's hub name, else what the user gave."""
     if model is None or model in _ALIASES:
@@ -168,15 +188,12 @@ class Embedder:
                                   batch_size=8)
 
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
-        out = []
-        for text in texts:
-            parts = []
-            ranges = _windows(self._offsets(text, False), self.max_seq_length - 2)
-            for (a, b), st in zip(ranges, self._states([text[a:b] for a, b in ranges])):
-                parts.append(_token_vectors(st["token_embeddings"].float().numpy(),
-                                            self._offsets(text[a:b], True), a))
-            out.append(_concat(parts, self.dimension))
-        return out
+        def run(chunk):
+            return [(st["token_embeddings"].float().numpy(), self._offsets(t, True))
+                    for t, st in zip(chunk, self._states(chunk))]
+
+        return _windowed_tokens(texts, lambda t: self._offsets(t, False), run,
+                                self.max_seq_length - 2, 8, self.dimension)
 
     def encode_query(self, text: str) -> tuple[np.ndarray, TokenVectors]:
         """The text's vector (as ``encode``) and its token vectors, from one run of the model."""
@@ -285,24 +302,14 @@ class OnnxEmbedder:
         return enc, mask, self._session.run(None, {k: feeds[k] for k in self._inputs})[0]
 
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
-        """Token vectors of each text. A text longer than the model's window is run in
-        windows; all windows of all texts are batched together by length."""
-        jobs = []  # (text number, window start, window text)
-        for n, text in enumerate(texts):
-            full = self._tok_full.encode(text, add_special_tokens=False)
-            ranges = _windows(full.offsets, self.max_seq_length - 2) \
-                if len(full.ids) > self.max_seq_length - 2 else [(0, len(text))]
-            jobs += [(n, a, text[a:b]) for a, b in ranges]
-        jobs.sort(key=lambda j: -len(j[2]))
-        parts: list[list[tuple[int, TokenVectors]]] = [[] for _ in texts]
-        bs = 1 if self.backend == "onnx-int8" else self.BATCH
-        for i in range(0, len(jobs), bs):
-            chunk = jobs[i:i + bs]
-            enc, _, hidden = self._run([j[2] for j in chunk])
-            for (n, a, _), e, h in zip(chunk, enc, hidden):
-                parts[n].append((a, _token_vectors(h, e.offsets, a)))
-        return [_concat([tv for _, tv in sorted(p, key=lambda x: x[0])], self.dimension)
-                for p in parts]
+        def run(chunk):
+            enc, _, hidden = self._run(chunk)
+            return [(h, e.offsets) for e, h in zip(enc, hidden)]
+
+        return _windowed_tokens(
+            texts, lambda t: self._tok_full.encode(t, add_special_tokens=False).offsets, run,
+            self.max_seq_length - 2, 1 if self.backend == "onnx-int8" else self.BATCH,
+            self.dimension)
 
     def encode_query(self, text: str) -> tuple[np.ndarray, TokenVectors]:
         """The text's vector (as ``encode``) and its token vectors, from one run of the model."""

@@ -58,12 +58,16 @@ _ANAPHORA = re.compile(r"^(It|Its|This|These|That|Those|They|Their|Them|He|She|H
 
 @dataclass(frozen=True)
 class Candidate:
-    row: int  # passage row in the index
     doc_id: str
     start: int
     end: int
     score: float
     evidence: "Evidence"  # of the scored sentence; start/end may take in its neighbours
+
+    @property
+    def row(self) -> int:
+        """The passage row in the index that the scored sentence was taken from."""
+        return self.evidence.row
 
 
 @dataclass(frozen=True)
@@ -215,7 +219,7 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = WEIGH
                 x.score *= DANGLING_PENALTY
         for i, x in enumerate(seq):
             first, last = _extend(text, seq, i, weights.neighbour_share)
-            out.append(Candidate(x.row, doc_id, seq[first].start, seq[last].end, x.score, x))
+            out.append(Candidate(doc_id, seq[first].start, seq[last].end, x.score, x))
     out.sort(key=lambda c: -c.score)
     return out
 
@@ -269,7 +273,7 @@ def pick(cands: Sequence[Candidate], max_quotes: int) -> list[Candidate]:
             break
         if any(_overlaps(c, o) for o in chosen):
             c = replace(c, start=c.evidence.start, end=c.evidence.end)
-            if c.end <= c.start or any(_overlaps(c, o) for o in chosen):
+            if any(_overlaps(c, o) for o in chosen):
                 continue
         chosen.append(c)
     return chosen

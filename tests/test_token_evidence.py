@@ -96,7 +96,7 @@ def test_a_quote_whose_neighbour_is_taken_keeps_its_own_sentence():
     def cand(start, end, score, core):
         ev = quoting.Evidence(*core, row=0, meaning=0.5, match=0.5, passage_match=0.5,
                               lexical=0.5, passage=1.0)
-        return quoting.Candidate(0, "d", start, end, score, ev)
+        return quoting.Candidate("d", start, end, score, ev)
     first = cand(10, 20, 0.9, (10, 20))
     grown = cand(0, 20, 0.85, (0, 9))  # its own sentence 0-9 took in 10-20
     chosen = quoting.pick([first, grown], 3)
