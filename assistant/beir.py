@@ -67,14 +67,16 @@ def mrr_at_k(ranked: Sequence[str], rel: dict[str, int], k: int = 10) -> float:
 
 
 def rank_documents(index, scored) -> list[str]:
-    """Document ids in the order of their best passage."""
+    """The dataset's own document ids, in the order of their best passage."""
+    from .loading import record_id
+
     seen: set[str] = set()
     out = []
     for s in scored:
         d = index.passages[s.row].doc_id
         if d not in seen:
             seen.add(d)
-            out.append(d)
+            out.append(record_id(index.documents[d]))
     return out
 
 

@@ -19,6 +19,26 @@ class ExtractError(ValueError):
     """The file cannot give any text; the message says why, for the build report."""
 
 
+# Limits on what one file may expand to. Upload size limits say nothing about this: a 1.6 MB
+# .docx can hold XML that inflates to 1 GB. Over a limit the file is skipped with the reason,
+# before the expensive step; peak memory while extracting one file stays within the budget the
+# README gives ("Security"), measured in benchmarks/extraction.py.
+MAX_HTML_BYTES = 32 * 2**20  # raw page size
+MAX_DOCX_UNZIPPED_BYTES = 48 * 2**20  # all parts of a .docx, as their zip headers declare
+MAX_PDF_PAGES = 3000
+MAX_EXTRACTED_CHARS = 16 * 2**20  # text of one extracted document
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+def check_text_size(chars: int) -> None:
+    if chars > MAX_EXTRACTED_CHARS:
+        raise ExtractError(f"its text is longer than {MAX_EXTRACTED_CHARS:,} characters, the "
+                           "limit for one document; split it into smaller files")
+
+
 @dataclass(frozen=True)
 class Block:
     kind: str  # "heading" or "body"
@@ -59,6 +79,7 @@ def assemble(doc_id: str, title: str, blocks: list[Block], *, source: str,
         pos += len(text)
     sections = sections_from_units(units)
     text = "".join(parts)
+    check_text_size(len(text))
     if not sections:
         raise ExtractError("no body text found")
     return Document(doc_id=doc_id, title=title.strip() or Path(doc_id).stem, text=text,
@@ -76,6 +97,8 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # we report our own reason
 
+    if len(data) > MAX_HTML_BYTES:
+        raise ExtractError(f"the page is larger than {_mb(MAX_HTML_BYTES)}, the limit for HTML")
     try:
         html = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -131,7 +154,15 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractError("the PDF is encrypted with a password")
-        pages = [p.extract_text() or "" for p in reader.pages]
+        n_pages = len(reader.pages)
+        if n_pages > MAX_PDF_PAGES:
+            raise ExtractError(f"it has {n_pages:,} pages, over the limit of {MAX_PDF_PAGES:,}; "
+                               "split it into smaller files")
+        pages, chars = [], 0
+        for p in reader.pages:
+            pages.append(p.extract_text() or "")
+            chars += len(pages[-1])
+            check_text_size(chars)
     except ExtractError:
         raise
     except (PdfReadError, OSError, ValueError, KeyError, TypeError) as e:
@@ -182,6 +213,16 @@ def _page_blocks(page: str, n: int) -> list[Block]:
 def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
     import zipfile
 
+    try:
+        with zipfile.ZipFile(path) as z:
+            # zipfile never inflates a part beyond the size its header declares, so checking
+            # the declared sizes bounds what python-docx can be made to parse.
+            unzipped = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise ExtractError(f"not a readable Word document ({type(e).__name__})") from None
+    if unzipped > MAX_DOCX_UNZIPPED_BYTES:
+        raise ExtractError(f"it expands to {_mb(unzipped)}, more than the "
+                           f"{_mb(MAX_DOCX_UNZIPPED_BYTES)} limit for a Word document")
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError

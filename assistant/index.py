@@ -34,7 +34,7 @@ from . import storage
 from .chunking import ChunkParams, chunk_document
 from .keyword import PARAMS as KEYWORD_PARAMS
 from .keyword import KeywordIndex, tokenize
-from .loading import CorpusFile, discover, load_file
+from .loading import CorpusFile, discover, is_whole_file_skip, load_file
 from .types import BuildReport, Document, Passage, Section, SkippedFile
 
 FORMAT_VERSION = 2  # 2: keyword_docs/
@@ -54,6 +54,52 @@ class IndexLoadError(RuntimeError):
 
 class BuildError(RuntimeError):
     """A build cannot proceed (message is one line for the user)."""
+
+
+def is_index_folder(folder: Path) -> bool:
+    """Whether ``folder`` provably holds a Verbatim index (or a temporary build of one): it has
+    the marker file, or (indexes from before the marker) a manifest this program wrote."""
+    import json
+
+    if storage.is_marked(folder):
+        return True
+    try:
+        m = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(m, dict) and {"format_version", "build_id", "checksums"} <= set(m)
+
+
+def check_index_target(index_dir: Path, corpus_dir: Path | None = None) -> None:
+    """Refuse an index path whose replacement could destroy something that is not an index:
+    a file, a link, a non-empty folder that is not an index, the corpus or a folder inside it
+    or around it. A build replaces the whole folder, so this is checked before anything else.
+    """
+    shown = str(index_dir)
+    if index_dir.is_symlink():
+        raise BuildError(f"--index {shown} is a symbolic link; give the folder it points to")
+    if index_dir.exists() and not index_dir.is_dir():
+        raise BuildError(f"--index {shown} is a file, not an index folder; choose another path")
+    if corpus_dir is not None:
+        idx, corpus = index_dir.resolve(), corpus_dir.resolve()
+        if idx == corpus:
+            raise BuildError(f"--index {shown} is the corpus folder; the index needs a folder "
+                             "of its own (default: index)")
+        if idx.is_relative_to(corpus):
+            raise BuildError(f"--index {shown} is inside the corpus folder {corpus_dir}; put "
+                             "the index outside it (default: index)")
+        if corpus.is_relative_to(idx):
+            raise BuildError(f"--index {shown} contains the corpus folder {corpus_dir}; the "
+                             "index needs a folder of its own (default: index)")
+    if index_dir.is_dir():
+        try:
+            empty = next(index_dir.iterdir(), None) is None
+        except OSError as e:
+            raise BuildError(f"cannot read --index {shown}: {e.strerror or e}") from None
+        if not empty and not is_index_folder(index_dir):
+            raise BuildError(f"--index {shown} is a folder that is not a Verbatim index and is "
+                             "not empty; a build would replace it, so choose a new or empty "
+                             "folder")
 
 
 def rebuild_hint(index_dir: Path) -> str:
@@ -136,7 +182,7 @@ def read_manifest(index_dir: str | os.PathLike) -> dict:
     import json
 
     index_dir = Path(index_dir)
-    storage.recover(index_dir)
+    storage.recover(index_dir, is_index_folder)
     path = index_dir / MANIFEST
     if not index_dir.is_dir():
         raise IndexLoadError(f"no index at {index_dir}/; build one with: python build_index.py "
@@ -310,6 +356,7 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
     params = params or ChunkParams()
     if not corpus_dir.is_dir():
         raise BuildError(f"corpus folder not found: {corpus_dir}")
+    check_index_target(index_dir, corpus_dir)
     parent = index_dir.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -318,15 +365,22 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
     if not os.access(parent, os.W_OK) or (index_dir.exists() and not os.access(index_dir, os.W_OK)):
         raise BuildError(f"index folder is not writable: {index_dir}")
 
-    lock = FileLock(str(parent / f".{index_dir.name}.lock"))
+    lock_path = parent / f".{index_dir.name}.lock"
+    try:  # filelock reports a lock it cannot create as "held by someone else": ask first
+        with open(lock_path, "a"):
+            pass
+    except OSError as e:
+        raise BuildError(f"cannot create the build lock {lock_path}: {e.strerror or e}; "
+                         "choose an index folder on a writable disk") from None
+    lock = FileLock(str(lock_path))
     try:
         lock.acquire(timeout=0)
     except Timeout:
         raise BuildError(f"another build is already running on {index_dir} "
                          f"(lock {lock.lock_file}); wait for it to finish") from None
     try:
-        storage.recover(index_dir)
-        storage.remove_leftovers(index_dir)
+        storage.recover(index_dir, is_index_folder)
+        storage.remove_leftovers(index_dir, is_index_folder)
         explicit = backend is not None
         try:
             current = read_manifest(index_dir)
@@ -387,7 +441,7 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
 
     results: list[_FileResult] = []
     seen_hashes: dict[str, str] = {}
-    seen_ids: set[str] = set()
+    seen_ids: dict[str, str] = {}  # document id -> the file that gave it
     added = changed = unchanged = 0
     for f in files:
         try:
@@ -404,18 +458,22 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
         if prev and prev.get("sha256") == digest and f.rel in old_by_file:
             docs, ps, rows = old_by_file[f.rel]
             if not any(d.doc_id in seen_ids for d in docs):
-                seen_ids.update(d.doc_id for d in docs)
+                seen_ids.update((d.doc_id, f.rel) for d in docs)
                 results.append(_FileResult(f, digest, docs, ps, list(rows), st.st_size,
                                            st.st_mtime_ns))
                 unchanged += 1
                 continue
         file_skips: list[SkippedFile] = []
+        loaded = list(load_file(f, file_skips.append))
+        if any(is_whole_file_skip(f, s) for s in file_skips):
+            loaded = []  # failed part-way: none of it, rather than an arbitrary part
         docs = []
-        for d in load_file(f, file_skips.append):
-            if d.doc_id in seen_ids:
-                file_skips.append(SkippedFile(f.rel, f"document id {d.doc_id!r} already used"))
+        for d in loaded:
+            if d.doc_id in seen_ids:  # only possible with crafted file names: keep the first
+                file_skips.append(SkippedFile(f"{f.rel} document {d.doc_id!r}",
+                                              f"id already used by {seen_ids[d.doc_id]}"))
                 continue
-            seen_ids.add(d.doc_id)
+            seen_ids[d.doc_id] = f.rel
             docs.append(d)
         skipped.extend(file_skips)
         if not docs:

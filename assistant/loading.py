@@ -98,7 +98,36 @@ PART_CHARS = 1024 * 1024
 
 
 def load_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
-    """Documents of one corpus file; problems go to ``on_skip`` and the rest still loads."""
+    """Documents of one corpus file; problems go to ``on_skip`` and the rest still loads.
+
+    This is the one guard around every reader: whatever a reader or the library under it raises
+    (a damaged zip, malformed XML, a parser's own bug, memory), the file is reported with the
+    reason and the build goes on. A file that fails part-way reports ``SkippedFile(file.rel,
+    ...)``; callers drop the documents it had already given (``is_whole_file_skip``).
+    """
+    try:
+        yield from _read_file(file, on_skip)
+    except Exception as e:  # noqa: BLE001 - any library, any format: skip the file, keep going
+        on_skip(SkippedFile(file.rel, failure_reason(e)))
+
+
+def failure_reason(e: BaseException) -> str:
+    """A one-line reason for a file that could not be read, from any exception."""
+    if isinstance(e, ValueError) and type(e).__name__ in ("ExtractError", "ValueError"):
+        return str(e)
+    if isinstance(e, OSError):
+        return f"cannot read: {e.strerror or e}"
+    if isinstance(e, MemoryError):
+        return "cannot read: not enough memory to extract it"
+    detail = " ".join(str(e).split())[:200]
+    return f"cannot read: {type(e).__name__}" + (f" ({detail})" if detail else "")
+
+
+def is_whole_file_skip(file: CorpusFile, skip: SkippedFile) -> bool:
+    return skip.path == file.rel
+
+
+def _read_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
     suffix = file.path.suffix.lower()
     try:
         if suffix in TEXT_SUFFIXES and file.path.stat().st_size > STREAM_ABOVE_BYTES:
@@ -192,15 +221,37 @@ def _load_extracted(file: CorpusFile, suffix: str) -> Document:
     return extract.assemble(file.rel, title, blocks, source=file.rel, metadata=meta)
 
 
+MAX_RECORD_BYTES = 16 * 2**20  # one .jsonl line: a record is one document, not a corpus
+
+
+def _bounded_lines(f, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) of a binary file, never holding more than ``limit`` bytes of one
+    line: a longer line is read past and given as None."""
+    lineno = 0
+    while raw := f.readline(limit + 1):
+        lineno += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield lineno, None
+        else:
+            yield lineno, raw
+
+
 def _load_jsonl(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
     seen: set[str] = set()
     lines = 0
     with open(file.path, "rb") as f:
-        for lineno, raw in enumerate(f, start=1):
+        for lineno, raw in _bounded_lines(f, MAX_RECORD_BYTES):
+            where = f"{file.rel} line {lineno}"
+            if raw is None:
+                lines += 1
+                on_skip(SkippedFile(where, f"longer than {MAX_RECORD_BYTES // 2**20} MB, the "
+                                           "limit for one record"))
+                continue
             if not raw.strip():
                 continue
             lines += 1
-            where = f"{file.rel} line {lineno}"
             try:
                 record = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
@@ -221,6 +272,18 @@ def _load_jsonl(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Ite
             yield doc
     if lines == 0:
         on_skip(SkippedFile(file.rel, "empty file"))
+
+
+def record_doc_id(source: str, record_id: str) -> str:
+    """The document id of a ``.jsonl`` record: its file, then its own id. Ids from different
+    files can never collide, so a record can never take over another file's document (an
+    uploaded ``0.jsonl`` with ``"_id": "slovenia.txt"`` gives ``0.jsonl#slovenia.txt``)."""
+    return f"{source}#{record_id}"
+
+
+def record_id(doc: Document) -> str:
+    """The id a ``.jsonl`` record gave itself (the document id without its file)."""
+    return doc.doc_id.removeprefix(f"{doc.source}#")
 
 
 def _record_to_document(record: object, source: str) -> Document:
@@ -245,8 +308,8 @@ def _record_to_document(record: object, source: str) -> Document:
     text = normalise_newlines(text)
     if not text.strip():
         raise ValueError('"text" is empty')
-    doc = parse_text(str(doc_id), text, markdown=False, source=source, title=title.strip(),
-                     metadata=metadata)
+    doc = parse_text(record_doc_id(source, str(doc_id)), text, markdown=False, source=source,
+                     title=title.strip() or str(doc_id), metadata=metadata)
     if not doc.sections:
         raise ValueError("no body text")
     return doc

@@ -14,18 +14,22 @@ from pathlib import Path
 
 import numpy as np
 
+from .loading import record_doc_id
+
+CORPUS_FILE = "squad.jsonl"
+
 
 @dataclass(frozen=True)
 class SquadQuestion:
     qid: str
     question: str
-    doc_id: str
+    doc_id: str  # in the index: squad.jsonl#<article>-<paragraph>
     answers: tuple[str, ...]  # empty: unanswerable
 
 
 @dataclass(frozen=True)
 class SquadData:
-    documents: tuple[tuple[str, str, str], ...]  # (doc_id, title, context)
+    documents: tuple[tuple[str, str, str], ...]  # (record id, title, context)
     questions: tuple[SquadQuestion, ...]
 
 
@@ -57,8 +61,9 @@ def load(path: str | Path) -> SquadData:
     for a, article in enumerate(raw["data"]):
         title = article.get("title", "").replace("_", " ")
         for p, para in enumerate(article["paragraphs"]):
-            doc_id = f"{a:03d}-{p:03d}"
-            docs.append((doc_id, title, para["context"]))
+            record = f"{a:03d}-{p:03d}"  # article-paragraph
+            doc_id = record_doc_id(CORPUS_FILE, record)
+            docs.append((record, title, para["context"]))
             for qa in para["qas"]:
                 answers = () if qa.get("is_impossible") else tuple(
                     dict.fromkeys(x["text"] for x in qa.get("answers", []) if x["text"].strip()))
@@ -73,7 +78,7 @@ def prepare_corpus(data: SquadData, work: str | Path) -> Path:
     corpus.mkdir(parents=True, exist_ok=True)
     body = "".join(json.dumps({"_id": d, "title": t, "text": c}, ensure_ascii=False) + "\n"
                    for d, t, c in data.documents).encode("utf-8")
-    dst = corpus / "squad.jsonl"
+    dst = corpus / CORPUS_FILE
     if not dst.is_file() or dst.read_bytes() != body:
         tmp = corpus / ".squad.jsonl.part"
         tmp.write_bytes(body)

@@ -70,10 +70,26 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+# Every folder this program creates holds this file, so that cleaning up can prove a folder is
+# its own before deleting it: a user's folder that happens to be named "index.tmp-x" is kept.
+MARKER = ".verbatim-index"
+
+
+def mark(folder: Path) -> None:
+    (folder / MARKER).write_text("This folder was created by Verbatim (an index or a temporary "
+                                 "build of one); Verbatim may replace or delete it.\n",
+                                 encoding="utf-8")
+
+
+def is_marked(folder: Path) -> bool:
+    return (folder / MARKER).is_file() and not (folder / MARKER).is_symlink()
+
+
 def new_sibling(target: Path, tag: str) -> Path:
-    """A fresh folder beside ``target`` (same file system, so renames are atomic)."""
+    """A fresh, marked folder beside ``target`` (same file system, so renames are atomic)."""
     path = target.parent / f"{target.name}.{tag}-{uuid.uuid4().hex[:8]}"
     path.mkdir(parents=True)
+    mark(path)
     return path
 
 
@@ -115,17 +131,24 @@ def swap_in(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def recover(target: Path) -> None:
+def _ours(pattern: str, parent: Path, owned) -> list[Path]:
+    return [p for p in parent.glob(pattern)
+            if p.is_dir() and not p.is_symlink() and owned(p)]
+
+
+def recover(target: Path, owned=is_marked) -> None:
     """Undo a swap interrupted between its two renames (non-Linux fallback only)."""
-    if target.exists():
+    if target.exists() or target.is_symlink():
         return
-    olds = sorted(target.parent.glob(f"{target.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    olds = sorted(_ours(f"{target.name}.old-*", target.parent, owned),
+                  key=lambda p: p.stat().st_mtime)
     if olds:
         os.rename(olds[-1], target)
 
 
-def remove_leftovers(target: Path) -> None:
-    """Delete temporary folders of builds that were killed before they finished."""
+def remove_leftovers(target: Path, owned=is_marked) -> None:
+    """Delete temporary folders of builds that were killed before they finished: only those
+    that ``owned`` proves are ours (by default: they hold the marker file)."""
     for pattern in (f"{target.name}.tmp-*", f"{target.name}.old-*"):
-        for p in target.parent.glob(pattern):
+        for p in _ours(pattern, target.parent, owned):
             shutil.rmtree(p, ignore_errors=True)

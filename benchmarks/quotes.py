@@ -55,7 +55,7 @@ def main() -> None:
         if q.answers and q.doc_id in index.documents:
             text = clean_question(q.question)
             _, pool = a._evidence(text, text, "", k=args.passages)
-            items.append((int(q.doc_id.split("-")[0]) % 2 == 0, q.answers, pool))
+            items.append((int(q.doc_id.split("#")[-1].split("-")[0]) % 2 == 0, q.answers, pool))
     print(f"evidence for {len(items)} questions in {time.perf_counter() - t:.0f} s")
 
     def measure(w: quoting.Weights, even: bool | None) -> tuple[float, float, int]:

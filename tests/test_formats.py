@@ -60,7 +60,8 @@ def test_broken_and_scanned_files_are_reported_and_skipped(mixed):
     assert "not a readable Word document" in reasons["broken.docx"]
     assert "empty" in reasons["empty.html"]
     assert {d.doc_id for d in a.documents} == {"referral.html", "report.pdf",
-                                              "guidelines.docx", "si", "at"}
+                                              "guidelines.docx", "countries.jsonl#si",
+                                              "countries.jsonl#at"}
 
 
 def test_html_main_text_without_boilerplate(mixed):
@@ -108,9 +109,9 @@ def test_every_offset_is_verbatim_in_every_format(mixed):
 def test_where_filters_by_metadata_and_document(mixed):
     _, a = mixed
     q = "When was the action plan on trafficking adopted?"
-    assert {h.doc_id for h in a.retrieve(q, k=5, where={"country": "Austria"})} == {"at"}
+    assert {h.doc_id for h in a.retrieve(q, k=5, where={"country": "Austria"})} == {"countries.jsonl#at"}
     reply = a.answer(q, where={"country": "Slovenia"})
-    assert reply.quotes and all(x.doc_id == "si" for x in reply.quotes)
+    assert reply.quotes and all(x.doc_id == "countries.jsonl#si" for x in reply.quotes)
     only = a.retrieve("victims", k=10, where={"doc_id": "guidelines.docx"})
     assert only and {h.doc_id for h in only} == {"guidelines.docx"}
     assert a.retrieve(q, where={"country": "Narnia"}) == []

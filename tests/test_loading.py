@@ -100,7 +100,7 @@ def test_jsonl_documents_and_bad_lines(tmp_path):
     ]
     (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     docs, skipped = load_all(tmp_path)
-    assert [d.doc_id for d in docs] == ["d1", "7"]
+    assert [d.doc_id for d in docs] == ["c.jsonl#d1", "c.jsonl#7"]
     assert docs[0].metadata == {"country": "Slovenia"} and docs[0].title == "One"
     r = reasons(skipped)
     assert set(r) == {f"c.jsonl line {n}" for n in (2, 4, 5, 6, 7, 8)}

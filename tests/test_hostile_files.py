@@ -1,0 +1,231 @@
+"""Hostile and broken corpus files: whatever a file holds, it is skipped with a reason and the
+rest is indexed; no file can expand without bound; no record can take another file's id."""
+from __future__ import annotations
+
+import io
+import json
+import random
+import shutil
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant import Assistant, build_index
+from assistant.loading import CorpusFile, load_file
+from conftest import SEED_CORPUS, run_python
+from docmaker import make_docx, make_html, make_pdf
+
+PARTS = [("h1", "Shelters"), ("p", "Shelters offered forty places for victims in 2023."),
+         ("h2", "Funding"), ("p", "Funding came from the state budget and the European Union.")]
+
+
+def _load(path: Path, rel: str | None = None):
+    skipped = []
+    docs = list(load_file(CorpusFile(path, rel or path.name), skipped.append))
+    return docs, skipped
+
+
+def _rezip(src: bytes, replace: dict[str, bytes]) -> bytes:
+    """The same zip with some members' bytes replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w",
+                                                                    zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            z.writestr(info.filename, replace.get(info.filename, zin.read(info.filename)))
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> dict[str, bytes]:
+    """One valid file of every supported format."""
+    d = tmp_path_factory.mktemp("samples")
+    make_docx(d / "a.docx", "Shelter report", PARTS)
+    make_html(d / "a.html", "Shelter report", PARTS)
+    make_pdf(d / "a.pdf", [["Shelter report", "Shelters offered forty places in 2023."],
+                           ["Funding came from the state budget."]], title="Shelter report")
+    text = "Shelter report\n\nShelters\n\nShelters offered forty places for victims in 2023.\n"
+    out = {".docx": (d / "a.docx").read_bytes(), ".html": (d / "a.html").read_bytes(),
+           ".pdf": (d / "a.pdf").read_bytes(), ".txt": text.encode(),
+           ".md": ("# Shelter report\n\n" + text).encode(),
+           ".jsonl": (json.dumps({"_id": "a", "title": "Shelter report", "text": text}) + "\n"
+                      + json.dumps({"_id": "b", "text": "Funding came from the budget."})
+                      + "\n").encode()}
+    for suffix, data in out.items():  # every sample is itself readable
+        path = d / f"ok{suffix}"
+        path.write_bytes(data)
+        docs, skipped = _load(path)
+        assert docs and not skipped, (suffix, skipped)
+    return out
+
+
+def test_docx_with_damaged_xml_is_skipped_and_the_rest_indexed(samples, tmp_path):
+    """lxml's XMLSyntaxError is not a ValueError: it used to stop every build."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    broken = _rezip(samples[".docx"], {"word/document.xml": b"<w:document><w:body><w:p>"})
+    (corpus / "damaged.docx").write_bytes(broken)
+    report = build_index(corpus, tmp_path / "index")
+    reasons = {s.path: s.reason for s in report.skipped}
+    assert "XMLSyntaxError" in reasons["damaged.docx"], reasons
+    assert report.documents == 1
+    out = run_python("from assistant.cli import build_main\n"
+                     f"raise SystemExit(build_main(['--corpus', {str(corpus)!r}, '--index', "
+                     f"{str(tmp_path / 'index2')!r}, '--quiet']))")
+    assert "damaged.docx" in out and "Traceback" not in out
+
+
+def test_a_reader_that_raises_anything_skips_only_its_file(tmp_path, monkeypatch):
+    """The guard is one place around every reader: an unexpected exception type from any
+    library is a reason, not a crash."""
+    from assistant import extract
+
+    class Surprise(Exception):
+        pass
+
+    def boom(*_):
+        raise Surprise("the parser fell over")
+
+    monkeypatch.setattr(extract, "html_blocks", boom)
+    (tmp_path / "page.html").write_text("<html><body><p>Hello there.</p></body></html>")
+    (tmp_path / "fine.txt").write_text("Fine\n\nSome text here.\n")
+    docs, skipped = _load(tmp_path / "page.html")
+    assert docs == [] and "Surprise" in skipped[0].reason and "fell over" in skipped[0].reason
+
+
+_MUTATIONS = st.sampled_from(["flip", "truncate", "insert", "inner"])
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(suffix=st.sampled_from([".txt", ".md", ".jsonl", ".html", ".pdf", ".docx"]),
+       mutation=_MUTATIONS, seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40))
+def test_fuzz_every_format_never_raises(samples, tmp_path, suffix, mutation, seed, n):
+    rng = random.Random(seed)
+    data = bytearray(samples[suffix])
+    if mutation == "inner" and suffix == ".docx":  # a valid zip around damaged XML
+        with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+            xml = bytearray(z.read("word/document.xml"))
+        for _ in range(n):
+            xml[rng.randrange(len(xml))] = rng.randrange(256)
+        data = bytearray(_rezip(bytes(data), {"word/document.xml": bytes(xml)}))
+    elif mutation in ("flip", "inner"):
+        for _ in range(n):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+    elif mutation == "truncate":
+        data = data[: rng.randrange(len(data))]
+    else:
+        at = rng.randrange(len(data) + 1)
+        data[at:at] = bytes(rng.randrange(256) for _ in range(n))
+    path = tmp_path / f"fuzzed{suffix}"
+    path.write_bytes(bytes(data))
+    docs, skipped = _load(path)  # must not raise
+    assert docs or skipped
+    assert all(s.reason for s in skipped)
+    if any(s.path == path.name for s in skipped):
+        return  # the file failed as a whole (partial results are dropped by the builder)
+    for d in docs:
+        for sec in d.sections:
+            assert 0 <= sec.start <= sec.end <= len(d.text)
+
+
+def _docx_bomb(path: Path, inflated_mb: int) -> None:
+    """A valid .docx whose document.xml inflates to ``inflated_mb`` MB of XML."""
+    src = io.BytesIO()
+    make_docx_path = path.with_suffix(".src.docx")
+    make_docx(make_docx_path, "Bomb", PARTS)
+    with zipfile.ZipFile(make_docx_path) as zin, zipfile.ZipFile(path, "w",
+                                                                   zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            if info.filename != "word/document.xml":
+                z.writestr(info.filename, zin.read(info.filename))
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            f.write(b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.'
+                    b'org/wordprocessingml/2006/main"><w:body>')
+            chunk = b"<w:p><w:r><w:t>forty places</w:t></w:r></w:p>" * 20_000
+            for _ in range(inflated_mb * 2**20 // len(chunk)):
+                f.write(chunk)
+            f.write(b"</w:body></w:document>")
+    make_docx_path.unlink()
+    del src
+
+
+def test_docx_bomb_is_skipped_in_bounded_memory(tmp_path):
+    bomb = tmp_path / "bomb.docx"
+    _docx_bomb(bomb, 400)
+    assert bomb.stat().st_size < 8 * 2**20  # small on disk, 400 MB inflated
+    out = run_python(
+        "import resource\n"
+        "from pathlib import Path\n"
+        "from assistant.loading import CorpusFile, load_file\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "skipped = []\n"
+        f"docs = list(load_file(CorpusFile(Path({str(bomb)!r}), 'bomb.docx'), skipped.append))\n"
+        "grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024\n"
+        "print(len(docs), grown, skipped[0].reason)\n")
+    n_docs, grown_mb, reason = out.split(" ", 2)
+    assert n_docs == "0" and "expands to" in reason and "limit" in reason, out
+    assert int(grown_mb) < 100, out
+
+
+def test_docx_that_lies_about_its_size_is_skipped(samples, tmp_path):
+    """A central directory that declares a small size: zipfile stops there, the XML is cut
+    short, and the file is skipped (never inflated past the declared size)."""
+    data = bytearray(samples[".docx"])
+    name = b"word/document.xml"
+    cd = data.rfind(b"PK\x01\x02", 0, data.rfind(name))  # its central directory entry
+    struct.pack_into("<I", data, cd + 24, 100)  # uncompressed size field
+    path = tmp_path / "liar.docx"
+    path.write_bytes(bytes(data))
+    docs, skipped = _load(path)
+    assert docs == [] and skipped and skipped[0].path == "liar.docx"
+
+
+def test_pdf_with_too_many_pages_is_skipped(tmp_path, monkeypatch):
+    from assistant import extract
+
+    monkeypatch.setattr(extract, "MAX_PDF_PAGES", 3)
+    make_pdf(tmp_path / "long.pdf", [["Page text number %d." % i] for i in range(5)])
+    docs, skipped = _load(tmp_path / "long.pdf")
+    assert docs == [] and "5 pages, over the limit of 3" in skipped[0].reason
+
+
+def test_extracted_text_is_bounded(tmp_path, monkeypatch):
+    from assistant import extract
+
+    monkeypatch.setattr(extract, "MAX_EXTRACTED_CHARS", 1000)
+    make_html(tmp_path / "long.html", "Long", [("p", "Forty places for victims. " * 100)])
+    docs, skipped = _load(tmp_path / "long.html")
+    assert docs == [] and "longer than 1,000 characters" in skipped[0].reason
+
+
+def test_over_long_jsonl_record_is_skipped_without_holding_it(tmp_path, monkeypatch):
+    from assistant import loading
+
+    monkeypatch.setattr(loading, "MAX_RECORD_BYTES", 1000)
+    lines = [json.dumps({"_id": "ok", "text": "A short record about shelters."}),
+             json.dumps({"_id": "big", "text": "x " * 5000}),
+             json.dumps({"_id": "ok2", "text": "Another short record about funding."})]
+    (tmp_path / "r.jsonl").write_text("\n".join(lines) + "\n")
+    docs, skipped = _load(tmp_path / "r.jsonl")
+    assert [d.doc_id for d in docs] == ["r.jsonl#ok", "r.jsonl#ok2"]
+    assert skipped[0].path == "r.jsonl line 2" and "limit for one record" in skipped[0].reason
+
+
+def test_jsonl_record_cannot_take_over_another_files_document(tmp_path):
+    """An uploaded 0.jsonl sorts before slovenia.txt; its record claiming that id used to win."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    (corpus / "0.jsonl").write_text(json.dumps({
+        "_id": "slovenia.txt", "title": "Together Against Trafficking in Human Beings",
+        "text": "Identified foreign victims are granted a 3 day reflection period."}) + "\n")
+    build_index(corpus, tmp_path / "index")
+    a = Assistant.load(tmp_path / "index")
+    real = a.document("slovenia.txt")
+    assert real.source == "slovenia.txt" and "90 day reflection period" in real.text
+    assert a.document("0.jsonl#slovenia.txt").source == "0.jsonl"

@@ -1,0 +1,121 @@
+"""A build replaces only what it can prove is an index: the user's folders and files survive
+every wrong --index."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, BuildError, build_index
+from conftest import ROOT, SEED_CORPUS
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _user_folder(path: Path) -> Path:
+    path.mkdir(parents=True)
+    (path / "letter.txt").write_text("Dear Ana, ...")
+    (path / "photos").mkdir()
+    (path / "photos" / "a.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    return path
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_a_folder_that_is_not_an_index_is_refused_and_kept(seed_corpus, tmp_path):
+    docs = _user_folder(tmp_path / "Documents")
+    before = _tree(docs)
+    with pytest.raises(BuildError, match="not a Verbatim index and is not empty"):
+        build_index(seed_corpus, docs)
+    assert _tree(docs) == before
+    out = _cli("build_index.py", "--corpus", str(seed_corpus), "--index", str(docs), "--quiet")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "not a Verbatim index" in out.stderr
+    assert _tree(docs) == before
+
+
+def test_the_chat_refuses_such_a_folder_too(seed_corpus, tmp_path):
+    docs = _user_folder(tmp_path / "somedir")
+    before = _tree(docs)
+    out = _cli("-m", "assistant", "--corpus", str(seed_corpus), "--index", str(docs),
+               "--port", "1")
+    assert out.returncode == 1 and "not a Verbatim index" in out.stderr
+    assert "Traceback" not in out.stderr and _tree(docs) == before
+
+
+def test_a_file_is_refused_and_not_renamed(seed_corpus, tmp_path):
+    f = tmp_path / "notes.txt"
+    f.write_text("my notes")
+    with pytest.raises(BuildError, match="is a file"):
+        build_index(seed_corpus, f)
+    assert f.read_text() == "my notes" and [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_corpus_and_folders_around_it_are_refused(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    before = _tree(tmp_path)
+    with pytest.raises(BuildError, match="is the corpus folder"):
+        build_index(corpus, corpus)
+    with pytest.raises(BuildError, match="inside the corpus folder"):
+        build_index(corpus, corpus / "index")
+    with pytest.raises(BuildError, match="contains the corpus folder"):
+        build_index(corpus, tmp_path)
+    assert _tree(tmp_path) == before
+
+
+def test_a_link_as_index_is_refused(seed_corpus, tmp_path):
+    target = _user_folder(tmp_path / "real")
+    (tmp_path / "link").symlink_to(target)
+    with pytest.raises(BuildError, match="symbolic link"):
+        build_index(seed_corpus, tmp_path / "link")
+    assert (tmp_path / "link").is_symlink() and (target / "letter.txt").exists()
+
+
+def test_empty_folder_and_existing_index_are_accepted(seed_corpus, seed_index, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert build_index(seed_corpus, empty).documents == 1
+    # An index from before the marker file (manifest only) is still recognised as ours.
+    legacy = tmp_path / "legacy"
+    shutil.copytree(seed_index, legacy)
+    (legacy / ".verbatim-index").unlink()
+    assert build_index(seed_corpus, legacy, full=True).documents == 1
+    assert Assistant.load(legacy).answer("How long is the reflection period?").quotes
+
+
+def test_cleanup_removes_only_our_leftovers(seed_corpus, tmp_path):
+    index = tmp_path / "index"
+    build_index(seed_corpus, index)
+    mine = _user_folder(tmp_path / "index.tmp-mine")  # the user's, despite the name
+    (tmp_path / "index.old-2024").mkdir()
+    (tmp_path / "index.old-2024" / "keep.txt").write_text("keep")
+    ours = tmp_path / "index.tmp-deadbeef"  # a killed build's folder: holds the marker
+    ours.mkdir()
+    (ours / ".verbatim-index").write_text("x")
+    build_index(seed_corpus, index, full=True)
+    assert (mine / "letter.txt").exists() and (tmp_path / "index.old-2024" / "keep.txt").exists()
+    assert not ours.exists()
+
+
+def test_unwritable_place_is_reported_as_such(seed_corpus):
+    out = _cli("build_index.py", "--corpus", str(seed_corpus), "--index", "/proc/x", "--quiet")
+    assert out.returncode == 1 and "another build" not in out.stderr
+    assert "/proc" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_index_folder_holds_the_marker(seed_index):
+    marker = seed_index / ".verbatim-index"
+    assert marker.is_file()
+    assert ".verbatim-index" in json.loads((seed_index / "manifest.json").read_text())["checksums"]
