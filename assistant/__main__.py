@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from .app import CSS, create_app, prepare
+    from .app import create_app, launch_options, prepare
     from .embedding import ModelError
     from .index import BuildError, IndexLoadError
 
@@ -53,11 +53,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         print(f"warning: serving on {args.host} without --auth: anyone who can reach this "
               "address can use the chat and its API.", file=sys.stderr)
+    try:
+        demo.launch(server_name=args.host, server_port=args.port, quiet=True, auth=auth,
+                    footer_links=["api"], prevent_thread_lock=True, **launch_options(state))
+    except OSError as e:  # Gradio reports a port in use or an address it cannot bind as OSError
+        if "empty port" in str(e):
+            print(f"error: port {args.port} is in use; pass --port", file=sys.stderr)
+        else:
+            print(f"error: cannot serve on {args.host}:{args.port} ({e.strerror or e}); "
+                  "pass another --host or --port", file=sys.stderr)
+        return 1
+    # Only now is the server listening: "ready" means a request will be answered.
     print(f"Verbatim is ready: http://{'127.0.0.1' if args.host == '0.0.0.0' else args.host}:{args.port}/",
           flush=True)
-    demo.launch(server_name=args.host, server_port=args.port, show_error=False, quiet=True,
-                auth=auth,
-                css=CSS, footer_links=["api"], max_file_size="10mb")
+    try:
+        demo.block_thread()
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

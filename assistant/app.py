@@ -1,40 +1,49 @@
 """The Gradio web chat and its API endpoints.
 
-All document text reaches the page escaped (``html.escape`` for HTML, Markdown escaping in chat
-messages), so a document can never inject markup or script. Handlers catch every exception:
-users see a short message, the log gets the traceback.
+Document text reaches the page only through ``render`` (chat) or ``html.escape``-based helpers
+(sources panel), so a document can never inject markup, script, links or LaTeX. Handlers catch
+every exception: users see a short message, the log gets the traceback. Nothing about the
+corpus is part of the page as served: the header, the "Search in" choices and the example
+questions are loaded by each page view (after the login, with ``--auth``), so they are also
+always those of the index in use.
 """
 from __future__ import annotations
 
-import json
 import html
+import json
 import logging
 import os
-import re
 import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import render
 from .api import MAX_QUESTION_CHARS, Assistant, build_index, ensure_index
-from .loading import SUPPORTED_SUFFIXES
-from .quoting import NOT_COVERED
+from .search import MODES, check_where
 from .types import Answer
+from .uploads import (UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, UPLOAD_SUFFIXES, add_documents,
+                      discard_temporary, safe_name, save_uploads)
+
+__all__ = ["AppState", "create_app", "prepare", "launch_options", "safe_name", "save_uploads",
+           "UPLOAD_MAX_FILES"]
 
 log = logging.getLogger("verbatim.app")
 
-UPLOAD_MAX_FILES = 20
-UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
 MAX_HISTORY = 6  # earlier user turns considered for follow-ups
+MAX_API_K = 50
+MAX_API_QUOTES = 10
 
 CSS = """
 .src { border-left: 4px solid #7c9cbf; padding: 6px 10px; margin: 8px 0; background: #f7f9fc; }
-.src-head { font-weight: 600; margin-bottom: 4px; }
-.src-body { white-space: pre-wrap; line-height: 1.45; }
+.src-head { font-weight: 600; margin-bottom: 4px; overflow-wrap: anywhere; }
+.src-body { white-space: pre-wrap; line-height: 1.45; overflow-wrap: anywhere; }
 .src mark { background: #ffe58a; padding: 0 1px; }
 .src.closest { border-left-color: #bbb; background: #fafafa; }
 .notice { color: #555; font-style: italic; }
+.vq { white-space: pre-wrap; overflow-wrap: anywhere; }
+.vq-question { white-space: pre-wrap; overflow-wrap: anywhere; }
+#chat .message-content { overflow-wrap: anywhere; }
 """
 
 
@@ -88,37 +97,56 @@ class AppState:
                 self._stamp = self._manifest_stamp()
             return report
 
+    def known_files(self) -> dict[str, str]:
+        """SHA-256 -> corpus file, for every file in the corpus folder: from the manifest when
+        its size and time match, hashed otherwise (files added since the last build)."""
+        from .loading import discover
+        from .storage import sha256_file
+
+        manifest = self.current().index.manifest
+        listed = {**manifest.get("skipped_files", {}), **manifest.get("files", {})}
+        out = {}
+        for f in discover(self.corpus_dir)[0]:
+            entry = listed.get(f.rel, {})
+            try:
+                st = f.path.stat()
+                same = (st.st_size, st.st_mtime_ns) == (entry.get("size"), entry.get("mtime_ns"))
+                out[entry["sha256"] if same and "sha256" in entry else sha256_file(f.path)] = f.rel
+            except OSError:
+                continue
+        return out
+
 
 # --- presentation helpers (pure) ----------------------------------------------------------
 
+INTRO = ("# Verbatim\n"
+         "Answers questions about your documents **only with verbatim quotes**, each with its "
+         "source. When the documents do not answer, it says so.")
+
+
 def header_markdown(info: dict) -> str:
     built = info["built_at"].replace("T", " ").replace("+00:00", " UTC")
-    return (
-        "# Verbatim\n"
-        "Answers questions about your documents **only with verbatim quotes**, each with its "
-        "source. When the documents do not answer, it says so.\n\n"
-        f"Loaded: **{info['documents']}** documents, **{info['passages']}** passages · "
-        f"model `{info['model']}` ({info.get('backend', 'torch')}) · index built {built}"
-    )
+    return (f"{INTRO}\n\n"
+            f"Loaded: **{info['documents']}** documents, **{info['passages']}** passages · "
+            f"model `{info['model']}` ({info.get('backend', 'torch')}) · index built {built}")
 
 
 def _context(doc_text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
-    """Escaped ``doc_text[start:end]`` with the ``marks`` spans wrapped in <mark>."""
+    """``doc_text[start:end]`` as literal HTML, with the ``marks`` spans wrapped in <mark>."""
     out, pos = [], start
     for a, b in sorted(marks):
         a, b = max(a, start), min(b, end)
         if a < pos or a >= b:
             continue
-        out.append(html.escape(doc_text[pos:a]))
-        out.append(f"<mark>{html.escape(doc_text[a:b])}</mark>")
+        out.append(render.literal(doc_text[pos:a]))
+        out.append(f"<mark>{render.literal(doc_text[a:b])}</mark>")
         pos = b
-    out.append(html.escape(doc_text[pos:end]))
+    out.append(render.literal(doc_text[pos:end]))
     return "".join(out)
 
 
 def _label(title: str, section: str, page: int | None = None) -> str:
-    return html.escape(title) + (f" — {html.escape(section)}" if section else "") \
-        + (f", p. {page}" if page else "")
+    return render.citation_literal(title, section, page)
 
 
 ALL_DOCUMENTS = "All documents"
@@ -138,8 +166,9 @@ def filter_choices(assistant: Assistant) -> list[tuple[str, str]]:
     out = [(ALL_DOCUMENTS, "")]
     for k in sorted(meta):
         if len(meta[k]) < len(docs) or len(docs) == 1:
-            out += [(f"{k}: {v}", json.dumps({k: v})) for v in sorted(meta[k])]
-    out += [(f"Document: {d.title}" + (f" ({d.doc_id})" if d.title != d.doc_id else ""),
+            out += [(render.visible(f"{k}: {v}"), json.dumps({k: v})) for v in sorted(meta[k])]
+    out += [(render.visible(f"Document: {d.title}" + (f" ({d.doc_id})" if d.title != d.doc_id
+                                                      else "")),
              json.dumps({"doc_id": d.doc_id})) for d in docs]
     return out[:MAX_FILTER_CHOICES]
 
@@ -152,35 +181,49 @@ def parse_filter(value) -> dict | None:
         where = json.loads(value)
     except ValueError:
         return None
-    if not isinstance(where, dict) or not all(isinstance(k, str) for k in where):
+    if not isinstance(where, dict):
         return None
-    return where or None
+    try:
+        return check_where(where)
+    except ValueError:
+        return None
 
 
 def sources_html(assistant: Assistant, reply: Answer | None) -> str:
+    """Each passage the answer quotes, once, with every quoted sentence in it highlighted."""
     if reply is None:
         return "<p class='notice'>Sources of the latest answer appear here.</p>"
     if reply.abstained:
         if not reply.closest:
-            return f"<p class='notice'>{html.escape(NOT_COVERED)}</p>"
-        parts = [f"<p class='notice'>{html.escape(NOT_COVERED)} Closest passages, "
+            return f"<p class='notice'>{html.escape(render.NOT_COVERED)}</p>"
+        parts = [f"<p class='notice'>{html.escape(render.NOT_COVERED)} Closest passages, "
                  "<b>not an answer</b>:</p>"]
         for h in reply.closest:
             text = assistant.document(h.doc_id).text
             parts.append(f"<div class='src closest'><div class='src-head'>"
                          f"{_label(h.title, h.section, h.page)}"
-                         f"</div><div class='src-body'>{_context(text, h.start, h.end, [])}</div></div>")
+                         f"</div><div class='src-body'>{_context(text, h.start, h.end, [])}"
+                         "</div></div>")
         return "".join(parts)
-    parts = []
+    groups: dict[tuple, list[tuple[int, object]]] = {}
     for n, q in enumerate(reply.quotes, start=1):
-        text = assistant.document(q.doc_id).text
-        p = q.passage
-        start = min(q.start, p.start) if p else q.start
-        end = max(q.end, p.end) if p else q.end
-        parts.append(f"<div class='src' id='source-{n}'><div class='src-head'>[{n}] "
-                     f"{_label(q.title, q.section, q.page)} <small>({html.escape(q.doc_id)}, "
-                     f"characters {q.start}–{q.end})</small></div>"
-                     f"<div class='src-body'>{_context(text, start, end, [(q.start, q.end)])}</div></div>")
+        key = (q.doc_id, q.passage.start, q.passage.end) if q.passage else (q.doc_id, q.start,
+                                                                           q.end)
+        groups.setdefault(key, []).append((n, q))
+    parts = []
+    for (doc_id, start, end), quotes in groups.items():
+        text = assistant.document(doc_id).text
+        start = min([start] + [q.start for _, q in quotes])
+        end = max([end] + [q.end for _, q in quotes])
+        first = quotes[0][1]
+        numbers = " ".join(f"[{n}]" for n, _ in quotes)
+        spans = ", ".join(f"{q.start}–{q.end}" for _, q in quotes)
+        parts.append(f"<div class='src' id='source-{quotes[0][0]}'><div class='src-head'>"
+                     f"{numbers} {_label(first.title, first.section, first.page)} <small>("
+                     f"{render.literal(doc_id)}, characters {spans})</small></div>"
+                     f"<div class='src-body'>"
+                     f"{_context(text, start, end, [(q.start, q.end) for _, q in quotes])}"
+                     "</div></div>")
     return "".join(parts)
 
 
@@ -189,34 +232,13 @@ def example_questions(assistant: Assistant, n: int = 4) -> list[str]:
     seen, out = set(), []
     for d in assistant.documents:
         for s in d.sections:
-            h = s.heading.strip()
+            h = render.visible(s.heading.strip())
             if h and h.lower() not in seen and len(h.split()) <= 8:
                 seen.add(h.lower())
                 out.append(f"What do the documents say about {h[0].lower() + h[1:]}?")
             if len(out) >= n:
                 return out
     return out
-
-
-def _text_of(content) -> str:
-    """The text of a chat message, whatever shape Gradio gives it."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, dict):
-        return str(content.get("text") or content.get("value") or "")
-    if isinstance(content, (list, tuple)):
-        return " ".join(_text_of(c) for c in content)
-    return ""
-
-
-def user_turns(history) -> list[str]:
-    turns = []
-    for m in history or []:
-        if isinstance(m, dict) and m.get("role") == "user":
-            t = _text_of(m.get("content")).strip()
-            if t:
-                turns.append(t)
-    return turns[-MAX_HISTORY:]
 
 
 def check_question(message) -> str | None:
@@ -229,60 +251,69 @@ def check_question(message) -> str | None:
     return None
 
 
-# --- uploads --------------------------------------------------------------------------------
+# --- API input: every value checked, every problem named ----------------------------------------
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_name(name: str) -> str:
-    """A plain file name: no folders, no leading dots, only letters, digits, ``._-``."""
-    base = os.path.basename(name.replace("\\", "/"))
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        stem, suffix = base, ""
-    stem = _UNSAFE.sub("_", stem).strip("._-") or "document"
-    suffix = _UNSAFE.sub("", suffix).lower()
-    return f"{stem[:100]}.{suffix}" if suffix else stem[:100]
+class BadRequest(ValueError):
+    """An API argument is wrong; the message says which and how."""
 
 
-def save_uploads(paths: list[str], names: list[str], corpus_dir: Path) -> list[str]:
-    """Copy uploaded files into the corpus folder; never overwrite, never leave it."""
-    if len(paths) > UPLOAD_MAX_FILES:
-        raise ValueError(f"at most {UPLOAD_MAX_FILES} files at once (got {len(paths)})")
-    checked = []
-    for path, name in zip(paths, names):
-        clean = safe_name(name)
-        suffix = Path(clean).suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
-            raise ValueError(f"{name}: only {', '.join(UPLOAD_SUFFIXES)} files can be added")
-        size = os.path.getsize(path)
-        if size > UPLOAD_MAX_BYTES:
-            raise ValueError(f"{name}: {size / 1e6:.1f} MB is over the "
-                             f"{UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit")
-        if size == 0:
-            raise ValueError(f"{name}: the file is empty")
-        checked.append((path, clean))
-    corpus = corpus_dir.resolve()
-    saved = []
-    for path, clean in checked:
-        stem, suffix = Path(clean).stem, Path(clean).suffix
-        target = corpus / clean
-        n = 1
-        while True:
-            if not target.resolve().is_relative_to(corpus):
-                raise ValueError(f"{clean}: not a safe file name")
-            try:
-                # O_EXCL: an existing document is never overwritten, even by a racing upload.
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-                break
-            except FileExistsError:
-                target = corpus / f"{stem}-{n}{suffix}"
-                n += 1
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-            while block := src.read(1 << 20):
-                out.write(block)
-        saved.append(target.name)
-    return saved
+def whole_number(value, name: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or (isinstance(value, float) and not value.is_integer()):
+        raise BadRequest(f"{name} must be a whole number from {lo} to {hi} (got {value!r})")
+    if not lo <= value <= hi:
+        raise BadRequest(f"{name} must be from {lo} to {hi} (got {int(value)})")
+    return int(value)
+
+
+def search_mode(mode) -> str:
+    if mode not in MODES:
+        raise BadRequest(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
+    return mode
+
+
+def where_filter(where) -> dict | None:
+    """A ``where`` object, or the JSON text of one (as the page's own menu sends)."""
+    if where is None or where == "":
+        return None
+    if isinstance(where, str):
+        try:
+            where = json.loads(where)
+        except ValueError:
+            raise BadRequest('where must be an object such as {"country": "Slovenia"} '
+                             "(or its JSON text); this text is not JSON") from None
+    try:
+        return check_where(where)
+    except ValueError as e:
+        raise BadRequest(str(e)) from None
+
+
+def history_turns(history) -> list[str]:
+    if history is None:
+        return []
+    if not isinstance(history, (list, tuple)) or not all(isinstance(h, str) for h in history):
+        raise BadRequest("history must be a list of the earlier questions (strings), oldest "
+                         "first")
+    return [h for h in history if h.strip()][-MAX_HISTORY:]
+
+
+def question_text(question) -> str:
+    problem = check_question(question)
+    if problem:
+        raise BadRequest(problem)
+    return question
+
+
+def hit_dict(h) -> dict:
+    return {"text": h.text, "doc_id": h.doc_id, "title": h.title, "section": h.section,
+            "start": h.start, "end": h.end, "page": h.page, "score": h.score}
+
+
+def answer_dict(reply: Answer) -> dict:
+    return {"abstained": reply.abstained, "confidence": reply.confidence,
+            "markdown": reply.markdown,
+            "quotes": [{**hit_dict(q), "passage": None} for q in reply.quotes],
+            "closest": [hit_dict(h) for h in reply.closest]}
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -290,103 +321,122 @@ def save_uploads(paths: list[str], names: list[str], corpus_dir: Path) -> list[s
 def create_app(state: AppState):
     import gradio as gr
 
-    def chat(message, history, n_quotes, mode, scope=""):
-        history = list(history or [])
+    def refresh():
+        """What the page shows about the index, read at every page view."""
+        a = state.current()
+        return (header_markdown(a.info), gr.update(choices=filter_choices(a)),
+                gr.update(samples=[[e] for e in example_questions(a)]))
+
+    def chat(message, history, turns, n_quotes, mode, scope=""):
+        history, turns = list(history or []), list(turns or [])
         try:
             problem = check_question(message)
             assistant = state.current()
             if problem:
-                history += [{"role": "user", "content": message if isinstance(message, str) and
-                             message.strip() and len(message) <= 500 else "…"},
+                shown = message if isinstance(message, str) and message.strip() \
+                    and len(message) <= 500 else "…"
+                history += [{"role": "user", "content": render.chat_question(shown)},
                             {"role": "assistant", "content": problem}]
-                return history, sources_html(assistant, None), ""
-            reply = assistant.answer(message, user_turns(history), max_quotes=int(n_quotes),
-                                     mode=mode, where=parse_filter(scope))
-            history += [{"role": "user", "content": message},
-                        {"role": "assistant", "content": reply.markdown}]
-            return history, sources_html(assistant, reply), ""
+                return history, turns, sources_html(assistant, None), ""
+            reply = assistant.answer(message, turns[-MAX_HISTORY:],
+                                     max_quotes=whole_number(n_quotes, "quotes", 1, 5),
+                                     mode=search_mode(mode), where=parse_filter(scope))
+            history += [{"role": "user", "content": render.chat_question(message)},
+                        {"role": "assistant",
+                         "content": render.chat_answer(reply.quotes, reply.closest)}]
+            return history, turns + [message], sources_html(assistant, reply), ""
         except Exception:
             log.error("chat failed:\n%s", traceback.format_exc())
             history += [{"role": "assistant",
                          "content": "Sorry, something went wrong answering that. Please try again."}]
-            return history, sources_html(state.assistant, None), ""
+            return history, turns, sources_html(state.assistant, None), ""
 
-    def add_documents(files, progress=gr.Progress()):
+    def add(files, progress=gr.Progress()):
+        paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
         try:
             if state.read_only:
                 return "Adding documents is disabled on this server.", gr.update(), gr.update()
-            if not files:
+            if not paths:
                 return "Choose one or more files first.", gr.update(), gr.update()
-            paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files]
             names = [getattr(f, "orig_name", None) or os.path.basename(p)
                      for f, p in zip(files, paths)]
-            saved = save_uploads(paths, names, state.corpus_dir)
             progress(0, desc="Rebuilding the index")
-            report = state.rebuild(on_progress=lambda desc, frac: progress(frac, desc=desc))
-            msg = (f"Added {', '.join(saved)}. Index rebuilt: {report.documents} documents, "
-                   f"{report.passages} passages ({report.embedded} passages embedded).")
-            new_skips = [str(s) for s in report.skipped if any(str(s).startswith(n) for n in saved)]
-            if new_skips:
-                msg += " Skipped: " + "; ".join(new_skips)
-            return (msg, header_markdown(state.assistant.info),
-                    gr.update(choices=filter_choices(state.assistant)))
+            outcome = add_documents(
+                paths, names, state.corpus_dir, state.known_files(),
+                lambda: state.rebuild(on_progress=lambda desc, frac: progress(frac, desc=desc)))
+            a = state.current()
+            return (outcome.message(), header_markdown(a.info),
+                    gr.update(choices=filter_choices(a)))
         except ValueError as e:
             return f"Not added: {e}", gr.update(), gr.update()
         except Exception as e:
             log.error("upload failed:\n%s", traceback.format_exc())
             return (f"Could not rebuild the index ({type(e).__name__}); the previous index is "
                     "still in use.", gr.update(), gr.update())
+        finally:
+            discard_temporary(paths)
 
-    def api_retrieve(question: str, k: int = 5, mode: str = "hybrid",
-                     where: dict | None = None) -> list[dict]:
-        """The k passages that best match the question: text, doc_id, title, section, start,
-        end, page, score. ``where`` restricts the search, e.g. {"country": "Slovenia"}."""
-        problem = check_question(question)
-        if problem:
-            raise gr.Error(problem)
-        hits = state.current().retrieve(question, k=max(1, min(int(k), 50)), mode=mode,
-                                        where=where if isinstance(where, dict) else None)
-        return [_hit_dict(h) for h in hits]
+    def api_retrieve(question: str | None = None, k: int = 5, mode: str = "hybrid",
+                     where: dict | str | None = None) -> list[dict]:
+        """The k passages that best match the question, best first: text, doc_id, title,
+        section, start, end, page, score. Passage text is verbatim:
+        document.text[start:end]. ``where`` restricts the search, e.g. {"country":
+        "Slovenia"} or {"doc_id": ["a.pdf", "b.txt"]}."""
+        try:
+            hits = state.current().retrieve(question_text(question),
+                                            k=whole_number(k, "k", 1, MAX_API_K),
+                                            mode=search_mode(mode), where=where_filter(where))
+        except BadRequest as e:
+            raise gr.Error(str(e)) from None
+        except Exception:
+            log.error("retrieve failed:\n%s", traceback.format_exc())
+            raise gr.Error("Something went wrong searching; please try again.") from None
+        return [hit_dict(h) for h in hits]
 
-    def api_answer(question: str, history: list[str] | None = None, max_quotes: int = 3,
-                   mode: str = "hybrid", where: dict | None = None) -> dict:
-        """Verbatim quotes that answer the question, or an abstention. ``where`` restricts
-        the search, e.g. {"country": "Slovenia"} or {"doc_id": "report.pdf"}."""
-        problem = check_question(question)
-        if problem:
-            raise gr.Error(problem)
-        reply = state.current().answer(question, history or [],
-                                       max_quotes=max(1, min(int(max_quotes), 10)), mode=mode,
-                                       where=where if isinstance(where, dict) else None)
-        return {"abstained": reply.abstained, "markdown": reply.markdown,
-                "quotes": [{**_hit_dict(q), "passage": None} for q in reply.quotes],
-                "closest": [_hit_dict(h) for h in reply.closest]}
+    def api_answer(question: str | None = None, history: list[str] | None = None,
+                   max_quotes: int = 3, mode: str = "hybrid",
+                   where: dict | str | None = None) -> dict:
+        """Verbatim quotes that answer the question, each with its document, section, page
+        and character offsets (the quote is exactly document.text[start:end]); or, when the
+        documents do not answer, abstained=true and the closest passages (not an answer).
+        ``history``: earlier questions of the conversation, oldest first (for follow-ups).
+        ``where`` restricts the search, e.g. {"country": "Slovenia"}."""
+        try:
+            reply = state.current().answer(
+                question_text(question), history_turns(history),
+                max_quotes=whole_number(max_quotes, "max_quotes", 1, MAX_API_QUOTES),
+                mode=search_mode(mode), where=where_filter(where))
+        except BadRequest as e:
+            raise gr.Error(str(e)) from None
+        except Exception:
+            log.error("answer failed:\n%s", traceback.format_exc())
+            raise gr.Error("Something went wrong answering; please try again.") from None
+        return answer_dict(reply)
 
-    assistant = state.current()
-    with gr.Blocks(title="Verbatim — quotes from your documents") as demo:
-        header = gr.Markdown(header_markdown(assistant.info), elem_id="header")
+    with gr.Blocks(title="Verbatim — quotes from your documents",
+                   delete_cache=(3600, 3600)) as demo:
+        header = gr.Markdown(INTRO, elem_id="header")
+        turns = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="Chat", elem_id="chat", height=480,
                                      sanitize_html=True, allow_tags=False, render_markdown=True,
-                                     feedback_options=None)
-                scope = gr.Dropdown(filter_choices(assistant), value="", label="Search in",
-                                    elem_id="filter", filterable=True)
+                                     latex_delimiters=[], buttons=[], feedback_options=None)
+                scope = gr.Dropdown([(ALL_DOCUMENTS, "")], value="", label="Search in",
+                                    elem_id="filter", filterable=True,
+                                    allow_custom_value=True)
                 question = gr.Textbox(placeholder="Ask a question about the documents and press Enter",
                                       show_label=False, elem_id="question", max_lines=4,
                                       max_length=MAX_QUESTION_CHARS * 2)
-                examples = example_questions(assistant)
-                if examples:
-                    gr.Examples(examples=[[e] for e in examples], inputs=[question],
-                                label="Example questions")
+                examples = gr.Dataset(components=[question], samples=[],
+                                      label="Example questions", elem_id="examples")
                 with gr.Accordion("Settings", open=False):
                     n_quotes = gr.Slider(1, 5, value=3, step=1, label="Number of quotes")
-                    mode = gr.Radio(["hybrid", "semantic", "keyword"], value="hybrid",
-                                    label="Search mode")
+                    mode = gr.Radio(list(MODES), value="hybrid", label="Search mode")
                 clear = gr.Button("New conversation", size="sm")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
-                sources = gr.HTML(sources_html(assistant, None), elem_id="sources")
+                sources = gr.HTML(sources_html(state.assistant, None), elem_id="sources")
         if not state.read_only:
             with gr.Accordion("Add documents", open=False, elem_id="upload"):
                 gr.Markdown(f"Upload {', '.join(UPLOAD_SUFFIXES)} files (at most "
@@ -394,25 +444,51 @@ def create_app(state: AppState):
                             "each). They are added to the corpus and the index is rebuilt.")
                 files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES),
                                 label="Documents", elem_id="upload-files")
-                add = gr.Button("Add and rebuild", elem_id="upload-button")
+                add_button = gr.Button("Add and rebuild", elem_id="upload-button")
                 status = gr.Markdown(elem_id="upload-status")
-            add.click(add_documents, [files], [status, header, scope], api_name="add_documents",
-                      concurrency_limit=1)
+            add_button.click(add, [files], [status, header, scope], api_name="add_documents",
+                             concurrency_limit=1)
 
-        question.submit(chat, [question, chatbot, n_quotes, mode, scope],
-                        [chatbot, sources, question],
+        demo.load(refresh, None, [header, scope, examples], api_visibility="private")
+        examples.click(lambda sample: sample[0] if sample else "", examples, question,
+                       api_visibility="private")
+        question.submit(chat, [question, chatbot, turns, n_quotes, mode, scope],
+                        [chatbot, turns, sources, question],
                         api_name="chat", api_visibility="undocumented")
-        clear.click(lambda: ([], sources_html(state.assistant, None)), None, [chatbot, sources],
-                    api_visibility="private")
+        clear.click(lambda: ([], [], sources_html(state.assistant, None)), None,
+                    [chatbot, turns, sources], api_visibility="private")
         gr.api(api_retrieve, api_name="retrieve")
         gr.api(api_answer, api_name="answer")
     demo.queue(default_concurrency_limit=8)
     return demo
 
 
-def _hit_dict(h) -> dict:
-    return {"text": h.text, "doc_id": h.doc_id, "title": h.title, "section": h.section,
-            "start": h.start, "end": h.end, "page": h.page, "score": h.score}
+class _NoUploads:
+    """ASGI middleware for read-only servers: Gradio's upload routes store any file sent to
+    them (up to 1,000 per request) whether or not the page has an upload field."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].rstrip("/").endswith(
+                ("/gradio_api/upload", "/gradio_api/upload_progress")):
+            await send({"type": "http.response.start", "status": 403,
+                        "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body",
+                        "body": b"This server is read-only: uploads are disabled."})
+            return
+        await self.app(scope, receive, send)
+
+
+def launch_options(state: AppState) -> dict:
+    """``demo.launch`` arguments that the app's safety depends on."""
+    from starlette.middleware import Middleware
+
+    opts = {"css": CSS, "show_error": False, "max_file_size": UPLOAD_MAX_BYTES}
+    if state.read_only:
+        opts["app_kwargs"] = {"middleware": [Middleware(_NoUploads)]}
+    return opts
 
 
 def prepare(corpus_dir: str | Path, index_dir: str | Path, read_only: bool = False,

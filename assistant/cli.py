@@ -68,6 +68,10 @@ def ask_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     args = parser.parse_args(argv)
     question = " ".join(args.question)
+    if not question.strip():
+        print("Please type a question, e.g. python -m assistant.ask \"Who investigates "
+              "trafficking?\"", file=sys.stderr)
+        return 2
 
     from .api import Assistant, ensure_index
     from .embedding import ModelError
@@ -85,13 +89,7 @@ def ask_main(argv: list[str] | None = None) -> int:
 
         print(json.dumps(dataclasses.asdict(reply), ensure_ascii=False, indent=2))
         return 0
-    if reply.abstained:
-        print("The documents do not cover this question.")
-        for h in reply.closest:
-            print(f"  (closest, not an answer: {h.title}" + (f", {h.section}" if h.section else "") + ")")
-        return 0
-    for n, q in enumerate(reply.quotes, start=1):
-        print(f"[{n}] “{q.text}”")
-        where = q.title + (f" — {q.section}" if q.section else "")
-        print(f"    {where} ({q.doc_id}, characters {q.start}–{q.end})\n")
+    from .render import answer_plain
+
+    print(answer_plain(reply.quotes, reply.closest))
     return 0

@@ -34,7 +34,7 @@ from . import storage
 from .chunking import ChunkParams, chunk_document
 from .keyword import PARAMS as KEYWORD_PARAMS
 from .keyword import KeywordIndex, tokenize
-from .loading import CorpusFile, discover, is_whole_file_skip, load_file
+from .loading import READERS_VERSION, CorpusFile, discover, is_whole_file_skip, load_file
 from .types import BuildReport, Document, Passage, Section, SkippedFile
 
 FORMAT_VERSION = 2  # 2: keyword_docs/
@@ -54,6 +54,10 @@ class IndexLoadError(RuntimeError):
 
 class BuildError(RuntimeError):
     """A build cannot proceed (message is one line for the user)."""
+
+
+class BuildLocked(BuildError):
+    """Another build of the same index is running."""
 
 
 def is_index_folder(folder: Path) -> bool:
@@ -273,10 +277,26 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
 
 # --- building ---------------------------------------------------------------------------
 
+# The libraries that read corpus files: a remembered skip is only trusted while they and the
+# readers (loading.READERS_VERSION) are the same.
+READER_LIBRARIES = ("trafilatura", "lxml", "pypdf", "python-docx")
+
+
+def _remembered_skips(manifest: dict | None) -> dict[str, dict]:
+    """rel -> {"sha256", "reasons"} of files the previous build could not read at all."""
+    if not manifest or manifest.get("readers") != READERS_VERSION:
+        return {}
+    libs, now = manifest.get("libraries", {}), _library_versions()
+    if any(libs.get(n) != now.get(n) for n in READER_LIBRARIES):
+        return {}
+    return {rel: e for rel, e in manifest.get("skipped_files", {}).items()
+            if "sha256" in e and e.get("reasons")}
+
+
 def _library_versions() -> dict:
     out = {}
     for name in ("faiss-cpu", "bm25s", "sentence-transformers", "torch", "onnxruntime",
-                 "sentencex", "PyStemmer"):
+                 "sentencex", "PyStemmer") + READER_LIBRARIES:
         try:
             out[name] = _pkg.version(name)
         except _pkg.PackageNotFoundError:
@@ -376,7 +396,7 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise BuildError(f"another build is already running on {index_dir} "
+        raise BuildLocked(f"another build is already running on {index_dir} "
                          f"(lock {lock.lock_file}); wait for it to finish") from None
     try:
         storage.recover(index_dir, is_index_folder)
@@ -439,6 +459,12 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
             old_by_file[src][1].append(p)
             old_by_file[src][2].append(row)
 
+    try:
+        remembered = {} if full else _remembered_skips(read_manifest(index_dir))
+    except IndexLoadError:
+        remembered = {}
+    unreadable: dict[str, tuple[str, list[str]]] = {}  # rel -> (sha256, reasons)
+
     results: list[_FileResult] = []
     seen_hashes: dict[str, str] = {}
     seen_ids: dict[str, str] = {}  # document id -> the file that gave it
@@ -463,10 +489,17 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
                                            st.st_mtime_ns))
                 unchanged += 1
                 continue
+        known_bad = remembered.get(f.rel)
+        if known_bad and known_bad["sha256"] == digest:  # unchanged since it failed: no re-read
+            skipped.extend(SkippedFile(f.rel, r) for r in known_bad["reasons"])
+            unreadable[f.rel] = (digest, list(known_bad["reasons"]))
+            continue
         file_skips: list[SkippedFile] = []
         loaded = list(load_file(f, file_skips.append))
         if any(is_whole_file_skip(f, s) for s in file_skips):
             loaded = []  # failed part-way: none of it, rather than an arbitrary part
+            unreadable[f.rel] = (digest, [s.reason for s in file_skips
+                                          if is_whole_file_skip(f, s)])
         docs = []
         for d in loaded:
             if d.doc_id in seen_ids:  # only possible with crafted file names: keep the first
@@ -492,6 +525,7 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
 
     nothing_changed = (old is not None and added == 0 and changed == 0 and removed == 0
                        and old.manifest.get("keyword") == KEYWORD_PARAMS
+                       and old.manifest.get("readers") == READERS_VERSION
                        and bool(old.manifest.get("sentence_vectors")) == with_sentences
                        and sorted(old.manifest.get("skipped", [])) == sorted(map(str, skipped)))
     if nothing_changed:
@@ -527,7 +561,7 @@ def _build_locked(corpus_dir, index_dir, model_name, model_arg, backend, full, p
                 embedder = _embedder(model_arg, backend, True)
             _write_sentences(tmp, results, old, embedder, progress, on_progress)
         _write(tmp, files, index_dir, results, vectors, skipped, model_name, backend, params,
-               t0, ann_threshold)
+               t0, ann_threshold, unreadable)
     except BaseException as e:
         import shutil
 
@@ -669,9 +703,12 @@ def _encode(embedder, texts: list[str], rows: list[int], out: np.ndarray, progre
         bar.close()
 
 
-def _unindexed_stats(files: list[CorpusFile], indexed: set[str]) -> dict:
+def _unindexed_stats(files: list[CorpusFile], indexed: set[str],
+                     unreadable: dict[str, tuple[str, list[str]]]) -> dict:
     """Size and mtime of corpus files that gave no document, so a staleness check notices
-    when one of them is fixed."""
+    when one of them is fixed; for files no reader could read, their hash and reasons, so that
+    the next build skips them again without reading them (an 80,000-page scan costs seconds
+    every time)."""
     out = {}
     for f in files:
         if f.rel in indexed:
@@ -681,12 +718,16 @@ def _unindexed_stats(files: list[CorpusFile], indexed: set[str]) -> dict:
         except OSError:
             continue
         out[f.rel] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        if f.rel in unreadable:
+            digest, reasons = unreadable[f.rel]
+            out[f.rel].update(sha256=digest, reasons=reasons)
     return out
 
 
 def _write(tmp: Path, files: list[CorpusFile], index_dir: Path, results: list[_FileResult],
            vectors: np.ndarray, skipped: list[SkippedFile], model_name: str, backend: str,
-           params: ChunkParams, t0: float, ann_threshold: int) -> None:
+           params: ChunkParams, t0: float, ann_threshold: int,
+           unreadable: dict[str, tuple[str, list[str]]]) -> None:
     import uuid
 
     documents: list[Document] = [d for r in results for d in r.documents]
@@ -731,7 +772,8 @@ def _write(tmp: Path, files: list[CorpusFile], index_dir: Path, results: list[_F
                                "documents": len(r.documents), "passages": len(r.passages)}
                   for r in results},
         "skipped": [str(s) for s in skipped],
-        "skipped_files": _unindexed_stats(files, {r.file.rel for r in results}),
+        "skipped_files": _unindexed_stats(files, {r.file.rel for r in results}, unreadable),
+        "readers": READERS_VERSION,
         "libraries": _library_versions(),
         "build_seconds": round(time.perf_counter() - t0, 3),
         "checksums": checksums,

@@ -15,6 +15,10 @@ from pathlib import Path
 
 from .types import Document, Section, SkippedFile
 
+# Bump when what a reader accepts or produces changes (limits included): builds then read
+# again the files an earlier build could not read, instead of trusting its remembered reasons.
+READERS_VERSION = 2
+
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 EXTRACTED_SUFFIXES = (".html", ".htm", ".pdf", ".docx")  # through assistant.extract

@@ -6,7 +6,6 @@ and the model calls.
 from __future__ import annotations
 
 import bisect
-import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -291,45 +290,10 @@ def make_quote(index: Index, c: Candidate, scored_by_row: dict[int, Scored]) -> 
                  passage=to_hit(index, scored_by_row[c.row]), page=d.page_at(c.start))
 
 
-# --- presentation -----------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def escape_markdown(text: str) -> str:
-    """Show document text literally: no Markdown, no HTML, no links from the document."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def cite(title: str, section: str, page: int | None = None) -> str:
-    return escape_markdown(title) + (f", {escape_markdown(section)}" if section else "") \
-        + (f", p. {page}" if page else "")
-
-
-NOT_COVERED = "The documents do not cover this question."
-
-
-def answer_markdown(quotes: Sequence[Quote]) -> str:
-    parts = []
-    for n, q in enumerate(quotes, start=1):
-        body = "\n".join("> " + line if line.strip() else ">"
-                         for line in escape_markdown(q.text).split("\n"))
-        parts.append(f"{body}\n\n[{n}] {cite(q.title, q.section, q.page)}")
-    return "\n\n".join(parts)
-
-
-def abstain_markdown(closest: Sequence[Hit]) -> str:
-    md = f"**{NOT_COVERED}** Nothing in them answers it closely enough to quote."
-    if closest:
-        md += "\n\nClosest passages (not an answer):"
-        for h in closest:
-            snippet = h.text if len(h.text) <= 200 else h.text[:200].rsplit(" ", 1)[0] + " …"
-            md += f"\n- *{cite(h.title, h.section, h.page)}*: {escape_markdown(snippet)}"
-    return md
-
-
 def build_answer(question: str, quotes: Sequence[Quote], conf: float,
                  closest: Sequence[Hit] = ()) -> Answer:
+    from .render import answer_markdown
+
     if quotes:
         return Answer(question, tuple(quotes), False, answer_markdown(quotes), (), conf)
-    return Answer(question, (), True, abstain_markdown(closest), tuple(closest), conf)
+    return Answer(question, (), True, answer_markdown((), closest), tuple(closest), conf)

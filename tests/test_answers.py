@@ -120,13 +120,15 @@ def test_odd_questions_do_not_crash(assistant, question):
 
 
 def test_markdown_escapes_document_text():
-    from assistant.quoting import answer_markdown
+    from assistant.render import answer_markdown
     from assistant.types import Quote
 
-    q = Quote("<script>alert(1)</script> [x](http://e.vil) **b**", "d", "T <b>", "S", 0, 10, 1.0)
+    q = Quote("<script>alert(1)</script> [x](http://e.vil) **b** www.x.org $$a$$", "d",
+              "T <b>", "S", 0, 10, 1.0)
     md = answer_markdown([q])
     assert "<script>" not in md and "<b>" not in md
     assert "](http" not in md and "**b**" not in md
+    assert "http:" not in md and "www." not in md and "$$" not in md
 
 
 def test_module_level_functions_build_when_missing(seed_corpus, tmp_path, monkeypatch):

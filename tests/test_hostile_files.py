@@ -229,3 +229,28 @@ def test_jsonl_record_cannot_take_over_another_files_document(tmp_path):
     real = a.document("slovenia.txt")
     assert real.source == "slovenia.txt" and "90 day reflection period" in real.text
     assert a.document("0.jsonl#slovenia.txt").source == "0.jsonl"
+
+
+def test_unreadable_files_are_not_read_again_until_they_change(tmp_path, monkeypatch):
+    from assistant import index as index_module
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4\nnot a real pdf")
+    build_index(corpus, tmp_path / "index")
+    reads = []
+    real = index_module.load_file
+
+    def counting(f, on_skip):
+        reads.append(f.rel)
+        return real(f, on_skip)
+
+    monkeypatch.setattr(index_module, "load_file", counting)
+    (corpus / "new.txt").write_text("New\n\nShelters opened in two more towns.\n")
+    report = build_index(corpus, tmp_path / "index")
+    assert reads == ["new.txt"]  # the broken PDF was not parsed again
+    assert "not a readable PDF" in {s.path: s.reason for s in report.skipped}["scan.pdf"]
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4\nstill not a real pdf, but changed")
+    build_index(corpus, tmp_path / "index")
+    assert reads[-1] == "scan.pdf"

@@ -29,7 +29,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, seed_index):
-    from assistant.app import CSS, create_app, prepare
+    from assistant.app import create_app, launch_options, prepare
 
     root = tmp_path_factory.mktemp("web")
     corpus = root / "corpus"
@@ -42,7 +42,7 @@ def server(tmp_path_factory, seed_index):
     demo = create_app(state)
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                css=CSS, show_error=False)
+                **launch_options(state))
     yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "state": state}
     demo.close()
 
@@ -106,9 +106,16 @@ def test_upload_then_ask(client, server):
                        api_name="/answer")
     assert "fourteen beds" in r["quotes"][0]["text"]
     assert r["quotes"][0]["doc_id"] == "new_report.md"
-    # the same name again is saved beside it, never over it
+    # the same file again is not stored twice
     status, _, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
-    assert "new_report-1.md" in status or "same content" in status
+    assert "already in the corpus: new report.md (same content as new_report.md)" in status
+    assert not (server["corpus"] / "new_report-1.md").exists()
+    # another file of the same name is saved beside it, never over it
+    doc.write_text("# Day centre report\n\nThe day centre in Koper opened in May 2022 for "
+                   "people referred by labour inspectors.\n", encoding="utf-8")
+    status, _, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    assert "Added new_report-1.md" in status, status
+    assert "fourteen beds" in (server["corpus"] / "new_report.md").read_text()
 
 
 def test_upload_limits(server, tmp_path):

@@ -1,0 +1,126 @@
+"""Answers and document text as people see them: Markdown (``Answer.markdown``), the chat's
+HTML, and plain text (terminal, clipboard), with one citation format.
+
+Document text is untrusted and must be shown exactly as it is: no Markdown, no HTML, no link
+made from a URL in it, no LaTeX. Escaping Markdown with backslashes is not enough (a renderer's
+autolinks keep the backslashes inside URLs and link them), so every ASCII punctuation character
+becomes a numeric character reference: the renderer's source then holds no syntax at all, and
+the browser shows the character itself. Bidirectional control characters, which would reorder
+what is shown around them, are shown as their code point instead ("⟨U+202E⟩").
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+# Invisible characters that change the display order of the text around them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                          "\u200e\u200f\u061c")
+_KEEP = frozenset(" ,;?")  # punctuation that no renderer gives a meaning to
+
+
+def visible(text: str) -> str:
+    """``text`` as it is shown: bidirectional controls replaced by their code point."""
+    if not any(ch in BIDI_CONTROLS for ch in text):
+        return text
+    return "".join(f"⟨U+{ord(ch):04X}⟩" if ch in BIDI_CONTROLS else ch for ch in text)
+
+
+def _encode(ch: str) -> str:
+    if ch in BIDI_CONTROLS:
+        return f"⟨U+{ord(ch):04X}⟩"
+    if ch in "&<>":
+        return html.escape(ch)
+    if ch < "\x80" and not ch.isalnum() and ch not in _KEEP:
+        return f"&#{ord(ch)};"
+    return ch
+
+
+def literal(text: str, newline: str = "&#10;") -> str:
+    """Text for a Markdown or HTML renderer that shows it literally, character for character.
+    Newlines become ``newline``: by default a character reference, so that the text is one line
+    of source (shown as lines under CSS ``white-space: pre-wrap``)."""
+    return "".join("\n" if ch == "\n" and newline == "\n" else newline if ch == "\n"
+                   else _encode(ch) for ch in text)
+
+
+def citation(title: str, section: str = "", page: int | None = None) -> str:
+    """The one citation format: "Title, Section, p. 12" (plain text)."""
+    return title + (f", {section}" if section else "") + (f", p. {page}" if page else "")
+
+
+def citation_literal(title: str, section: str = "", page: int | None = None) -> str:
+    """``citation`` for a renderer: the document's title and section literal, the rest ours."""
+    return literal(citation(title, section)) + (f", p. {page}" if page else "")
+
+
+NOT_COVERED = "The documents do not cover this question."
+NOT_COVERED_DETAIL = "Nothing in them answers it closely enough to quote."
+
+
+def _snippet(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+# --- Markdown (Answer.markdown) ----------------------------------------------------------------
+
+def answer_markdown(quotes: Sequence, closest: Sequence = ()) -> str:
+    """Block quotes, each followed by its numbered citation; or the abstention with the closest
+    passages, marked as not an answer. Portable Markdown: any renderer shows the text
+    literally."""
+    if not quotes:
+        md = f"**{NOT_COVERED}** {NOT_COVERED_DETAIL}"
+        if closest:
+            md += "\n\nClosest passages (not an answer):"
+            for h in closest:
+                md += (f"\n- *{citation_literal(h.title, h.section, h.page)}*: "
+                       f"{literal(_snippet(h.text), ' ')}")
+        return md
+    parts = []
+    for n, q in enumerate(quotes, start=1):
+        body = "\n".join("> " + line if line.strip() else ">"
+                         for line in literal(q.text, "\n").split("\n"))
+        parts.append(f"{body}\n\n[{n}] {citation_literal(q.title, q.section, q.page)}")
+    return "\n\n".join(parts)
+
+
+# --- the chat (HTML inside the Chatbot's Markdown) ---------------------------------------------
+
+def chat_question(text: str) -> str:
+    """A user's question in the chat: shown as typed, never as Markdown (an image in it would
+    make the browser fetch a URL)."""
+    return f'<div class="vq-question">{literal(text)}</div>'
+
+
+def chat_answer(quotes: Sequence, closest: Sequence = ()) -> str:
+    """An answer in the chat. Each quote is one HTML block (a single source line, so Markdown
+    never looks inside it), shown with its exact spaces and line breaks."""
+    if not quotes:
+        out = f"**{NOT_COVERED}** {NOT_COVERED_DETAIL}"
+        if closest:
+            out += "\n\nClosest passages (not an answer):\n"
+            out += "\n".join(f"- *{citation_literal(h.title, h.section, h.page)}*: "
+                             f"{literal(_snippet(h.text), ' ')}" for h in closest)
+        return out
+    parts = []
+    for n, q in enumerate(quotes, start=1):
+        parts.append(f'<blockquote class="vq">{literal(q.text)}</blockquote>\n\n'
+                     f"[{n}] {citation_literal(q.title, q.section, q.page)}")
+    return "\n\n".join(parts)
+
+
+# --- plain text (terminal, clipboard) ----------------------------------------------------------
+
+def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = True) -> str:
+    if not quotes:
+        lines = [NOT_COVERED]
+        lines += [f"  (closest, not an answer: {visible(citation(h.title, h.section, h.page))})"
+                  for h in closest]
+        return "\n".join(lines)
+    out = []
+    for n, q in enumerate(quotes, start=1):
+        where = citation(q.title, q.section, q.page)
+        if offsets:
+            where += f" ({q.doc_id}, characters {q.start}–{q.end})"
+        out.append(f"[{n}] “{visible(q.text)}”\n    {visible(where)}")
+    return "\n\n".join(out)

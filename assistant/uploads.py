@@ -1,0 +1,186 @@
+"""Adding documents from the web page: checked, saved into the corpus folder without ever
+overwriting a file, indexed; a saved file that could not be indexed is removed again (it was
+created by this upload, so nothing of the user's is touched) and every skip is reported.
+
+Uploaders are untrusted: names are sanitised, sizes and types checked on the server, the same
+content is never stored twice, and the temporary copies the web server made are deleted.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .index import BuildLocked
+from .loading import SUPPORTED_SUFFIXES
+from .types import BuildReport
+
+UPLOAD_MAX_FILES = 20
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no leading dots, only letters, digits, ``._-``."""
+    base = os.path.basename(name.replace("\\", "/"))
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = _UNSAFE.sub("_", stem).strip("._-") or "document"
+    suffix = _UNSAFE.sub("", suffix).lower()
+    return f"{stem[:100]}.{suffix}" if suffix else stem[:100]
+
+
+def _sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Upload:
+    path: str  # the web server's temporary copy
+    name: str  # as the uploader named it
+    clean: str  # the name it gets in the corpus (before de-duplication)
+    sha256: str
+
+
+def check_uploads(paths: Sequence[str], names: Sequence[str]) -> list[Upload]:
+    """The uploads, checked on the server; ValueError naming the first problem."""
+    if len(paths) > UPLOAD_MAX_FILES:
+        raise ValueError(f"at most {UPLOAD_MAX_FILES} files at once (got {len(paths)})")
+    checked = []
+    for path, name in zip(paths, names):
+        clean = safe_name(name)
+        if Path(clean).suffix.lower() not in UPLOAD_SUFFIXES:
+            raise ValueError(f"{name}: only {', '.join(UPLOAD_SUFFIXES)} files can be added")
+        size = os.path.getsize(path)
+        if size > UPLOAD_MAX_BYTES:
+            raise ValueError(f"{name}: {size / 1e6:.1f} MB is over the "
+                             f"{UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit")
+        if size == 0:
+            raise ValueError(f"{name}: the file is empty")
+        checked.append(Upload(path, name, clean, _sha256(path)))
+    return checked
+
+
+def save(upload: Upload, corpus_dir: Path) -> str:
+    """Copy one upload into the corpus folder under a free name (``report-1.md`` when
+    ``report.md`` is taken); never overwrites, never leaves the folder. The saved name."""
+    corpus = corpus_dir.resolve()
+    stem, suffix = Path(upload.clean).stem, Path(upload.clean).suffix
+    target, n = corpus / upload.clean, 1
+    while True:
+        if not target.resolve().is_relative_to(corpus):
+            raise ValueError(f"{upload.clean}: not a safe file name")
+        try:
+            # O_EXCL: an existing document is never overwritten, even by a racing upload.
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:
+            target, n = corpus / f"{stem}-{n}{suffix}", n + 1
+    with os.fdopen(fd, "wb") as out, open(upload.path, "rb") as src:
+        while block := src.read(1 << 20):
+            out.write(block)
+    return target.name
+
+
+def save_uploads(paths: Sequence[str], names: Sequence[str], corpus_dir: Path) -> list[str]:
+    """Check and save uploads (no de-duplication, no indexing); the saved names."""
+    return [save(u, corpus_dir) for u in check_uploads(paths, names)]
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    indexed: tuple[str, ...] = ()  # saved and indexed (corpus file names)
+    already: tuple[str, ...] = ()  # "name (same content as x.pdf)" (not saved)
+    removed: tuple[str, ...] = ()  # "name: reason" (saved, unreadable, removed again)
+    record_skips: tuple[str, ...] = ()  # "x.jsonl line 3: reason" (the rest of x.jsonl indexed)
+    kept_for_later: tuple[str, ...] = ()  # saved while another build ran
+    report: BuildReport | None = None
+
+    def message(self) -> str:
+        parts = []
+        if self.indexed and self.report is not None:
+            r = self.report
+            parts.append(f"Added {', '.join(self.indexed)}. Index rebuilt: {r.documents} "
+                         f"documents, {r.passages} passages ({r.embedded} passages embedded).")
+        if self.kept_for_later:
+            parts.append(f"Saved {', '.join(self.kept_for_later)}, but another build of the "
+                         "index is running (perhaps from the command line); these files were "
+                         "kept and will be indexed by the next build.")
+        if self.already:
+            parts.append("Not added, already in the corpus: " + "; ".join(self.already) + ".")
+        if self.removed:
+            parts.append("Not added, could not be read (nothing was kept): "
+                         + "; ".join(self.removed) + ".")
+        if self.record_skips:
+            parts.append("Skipped records: " + "; ".join(self.record_skips) + ".")
+        return " ".join(parts) or "Nothing was added."
+
+
+def add_documents(paths: Sequence[str], names: Sequence[str], corpus_dir: Path,
+                  known: dict[str, str], rebuild: Callable[[], BuildReport]) -> UploadOutcome:
+    """Save the uploads into ``corpus_dir`` and index them with ``rebuild``.
+
+    ``known`` maps the SHA-256 of every file the index already holds to its name: the same
+    content is not stored again. ``rebuild`` raises ``BuildLocked`` when another build runs;
+    the saved files then stay for the next build.
+    """
+    uploads = check_uploads(paths, names)
+    saved: dict[str, str] = {}  # corpus name -> sha256
+    already = []
+    seen = dict(known)
+    for u in uploads:
+        if u.sha256 in seen:
+            already.append(f"{u.name} (same content as {seen[u.sha256]})")
+            continue
+        name = save(u, corpus_dir)
+        saved[name] = u.sha256
+        seen[u.sha256] = name
+    if not saved:
+        return UploadOutcome(already=tuple(already))
+    try:
+        report = rebuild()
+    except BuildLocked:
+        return UploadOutcome(already=tuple(already), kept_for_later=tuple(saved))
+    removed, record_skips = [], []
+    for s in report.skipped:
+        if s.path in saved:  # the whole file: it was created by this upload, take it back
+            path = corpus_dir / s.path
+            if path.is_file() and not path.is_symlink() and _sha256(path) == saved.pop(s.path):
+                path.unlink()
+            removed.append(f"{s.path}: {s.reason}")
+        elif s.path.split(" ", 1)[0] in saved:
+            record_skips.append(str(s))
+    if removed:
+        report = rebuild()  # the index no longer lists the removed files
+    return UploadOutcome(indexed=tuple(saved), already=tuple(already), removed=tuple(removed),
+                         record_skips=tuple(record_skips), report=report)
+
+
+def discard_temporary(paths: Sequence[str]) -> None:
+    """Delete the web server's temporary copies of uploads (only files inside its upload
+    folder, so nothing else can be named here)."""
+    try:
+        from gradio.utils import get_upload_folder
+
+        root = Path(get_upload_folder()).resolve()
+    except Exception:  # noqa: BLE001 - no gradio: nothing of its to clean
+        return
+    for p in paths:
+        path = Path(p).resolve()
+        if path.is_relative_to(root) and path != root and path.is_file():
+            path.unlink(missing_ok=True)
+            if path.parent != root:
+                try:
+                    path.parent.rmdir()  # gradio keeps each upload in a folder of its own
+                except OSError:
+                    pass

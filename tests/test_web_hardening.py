@@ -1,0 +1,312 @@
+"""The web app against hostile visitors, uploaders and API callers (docs/threat-model.md)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import ROOT, SEED_CORPUS
+from test_web import CHROMIUM, CHROMIUM_ARGS, free_port
+
+TRICKY = ("# Helpline registry\n\n"
+          "The helpline registry is published at http://example.org/registry_2024 and mirrored "
+          "at http://2130706433/registry and www.evil.example.com.  Its  entries\n"
+          "are kept for $$x^2$$ years, **not** [forever](http://x.example) <b>always</b> "
+          "under code \u202eABC-123\u202c today. Registry_" + "Z" * 180 + " ends here.\n")
+WITNESS = ("---\nauthor: Ana Novak (protected witness)\ncountry: Narnia\n---\n"
+           "# Witness statement\n\nThe witness described the recruitment agency in detail.\n")
+
+
+def _serve(tmp_path: Path, seed_index: Path, extra: dict[str, str], **state_kwargs):
+    from assistant.app import AppState, create_app, launch_options
+    from assistant import Assistant, build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    for name, text in extra.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    build_index(corpus, index)
+    state = AppState(corpus, index, Assistant.load(index), **state_kwargs)
+    demo = create_app(state)
+    port = free_port()
+    launch = launch_options(state)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
+                quiet=True, **launch)
+    return demo, f"http://127.0.0.1:{port}/", state
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, seed_index):
+    demo, url, state = _serve(tmp_path_factory.mktemp("hard"), seed_index,
+                              {"tricky.md": TRICKY})
+    yield {"url": url, "state": state, "corpus": state.corpus_dir}
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(site):
+    from gradio_client import Client
+
+    return Client(site["url"], verbose=False)
+
+
+# --- API input ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, message", [
+    (("Who investigates?", [], 3, "fuzzy", None), "mode must be one of hybrid, semantic, keyword"),
+    (("Who investigates?", [], 0, "hybrid", None), "max_quotes must be from 1 to 10"),
+    (("Who investigates?", [], 2.5, "hybrid", None), "max_quotes must be a whole number"),
+    (("Who investigates?", "not a list", 3, "hybrid", None), "history must be a list"),
+    (("Who investigates?", [], 3, "hybrid", "{not json"), "where must be an object"),
+    (("Who investigates?", [], 3, "hybrid", [1, 2]), "where must be an object"),
+    (("Who investigates?", [], 3, "hybrid", {"doc_id": {"a": 1}}), "values must be strings"),
+])
+def test_bad_answer_arguments_get_a_clear_message(client, args, message):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as e:
+        client.predict(*args, api_name="/answer")
+    assert message in str(e.value) and "Traceback" not in str(e.value)
+
+
+def test_bad_retrieve_arguments_and_missing_question(client):
+    from gradio_client.exceptions import AppError
+
+    for args, message in [(("x", 0, "hybrid", None), "k must be from 1 to 50"),
+                          (("x", "5", "hybrid", None), "k must be a whole number"),
+                          ((None, 5, "hybrid", None), "Please type a question")]:
+        with pytest.raises(AppError) as e:
+            client.predict(*args, api_name="/retrieve")
+        assert message in str(e.value)
+
+
+def test_where_as_the_pages_json_text_is_understood(client):
+    hits = client.predict("reflection period", 3, "hybrid", '{"doc_id": "slovenia.txt"}',
+                          api_name="/retrieve")
+    assert hits and {h["doc_id"] for h in hits} == {"slovenia.txt"}
+
+
+def test_huge_where_lists_are_refused_at_once(client):
+    from gradio_client.exceptions import AppError
+
+    t = time.perf_counter()
+    with pytest.raises(AppError, match="at most 100 are allowed"):
+        client.predict("reflection period", 3, "hybrid",
+                       {"doc_id": [f"doc-{i}.txt" for i in range(40_000)]}, api_name="/retrieve")
+    print(f"\n40,000-item where refused in {time.perf_counter() - t:.2f} s (round trip)")
+
+
+def test_where_matching_cost_does_not_grow_with_the_corpus(tmp_path):
+    """100 values against 5,000 documents: set lookups, not documents x values."""
+    from assistant.search import allowed_rows
+
+    class Doc:
+        def __init__(self, i):
+            self.doc_id, self.title, self.source = f"d{i}.txt", f"T{i}", f"d{i}.txt"
+            self.metadata = {"country": f"C{i % 50}"}
+
+    class FakeIndex:
+        documents = {f"d{i}.txt": Doc(i) for i in range(5000)}
+        import numpy as _np
+        doc_pos = _np.arange(5000)
+
+    idx = FakeIndex()
+    rows = allowed_rows(idx, {"doc_id": [f"d{i}.txt" for i in range(0, 200, 2)],
+                              "country": ["C0", "C2", "c4"]})
+    assert sorted(rows.tolist()) == [i for i in range(0, 200, 2) if i % 50 in (0, 2, 4)]
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+def test_unreadable_upload_is_reported_and_not_kept(client, site, tmp_path):
+    from gradio_client import handle_file
+
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"%PDF-1.4\nnot really a pdf at all")
+    status, _, _ = client.predict([handle_file(str(bad))], api_name="/add_documents")
+    assert "could not be read" in status and "scan.pdf" in status, status
+    assert not (site["corpus"] / "scan.pdf").exists()
+    assert "scan.pdf" not in json.dumps(site["state"].current().index.manifest)
+
+
+def test_upload_temp_copies_are_deleted(client, site, tmp_path):
+    from gradio.utils import get_upload_folder
+    from gradio_client import handle_file
+
+    doc = tmp_path / "unique upload name 7f3a.txt"
+    doc.write_text("Outreach note\n\nOutreach workers met nine people at the bus station.\n")
+    status, _, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    assert "Added" in status, status
+    assert not list(Path(get_upload_folder()).rglob("unique upload name 7f3a.txt"))
+
+
+def test_upload_while_another_build_runs_keeps_the_file(client, site, tmp_path):
+    from filelock import FileLock
+    from gradio_client import handle_file
+
+    index = site["state"].index_dir
+    lock = FileLock(str(index.parent / f".{index.name}.lock"))
+    doc = tmp_path / "later.txt"
+    doc.write_text("Later note\n\nThe mobile team visited three farms in the spring.\n")
+    with lock:  # as a command-line build would hold it
+        status, _, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    assert "another build of the index is running" in status and "kept" in status, status
+    assert (site["corpus"] / "later.txt").exists()
+    status, _, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    assert "Added" not in status or "later" not in status  # not stored twice
+
+
+def test_read_only_serves_no_upload_route(tmp_path, seed_index):
+    demo, url, _ = _serve(tmp_path, seed_index, {}, read_only=True)
+    try:
+        r = httpx.post(url + "gradio_api/upload", files={"files": ("x.txt", b"hello")})
+        assert r.status_code == 403
+        assert httpx.get(url + "gradio_api/info").json()["named_endpoints"].get(
+            "/add_documents") is None
+    finally:
+        demo.close()
+
+
+# --- nothing about the corpus before login ------------------------------------------------------
+
+def test_login_page_and_public_routes_reveal_nothing(tmp_path, seed_index):
+    from assistant.app import AppState, create_app, launch_options
+    from assistant import Assistant, build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    (corpus / "witness.md").write_text(WITNESS)
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    state = AppState(corpus, index, Assistant.load(index), read_only=True)
+    demo = create_app(state)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
+                quiet=True, auth=("ana", "s3cret"), **launch_options(state))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        secrets = ["Ana Novak", "protected witness", "witness.md", "Narnia", "slovenia.txt",
+                   "Together Against Trafficking", "Residence permit"]
+        for path in ["", "config", "gradio_api/info", "info", "gradio_api/openapi.json",
+                     "login", "gradio_api/config", "manifest.json"]:
+            r = httpx.get(url + path)
+            for s in secrets:
+                assert s not in r.text, (path, s)
+        # after login, the same page shows the corpus (loaded by the page view)
+        from gradio_client import Client
+
+        c = Client(url, auth=("ana", "s3cret"), verbose=False)
+        r = c.predict("What did the witness describe?", [], 1, "hybrid", api_name="/answer")
+        assert "recruitment agency" in r["quotes"][0]["text"]
+    finally:
+        demo.close()
+
+
+# --- in the browser -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg.goto(url)
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    pg.wait_for_function("() => document.querySelector('#header').innerText.includes('Loaded')",
+                         timeout=30_000)
+    return pg
+
+
+def _ask(pg, question):
+    before = pg.locator("#chat .message").count()
+    box = pg.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    pg.wait_for_function("n => document.querySelectorAll('#chat .message').length >= n + 2",
+                         arg=before, timeout=60_000)
+    pg.wait_for_timeout(300)
+
+
+@pytest.mark.browser
+def test_quotes_are_shown_character_for_character(browser, client, site):
+    from assistant.render import visible
+
+    q = "Where is the helpline registry published and how long are entries kept?"
+    api = client.predict(q, [], 3, "hybrid", {"doc_id": "tricky.md"}, api_name="/answer")
+    assert api["quotes"], api
+    pg = _open(browser, site["url"])
+    _ask(pg, q)
+    shown = pg.locator("#chat blockquote.vq")
+    texts = [shown.nth(i).inner_text() for i in range(shown.count())]
+    expected = [visible(x["text"]) for x in api["quotes"]]
+    assert any("registry" in t for t in texts)
+    for t in texts:  # every quote of the tricky document, exactly
+        if "registry" in t or "Registry" in t:
+            assert t in expected, (t, expected)
+    assert pg.locator("#chat a, #chat img, #chat .katex, #chat b").count() == 0
+    assert "⟨U+202E⟩ABC-123⟨U+202C⟩" in "".join(texts) or not any("ABC" in t for t in texts)
+    # long unbroken words wrap inside the sources panel instead of overflowing it
+    width = pg.evaluate("() => { const s = document.querySelector('#sources');"
+                        " return [s.scrollWidth, s.clientWidth]; }")
+    assert width[0] <= width[1] + 2, width
+    pg.close()
+
+
+@pytest.mark.browser
+def test_question_is_shown_as_text(browser, site):
+    pg = _open(browser, site["url"])
+    q = "What about ![x](http://127.0.0.1:1/pixel.png) and **this** <i>here</i>?"
+    _ask(pg, q)
+    user = pg.locator("#chat [data-testid='user']").last
+    assert q in user.inner_text()
+    assert user.locator("img, strong, i, a").count() == 0
+    assert pg.locator("#chat img").count() == 0
+    pg.close()
+
+
+@pytest.mark.browser
+def test_every_page_view_shows_the_current_index(browser, site, tmp_path):
+    from gradio_client import Client, handle_file
+
+    pg = _open(browser, site["url"])
+    before = pg.locator("#header").inner_text()
+    doc = tmp_path / "fresh.md"
+    doc.write_text("# Freshly added guidance\n\nInspectors must log every visit to a farm.\n")
+    status, _, _ = Client(site["url"], verbose=False).predict(
+        [handle_file(str(doc))], api_name="/add_documents")
+    assert "Added fresh.md" in status, status
+    pg.close()
+    pg = _open(browser, site["url"])
+    after = pg.locator("#header").inner_text()
+    assert after != before
+    box = pg.locator("#filter input")
+    box.click()
+    box.fill("Freshly")
+    assert pg.get_by_role("option", name="Document: Freshly added guidance (fresh.md)").count()
+    pg.close()
+
+
+def test_ask_with_an_empty_question_fails_clearly(seed_index, seed_corpus):
+    r = subprocess.run([sys.executable, "-m", "assistant.ask", "--index", str(seed_index),
+                        "--corpus", str(seed_corpus), "  "], cwd=ROOT, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and "Please type a question" in r.stderr
+    assert "do not cover" not in r.stdout
