@@ -23,8 +23,9 @@ class ExtractError(ValueError):
 # .docx can hold XML that inflates to 1 GB. Over a limit the file is skipped with the reason,
 # before the expensive step; peak memory while extracting one file stays within the budget the
 # README gives ("Security"), measured in benchmarks/extraction.py.
-MAX_HTML_BYTES = 32 * 2**20  # raw page size
-MAX_DOCX_UNZIPPED_BYTES = 48 * 2**20  # all parts of a .docx, as their zip headers declare
+MAX_HTML_BYTES = 8 * 2**20  # raw page size: trafilatura takes ~1 s per MB on 2 cores
+MAX_DOCX_XML_BYTES = 32 * 2**20  # the XML parts of a .docx (parsed into trees), as declared
+MAX_DOCX_UNZIPPED_BYTES = 256 * 2**20  # all parts (images included: python-docx loads them)
 MAX_PDF_PAGES = 3000
 MAX_EXTRACTED_CHARS = 16 * 2**20  # text of one extracted document
 
@@ -218,8 +219,13 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
             # zipfile never inflates a part beyond the size its header declares, so checking
             # the declared sizes bounds what python-docx can be made to parse.
             unzipped = sum(i.file_size for i in z.infolist())
+            xml = sum(i.file_size for i in z.infolist()
+                      if i.filename.endswith((".xml", ".rels")))
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise ExtractError(f"not a readable Word document ({type(e).__name__})") from None
+    if xml > MAX_DOCX_XML_BYTES:
+        raise ExtractError(f"its XML expands to {_mb(xml)}, more than the "
+                           f"{_mb(MAX_DOCX_XML_BYTES)} limit for a Word document")
     if unzipped > MAX_DOCX_UNZIPPED_BYTES:
         raise ExtractError(f"it expands to {_mb(unzipped)}, more than the "
                            f"{_mb(MAX_DOCX_UNZIPPED_BYTES)} limit for a Word document")
@@ -235,13 +241,19 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    # Style names by id, read once: python-docx's Paragraph.style looks the default style up
+    # by scanning every style, for every paragraph (48 s for a 4 MB document.xml).
+    names = {s.style_id: s.name or "" for s in d.styles}
+    default = next((s.name or "" for s in d.styles
+                    if s.type == 1 and s.element.default), "")  # WD_STYLE_TYPE.PARAGRAPH
     blocks: list[Block] = []
     title = (d.core_properties.title or "").strip()
+    chars = 0
     for child in d.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             p = Paragraph(child, d)
-            style = (p.style.name if p.style is not None else "") or ""
+            style = names.get(child.style, default) if child.style else default
             if style == "Title":
                 title = title or p.text
                 continue
@@ -251,6 +263,10 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
             t = Table(child, d)
             rows = [" | ".join(c.text.strip() for c in r.cells) for r in t.rows]
             blocks.append(Block("body", "\n".join(r for r in rows if r.strip(" |"))))
+        else:
+            continue
+        chars += len(blocks[-1].text) if blocks else 0
+        check_text_size(chars)
     if not title:
         title = next((b.text for b in blocks if b.kind == "heading" and b.text.strip()), "")
     metadata = {}
