@@ -17,12 +17,11 @@ def parse_auth(value: str | None) -> tuple[str, str] | tuple | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .cli import add_backend_argument
+    from .cli import add_backend_argument, add_paths
 
     parser = argparse.ArgumentParser(prog="python -m assistant",
                                      description="Serve the Verbatim web chat.")
-    parser.add_argument("--corpus", default="corpus", help="folder of documents (default: corpus)")
-    parser.add_argument("--index", default="index", help="index folder (default: index)")
+    add_paths(parser)
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=7860)

@@ -2,49 +2,28 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from . import index as _index
-from . import quoting
+from .answering import MAX_QUESTION_CHARS, Answerer, Evidence, make_query
 from .chunking import ChunkParams
-from .embedding import TokenVectors
-from .search import MODES, search, to_hit
+from .embedding import as_embedder
+from .index import BuildSettings
+from .search import to_hit
+from .settings import AnswerSettings
 from .types import Answer, BuildReport, Document, Hit
 
-MAX_QUESTION_CHARS = 2000  # longer input is cut: no question needs more, and encoding is O(n)
-# Token vectors of recently quoted passages stay cached (LRU): ~120 KB a passage (float16),
-# so ~550 passages; a miss costs one run of the model over the passage.
-TOKEN_CACHE_BYTES = 64 * 2**20
-
-# Words that point back to something said earlier ("Who pays for it?").
-_BACK_REFERENCE = re.compile(
-    r"\b(it|its|they|them|their|theirs|these|those|this|he|she|him|his|her|hers|the same)\b",
-    re.IGNORECASE)
-
-
-def is_follow_up(question: str) -> bool:
-    return bool(_BACK_REFERENCE.search(question))
-
-
-def clean_question(question: str) -> str:
-    if not isinstance(question, str):
-        raise TypeError("question must be a string")
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question)
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:MAX_QUESTION_CHARS]
+__all__ = ["Assistant", "LiveAssistant", "build_index", "ensure_index", "retrieve", "answer",
+           "MAX_QUESTION_CHARS"]
 
 
 def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
                 model: str | None = None, *, full: bool = False, progress: bool = False,
                 params: ChunkParams | None = None, backend: str | None = None,
-                on_progress=None, embedder=None,
-                sentence_vectors: bool | None = None) -> BuildReport:
+                on_progress=None, embedder=None, sentence_vectors: bool | None = None,
+                settings: BuildSettings | None = None) -> BuildReport:
     """Index every readable document under ``corpus_dir`` into ``index_dir``.
 
     Incremental: only new or changed files are embedded. Broken files are reported in the
@@ -55,29 +34,36 @@ def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.Pa
     keeps its backend and a new one gets ``embedding.DEFAULT_BACKEND``. ``embedder`` replaces
     the model with any object that has ``encode(texts) -> float32 array``, ``dimension`` and
     ``backend`` (tests and benchmarks use stand-ins). ``sentence_vectors=True`` also embeds
-    every sentence (about twice the build time): better rankings (README, "Figures"); None
-    keeps what an existing index has.
+    every sentence; None keeps what an existing index has. ``settings`` (a ``BuildSettings``)
+    may be given instead of the separate arguments.
     """
-    return _index.build(corpus_dir, index_dir, model, full=full, params=params,
-                        progress=progress, backend=backend, on_progress=on_progress,
-                        embedder=embedder, sentence_vectors=sentence_vectors)
+    if settings is None:
+        settings = BuildSettings(model=model, backend=backend, sentence_vectors=sentence_vectors,
+                                 full=full, chunking=params or ChunkParams())
+    return _index.build(corpus_dir, index_dir, settings, progress=progress,
+                        on_progress=on_progress, embedder=embedder)
 
 
 class Assistant:
-    """A loaded index plus its model: retrieve passages and answer with verbatim quotes."""
+    """A loaded index plus its model: retrieve passages and answer with verbatim quotes.
 
-    def __init__(self, idx: _index.Index, embedder=None):
+    ``settings`` (an ``AnswerSettings``) replaces the measured defaults of fusion, sentence
+    scoring, abstention and quoting."""
+
+    def __init__(self, idx: _index.Index, embedder=None, settings: AnswerSettings | None = None):
+        if settings is not None and not isinstance(settings, AnswerSettings):
+            raise TypeError("settings must be an AnswerSettings")
         self._index = idx
-        self._embedder = embedder
-        self._token_cache: OrderedDict[int, TokenVectors] = OrderedDict()
-        self._token_cache_bytes = 0
+        self._model = embedder
+        self.settings = settings or AnswerSettings()
+        self._answerer: Answerer | None = None
         self._lock = threading.Lock()
 
     @classmethod
     def load(cls, index_dir: str | os.PathLike = "index", *, model: str | None = None,
-             check: bool = True) -> "Assistant":
+             check: bool = True, settings: AnswerSettings | None = None) -> "Assistant":
         """Load ``index_dir``; ``model`` must match the one it was built with, if given."""
-        return cls(_index.load(index_dir, model=model, check=check))
+        return cls(_index.load(index_dir, model=model, check=check), settings=settings)
 
     # --- facts about the index ---
     @property
@@ -105,119 +91,49 @@ class Assistant:
     # --- model ---
     @property
     def embedder(self):
-        if self._embedder is None:
+        """The model the index was built with (loaded on first use)."""
+        if self._model is None:
             from .embedding import get_embedder
 
-            self._embedder = get_embedder(self._index.model, self._index.backend)
-        return self._embedder
+            self._model = get_embedder(self._index.model, self._index.backend)
+        return self._model
 
-    def _encode_query(self, text: str) -> np.ndarray:
-        return self.embedder.encode([text])[0]
+    @property
+    def answerer(self) -> Answerer:
+        if self._answerer is None:
+            with self._lock:
+                if self._answerer is None:
+                    self._answerer = Answerer(self._index, as_embedder(self.embedder),
+                                              self.settings)
+        return self._answerer
 
-    def _encode_question(self, text: str) -> tuple[np.ndarray, TokenVectors]:
-        """The question's vector and token vectors. An embedder without token vectors (a
-        stand-in, a custom object) is read as if the whole question were one token."""
-        emb = self.embedder
-        if getattr(emb, "has_token_vectors", False):
-            return emb.encode_query(text)
-        vec = emb.encode([text])[0]
-        return vec, TokenVectors(vec[None].astype(np.float16), np.array([[0, len(text)]], np.int32))
-
-    def _token_vectors(self, rows: Sequence[int]) -> dict[int, TokenVectors]:
-        """Token vectors of the passages at ``rows``; the ones not cached are encoded in one
-        call (an embedder without token vectors gets one "token" per sentence)."""
-        found: dict[int, TokenVectors] = {}
-        with self._lock:
-            for r in rows:
-                tv = self._token_cache.get(r)
-                if tv is not None:
-                    self._token_cache.move_to_end(r)
-                    found[r] = tv
-        missing = [r for r in dict.fromkeys(rows) if r not in found]
-        if not missing:
-            return found
-        idx, emb = self._index, self.embedder
-        passages = [idx.passages[r] for r in missing]
-        if getattr(emb, "has_token_vectors", False):
-            fresh = emb.encode_tokens([p.text for p in passages])
-        else:
-            fresh = []
-            for p in passages:
-                text = idx.documents[p.doc_id].text
-                vecs = emb.encode([text[a:b] for a, b in p.sentences])
-                offs = np.array([(a - p.start, b - p.start) for a, b in p.sentences], np.int32)
-                fresh.append(TokenVectors(np.asarray(vecs).astype(np.float16), offs.reshape(-1, 2)))
-        with self._lock:
-            for r, tv in zip(missing, fresh):
-                found[r] = tv
-                if r not in self._token_cache:
-                    self._token_cache[r] = tv
-                    self._token_cache_bytes += tv.nbytes
-            while self._token_cache_bytes > TOKEN_CACHE_BYTES and len(self._token_cache) > 1:
-                _, old = self._token_cache.popitem(last=False)
-                self._token_cache_bytes -= old.nbytes
-        return found
+    def with_settings(self, settings: AnswerSettings) -> "Assistant":
+        """The same index, model and word-piece cache with other settings."""
+        other = Assistant(self._index, self._model, settings)
+        other._answerer = Answerer(self._index, self.answerer.embedder, settings,
+                                   self.answerer.cache)
+        return other
 
     # --- the two questions people ask ---
-    def _query(self, question: str, history: Sequence[str] | None) -> tuple[str, str]:
-        """(text to search with, earlier context used), following up only when the question
-        points back to something ("it", "its", "they") so self-contained questions stay put."""
-        q = clean_question(question)
-        past = [clean_question(h) for h in (history or []) if isinstance(h, str) and h.strip()]
-        if past and is_follow_up(q):
-            return f"{past[-1]} {q}", past[-1]
-        return q, ""
-
     def retrieve(self, question: str, k: int = 5, *, history: Sequence[str] | None = None,
                  mode: str = "hybrid", where: Mapping | None = None) -> list[Hit]:
         """The ``k`` passages that best match the question, best first."""
-        text, _ = self._query(question, history)
-        if not text or k <= 0:
-            return []
-        qvec = self._encode_query(text) if mode != "keyword" else None
-        return [to_hit(self._index, s) for s in
-                search(self._index, qvec, text, k=k, mode=mode, where=where)]
+        scored = self.answerer.retrieve(make_query(question, history), k, mode, where)
+        return [to_hit(self._index, s) for s in scored]
 
-    def _evidence(self, text: str, asked: str, context: str, *, mode: str = "hybrid",
-                  where: Mapping | None = None, k: int = 5
-                  ) -> tuple[list, dict[str, list[quoting.Evidence]]]:
-        """The top ``k`` passages for ``text`` and the evidence for each of their sentences."""
-        qvec, qtok = self._encode_question(text)
-        scored = search(self._index, qvec if mode != "keyword" else None, text, k=k,
-                        mode=mode, where=where)
-        if not scored:
-            return [], {}
-        terms = quoting.query_terms(self._index, asked, context)
-        # _query puts the context first: "<earlier message> <question>".
-        q = quoting.query_tokens(qtok, text, len(context) + 1 if context else 0)
-        tokens = self._token_vectors([s.row for s in scored])
-        return scored, quoting.sentence_pool(self._index, scored, qvec, q, tokens.__getitem__,
-                                             terms)
+    def evidence(self, question: str, history: Sequence[str] | None = None, *,
+                 mode: str = "hybrid", where: Mapping | None = None,
+                 passages: int = 5) -> Evidence:
+        """What ``answer`` decides on (the passages and every sentence's evidence), for
+        benchmarks that re-rank it under other settings (``Answerer.decide``)."""
+        ev, _ = self.answerer.evidence(make_query(question, history), mode, where, passages)
+        return ev
 
     def answer(self, question: str, history: Sequence[str] | None = None, *, max_quotes: int = 3,
                mode: str = "hybrid", where: Mapping | None = None, passages: int = 5) -> Answer:
         """Up to ``max_quotes`` verbatim quotes that answer the question, or an abstention."""
-        text, context = self._query(question, history)
-        asked = clean_question(question)
-        if not text:
-            return quoting.build_answer(asked, (), 0.0)
-        if mode not in MODES:
-            raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
-        scored, pool = self._evidence(text, asked, context, mode=mode, where=where, k=passages)
-        if not scored:
-            return quoting.build_answer(asked, (), 0.0)
-        cands = quoting.rank(self._index, pool)
-        if not cands:  # passages without sentences: nothing to quote
-            return quoting.build_answer(asked, (), 0.0)
-        by_row = {s.row: s for s in scored}
-        best = cands[0]
-        conf = quoting.confidence(best, by_row[best.row].dense)
-        if conf < quoting.ABSTAIN_BELOW:
-            closest = [to_hit(self._index, s) for s in scored[:2]]
-            return quoting.build_answer(asked, (), conf, closest)
-        chosen = quoting.pick(cands, max(1, max_quotes))
-        quotes = [quoting.make_quote(self._index, c, by_row) for c in chosen]
-        return quoting.build_answer(asked, quotes, conf)
+        return self.answerer.answer(make_query(question, history), max_quotes, mode, where,
+                                    passages)
 
 
 def ensure_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
@@ -230,22 +146,78 @@ def ensure_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.P
     return None
 
 
+class LiveAssistant:
+    """The assistant for the index now on disk: reloaded when another process (or
+    ``rebuild``) swaps in a new index. Requests already running keep the object they started
+    with, so a swap never breaks them. The web app and the module-level functions share it."""
+
+    def __init__(self, corpus_dir: str | os.PathLike, index_dir: str | os.PathLike,
+                 backend: str | None = None, settings: AnswerSettings | None = None):
+        self.corpus_dir, self.index_dir = Path(corpus_dir), Path(index_dir)
+        self.backend, self.settings = backend, settings
+        self._assistant: Assistant | None = None
+        self._stamp: tuple = ()
+        self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
+
+    def _manifest_stamp(self) -> tuple:
+        try:
+            st = (self.index_dir / "manifest.json").stat()
+            return (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            return ()
+
+    def _load(self) -> None:
+        stamp = self._manifest_stamp()
+        self._assistant = Assistant.load(self.index_dir, settings=self.settings)
+        self._stamp = stamp
+
+    def current(self, *, build_if_stale: bool = False) -> Assistant:
+        """The assistant for the index on disk; with ``build_if_stale``, the corpus is checked
+        first (one ``stat`` per file) and the index rebuilt when it changed."""
+        if build_if_stale:
+            with self._build_lock:
+                if ensure_index(self.corpus_dir, self.index_dir, backend=self.backend):
+                    with self._lock:
+                        self._load()
+        stamp = self._manifest_stamp()
+        if self._assistant is None or (stamp and stamp != self._stamp):
+            with self._lock:
+                if self._assistant is None:
+                    self._load()
+                elif stamp and stamp != self._stamp:
+                    try:
+                        self._load()
+                    except Exception:  # half-visible or damaged: keep serving the loaded one
+                        import logging
+
+                        logging.getLogger("verbatim").warning(
+                            "could not reload the index; still serving the previous one",
+                            exc_info=True)
+        return self._assistant
+
+    def rebuild(self, on_progress=None) -> BuildReport:
+        """Rebuild from the corpus and serve the new index at once."""
+        with self._build_lock:
+            report = build_index(self.corpus_dir, self.index_dir, on_progress=on_progress,
+                                 backend=self.backend)
+            with self._lock:
+                self._load()
+            return report
+
+
 # --- module-level shortcuts on ./index, built from ./corpus when missing or stale ---------
 
 _default_lock = threading.Lock()
-_default: dict[tuple[str, str], Assistant] = {}
+_default: dict[tuple[str, str], LiveAssistant] = {}
 
 
 def _default_assistant(corpus_dir: str | os.PathLike = "corpus",
                        index_dir: str | os.PathLike = "index") -> Assistant:
     key = (str(Path(corpus_dir).resolve()), str(Path(index_dir).resolve()))
     with _default_lock:
-        current = _default.get(key)
-        if ensure_index(corpus_dir, index_dir) is not None:
-            current = None
-        if current is None or current.index.build_id != _index.read_manifest(index_dir).get("build_id"):
-            current = _default[key] = Assistant.load(index_dir)
-        return current
+        live = _default.setdefault(key, LiveAssistant(corpus_dir, index_dir))
+    return live.current(build_if_stale=True)
 
 
 def retrieve(question: str, k: int = 5, **kwargs) -> list[Hit]:
@@ -253,6 +225,11 @@ def retrieve(question: str, k: int = 5, **kwargs) -> list[Hit]:
     return _default_assistant().retrieve(question, k, **kwargs)
 
 
-def answer(question: str, history: Sequence[str] | None = None, **kwargs) -> Answer:
-    """``Assistant.answer`` on ./index (built from ./corpus when missing or stale)."""
-    return _default_assistant().answer(question, history, **kwargs)
+def answer(question: str, history: Sequence[str] | None = None, *,
+           settings: AnswerSettings | None = None, **kwargs) -> Answer:
+    """``Assistant.answer`` on ./index (built from ./corpus when missing or stale);
+    ``settings`` answers with other settings than the defaults."""
+    a = _default_assistant()
+    if settings is not None:
+        a = a.with_settings(settings)
+    return a.answer(question, history, **kwargs)

@@ -1,38 +1,32 @@
-"""The Gradio web chat and its API endpoints.
+"""The Gradio web chat and its API endpoints: only the wiring of the page to the other modules
+(``endpoints`` checks requests, ``render`` shows text, ``uploads`` adds documents).
 
-Document text reaches the page only through ``render`` (chat) or ``html.escape``-based helpers
-(sources panel), so a document can never inject markup, script, links or LaTeX. Handlers catch
-every exception: users see a short message, the log gets the traceback. Nothing about the
-corpus is part of the page as served: the header, the "Search in" choices and the example
-questions are loaded by each page view (after the login, with ``--auth``), so they are also
-always those of the index in use.
+Document text reaches the page only through ``render``, so a document can never inject markup,
+script, links or LaTeX. Handlers catch every exception: users see a short message, the log gets
+the traceback. Nothing about the corpus is part of the page as served: the header, the "Search
+in" choices and the example questions are loaded by each page view (after the login, with
+``--auth``), so they are also always those of the index in use.
 """
 from __future__ import annotations
 
-import html
-import json
 import logging
 import os
-import threading
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render
-from .api import MAX_QUESTION_CHARS, Assistant, build_index, ensure_index
-from .search import MODES, check_where
-from .types import Answer
+from . import endpoints, render
+from .answering import MAX_QUESTION_CHARS
+from .api import Assistant, LiveAssistant, ensure_index
+from .endpoints import (ALL_DOCUMENTS, MAX_HISTORY, BadRequest, check_question,
+                        example_questions, filter_choices, parse_filter)
+from .search import MODES
 from .uploads import (UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, UPLOAD_SUFFIXES, add_documents,
                       discard_temporary, safe_name, save_uploads)
 
-__all__ = ["AppState", "create_app", "prepare", "launch_options", "safe_name", "save_uploads",
-           "UPLOAD_MAX_FILES"]
+__all__ = ["AppState", "create_app", "prepare", "launch_options", "ALL_DOCUMENTS",
+           "filter_choices", "parse_filter", "safe_name", "save_uploads", "UPLOAD_MAX_FILES"]
 
 log = logging.getLogger("verbatim.app")
-
-MAX_HISTORY = 6  # earlier user turns considered for follow-ups
-MAX_API_K = 50
-MAX_API_QUOTES = 10
 
 CSS = """
 .src { border-left: 4px solid #7c9cbf; padding: 6px 10px; margin: 8px 0; background: #f7f9fc; }
@@ -47,55 +41,20 @@ CSS = """
 """
 
 
-@dataclass
-class AppState:
-    """The live index; swapped for a new one when a rebuild lands on disk."""
+class AppState(LiveAssistant):
+    """The live index of a running server, and whether it accepts uploads."""
 
-    corpus_dir: Path
-    index_dir: Path
-    assistant: Assistant
-    read_only: bool = False
-    backend: str | None = None
-    _stamp: tuple = ()
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _build_lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, corpus_dir: str | Path, index_dir: str | Path,
+                 assistant: Assistant | None = None, read_only: bool = False,
+                 backend: str | None = None):
+        super().__init__(corpus_dir, index_dir, backend)
+        self.read_only = read_only
+        if assistant is not None:
+            self._assistant, self._stamp = assistant, self._manifest_stamp()
 
-    def __post_init__(self):
-        self._stamp = self._manifest_stamp()
-
-    def _manifest_stamp(self) -> tuple:
-        try:
-            st = (self.index_dir / "manifest.json").stat()
-            return (st.st_ino, st.st_mtime_ns, st.st_size)
-        except OSError:
-            return ()
-
-    def current(self) -> Assistant:
-        """The assistant for the index now on disk (reloaded when another process rebuilt it).
-
-        Requests already running keep the object they started with, so a swap never breaks
-        them.
-        """
-        stamp = self._manifest_stamp()
-        if stamp and stamp != self._stamp:
-            with self._lock:
-                if stamp != self._stamp:
-                    try:
-                        self.assistant = Assistant.load(self.index_dir)
-                        self._stamp = stamp
-                    except Exception:  # half-visible or damaged: keep serving the loaded one
-                        log.warning("could not reload index; still serving the previous one",
-                                    exc_info=True)
-        return self.assistant
-
-    def rebuild(self, on_progress=None):
-        with self._build_lock:
-            report = build_index(self.corpus_dir, self.index_dir, on_progress=on_progress,
-                                 backend=self.backend)
-            with self._lock:
-                self.assistant = Assistant.load(self.index_dir)
-                self._stamp = self._manifest_stamp()
-            return report
+    @property
+    def assistant(self) -> Assistant:
+        return self.current()
 
     def known_files(self) -> dict[str, str]:
         """SHA-256 -> corpus file, for every file in the corpus folder: from the manifest when
@@ -117,206 +76,9 @@ class AppState:
         return out
 
 
-# --- presentation helpers (pure) ----------------------------------------------------------
+def _sources(state: AppState, reply) -> str:
+    return render.sources_html(state.current().document, reply)
 
-INTRO = ("# Verbatim\n"
-         "Answers questions about your documents **only with verbatim quotes**, each with its "
-         "source. When the documents do not answer, it says so.")
-
-
-def header_markdown(info: dict) -> str:
-    built = info["built_at"].replace("T", " ").replace("+00:00", " UTC")
-    return (f"{INTRO}\n\n"
-            f"Loaded: **{info['documents']}** documents, **{info['passages']}** passages · "
-            f"model `{info['model']}` ({info.get('backend', 'torch')}) · index built {built}")
-
-
-def _context(doc_text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
-    """``doc_text[start:end]`` as literal HTML, with the ``marks`` spans wrapped in <mark>."""
-    out, pos = [], start
-    for a, b in sorted(marks):
-        a, b = max(a, start), min(b, end)
-        if a < pos or a >= b:
-            continue
-        out.append(render.literal(doc_text[pos:a]))
-        out.append(f"<mark>{render.literal(doc_text[a:b])}</mark>")
-        pos = b
-    out.append(render.literal(doc_text[pos:end]))
-    return "".join(out)
-
-
-def _label(title: str, section: str, page: int | None = None) -> str:
-    return render.citation_literal(title, section, page)
-
-
-ALL_DOCUMENTS = "All documents"
-FILTER_SKIP_KEYS = {"url", "pages"}  # per-document values: the document choice covers them
-MAX_FILTER_CHOICES = 300
-
-
-def filter_choices(assistant: Assistant) -> list[tuple[str, str]]:
-    """(label, value) pairs for the "Search in" menu: every document, then every metadata
-    value that groups documents (e.g. country: Slovenia). Values are JSON ``where`` filters."""
-    docs = sorted(assistant.documents, key=lambda d: d.title.casefold())
-    meta: dict[str, set[str]] = {}
-    for d in docs:
-        for k, v in d.metadata.items():
-            if k not in FILTER_SKIP_KEYS and isinstance(v, (str, int, float)) and str(v).strip():
-                meta.setdefault(k, set()).add(str(v))
-    out = [(ALL_DOCUMENTS, "")]
-    for k in sorted(meta):
-        if len(meta[k]) < len(docs) or len(docs) == 1:
-            out += [(render.visible(f"{k}: {v}"), json.dumps({k: v})) for v in sorted(meta[k])]
-    out += [(render.visible(f"Document: {d.title}" + (f" ({d.doc_id})" if d.title != d.doc_id
-                                                      else "")),
-             json.dumps({"doc_id": d.doc_id})) for d in docs]
-    return out[:MAX_FILTER_CHOICES]
-
-
-def parse_filter(value) -> dict | None:
-    """The ``where`` dict of a menu value; None for all documents or anything malformed."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        where = json.loads(value)
-    except ValueError:
-        return None
-    if not isinstance(where, dict):
-        return None
-    try:
-        return check_where(where)
-    except ValueError:
-        return None
-
-
-def sources_html(assistant: Assistant, reply: Answer | None) -> str:
-    """Each passage the answer quotes, once, with every quoted sentence in it highlighted."""
-    if reply is None:
-        return "<p class='notice'>Sources of the latest answer appear here.</p>"
-    if reply.abstained:
-        if not reply.closest:
-            return f"<p class='notice'>{html.escape(render.NOT_COVERED)}</p>"
-        parts = [f"<p class='notice'>{html.escape(render.NOT_COVERED)} Closest passages, "
-                 "<b>not an answer</b>:</p>"]
-        for h in reply.closest:
-            text = assistant.document(h.doc_id).text
-            parts.append(f"<div class='src closest'><div class='src-head'>"
-                         f"{_label(h.title, h.section, h.page)}"
-                         f"</div><div class='src-body'>{_context(text, h.start, h.end, [])}"
-                         "</div></div>")
-        return "".join(parts)
-    groups: dict[tuple, list[tuple[int, object]]] = {}
-    for n, q in enumerate(reply.quotes, start=1):
-        key = (q.doc_id, q.passage.start, q.passage.end) if q.passage else (q.doc_id, q.start,
-                                                                           q.end)
-        groups.setdefault(key, []).append((n, q))
-    parts = []
-    for (doc_id, start, end), quotes in groups.items():
-        text = assistant.document(doc_id).text
-        start = min([start] + [q.start for _, q in quotes])
-        end = max([end] + [q.end for _, q in quotes])
-        first = quotes[0][1]
-        numbers = " ".join(f"[{n}]" for n, _ in quotes)
-        spans = ", ".join(f"{q.start}–{q.end}" for _, q in quotes)
-        parts.append(f"<div class='src' id='source-{quotes[0][0]}'><div class='src-head'>"
-                     f"{numbers} {_label(first.title, first.section, first.page)} <small>("
-                     f"{render.literal(doc_id)}, characters {spans})</small></div>"
-                     f"<div class='src-body'>"
-                     f"{_context(text, start, end, [(q.start, q.end) for _, q in quotes])}"
-                     "</div></div>")
-    return "".join(parts)
-
-
-def example_questions(assistant: Assistant, n: int = 4) -> list[str]:
-    """Questions drawn from the corpus itself: its section headings."""
-    seen, out = set(), []
-    for d in assistant.documents:
-        for s in d.sections:
-            h = render.visible(s.heading.strip())
-            if h and h.lower() not in seen and len(h.split()) <= 8:
-                seen.add(h.lower())
-                out.append(f"What do the documents say about {h[0].lower() + h[1:]}?")
-            if len(out) >= n:
-                return out
-    return out
-
-
-def check_question(message) -> str | None:
-    """A friendly problem with the question, or None when it can be asked."""
-    if not isinstance(message, str) or not message.strip():
-        return "Please type a question about the documents."
-    if len(message) > MAX_QUESTION_CHARS:
-        return (f"That question is {len(message):,} characters long; please ask in at most "
-                f"{MAX_QUESTION_CHARS:,} characters.")
-    return None
-
-
-# --- API input: every value checked, every problem named ----------------------------------------
-
-class BadRequest(ValueError):
-    """An API argument is wrong; the message says which and how."""
-
-
-def whole_number(value, name: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or (isinstance(value, float) and not value.is_integer()):
-        raise BadRequest(f"{name} must be a whole number from {lo} to {hi} (got {value!r})")
-    if not lo <= value <= hi:
-        raise BadRequest(f"{name} must be from {lo} to {hi} (got {int(value)})")
-    return int(value)
-
-
-def search_mode(mode) -> str:
-    if mode not in MODES:
-        raise BadRequest(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
-    return mode
-
-
-def where_filter(where) -> dict | None:
-    """A ``where`` object, or the JSON text of one (as the page's own menu sends)."""
-    if where is None or where == "":
-        return None
-    if isinstance(where, str):
-        try:
-            where = json.loads(where)
-        except ValueError:
-            raise BadRequest('where must be an object such as {"country": "Slovenia"} '
-                             "(or its JSON text); this text is not JSON") from None
-    try:
-        return check_where(where)
-    except ValueError as e:
-        raise BadRequest(str(e)) from None
-
-
-def history_turns(history) -> list[str]:
-    if history is None:
-        return []
-    if not isinstance(history, (list, tuple)) or not all(isinstance(h, str) for h in history):
-        raise BadRequest("history must be a list of the earlier questions (strings), oldest "
-                         "first")
-    return [h for h in history if h.strip()][-MAX_HISTORY:]
-
-
-def question_text(question) -> str:
-    problem = check_question(question)
-    if problem:
-        raise BadRequest(problem)
-    return question
-
-
-def hit_dict(h) -> dict:
-    return {"text": h.text, "doc_id": h.doc_id, "title": h.title, "section": h.section,
-            "start": h.start, "end": h.end, "page": h.page, "score": h.score}
-
-
-def answer_dict(reply: Answer) -> dict:
-    return {"abstained": reply.abstained, "confidence": reply.confidence,
-            "markdown": reply.markdown,
-            "quotes": [{**hit_dict(q), "passage": None} for q in reply.quotes],
-            "closest": [hit_dict(h) for h in reply.closest]}
-
-
-# --- the page ---------------------------------------------------------------------------------
 
 def create_app(state: AppState):
     import gradio as gr
@@ -324,7 +86,7 @@ def create_app(state: AppState):
     def refresh():
         """What the page shows about the index, read at every page view."""
         a = state.current()
-        return (header_markdown(a.info), gr.update(choices=filter_choices(a)),
+        return (render.header_markdown(a.info), gr.update(choices=filter_choices(a)),
                 gr.update(samples=[[e] for e in example_questions(a)]))
 
     def chat(message, history, turns, n_quotes, mode, scope=""):
@@ -337,19 +99,19 @@ def create_app(state: AppState):
                     and len(message) <= 500 else "…"
                 history += [{"role": "user", "content": render.chat_question(shown)},
                             {"role": "assistant", "content": problem}]
-                return history, turns, sources_html(assistant, None), ""
+                return history, turns, _sources(state, None), ""
             reply = assistant.answer(message, turns[-MAX_HISTORY:],
-                                     max_quotes=whole_number(n_quotes, "quotes", 1, 5),
-                                     mode=search_mode(mode), where=parse_filter(scope))
+                                     max_quotes=endpoints.whole_number(n_quotes, "quotes", 1, 5),
+                                     mode=endpoints.search_mode(mode), where=parse_filter(scope))
             history += [{"role": "user", "content": render.chat_question(message)},
                         {"role": "assistant",
                          "content": render.chat_answer(reply.quotes, reply.closest)}]
-            return history, turns + [message], sources_html(assistant, reply), ""
+            return history, turns + [message], render.sources_html(assistant.document, reply), ""
         except Exception:
             log.error("chat failed:\n%s", traceback.format_exc())
             history += [{"role": "assistant",
                          "content": "Sorry, something went wrong answering that. Please try again."}]
-            return history, turns, sources_html(state.assistant, None), ""
+            return history, turns, _sources(state, None), ""
 
     def add(files, progress=gr.Progress()):
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
@@ -365,7 +127,7 @@ def create_app(state: AppState):
                 paths, names, state.corpus_dir, state.known_files(),
                 lambda: state.rebuild(on_progress=lambda desc, frac: progress(frac, desc=desc)))
             a = state.current()
-            return (outcome.message(), header_markdown(a.info),
+            return (outcome.message(), render.header_markdown(a.info),
                     gr.update(choices=filter_choices(a)))
         except ValueError as e:
             return f"Not added: {e}", gr.update(), gr.update()
@@ -383,15 +145,12 @@ def create_app(state: AppState):
         document.text[start:end]. ``where`` restricts the search, e.g. {"country":
         "Slovenia"} or {"doc_id": ["a.pdf", "b.txt"]}."""
         try:
-            hits = state.current().retrieve(question_text(question),
-                                            k=whole_number(k, "k", 1, MAX_API_K),
-                                            mode=search_mode(mode), where=where_filter(where))
+            return endpoints.retrieve(state.current(), question, k, mode, where)
         except BadRequest as e:
             raise gr.Error(str(e)) from None
         except Exception:
             log.error("retrieve failed:\n%s", traceback.format_exc())
             raise gr.Error("Something went wrong searching; please try again.") from None
-        return [hit_dict(h) for h in hits]
 
     def api_answer(question: str | None = None, history: list[str] | None = None,
                    max_quotes: int = 3, mode: str = "hybrid",
@@ -402,20 +161,16 @@ def create_app(state: AppState):
         ``history``: earlier questions of the conversation, oldest first (for follow-ups).
         ``where`` restricts the search, e.g. {"country": "Slovenia"}."""
         try:
-            reply = state.current().answer(
-                question_text(question), history_turns(history),
-                max_quotes=whole_number(max_quotes, "max_quotes", 1, MAX_API_QUOTES),
-                mode=search_mode(mode), where=where_filter(where))
+            return endpoints.answer(state.current(), question, history, max_quotes, mode, where)
         except BadRequest as e:
             raise gr.Error(str(e)) from None
         except Exception:
             log.error("answer failed:\n%s", traceback.format_exc())
             raise gr.Error("Something went wrong answering; please try again.") from None
-        return answer_dict(reply)
 
     with gr.Blocks(title="Verbatim — quotes from your documents",
                    delete_cache=(3600, 3600)) as demo:
-        header = gr.Markdown(INTRO, elem_id="header")
+        header = gr.Markdown(render.INTRO, elem_id="header")
         turns = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
@@ -436,7 +191,7 @@ def create_app(state: AppState):
                 clear = gr.Button("New conversation", size="sm")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
-                sources = gr.HTML(sources_html(state.assistant, None), elem_id="sources")
+                sources = gr.HTML(_sources(state, None), elem_id="sources")
         if not state.read_only:
             with gr.Accordion("Add documents", open=False, elem_id="upload"):
                 gr.Markdown(f"Upload {', '.join(UPLOAD_SUFFIXES)} files (at most "
@@ -455,7 +210,7 @@ def create_app(state: AppState):
         question.submit(chat, [question, chatbot, turns, n_quotes, mode, scope],
                         [chatbot, turns, sources, question],
                         api_name="chat", api_visibility="undocumented")
-        clear.click(lambda: ([], [], sources_html(state.assistant, None)), None,
+        clear.click(lambda: ([], [], _sources(state, None)), None,
                     [chatbot, turns, sources], api_visibility="private")
         gr.api(api_retrieve, api_name="retrieve")
         gr.api(api_answer, api_name="answer")

@@ -6,7 +6,6 @@ sentence is always ``document.text[start:end]``, never rebuilt from pieces.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from .types import Document, Passage
@@ -125,12 +124,3 @@ def chunk_document(doc: Document, params: ChunkParams = ChunkParams(), first_pid
                 break
             i = max(i + 1, j - params.overlap_sentences)
     return passages
-
-
-def iter_chunks(docs, params: ChunkParams = ChunkParams(), first_pid: int = 0
-                ) -> Iterator[tuple[Document, list[Passage]]]:
-    pid = first_pid
-    for doc in docs:
-        ps = chunk_document(doc, params, pid)
-        pid += len(ps)
-        yield doc, ps

@@ -10,6 +10,20 @@ def _fail(message: str) -> int:
     return 1
 
 
+def add_paths(parser: argparse.ArgumentParser, corpus_help: str | None = None) -> None:
+    """``--corpus`` and ``--index``, as every command takes them."""
+    parser.add_argument("--corpus", default="corpus",
+                        help=corpus_help or "folder of documents (default: corpus)")
+    parser.add_argument("--index", default="index", help="index folder (default: index)")
+
+
+def add_mode(parser: argparse.ArgumentParser) -> None:
+    from .search import MODES
+
+    parser.add_argument("--mode", default=MODES[0], choices=MODES,
+                        help=f"search mode (default: {MODES[0]})")
+
+
 def add_backend_argument(parser: argparse.ArgumentParser,
                          help: str | None = None) -> None:
     """``--backend``, as build_index.py, python -m assistant and the eval command take it."""
@@ -23,8 +37,7 @@ def add_backend_argument(parser: argparse.ArgumentParser,
 def build_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build_index.py",
                                      description="Index the documents of a corpus folder.")
-    parser.add_argument("--corpus", default="corpus", help="folder of documents (default: corpus)")
-    parser.add_argument("--index", default="index", help="index folder (default: index)")
+    add_paths(parser)
     parser.add_argument("--model", default=None,
                         help="sentence-transformers model name or path "
                              "(default: the packaged all-MiniLM-L6-v2)")
@@ -38,12 +51,12 @@ def build_main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from .embedding import ModelError
-    from .index import BuildError, build
+    from .index import BuildError, BuildSettings, build
 
     try:
-        report = build(args.corpus, args.index, args.model, full=args.full,
-                       progress=not args.quiet, backend=args.backend,
-                       sentence_vectors=args.sentence_vectors)
+        settings = BuildSettings(model=args.model, backend=args.backend,
+                                 sentence_vectors=args.sentence_vectors, full=args.full)
+        report = build(args.corpus, args.index, settings, progress=not args.quiet)
     except (BuildError, ModelError) as e:
         return _fail(str(e))
     except KeyboardInterrupt:
@@ -58,13 +71,11 @@ def ask_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant.ask",
                                      description="Ask the documents a question from the terminal.")
     parser.add_argument("question", nargs="+", help="the question")
-    parser.add_argument("--index", default="index", help="index folder (default: index)")
-    parser.add_argument("--corpus", default="corpus",
-                        help="corpus to build from when the index is missing or stale")
+    add_paths(parser, corpus_help="corpus to build from when the index is missing or stale")
     parser.add_argument("--history", action="append", default=[],
                         help="an earlier question of the conversation (repeatable, oldest first)")
     parser.add_argument("-k", "--quotes", type=int, default=3, help="most quotes to show")
-    parser.add_argument("--mode", default="hybrid", choices=["hybrid", "semantic", "keyword"])
+    add_mode(parser)
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     args = parser.parse_args(argv)
     question = " ".join(args.question)

@@ -14,18 +14,20 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
 BACKENDS = ("torch", "onnx", "onnx-int8")
-# Same vectors as torch (cosine >= 0.9999), a little faster, and answering without importing
-# torch starts faster. int8 is faster still but fails the quality gate: benchmarks/backends.py.
+# Same vectors as torch (cosine >= 0.9999) on every CPU, and answering without importing torch
+# starts faster. int8 is faster still and passes the quality gate on this CPU, but its vectors
+# depend on the CPU's integer instructions (README, "Embedding backends").
 DEFAULT_BACKEND = "onnx"
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, str], "Embedder | OnnxEmbedder"] = {}
+_cache: dict[tuple[str, str], "Embedder"] = {}
 
 
 class ModelError(RuntimeError):
@@ -44,6 +46,63 @@ class TokenVectors:
     @property
     def nbytes(self) -> int:
         return self.vectors.nbytes + self.offsets.nbytes
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What answering needs of a model. ``TorchEmbedder`` and ``OnnxEmbedder`` implement it;
+    ``as_embedder`` adapts any object that only has ``encode``."""
+
+    name: str
+    backend: str
+    dimension: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text."""
+
+    def encode_tokens(self, texts: Sequence[str],
+                      sentences: Sequence[Sequence[tuple[int, int]]] | None = None
+                      ) -> list[TokenVectors]:
+        """The word-piece vectors of each text (``sentences``: each text's sentence spans,
+        which embedders without word pieces use instead)."""
+
+    def encode_query(self, text: str) -> tuple[np.ndarray, TokenVectors]:
+        """The text's vector (as ``encode``) and its word-piece vectors, from one run."""
+
+
+class SentenceVectors:
+    """An ``Embedder`` over an object that only has ``encode(texts)`` (a stand-in, a custom
+    model, a torch model whose tokenizer gives no offsets): each sentence's vector stands for
+    its word pieces, and a question is one "word piece"."""
+
+    def __init__(self, model):
+        self.model = model
+        self.name = getattr(model, "name", type(model).__name__)
+        self.backend = getattr(model, "backend", "custom")
+        self.dimension = int(model.dimension)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.model.encode(texts)
+
+    def encode_tokens(self, texts, sentences=None) -> list[TokenVectors]:
+        out = []
+        for i, text in enumerate(texts):
+            spans = list(sentences[i]) if sentences is not None else [(0, len(text))]
+            vecs = self.model.encode([text[a:b] for a, b in spans]) if spans else \
+                np.zeros((0, self.dimension), np.float32)
+            out.append(TokenVectors(np.asarray(vecs).astype(np.float16),
+                                    np.array(spans, np.int32).reshape(-1, 2)))
+        return out
+
+    def encode_query(self, text: str) -> tuple[np.ndarray, TokenVectors]:
+        vec = self.model.encode([text])[0]
+        return vec, TokenVectors(vec[None].astype(np.float16),
+                                 np.array([[0, len(text)]], np.int32))
+
+
+def as_embedder(model) -> Embedder:
+    """``model`` itself when it gives word-piece vectors, else the sentence-vector adapter."""
+    return model if getattr(model, "has_token_vectors", False) else SentenceVectors(model)
 
 
 def _token_vectors(hidden: np.ndarray, offsets: Sequence[tuple[int, int]], shift: int = 0
@@ -144,8 +203,9 @@ def _quiet_openblas() -> None:
         pass
 
 
-class Embedder:
-    """The torch backend. ``encode`` is thread-safe enough for a web server's worker threads."""
+class TorchEmbedder:
+    """The torch backend (sentence-transformers). ``encode`` is thread-safe enough for a web
+    server's worker threads."""
 
     backend = "torch"
 
@@ -170,12 +230,11 @@ class Embedder:
         # vectors without them.
         self.has_token_vectors = bool(getattr(self._model.tokenizer, "is_fast", False))
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 32,
-               show_progress: bool = False) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vecs = self._model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
-                                  normalize_embeddings=True, show_progress_bar=show_progress)
+                                  normalize_embeddings=True, show_progress_bar=False)
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def _offsets(self, text: str, truncate: bool) -> list[tuple[int, int]]:
@@ -187,7 +246,7 @@ class Embedder:
         return self._model.encode(list(texts), output_value=None, convert_to_numpy=True,
                                   batch_size=8)
 
-    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+    def encode_tokens(self, texts: Sequence[str], sentences=None) -> list[TokenVectors]:
         def run(chunk):
             return [(st["token_embeddings"].float().numpy(), self._offsets(t, True))
                     for t, st in zip(chunk, self._states(chunk))]
@@ -278,8 +337,7 @@ class OnnxEmbedder:
         self._tok_full.no_truncation()
         self._tok_full.no_padding()
 
-    def encode(self, texts: Sequence[str], *, batch_size: int | None = None,
-               show_progress: bool = False) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
         n = len(texts)
         out = np.zeros((n, self.dimension), dtype=np.float32)
         if not n:
@@ -301,7 +359,7 @@ class OnnxEmbedder:
                  "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64)}
         return enc, mask, self._session.run(None, {k: feeds[k] for k in self._inputs})[0]
 
-    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+    def encode_tokens(self, texts: Sequence[str], sentences=None) -> list[TokenVectors]:
         def run(chunk):
             enc, _, hidden = self._run(chunk)
             return [(h, e.offsets) for e, h in zip(enc, hidden)]
@@ -335,7 +393,7 @@ def get_embedder(model: str | None = None, backend: str | None = None):
         emb = _cache.get(key)
         if emb is None:
             if backend == "torch":
-                emb = Embedder(model)
+                emb = TorchEmbedder(model)
             else:
                 emb = OnnxEmbedder(model, quantized=backend == "onnx-int8")
             _cache[key] = emb

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .structure import Unit, is_heading_line, sections_from_units
 from .types import Document
 
 
@@ -60,10 +61,8 @@ def assemble(doc_id: str, title: str, blocks: list[Block], *, source: str,
              metadata: dict | None = None) -> Document:
     """One Document from blocks: texts joined by blank lines, a Section per run of body blocks
     under a heading, and the start offset of every page."""
-    from .loading import sections_from_units
-
     parts: list[str] = []
-    units: list[tuple[int, int, str, str]] = []
+    units: list[Unit] = []
     pages: list[int] = []
     pos = 0
     for b in blocks:
@@ -76,7 +75,7 @@ def assemble(doc_id: str, title: str, blocks: list[Block], *, source: str,
         while b.page and len(pages) < b.page:
             pages.append(pos)
         parts.append(text)
-        units.append((pos, pos + len(text), b.kind, text))
+        units.append(Unit(pos, pos + len(text), b.kind, text))
         pos += len(text)
     sections = sections_from_units(units)
     text = "".join(parts)
@@ -189,14 +188,12 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
 def _page_blocks(page: str, n: int) -> list[Block]:
     """Paragraphs of one page: split at blank lines, and at short standalone lines that look
     like headings (PDF text layers rarely keep blank lines)."""
-    from .loading import _is_heading_line
-
     out: list[Block] = []
     for para in _BLANKS.split(page.replace("\r", "\n")):
         run: list[str] = []
         lines = [ln for ln in para.split("\n") if ln.strip()]
         for i, line in enumerate(lines):
-            if _is_heading_line(line) and i + 1 < len(lines) and len(line.split()) <= 8 \
+            if is_heading_line(line) and i + 1 < len(lines) and len(line.split()) <= 8 \
                     and (not run or run[-1].rstrip().endswith((".", ":", "!", "?"))):
                 if run:
                     out.append(Block("body", "\n".join(run), n))

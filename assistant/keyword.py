@@ -15,7 +15,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def _stemmer():
     import Stemmer  # PyStemmer: Snowball stemmers in C
 
-    return Stemmer.Stemmer("english")
+    return Stemmer.Stemmer(STEMMER)
 
 
 @lru_cache(maxsize=1)
@@ -37,10 +37,21 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(words) if words else []
 
 
-# BM25 parameters, chosen on SciFact train queries (benchmarks/fusion.py): a low k1 saturates
-# term frequency early, which suits passages of ~120 tokens; k1 0.5 gave nDCG@10 0.751 in the
-# fused ranking against 0.742 for bm25s' usual 1.2-1.5.
+# BM25 parameters, chosen on SciFact train queries (benchmarks/fusion.py, README "Figures"): a
+# low k1 saturates term frequency early, which suits passages of ~120 tokens.
 PARAMS = {"k1": 0.5, "b": 0.75}
+STEMMER = "english"
+TOKENIZER_VERSION = 1  # bump when ``tokenize`` changes what it produces
+
+
+def settings() -> dict:
+    """Everything that decides the keyword indexes' content, for the manifest: a change to
+    any of it (BM25 parameters, stemmer, stop words, tokenizer) makes an index stale."""
+    import hashlib
+
+    words = "\n".join(sorted(stopwords())).encode("utf-8")
+    return {**PARAMS, "stemmer": STEMMER, "tokenizer": TOKENIZER_VERSION,
+            "stopwords": hashlib.sha256(words).hexdigest()[:16]}
 
 
 class KeywordIndex:

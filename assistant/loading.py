@@ -8,38 +8,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .types import Document, Section, SkippedFile
+from .structure import parse_text
+from .types import Document, SkippedFile
 
 # Bump when what a reader accepts or produces changes (limits included): builds then read
 # again the files an earlier build could not read, instead of trusting its remembered reasons.
 READERS_VERSION = 2
 
-TEXT_SUFFIXES = (".txt", ".md")
-JSONL_SUFFIXES = (".jsonl",)
-EXTRACTED_SUFFIXES = (".html", ".htm", ".pdf", ".docx")  # through assistant.extract
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + EXTRACTED_SUFFIXES
-
-# A heading is a short line standing alone; longer lines, or lines that end like a sentence
-# ("... at the following link:"), are body text.
-MAX_HEADING_WORDS = 12
-MAX_HEADING_CHARS = 100
-_SENTENCE_END = (".", "!", "?", ":", ";", ",")
-
-# Page metadata printed at the foot of exported web pages ("Country Slovenia", "TOC Heading").
-# Only a final paragraph made entirely of such lines is treated as metadata.
-_META_LINE = re.compile(
-    r"^(?P<key>TOC Heading|Section|Country|Countries|Region|Language|Source|Date|Tags?|Category)"
-    r"(?::\s*|\s+|$)(?P<value>.*)$"
-)
-_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n[\s]*")
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
-
+Reader = Callable[["CorpusFile", Callable[[SkippedFile], None]], Iterator[Document]]
 
 @dataclass(frozen=True)
 class CorpusFile:
@@ -47,13 +27,14 @@ class CorpusFile:
     rel: str  # relative to the corpus folder, with forward slashes: the document id
 
 
-def discover(corpus_dir: str | os.PathLike, suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES
+def discover(corpus_dir: str | os.PathLike, suffixes: tuple[str, ...] | None = None
              ) -> tuple[list[CorpusFile], list[SkippedFile]]:
     """All supported files under ``corpus_dir``, recursively, in a stable order.
 
     Hidden files and folders are ignored; links that lead outside the corpus are skipped with a
     reason, because following them would index (and later quote) files the user never added.
     """
+    suffixes = suffixes or SUPPORTED_SUFFIXES
     root = Path(corpus_dir).resolve()
     files: list[CorpusFile] = []
     skipped: list[SkippedFile] = []
@@ -132,21 +113,15 @@ def is_whole_file_skip(file: CorpusFile, skip: SkippedFile) -> bool:
 
 
 def _read_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
-    suffix = file.path.suffix.lower()
+    yield from READERS[file.path.suffix.lower()](file, on_skip)
+
+
+def _read_text(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
+    """A .txt or .md file: whole, or as a stream of parts when it is large."""
+    markdown = file.path.suffix.lower() == ".md"
     try:
-        if suffix in TEXT_SUFFIXES and file.path.stat().st_size > STREAM_ABOVE_BYTES:
-            yield from _load_text_parts(file, suffix == ".md", on_skip)
-            return
-        if suffix in JSONL_SUFFIXES:
-            yield from _load_jsonl(file, on_skip)
-            return
-        if suffix in EXTRACTED_SUFFIXES:
-            try:
-                doc = _load_extracted(file, suffix)
-            except ValueError as e:
-                on_skip(SkippedFile(file.rel, str(e)))
-                return
-            yield doc
+        if file.path.stat().st_size > STREAM_ABOVE_BYTES:
+            yield from _load_text_parts(file, markdown, on_skip)
             return
         data = file.path.read_bytes()
     except OSError as e:
@@ -157,9 +132,35 @@ def _read_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iter
     except ValueError as e:
         on_skip(SkippedFile(file.rel, str(e)))
         return
-    doc = parse_text(file.rel, text, markdown=suffix == ".md", source=file.rel)
+    doc = parse_text(file.rel, text, markdown=markdown, source=file.rel)
     if not doc.sections:
         on_skip(SkippedFile(file.rel, "no body text (only a title, headings or metadata)"))
+        return
+    yield doc
+
+
+def _read_extracted(file: CorpusFile, on_skip: Callable[[SkippedFile], None]
+                    ) -> Iterator[Document]:
+    """HTML, PDF or DOCX through ``extract``; its ExtractError (a ValueError) is the reason."""
+    from . import extract
+
+    suffix = file.path.suffix.lower()
+    try:
+        if suffix in (".html", ".htm"):
+            data = file.path.read_bytes()
+            if not data.strip():
+                raise extract.ExtractError("empty file")
+            title, blocks, meta = extract.html_blocks(data)
+        elif suffix == ".pdf":
+            title, blocks, meta = extract.pdf_blocks(file.path)
+        else:
+            title, blocks, meta = extract.docx_blocks(file.path)
+        doc = extract.assemble(file.rel, title, blocks, source=file.rel, metadata=meta)
+    except ValueError as e:
+        on_skip(SkippedFile(file.rel, str(e)))
+        return
+    except OSError as e:
+        on_skip(SkippedFile(file.rel, f"cannot read: {e.strerror or e}"))
         return
     yield doc
 
@@ -209,22 +210,6 @@ def _load_text_parts(file: CorpusFile, markdown: bool,
         on_skip(SkippedFile(file.rel, "empty file"))
 
 
-def _load_extracted(file: CorpusFile, suffix: str) -> Document:
-    """HTML, PDF or DOCX through ``extract``; raises ValueError (ExtractError) with the reason."""
-    from . import extract
-
-    if suffix in (".html", ".htm"):
-        data = file.path.read_bytes()
-        if not data.strip():
-            raise extract.ExtractError("empty file")
-        title, blocks, meta = extract.html_blocks(data)
-    elif suffix == ".pdf":
-        title, blocks, meta = extract.pdf_blocks(file.path)
-    else:
-        title, blocks, meta = extract.docx_blocks(file.path)
-    return extract.assemble(file.rel, title, blocks, source=file.rel, metadata=meta)
-
-
 MAX_RECORD_BYTES = 16 * 2**20  # one .jsonl line: a record is one document, not a corpus
 
 
@@ -242,7 +227,7 @@ def _bounded_lines(f, limit: int) -> Iterator[tuple[int, bytes | None]]:
             yield lineno, raw
 
 
-def _load_jsonl(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
+def _read_jsonl(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Iterator[Document]:
     seen: set[str] = set()
     lines = 0
     with open(file.path, "rb") as f:
@@ -319,151 +304,11 @@ def _record_to_document(record: object, source: str) -> Document:
     return doc
 
 
-# --- structure of plain text -------------------------------------------------------------
-
-def _blocks(text: str, base: int = 0) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: runs of text between blank lines, whitespace-trimmed."""
-    out = []
-    pos = 0
-    for m in _BLANK_LINES.finditer(text):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    result = []
-    for s, e in out:
-        chunk = text[s:e]
-        stripped = chunk.strip()
-        if not stripped:
-            continue
-        s2 = s + (len(chunk) - len(chunk.lstrip()))
-        result.append((base + s2, base + s2 + len(stripped)))
-    return result
-
-
-def _is_heading_line(line: str) -> bool:
-    line = line.strip()
-    if not line or "\n" in line or len(line) > MAX_HEADING_CHARS:
-        return False
-    if line.endswith(_SENTENCE_END):
-        return False
-    if len(line.split()) > MAX_HEADING_WORDS:
-        return False
-    return line[0].isupper() or line[0].isdigit()
-
-
-def _meta_block(lines: list[str]) -> dict | None:
-    meta = {}
-    for line in lines:
-        m = _META_LINE.match(line.strip())
-        if not m:
-            return None
-        value = m.group("value").strip()
-        if value:
-            meta[m.group("key").lower().replace(" ", "_")] = value
-    return meta
-
-
-def _front_matter(text: str) -> tuple[dict, int]:
-    m = _FRONT_MATTER.match(text)
-    if not m:
-        return {}, 0
-    meta = {}
-    for line in m.group(1).split("\n"):
-        key, sep, value = line.partition(":")
-        if sep and key.strip() and value.strip():
-            meta[key.strip().lower()] = value.strip().strip("'\"")
-    return meta, m.end()
-
-
-def parse_text(doc_id: str, text: str, *, markdown: bool, source: str = "", title: str = "",
-               metadata: dict | None = None) -> Document:
-    """Find the title, section headings, page metadata and body sections of a text.
-
-    The text itself is kept unchanged; structure is recorded as offsets so that every quote
-    can be checked against the original.
-    """
-    meta = dict(metadata or {})
-    fm, body_start = _front_matter(text) if markdown else ({}, 0)
-    for k, v in fm.items():
-        meta.setdefault(k, v)
-
-    # Units: (start, end, kind, label) where kind is "heading" or "body".
-    blocks = _blocks(text[body_start:], base=body_start)
-    units: list[tuple[int, int, str, str]] = []
-    for s, e in blocks:
-        if not markdown:
-            units.append((s, e, "body", ""))
-            continue
-        # A Markdown heading may sit directly above its paragraph, without a blank line.
-        pos, run = s, None
-        for line in text[s:e].split("\n"):
-            ls, le = pos, pos + len(line)
-            pos = le + 1
-            hm = _MD_HEADING.match(line)
-            if hm:
-                if run:
-                    units.append((run[0], run[1], "body", ""))
-                units.append((ls, le, "heading", hm.group(2)))
-                run = None
-            elif line.strip():
-                lead = len(line) - len(line.lstrip())
-                run = [ls + lead, le] if run is None else [run[0], le]
-        if run:
-            units.append((run[0], run[1], "body", ""))
-
-    # Trailing page metadata ("Section Member States / Country Slovenia / TOC Heading").
-    if len(units) > 1 and units[-1][2] == "body":
-        s, e, _, _ = units[-1]
-        found = _meta_block(text[s:e].split("\n"))
-        if found is not None:
-            for k, v in found.items():
-                meta.setdefault(k, v)
-            units.pop()
-
-    # Title: the first Markdown heading, else the first line when it stands alone.
-    if not title:
-        if markdown:
-            first_heading = next((u for u in units if u[2] == "heading"), None)
-            if first_heading is not None:
-                title = first_heading[3].strip()
-                if units and units[0] is first_heading:
-                    units.pop(0)
-        if not title and units:
-            s, e, kind, label = units[0]
-            first_line = text[s:e].split("\n", 1)[0].strip()
-            if kind == "heading":
-                title = label.strip()
-                units.pop(0)
-            elif "\n" not in text[s:e] and len(units) > 1 and len(first_line) <= 200:
-                title = first_line
-                units.pop(0)
-            else:
-                title = first_line[:120]
-
-    # Plain-text headings (in Markdown too): a short single line between two paragraphs.
-    for i, (s, e, kind, _) in enumerate(units):
-        if kind == "body" and i + 1 < len(units) and _is_heading_line(text[s:e]):
-            units[i] = (s, e, "heading", text[s:e].strip())
-
-    return Document(doc_id=doc_id, title=title or doc_id, text=text,
-                    sections=tuple(sections_from_units(units)), metadata=meta, source=source)
-
-
-def sections_from_units(units: list[tuple[int, int, str, str]]) -> list[Section]:
-    """One Section per run of body units (start, end, "body", _) under a heading unit
-    (start, end, "heading", label)."""
-    sections: list[Section] = []
-    heading = ""
-    cur: list[int] | None = None
-    for s, e, kind, label in units:
-        if kind == "heading":
-            if cur:
-                sections.append(Section(heading, cur[0], cur[1]))
-            heading, cur = " ".join(label.split()), None
-        elif cur is None:
-            cur = [s, e]
-        else:
-            cur[1] = e
-    if cur:
-        sections.append(Section(heading, cur[0], cur[1]))
-    return sections
+# The reader of each supported file type (by suffix). A new format: a reader here, or an
+# extractor in ``extract`` that ``_read_extracted`` calls.
+READERS: dict[str, Reader] = {
+    ".txt": _read_text, ".md": _read_text, ".jsonl": _read_jsonl,
+    ".html": _read_extracted, ".htm": _read_extracted, ".pdf": _read_extracted,
+    ".docx": _read_extracted,
+}
+SUPPORTED_SUFFIXES = tuple(READERS)

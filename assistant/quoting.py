@@ -16,39 +16,9 @@ from .embedding import TokenVectors
 from .index import Index
 from .keyword import tokenize
 from .search import Scored, to_hit
-from .types import Answer, Hit, Quote
+from .settings import QuoteRules, Weights
+from .types import Quote
 
-MAX_QUOTE_SENTENCES = 3
-
-
-@dataclass(frozen=True)
-class Weights:
-    """How a sentence's evidence adds up to its score (a weighted mean; see README, "Answers").
-
-    Chosen on the even-numbered articles of SQuAD with benchmarks/quotes.py, keeping the mean
-    quote length where it was; the odd-numbered articles are the held-out check."""
-
-    meaning: float = 0.7  # cosine of the question and the sentence, read in its passage
-    match: float = 0.3  # word-by-word match of the question in the sentence
-    passage_match: float = 0.4  # the same over the sentence's whole passage
-    lexical: float = 0.3  # IDF share of the question's words that the sentence contains
-    passage: float = 0.1  # the passage's retrieval score, relative to the best passage's
-    # A neighbouring sentence joins the quote when it scores at least this share of the best.
-    neighbour_share: float = 0.93
-
-    def score(self, e: "Evidence") -> float:
-        total = self.meaning + self.match + self.passage_match + self.lexical + self.passage
-        return (self.meaning * e.meaning + self.match * e.match
-                + self.passage_match * e.passage_match + self.lexical * e.lexical
-                + self.passage * e.passage) / (total or 1.0)
-
-
-WEIGHTS = Weights()
-# Abstain below this confidence (see README, "Abstention", for the calibration).
-ABSTAIN_BELOW = 0.36
-DANGLING_PENALTY = 0.6
-# Further quotes must score at least this share of the best one.
-RELATIVE_FLOOR = 0.75
 # A sentence that opens with one of these words leans on the sentence before it.
 _ANAPHORA = re.compile(r"^(It|Its|This|These|That|Those|They|Their|Them|He|She|His|Her|Such|"
                        r"Both|The latter|The former|Moreover|However|Furthermore|In addition|"
@@ -206,8 +176,8 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
     return {d: sorted(v.values(), key=lambda x: x.start) for d, v in pool.items()}
 
 
-def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = WEIGHTS
-         ) -> list[Candidate]:
+def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weights(),
+         rules: QuoteRules = QuoteRules()) -> list[Candidate]:
     """Score every pooled sentence, grow each into a quote, best first."""
     out: list[Candidate] = []
     for doc_id, seq in pool.items():
@@ -215,9 +185,9 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = WEIGH
         for x in seq:
             x.score = weights.score(x)
             if _dangling(text, x.end):
-                x.score *= DANGLING_PENALTY
+                x.score *= rules.dangling_penalty
         for i, x in enumerate(seq):
-            first, last = _extend(text, seq, i, weights.neighbour_share)
+            first, last = _extend(text, seq, i, weights.neighbour_share, rules.max_sentences)
             out.append(Candidate(doc_id, seq[first].start, seq[last].end, x.score, x))
     out.sort(key=lambda c: -c.score)
     return out
@@ -235,14 +205,15 @@ def _adjacent(text: str, a: Evidence, b: Evidence) -> bool:
     return a.end <= b.start and gap.strip() == "" and "\n\n" not in gap
 
 
-def _extend(text: str, seq: list[Evidence], i: int, share: float) -> tuple[int, int]:
+def _extend(text: str, seq: list[Evidence], i: int, share: float, max_sentences: int
+            ) -> tuple[int, int]:
     """Grow sentence ``i`` into a quote that reads on its own: up to three sentences, taking in
     a neighbour that scores nearly as well, or the sentence a leading "It"/"This" refers to."""
     first = last = i
     best = seq[i].score
     if i > 0 and _adjacent(text, seq[i - 1], seq[i]) and _ANAPHORA.match(text[seq[i].start:seq[i].end]):
         first = i - 1
-    while last - first + 1 < MAX_QUOTE_SENTENCES:
+    while last - first + 1 < max_sentences:
         prev_ok = first > 0 and _adjacent(text, seq[first - 1], seq[first]) \
             and seq[first - 1].score >= share * best
         next_ok = last + 1 < len(seq) and _adjacent(text, seq[last], seq[last + 1]) \
@@ -256,19 +227,15 @@ def _extend(text: str, seq: list[Evidence], i: int, share: float) -> tuple[int, 
     return first, last
 
 
-def confidence(c: Candidate, passage_dense: float) -> float:
-    """How sure we are that the best candidate answers: its meaning and words, and its passage's."""
-    return 0.45 * c.evidence.meaning + 0.25 * passage_dense + 0.30 * c.evidence.lexical
-
-
-def pick(cands: Sequence[Candidate], max_quotes: int) -> list[Candidate]:
+def pick(cands: Sequence[Candidate], max_quotes: int, rules: QuoteRules = QuoteRules()
+         ) -> list[Candidate]:
     """The best non-overlapping candidates, best first. A candidate whose neighbours are
     already quoted is still quoted by its own sentence, when that is not."""
     chosen: list[Candidate] = []
     for c in cands:
         if len(chosen) >= max_quotes:
             break
-        if chosen and c.score < RELATIVE_FLOOR * chosen[0].score:
+        if chosen and c.score < rules.relative_floor * chosen[0].score:
             break
         if any(_overlaps(c, o) for o in chosen):
             c = replace(c, start=c.evidence.start, end=c.evidence.end)
@@ -288,12 +255,3 @@ def make_quote(index: Index, c: Candidate, scored_by_row: dict[int, Scored]) -> 
     return Quote(text=d.text[c.start:c.end], doc_id=d.doc_id, title=d.title, section=p.section,
                  start=c.start, end=c.end, score=round(c.score, 6),
                  passage=to_hit(index, scored_by_row[c.row]), page=d.page_at(c.start))
-
-
-def build_answer(question: str, quotes: Sequence[Quote], conf: float,
-                 closest: Sequence[Hit] = ()) -> Answer:
-    from .render import answer_markdown
-
-    if quotes:
-        return Answer(question, tuple(quotes), False, answer_markdown(quotes), (), conf)
-    return Answer(question, (), True, answer_markdown((), closest), tuple(closest), conf)

@@ -124,3 +124,71 @@ def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = Tr
             where += f" ({q.doc_id}, characters {q.start}–{q.end})"
         out.append(f"[{n}] “{visible(q.text)}”\n    {visible(where)}")
     return "\n\n".join(out)
+
+
+# --- the page's HTML (header, sources panel) ---------------------------------------------------
+
+INTRO = ("# Verbatim\n"
+         "Answers questions about your documents **only with verbatim quotes**, each with its "
+         "source. When the documents do not answer, it says so.")
+
+
+def header_markdown(info: dict) -> str:
+    built = info["built_at"].replace("T", " ").replace("+00:00", " UTC")
+    return (f"{INTRO}\n\n"
+            f"Loaded: **{info['documents']}** documents, **{info['passages']}** passages · "
+            f"model `{info['model']}` ({info.get('backend', 'torch')}) · index built {built}")
+
+
+def context_html(doc_text: str, start: int, end: int, marks: Sequence[tuple[int, int]]) -> str:
+    """``doc_text[start:end]`` as literal HTML, with the ``marks`` spans wrapped in <mark>."""
+    out, pos = [], start
+    for a, b in sorted(marks):
+        a, b = max(a, start), min(b, end)
+        if a < pos or a >= b:
+            continue
+        out.append(literal(doc_text[pos:a]))
+        out.append(f"<mark>{literal(doc_text[a:b])}</mark>")
+        pos = b
+    out.append(literal(doc_text[pos:end]))
+    return "".join(out)
+
+
+def sources_html(document, reply) -> str:
+    """The sources panel: each passage the answer quotes, once, with every quoted sentence in
+    it highlighted; or, on abstention, the closest passages marked as not an answer.
+    ``document(doc_id)`` gives a document."""
+    if reply is None:
+        return "<p class='notice'>Sources of the latest answer appear here.</p>"
+    if reply.abstained:
+        if not reply.closest:
+            return f"<p class='notice'>{html.escape(NOT_COVERED)}</p>"
+        parts = [f"<p class='notice'>{html.escape(NOT_COVERED)} Closest passages, "
+                 "<b>not an answer</b>:</p>"]
+        for h in reply.closest:
+            text = document(h.doc_id).text
+            parts.append(f"<div class='src closest'><div class='src-head'>"
+                         f"{citation_literal(h.title, h.section, h.page)}"
+                         f"</div><div class='src-body'>{context_html(text, h.start, h.end, [])}"
+                         "</div></div>")
+        return "".join(parts)
+    groups: dict[tuple, list] = {}
+    for n, q in enumerate(reply.quotes, start=1):
+        key = (q.doc_id, q.passage.start, q.passage.end) if q.passage else \
+            (q.doc_id, q.start, q.end)
+        groups.setdefault(key, []).append((n, q))
+    parts = []
+    for (doc_id, start, end), quotes in groups.items():
+        text = document(doc_id).text
+        start = min([start] + [q.start for _, q in quotes])
+        end = max([end] + [q.end for _, q in quotes])
+        first = quotes[0][1]
+        numbers = " ".join(f"[{n}]" for n, _ in quotes)
+        spans = ", ".join(f"{q.start}–{q.end}" for _, q in quotes)
+        parts.append(f"<div class='src' id='source-{quotes[0][0]}'><div class='src-head'>"
+                     f"{numbers} {citation_literal(first.title, first.section, first.page)} "
+                     f"<small>({literal(doc_id)}, characters {spans})</small></div>"
+                     f"<div class='src-body'>"
+                     f"{context_html(text, start, end, [(q.start, q.end) for _, q in quotes])}"
+                     "</div></div>")
+    return "".join(parts)

@@ -5,10 +5,9 @@ Fusion is a convex combination of the dense cosine and a keyword score. Unlike r
 fusion it keeps how far apart the scores are, which matters when one side is sure (an exact
 "Article 187" match) and the other is not. The keyword score blends the passage's BM25 with its
 whole document's BM25 (each divided by its best score for the question): a passage is more likely
-what is asked for when the rest of its document is about the same thing. Settings chosen on
-the 809 SciFact train queries with benchmarks/fusion.py (figures in the README): dense weight
-0.65 and half of the keyword side from the document gave nDCG@10 0.750, against 0.747 with
-passage BM25 only and 0.728 for the best RRF; all answer every seed question right.
+what is asked for when the rest of its document is about the same thing. The weights are
+``settings.Fusion``, chosen on SciFact train queries with benchmarks/fusion.py (README,
+"Figures").
 """
 from __future__ import annotations
 
@@ -19,19 +18,10 @@ import numpy as np
 
 from .index import Index
 from .keyword import tokenize
+from .settings import Fusion
 from .types import Hit
 
 MODES = ("hybrid", "semantic", "keyword")
-FUSIONS = ("convex", "rrf")
-DENSE_WEIGHT = 0.65
-DOC_KEYWORD_SHARE = 0.5  # of the keyword side, from the document's BM25
-# With stored sentence vectors (build_index(sentence_vectors=True)), the dense side takes this
-# share from the best sentence of the passage's document, and fusion leans a little more on
-# dense. Chosen on SciFact train queries like the rest (README, "Figures").
-SENTENCE_SHARE = 0.2
-DENSE_WEIGHT_WITH_SENTENCES = 0.7
-RRF_K = 60
-CANDIDATES = 100  # per side, before fusion
 
 
 @dataclass(frozen=True)
@@ -40,9 +30,10 @@ class Scored:
 
     row: int
     fused: float
-    dense: float  # cosine similarity to the question
-    keyword: float  # BM25 / best BM25 among the candidates (0..1)
-    bm25: float
+    dense: float  # the dense side: the passage's cosine (blended with its document's best
+    # sentence's cosine on an index with sentence vectors)
+    keyword: float  # the keyword side: BM25 / best BM25 among the candidates (0..1), blended
+    # with the document's BM25
 
 
 # Bounds on a ``where`` filter: it comes from API callers, and matching must cost time that
@@ -86,7 +77,7 @@ def check_where(where) -> dict | None:
 def _field_values(index: Index) -> dict[str, dict[str, set[int]]]:
     """field -> casefolded value -> positions of the documents that have it; built once per
     loaded index, on the first filtered search."""
-    cached = getattr(index, "_field_values", None)
+    cached = index.field_values
     if cached is None:
         cached = {}
         for pos, d in enumerate(index.documents.values()):
@@ -94,7 +85,7 @@ def _field_values(index: Index) -> dict[str, dict[str, set[int]]]:
             for k, v in fields.items():
                 if v is not None:
                     cached.setdefault(k, {}).setdefault(str(v).casefold(), set()).add(pos)
-        index._field_values = cached
+        index.field_values = cached
     return cached
 
 
@@ -148,18 +139,14 @@ def dense_scores(index: Index, qvec: np.ndarray, n: int, rows: np.ndarray | None
 
 def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5,
            mode: str = "hybrid", where: Mapping | None = None,
-           dense_weight: float | None = None, candidates: int = CANDIDATES,
-           fusion: str = "convex", doc_share: float = DOC_KEYWORD_SHARE,
-           sentence_share: float = SENTENCE_SHARE) -> list[Scored]:
-    """The top ``k`` passages for a question, best first, with their evidence.
-
-    ``dense_weight`` defaults to DENSE_WEIGHT, or DENSE_WEIGHT_WITH_SENTENCES on an index with
-    sentence vectors."""
+           fusion: Fusion = Fusion()) -> list[Scored]:
+    """The top ``k`` passages for a question, best first, with their evidence."""
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
-    sentences = index.sentence_vectors is not None and len(index.sentence_vectors) > 0
-    if dense_weight is None:
-        dense_weight = DENSE_WEIGHT_WITH_SENTENCES if sentences else DENSE_WEIGHT
+    sentences = index.has_sentence_vectors
+    dense_weight = fusion.dense_weight_with_sentences if sentences else fusion.dense_weight
+    doc_share, sentence_share, candidates = fusion.doc_share, fusion.sentence_share, \
+        fusion.candidates
     rows = allowed_rows(index, where)
     if rows is not None and len(rows) == 0:
         return []
@@ -207,12 +194,12 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
         fused = cos
     elif mode == "keyword":
         fused = kw
-    elif fusion == "rrf":
-        fused = _rrf(cos, raw, dense_weight)
+    elif fusion.method == "rrf":
+        fused = _rrf(cos, raw, dense_weight, fusion.rrf_k)
     else:
         fused = dense_weight * cos + (1 - dense_weight) * kw
     order = np.argsort(-fused, kind="stable")[:k]
-    return [Scored(int(cand_rows[i]), float(fused[i]), float(cos[i]), float(kw[i]), float(raw[i]))
+    return [Scored(int(cand_rows[i]), float(fused[i]), float(cos[i]), float(kw[i]))
             for i in order]
 
 
@@ -230,14 +217,15 @@ def best_sentence_cosine(index: Index, qvec: np.ndarray, docs: np.ndarray) -> np
     return per_doc[inverse]
 
 
-def _rrf(dense: np.ndarray, bm25: np.ndarray, dense_weight: float) -> np.ndarray:
+def _rrf(dense: np.ndarray, bm25: np.ndarray, dense_weight: float, rrf_k: int) -> np.ndarray:
     """Weighted reciprocal-rank fusion, kept for comparison (see benchmarks/fusion.py)."""
     def ranks(x):
         r = np.empty(len(x), dtype=np.float64)
         r[np.argsort(-x, kind="stable")] = np.arange(1, len(x) + 1)
         return r
-    kw = np.where(bm25 > 0, 1.0 / (RRF_K + ranks(bm25)), 0.0)
-    return (2 * dense_weight / (RRF_K + ranks(dense)) + 2 * (1 - dense_weight) * kw).astype(np.float32)
+    kw = np.where(bm25 > 0, 1.0 / (rrf_k + ranks(bm25)), 0.0)
+    return (2 * dense_weight / (rrf_k + ranks(dense)) + 2 * (1 - dense_weight) * kw
+            ).astype(np.float32)
 
 
 def to_hit(index: Index, s: Scored) -> Hit:

@@ -1,7 +1,14 @@
-"""The values that cross module lines. Frozen, so a stage can never mutate another's output."""
+"""The values that cross module lines. Frozen, so a stage can never mutate another's output.
+
+Offsets are the source of truth: a passage, hit or quote is always
+``document.text[start:end]``, never text rebuilt from pieces.
+"""
 from __future__ import annotations
 
+import bisect
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -19,26 +26,34 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    doc_id: str
+    """One document as indexed: its text exactly as extracted (every offset refers to it),
+    its structure, and what is known about it.
+
+    ``metadata`` (author, country, url, pages, ...) is read-only.
+    """
+
+    doc_id: str  # the file's path in the corpus; "file.jsonl#id" for records, "f.txt#2" for parts
     title: str
     text: str
     sections: tuple[Section, ...]
-    metadata: dict = field(default_factory=dict, hash=False, compare=False)
+    metadata: Mapping = field(default_factory=dict, hash=False, compare=False)
     source: str = ""  # the file it came from, relative to the corpus folder
     pages: tuple[int, ...] = ()  # start offset of each page (PDF), page 1 first; () if none
+
+    def __post_init__(self):
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata or {})))
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding ``offset``, or None for a document without pages."""
         if not self.pages:
             return None
-        import bisect
-
         return max(1, bisect.bisect_right(self.pages, offset))
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A verbatim slice of a document: ``document.text[start:end] == text``."""
+    """A verbatim slice of a document, the unit of retrieval: ``document.text[start:end] ==
+    text``, with the absolute spans of its sentences."""
 
     pid: int
     doc_id: str
@@ -51,6 +66,9 @@ class Passage:
 
 @dataclass(frozen=True)
 class SkippedFile:
+    """A corpus file (or one record or part of it: ``path`` is then "x.jsonl line 3") that
+    was not indexed, and why."""
+
     path: str
     reason: str
 
@@ -60,6 +78,8 @@ class SkippedFile:
 
 @dataclass(frozen=True)
 class Hit:
+    """A retrieved passage with its citation and scores (``score`` is the fused score)."""
+
     text: str
     doc_id: str
     title: str
@@ -75,6 +95,9 @@ class Hit:
 
 @dataclass(frozen=True)
 class Quote:
+    """One to three consecutive sentences quoted verbatim: ``document.text[start:end] ==
+    text``, with the citation and the passage it was taken from."""
+
     text: str
     doc_id: str
     title: str
@@ -88,6 +111,9 @@ class Quote:
 
 @dataclass(frozen=True)
 class Answer:
+    """What ``answer`` returns: quotes, or an abstention with the closest passages (which are
+    explicitly not an answer). ``markdown`` shows it, with the text literal."""
+
     question: str
     quotes: tuple[Quote, ...]
     abstained: bool
@@ -98,6 +124,9 @@ class Answer:
 
 @dataclass(frozen=True)
 class BuildReport:
+    """What a build did: counts, files added / changed / removed / unchanged, passages
+    embedded in this run, skipped files and why, seconds."""
+
     documents: int
     passages: int
     skipped: tuple[SkippedFile, ...]
@@ -109,7 +138,7 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     embedded: int = 0  # passages embedded in this run (0 when nothing changed)
-    backend: str = "torch"
+    backend: str = ""
 
     def summary(self) -> str:
         lines = [

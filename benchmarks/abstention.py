@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
@@ -28,13 +26,14 @@ def main() -> None:
     ap.add_argument("--index", default=str(ROOT / "index"))
     args = ap.parse_args()
 
-    import assistant.quoting as Q
-    from assistant import Assistant, build_index
-    from assistant.eval import read_questions
+    from assistant import Abstention, AnswerSettings, Assistant, build_index
+    from assistant.evaluation.questions import read_questions
 
     if not (Path(args.index) / "manifest.json").exists():
         build_index(ROOT / "corpus", args.index)
-    a = Assistant.load(args.index)
+    current = AnswerSettings().abstention.threshold
+    # Never abstain here, so that every confidence is seen.
+    a = Assistant.load(args.index, settings=AnswerSettings(abstention=Abstention(threshold=-1e9)))
     files = [ROOT.parent / "shared" / "eval" / f for f in
              ("seed_questions.jsonl", "seed_followups.jsonl", "seed_offtopic.jsonl")]
     files.append(ROOT / "tests" / "data" / "extra_questions.jsonl")
@@ -44,12 +43,10 @@ def main() -> None:
     step = max(1, len(sq) // args.n)
     rows += [{"q": q} for q in sq[::step][: args.n]]
 
-    saved, Q.ABSTAIN_BELOW = Q.ABSTAIN_BELOW, -1.0  # see every confidence
     pos, neg = [], []
     for r in rows:
         reply = a.answer(r["q"], r.get("history") or [])
         (pos if r.get("any") else neg).append(reply.confidence)
-    Q.ABSTAIN_BELOW = saved
     pos, neg = np.array(pos), np.array(neg)
     pct = lambda x: " ".join(f"{v:.3f}" for v in np.percentile(x, [0, 5, 50, 95, 100]))
     print(f"positives (n={len(pos)}): min/p5/p50/p95/max {pct(pos)}")
@@ -57,8 +54,8 @@ def main() -> None:
     print(f"{'threshold':>9} {'answered (pos)':>15} {'abstained (neg)':>16}")
     for t in np.arange(0.20, 0.56, 0.05):
         print(f"{t:>9.2f} {np.mean(pos >= t):>15.1%} {np.mean(neg < t):>16.1%}")
-    print(f"current threshold {Q.ABSTAIN_BELOW}: answered {np.mean(pos >= Q.ABSTAIN_BELOW):.1%} "
-          f"of positives, abstained on {np.mean(neg < Q.ABSTAIN_BELOW):.1%} of negatives")
+    print(f"current threshold {current}: answered {np.mean(pos >= current):.1%} "
+          f"of positives, abstained on {np.mean(neg < current):.1%} of negatives")
 
 
 if __name__ == "__main__":

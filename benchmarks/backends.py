@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "eval"
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
@@ -78,8 +77,9 @@ def speed(n_docs: int) -> None:
 
 
 def quality() -> None:
-    from assistant import Assistant, beir, build_index
-    from assistant.eval import evaluate, read_questions
+    from assistant import Assistant, build_index
+    from assistant.evaluation import beir
+    from assistant.evaluation.questions import evaluate, read_questions
 
     print("\n2. Quality gate (SciFact test nDCG@10; seed sets hit@1)")
     queries, qrels = beir.load_split(SHARED / "scifact", "test")
@@ -118,7 +118,7 @@ def latency() -> None:
 
 def latency_of(b: str) -> None:
     from assistant import Assistant, build_index
-    from assistant.eval import read_questions
+    from assistant.evaluation.questions import read_questions
 
     qs = [r["q"] for f in ("seed_questions.jsonl", "seed_followups.jsonl")
           for r in read_questions(SHARED / f)]

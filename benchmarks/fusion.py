@@ -11,11 +11,9 @@ benchmarks/results/scifact-<backend>/ (built here when missing). Test queries ar
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "eval"
 
 
@@ -28,9 +26,10 @@ def main() -> None:
                          "scifact-<backend>-sv) and compare sentence shares")
     args = ap.parse_args()
 
-    from assistant import Assistant, beir, build_index
-    from assistant import search as S
-    from assistant.eval import evaluate, read_questions
+    from assistant import AnswerSettings, Assistant, Fusion, build_index
+    from assistant.evaluation import beir
+    from assistant.search import search
+    from assistant.evaluation.questions import evaluate, read_questions
 
     work = ROOT / "benchmarks" / "results" / \
         f"scifact-{args.backend}{'-sv' if args.sentence_vectors else ''}"
@@ -64,21 +63,15 @@ def main() -> None:
         print(f"{len(qids)} SciFact train queries, backend {args.backend}")
         print(f"{'mode':<9}{'fusion':<7}{'dense w':>8}{'doc share':>10}{'sent share':>11}"
               f"{'nDCG@10':>9}{'seed+own hit@1':>16}")
-        defaults = dict(S.search.__kwdefaults__)
-        for mode, fusion, w, d, g in configs:
-            kw = dict(mode=mode, dense_weight=w, fusion=fusion, doc_share=d, sentence_share=g)
+        for mode, method, w, d, g in configs:
+            fusion = Fusion(dense_weight=w, dense_weight_with_sentences=w, method=method,
+                            doc_share=d, sentence_share=g)
             total = 0.0
             for qid, qv in zip(qids, qvecs):
-                scored = S.search(a.index, qv, queries[qid], k=30, **kw)
+                scored = search(a.index, qv, queries[qid], k=30, mode=mode, fusion=fusion)
                 total += beir.ndcg_at_k(beir.rank_documents(a.index, scored), qrels[qid])
-            S.search.__kwdefaults__.update(dense_weight=w, fusion=fusion, doc_share=d,
-                                           sentence_share=g)
-            try:
-                m = evaluate(seed, seed_q, mode=mode)
-            finally:
-                S.search.__kwdefaults__.clear()
-                S.search.__kwdefaults__.update(defaults)
-            print(f"{mode:<9}{fusion:<7}{w:>8.2f}{d:>10.1f}{g:>11.1f}{total / len(qids):>9.4f}"
+            m = evaluate(seed.with_settings(AnswerSettings(fusion=fusion)), seed_q, mode=mode)
+            print(f"{mode:<9}{method:<7}{w:>8.2f}{d:>10.1f}{g:>11.1f}{total / len(qids):>9.4f}"
                   f"{m.hit_at(1):>16.1%}")
 
 

@@ -14,13 +14,11 @@ choice of quote (``python -m assistant.eval --squad`` measures the whole answer)
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from dataclasses import fields, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "eval"
 
 GRID = {"meaning": [0.2, 0.35, 0.5, 0.7, 0.9], "match": [0.1, 0.2, 0.3, 0.5, 0.8],
@@ -40,8 +38,9 @@ def main() -> None:
                     help="which half of the articles to tune on (the other is held out)")
     args = ap.parse_args()
 
-    from assistant import Assistant, build_index, quoting, squad
-    from assistant.api import clean_question
+    from assistant import Assistant, Weights, build_index, quoting
+    from assistant.evaluation import squad
+    from assistant.loading import record_id
 
     data = squad.load(args.squad)
     work = ROOT / "benchmarks" / "results" / f"squad-{args.backend}"
@@ -53,12 +52,12 @@ def main() -> None:
     items = []  # (article is even, answers, pool)
     for q in data.questions:
         if q.answers and q.doc_id in index.documents:
-            text = clean_question(q.question)
-            _, pool = a._evidence(text, text, "", k=args.passages)
-            items.append((int(q.doc_id.split("#")[-1].split("-")[0]) % 2 == 0, q.answers, pool))
+            pool = a.evidence(q.question, passages=args.passages).pool
+            article = int(record_id(index.documents[q.doc_id]).split("-")[0])
+            items.append((article % 2 == 0, q.answers, pool))
     print(f"evidence for {len(items)} questions in {time.perf_counter() - t:.0f} s")
 
-    def measure(w: quoting.Weights, even: bool | None) -> tuple[float, float, int]:
+    def measure(w: Weights, even: bool | None) -> tuple[float, float, int]:
         hits = chars = n = 0
         for is_even, answers, pool in items:
             if even is not None and is_even != even:
@@ -74,11 +73,11 @@ def main() -> None:
 
     tune_even = args.tune_on == "even"
 
-    def objective(w: quoting.Weights) -> float:
+    def objective(w: Weights) -> float:
         hit, chars, _ = measure(w, tune_even)
         return hit - 0.002 * max(0.0, chars - args.max_chars)
 
-    def show(label: str, w: quoting.Weights) -> None:
+    def show(label: str, w: Weights) -> None:
         halves = (("even articles", True), ("odd articles", False))
         for name, part in sorted(halves, key=lambda h: h[1] != tune_even) + [("all", None)]:
             name = name if part is None else \
@@ -87,11 +86,11 @@ def main() -> None:
             print(f"  {label:<10} {name:<24} n={n:<5} quote hit@1 {hit:.1%}  "
                   f"mean top-quote length {chars:.0f} chars")
 
-    current = quoting.WEIGHTS
+    current = Weights()
     show("current", current)
     best, best_obj = current, objective(current)
     for r in range(args.rounds):
-        for f in fields(quoting.Weights):
+        for f in fields(Weights):
             for v in GRID[f.name]:
                 w = replace(best, **{f.name: v})
                 o = objective(w)

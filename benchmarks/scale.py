@@ -33,7 +33,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 WORDS = ("trafficking victims labour exploitation inspectors police prosecution shelter "
          "referral mechanism assistance identification training recruitment agency wages "
@@ -88,8 +87,7 @@ def make_txt_corpus(folder: Path, n_docs: int) -> Path:
 
 
 BUILD_SNIPPET = """
-import json, resource, sys, time
-sys.path.insert(0, {root!r}); sys.path.insert(0, {bench!r})
+import json, resource, time
 from assistant import build_index
 from scale import StandInEmbedder
 emb = None if {real} else StandInEmbedder()
@@ -103,11 +101,12 @@ print(json.dumps({{"seconds": time.perf_counter() - t, "passages": r.passages,
 
 def run_build(corpus: Path, index: Path, real: bool, progress: bool = False,
               full: bool = False) -> dict:
-    code = BUILD_SNIPPET.format(root=str(ROOT), bench=str(ROOT / "benchmarks"),
-                                corpus=str(corpus), index=str(index), real=real,
+    code = BUILD_SNIPPET.format(corpus=str(Path(corpus).resolve()),
+                                index=str(Path(index).resolve()), real=real,
                                 progress=progress, full=full)
     out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                         cwd=ROOT, stderr=None if progress else subprocess.PIPE)
+                         cwd=ROOT / "benchmarks",  # the child imports scale.StandInEmbedder
+                         stderr=None if progress else subprocess.PIPE)
     if out.returncode != 0:
         raise RuntimeError((out.stderr or "")[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -173,7 +172,7 @@ def clustered(n: int, dim: int = 384, centers: int = 2000, seed: int = 0) -> np.
 
 def recall_and_latency(vectors: np.ndarray, queries: np.ndarray, label: str,
                        ann: bool) -> None:
-    from assistant.index import build_ivf
+    from assistant.index.ann import build_ivf
 
     n = len(vectors)
     exact = []

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from assistant.eval import evaluate, read_questions
+from assistant.evaluation.questions import evaluate, read_questions
 from conftest import DATA, eval_file
 
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from assistant import beir, squad
+from assistant.evaluation import beir, squad
 from conftest import EVAL_DIR, ROOT, eval_file
 
 

@@ -232,7 +232,7 @@ def test_jsonl_record_cannot_take_over_another_files_document(tmp_path):
 
 
 def test_unreadable_files_are_not_read_again_until_they_change(tmp_path, monkeypatch):
-    from assistant import index as index_module
+    from assistant.index import builder as index_module
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -203,9 +203,9 @@ def test_unchanged_rebuild_loads_no_model(seed_corpus, seed_index):
 
 def test_large_index_switches_to_ivf_and_finds_the_same_answers(seed_corpus, tmp_path):
     """Above the threshold the build writes a FAISS IVF index; searches go through it."""
-    from assistant.index import build as build_with_threshold
+    from assistant.index import BuildSettings, build
 
-    build_with_threshold(seed_corpus, tmp_path / "ivf", ann_threshold=1)
+    build(seed_corpus, tmp_path / "ivf", BuildSettings(ann_threshold=1))
     m = json.loads((tmp_path / "ivf" / "manifest.json").read_text())
     assert m["dense"]["kind"] == "ivf" and "dense.faiss" in m["checksums"]
     ivf = Assistant.load(tmp_path / "ivf")

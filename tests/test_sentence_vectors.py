@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, build_index
-from assistant.eval import evaluate, read_questions
+from assistant.evaluation.questions import evaluate, read_questions
 from conftest import eval_file
 
 

@@ -107,18 +107,18 @@ def test_a_quote_whose_neighbour_is_taken_keeps_its_own_sentence():
 
 def test_token_cache_is_bounded_by_bytes(seed_index, monkeypatch):
     from assistant import Assistant
-    from assistant import api
 
     a = Assistant.load(seed_index)
-    monkeypatch.setattr(api, "TOKEN_CACHE_BYTES", 300_000)  # a few passages
+    cache = a.answerer.cache
+    cache.max_bytes = 300_000  # a few passages
     touched = set()
     for question in ("Which body coordinates anti-trafficking work in Slovenia?",
                      "What residence permits can victims get?", "How are victims identified?",
                      "Who funds the shelters?", "What does the criminal code say?"):
         touched.update(h.pid for h in a.retrieve(question, k=5))
         a.answer(question)
-    assert 0 < len(a._token_cache) < len(touched)
-    assert a._token_cache_bytes == sum(tv.nbytes for tv in a._token_cache.values()) <= 300_000
+    assert 0 < len(cache) < len(touched)
+    assert cache.nbytes == sum(tv.nbytes for tv in cache.values()) <= 300_000
 
 
 class SentenceOnlyEmbedder:

@@ -118,6 +118,7 @@ def test_where_matching_cost_does_not_grow_with_the_corpus(tmp_path):
         documents = {f"d{i}.txt": Doc(i) for i in range(5000)}
         import numpy as _np
         doc_pos = _np.arange(5000)
+        field_values = None
 
     idx = FakeIndex()
     rows = allowed_rows(idx, {"doc_id": [f"d{i}.txt" for i in range(0, 200, 2)],

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .loading import record_doc_id
+from ..keyword import KeywordIndex, tokenize
+from ..loading import record_doc_id
+from .workdir import corpus_with
 
 CORPUS_FILE = "squad.jsonl"
 
@@ -72,18 +74,10 @@ def load(path: str | Path) -> SquadData:
 
 
 def prepare_corpus(data: SquadData, work: str | Path) -> Path:
-    """``work``/corpus/squad.jsonl, rewritten only when its content would change (so the index
-    built from it is reused between runs)."""
-    corpus = Path(work) / "corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
+    """A corpus folder under ``work`` holding the paragraphs as squad.jsonl."""
     body = "".join(json.dumps({"_id": d, "title": t, "text": c}, ensure_ascii=False) + "\n"
                    for d, t, c in data.documents).encode("utf-8")
-    dst = corpus / CORPUS_FILE
-    if not dst.is_file() or dst.read_bytes() != body:
-        tmp = corpus / ".squad.jsonl.part"
-        tmp.write_bytes(body)
-        tmp.replace(dst)
-    return corpus
+    return corpus_with(work, CORPUS_FILE, body)
 
 
 def _sentences(index) -> list[tuple[str, int, int]]:
@@ -96,8 +90,6 @@ def _sentences(index) -> list[tuple[str, int, int]]:
 
 
 def evaluate(assistant, data: SquadData, limit: int | None = None) -> SquadReport:
-    from .keyword import KeywordIndex, tokenize
-
     index = assistant.index
     qs = [q for q in data.questions if q.doc_id in index.documents]
     answerable = [q for q in qs if q.answers]

@@ -6,11 +6,15 @@ with the usual BEIR metrics: nDCG@10, recall@100 and MRR@10.
 from __future__ import annotations
 
 import json
-import math
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..loading import record_id
+from ..search import search
+from ..settings import Fusion
+from .metrics import mrr_at_k, ndcg_at_k, recall_at_k
+from .workdir import corpus_with
 
 
 @dataclass(frozen=True)
@@ -47,29 +51,8 @@ def load_split(folder: str | Path, split: str = "test"
     return queries, qrels
 
 
-def ndcg_at_k(ranked: Sequence[str], rel: dict[str, int], k: int = 10) -> float:
-    dcg = sum((2 ** rel.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
-    ideal = sorted(rel.values(), reverse=True)[:k]
-    idcg = sum((2 ** r - 1) / math.log2(i + 2) for i, r in enumerate(ideal))
-    return dcg / idcg if idcg else 0.0
-
-
-def recall_at_k(ranked: Sequence[str], rel: dict[str, int], k: int = 100) -> float:
-    relevant = {d for d, r in rel.items() if r > 0}
-    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
-
-
-def mrr_at_k(ranked: Sequence[str], rel: dict[str, int], k: int = 10) -> float:
-    for i, d in enumerate(ranked[:k], start=1):
-        if rel.get(d, 0) > 0:
-            return 1.0 / i
-    return 0.0
-
-
 def rank_documents(index, scored) -> list[str]:
     """The dataset's own document ids, in the order of their best passage."""
-    from .loading import record_id
-
     seen: set[str] = set()
     out = []
     for s in scored:
@@ -81,29 +64,18 @@ def rank_documents(index, scored) -> list[str]:
 
 
 def prepare_corpus(folder: str | Path, work: str | Path) -> Path:
-    """A corpus folder under ``work`` holding the dataset's corpus.jsonl (a copy: the loader
-    skips links that point outside the corpus). Unchanged copies are kept, so the index built
-    from it is reused."""
+    """A corpus folder under ``work`` holding a copy of the dataset's corpus.jsonl."""
     src = Path(folder) / "corpus.jsonl"
     if not src.is_file():
         raise ValueError(f"no {src}: a BEIR folder has corpus.jsonl, queries.jsonl and qrels/")
-    corpus = Path(work) / "corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
-    dst = corpus / "corpus.jsonl"
-    st = src.stat()
-    if not dst.is_file() or dst.stat().st_size != st.st_size:
-        tmp = corpus / ".corpus.jsonl.part"
-        shutil.copyfile(src, tmp)
-        tmp.replace(dst)
-    return corpus
+    return corpus_with(work, "corpus.jsonl", src)
 
 
 def evaluate(assistant, queries: dict[str, str], qrels: dict[str, dict[str, int]],
              modes: Sequence[str] = ("hybrid", "semantic", "keyword"),
              depth: int = 100) -> list[BeirScores]:
     """Scores per search mode; each query is encoded once and searched in every mode."""
-    from .search import search
-
+    fusion = Fusion(candidates=3 * depth)
     qids = sorted(queries)
     vecs = assistant.embedder.encode([queries[q] for q in qids]) if qids else []
     totals = {m: [0.0, 0.0, 0.0] for m in modes}
@@ -111,7 +83,7 @@ def evaluate(assistant, queries: dict[str, str], qrels: dict[str, dict[str, int]
         for m in modes:
             # Enough passages that ``depth`` distinct documents are nearly always reached.
             scored = search(assistant.index, qvec, queries[qid], k=3 * depth, mode=m,
-                            candidates=3 * depth)
+                            fusion=fusion)
             ranked = rank_documents(assistant.index, scored)
             t = totals[m]
             t[0] += ndcg_at_k(ranked, qrels[qid], 10)

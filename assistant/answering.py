@@ -1,0 +1,207 @@
+"""A question -> an Answer: the one place that knows the order of the steps.
+
+    Query (question + what it follows up)  ->  search (fused passages)
+      ->  evidence (each sentence of the best passages, read word piece by word piece)
+      ->  rank (sentences grown into quotes)  ->  abstain, or pick the quotes  ->  Answer
+
+``Answerer`` owns the model calls and the word-piece cache; ``search`` and ``quoting`` are pure
+functions over the index and already computed vectors.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import quoting
+from .embedding import Embedder, TokenVectors
+from .index import Index
+from .render import answer_markdown
+from .search import MODES, Scored, search, to_hit
+from .settings import AnswerSettings
+from .types import Answer, Hit, Quote
+
+MAX_QUESTION_CHARS = 2000  # longer input is cut: no question needs more, and encoding is O(n)
+# Token vectors of recently quoted passages stay cached (LRU): ~120 KB a passage (float16),
+# so ~550 passages; a miss costs one run of the model over the passage.
+TOKEN_CACHE_BYTES = 64 * 2**20
+
+# Words that point back to something said earlier ("Who pays for it?").
+_BACK_REFERENCE = re.compile(
+    r"\b(it|its|they|them|their|theirs|these|those|this|he|she|him|his|her|hers|the same)\b",
+    re.IGNORECASE)
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(_BACK_REFERENCE.search(question))
+
+
+def clean_question(question: str) -> str:
+    """Printable text, whitespace collapsed, at most MAX_QUESTION_CHARS characters."""
+    if not isinstance(question, str):
+        raise TypeError("question must be a string")
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:MAX_QUESTION_CHARS]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as it is searched: ``text`` is ``context`` (the earlier message it follows
+    up, if any) then ``asked``, separated by one space."""
+
+    asked: str
+    context: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.context} {self.asked}" if self.context else self.asked
+
+    @property
+    def asked_at(self) -> int:
+        """Where ``asked`` starts in ``text``."""
+        return len(self.context) + 1 if self.context else 0
+
+
+def make_query(question: str, history: Sequence[str] | None = None) -> Query:
+    """The query for ``question`` after ``history`` (earlier questions, oldest first): the
+    last one is taken as context only when the question points back to something ("it",
+    "its", "they"), so that self-contained questions stay put."""
+    asked = clean_question(question)
+    past = [clean_question(h) for h in (history or []) if isinstance(h, str) and h.strip()]
+    if past and is_follow_up(asked):
+        return Query(asked, past[-1])
+    return Query(asked)
+
+
+class TokenCache:
+    """Word-piece vectors of passages by index row: least recently used first out, bounded in
+    bytes. Thread-safe; a miss is computed outside the lock."""
+
+    def __init__(self, max_bytes: int = TOKEN_CACHE_BYTES):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[int, TokenVectors] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def values(self) -> list[TokenVectors]:
+        with self._lock:
+            return list(self._items.values())
+
+    def get_many(self, rows: Sequence[int],
+                 compute: Callable[[list[int]], list[TokenVectors]]) -> dict[int, TokenVectors]:
+        found: dict[int, TokenVectors] = {}
+        with self._lock:
+            for r in rows:
+                tv = self._items.get(r)
+                if tv is not None:
+                    self._items.move_to_end(r)
+                    found[r] = tv
+        missing = [r for r in dict.fromkeys(rows) if r not in found]
+        if not missing:
+            return found
+        fresh = compute(missing)
+        with self._lock:
+            for r, tv in zip(missing, fresh):
+                found[r] = tv
+                if r not in self._items:
+                    self._items[r] = tv
+                    self._bytes += tv.nbytes
+            while self._bytes > self.max_bytes and len(self._items) > 1:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= old.nbytes
+        return found
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What ``answer`` decides on: the retrieved passages and every sentence's evidence, per
+    document in text order. Benchmarks re-rank it with other settings without the model."""
+
+    query: Query
+    scored: tuple[Scored, ...]
+    pool: dict[str, list[quoting.Evidence]]
+
+
+def build_answer(question: str, quotes: Sequence[Quote], conf: float,
+                 closest: Sequence[Hit] = ()) -> Answer:
+    if quotes:
+        return Answer(question, tuple(quotes), False, answer_markdown(quotes), (), conf)
+    return Answer(question, (), True, answer_markdown((), closest), tuple(closest), conf)
+
+
+class Answerer:
+    """The answering pipeline over one index and its model."""
+
+    def __init__(self, index: Index, embedder: Embedder, settings: AnswerSettings,
+                 cache: TokenCache | None = None):
+        self.index, self.embedder, self.settings = index, embedder, settings
+        self.cache = cache if cache is not None else TokenCache()
+
+    def _passage_tokens(self, rows: Sequence[int]) -> dict[int, TokenVectors]:
+        def compute(missing: list[int]) -> list[TokenVectors]:
+            passages = [self.index.passages[r] for r in missing]
+            return self.embedder.encode_tokens(
+                [p.text for p in passages],
+                [[(a - p.start, b - p.start) for a, b in p.sentences] for p in passages])
+        return self.cache.get_many(rows, compute)
+
+    def retrieve(self, query: Query, k: int, mode: str, where: Mapping | None) -> list[Scored]:
+        if not query.text or k <= 0:
+            return []
+        qvec = self.embedder.encode([query.text])[0] if mode != "keyword" else None
+        return search(self.index, qvec, query.text, k=k, mode=mode, where=where,
+                      fusion=self.settings.fusion)
+
+    def evidence(self, query: Query, mode: str = "hybrid", where: Mapping | None = None,
+                 passages: int = 5) -> tuple[Evidence, np.ndarray]:
+        """The top ``passages`` passages and the evidence of each of their sentences; and the
+        question's vector."""
+        qvec, qtok = self.embedder.encode_query(query.text)
+        scored = search(self.index, qvec if mode != "keyword" else None, query.text,
+                        k=passages, mode=mode, where=where, fusion=self.settings.fusion)
+        if not scored:
+            return Evidence(query, (), {}), qvec
+        terms = quoting.query_terms(self.index, query.asked, query.context)
+        q = quoting.query_tokens(qtok, query.text, query.asked_at)
+        tokens = self._passage_tokens([s.row for s in scored])
+        pool = quoting.sentence_pool(self.index, scored, qvec, q, tokens.__getitem__, terms)
+        return Evidence(query, tuple(scored), pool), qvec
+
+    def decide(self, ev: Evidence, max_quotes: int) -> Answer:
+        """Abstain, or quote: the pure step after the evidence."""
+        asked, s = ev.query.asked, self.settings
+        if not ev.scored:
+            return build_answer(asked, (), 0.0)
+        cands = quoting.rank(self.index, ev.pool, s.weights, s.quotes)
+        if not cands:  # passages without sentences: nothing to quote
+            return build_answer(asked, (), 0.0)
+        by_row = {x.row: x for x in ev.scored}
+        best = cands[0]
+        conf = s.abstention.confidence(best.evidence, by_row[best.row].dense)
+        if conf < s.abstention.threshold:
+            closest = [to_hit(self.index, x) for x in ev.scored[:2]]
+            return build_answer(asked, (), conf, closest)
+        chosen = quoting.pick(cands, max(1, max_quotes), s.quotes)
+        quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]
+        return build_answer(asked, quotes, conf)
+
+    def answer(self, query: Query, max_quotes: int = 3, mode: str = "hybrid",
+               where: Mapping | None = None, passages: int = 5) -> Answer:
+        if not query.text:
+            return build_answer(query.asked, (), 0.0)
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
+        ev, _ = self.evidence(query, mode, where, passages)
+        return self.decide(ev, max_quotes)

@@ -1,0 +1,473 @@
+"""Building an index folder from a corpus folder: incremental, verified, swapped in atomically.
+
+A build writes a marked sibling ``<index>.tmp-*`` folder, reads it back and verifies it, and
+swaps it in atomically, so an interrupted or failed build leaves the previous index untouched.
+It only ever replaces a folder that it can prove is an index (``check_index_target``).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata as _pkg
+from pathlib import Path
+
+import numpy as np
+
+from .. import keyword, storage
+from ..chunking import ChunkParams, chunk_document
+from ..keyword import KeywordIndex, tokenize
+from ..loading import READERS_VERSION, CorpusFile, discover, is_whole_file_skip, load_file
+from ..types import BuildReport, Document, Passage, SkippedFile
+from . import ann
+from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, EMBED_FORMAT_VERSION, FORMAT_VERSION,
+                     KEYWORD_DIR, MANIFEST, PASSAGES, SENTENCE_VECTORS, SENTENCES, VECTORS,
+                     BuildError, BuildLocked, IndexLoadError, backend_of, checksums,
+                     doc_to_row, embed_format_of, is_index_folder, passage_to_row,
+                     read_manifest, verify)
+from .plan import FileResult, OldByFile, group_by_file, plan_sentences, plan_vectors
+from .reader import Index, load
+from .vectors import encode_into, vector_file
+
+# The libraries that read corpus files: a remembered skip is only trusted while they and the
+# readers (loading.READERS_VERSION) are the same.
+READER_LIBRARIES = ("trafilatura", "lxml", "pypdf", "python-docx")
+ProgressCallback = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What a build makes. ``None`` for ``backend`` and ``sentence_vectors`` keeps what the
+    existing index has (a new index gets the defaults)."""
+
+    model: str | None = None  # a sentence-transformers name or folder; None: the packaged one
+    backend: str | None = None  # "onnx", "onnx-int8" or "torch"
+    sentence_vectors: bool | None = None  # also embed every sentence
+    full: bool = False  # re-embed everything instead of reusing unchanged vectors
+    chunking: ChunkParams = field(default_factory=ChunkParams)
+    ann_threshold: int = ann.ANN_THRESHOLD  # from this many passages, an IVF index
+
+    def __post_init__(self):
+        if self.backend is not None:
+            from ..embedding import BACKENDS
+
+            if self.backend not in BACKENDS and self.backend != "custom":
+                raise BuildError(f"unknown backend {self.backend!r}; choose one of "
+                                 f"{', '.join(BACKENDS)}")
+        if not isinstance(self.chunking, ChunkParams):
+            raise BuildError("BuildSettings.chunking must be a ChunkParams")
+        if isinstance(self.ann_threshold, bool) or not isinstance(self.ann_threshold, int) \
+                or self.ann_threshold < 1:
+            raise BuildError(f"BuildSettings.ann_threshold must be a whole number >= 1 "
+                             f"(got {self.ann_threshold!r})")
+
+
+def check_index_target(index_dir: Path, corpus_dir: Path | None = None) -> None:
+    """Refuse an index path whose replacement could destroy something that is not an index:
+    a file, a link, a non-empty folder that is not an index, the corpus or a folder inside it
+    or around it. A build replaces the whole folder, so this is checked before anything else.
+    """
+    shown = str(index_dir)
+    if index_dir.is_symlink():
+        raise BuildError(f"--index {shown} is a symbolic link; give the folder it points to")
+    if index_dir.exists() and not index_dir.is_dir():
+        raise BuildError(f"--index {shown} is a file, not an index folder; choose another path")
+    if corpus_dir is not None:
+        idx, corpus = index_dir.resolve(), corpus_dir.resolve()
+        if idx == corpus:
+            raise BuildError(f"--index {shown} is the corpus folder; the index needs a folder "
+                             "of its own (default: index)")
+        if idx.is_relative_to(corpus):
+            raise BuildError(f"--index {shown} is inside the corpus folder {corpus_dir}; put "
+                             "the index outside it (default: index)")
+        if corpus.is_relative_to(idx):
+            raise BuildError(f"--index {shown} contains the corpus folder {corpus_dir}; the "
+                             "index needs a folder of its own (default: index)")
+    if index_dir.is_dir():
+        try:
+            empty = next(index_dir.iterdir(), None) is None
+        except OSError as e:
+            raise BuildError(f"cannot read --index {shown}: {e.strerror or e}") from None
+        if not empty and not is_index_folder(index_dir):
+            raise BuildError(f"--index {shown} is a folder that is not a Verbatim index and is "
+                             "not empty; a build would replace it, so choose a new or empty "
+                             "folder")
+
+
+def library_versions() -> dict:
+    out = {}
+    for name in ("faiss-cpu", "bm25s", "sentence-transformers", "torch", "onnxruntime",
+                 "sentencex", "PyStemmer") + READER_LIBRARIES:
+        try:
+            out[name] = _pkg.version(name)
+        except _pkg.PackageNotFoundError:
+            pass
+    return out
+
+
+def _remembered_skips(manifest: dict | None) -> dict[str, dict]:
+    """rel -> {"sha256", "reasons"} of files the previous build could not read at all."""
+    if not manifest or manifest.get("readers") != READERS_VERSION:
+        return {}
+    libs, now = manifest.get("libraries", {}), library_versions()
+    if any(libs.get(n) != now.get(n) for n in READER_LIBRARIES):
+        return {}
+    return {rel: e for rel, e in manifest.get("skipped_files", {}).items()
+            if "sha256" in e and e.get("reasons")}
+
+
+def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
+          settings: BuildSettings | None = None, *, progress: bool = False,
+          on_progress: ProgressCallback | None = None, embedder=None) -> BuildReport:
+    """Build or update the index; see ``assistant.build_index`` for the public contract.
+
+    ``embedder`` replaces the model with any object that has ``encode(texts)``,
+    ``dimension`` and ``backend`` (tests and benchmarks use stand-ins).
+    """
+    from filelock import FileLock, Timeout
+
+    settings = settings or BuildSettings()
+    t0 = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise BuildError(f"corpus folder not found: {corpus_dir}")
+    check_index_target(index_dir, corpus_dir)
+    parent = index_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildError(f"cannot create the index folder's parent {parent}: {e.strerror}") from None
+    if not os.access(parent, os.W_OK) or (index_dir.exists() and not os.access(index_dir, os.W_OK)):
+        raise BuildError(f"index folder is not writable: {index_dir}")
+
+    lock_path = parent / f".{index_dir.name}.lock"
+    try:  # filelock reports a lock it cannot create as "held by someone else": ask first
+        with open(lock_path, "a"):
+            pass
+    except OSError as e:
+        raise BuildError(f"cannot create the build lock {lock_path}: {e.strerror or e}; "
+                         "choose an index folder on a writable disk") from None
+    lock = FileLock(str(lock_path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildLocked(f"another build is already running on {index_dir} "
+                          f"(lock {lock.lock_file}); wait for it to finish") from None
+    try:
+        storage.recover(index_dir, is_index_folder)
+        storage.remove_leftovers(index_dir, is_index_folder)
+        return _Build(corpus_dir, index_dir, settings, t0, progress, on_progress,
+                      embedder).run()
+    finally:
+        lock.release()
+
+
+class _Build:
+    """One build, under the lock: read the corpus, plan the reuse, write, verify, swap."""
+
+    def __init__(self, corpus_dir: Path, index_dir: Path, settings: BuildSettings, t0: float,
+                 progress: bool, on_progress: ProgressCallback | None, embedder):
+        from ..embedding import canonical_name, check_backend
+
+        self.corpus_dir, self.index_dir, self.t0 = corpus_dir, index_dir, t0
+        self.progress, self.on_progress, self.embedder = progress, on_progress, embedder
+        self.model_arg = settings.model
+        self.model_name = canonical_name(settings.model)
+        self.params = settings.chunking
+        self.full = settings.full
+        self.ann_threshold = settings.ann_threshold
+        try:
+            self.current = read_manifest(index_dir)
+        except IndexLoadError:
+            self.current = None
+        backend = settings.backend
+        if embedder is not None:  # a caller's own embedder (tests, benchmarks) names its backend
+            backend = getattr(embedder, "backend", backend) or "custom"
+        self.explicit_backend = backend is not None
+        if backend is None:  # keep what the index was built with; a change means re-embedding
+            backend = backend_of(self.current) if self.current else check_backend(None)
+        self.backend = backend
+        sentences = settings.sentence_vectors
+        if sentences is None:  # keep what the index has
+            sentences = bool(self.current and self.current.get("sentence_vectors"))
+        self.with_sentences = bool(sentences)
+
+    # --- reading the corpus -----------------------------------------------------------------
+
+    def _previous(self) -> Index | None:
+        """The current index if it can be reused for an incremental build."""
+        if self.full or not self.index_dir.exists():
+            return None
+        try:
+            old = load(self.index_dir, check=True)
+        except IndexLoadError:
+            return None  # damaged or another format: rebuild everything
+        if old.model != self.model_name or old.backend != self.backend \
+                or old.manifest.get("chunking") != self.params.to_dict() \
+                or embed_format_of(old.manifest) != EMBED_FORMAT_VERSION:
+            return None
+        return old
+
+    def run(self) -> BuildReport:
+        files, skipped = discover(self.corpus_dir)
+        skipped = list(skipped)
+        old = self._previous()
+        old_files = old.manifest.get("files", {}) if old else {}
+        old_by_file = group_by_file(old)
+        remembered = {} if self.full else _remembered_skips(self.current)
+        unreadable: dict[str, tuple[str, list[str]]] = {}  # rel -> (sha256, reasons)
+
+        results: list[FileResult] = []
+        seen_hashes: dict[str, str] = {}
+        seen_ids: dict[str, str] = {}  # document id -> the file that gave it
+        added = changed = unchanged = 0
+        for f in files:
+            try:
+                st = f.path.stat()
+                digest = storage.sha256_file(f.path)
+            except OSError as e:
+                skipped.append(SkippedFile(f.rel, f"cannot read: {e.strerror or e}"))
+                continue
+            if digest in seen_hashes:
+                skipped.append(SkippedFile(f.rel, f"same content as {seen_hashes[digest]}; "
+                                                  "indexed once"))
+                continue
+            seen_hashes[digest] = f.rel
+            prev = old_files.get(f.rel)
+            if prev and prev.get("sha256") == digest and f.rel in old_by_file:
+                docs, ps, rows = old_by_file[f.rel]
+                if not any(d.doc_id in seen_ids for d in docs):
+                    seen_ids.update((d.doc_id, f.rel) for d in docs)
+                    results.append(FileResult(f, digest, docs, ps, list(rows), st.st_size,
+                                              st.st_mtime_ns))
+                    unchanged += 1
+                    continue
+            known_bad = remembered.get(f.rel)
+            if known_bad and known_bad["sha256"] == digest:  # unchanged since it failed
+                skipped.extend(SkippedFile(f.rel, r) for r in known_bad["reasons"])
+                unreadable[f.rel] = (digest, list(known_bad["reasons"]))
+                continue
+            file_skips: list[SkippedFile] = []
+            loaded = list(load_file(f, file_skips.append))
+            if any(is_whole_file_skip(f, s) for s in file_skips):
+                loaded = []  # failed part-way: none of it, rather than an arbitrary part
+                unreadable[f.rel] = (digest, [s.reason for s in file_skips
+                                              if is_whole_file_skip(f, s)])
+            docs = []
+            for d in loaded:
+                if d.doc_id in seen_ids:  # only possible with crafted file names: keep the first
+                    file_skips.append(SkippedFile(f"{f.rel} document {d.doc_id!r}",
+                                                  f"id already used by {seen_ids[d.doc_id]}"))
+                    continue
+                seen_ids[d.doc_id] = f.rel
+                docs.append(d)
+            skipped.extend(file_skips)
+            if not docs:
+                continue
+            passages = [p for d in docs for p in chunk_document(d, self.params)]
+            results.append(FileResult(f, digest, docs, passages, None, st.st_size,
+                                      st.st_mtime_ns))
+            if prev:
+                changed += 1
+            else:
+                added += 1
+        removed = len(set(old_files) - {r.file.rel for r in results})
+
+        if not results:
+            reasons = "; ".join(str(s) for s in skipped[:3]) or \
+                "no supported files (.txt, .md, .jsonl, .html, .pdf, .docx)"
+            raise BuildError(f"no readable document in {self.corpus_dir} ({reasons})")
+
+        report = dict(documents=sum(len(r.documents) for r in results),
+                      passages=sum(len(r.passages) for r in results), skipped=tuple(skipped),
+                      index_dir=str(self.index_dir), model=self.model_name, unchanged=unchanged,
+                      backend=self.backend)
+        nothing_changed = (old is not None and added == 0 and changed == 0 and removed == 0
+                           and old.manifest.get("keyword") == keyword.settings()
+                           and old.manifest.get("readers") == READERS_VERSION
+                           and bool(old.manifest.get("sentence_vectors")) == self.with_sentences
+                           and sorted(old.manifest.get("skipped", [])) == sorted(map(str, skipped)))
+        if nothing_changed:
+            return BuildReport(**report, seconds=time.perf_counter() - self.t0)
+        embedded = self._write_new(files, results, old, old_by_file, skipped, unreadable)
+        return BuildReport(**report, seconds=time.perf_counter() - self.t0, added=added,
+                           changed=changed, removed=removed, embedded=embedded)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _model(self):
+        """The model for the backend; a backend chosen by default falls back to torch when the
+        model cannot be exported to ONNX (an architecture the exporter does not handle)."""
+        from ..embedding import ModelError, get_embedder
+
+        try:
+            return get_embedder(self.model_arg, self.backend)
+        except ModelError as e:
+            if self.explicit_backend or self.backend == "torch":
+                raise
+            print(f"warning: {e}; using the torch backend instead", file=sys.stderr)
+            return get_embedder(self.model_arg, "torch")
+
+    def _write_new(self, files, results, old, old_by_file: OldByFile, skipped, unreadable) -> int:
+        """Write the new index beside the old one, verify it and swap it in; the number of
+        passages embedded."""
+        # Vectors go straight into the new index's vectors.npy (a memory map), file by file in
+        # final order: unchanged files copy their rows from the old index, identical passages
+        # reuse theirs, the rest is encoded. No second copy of all vectors is ever held.
+        tmp = storage.new_sibling(self.index_dir, "tmp")
+        try:
+            plan = plan_vectors(results, old, old_by_file)
+            if plan.encode_texts and self.embedder is None:
+                self.embedder = self._model()
+                if self.embedder.backend != self.backend:  # fell back: old vectors differ
+                    self.backend = self.embedder.backend
+                    plan = plan_vectors(results, None, {})
+            dim = int(self.embedder.dimension) if plan.encode_texts \
+                else int(old.vectors.shape[1])
+            n = sum(len(r.passages) for r in results)
+            vectors = vector_file(tmp / VECTORS, n, dim)
+            for dst, rows in plan.copies:
+                vectors[dst] = old.vectors[rows]
+            embedded = len(plan.encode_texts)
+            if plan.encode_texts:
+                encode_into(self.embedder, plan.encode_texts, plan.encode_rows, vectors,
+                            self.progress, self.on_progress)
+            del plan  # the texts to embed are a copy of every new passage
+            vectors.flush()
+            if self.with_sentences:
+                if self.embedder is None:
+                    self.embedder = self._model()
+                self._write_sentences(tmp, results, old)
+            self._write(tmp, files, results, vectors, skipped, unreadable)
+        except BaseException as e:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(e, OSError):
+                raise BuildError(f"cannot write the new index beside {self.index_dir} "
+                                 f"({_write_error(e)}); the previous index is unchanged") from None
+            raise
+        return embedded
+
+    def _write_sentences(self, tmp: Path, results: list[FileResult], old: Index | None) -> None:
+        """Vectors of every distinct sentence (its own text), for the search's sentence
+        evidence. Unchanged sentences keep theirs."""
+        plan = plan_sentences(results, old)
+        np.save(tmp / SENTENCES, plan.spans, allow_pickle=False)
+        out = vector_file(tmp / SENTENCE_VECTORS, len(plan.texts), int(self.embedder.dimension))
+        need_rows, need_texts = [], []
+        for i, t in enumerate(plan.texts):
+            hit = plan.reuse.get(i)
+            if hit is not None:
+                out[i] = old.sentence_vectors[hit]
+            else:
+                need_rows.append(i)
+                need_texts.append(t)
+        if need_texts:
+            encode_into(self.embedder, need_texts, need_rows, out, self.progress,
+                        self.on_progress, desc="Embedding sentences")
+        out.flush()
+
+    def _write(self, tmp: Path, files: list[CorpusFile], results: list[FileResult],
+               vectors: np.ndarray, skipped: list[SkippedFile],
+               unreadable: dict[str, tuple[str, list[str]]]) -> None:
+        documents: list[Document] = [d for r in results for d in r.documents]
+        passages: list[Passage] = []
+        pid = 0
+        for r in results:
+            for p in r.passages:
+                passages.append(Passage(pid, p.doc_id, p.section, p.start, p.end, p.text,
+                                        p.sentences))
+                pid += 1
+        storage.write_jsonl(tmp / DOCUMENTS, (doc_to_row(d) for d in documents))
+        storage.write_jsonl(tmp / PASSAGES, (passage_to_row(p) for p in passages))
+        dense_cfg: dict = {"kind": "flat"}
+        if len(passages) >= self.ann_threshold:
+            dense_cfg = ann.write_ivf(vectors, tmp / DENSE)
+        titles = {d.doc_id: d.title for d in documents}
+        kw = KeywordIndex.build(tokenize(f"{titles[p.doc_id]} {p.section} {p.text}")
+                                for p in passages)
+        (tmp / KEYWORD_DIR).mkdir()
+        kw.save(tmp / KEYWORD_DIR)
+        del kw
+        doc_kw = KeywordIndex.build(tokenize(f"{d.title} {d.text}") for d in documents)
+        (tmp / DOC_KEYWORD_DIR).mkdir()
+        doc_kw.save(tmp / DOC_KEYWORD_DIR)
+        del doc_kw
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "build_id": uuid.uuid4().hex,
+            "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "model": {"name": self.model_name, "dimension": int(vectors.shape[1]),
+                      "backend": self.backend},
+            "chunking": self.params.to_dict(),
+            "embed_format": EMBED_FORMAT_VERSION,
+            "keyword": keyword.settings(),
+            "dense": dense_cfg,
+            "sentence_vectors": (tmp / SENTENCE_VECTORS).exists(),
+            "counts": {"documents": len(documents), "passages": len(passages)},
+            "files": {r.file.rel: {"sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns,
+                                   "documents": len(r.documents), "passages": len(r.passages)}
+                      for r in results},
+            "skipped": [str(s) for s in skipped],
+            "skipped_files": _unindexed_stats(files, {r.file.rel for r in results}, unreadable),
+            "readers": READERS_VERSION,
+            "libraries": library_versions(),
+            "build_seconds": round(time.perf_counter() - self.t0, 3),
+            "checksums": checksums(tmp),
+        }
+        storage.write_json(tmp / MANIFEST, manifest)
+        storage.fsync_tree(tmp)
+        _read_back(tmp, len(documents), len(passages))  # never swap in what we cannot read back
+        storage.swap_in(tmp, self.index_dir)
+
+
+def _unindexed_stats(files: list[CorpusFile], indexed: set[str],
+                     unreadable: dict[str, tuple[str, list[str]]]) -> dict:
+    """Size and mtime of corpus files that gave no document, so a staleness check notices
+    when one of them is fixed; for files no reader could read, their hash and reasons, so that
+    the next build skips them again without reading them (an 80,000-page scan costs seconds
+    every time)."""
+    out = {}
+    for f in files:
+        if f.rel in indexed:
+            continue
+        try:
+            st = f.path.stat()
+        except OSError:
+            continue
+        out[f.rel] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        if f.rel in unreadable:
+            digest, reasons = unreadable[f.rel]
+            out[f.rel].update(sha256=digest, reasons=reasons)
+    return out
+
+
+def _read_back(path: Path, n_docs: int, n_passages: int) -> None:
+    """What ``load`` checks, without building a second copy of the documents in memory: the
+    manifest, every checksum, the record counts, the vector shape and the keyword indexes."""
+    manifest = read_manifest(path)
+    verify(path, manifest)
+    for name, expected in ((DOCUMENTS, n_docs), (PASSAGES, n_passages)):
+        with open(path / name, "rb") as f:
+            if sum(1 for _ in f) != expected:
+                raise BuildError(f"read-back check failed: {name} does not hold {expected} rows")
+    vectors = np.load(path / VECTORS, mmap_mode="r", allow_pickle=False)
+    if vectors.shape[0] != n_passages:
+        raise BuildError(f"read-back check failed: {VECTORS} has the wrong number of rows")
+    if KeywordIndex.load(path / KEYWORD_DIR).size != n_passages or \
+            KeywordIndex.load(path / DOC_KEYWORD_DIR).size != n_docs:
+        raise BuildError("read-back check failed: a keyword index has the wrong size")
+
+
+def _write_error(e: OSError) -> str:
+    import errno
+
+    # numpy reports a short write ("N requested and M written") without an errno.
+    if e.errno in (errno.ENOSPC, errno.EDQUOT) or "requested and" in str(e):
+        return "No space left on device: free some space and rebuild"
+    return f"{e.strerror or e}" + (f": {e.filename}" if e.filename else "")

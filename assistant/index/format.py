@@ -1,0 +1,154 @@
+"""The index folder on disk: its file names, its manifest, how records are written and read,
+how it is verified, and the errors that say how to fix a problem.
+
+Layout (all JSON or raw arrays; nothing is pickled):
+
+    index/
+      .verbatim-index   marker: this folder was made by Verbatim and may be replaced by it
+      manifest.json     format, model, dimension, chunking, keyword settings, corpus file
+                        hashes, skipped files, library versions, checksums of every file
+      documents.jsonl   doc_id, title, source, metadata, sections, text (offsets refer to it)
+      passages.jsonl    pid, doc_id, section, start, end, sentence spans (text = doc.text[start:end])
+      vectors.npy       one normalised float32 row per passage, in passages.jsonl order
+      dense.faiss       only above ann.ANN_THRESHOLD passages: an approximate (IVF) index
+      keyword/          the BM25 index of passages as bm25s saves it (JSON + .npy)
+      keyword_docs/     the BM25 index of whole documents (title + text), in documents.jsonl order
+      sentences.npy,    only with sentence vectors: (document position, start, end) of every
+      sentence_vectors.npy  distinct sentence, sorted by document, and its vector
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .. import storage
+from ..types import Document, Passage, Section
+
+FORMAT_VERSION = 2  # 2: keyword_docs/
+MANIFEST = "manifest.json"
+DOCUMENTS = "documents.jsonl"
+PASSAGES = "passages.jsonl"
+VECTORS = "vectors.npy"
+DENSE = "dense.faiss"
+KEYWORD_DIR = "keyword"
+DOC_KEYWORD_DIR = "keyword_docs"
+SENTENCES = "sentences.npy"
+SENTENCE_VECTORS = "sentence_vectors.npy"
+
+# What the model reads for a passage. Bump the version whenever ``embed_text`` changes: the
+# manifest records it, and an index embedded another way is never reused for its vectors.
+EMBED_FORMAT_VERSION = 1
+_LEGACY_EMBED_FORMATS = {"title — section\\ntext": 1}  # manifests before the integer version
+
+
+def embed_text(title: str, section: str, text: str) -> str:
+    """What the model reads for a passage: its title and heading give short passages context."""
+    head = " — ".join(x for x in (title.strip(), section.strip()) if x)
+    return f"{head}\n{text}" if head else text
+
+
+def embed_format_of(manifest: dict) -> int | None:
+    value = manifest.get("embed_format")
+    return _LEGACY_EMBED_FORMATS.get(value, value) if isinstance(value, str) else value
+
+
+class IndexLoadError(RuntimeError):
+    """The index folder is missing, damaged, or was built differently (message says how to fix)."""
+
+
+class BuildError(RuntimeError):
+    """A build cannot proceed (message is one line for the user)."""
+
+
+class BuildLocked(BuildError):
+    """Another build of the same index is running."""
+
+
+def rebuild_hint(index_dir: Path) -> str:
+    return f"rebuild it with: python build_index.py --index {index_dir} --full"
+
+
+def backend_of(manifest: dict) -> str:
+    """The embedding backend recorded in a manifest (indexes from before backends: torch)."""
+    return manifest["model"].get("backend", "torch")
+
+
+def is_index_folder(folder: Path) -> bool:
+    """Whether ``folder`` provably holds a Verbatim index (or a temporary build of one): it has
+    the marker file, or (indexes from before the marker) a manifest this program wrote."""
+    if storage.is_marked(folder):
+        return True
+    try:
+        m = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(m, dict) and {"format_version", "build_id", "checksums"} <= set(m)
+
+
+# --- records ------------------------------------------------------------------------------------
+
+def doc_to_row(d: Document) -> dict:
+    return {"doc_id": d.doc_id, "title": d.title, "source": d.source,
+            "metadata": dict(d.metadata), "sections": [[s.heading, s.start, s.end]
+                                                       for s in d.sections],
+            "pages": list(d.pages), "text": d.text}
+
+
+def row_to_doc(r: dict) -> Document:
+    return Document(doc_id=r["doc_id"], title=r["title"], text=r["text"],
+                    source=r.get("source", ""),
+                    sections=tuple(Section(h, s, e) for h, s, e in r["sections"]),
+                    metadata=r.get("metadata") or {}, pages=tuple(r.get("pages") or ()))
+
+
+def passage_to_row(p: Passage) -> dict:
+    return {"pid": p.pid, "doc_id": p.doc_id, "section": p.section, "start": p.start,
+            "end": p.end, "sentences": [list(s) for s in p.sentences]}
+
+
+def row_to_passage(r: dict, docs: dict[str, Document]) -> Passage:
+    text = docs[r["doc_id"]].text[r["start"]:r["end"]]
+    return Passage(pid=r["pid"], doc_id=r["doc_id"], section=r["section"], start=r["start"],
+                   end=r["end"], text=text, sentences=tuple(tuple(s) for s in r["sentences"]))
+
+
+# --- manifest and checksums -------------------------------------------------------------------
+
+def read_manifest(index_dir: str | os.PathLike) -> dict:
+    """The manifest of ``index_dir`` in the format this version reads; IndexLoadError saying
+    how to build or rebuild otherwise."""
+    index_dir = Path(index_dir)
+    storage.recover(index_dir, is_index_folder)
+    path = index_dir / MANIFEST
+    if not index_dir.is_dir():
+        raise IndexLoadError(f"no index at {index_dir}/; build one with: python build_index.py "
+                             f"--index {index_dir}")
+    if not path.is_file():
+        raise IndexLoadError(f"{path} is missing; {rebuild_hint(index_dir)}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexLoadError(f"{path} is unreadable ({e}); {rebuild_hint(index_dir)}") from None
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexLoadError(
+            f"{index_dir}/ has index format {version!r}, this version of Verbatim reads format "
+            f"{FORMAT_VERSION}; {rebuild_hint(index_dir)}")
+    return manifest
+
+
+def verify(index_dir: Path, manifest: dict) -> None:
+    """Check every file against the manifest's checksums; name the first one that differs."""
+    for name, expected in sorted(manifest.get("checksums", {}).items()):
+        path = index_dir / name
+        if not path.is_file():
+            raise IndexLoadError(f"{path} is missing; {rebuild_hint(index_dir)}")
+        if storage.sha256_file(path) != expected:
+            raise IndexLoadError(f"{path} is damaged (checksum mismatch: truncated or altered); "
+                                 f"{rebuild_hint(index_dir)}")
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): storage.sha256_file(p)
+            for p in sorted(folder.rglob("*")) if p.is_file()}

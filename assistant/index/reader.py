@@ -1,0 +1,116 @@
+"""A loaded index: ``load(folder) -> Index``, checked against its manifest."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import storage
+from ..keyword import KeywordIndex
+from ..types import Document, Passage
+from . import ann
+from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, KEYWORD_DIR, PASSAGES, SENTENCE_VECTORS,
+                     SENTENCES, VECTORS, IndexLoadError, backend_of, read_manifest, rebuild_hint,
+                     row_to_doc, row_to_passage, verify)
+
+
+@dataclass
+class Index:
+    """Everything an answer needs, in memory (or memory-mapped for large collections)."""
+
+    path: Path
+    manifest: dict
+    documents: dict[str, Document]
+    passages: list[Passage]
+    vectors: np.ndarray  # rows aligned with ``passages``
+    dense: object | None  # faiss IVF index on large indexes; None: exact search on ``vectors``
+    keyword: KeywordIndex
+    doc_keyword: KeywordIndex  # one row per document, in ``documents`` order
+    sentence_spans: np.ndarray | None = None  # (document position, start, end), by document
+    sentence_vectors: np.ndarray | None = None
+    doc_pos: np.ndarray = field(init=False, repr=False)  # passage row -> document position
+    doc_sentence_starts: np.ndarray | None = field(init=False, repr=False)
+    field_values: dict | None = field(default=None, init=False, repr=False)  # see search
+
+    def __post_init__(self):
+        position = {d: i for i, d in enumerate(self.documents)}
+        self.doc_pos = np.fromiter((position[p.doc_id] for p in self.passages), dtype=np.int64,
+                                   count=len(self.passages))
+        self.doc_sentence_starts = None
+        if self.sentence_spans is not None:
+            # sentence rows of document d: doc_sentence_starts[d]:doc_sentence_starts[d + 1]
+            self.doc_sentence_starts = np.searchsorted(self.sentence_spans[:, 0],
+                                                       np.arange(len(self.documents) + 1))
+
+    @property
+    def model(self) -> str:
+        return self.manifest["model"]["name"]
+
+    @property
+    def backend(self) -> str:
+        """The embedding backend the index was built with; queries must use the same one."""
+        return backend_of(self.manifest)
+
+    @property
+    def build_id(self) -> str:
+        return self.manifest.get("build_id", "")
+
+    @property
+    def has_sentence_vectors(self) -> bool:
+        return self.sentence_vectors is not None and len(self.sentence_vectors) > 0
+
+
+def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool = True) -> Index:
+    """Load ``index_dir``; ``model`` must match the one it was built with, if given. Every
+    file is checked against the manifest's checksums unless ``check`` is False."""
+    from ..embedding import canonical_name
+
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    built_with = manifest["model"]["name"]
+    if model is not None and canonical_name(model) != built_with:
+        raise IndexLoadError(
+            f"{index_dir}/ was built with model {built_with!r}, not {canonical_name(model)!r}; "
+            f"rebuild it with: python build_index.py --index {index_dir} --model {model} --full")
+    if check:
+        verify(index_dir, manifest)
+    try:
+        documents = {}
+        for row in storage.read_jsonl(index_dir / DOCUMENTS):
+            d = row_to_doc(row)
+            documents[d.doc_id] = d
+        passages = [row_to_passage(r, documents) for r in storage.read_jsonl(index_dir / PASSAGES)]
+        # Large indexes are memory-mapped (pages come in as searches touch them, and processes
+        # serving the same index share them); small ones are read into memory, where the exact
+        # scan runs ~5x faster than over a map (benchmarks/backends.py, SciFact).
+        big = manifest.get("counts", {}).get("passages", 0) >= ann.ANN_THRESHOLD
+        vectors = np.load(index_dir / VECTORS, allow_pickle=False, mmap_mode="r" if big else None)
+        dense_cfg = manifest.get("dense") or {"kind": "flat"}
+        dense = ann.read_ivf(index_dir / DENSE, dense_cfg) if dense_cfg["kind"] == "ivf" else None
+        keyword = KeywordIndex.load(index_dir / KEYWORD_DIR)
+        doc_keyword = KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
+        spans = svecs = None
+        if manifest.get("sentence_vectors"):
+            spans = np.load(index_dir / SENTENCES, allow_pickle=False)
+            svecs = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False)
+    except IndexLoadError:
+        raise
+    except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
+        raise IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
+                             f"{rebuild_hint(index_dir)}") from None
+    if not (len(passages) == vectors.shape[0] == keyword.size) \
+            or (dense is not None and dense.ntotal != len(passages)) \
+            or doc_keyword.size != len(documents):
+        raise IndexLoadError(f"{index_dir}/ is inconsistent (passage counts differ between "
+                             f"files); {rebuild_hint(index_dir)}")
+    if vectors.shape[1] != manifest["model"]["dimension"]:
+        raise IndexLoadError(f"{index_dir}/{VECTORS} has dimension {vectors.shape[1]}, manifest "
+                             f"says {manifest['model']['dimension']}; {rebuild_hint(index_dir)}")
+    if spans is not None and (len(spans) != len(svecs)
+                              or np.unique(spans[:, 0]).size != len(documents)):
+        raise IndexLoadError(f"{index_dir}/ is inconsistent (sentence files); "
+                             f"{rebuild_hint(index_dir)}")
+    return Index(index_dir, manifest, documents, passages, vectors, dense, keyword, doc_keyword,
+                 spans, svecs)

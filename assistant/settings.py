@@ -1,0 +1,141 @@
+"""Every tuned setting of answering, in frozen values a caller can replace.
+
+``AnswerSettings`` is what ``Assistant(index, settings=...)`` and ``answer(...,
+settings=...)`` take: how the two rankings are fused (``Fusion``), how a sentence's evidence
+adds up to its score (``Weights``), when to abstain (``Abstention``) and how quotes are grown
+and chosen (``QuoteRules``). The defaults are the measured ones; the README ("Figures") says
+how each was chosen. Invalid values are refused when the object is made, with a message that
+names the field.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+
+
+def _check_share(obj, *names: str) -> None:
+    for name in names:
+        v = getattr(obj, name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) \
+                or not 0.0 <= v <= 1.0:
+            raise ValueError(f"{type(obj).__name__}.{name} must be a number from 0 to 1 "
+                             f"(got {v!r})")
+
+
+def _check_weight(obj, *names: str) -> None:
+    for name in names:
+        v = getattr(obj, name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) \
+                or v < 0:
+            raise ValueError(f"{type(obj).__name__}.{name} must be a number >= 0 (got {v!r})")
+
+
+def _check_count(obj, name: str, lo: int = 1) -> None:
+    v = getattr(obj, name)
+    if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+        raise ValueError(f"{type(obj).__name__}.{name} must be a whole number >= {lo} "
+                         f"(got {v!r})")
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How the dense (meaning) and keyword (BM25) rankings become one.
+
+    The fused score of a passage is ``dense_weight * cosine + (1 - dense_weight) * keyword``,
+    where the keyword side takes ``doc_share`` from the BM25 of the passage's whole document.
+    With stored sentence vectors, the dense side takes ``sentence_share`` from the best
+    sentence of the passage's document. ``candidates`` passages per side are fused.
+    """
+
+    dense_weight: float = 0.65
+    dense_weight_with_sentences: float = 0.7
+    doc_share: float = 0.5
+    sentence_share: float = 0.2
+    candidates: int = 100
+    method: str = "convex"  # or "rrf" (reciprocal-rank fusion, kept for comparison)
+    rrf_k: int = 60
+
+    def __post_init__(self):
+        _check_share(self, "dense_weight", "dense_weight_with_sentences", "doc_share",
+                     "sentence_share")
+        _check_count(self, "candidates")
+        _check_count(self, "rrf_k")
+        if self.method not in ("convex", "rrf"):
+            raise ValueError(f"Fusion.method must be 'convex' or 'rrf' (got {self.method!r})")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How a sentence's evidence adds up to its score: a weighted mean of the parts."""
+
+    meaning: float = 0.7  # cosine of the question and the sentence, read in its passage
+    match: float = 0.3  # word-by-word match of the question in the sentence
+    passage_match: float = 0.4  # the same over the sentence's whole passage
+    lexical: float = 0.3  # IDF share of the question's words that the sentence contains
+    passage: float = 0.1  # the passage's retrieval score, relative to the best passage's
+    # A neighbouring sentence joins the quote when it scores at least this share of the best.
+    neighbour_share: float = 0.93
+
+    def __post_init__(self):
+        _check_weight(self, "meaning", "match", "passage_match", "lexical", "passage")
+        _check_share(self, "neighbour_share")
+
+    def score(self, e) -> float:
+        total = self.meaning + self.match + self.passage_match + self.lexical + self.passage
+        return (self.meaning * e.meaning + self.match * e.match
+                + self.passage_match * e.passage_match + self.lexical * e.lexical
+                + self.passage * e.passage) / (total or 1.0)
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """When the documents are taken not to answer: the confidence of the best candidate (a
+    weighted sum of its meaning, its passage's dense score and its words) below ``threshold``.
+    """
+
+    threshold: float = 0.36
+    meaning: float = 0.45
+    passage_dense: float = 0.25
+    lexical: float = 0.30
+
+    def __post_init__(self):
+        for name in ("threshold", "meaning", "passage_dense", "lexical"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"Abstention.{name} must be a number (got {v!r})")
+
+    def confidence(self, evidence, passage_dense: float) -> float:
+        return (self.meaning * evidence.meaning + self.passage_dense * passage_dense
+                + self.lexical * evidence.lexical)
+
+
+@dataclass(frozen=True)
+class QuoteRules:
+    """How candidates become quotes."""
+
+    max_sentences: int = 3  # a quote is one to this many consecutive sentences
+    relative_floor: float = 0.75  # further quotes score at least this share of the best
+    dangling_penalty: float = 0.6  # a paragraph's last sentence ending in ":" (its list is gone)
+
+    def __post_init__(self):
+        _check_count(self, "max_sentences")
+        _check_share(self, "relative_floor", "dangling_penalty")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """All settings of answering; ``AnswerSettings()`` is the measured default."""
+
+    fusion: Fusion = field(default_factory=Fusion)
+    weights: Weights = field(default_factory=Weights)
+    abstention: Abstention = field(default_factory=Abstention)
+    quotes: QuoteRules = field(default_factory=QuoteRules)
+
+    def __post_init__(self):
+        for f in fields(self):
+            want = f.default_factory  # type: ignore[misc]
+            if not isinstance(getattr(self, f.name), want):
+                raise ValueError(f"AnswerSettings.{f.name} must be a {want.__name__}")
+
+
+DEFAULT = AnswerSettings()
