@@ -104,3 +104,30 @@ def ask_main(argv: list[str] | None = None) -> int:
 
     print(answer_plain(reply.quotes, reply.closest))
     return 0
+
+
+COMMANDS = {
+    "serve": ("the web chat (python -m assistant)", "assistant.__main__"),
+    "build": ("index the corpus folder (python build_index.py)", "assistant.cli:build_main"),
+    "ask": ("ask from the terminal (python -m assistant.ask)", "assistant.cli:ask_main"),
+    "eval": ("evaluate answers or retrieval (python -m assistant.evaluation)",
+             "assistant.evaluation.__main__"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``verbatim serve | build | ask | eval``: the same commands under one name."""
+    import importlib
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
+        usage = "usage: verbatim {serve,build,ask,eval} [options]\n\n" + "\n".join(
+            f"  {name:<6} {text}" for name, (text, _) in COMMANDS.items())
+        usage += "\n\n'verbatim COMMAND --help' shows a command's options."
+        if argv and argv[0] not in ("-h", "--help"):
+            print(f"error: unknown command {argv[0]!r}\n\n{usage}", file=sys.stderr)
+            return 2
+        print(usage)
+        return 0 if argv else 2
+    module, _, func = COMMANDS[argv[0]][1].partition(":")
+    return importlib.import_module(module).__dict__[func or "main"](argv[1:])
