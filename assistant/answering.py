@@ -68,14 +68,38 @@ class Query:
 
 
 def make_query(question: str, history: Sequence[str] | None = None) -> Query:
-    """The query for ``question`` after ``history`` (earlier questions, oldest first): the
-    last one is taken as context only when the question points back to something ("it",
-    "its", "they"), so that self-contained questions stay put."""
+    """The query for ``question`` after ``history`` (earlier questions, oldest first) by the
+    pronoun rule alone: the last one is taken as context when the question points back to
+    something ("it", "its", "they"). ``Answerer.answer`` decides by evidence instead
+    (``follow_up_candidates``)."""
     asked = clean_question(question)
     past = [clean_question(h) for h in (history or []) if isinstance(h, str) and h.strip()]
     if past and is_follow_up(asked):
         return Query(asked, past[-1])
     return Query(asked)
+
+
+# A question with this few content words cannot stand alone after a conversation ("And for
+# children?", "Why?", "Since when?"): it is read with the conversation.
+UNDERSPECIFIED_TERMS = 1
+# With the conversation, the answer's confidence must be higher by this much to be preferred
+# over the question alone (a self-contained question stays put).
+FOLLOW_UP_MARGIN = 0.15
+
+
+def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Query]:
+    """The ways to read a question in a conversation: alone, after the last question, and after
+    the last two (a chain of follow-ups)."""
+    from .keyword import tokenize
+
+    asked = clean_question(question)
+    past = [clean_question(h) for h in (history or []) if isinstance(h, str) and h.strip()]
+    out = [Query(asked)]
+    if past and asked:
+        out.append(Query(asked, past[-1]))
+        if len(past) > 1 and len(tokenize(past[-1])) <= 4:
+            out.append(Query(asked, f"{past[-2]} {past[-1]}"))
+    return out
 
 
 class TokenCache:
@@ -132,13 +156,26 @@ class Evidence:
     query: Query
     scored: tuple[Scored, ...]
     pool: dict[str, list[quoting.Evidence]]
+    terms: quoting.QueryTerms | None = None
 
 
 def build_answer(question: str, quotes: Sequence[Quote], conf: float,
-                 closest: Sequence[Hit] = ()) -> Answer:
+                 closest: Sequence[Hit] = (), tentative: bool = False) -> Answer:
     if quotes:
-        return Answer(question, tuple(quotes), False, answer_markdown(quotes), (), conf)
+        return Answer(question, tuple(quotes), False, answer_markdown(quotes, (), tentative), (),
+                      conf, tentative)
     return Answer(question, (), True, answer_markdown((), closest), tuple(closest), conf)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The best candidates of some evidence; how sure the answer would be (``confidence``:
+    the top quote answers) and whether the documents answer at all (``coverage``)."""
+
+    candidates: list
+    confidence: float
+    coverage: float
+    features: dict | None = None
 
 
 class Answerer:
@@ -177,31 +214,102 @@ class Answerer:
         q = quoting.query_tokens(qtok, query.text, query.asked_at)
         tokens = self._passage_tokens([s.row for s in scored])
         pool = quoting.sentence_pool(self.index, scored, qvec, q, tokens.__getitem__, terms)
-        return Evidence(query, tuple(scored), pool), qvec
+        return Evidence(query, tuple(scored), pool, terms), qvec
 
-    def decide(self, ev: Evidence, max_quotes: int) -> Answer:
-        """Abstain, or quote: the pure step after the evidence."""
-        asked, s = ev.query.asked, self.settings
+    def judge(self, ev: Evidence) -> Judgement:
+        """Rank the candidates and compute the confidence (fitted model, or the weighted sum)."""
+        s = self.settings
         if not ev.scored:
-            return build_answer(asked, (), 0.0)
+            return Judgement([], 0.0, 0.0)
         cands = quoting.rank(self.index, ev.pool, s.weights, s.quotes)
         if not cands:  # passages without sentences: nothing to quote
-            return build_answer(asked, (), 0.0)
+            return Judgement([], 0.0, 0.0)
         by_row = {x.row: x for x in ev.scored}
         best = cands[0]
-        conf = s.abstention.confidence(best.evidence, by_row[best.row].dense)
-        if conf < s.abstention.threshold:
+        model = s.abstention.model()
+        if model is None:
+            conf = s.abstention.weighted(best.evidence, by_row[best.row].dense)
+            return Judgement(cands, conf, conf)
+        values = self.features(ev, cands)
+        return Judgement(cands, model.answers.probability(values),
+                         model.covers.probability(values), values)
+
+    def features(self, ev: Evidence, cands) -> dict[str, float]:
+        """The confidence model's features for the best candidate."""
+        from .confidence import features
+
+        best = cands[0]
+        second = next((c for c in cands[1:] if (c.doc_id, c.evidence.start) !=
+                       (best.doc_id, best.evidence.start)), None)
+        scored = next(x for x in ev.scored if x.row == best.row)
+        terms = ev.terms or quoting.query_terms(self.index, ev.query.asked, ev.query.context)
+        unseen = sum(w for t, w in terms.weights.items() if not self.index.keyword.idf(t))
+        doc = self.index.documents[best.doc_id].text
+        return features(best, second, scored.dense, scored.fused, ev.query.asked,
+                        unseen / terms.total if terms.total else 0.0, doc,
+                        doc[best.start:best.end])
+
+    def decide(self, ev: Evidence, max_quotes: int, judgement: Judgement | None = None
+               ) -> Answer:
+        """Abstain, answer tentatively, or quote: the pure step after the evidence."""
+        asked, s = ev.query.asked, self.settings
+        j = judgement or self.judge(ev)
+        if not j.candidates:
+            return build_answer(asked, (), 0.0)
+        abstain_below, tentative_below = s.abstention.thresholds()
+        if j.coverage < abstain_below:
             closest = [to_hit(self.index, x) for x in ev.scored[:2]]
-            return build_answer(asked, (), conf, closest)
-        chosen = quoting.pick(cands, max(1, max_quotes), s.quotes)
+            return build_answer(asked, (), j.confidence, closest)
+        by_row = {x.row: x for x in ev.scored}
+        chosen = quoting.pick(j.candidates, max(1, max_quotes), s.quotes)
         quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]
-        return build_answer(asked, quotes, conf)
+        return build_answer(asked, quotes, j.confidence,
+                            tentative=j.confidence < tentative_below)
+
+    def best_reading(self, question: str, history: Sequence[str] | None, mode: str,
+                     where: Mapping | None, passages: int) -> tuple[Evidence, Judgement]:
+        """Which reading of a question in a conversation to answer, decided by evidence:
+
+        - underspecified (at most one content word: "And for children?", "Why?"): with the
+          conversation;
+        - pointing back ("Who pays for it?"): with the conversation unless alone is at least
+          as confident;
+        - otherwise the question stays put, unless it is on topic by itself and a reading with
+          the conversation is clearly more confident. A self-contained question about
+          something else ("What is the capital of Australia?") is never carried by the
+          conversation's words.
+        """
+        from .keyword import tokenize
+
+        readings = follow_up_candidates(question, history)
+        judged = []
+        for q in readings:
+            ev, _ = self.evidence(q, mode, where, passages)
+            judged.append((ev, self.judge(ev)))
+        alone = judged[0]
+        if len(judged) == 1:
+            return alone
+        best_context = max(judged[1:], key=lambda x: x[1].confidence)
+        gain = best_context[1].confidence - alone[1].confidence
+        asked = readings[0].asked
+        if len(tokenize(asked)) <= UNDERSPECIFIED_TERMS:
+            return best_context
+        if is_follow_up(asked):
+            return best_context if gain >= 0 else alone
+        on_topic = alone[1].coverage >= self.settings.abstention.thresholds()[0]
+        return best_context if on_topic and gain >= FOLLOW_UP_MARGIN else alone
 
     def answer(self, query: Query, max_quotes: int = 3, mode: str = "hybrid",
-               where: Mapping | None = None, passages: int = 5) -> Answer:
+               where: Mapping | None = None, passages: int = 5,
+               history: Sequence[str] | None = None) -> Answer:
+        """Answer ``query``; with ``history`` (and the question in ``query.asked``), the
+        reading is decided by evidence (``best_reading``)."""
         if not query.text:
             return build_answer(query.asked, (), 0.0)
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
+        if history and any(isinstance(h, str) and h.strip() for h in history):
+            ev, j = self.best_reading(query.asked, history, mode, where, passages)
+            return self.decide(ev, max_quotes, j)
         ev, _ = self.evidence(query, mode, where, passages)
         return self.decide(ev, max_quotes)

@@ -132,8 +132,8 @@ class Assistant:
     def answer(self, question: str, history: Sequence[str] | None = None, *, max_quotes: int = 3,
                mode: str = "hybrid", where: Mapping | None = None, passages: int = 5) -> Answer:
         """Up to ``max_quotes`` verbatim quotes that answer the question, or an abstention."""
-        return self.answerer.answer(make_query(question, history), max_quotes, mode, where,
-                                    passages)
+        return self.answerer.answer(make_query(question, None), max_quotes, mode, where,
+                                    passages, history=history)
 
 
 def ensure_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",

@@ -37,6 +37,7 @@ CSS = """
 .notice { color: #555; font-style: italic; }
 .vq { white-space: pre-wrap; overflow-wrap: anywhere; }
 .vq-question { white-space: pre-wrap; overflow-wrap: anywhere; }
+.vq-tentative { color: #8a5a00; font-style: italic; }
 #chat .message-content { overflow-wrap: anywhere; }
 """
 
@@ -105,7 +106,8 @@ def create_app(state: AppState):
                                      mode=endpoints.search_mode(mode), where=parse_filter(scope))
             history += [{"role": "user", "content": render.chat_question(message)},
                         {"role": "assistant",
-                         "content": render.chat_answer(reply.quotes, reply.closest)}]
+                         "content": render.chat_answer(reply.quotes, reply.closest,
+                                                       reply.tentative)}]
             return history, turns + [message], render.sources_html(assistant.document, reply), ""
         except Exception:
             log.error("chat failed:\n%s", traceback.format_exc())

@@ -102,7 +102,7 @@ def ask_main(argv: list[str] | None = None) -> int:
         return 0
     from .render import answer_plain
 
-    print(answer_plain(reply.quotes, reply.closest))
+    print(answer_plain(reply.quotes, reply.closest, tentative=reply.tentative))
     return 0
 
 

@@ -55,6 +55,7 @@ def citation_literal(title: str, section: str = "", page: int | None = None) -> 
 
 
 NOT_COVERED = "The documents do not cover this question."
+TENTATIVE = "These passages may not answer your question."
 NOT_COVERED_DETAIL = "Nothing in them answers it closely enough to quote."
 
 
@@ -64,7 +65,7 @@ def _snippet(text: str, limit: int = 200) -> str:
 
 # --- Markdown (Answer.markdown) ----------------------------------------------------------------
 
-def answer_markdown(quotes: Sequence, closest: Sequence = ()) -> str:
+def answer_markdown(quotes: Sequence, closest: Sequence = (), tentative: bool = False) -> str:
     """Block quotes, each followed by its numbered citation; or the abstention with the closest
     passages, marked as not an answer. Portable Markdown: any renderer shows the text
     literally."""
@@ -81,7 +82,7 @@ def answer_markdown(quotes: Sequence, closest: Sequence = ()) -> str:
         body = "\n".join("> " + line if line.strip() else ">"
                          for line in literal(q.text, "\n").split("\n"))
         parts.append(f"{body}\n\n[{n}] {citation_literal(q.title, q.section, q.page)}")
-    return "\n\n".join(parts)
+    return (f"*{TENTATIVE}*\n\n" if tentative else "") + "\n\n".join(parts)
 
 
 # --- the chat (HTML inside the Chatbot's Markdown) ---------------------------------------------
@@ -92,7 +93,7 @@ def chat_question(text: str) -> str:
     return f'<div class="vq-question">{literal(text)}</div>'
 
 
-def chat_answer(quotes: Sequence, closest: Sequence = ()) -> str:
+def chat_answer(quotes: Sequence, closest: Sequence = (), tentative: bool = False) -> str:
     """An answer in the chat. Each quote is one HTML block (a single source line, so Markdown
     never looks inside it), shown with its exact spaces and line breaks."""
     if not quotes:
@@ -106,12 +107,14 @@ def chat_answer(quotes: Sequence, closest: Sequence = ()) -> str:
     for n, q in enumerate(quotes, start=1):
         parts.append(f'<blockquote class="vq">{literal(q.text)}</blockquote>\n\n'
                      f"[{n}] {citation_literal(q.title, q.section, q.page)}")
-    return "\n\n".join(parts)
+    head = f'<p class="vq-tentative">{TENTATIVE}</p>\n\n' if tentative else ""
+    return head + "\n\n".join(parts)
 
 
 # --- plain text (terminal, clipboard) ----------------------------------------------------------
 
-def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = True) -> str:
+def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = True,
+                 tentative: bool = False) -> str:
     if not quotes:
         lines = [NOT_COVERED]
         lines += [f"  (closest, not an answer: {visible(citation(h.title, h.section, h.page))})"
@@ -123,7 +126,7 @@ def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = Tr
         if offsets:
             where += f" ({q.doc_id}, characters {q.start}–{q.end})"
         out.append(f"[{n}] “{visible(q.text)}”\n    {visible(where)}")
-    return "\n\n".join(out)
+    return (f"({TENTATIVE})\n\n" if tentative else "") + "\n\n".join(out)
 
 
 # --- the page's HTML (header, sources panel) ---------------------------------------------------

@@ -111,15 +111,17 @@ class Quote:
 
 @dataclass(frozen=True)
 class Answer:
-    """What ``answer`` returns: quotes, or an abstention with the closest passages (which are
-    explicitly not an answer). ``markdown`` shows it, with the text literal."""
+    """What ``answer`` returns: quotes (confident, or ``tentative``: they may not answer), or
+    an abstention with the closest passages (which are explicitly not an answer).
+    ``markdown`` shows it, with the text literal."""
 
     question: str
     quotes: tuple[Quote, ...]
     abstained: bool
     markdown: str
     closest: tuple[Hit, ...] = ()  # when abstaining: nearest passages, explicitly not an answer
-    confidence: float = 0.0
+    confidence: float = 0.0  # the probability that the top quote answers (fitted model)
+    tentative: bool = False  # quotes shown, but they may not answer the question
 
 
 @dataclass(frozen=True)

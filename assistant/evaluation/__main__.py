@@ -32,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beir", metavar="DIR", help="a BEIR dataset folder (corpus.jsonl, "
                         "queries.jsonl, qrels/)")
     parser.add_argument("--squad", metavar="FILE", help="a SQuAD v2 JSON file")
+    parser.add_argument("--set", metavar="DIR", dest="qset",
+                        help="an evaluation set folder (corpora.json and question files), e.g. "
+                             "benchmarks/questions")
+    parser.add_argument("--part", choices=("held-out", "fit", "all"), default="held-out",
+                        help="which part of the set to ask (default: held-out)")
     parser.add_argument("--split", default="test", help="BEIR qrels split (default: test)")
     parser.add_argument("--limit", type=int, default=None,
                         help="use only the first N queries / questions (sorted by id)")
@@ -42,9 +47,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the dataset's corpus copy and index "
                              "(default: a folder per dataset and backend in the user cache)")
     args = parser.parse_args(argv)
-    chosen = [bool(args.files), bool(args.beir), bool(args.squad)]
+    chosen = [bool(args.files), bool(args.beir), bool(args.squad), bool(args.qset)]
     if sum(chosen) != 1:
-        parser.error("give question files, or --beir DIR, or --squad FILE (one of them)")
+        parser.error("give question files, or --beir DIR, --squad FILE or --set DIR "
+                     "(one of them)")
 
     from ..embedding import ModelError
     from ..index import BuildError, IndexLoadError
@@ -54,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_beir(args)
         if args.squad:
             return _run_squad(args)
+        if args.qset:
+            return _run_set(args)
         return _run_files(args)
     except (BuildError, IndexLoadError, ModelError, ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
@@ -108,6 +116,30 @@ def _run_squad(args) -> int:
     print(squad.format_report(report)
           + f"\n  (model {assistant.index.model}, backend {assistant.index.backend}"
           + (", sentence vectors" if assistant.index.sentence_vectors is not None else "") + ")")
+    return 0
+
+
+def _run_set(args) -> int:
+    from . import sets
+
+    corpora, questions = sets.load_set(args.qset)
+    if args.part != "all":
+        questions = [q for q in questions if q.split == args.part]
+    if args.limit:
+        questions = questions[: args.limit]
+    assistants = {}
+    for name in sorted({q.corpus for q in questions}):
+        work = _work_dir(args, f"set-{name}")
+        folder = sets.corpus_folder(corpora[name], work)
+        assistants[name] = _build(folder, work / "index", args.backend, args.sentence_vectors)
+    outcomes = sets.run_set(questions, assistants, mode=args.mode)
+    if args.verbose:
+        for o in outcomes:
+            q = o.question
+            ok = o.rank == 1 if q.answerable else o.outcome == "abstain"
+            print(f"  {'ok ' if ok else 'MISS'} {q.id:<10} {q.cls:<18} {o.outcome:<9} "
+                  f"{o.confidence:.2f}  {q.q[:70]}  ->  {o.top_quote[:80]!r}")
+    print(sets.format_report(outcomes, f"{args.qset} ({args.part}, {len(outcomes)} questions)"))
     return 0
 
 

@@ -1,0 +1,158 @@
+"""Fit the answer confidence and choose its thresholds on the fitting part of the evaluation
+set; report calibration on the held-out part.
+
+    python benchmarks/calibrate.py [--set benchmarks/questions] [--backend onnx] [--write]
+
+1. Every fitting question is read every way a conversation allows (alone, after the last
+   question, after the last two); each reading's evidence gives one row of features
+   (``assistant.confidence.FEATURES``).
+2. Two logistic regressions (L2, Newton) are fitted on those rows: ``answers`` (label 1 when the
+   top quote holds an expected substring; the confidence) and ``covers`` (label 1 for an
+   answerable question, whatever its top quote; the abstention).
+3. Thresholds, on the fitting part, as answered: abstain below the coverage of the most
+   covered off-topic question (so that none is shown), reporting how many answerable questions
+   that abstains on (the target is at most 2%); tentative below the confidence under which at
+   least 95% of near-topic questions fall.
+4. With --write: the model, thresholds and provenance go to assistant/confidence.json.
+5. Held-out figures (never used above): the evaluation report, expected calibration error, and
+   a reliability diagram (docs/reliability.png).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--set", default=str(ROOT / "benchmarks" / "questions"))
+    ap.add_argument("--backend", default=None)
+    ap.add_argument("--write", action="store_true", help="write assistant/confidence.json")
+    ap.add_argument("--l2", type=float, default=1.0)
+    args = ap.parse_args()
+
+    from assistant import Abstention, AnswerSettings, Assistant, build_index
+    from assistant.answering import Query as answerer_query
+    from assistant.answering import follow_up_candidates
+    from assistant.confidence import (COVER_FEATURES, FEATURES, MODEL_FILE, Calibration,
+                                      ConfidenceModel, fit)
+    from assistant.evaluation import sets
+    from assistant.evaluation.workdir import work_dir
+
+    corpora, questions = sets.load_set(args.set)
+    plain = AnswerSettings(abstention=Abstention(fitted=False, threshold=-1e9))
+    assistants = {}
+    for name, spec in corpora.items():
+        work = work_dir(f"set-{name}", args.backend)
+        build_index(sets.corpus_folder(spec, work), work / "index", backend=args.backend)
+        assistants[name] = Assistant.load(work / "index", settings=plain)
+
+    rows, labels, covered = [], [], []
+    fitting = [q for q in questions if q.split == "fit"]
+    for q in fitting:
+        answerer = assistants[q.corpus].answerer
+        for reading in follow_up_candidates(q.q, list(q.history)):
+            ev, _ = answerer.evidence(reading)
+            j = answerer.judge(ev)
+            if not j.candidates:
+                continue
+            best = j.candidates[0]
+            text = answerer.index.documents[best.doc_id].text[best.start:best.end]
+            rows.append(answerer.features(ev, j.candidates))
+            labels.append(int(q.answerable and any(s in text for s in q.any)))
+            covered.append(int(q.answerable))
+    answers = ConfidenceModel(FEATURES, *fit(rows, labels, FEATURES, l2=args.l2), {})
+    covers = ConfidenceModel(COVER_FEATURES, *fit(rows, covered, COVER_FEATURES, l2=args.l2),
+                             {})
+    print(f"fitted on {len(rows)} readings of {len(fitting)} fitting questions "
+          f"({sum(labels)} with the right top quote, {sum(covered)} answerable)")
+    for name, m in (("answers", answers), ("covers", covers)):
+        print(f"  {name}: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(m.features, m.coef)))
+
+    # Thresholds on the fitting part, with the decision as answer() makes it.
+    MODEL_FILE_TMP = MODEL_FILE.with_suffix(".json.tmp")
+    model = Calibration(answers, covers, 0.0, 0.0, {})
+    backup = MODEL_FILE.read_text() if MODEL_FILE.exists() else None
+    MODEL_FILE.write_text(json.dumps(model.to_json()))
+    from assistant.confidence import default_model
+    default_model.cache_clear()
+    try:
+        fitted = {n: a.with_settings(AnswerSettings()) for n, a in assistants.items()}
+        coverage, confidence = {}, {}
+        for q in fitting:  # the reading answer() chooses, and its two probabilities
+            answerer = fitted[q.corpus].answerer
+            if q.history:
+                ev, j = answerer.best_reading(q.q, list(q.history), "hybrid", None, 5)
+            else:
+                ev, _ = answerer.evidence(answerer_query(q.q))
+                j = answerer.judge(ev)
+            coverage[q.id], confidence[q.id] = j.coverage, j.confidence
+        kind = lambda k, d: np.array([d[q.id] for q in fitting if q.kind == k])
+        ans, off = kind("answerable", coverage), kind("off-topic", coverage)
+        abstain_below = float(off.max()) + 1e-4
+        print(f"abstain below coverage {abstain_below:.3f}: on the fitting part, answerable "
+              f"questions abstained {np.mean(ans < abstain_below):.1%} (target at most 2%), "
+              "off-topic shown 0")
+        near = kind("near-topic", confidence)
+        tentative_below = float(np.quantile(near, 0.95)) + 1e-4
+        model = Calibration(answers, covers, round(abstain_below, 4), round(tentative_below, 4),
+                            {})
+        thresholds = {"abstain_below": model.abstain_below,
+                      "tentative_below": model.tentative_below}
+        print(f"thresholds: {thresholds}")
+        model.provenance.update(
+            thresholds=thresholds,
+            data=f"{args.set}: the fitting part ({len(fitting)} questions, {len(rows)} "
+                 "readings), split by document",
+            date=dt.date.today().isoformat(), features=list(FEATURES), l2=args.l2,
+            fitted_by="benchmarks/calibrate.py")
+        MODEL_FILE.write_text(json.dumps(model.to_json(), indent=2) + "\n")
+        default_model.cache_clear()
+        fitted = {n: a.with_settings(AnswerSettings()) for n, a in assistants.items()}
+        held = [q for q in questions if q.split == "held-out"]
+        out = sets.run_set(held, fitted)
+        print(sets.format_report(out, f"held-out part ({len(out)} questions)"))
+        ece, table = sets.expected_calibration_error(out)
+        _diagram(table, ece, ROOT / "docs" / "reliability.png", len(out))
+        print("reliability diagram: docs/reliability.png")
+    finally:
+        if not args.write:
+            if backup is None:
+                MODEL_FILE.unlink(missing_ok=True)
+            else:
+                MODEL_FILE.write_text(backup)
+        MODEL_FILE_TMP.unlink(missing_ok=True)
+
+
+def _diagram(table, ece: float, path: Path, n: int) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.8, 4.8), dpi=100)
+    ax.plot([0, 1], [0, 1], color="#999", linestyle="--", linewidth=1, label="perfect")
+    conf = [c for c, _, _ in table]
+    acc = [a for _, a, _ in table]
+    sizes = [20 + 3 * k for _, _, k in table]
+    ax.plot(conf, acc, color="#2b6cb0", linewidth=1.5)
+    ax.scatter(conf, acc, s=sizes, color="#2b6cb0", zorder=3, label="held-out bins")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence (mean in bin)")
+    ax.set_ylabel("share whose top quote answers")
+    ax.set_title(f"Reliability, held-out ({n} questions)\nECE {ece:.3f}")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+
+
+if __name__ == "__main__":
+    main()
