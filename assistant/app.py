@@ -20,8 +20,8 @@ from .api import Assistant, LiveAssistant, ensure_index
 from .endpoints import (ALL_DOCUMENTS, MAX_HISTORY, BadRequest, check_question,
                         example_questions, filter_choices, parse_filter)
 from .search import MODES
-from .uploads import (UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, UPLOAD_SUFFIXES, add_documents,
-                      discard_temporary, safe_name, save_uploads)
+from .uploads import (UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, UPLOAD_SUFFIXES, UploadRejected,
+                      add_documents, discard_temporary, safe_name, save_uploads)
 
 __all__ = ["AppState", "create_app", "prepare", "launch_options", "ALL_DOCUMENTS",
            "filter_choices", "parse_filter", "safe_name", "save_uploads", "UPLOAD_MAX_FILES"]
@@ -90,17 +90,22 @@ def create_app(state: AppState):
         return (render.header_markdown(a.info), gr.update(choices=filter_choices(a)),
                 gr.update(samples=[[e] for e in example_questions(a)]))
 
-    def chat(message, history, turns, n_quotes, mode, scope=""):
-        history, turns = list(history or []), list(turns or [])
+    def chat(message, messages, turns, n_quotes, mode, scope=""):
+        # The conversation lives in server-side state: the Chatbot is an output only, so no
+        # client can hand the server message objects (files, URLs) to process.
+        history = list(messages if isinstance(messages, list) else [])
+        turns = [t for t in (turns if isinstance(turns, list) else []) if isinstance(t, str)]
         try:
             problem = check_question(message)
+            if not problem and scope and parse_filter(scope) is None:
+                problem = "That \"Search in\" choice is not valid; choose one from the list."
             assistant = state.current()
             if problem:
                 shown = message if isinstance(message, str) and message.strip() \
                     and len(message) <= 500 else "…"
                 history += [{"role": "user", "content": render.chat_question(shown)},
                             {"role": "assistant", "content": problem}]
-                return history, turns, _sources(state, None), ""
+                return history, history, turns, _sources(state, None), ""
             reply = assistant.answer(message, turns[-MAX_HISTORY:],
                                      max_quotes=endpoints.whole_number(n_quotes, "quotes", 1, 5),
                                      mode=endpoints.search_mode(mode), where=parse_filter(scope))
@@ -108,12 +113,13 @@ def create_app(state: AppState):
                         {"role": "assistant",
                          "content": render.chat_answer(reply.quotes, reply.closest,
                                                        reply.tentative)}]
-            return history, turns + [message], render.sources_html(assistant.document, reply), ""
+            return (history, history, turns + [message],
+                    render.sources_html(assistant.document, reply), "")
         except Exception:
             log.error("chat failed:\n%s", traceback.format_exc())
             history += [{"role": "assistant",
                          "content": "Sorry, something went wrong answering that. Please try again."}]
-            return history, turns, _sources(state, None), ""
+            return history, history, turns, _sources(state, None), ""
 
     def add(files, progress=gr.Progress()):
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
@@ -127,11 +133,12 @@ def create_app(state: AppState):
             progress(0, desc="Rebuilding the index")
             outcome = add_documents(
                 paths, names, state.corpus_dir, state.known_files(),
-                lambda: state.rebuild(on_progress=lambda desc, frac: progress(frac, desc=desc)))
+                lambda: state.rebuild(on_progress=lambda desc, frac: progress(frac, desc=desc)),
+                lambda: list(state.current().index.manifest.get("files", {})))
             a = state.current()
             return (outcome.message(), render.header_markdown(a.info),
                     gr.update(choices=filter_choices(a)))
-        except ValueError as e:
+        except UploadRejected as e:
             return f"Not added: {e}", gr.update(), gr.update()
         except Exception as e:
             log.error("upload failed:\n%s", traceback.format_exc())
@@ -174,6 +181,7 @@ def create_app(state: AppState):
                    delete_cache=(3600, 3600)) as demo:
         header = gr.Markdown(render.INTRO, elem_id="header")
         turns = gr.State([])
+        messages = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="Chat", elem_id="chat", height=480,
@@ -209,11 +217,11 @@ def create_app(state: AppState):
         demo.load(refresh, None, [header, scope, examples], api_visibility="private")
         examples.click(lambda sample: sample[0] if sample else "", examples, question,
                        api_visibility="private")
-        question.submit(chat, [question, chatbot, turns, n_quotes, mode, scope],
-                        [chatbot, turns, sources, question],
+        question.submit(chat, [question, messages, turns, n_quotes, mode, scope],
+                        [messages, chatbot, turns, sources, question],
                         api_name="chat", api_visibility="undocumented")
-        clear.click(lambda: ([], [], _sources(state, None)), None,
-                    [chatbot, turns, sources], api_visibility="private")
+        clear.click(lambda: ([], [], [], _sources(state, None)), None,
+                    [messages, chatbot, turns, sources], api_visibility="private")
         gr.api(api_retrieve, api_name="retrieve")
         gr.api(api_answer, api_name="answer")
     demo.queue(default_concurrency_limit=8)

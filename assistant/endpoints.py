@@ -75,6 +75,9 @@ def history_turns(history) -> list[str]:
     if not isinstance(history, (list, tuple)) or not all(isinstance(h, str) for h in history):
         raise BadRequest("history must be a list of the earlier questions (strings), oldest "
                          "first")
+    if len(history) > 100 or any(len(h) > MAX_QUESTION_CHARS for h in history):
+        raise BadRequest(f"history may hold at most 100 questions of at most "
+                         f"{MAX_QUESTION_CHARS:,} characters each")
     return [h for h in history if h.strip()][-MAX_HISTORY:]
 
 
@@ -110,7 +113,9 @@ def answer(assistant: Assistant, question=None, history=None, max_quotes=3, mode
 # --- the page's choices -------------------------------------------------------------------------
 
 ALL_DOCUMENTS = "All documents"
-FILTER_SKIP_KEYS = {"url", "pages"}  # per-document values: the document choice covers them
+# Per-document values (the document choice covers them), and the document's own fields, which
+# metadata can never stand for.
+FILTER_SKIP_KEYS = {"url", "pages", "doc_id", "title", "source"}
 MAX_FILTER_CHOICES = 300
 
 
@@ -130,6 +135,7 @@ def filter_choices(assistant: Assistant) -> list[tuple[str, str]]:
     out += [(visible(f"Document: {d.title}" + (f" ({d.doc_id})" if d.title != d.doc_id
                                                else "")),
              json.dumps({"doc_id": d.doc_id})) for d in docs]
+    out = [(label, value) for label, value in out if parse_filter(value) or not value]
     return out[:MAX_FILTER_CHOICES]
 
 

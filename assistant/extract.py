@@ -24,7 +24,9 @@ class ExtractError(ValueError):
 # .docx can hold XML that inflates to 1 GB. Over a limit the file is skipped with the reason,
 # before the expensive step; peak memory while extracting one file stays within the budget the
 # README gives ("Security"), measured in benchmarks/extraction.py.
-MAX_HTML_BYTES = 8 * 2**20  # raw page size: trafilatura takes ~1 s per MB on 2 cores
+MAX_HTML_BYTES = 4 * 2**20  # raw page size: pathological markup costs ~170 MB per MB
+MAX_EXTRACT_SECONDS = 60  # a PDF's pages are read until this much time has passed
+MAX_TABLE_CELLS = 20_000  # cells of one Word table, as written (spans are not expanded)
 MAX_DOCX_XML_BYTES = 32 * 2**20  # the XML parts of a .docx (parsed into trees), as declared
 MAX_DOCX_UNZIPPED_BYTES = 256 * 2**20  # all parts (images included: python-docx loads them)
 MAX_PDF_PAGES = 3000
@@ -158,11 +160,17 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
         if n_pages > MAX_PDF_PAGES:
             raise ExtractError(f"it has {n_pages:,} pages, over the limit of {MAX_PDF_PAGES:,}; "
                                "split it into smaller files")
-        pages, chars = [], 0
+        import time
+
+        pages, chars, t0 = [], 0, time.monotonic()
         for p in reader.pages:
             pages.append(p.extract_text() or "")
             chars += len(pages[-1])
             check_text_size(chars)
+            if time.monotonic() - t0 > MAX_EXTRACT_SECONDS:
+                raise ExtractError(f"reading its text took more than {MAX_EXTRACT_SECONDS} s "
+                                   f"(page {len(pages)} of {n_pages}); it may be damaged or "
+                                   "built to be slow")
     except ExtractError:
         raise
     except (PdfReadError, OSError, ValueError, KeyError, TypeError) as e:
@@ -206,6 +214,25 @@ def _page_blocks(page: str, n: int) -> list[Block]:
     return out
 
 
+def _table_text(tbl) -> str:
+    """A Word table's rows as "cell | cell" lines, read from the XML as written: python-docx's
+    cell grid expands horizontal and vertical spans, which a crafted table inflates to
+    millions of cells from a few kilobytes."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    rows, cells = [], 0
+    for tr in tbl.iter(f"{w}tr"):
+        texts = []
+        for tc in tr.iterchildren(f"{w}tc"):
+            cells += 1
+            if cells > MAX_TABLE_CELLS:
+                raise ExtractError(f"a table has more than {MAX_TABLE_CELLS:,} cells, the limit")
+            texts.append("".join(t.text or "" for t in tc.iter(f"{w}t")).strip())
+        row = " | ".join(texts)
+        if row.strip(" |"):
+            rows.append(row)
+    return "\n".join(rows)
+
+
 # --- DOCX -----------------------------------------------------------------------------------
 
 def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
@@ -235,7 +262,6 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
         raise ExtractError(f"not a readable Word document ({type(e).__name__})") from None
     except PackageNotFoundError:
         raise ExtractError("not a readable Word document (not a .docx package)") from None
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     # Style names by id, read once: python-docx's Paragraph.style looks the default style up
@@ -257,9 +283,7 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
             kind = "heading" if style.startswith("Heading") else "body"
             blocks.append(Block(kind, p.text))
         elif tag == "tbl":
-            t = Table(child, d)
-            rows = [" | ".join(c.text.strip() for c in r.cells) for r in t.rows]
-            blocks.append(Block("body", "\n".join(r for r in rows if r.strip(" |"))))
+            blocks.append(Block("body", _table_text(child)))
         else:
             continue
         chars += len(blocks[-1].text) if blocks else 0

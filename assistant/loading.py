@@ -91,9 +91,32 @@ def load_file(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Itera
     ...)``; callers drop the documents it had already given (``is_whole_file_skip``).
     """
     try:
-        yield from _read_file(file, on_skip)
+        for doc in _read_file(file, on_skip):
+            problem = unstorable(doc)
+            if problem:  # a .jsonl record is skipped alone; any other file as a whole
+                if file.path.suffix.lower() != ".jsonl":
+                    on_skip(SkippedFile(file.rel, problem))
+                    return
+                on_skip(SkippedFile(f"{file.rel} record {record_id(doc)!r}", problem))
+                continue
+            yield doc
     except Exception as e:  # noqa: BLE001 - any library, any format: skip the file, keep going
         on_skip(SkippedFile(file.rel, failure_reason(e)))
+
+
+def unstorable(doc: Document) -> str | None:
+    """Why a document cannot be stored as UTF-8 (a lone surrogate, which some PDF fonts and
+    JSON escapes produce), or None."""
+    try:
+        for value in (doc.text, doc.title, doc.doc_id,
+                      json.dumps(dict(doc.metadata), ensure_ascii=False)):
+            value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return (f"contains a character that is not valid Unicode text (U+{ord(e.object[e.start]):04X}, "
+                "an unpaired surrogate)")
+    except (TypeError, ValueError, RecursionError):
+        return "its metadata cannot be stored as JSON"
+    return None
 
 
 def failure_reason(e: BaseException) -> str:
@@ -249,10 +272,14 @@ def _read_jsonl(file: CorpusFile, on_skip: Callable[[SkippedFile], None]) -> Ite
             except json.JSONDecodeError as e:
                 on_skip(SkippedFile(where, f"not valid JSON ({e.msg})"))
                 continue
+            except (ValueError, RecursionError) as e:  # over-deep nesting, huge integers
+                on_skip(SkippedFile(where, f"not readable JSON ({type(e).__name__})"))
+                continue
             try:
                 doc = _record_to_document(record, file.rel)
-            except ValueError as e:
-                on_skip(SkippedFile(where, str(e)))
+            except (ValueError, RecursionError) as e:
+                on_skip(SkippedFile(where, str(e) if isinstance(e, ValueError)
+                                    else "not readable (nested too deeply)"))
                 continue
             if doc.doc_id in seen:
                 on_skip(SkippedFile(where, f"duplicate id {doc.doc_id!r}"))

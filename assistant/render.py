@@ -13,9 +13,10 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-# Invisible characters that change the display order of the text around them.
+# Invisible characters that change the display order of the text around them, or hide inside
+# it (zero-width spaces and joiners, soft hyphens, byte-order marks): shown as code points.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                          "\u200e\u200f\u061c")
+                          "\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _KEEP = frozenset(" ,;?")  # punctuation that no renderer gives a meaning to
 
 
@@ -65,6 +66,11 @@ def _snippet(text: str, limit: int = 200) -> str:
 
 # --- Markdown (Answer.markdown) ----------------------------------------------------------------
 
+def _lead(line: str) -> str:
+    stripped = line.lstrip(" ")
+    return "&#32;" * (len(line) - len(stripped)) + stripped
+
+
 def answer_markdown(quotes: Sequence, closest: Sequence = (), tentative: bool = False) -> str:
     """Block quotes, each followed by its numbered citation; or the abstention with the closest
     passages, marked as not an answer. Portable Markdown: any renderer shows the text
@@ -79,7 +85,8 @@ def answer_markdown(quotes: Sequence, closest: Sequence = (), tentative: bool = 
         return md
     parts = []
     for n, q in enumerate(quotes, start=1):
-        body = "\n".join("> " + line if line.strip() else ">"
+        # Leading spaces as references too: four of them would start a code block.
+        body = "\n".join("> " + _lead(line) if line.strip() else ">"
                          for line in literal(q.text, "\n").split("\n"))
         parts.append(f"{body}\n\n[{n}] {citation_literal(q.title, q.section, q.page)}")
     return (f"*{TENTATIVE}*\n\n" if tentative else "") + "\n\n".join(parts)

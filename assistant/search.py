@@ -40,7 +40,7 @@ class Scored:
 # does not grow with what they send (a 40,000-item list once took 49 s of CPU).
 MAX_WHERE_KEYS = 8
 MAX_WHERE_VALUES = 100
-MAX_WHERE_VALUE_CHARS = 500
+MAX_WHERE_VALUE_CHARS = 2000
 _SCALARS = (str, int, float, bool)
 
 
@@ -81,7 +81,9 @@ def _field_values(index: Index) -> dict[str, dict[str, set[int]]]:
     if cached is None:
         cached = {}
         for pos, d in enumerate(index.documents.values()):
-            fields = {"doc_id": d.doc_id, "title": d.title, "source": d.source, **d.metadata}
+            # The document's own id, title and file win over metadata of the same name: a
+            # document's metadata must never make it match another document's id.
+            fields = {**d.metadata, "doc_id": d.doc_id, "title": d.title, "source": d.source}
             for k, v in fields.items():
                 if v is not None:
                     cached.setdefault(k, {}).setdefault(str(v).casefold(), set()).add(pos)

@@ -85,11 +85,24 @@ def is_marked(folder: Path) -> bool:
     return (folder / MARKER).is_file() and not (folder / MARKER).is_symlink()
 
 
+# A build in progress (or killed) leaves this file in its temporary folder, and a swap in
+# progress in the folder it renames aside: cleanup needs both the exact name pattern and this
+# file, so a user's copy of an index named "index.tmp-keep" or "index.old-backup" is kept.
+IN_PROGRESS = ".verbatim-in-progress"
+
+
 def new_sibling(target: Path, tag: str) -> Path:
-    """A fresh, marked folder beside ``target`` (same file system, so renames are atomic)."""
+    """A fresh, marked folder beside ``target`` (same file system, so renames are atomic),
+    flagged as in progress until ``swap_in`` makes it the target."""
     path = target.parent / f"{target.name}.{tag}-{uuid.uuid4().hex[:8]}"
     path.mkdir(parents=True)
     mark(path)
+    (path / IN_PROGRESS).write_text("a build in progress\n", encoding="utf-8")
+    try:  # the new index is as private as the one it replaces
+        if target.is_dir():
+            os.chmod(path, os.stat(target).st_mode & 0o7777)
+    except OSError:
+        pass
     return path
 
 
@@ -119,21 +132,42 @@ def swap_in(new: Path, target: Path) -> None:
     if not target.exists():
         os.rename(new, target)
         fsync_dir(target.parent)
+        (target / IN_PROGRESS).unlink(missing_ok=True)
         return
+    # Flag the old folder too: if we die right after the exchange, it lies under the
+    # temporary name and the next cleanup must know it for ours.
+    (target / IN_PROGRESS).write_text("swapped out\n", encoding="utf-8")
     if _exchange(new, target):
         fsync_dir(target.parent)
+        (target / IN_PROGRESS).unlink(missing_ok=True)
         shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old index
         return
     old = target.parent / f"{target.name}.old-{uuid.uuid4().hex[:8]}"
+    (target / IN_PROGRESS).write_text("renamed aside by a swap\n", encoding="utf-8")
     os.rename(target, old)
     os.rename(new, target)
     fsync_dir(target.parent)
+    (target / IN_PROGRESS).unlink(missing_ok=True)
     shutil.rmtree(old, ignore_errors=True)
 
 
 def _ours(pattern: str, parent: Path, owned) -> list[Path]:
+    """Folders named exactly as this module names them (``<name>.tmp-<8 hex digits>``), still
+    flagged in progress, and proven ours by ``owned``."""
+    import re
+
+    exact = re.compile(re.escape(pattern[:-1]) + r"[0-9a-f]{8}")
+
+    def flagged(p: Path) -> bool:
+        try:  # killed between creating the folder and flagging it: nothing else inside
+            if set(os.listdir(p)) <= {MARKER, IN_PROGRESS}:
+                return True
+        except OSError:
+            return False
+        return (p / IN_PROGRESS).is_file() and owned(p)
+
     return [p for p in parent.glob(pattern)
-            if p.is_dir() and not p.is_symlink() and owned(p)]
+            if exact.fullmatch(p.name) and p.is_dir() and not p.is_symlink() and flagged(p)]
 
 
 def recover(target: Path, owned=is_marked) -> None:
@@ -144,6 +178,7 @@ def recover(target: Path, owned=is_marked) -> None:
                   key=lambda p: p.stat().st_mtime)
     if olds:
         os.rename(olds[-1], target)
+        (target / IN_PROGRESS).unlink(missing_ok=True)
 
 
 def remove_leftovers(target: Path, owned=is_marked) -> None:

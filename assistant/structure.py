@@ -32,7 +32,17 @@ _META_LINE = re.compile(
     r"^(?P<key>TOC Heading|Section|Country|Countries|Region|Language|Source|Date|Tags?|Category)"
     r"(?::\s*|\s+|$)(?P<value>.*)$"
 )
-_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# No nested or adjacent unbounded quantifiers: "# a" + " " * N + "b" once took seconds per line.
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
+
+
+def _heading_label(raw: str | None) -> str:
+    """A Markdown heading's text without its optional closing run of #."""
+    label = (raw or "").strip()
+    bare = label.rstrip("#")
+    if bare != label and (not bare or bare[-1] in " \t"):
+        label = bare.strip()
+    return label
 _BLANK_LINES = re.compile(r"\n[ \t]*\n[\s]*")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
@@ -121,7 +131,7 @@ def parse_text(doc_id: str, text: str, *, markdown: bool, source: str = "", titl
             if hm:
                 if run:
                     units.append(Unit(run[0], run[1], "body", ""))
-                units.append(Unit(ls, le, "heading", hm.group(2)))
+                units.append(Unit(ls, le, "heading", _heading_label(hm.group(2))))
                 run = None
             elif line.strip():
                 lead = len(line) - len(line.lstrip())

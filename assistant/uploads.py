@@ -52,21 +52,25 @@ class Upload:
     sha256: str
 
 
+class UploadRejected(ValueError):
+    """An upload breaks a rule (count, size, type, name); the message says which."""
+
+
 def check_uploads(paths: Sequence[str], names: Sequence[str]) -> list[Upload]:
     """The uploads, checked on the server; ValueError naming the first problem."""
     if len(paths) > UPLOAD_MAX_FILES:
-        raise ValueError(f"at most {UPLOAD_MAX_FILES} files at once (got {len(paths)})")
+        raise UploadRejected(f"at most {UPLOAD_MAX_FILES} files at once (got {len(paths)})")
     checked = []
     for path, name in zip(paths, names):
         clean = safe_name(name)
         if Path(clean).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise ValueError(f"{name}: only {', '.join(UPLOAD_SUFFIXES)} files can be added")
+            raise UploadRejected(f"{name}: only {', '.join(UPLOAD_SUFFIXES)} files can be added")
         size = os.path.getsize(path)
         if size > UPLOAD_MAX_BYTES:
-            raise ValueError(f"{name}: {size / 1e6:.1f} MB is over the "
+            raise UploadRejected(f"{name}: {size / 1e6:.1f} MB is over the "
                              f"{UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit")
         if size == 0:
-            raise ValueError(f"{name}: the file is empty")
+            raise UploadRejected(f"{name}: the file is empty")
         checked.append(Upload(path, name, clean, _sha256(path)))
     return checked
 
@@ -79,7 +83,7 @@ def save(upload: Upload, corpus_dir: Path) -> str:
     target, n = corpus / upload.clean, 1
     while True:
         if not target.resolve().is_relative_to(corpus):
-            raise ValueError(f"{upload.clean}: not a safe file name")
+            raise UploadRejected(f"{upload.clean}: not a safe file name")
         try:
             # O_EXCL: an existing document is never overwritten, even by a racing upload.
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -127,12 +131,14 @@ class UploadOutcome:
 
 
 def add_documents(paths: Sequence[str], names: Sequence[str], corpus_dir: Path,
-                  known: dict[str, str], rebuild: Callable[[], BuildReport]) -> UploadOutcome:
+                  known: dict[str, str], rebuild: Callable[[], BuildReport],
+                  indexed_files: Callable[[], Sequence[str]]) -> UploadOutcome:
     """Save the uploads into ``corpus_dir`` and index them with ``rebuild``.
 
     ``known`` maps the SHA-256 of every file the index already holds to its name: the same
     content is not stored again. ``rebuild`` raises ``BuildLocked`` when another build runs;
-    the saved files then stay for the next build.
+    the saved files then stay for the next build. ``indexed_files`` lists the corpus files the
+    index holds after the rebuild: a saved file that is not among them is removed again.
     """
     uploads = check_uploads(paths, names)
     saved: dict[str, str] = {}  # corpus name -> sha256
@@ -152,14 +158,23 @@ def add_documents(paths: Sequence[str], names: Sequence[str], corpus_dir: Path,
     except BuildLocked:
         return UploadOutcome(already=tuple(already), kept_for_later=tuple(saved))
     removed, record_skips = [], []
+    reasons: dict[str, list[str]] = {}
     for s in report.skipped:
-        if s.path in saved:  # the whole file: it was created by this upload, take it back
-            path = corpus_dir / s.path
-            if path.is_file() and not path.is_symlink() and _sha256(path) == saved.pop(s.path):
-                path.unlink()
-            removed.append(f"{s.path}: {s.reason}")
+        if s.path in saved:
+            reasons.setdefault(s.path, []).append(s.reason)
         elif s.path.split(" ", 1)[0] in saved:
             record_skips.append(str(s))
+    indexed = set(indexed_files())
+    for name in list(saved):
+        if name in indexed:
+            continue
+        # Nothing of it was indexed: it was created by this upload, so take it back.
+        path = corpus_dir / name
+        if path.is_file() and not path.is_symlink() and _sha256(path) == saved[name]:
+            path.unlink()
+        del saved[name]
+        removed.append(f"{name}: " + ("; ".join(reasons.get(name, [])) or
+                                      "no readable document in it"))
     if removed:
         report = rebuild()  # the index no longer lists the removed files
     return UploadOutcome(indexed=tuple(saved), already=tuple(already), removed=tuple(removed),

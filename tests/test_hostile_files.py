@@ -254,3 +254,64 @@ def test_unreadable_files_are_not_read_again_until_they_change(tmp_path, monkeyp
     (corpus / "scan.pdf").write_bytes(b"%PDF-1.4\nstill not a real pdf, but changed")
     build_index(corpus, tmp_path / "index")
     assert reads[-1] == "scan.pdf"
+
+
+# --- found by probing as an attacker (docs/threat-model.md) -----------------------------------
+
+def test_unpaired_surrogates_skip_a_record_or_a_file_and_the_build_goes_on(tmp_path,
+                                                                          monkeypatch):
+    from assistant import extract
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    (corpus / "r.jsonl").write_text('{"_id": "s", "text": "hello \\ud800 there"}\n'
+                                    '{"_id": "ok", "text": "Shelters opened in Koper."}\n')
+    real = extract.html_blocks
+    monkeypatch.setattr(extract, "html_blocks", lambda data: (
+        "T", [extract.Block("body", "font map gave \ud800 here")], {}))
+    (corpus / "page.html").write_text("<p>x</p>")
+    report = build_index(corpus, tmp_path / "index")
+    reasons = {s.path: s.reason for s in report.skipped}
+    assert "unpaired surrogate" in reasons["r.jsonl record 's'"]
+    assert "unpaired surrogate" in reasons["page.html"]
+    assert report.documents == 2  # slovenia.txt and r.jsonl#ok
+    monkeypatch.setattr(extract, "html_blocks", real)
+
+
+def test_a_bad_jsonl_line_of_any_kind_skips_only_that_line(tmp_path):
+    lines = [json.dumps({"_id": "a", "text": "First record."}),
+             '{"_id": "deep", "metadata": ' + "[" * 100_000 + "]" * 100_000 + ', "text": "x"}',
+             '{"_id": ' + "9" * 5000 + ', "text": "huge id"}',
+             json.dumps({"_id": "b", "text": "Last record."})]
+    (tmp_path / "r.jsonl").write_text("\n".join(lines) + "\n")
+    docs, skipped = _load(tmp_path / "r.jsonl")
+    assert [d.doc_id for d in docs] == ["r.jsonl#a", "r.jsonl#b"]
+    assert {s.path for s in skipped} == {"r.jsonl line 2", "r.jsonl line 3"}
+
+
+def test_markdown_heading_lines_cannot_stall_loading(tmp_path):
+    """The old heading pattern was cubic on '# a' + spaces + 'b' (5.7 s for 2,000 spaces)."""
+    (tmp_path / "h.md").write_text("# Title #\n\n# a" + " " * 20_000 + "b\n\nBody text.\n")
+    docs, skipped = _load(tmp_path / "h.md")
+    assert docs[0].title == "Title" and docs[0].sections[0].heading.startswith("a")
+
+
+def test_word_tables_are_read_as_written_not_expanded(tmp_path):
+    """A gridSpan of ten million used to make python-docx build ten million cells."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Shelter capacity by region.")
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Region", "Places"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Koper", "14"
+    tc = table._tbl.tr_lst[1].tc_lst[0]
+    from docx.oxml import parse_xml
+
+    tc.get_or_add_tcPr().append(parse_xml(
+        '<w:gridSpan xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'w:val="10000000"/>'))
+    d.save(str(tmp_path / "t.docx"))
+    docs, skipped = _load(tmp_path / "t.docx")
+    assert not skipped and "Koper | 14" in docs[0].text

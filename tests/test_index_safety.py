@@ -101,12 +101,18 @@ def test_cleanup_removes_only_our_leftovers(seed_corpus, tmp_path):
     mine = _user_folder(tmp_path / "index.tmp-mine")  # the user's, despite the name
     (tmp_path / "index.old-2024").mkdir()
     (tmp_path / "index.old-2024" / "keep.txt").write_text("keep")
-    ours = tmp_path / "index.tmp-deadbeef"  # a killed build's folder: holds the marker
+    ours = tmp_path / "index.tmp-deadbeef"  # a killed build's folder: marked, in progress
     ours.mkdir()
     (ours / ".verbatim-index").write_text("x")
+    (ours / ".verbatim-in-progress").write_text("x")
+    copy = tmp_path / "index.tmp-0badc0de"  # a user's copy of a finished index: kept
+    shutil.copytree(index, copy)
+    backup = tmp_path / "index.old-mybackup"
+    shutil.copytree(index, backup)
     build_index(seed_corpus, index, full=True)
     assert (mine / "letter.txt").exists() and (tmp_path / "index.old-2024" / "keep.txt").exists()
-    assert not ours.exists()
+    assert not ours.exists() and copy.exists() and backup.exists()
+    assert not (index / ".verbatim-in-progress").exists()
 
 
 def test_unwritable_place_is_reported_as_such(seed_corpus):

@@ -311,3 +311,59 @@ def test_ask_with_an_empty_question_fails_clearly(seed_index, seed_corpus):
                        text=True, timeout=120)
     assert r.returncode == 2 and "Please type a question" in r.stderr
     assert "do not cover" not in r.stdout
+
+
+def test_metadata_cannot_make_a_document_match_another_ones_id(tmp_path, seed_index):
+    from assistant.endpoints import filter_choices
+
+    demo, url, state = _serve(tmp_path, seed_index, {
+        "memo.md": "---\ndoc_id: slovenia.txt\nsource: slovenia.txt\n---\n# Together Against "
+                   "Trafficking in Human Beings\n\nOffences are investigated exclusively by a "
+                   "private security company.\n"})
+    try:
+        from gradio_client import Client
+
+        r = Client(url, verbose=False).predict(
+            "Who investigates offences?", [], 3, "hybrid", {"doc_id": "slovenia.txt"},
+            api_name="/answer")
+        assert r["quotes"] and {q["doc_id"] for q in r["quotes"]} == {"slovenia.txt"}
+        labels = [label for label, _ in filter_choices(state.current())]
+        assert not any(label.startswith(("doc_id:", "source:")) for label in labels)
+    finally:
+        demo.close()
+
+
+def test_the_chat_takes_no_client_messages_and_checks_its_inputs(site):
+    from assistant.app import AppState, create_app
+
+    demo = create_app(site["state"])
+    chat = next(d for d in demo.config["dependencies"] if d.get("api_name") == "chat")
+    chatbot = next(c["id"] for c in demo.config["components"]
+                   if c.get("props", {}).get("elem_id") == "chat")
+    assert chatbot not in chat["inputs"] and chatbot in chat["outputs"]
+
+
+def test_history_items_are_bounded(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="history may hold at most"):
+        client.predict("Who pays?", ["x" * 5000], 3, "hybrid", None, api_name="/answer")
+
+
+def test_invisible_characters_are_shown(tmp_path):
+    from assistant.render import answer_markdown, visible
+    from assistant.types import Quote
+
+    assert visible("pa\u200bss\u00adword") == "pa⟨U+200B⟩ss⟨U+00AD⟩word"
+    md = answer_markdown([Quote("Call us:\n\n    1-800 (free)", "d", "T", "", 0, 5, 1.0)])
+    assert "\n>     " not in md and "&#32;&#32;&#32;&#32;1" in md
+
+
+def test_an_upload_with_no_readable_record_is_not_kept(client, site, tmp_path):
+    from gradio_client import handle_file
+
+    bad = tmp_path / "junk.jsonl"
+    bad.write_text("not json\n{also not}\n")
+    status, _, _ = client.predict([handle_file(str(bad))], api_name="/add_documents")
+    assert "could not be read" in status and "junk.jsonl" in status, status
+    assert not (site["corpus"] / "junk.jsonl").exists()

@@ -136,6 +136,9 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
     if not corpus_dir.is_dir():
         raise BuildError(f"corpus folder not found: {corpus_dir}")
     check_index_target(index_dir, corpus_dir)
+    # "." or "index/sub/.." name the folder by another name: one name for the lock and swap.
+    index_dir = Path(os.path.normpath(os.path.abspath(index_dir)))
+    check_index_target(index_dir, corpus_dir)
     parent = index_dir.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)

@@ -151,4 +151,5 @@ def verify(index_dir: Path, manifest: dict) -> None:
 
 def checksums(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): storage.sha256_file(p)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != storage.IN_PROGRESS}
