@@ -39,7 +39,8 @@ def test_no_pickle_in_the_index(seed_index):
 def test_round_trip(seed_index):
     idx = load(seed_index)
     assert len(idx.passages) == idx.keyword.size == idx.vectors.shape[0]
-    assert idx.dense is None  # small indexes search exactly
+    assert idx.manifest["dense"]["kind"] == "flat"  # small indexes search exactly, in FAISS
+    assert idx.dense.ntotal == len(idx.passages)
     for p in idx.passages:
         assert idx.documents[p.doc_id].text[p.start:p.end] == p.text
     norms = np.linalg.norm(idx.vectors, axis=1)
@@ -213,3 +214,32 @@ def test_large_index_switches_to_ivf_and_finds_the_same_answers(seed_corpus, tmp
     exact = Assistant.load(build_index(seed_corpus, tmp_path / "flat").index_dir)
     for row in map(json.loads, open(eval_file("seed_questions.jsonl"))):
         assert ivf.answer(row["q"]).quotes[0].text == exact.answer(row["q"]).quotes[0].text
+
+
+def test_every_index_holds_a_faiss_index_of_its_passages(seed_index):
+    """Opened with FAISS alone: one vector per passage, equal to vectors.npy, and its exact
+    search finds what a numpy scan finds."""
+    import faiss
+
+    flat = faiss.read_index(str(seed_index / "dense.faiss"))
+    passages = sum(1 for _ in open(seed_index / "passages.jsonl"))
+    assert isinstance(flat, faiss.IndexFlatIP) and flat.ntotal == passages
+    vectors = np.load(seed_index / "vectors.npy")
+    stored = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, -1)
+    assert np.array_equal(stored, vectors)
+    q = vectors[3] * 0.6 + vectors[7] * 0.4
+    q /= np.linalg.norm(q)
+    _, ids = flat.search(q[None].astype(np.float32), 5)
+    assert ids[0].tolist() == np.argsort(-(vectors @ q), kind="stable")[:5].tolist()
+    m = json.loads((seed_index / "manifest.json").read_text())
+    assert m["dense"] == {"kind": "flat", "faiss": "IndexFlatIP", "metric": "inner_product",
+                          "ntotal": passages}
+
+
+def test_an_index_from_before_faiss_everywhere_says_how_to_rebuild(seed_index, tmp_path):
+    idx = copy_index(seed_index, tmp_path)
+    m = json.loads((idx / "manifest.json").read_text())
+    m["format_version"] = 2
+    (idx / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexLoadError, match="format 2.*rebuild it with: python build_index.py"):
+        Assistant.load(idx)

@@ -1,12 +1,15 @@
-"""The approximate (FAISS IVF) dense index of large collections."""
+"""The FAISS index of the passage vectors: exact (``IndexFlatIP``) below ANN_THRESHOLD
+passages, approximate (``IndexIVFFlat``) from there up. Every index folder holds one
+(``dense.faiss``); ``vectors.npy`` stays beside it as the source it is built from, which makes
+incremental builds reuse vectors and the read-back check simple."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 
-# Above this many passages, dense search goes through an approximate FAISS IVF index; below,
-# an exact scan of the vectors is fast enough (benchmarks/scale.py) and needs no second copy.
+# From this many passages, dense search is approximate (IVF); below, exact (flat) search is fast
+# enough (benchmarks/scale.py).
 ANN_THRESHOLD = 200_000
 
 
@@ -35,18 +38,44 @@ def build_ivf(vectors: np.ndarray):
     return ivf
 
 
-def write_ivf(vectors: np.ndarray, path: Path) -> dict:
-    """Build and save the IVF index; the manifest's description of it."""
+def build_flat(vectors: np.ndarray):
+    """The exact inner-product index over ``vectors`` (ids = rows)."""
     import faiss
 
-    ivf = build_ivf(vectors)
-    faiss.write_index(ivf, str(path))
-    return {"kind": "ivf", "nlist": ivf.nlist, "nprobe": ivf.nprobe}
+    flat = faiss.IndexFlatIP(int(vectors.shape[1]))
+    for i in range(0, len(vectors), 65536):  # add in slices: no full in-memory copy of a memmap
+        flat.add(np.ascontiguousarray(vectors[i:i + 65536], dtype=np.float32))
+    return flat
 
 
-def read_ivf(path: Path, cfg: dict):
+def write_dense(vectors: np.ndarray, path: Path, ann_threshold: int) -> dict:
+    """Build and save the FAISS index of ``vectors``; the manifest's description of it."""
+    import faiss
+
+    if len(vectors) >= ann_threshold:
+        ivf = build_ivf(vectors)
+        faiss.write_index(ivf, str(path))
+        return {"kind": "ivf", "faiss": "IndexIVFFlat", "metric": "inner_product",
+                "nlist": ivf.nlist, "nprobe": ivf.nprobe, "ntotal": int(ivf.ntotal)}
+    flat = build_flat(vectors)
+    faiss.write_index(flat, str(path))
+    return {"kind": "flat", "faiss": "IndexFlatIP", "metric": "inner_product",
+            "ntotal": int(flat.ntotal)}
+
+
+def read_dense(path: Path, cfg: dict):
     import faiss
 
     index = faiss.read_index(str(path))
-    index.nprobe = int(cfg["nprobe"])
+    if cfg["kind"] == "ivf":
+        index.nprobe = int(cfg["nprobe"])
     return index
+
+
+def flat_vectors(index) -> np.ndarray:
+    """The vectors an ``IndexFlatIP`` holds, as a numpy view (no copy): a small index keeps its
+    vectors once, inside FAISS."""
+    import faiss
+
+    n, d = int(index.ntotal), int(index.d)
+    return faiss.rev_swig_ptr(index.get_xb(), n * d).reshape(n, d)

@@ -388,9 +388,7 @@ class _Build:
                 pid += 1
         storage.write_jsonl(tmp / DOCUMENTS, (doc_to_row(d) for d in documents))
         storage.write_jsonl(tmp / PASSAGES, (passage_to_row(p) for p in passages))
-        dense_cfg: dict = {"kind": "flat"}
-        if len(passages) >= self.ann_threshold:
-            dense_cfg = ann.write_ivf(vectors, tmp / DENSE)
+        dense_cfg = ann.write_dense(vectors, tmp / DENSE, self.ann_threshold)
         titles = {d.doc_id: d.title for d in documents}
         kw = KeywordIndex.build(tokenize(f"{titles[p.doc_id]} {p.section} {p.text}")
                                 for p in passages)

@@ -10,7 +10,8 @@ Layout (all JSON or raw arrays; nothing is pickled):
       documents.jsonl   doc_id, title, source, metadata, sections, text (offsets refer to it)
       passages.jsonl    pid, doc_id, section, start, end, sentence spans (text = doc.text[start:end])
       vectors.npy       one normalised float32 row per passage, in passages.jsonl order
-      dense.faiss       only above ann.ANN_THRESHOLD passages: an approximate (IVF) index
+      dense.faiss       the FAISS index of those vectors: exact (flat) below ann.ANN_THRESHOLD
+                        passages, approximate (IVF) from there up
       keyword/          the BM25 index of passages as bm25s saves it (JSON + .npy)
       keyword_docs/     the BM25 index of whole documents (title + text), in documents.jsonl order
       sentences.npy,    only with sentence vectors: (document position, start, end) of every
@@ -25,7 +26,7 @@ from pathlib import Path
 from .. import storage
 from ..types import Document, Passage, Section
 
-FORMAT_VERSION = 2  # 2: keyword_docs/
+FORMAT_VERSION = 3  # 2: keyword_docs/; 3: dense.faiss at every size
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents.jsonl"
 PASSAGES = "passages.jsonl"

@@ -25,7 +25,7 @@ class Index:
     documents: dict[str, Document]
     passages: list[Passage]
     vectors: np.ndarray  # rows aligned with ``passages``
-    dense: object | None  # faiss IVF index on large indexes; None: exact search on ``vectors``
+    dense: object  # the FAISS index of ``vectors``: IndexFlatIP, or IndexIVFFlat when large
     keyword: KeywordIndex
     doc_keyword: KeywordIndex  # one row per document, in ``documents`` order
     sentence_spans: np.ndarray | None = None  # (document position, start, end), by document
@@ -82,13 +82,15 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
             d = row_to_doc(row)
             documents[d.doc_id] = d
         passages = [row_to_passage(r, documents) for r in storage.read_jsonl(index_dir / PASSAGES)]
-        # Large indexes are memory-mapped (pages come in as searches touch them, and processes
-        # serving the same index share them); small ones are read into memory, where the exact
-        # scan runs ~5x faster than over a map (benchmarks/backends.py, SciFact).
-        big = manifest.get("counts", {}).get("passages", 0) >= ann.ANN_THRESHOLD
-        vectors = np.load(index_dir / VECTORS, allow_pickle=False, mmap_mode="r" if big else None)
-        dense_cfg = manifest.get("dense") or {"kind": "flat"}
-        dense = ann.read_ivf(index_dir / DENSE, dense_cfg) if dense_cfg["kind"] == "ivf" else None
+        # Small indexes: the flat FAISS index is read into memory and ``vectors`` is a view of
+        # what it holds. Large ones: the IVF index holds its lists, and vectors.npy is
+        # memory-mapped (pages come in as fusion touches them; processes share them).
+        dense_cfg = manifest["dense"]
+        dense = ann.read_dense(index_dir / DENSE, dense_cfg)
+        if dense_cfg["kind"] == "flat":  # FAISS holds the vectors: one copy, read once
+            vectors = ann.flat_vectors(dense)
+        else:
+            vectors = np.load(index_dir / VECTORS, allow_pickle=False, mmap_mode="r")
         keyword = KeywordIndex.load(index_dir / KEYWORD_DIR)
         doc_keyword = KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
         spans = svecs = None
@@ -101,7 +103,7 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
         raise IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
                              f"{rebuild_hint(index_dir)}") from None
     if not (len(passages) == vectors.shape[0] == keyword.size) \
-            or (dense is not None and dense.ntotal != len(passages)) \
+            or dense.ntotal != len(passages) \
             or doc_keyword.size != len(documents):
         raise IndexLoadError(f"{index_dir}/ is inconsistent (passage counts differ between "
                              f"files); {rebuild_hint(index_dir)}")
