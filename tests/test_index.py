@@ -243,3 +243,19 @@ def test_an_index_from_before_faiss_everywhere_says_how_to_rebuild(seed_index, t
     (idx / "manifest.json").write_text(json.dumps(m))
     with pytest.raises(IndexLoadError, match="format 2.*rebuild it with: python build_index.py"):
         Assistant.load(idx)
+
+
+def test_an_index_of_the_previous_format_is_rebuilt_without_re_embedding(seed_corpus, seed_index,
+                                                                          tmp_path):
+    """Format 2 had no FAISS file below the IVF threshold: an upgrade keeps its vectors."""
+    idx = copy_index(seed_index, tmp_path)
+    (idx / "dense.faiss").unlink()
+    m = json.loads((idx / "manifest.json").read_text())
+    m["format_version"], m["dense"] = 2, {"kind": "flat"}
+    del m["checksums"]["dense.faiss"]
+    (idx / "manifest.json").write_text(json.dumps(m))
+    report = build_index(seed_corpus, idx)
+    assert report.embedded == 0
+    m = json.loads((idx / "manifest.json").read_text())
+    assert m["format_version"] == FORMAT_VERSION and m["dense"]["faiss"] == "IndexFlatIP"
+    assert Assistant.load(idx).answer("How long is the reflection period?").quotes

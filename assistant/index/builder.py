@@ -25,7 +25,8 @@ from ..loading import READERS_VERSION, CorpusFile, discover, is_whole_file_skip,
 from ..types import BuildReport, Document, Passage, SkippedFile
 from . import ann
 from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, EMBED_FORMAT_VERSION, FORMAT_VERSION,
-                     KEYWORD_DIR, MANIFEST, PASSAGES, SENTENCE_VECTORS, SENTENCES, VECTORS,
+                     KEYWORD_DIR, MANIFEST, PASSAGES, REUSABLE_FORMATS, SENTENCE_VECTORS,
+                     SENTENCES, VECTORS,
                      BuildError, BuildLocked, IndexLoadError, backend_of, checksums,
                      doc_to_row, embed_format_of, is_index_folder, passage_to_row,
                      read_manifest, verify)
@@ -184,7 +185,7 @@ class _Build:
         self.full = settings.full
         self.ann_threshold = settings.ann_threshold
         try:
-            self.current = read_manifest(index_dir)
+            self.current = read_manifest(index_dir, REUSABLE_FORMATS)
         except IndexLoadError:
             self.current = None
         backend = settings.backend
@@ -206,7 +207,7 @@ class _Build:
         if self.full or not self.index_dir.exists():
             return None
         try:
-            old = load(self.index_dir, check=True)
+            old = load(self.index_dir, check=True, for_reuse=True)
         except IndexLoadError:
             return None  # damaged or another format: rebuild everything
         if old.model != self.model_name or old.backend != self.backend \
@@ -290,6 +291,7 @@ class _Build:
                       index_dir=str(self.index_dir), model=self.model_name, unchanged=unchanged,
                       backend=self.backend)
         nothing_changed = (old is not None and added == 0 and changed == 0 and removed == 0
+                           and old.manifest.get("format_version") == FORMAT_VERSION
                            and old.manifest.get("keyword") == keyword.settings()
                            and old.manifest.get("readers") == READERS_VERSION
                            and bool(old.manifest.get("sentence_vectors")) == self.with_sentences

@@ -27,6 +27,9 @@ from .. import storage
 from ..types import Document, Passage, Section
 
 FORMAT_VERSION = 3  # 2: keyword_docs/; 3: dense.faiss at every size
+# Formats whose vectors a build may still reuse (it writes the current format): an upgrade
+# does not re-embed a whole corpus.
+REUSABLE_FORMATS = (2, 3)
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents.jsonl"
 PASSAGES = "passages.jsonl"
@@ -116,9 +119,10 @@ def row_to_passage(r: dict, docs: dict[str, Document]) -> Passage:
 
 # --- manifest and checksums -------------------------------------------------------------------
 
-def read_manifest(index_dir: str | os.PathLike) -> dict:
-    """The manifest of ``index_dir`` in the format this version reads; IndexLoadError saying
-    how to build or rebuild otherwise."""
+def read_manifest(index_dir: str | os.PathLike,
+                  formats: tuple[int, ...] = (FORMAT_VERSION,)) -> dict:
+    """The manifest of ``index_dir`` in a format this version reads (``formats``);
+    IndexLoadError saying how to build or rebuild otherwise."""
     index_dir = Path(index_dir)
     storage.recover(index_dir, is_index_folder)
     path = index_dir / MANIFEST
@@ -132,7 +136,7 @@ def read_manifest(index_dir: str | os.PathLike) -> dict:
     except (OSError, ValueError) as e:
         raise IndexLoadError(f"{path} is unreadable ({e}); {rebuild_hint(index_dir)}") from None
     version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in formats:
         raise IndexLoadError(
             f"{index_dir}/ has index format {version!r}, this version of Verbatim reads format "
             f"{FORMAT_VERSION}; {rebuild_hint(index_dir)}")

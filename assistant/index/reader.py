@@ -11,7 +11,8 @@ from .. import storage
 from ..keyword import KeywordIndex
 from ..types import Document, Passage
 from . import ann
-from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, KEYWORD_DIR, PASSAGES, SENTENCE_VECTORS,
+from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, FORMAT_VERSION, KEYWORD_DIR, PASSAGES,
+                     REUSABLE_FORMATS, SENTENCE_VECTORS,
                      SENTENCES, VECTORS, IndexLoadError, backend_of, read_manifest, rebuild_hint,
                      row_to_doc, row_to_passage, verify)
 
@@ -62,13 +63,15 @@ class Index:
         return self.sentence_vectors is not None and len(self.sentence_vectors) > 0
 
 
-def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool = True) -> Index:
+def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool = True,
+         for_reuse: bool = False) -> Index:
     """Load ``index_dir``; ``model`` must match the one it was built with, if given. Every
-    file is checked against the manifest's checksums unless ``check`` is False."""
+    file is checked against the manifest's checksums unless ``check`` is False. A build loads
+    the previous index ``for_reuse``, which also accepts the formats in REUSABLE_FORMATS."""
     from ..embedding import canonical_name
 
     index_dir = Path(index_dir)
-    manifest = read_manifest(index_dir)
+    manifest = read_manifest(index_dir, REUSABLE_FORMATS if for_reuse else (FORMAT_VERSION,))
     built_with = manifest["model"]["name"]
     if model is not None and canonical_name(model) != built_with:
         raise IndexLoadError(
@@ -85,11 +88,15 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
         # Small indexes: the flat FAISS index is read into memory and ``vectors`` is a view of
         # what it holds. Large ones: the IVF index holds its lists, and vectors.npy is
         # memory-mapped (pages come in as fusion touches them; processes share them).
-        dense_cfg = manifest["dense"]
-        dense = ann.read_dense(index_dir / DENSE, dense_cfg)
-        if dense_cfg["kind"] == "flat":  # FAISS holds the vectors: one copy, read once
+        dense_cfg = manifest.get("dense") or {"kind": "flat"}
+        if dense_cfg["kind"] == "flat" and "faiss" not in dense_cfg:  # format 2, for reuse
+            vectors = np.load(index_dir / VECTORS, allow_pickle=False)
+            dense = ann.build_flat(vectors)
+        elif dense_cfg["kind"] == "flat":  # FAISS holds the vectors: one copy, read once
+            dense = ann.read_dense(index_dir / DENSE, dense_cfg)
             vectors = ann.flat_vectors(dense)
         else:
+            dense = ann.read_dense(index_dir / DENSE, dense_cfg)
             vectors = np.load(index_dir / VECTORS, allow_pickle=False, mmap_mode="r")
         keyword = KeywordIndex.load(index_dir / KEYWORD_DIR)
         doc_keyword = KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
