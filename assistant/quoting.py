@@ -176,15 +176,31 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
     return {d: sorted(v.values(), key=lambda x: x.start) for d, v in pool.items()}
 
 
+# A question that asks where something is written, published or can be read about: its answer
+# is the pointer sentence ("... can be found in ... at the following link:"), which is
+# otherwise down-weighted for the list or link it introduces and no longer holds.
+_WHERE_TO_READ = re.compile(
+    r"\b(where\b.*\b(find|read|see|look|published|written|documented|available|described|"
+    r"found|get|info|information|details?|learn)|(more|further) (about|info|information|"
+    r"details)|read (more|about)|learn more|find out more|(is|are) there (a|an|any) "
+    r"(site|website|page|link|document|article|report))\b", re.IGNORECASE)
+
+
+def asks_where_to_read(question: str) -> bool:
+    return bool(_WHERE_TO_READ.search(question))
+
+
 def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weights(),
-         rules: QuoteRules = QuoteRules()) -> list[Candidate]:
-    """Score every pooled sentence, grow each into a quote, best first."""
+         rules: QuoteRules = QuoteRules(), pointer: bool = False) -> list[Candidate]:
+    """Score every pooled sentence, grow each into a quote, best first. ``pointer``: the
+    question asks where to read about something, so sentences pointing elsewhere keep their
+    score."""
     out: list[Candidate] = []
     for doc_id, seq in pool.items():
         text = index.documents[doc_id].text
         for x in seq:
             x.score = weights.score(x)
-            if _dangling(text, x.end):
+            if _dangling(text, x.end) and not pointer:
                 x.score *= rules.dangling_penalty
         for i, x in enumerate(seq):
             first, last = _extend(text, seq, i, weights.neighbour_share, rules.max_sentences)

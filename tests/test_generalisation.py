@@ -110,3 +110,13 @@ def test_set_command_reports_classes_and_calibration(seed_index, seed_corpus, tm
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "answerable, by class" in out.stdout and "expected calibration error" in out.stdout
+
+
+def test_a_question_about_where_to_read_more_gets_the_pointer_sentence(assistant):
+    from assistant.quoting import asks_where_to_read
+
+    assert asks_where_to_read("Where can I read more about the prevention work?")
+    assert asks_where_to_read("Is there a website with details on the project?")
+    assert not asks_where_to_read("Where did the project hold its first event?")
+    r = assistant.answer("Where can I read more about the prevention work?")
+    assert "More about the field of prevention can be found" in r.quotes[0].text
