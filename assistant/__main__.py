@@ -30,11 +30,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--auth", default=None, metavar="USER:PASSWORD",
                         help="require this login for the page and the API (or set "
                              "VERBATIM_AUTH, which keeps the password out of shell history)")
+    parser.add_argument("--mcp", action="store_true",
+                        help="also serve retrieve and answer as MCP tools for AI assistants, at "
+                             "/gradio_api/mcp/ (read-only tools; not with --auth)")
     add_backend_argument(parser)
     args = parser.parse_args(argv)
     auth = parse_auth(args.auth or os.environ.get("VERBATIM_AUTH"))
     if auth == ():
         print("error: --auth / VERBATIM_AUTH must look like user:password", file=sys.stderr)
+        return 2
+    if args.mcp and auth:
+        # Gradio's MCP endpoint is served outside its login, and its tools cannot call a
+        # logged-in app: rather than an open door beside a locked one, no MCP with a login.
+        print("error: --mcp cannot be combined with a login (--auth / VERBATIM_AUTH) yet; "
+              "serve MCP on 127.0.0.1 without a login", file=sys.stderr)
         return 2
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -54,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
               "address can use the chat and its API.", file=sys.stderr)
     try:
         demo.launch(server_name=args.host, server_port=args.port, quiet=True, auth=auth,
-                    footer_links=["api"], prevent_thread_lock=True, **launch_options(state))
+                    footer_links=["api"], prevent_thread_lock=True, mcp_server=args.mcp,
+                    **launch_options(state))
     except OSError as e:  # Gradio reports a port in use or an address it cannot bind as OSError
         if "empty port" in str(e):
             print(f"error: port {args.port} is in use; pass --port", file=sys.stderr)
@@ -63,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
                   "pass another --host or --port", file=sys.stderr)
         return 1
     # Only now is the server listening: "ready" means a request will be answered.
-    print(f"Verbatim is ready: http://{'127.0.0.1' if args.host == '0.0.0.0' else args.host}:{args.port}/",
-          flush=True)
+    shown = f"http://{'127.0.0.1' if args.host == '0.0.0.0' else args.host}:{args.port}/"
+    print(f"Verbatim is ready: {shown}", flush=True)
+    if args.mcp:
+        print(f"MCP server (tools: retrieve, answer): {shown}gradio_api/mcp/", flush=True)
     try:
         demo.block_thread()
     except KeyboardInterrupt:

@@ -147,12 +147,22 @@ def create_app(state: AppState):
         finally:
             discard_temporary(paths)
 
-    def api_retrieve(question: str | None = None, k: int = 5, mode: str = "hybrid",
-                     where: dict | str | None = None) -> list[dict]:
-        """The k passages that best match the question, best first: text, doc_id, title,
-        section, start, end, page, score. Passage text is verbatim:
-        document.text[start:end]. ``where`` restricts the search, e.g. {"country":
-        "Slovenia"} or {"doc_id": ["a.pdf", "b.txt"]}."""
+    def retrieve(question: str | None = None, k: int = 5, mode: str = "hybrid",
+                 where: dict | str | None = None) -> list[dict]:
+        """Search the document collection and return the passages that best match a question,
+        best first. Each passage is copied verbatim from its document: text equals the
+        document's text from character start to character end. Use this to see the context;
+        use answer to get the sentences that answer.
+
+        Args:
+            question: the question or search words, in plain language (at most 2,000 characters).
+            k: how many passages to return, 1 to 50.
+            mode: "hybrid" (meaning and keywords, best in general), "semantic" (meaning only) or "keyword" (exact words, good for names, numbers and article references).
+            where: optional filter on document metadata, e.g. {"country": "Slovenia"} or {"doc_id": ["a.pdf", "b.txt"]}; a list matches any of its values.
+
+        Returns:
+            A list of passages, each with text, doc_id, title, section, start, end, page (PDFs) and score.
+        """
         try:
             return endpoints.retrieve(state.current(), question, k, mode, where)
         except BadRequest as e:
@@ -161,14 +171,27 @@ def create_app(state: AppState):
             log.error("retrieve failed:\n%s", traceback.format_exc())
             raise gr.Error("Something went wrong searching; please try again.") from None
 
-    def api_answer(question: str | None = None, history: list[str] | None = None,
-                   max_quotes: int = 3, mode: str = "hybrid",
-                   where: dict | str | None = None) -> dict:
-        """Verbatim quotes that answer the question, each with its document, section, page
-        and character offsets (the quote is exactly document.text[start:end]); or, when the
-        documents do not answer, abstained=true and the closest passages (not an answer).
-        ``history``: earlier questions of the conversation, oldest first (for follow-ups).
-        ``where`` restricts the search, e.g. {"country": "Slovenia"}."""
+    def answer(question: str | None = None, history: list[str] | None = None,
+               max_quotes: int = 3, mode: str = "hybrid",
+               where: dict | str | None = None) -> dict:
+        """Answer a question about the document collection only with verbatim quotes from the
+        documents, each with its source. Quotes are never paraphrased: each quote's text equals
+        its document's text from character start to character end, so it can be cited
+        exactly. Cite the title, section and page given with each quote. If abstained is true,
+        the documents do not answer the question: say so, and do not present the closest
+        passages as an answer. If tentative is true, the quotes may not answer the question:
+        say that they are the nearest the documents come.
+
+        Args:
+            question: the question, in plain language (at most 2,000 characters).
+            history: earlier questions of the same conversation, oldest first, so that a follow-up such as "Who pays for it?" is understood; empty for a new question.
+            max_quotes: how many quotes to return at most, 1 to 10.
+            mode: "hybrid" (default, best in general), "semantic" or "keyword".
+            where: optional filter on document metadata, e.g. {"country": "Slovenia"} or {"doc_id": "report.pdf"}.
+
+        Returns:
+            abstained, tentative, confidence, quotes (text, doc_id, title, section, start, end, page, score), closest (when abstaining: the nearest passages, not an answer) and markdown.
+        """
         try:
             return endpoints.answer(state.current(), question, history, max_quotes, mode, where)
         except BadRequest as e:
@@ -211,8 +234,9 @@ def create_app(state: AppState):
                                 label="Documents", elem_id="upload-files")
                 add_button = gr.Button("Add and rebuild", elem_id="upload-button")
                 status = gr.Markdown(elem_id="upload-status")
+            # Callable by the page and clients, but undocumented: so never an MCP tool.
             add_button.click(add, [files], [status, header, scope], api_name="add_documents",
-                             concurrency_limit=1)
+                             api_visibility="undocumented", concurrency_limit=1)
 
         demo.load(refresh, None, [header, scope, examples], api_visibility="private")
         examples.click(lambda sample: sample[0] if sample else "", examples, question,
@@ -222,8 +246,8 @@ def create_app(state: AppState):
                         api_name="chat", api_visibility="undocumented")
         clear.click(lambda: ([], [], [], _sources(state, None)), None,
                     [messages, chatbot, turns, sources], api_visibility="private")
-        gr.api(api_retrieve, api_name="retrieve")
-        gr.api(api_answer, api_name="answer")
+        gr.api(retrieve, api_name="retrieve")
+        gr.api(answer, api_name="answer")
     demo.queue(default_concurrency_limit=8)
     return demo
 
