@@ -16,6 +16,30 @@ def parse_auth(value: str | None) -> tuple[str, str] | tuple | None:
     return (user, password)
 
 
+def check_address(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host``:``port``, or None: checked before anything
+    is built or loaded, so a mistyped host or a busy port costs one line, not a traceback."""
+    import errno
+    import socket
+
+    if not 0 < port < 65536:
+        return f"--port {port} is not a port number (1-65535)"
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return f"--host {host} is not an address or a known host name"
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                return f"port {port} is in use; pass --port"
+            return f"cannot serve on {host}:{port} ({e.strerror or e}); pass another --host"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     from .cli import add_backend_argument, add_paths
 
@@ -45,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --mcp cannot be combined with a login (--auth / VERBATIM_AUTH) yet; "
               "serve MCP on 127.0.0.1 without a login", file=sys.stderr)
         return 2
+
+    problem = check_address(args.host, args.port)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from .app import create_app, launch_options, prepare

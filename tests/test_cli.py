@@ -61,3 +61,28 @@ def test_eval_cli(seed_corpus, seed_index):
             "--corpus", str(seed_corpus))
     assert r.returncode == 0, r.stderr
     assert "hit@1 100.0%" in r.stdout and "abstention accuracy 100.0%" in r.stdout
+
+
+def test_start_up_errors_are_one_line(seed_corpus, seed_index):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = run("-m", "assistant", "--corpus", str(seed_corpus), "--index", str(seed_index),
+                "--port", str(port))
+        assert r.returncode == 1 and r.stderr.strip() == \
+            f"error: port {port} is in use; pass --port"
+    r = run("-m", "assistant", "--host", "no-such-host.invalid", "--port", str(port))
+    assert r.returncode == 1 and "is not an address or a known host name" in r.stderr
+    assert "Traceback" not in r.stderr and "ERROR" not in r.stderr
+
+
+def test_verbatim_command_dispatches(seed_corpus, seed_index):
+    r = run("-c", "from assistant.cli import main; raise SystemExit(main(['ask', '--index', "
+                  f"{str(seed_index)!r}, '--corpus', {str(seed_corpus)!r}, "
+                  "'How long is the reflection period?']))")
+    assert r.returncode == 0 and "90 day reflection period" in r.stdout
+    r = run("-c", "from assistant.cli import main; raise SystemExit(main(['fly']))")
+    assert r.returncode == 2 and "unknown command 'fly'" in r.stderr
