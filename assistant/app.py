@@ -9,6 +9,7 @@ in" choices and the example questions are loaded by each page view (after the lo
 """
 from __future__ import annotations
 
+import html
 import logging
 import os
 import traceback
@@ -39,6 +40,10 @@ CSS = """
 .vq-question { white-space: pre-wrap; overflow-wrap: anywhere; }
 .vq-tentative { color: #8a5a00; font-style: italic; }
 #chat .message-content { overflow-wrap: anywhere; }
+.doc-view { border-top: 1px solid #ddd; margin-top: 12px; padding-top: 8px; }
+.doc-head { font-weight: 600; margin-bottom: 6px; overflow-wrap: anywhere; }
+.doc-body { max-height: 640px; overflow-y: auto; }
+.src-link { text-decoration: none; }
 """
 
 
@@ -81,14 +86,43 @@ def _sources(state: AppState, reply) -> str:
     return render.sources_html(state.current().document, reply)
 
 
+def document_view(assistant: Assistant, params: dict) -> str:
+    """The document view for a link's ``doc``, ``start`` and ``end``, or why it cannot be."""
+    doc = assistant.index.documents.get(str(params.get("doc", "")))
+
+    def number(key):
+        try:
+            return int(str(params.get(key, "")))
+        except ValueError:
+            return params.get(key)
+
+    start, end = number("start"), number("end")
+    problem = render.link_problem(doc, start, end)
+    if problem:
+        return f"<p class='notice'>{html.escape(problem)}</p>"
+    return render.document_html(doc, [(start, end)])
+
+
 def create_app(state: AppState):
     import gradio as gr
 
-    def refresh():
-        """What the page shows about the index, read at every page view."""
+    def refresh(request: gr.Request):
+        """What the page shows about the index, read at every page view; and what its link
+        asks for: ``?doc=<id>&start=&end=`` opens the document view at that span, ``?q=``
+        asks that question."""
         a = state.current()
+        params = dict(request.query_params) if request is not None else {}
+        view, chatted = gr.update(), (gr.update(),) * 4
+        if "doc" in params:
+            view = gr.update(value=document_view(a, params), visible=True)
+        if isinstance(params.get("q"), str) and params["q"].strip():
+            chatted = chat(params["q"], [], [], 3, "hybrid", "")[:4]
         return (render.header_markdown(a.info), gr.update(choices=filter_choices(a)),
-                gr.update(samples=[[e] for e in example_questions(a)]))
+                gr.update(samples=[[e] for e in example_questions(a)]), view, *chatted)
+
+    # Gradio passes the request to a parameter annotated with its class; this module's
+    # annotations are strings and gradio is imported here only, so name the class itself.
+    refresh.__annotations__["request"] = gr.Request
 
     def chat(message, messages, turns, n_quotes, mode, scope=""):
         # The conversation lives in server-side state: the Chatbot is an output only, so no
@@ -225,6 +259,7 @@ def create_app(state: AppState):
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(_sources(state, None), elem_id="sources")
+                document = gr.HTML(visible=False, elem_id="document")
         if not state.read_only:
             with gr.Accordion("Add documents", open=False, elem_id="upload"):
                 gr.Markdown(f"Upload {', '.join(UPLOAD_SUFFIXES)} files (at most "
@@ -238,7 +273,11 @@ def create_app(state: AppState):
             add_button.click(add, [files], [status, header, scope], api_name="add_documents",
                              api_visibility="undocumented", concurrency_limit=1)
 
-        demo.load(refresh, None, [header, scope, examples], api_visibility="private")
+        demo.load(refresh, None, [header, scope, examples, document, messages, chatbot, turns,
+                                  sources], api_visibility="private").then(
+            None, None, None, api_visibility="private",
+            js="() => { const m = document.querySelector('#document mark'); "
+               "if (m) m.scrollIntoView({block: 'center'}); }")
         examples.click(lambda sample: sample[0] if sample else "", examples, question,
                        api_visibility="private")
         question.submit(chat, [question, messages, turns, n_quotes, mode, scope],

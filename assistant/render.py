@@ -193,7 +193,9 @@ def sources_html(document, reply) -> str:
         start = min([start] + [q.start for _, q in quotes])
         end = max([end] + [q.end for _, q in quotes])
         first = quotes[0][1]
-        numbers = " ".join(f"[{n}]" for n, _ in quotes)
+        numbers = " ".join(
+            f"<a class='src-link' href='{html.escape(source_link(q.doc_id, q.start, q.end))}' "
+            f"title='Open the document at this quote'>[{n}]</a>" for n, q in quotes)
         spans = ", ".join(f"{q.start}–{q.end}" for _, q in quotes)
         parts.append(f"<div class='src' id='source-{quotes[0][0]}'><div class='src-head'>"
                      f"{numbers} {citation_literal(first.title, first.section, first.page)} "
@@ -202,3 +204,36 @@ def sources_html(document, reply) -> str:
                      f"{context_html(text, start, end, [(q.start, q.end) for _, q in quotes])}"
                      "</div></div>")
     return "".join(parts)
+
+
+# --- links to the source, and the document view ------------------------------------------------
+
+def source_link(doc_id: str, start: int, end: int) -> str:
+    """The page's link to a span of a document (survives restarts while the text is the same)."""
+    from urllib.parse import urlencode
+
+    return "?" + urlencode({"doc": doc_id, "start": start, "end": end})
+
+
+def document_html(doc, spans: Sequence[tuple[int, int]]) -> str:
+    """A whole document, literal, with ``spans`` highlighted (the first one is scrolled to);
+    the page number of the first span for PDFs."""
+    first = min(spans) if spans else None
+    page = doc.page_at(first[0]) if first else None
+    head = (f"<div class='doc-head'>{literal(doc.title)} <small>({literal(doc.doc_id)}"
+            + (f", characters {first[0]}–{first[1]}" if first else "")
+            + (f", p. {page}" if page else "") + ")</small></div>")
+    return (f"<div class='doc-view'>{head}<div class='src-body doc-body'>"
+            f"{context_html(doc.text, 0, len(doc.text), list(spans))}</div></div>")
+
+
+def link_problem(doc, start, end) -> str | None:
+    """Why a link's span cannot be shown, in words for the reader; None when it can."""
+    if doc is None:
+        return "This link points to a document the index no longer holds."
+    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end \
+            or end > len(doc.text):
+        return (f"This link points to characters {start}–{end} of {doc.title}, which it no "
+                f"longer has (it has {len(doc.text):,} characters): the document has changed "
+                "since the link was made.")
+    return None

@@ -367,3 +367,41 @@ def test_an_upload_with_no_readable_record_is_not_kept(client, site, tmp_path):
     status, _, _ = client.predict([handle_file(str(bad))], api_name="/add_documents")
     assert "could not be read" in status and "junk.jsonl" in status, status
     assert not (site["corpus"] / "junk.jsonl").exists()
+
+
+# --- links to the source --------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_a_citation_link_opens_the_document_at_the_quote(browser, client, site):
+    from assistant.render import visible
+
+    q = "What is the reflection period for identified foreign victims?"
+    quote = client.predict(q, [], 3, "hybrid", None, api_name="/answer")["quotes"][0]
+    pg = _open(browser, site["url"])
+    _ask(pg, q)
+    link = pg.locator("#sources a.src-link").first
+    href = link.get_attribute("href")
+    assert href.startswith("?doc=") and f"start={quote['start']}" in href
+    link.click()
+    pg.wait_for_selector("#document mark", timeout=60_000)
+    assert pg.locator("#document mark").first.inner_text() == visible(quote["text"])
+    assert quote["doc_id"] in pg.locator("#document .doc-head").inner_text()
+    pg.close()
+    # the same link after a restart is the same URL: it depends on the text only
+    pg = browser.new_page()
+    pg.goto(site["url"] + "?doc=slovenia.txt&start=5&end=99999999")
+    pg.wait_for_selector("#document .notice", timeout=60_000)
+    assert "no longer has" in pg.locator("#document").inner_text()
+    pg.goto(site["url"] + "?doc=nope.txt&start=0&end=5")
+    pg.wait_for_selector("#document .notice", timeout=60_000)
+    assert "no longer holds" in pg.locator("#document").inner_text()
+    pg.close()
+
+
+@pytest.mark.browser
+def test_a_question_link_opens_the_chat_and_asks(browser, site):
+    pg = browser.new_page()
+    pg.goto(site["url"] + "?q=How%20long%20is%20the%20reflection%20period%3F")
+    pg.wait_for_selector("#chat blockquote.vq", timeout=60_000)
+    assert "90 day reflection period" in pg.locator("#chat blockquote.vq").first.inner_text()
+    pg.close()
