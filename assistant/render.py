@@ -195,7 +195,8 @@ def sources_html(document, reply) -> str:
         first = quotes[0][1]
         numbers = " ".join(
             f"<a class='src-link' href='{html.escape(source_link(q.doc_id, q.start, q.end))}' "
-            f"title='Open the document at this quote'>[{n}]</a>" for n, q in quotes)
+            "target='_blank' rel='noopener' title='Open the document at this quote (new "
+            f"tab)'>[{n}]</a>" for n, q in quotes)
         spans = ", ".join(f"{q.start}–{q.end}" for _, q in quotes)
         parts.append(f"<div class='src' id='source-{quotes[0][0]}'><div class='src-head'>"
                      f"{numbers} {citation_literal(first.title, first.section, first.page)} "

@@ -382,10 +382,14 @@ def test_a_citation_link_opens_the_document_at_the_quote(browser, client, site):
     link = pg.locator("#sources a.src-link").first
     href = link.get_attribute("href")
     assert href.startswith("?doc=") and f"start={quote['start']}" in href
-    link.click()
-    pg.wait_for_selector("#document mark", timeout=60_000)
-    assert pg.locator("#document mark").first.inner_text() == visible(quote["text"])
-    assert quote["doc_id"] in pg.locator("#document .doc-head").inner_text()
+    with pg.context.expect_page() as opened:  # a new tab: the conversation stays
+        link.click()
+    view = opened.value
+    view.wait_for_selector("#document mark", timeout=60_000)
+    assert view.locator("#document mark").first.inner_text() == visible(quote["text"])
+    assert quote["doc_id"] in view.locator("#document .doc-head").inner_text()
+    assert pg.locator("#chat blockquote.vq").count() >= 1
+    view.close()
     pg.close()
     # the same link after a restart is the same URL: it depends on the text only
     pg = browser.new_page()
