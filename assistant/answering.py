@@ -175,7 +175,6 @@ class Judgement:
     candidates: list
     confidence: float
     coverage: float
-    features: dict | None = None
 
 
 class Answerer:
@@ -233,7 +232,7 @@ class Answerer:
             return Judgement(cands, conf, conf)
         values = self.features(ev, cands)
         return Judgement(cands, model.answers.probability(values),
-                         model.covers.probability(values), values)
+                         model.covers.probability(values))
 
     def features(self, ev: Evidence, cands) -> dict[str, float]:
         """The confidence model's features for the best candidate."""

@@ -65,21 +65,9 @@ class AppState(LiveAssistant):
     def known_files(self) -> dict[str, str]:
         """SHA-256 -> corpus file, for every file in the corpus folder: from the manifest when
         its size and time match, hashed otherwise (files added since the last build)."""
-        from .loading import discover
-        from .storage import sha256_file
+        from .index.staleness import corpus_hashes
 
-        manifest = self.current().index.manifest
-        listed = {**manifest.get("skipped_files", {}), **manifest.get("files", {})}
-        out = {}
-        for f in discover(self.corpus_dir)[0]:
-            entry = listed.get(f.rel, {})
-            try:
-                st = f.path.stat()
-                same = (st.st_size, st.st_mtime_ns) == (entry.get("size"), entry.get("mtime_ns"))
-                out[entry["sha256"] if same and "sha256" in entry else sha256_file(f.path)] = f.rel
-            except OSError:
-                continue
-        return out
+        return corpus_hashes(self.corpus_dir, self.current().index.manifest)
 
 
 def _sources(state: AppState, reply) -> str:

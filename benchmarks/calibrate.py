@@ -76,7 +76,6 @@ def main() -> None:
         print(f"  {name}: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(m.features, m.coef)))
 
     # Thresholds on the fitting part, with the decision as answer() makes it.
-    MODEL_FILE_TMP = MODEL_FILE.with_suffix(".json.tmp")
     model = Calibration(answers, covers, 0.0, 0.0, {})
     backup = MODEL_FILE.read_text() if MODEL_FILE.exists() else None
     MODEL_FILE.write_text(json.dumps(model.to_json()))
@@ -127,7 +126,6 @@ def main() -> None:
                 MODEL_FILE.unlink(missing_ok=True)
             else:
                 MODEL_FILE.write_text(backup)
-        MODEL_FILE_TMP.unlink(missing_ok=True)
 
 
 def _diagram(table, ece: float, path: Path, n: int) -> None:

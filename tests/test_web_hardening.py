@@ -334,7 +334,7 @@ def test_metadata_cannot_make_a_document_match_another_ones_id(tmp_path, seed_in
 
 
 def test_the_chat_takes_no_client_messages_and_checks_its_inputs(site):
-    from assistant.app import AppState, create_app
+    from assistant.app import create_app
 
     demo = create_app(site["state"])
     chat = next(d for d in demo.config["dependencies"] if d.get("api_name") == "chat")
