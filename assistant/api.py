@@ -141,6 +141,7 @@ def ensure_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.P
     """Build ``index_dir`` from ``corpus_dir`` when it is missing or stale (or embedded with
     another ``backend`` than the one asked for); the report, or None when the index was
     already current (or there is no corpus folder to build from)."""
+    _index.check_not_newer(index_dir)
     if Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir, backend):
         return build_index(corpus_dir, index_dir, progress=progress, backend=backend)
     return None

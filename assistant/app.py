@@ -44,6 +44,9 @@ CSS = """
 .doc-head { font-weight: 600; margin-bottom: 6px; overflow-wrap: anywhere; }
 .doc-body { max-height: 640px; overflow-y: auto; }
 .src-link { text-decoration: none; }
+.vq-actions { margin-top: 6px; }
+.vq-copy { font-size: 0.85em; padding: 2px 10px; border: 1px solid #bbb; border-radius: 4px;
+           background: #fff; cursor: pointer; }
 """
 
 
@@ -91,6 +94,19 @@ def document_view(assistant: Assistant, params: dict) -> str:
     return render.document_html(doc, [(start, end)])
 
 
+def page_address(request) -> str:
+    """The page's public address, as the visitor's browser has it (behind a proxy too), for
+    the links in copied and exported citations; "" when the request does not tell."""
+    from gradio import route_utils
+
+    try:
+        req = request.request
+        root_path = getattr(getattr(req, "app", None), "root_path", None)
+        return route_utils.get_root_url(req, route_utils.get_api_call_path(req), root_path)
+    except Exception:  # no request (a direct call), or a Gradio without these helpers
+        return ""
+
+
 def create_app(state: AppState):
     import gradio as gr
 
@@ -100,11 +116,12 @@ def create_app(state: AppState):
         asks that question."""
         a = state.current()
         params = dict(request.query_params) if request is not None else {}
-        view, chatted = gr.update(), (gr.update(),) * 4
+        view, chatted = gr.update(), (gr.update(),) * 6
         if "doc" in params:
             view = gr.update(value=document_view(a, params), visible=True)
         if isinstance(params.get("q"), str) and params["q"].strip():
-            chatted = chat(params["q"], [], [], 3, "hybrid", "")[:4]
+            chatted = chat(params["q"], [], [], 3, "hybrid", "", [], request)
+            chatted = chatted[:4] + chatted[5:]
         return (render.header_markdown(a.info), gr.update(choices=filter_choices(a)),
                 gr.update(samples=[[e] for e in example_questions(a)]), view, *chatted)
 
@@ -112,11 +129,15 @@ def create_app(state: AppState):
     # annotations are strings and gradio is imported here only, so name the class itself.
     refresh.__annotations__["request"] = gr.Request
 
-    def chat(message, messages, turns, n_quotes, mode, scope=""):
+    def chat(message, messages, turns, n_quotes, mode, scope="", transcript=None,
+             request=None):
         # The conversation lives in server-side state: the Chatbot is an output only, so no
         # client can hand the server message objects (files, URLs) to process.
         history = list(messages if isinstance(messages, list) else [])
         turns = [t for t in (turns if isinstance(turns, list) else []) if isinstance(t, str)]
+        transcript = [t for t in (transcript if isinstance(transcript, list) else [])
+                      if isinstance(t, str)]
+        unchanged = (transcript, render.conversation_markdown(transcript))
         try:
             problem = check_question(message)
             if not problem and scope and parse_filter(scope) is None:
@@ -127,21 +148,26 @@ def create_app(state: AppState):
                     and len(message) <= 500 else "…"
                 history += [{"role": "user", "content": render.chat_question(shown)},
                             {"role": "assistant", "content": problem}]
-                return history, history, turns, _sources(state, None), ""
+                return history, history, turns, _sources(state, None), "", *unchanged
+            base = page_address(request)
             reply = assistant.answer(message, turns[-MAX_HISTORY:],
                                      max_quotes=endpoints.whole_number(n_quotes, "quotes", 1, 5),
                                      mode=endpoints.search_mode(mode), where=parse_filter(scope))
             history += [{"role": "user", "content": render.chat_question(message)},
                         {"role": "assistant",
                          "content": render.chat_answer(reply.quotes, reply.closest,
-                                                       reply.tentative)}]
+                                                       reply.tentative, base)}]
+            transcript = transcript + [render.turn_markdown(message, reply, base)]
             return (history, history, turns + [message],
-                    render.sources_html(assistant.document, reply), "")
+                    render.sources_html(assistant.document, reply), "", transcript,
+                    render.conversation_markdown(transcript))
         except Exception:
             log.error("chat failed:\n%s", traceback.format_exc())
             history += [{"role": "assistant",
                          "content": "Sorry, something went wrong answering that. Please try again."}]
-            return history, history, turns, _sources(state, None), ""
+            return history, history, turns, _sources(state, None), "", *unchanged
+
+    chat.__annotations__["request"] = gr.Request
 
     def add(files, progress=gr.Progress()):
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
@@ -227,6 +253,11 @@ def create_app(state: AppState):
         header = gr.Markdown(render.INTRO, elem_id="header")
         turns = gr.State([])
         messages = gr.State([])
+        transcript = gr.State([])
+        # The conversation as Markdown, for "Export conversation" (which saves it in the
+        # browser: no file is written on the server).
+        exported = gr.Textbox(render.conversation_markdown([]), visible=False,
+                              elem_id="export-markdown")
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="Chat", elem_id="chat", height=480,
@@ -243,7 +274,9 @@ def create_app(state: AppState):
                 with gr.Accordion("Settings", open=False):
                     n_quotes = gr.Slider(1, 5, value=3, step=1, label="Number of quotes")
                     mode = gr.Radio(list(MODES), value="hybrid", label="Search mode")
-                clear = gr.Button("New conversation", size="sm")
+                with gr.Row():
+                    clear = gr.Button("New conversation", size="sm")
+                    export = gr.Button("Export conversation", size="sm", elem_id="export")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(_sources(state, None), elem_id="sources")
@@ -262,21 +295,35 @@ def create_app(state: AppState):
                              api_visibility="undocumented", concurrency_limit=1)
 
         demo.load(refresh, None, [header, scope, examples, document, messages, chatbot, turns,
-                                  sources], api_visibility="private").then(
+                                  sources, transcript, exported], api_visibility="private").then(
             None, None, None, api_visibility="private",
             js="() => { const m = document.querySelector('#document mark'); "
                "if (m) m.scrollIntoView({block: 'center'}); }")
         examples.click(lambda sample: sample[0] if sample else "", examples, question,
                        api_visibility="private")
-        question.submit(chat, [question, messages, turns, n_quotes, mode, scope],
-                        [messages, chatbot, turns, sources, question],
+        question.submit(chat, [question, messages, turns, n_quotes, mode, scope, transcript],
+                        [messages, chatbot, turns, sources, question, transcript, exported],
                         api_name="chat", api_visibility="undocumented")
-        clear.click(lambda: ([], [], [], _sources(state, None)), None,
-                    [messages, chatbot, turns, sources], api_visibility="private")
+        clear.click(lambda: ([], [], [], _sources(state, None), [],
+                             render.conversation_markdown([])), None,
+                    [messages, chatbot, turns, sources, transcript, exported],
+                    api_visibility="private")
+        export.click(None, [exported], None, api_visibility="private", js=SAVE_SCRIPT)
         gr.api(retrieve, api_name="retrieve")
         gr.api(answer, api_name="answer")
     demo.queue(default_concurrency_limit=8)
     return demo
+
+
+# Saves the conversation's Markdown as a file, in the browser.
+SAVE_SCRIPT = """(markdown) => {
+  const blob = new Blob([markdown], {type: 'text/markdown;charset=utf-8'});
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = 'verbatim-conversation-' + new Date().toISOString().slice(0, 10) + '.md';
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}"""
 
 
 class _NoUploads:
@@ -301,7 +348,8 @@ def launch_options(state: AppState) -> dict:
     """``demo.launch`` arguments that the app's safety depends on."""
     from starlette.middleware import Middleware
 
-    opts = {"css": CSS, "show_error": False, "max_file_size": UPLOAD_MAX_BYTES}
+    opts = {"css": CSS, "head": render.COPY_SCRIPT, "show_error": False,
+            "max_file_size": UPLOAD_MAX_BYTES}
     if state.read_only:
         opts["app_kwargs"] = {"middleware": [Middleware(_NoUploads)]}
     return opts

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .structure import Unit, is_heading_line, sections_from_units
 from .types import Document
+from .wording import count
 
 
 class ExtractError(ValueError):
@@ -178,7 +179,7 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
     except Exception as e:  # pypdf raises many types on damaged files
         raise ExtractError(f"not a readable PDF ({type(e).__name__})") from None
     if not any(p.strip() for p in pages):
-        raise ExtractError(f"no text layer in {len(pages)} page(s) (a scanned PDF?); "
+        raise ExtractError(f"no text layer in {count(len(pages), 'page')} (a scanned PDF?); "
                            "run OCR on it and add the result")
     blocks: list[Block] = []
     for n, page in enumerate(pages, start=1):

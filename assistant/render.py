@@ -13,6 +13,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from .wording import count
+
 # Invisible characters that change the display order of the text around them, or hide inside
 # it (zero-width spaces and joiners, soft hyphens, byte-order marks): shown as code points.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -100,9 +102,12 @@ def chat_question(text: str) -> str:
     return f'<div class="vq-question">{literal(text)}</div>'
 
 
-def chat_answer(quotes: Sequence, closest: Sequence = (), tentative: bool = False) -> str:
+def chat_answer(quotes: Sequence, closest: Sequence = (), tentative: bool = False,
+                base: str = "") -> str:
     """An answer in the chat. Each quote is one HTML block (a single source line, so Markdown
-    never looks inside it), shown with its exact spaces and line breaks."""
+    never looks inside it), shown with its exact spaces and line breaks. Each citation number
+    links to the document view at the quote (``base`` is the page's address); the answer ends
+    with a button that copies the quotes and their citations as plain text (``copy_text``)."""
     if not quotes:
         out = f"**{NOT_COVERED}** {NOT_COVERED_DETAIL}"
         if closest:
@@ -113,9 +118,48 @@ def chat_answer(quotes: Sequence, closest: Sequence = (), tentative: bool = Fals
     parts = []
     for n, q in enumerate(quotes, start=1):
         parts.append(f'<blockquote class="vq">{literal(q.text)}</blockquote>\n\n'
-                     f"[{n}] {citation_literal(q.title, q.section, q.page)}")
+                     f"{_numbered_link(n, q)} {citation_literal(q.title, q.section, q.page)}")
     head = f'<p class="vq-tentative">{TENTATIVE}</p>\n\n' if tentative else ""
-    return head + "\n\n".join(parts)
+    # The clipboard text rides in the button's value, entity-encoded like every document text
+    # (the chat's sanitiser removes data- attributes); the page's script (COPY_SCRIPT) copies it.
+    button = (f'<div class="vq-actions"><button class="vq-copy" type="button" '
+              f'value="{literal(copy_text(quotes, tentative, base))}" '
+              'title="Copy the quotes with their citations">Copy quotes</button></div>')
+    return head + "\n\n".join(parts) + "\n\n" + button
+
+
+def _numbered_link(n: int, q) -> str:
+    return (f"<a class='src-link' href='{html.escape(source_link(q.doc_id, q.start, q.end))}' "
+            "target='_blank' rel='noopener' title='Open the document at this quote (new "
+            f"tab)'>[{n}]</a>")
+
+
+# What the copy buttons run: one listener for the whole page, so that answers added later need
+# no script of their own. The clipboard API exists only in secure contexts (https, localhost);
+# elsewhere a selected text area and execCommand do the same.
+COPY_SCRIPT = """<script>
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest && event.target.closest('button.vq-copy');
+  if (!button) return;
+  const text = button.value || '';
+  let done = false;
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text); done = true;
+    }
+  } catch (e) { done = false; }
+  if (!done) {
+    const area = document.createElement('textarea');
+    area.value = text; area.setAttribute('readonly', '');
+    area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    try { done = document.execCommand('copy'); } catch (e) { done = false; }
+    area.remove();
+  }
+  button.textContent = done ? 'Copied' : 'Copy failed: select the text instead';
+  setTimeout(() => { button.textContent = 'Copy quotes'; }, 2000);
+});
+</script>"""
 
 
 # --- plain text (terminal, clipboard) ----------------------------------------------------------
@@ -136,6 +180,80 @@ def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = Tr
     return (f"({TENTATIVE})\n\n" if tentative else "") + "\n\n".join(out)
 
 
+def link(base: str, q) -> str:
+    """The absolute link to a quote's document view: ``base`` is the page's address."""
+    return base.rstrip("/") + "/" + source_link(q.doc_id, q.start, q.end)
+
+
+def cite_plain(q, base: str = "") -> str:
+    """A quote's citation as people paste it into a report: title, section, page, link."""
+    where = visible(citation(q.title, q.section, q.page))
+    return where + (f", {link(base, q)}" if base else "")
+
+
+def copy_text(quotes: Sequence, tentative: bool = False, base: str = "") -> str:
+    """What the copy button puts on the clipboard: each quote in quotation marks, exactly as
+    the document has it, followed by its citation."""
+    out = [f"“{visible(q.text)}”\n— {cite_plain(q, base)}" for q in quotes]
+    return (f"({TENTATIVE})\n\n" if tentative else "") + "\n\n".join(out)
+
+
+# --- the conversation as a Markdown file ------------------------------------------------------
+
+# Backslash-escaped wherever they stand: what would otherwise make emphasis, code, links,
+# images, HTML, tables or character references. Line starts are handled by ``_md_line``.
+_MD_SPECIAL = frozenset("\\`*_[]<>!|~&$")
+
+
+def _md_line(line: str) -> str:
+    body = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in line)
+    stripped = body.lstrip(" \t")
+    # Leading blanks as references: four spaces or a tab would start a code block.
+    lead = "".join("&#9;" if ch == "\t" else "&#32;" for ch in body[:len(body) - len(stripped)])
+    digits = len(stripped) - len(stripped.lstrip("0123456789"))
+    marker = stripped[digits:digits + 1] if digits else stripped[:1]
+    if marker and marker in ("#-+=>" if not digits else ".)"):  # headings, lists, rules
+        stripped = stripped[:digits] + "\\" + stripped[digits:]
+    return lead + stripped
+
+
+def markdown_text(text: str, prefix: str = "") -> str:
+    """Document text as readable Markdown that renders to exactly that text: every line
+    behind ``prefix`` (``"> "`` for a block quote), special characters backslash-escaped,
+    line breaks kept as hard breaks."""
+    lines = [visible(line) for line in text.split("\n")]
+    out = []
+    for line, after in zip(lines, lines[1:] + [""]):
+        if not line.strip():
+            out.append(prefix.rstrip())
+            continue
+        # A backslash at the end of a line is a hard line break, unless a blank line follows.
+        out.append(prefix + _md_line(line) + ("\\" if after.strip() else ""))
+    return "\n".join(out)
+
+
+def turn_markdown(question: str, reply, base: str = "") -> str:
+    """One question and its answer for the exported conversation."""
+    out = [f"## {_md_line(visible(' '.join(question.split())))}"]
+    if reply.abstained:
+        out.append(f"*{NOT_COVERED}*")
+        for h in reply.closest:
+            out.append(f"- Closest, not an answer: {markdown_text(citation(h.title, h.section, h.page))}")
+        return "\n\n".join(out)
+    if reply.tentative:
+        out.append(f"*{TENTATIVE}*")
+    for n, q in enumerate(reply.quotes, start=1):
+        cite = markdown_text(citation(q.title, q.section, q.page))
+        out.append(markdown_text(q.text, "> "))
+        out.append(f"[{n}] {cite}" + (f", <{link(base, q)}>" if base else ""))
+    return "\n\n".join(out)
+
+
+def conversation_markdown(turns: Sequence[str], title: str = "Verbatim conversation") -> str:
+    """The exported conversation: the ``turn_markdown`` of each question, oldest first."""
+    return f"# {title}\n\n" + "\n\n".join(turns) + "\n"
+
+
 # --- the page's HTML (header, sources panel) ---------------------------------------------------
 
 INTRO = ("# Verbatim\n"
@@ -146,7 +264,8 @@ INTRO = ("# Verbatim\n"
 def header_markdown(info: dict) -> str:
     built = info["built_at"].replace("T", " ").replace("+00:00", " UTC")
     return (f"{INTRO}\n\n"
-            f"Loaded: **{info['documents']}** documents, **{info['passages']}** passages · "
+            f"Loaded: {count(info['documents'], 'document')}, "
+            f"{count(info['passages'], 'passage')} · "
             f"model `{info['model']}` ({info.get('backend', 'torch')}) · index built {built}")
 
 
@@ -193,10 +312,7 @@ def sources_html(document, reply) -> str:
         start = min([start] + [q.start for _, q in quotes])
         end = max([end] + [q.end for _, q in quotes])
         first = quotes[0][1]
-        numbers = " ".join(
-            f"<a class='src-link' href='{html.escape(source_link(q.doc_id, q.start, q.end))}' "
-            "target='_blank' rel='noopener' title='Open the document at this quote (new "
-            f"tab)'>[{n}]</a>" for n, q in quotes)
+        numbers = " ".join(_numbered_link(n, q) for n, q in quotes)
         spans = ", ".join(f"{q.start}–{q.end}" for _, q in quotes)
         parts.append(f"<div class='src' id='source-{quotes[0][0]}'><div class='src-head'>"
                      f"{numbers} {citation_literal(first.title, first.section, first.page)} "

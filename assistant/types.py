@@ -9,6 +9,7 @@ import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from .wording import count
 
 
 @dataclass(frozen=True)
@@ -144,10 +145,11 @@ class BuildReport:
 
     def summary(self) -> str:
         lines = [
-            f"Indexed {self.documents} documents, {self.passages} passages "
+            f"Indexed {count(self.documents, 'document')}, {count(self.passages, 'passage')} "
             f"in {self.seconds:.1f} s (model: {self.model}, backend: {self.backend}).",
             f"Files: {self.added} added, {self.changed} changed, {self.removed} removed, "
-            f"{self.unchanged} unchanged; {self.embedded} passages embedded in this run.",
+            f"{self.unchanged} unchanged; {count(self.embedded, 'passage')} embedded in this "
+            "run.",
         ]
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)}:")

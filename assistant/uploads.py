@@ -17,6 +17,7 @@ from pathlib import Path
 from .index import BuildLocked
 from .loading import SUPPORTED_SUFFIXES
 from .types import BuildReport
+from .wording import count
 
 UPLOAD_MAX_FILES = 20
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -114,8 +115,9 @@ class UploadOutcome:
         parts = []
         if self.indexed and self.report is not None:
             r = self.report
-            parts.append(f"Added {', '.join(self.indexed)}. Index rebuilt: {r.documents} "
-                         f"documents, {r.passages} passages ({r.embedded} passages embedded).")
+            parts.append(f"Added {', '.join(self.indexed)}. Index rebuilt: "
+                         f"{count(r.documents, 'document')}, {count(r.passages, 'passage')} "
+                         f"({count(r.embedded, 'passage')} embedded).")
         if self.kept_for_later:
             parts.append(f"Saved {', '.join(self.kept_for_later)}, but another build of the "
                          "index is running (perhaps from the command line); these files were "

@@ -63,3 +63,12 @@ def eval_file(name: str) -> Path:
     has no shared/ folder beside it."""
     path = EVAL_DIR / name
     return path if path.exists() else DATA / "seed" / name
+
+
+def save_screenshot(page, name: str, tmp_path: Path) -> Path:
+    """A full-page screenshot for reviewers: in the test's folder, and in $SHOT_DIR if set."""
+    path = tmp_path / name
+    page.screenshot(path=str(path), full_page=True)
+    if os.environ.get("SHOT_DIR"):
+        shutil.copy(path, os.environ["SHOT_DIR"])
+    return path

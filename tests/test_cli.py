@@ -17,7 +17,7 @@ def test_build_index_cli(seed_corpus, tmp_path):
     r = run(str(ROOT / "build_index.py"), "--corpus", str(tmp_path / "corpus"), "--index",
             str(tmp_path / "index"))
     assert r.returncode == 0, r.stderr
-    assert "Indexed 1 documents" in r.stdout
+    assert "Indexed 1 document, " in r.stdout  # "1 document", not "1 documents"
     assert "broken.txt: not valid UTF-8" in r.stdout
     assert "Embedding passages" in r.stderr  # the progress bar
     assert json.loads((tmp_path / "index" / "manifest.json").read_text())["counts"]["documents"] == 1
@@ -77,6 +77,27 @@ def test_start_up_errors_are_one_line(seed_corpus, seed_index):
     r = run("-m", "assistant", "--host", "no-such-host.invalid", "--port", str(port))
     assert r.returncode == 1 and "is not an address or a known host name" in r.stderr
     assert "Traceback" not in r.stderr and "ERROR" not in r.stderr
+
+
+def test_counts_are_said_in_the_singular_and_plural():
+    from assistant.wording import count
+
+    assert (count(1, "document"), count(2, "document"), count(0, "passage")) == \
+        ("1 document", "2 documents", "0 passages")
+    assert count(12000, "entry", "entries") == "12,000 entries"
+
+
+def test_an_index_from_a_newer_version_is_refused_not_replaced(seed_corpus, tmp_path):
+    index = tmp_path / "index"
+    index.mkdir()
+    manifest = '{"format_version": 999, "build_id": "x", "checksums": {}}'
+    (index / "manifest.json").write_text(manifest)
+    (index / ".verbatim-index").write_text("made by a newer version")
+    r = run("-m", "assistant", "--corpus", str(seed_corpus), "--index", str(index),
+            "--port", "1")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "was built by a newer Verbatim (index format 999" in r.stderr
+    assert (index / "manifest.json").read_text() == manifest  # left as it was
 
 
 def test_verbatim_command_dispatches(seed_corpus, seed_index):

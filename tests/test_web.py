@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_CORPUS
+from conftest import SEED_CORPUS, save_screenshot
 
 EVIL = """# Hostile page
 
@@ -185,10 +185,7 @@ def test_browser_question_shows_quote_citation_and_highlight(page, tmp_path):
     mark = page.locator("#sources mark").first
     assert "90 day reflection period" in mark.inner_text()
     assert "[1]" in page.locator("#sources").inner_text()
-    page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
-    import os, shutil as _s
-    if os.environ.get("SHOT_DIR"): _s.copy(tmp_path / "answer.png", os.environ["SHOT_DIR"])
-    assert (tmp_path / "answer.png").stat().st_size > 10_000
+    assert save_screenshot(page, "answer.png", tmp_path).stat().st_size > 10_000
 
 
 @pytest.mark.browser
@@ -201,9 +198,7 @@ def test_browser_malicious_document_is_shown_as_text(page, tmp_path):
     assert page.locator("#chat img[src='x'], #sources img[src='x']").count() == 0
     assert page.locator("#chat a[href^='javascript'], #sources a[href^='javascript']").count() == 0
     assert page.locator("#chat script, #sources script").count() == 0
-    page.screenshot(path=str(tmp_path / "evil.png"), full_page=True)
-    import os, shutil as _s
-    if os.environ.get("SHOT_DIR"): _s.copy(tmp_path / "evil.png", os.environ["SHOT_DIR"])
+    save_screenshot(page, "evil.png", tmp_path)
 
 
 @pytest.mark.browser

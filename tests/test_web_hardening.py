@@ -262,7 +262,10 @@ def test_quotes_are_shown_character_for_character(browser, client, site):
     for t in texts:  # every quote of the tricky document, exactly
         if "registry" in t or "Registry" in t:
             assert t in expected, (t, expected)
-    assert pg.locator("#chat a, #chat img, #chat .katex, #chat b").count() == 0
+    assert pg.locator("#chat a:not(.src-link), #chat img, #chat .katex, #chat b").count() == 0
+    links = pg.locator("#chat a.src-link")  # the only links: ours, to the document view
+    assert links.count() >= 1 and all(links.nth(i).get_attribute("href").startswith("?doc=")
+                                      for i in range(links.count()))
     assert "⟨U+202E⟩ABC-123⟨U+202C⟩" in "".join(texts) or not any("ABC" in t for t in texts)
     # long unbroken words wrap inside the sources panel instead of overflowing it
     width = pg.evaluate("() => { const s = document.querySelector('#sources');"

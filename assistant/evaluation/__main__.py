@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .questions import Metrics, evaluate, format_metrics, read_questions
+from ..wording import count
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +84,7 @@ def _build(corpus: Path, index: Path, backend: str | None, sentences: bool = Fal
     report = build_index(corpus, index, progress=sys.stderr.isatty(), backend=backend,
                          sentence_vectors=sentences)
     if report.embedded:
-        print(f"indexed {report.documents} documents, {report.passages} passages "
+        print(f"indexed {count(report.documents, 'document')}, {count(report.passages, 'passage')} "
               f"({report.backend}) in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     return Assistant.load(index)
 

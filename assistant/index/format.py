@@ -73,6 +73,21 @@ def rebuild_hint(index_dir: Path) -> str:
     return f"rebuild it with: python build_index.py --index {index_dir} --full"
 
 
+def check_not_newer(index_dir: str | os.PathLike) -> None:
+    """Refuse, with how to go on, an index written by a newer Verbatim: an automatic rebuild
+    would silently replace it with an older format that the newer version must then rebuild."""
+    try:
+        version = json.loads((Path(index_dir) / MANIFEST).read_text(encoding="utf-8")) \
+            .get("format_version")
+    except (OSError, ValueError, AttributeError):
+        return
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise IndexLoadError(
+            f"{index_dir}/ was built by a newer Verbatim (index format {version}; this version "
+            f"reads format {FORMAT_VERSION}): start that version, pass another --index, or "
+            f"replace it for this version: {rebuild_hint(Path(index_dir))}")
+
+
 def backend_of(manifest: dict) -> str:
     """The embedding backend recorded in a manifest (indexes from before backends: torch)."""
     return manifest["model"].get("backend", "torch")

@@ -1,0 +1,181 @@
+"""Taking answers away from the page: the copy button, the exported conversation, the chat's
+citation links and the merged sources panel, in Chromium against a live server."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import save_screenshot
+from test_web_hardening import TRICKY, _ask, _open, _serve, browser  # noqa: F401 (fixture)
+
+HOURS = ("# Helpline hours\n\n"
+         "The night helpline opens at ten in the evening. "
+         "The night helpline closes at six in the morning. "
+         "Volunteers staff the night helpline in pairs.\n")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, seed_index):
+    demo, url, state = _serve(tmp_path_factory.mktemp("take"), seed_index,
+                              {"tricky.md": TRICKY, "hours.md": HOURS})
+    yield {"url": url, "state": state}
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(site):
+    from gradio_client import Client
+
+    return Client(site["url"], verbose=False)
+
+
+def quotes_of(reply: dict) -> list:
+    return [SimpleNamespace(**q) for q in reply["quotes"]]
+
+
+REGISTRY_Q = "Where is the helpline registry published and how long are entries kept?"
+
+
+@pytest.mark.browser
+def test_copy_button_copies_the_quotes_and_their_citations(browser, client, site):
+    from assistant.render import copy_text, visible
+
+    reply = client.predict(REGISTRY_Q, [], 3, "hybrid", None, api_name="/answer")
+    assert reply["quotes"] and not reply["abstained"]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"],
+                              origin=site["url"].rstrip("/"))
+    pg = context.new_page()
+    pg.goto(site["url"])
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    _ask(pg, REGISTRY_Q)
+    button = pg.locator("#chat button.vq-copy").last
+    button.click()
+    pg.wait_for_function("() => [...document.querySelectorAll('#chat button.vq-copy')]"
+                         ".some(b => b.textContent === 'Copied')", timeout=10_000)
+    copied = pg.evaluate("() => navigator.clipboard.readText()")
+    base = site["url"].rstrip("/")
+    assert copied == copy_text(quotes_of(reply), reply["tentative"], base)
+    for q in reply["quotes"]:  # each quote verbatim, then title, section and a working link
+        assert f"“{visible(q['text'])}”" in copied
+        assert f"{base}/?doc={q['doc_id']}&start={q['start']}&end={q['end']}" in copied
+    link = copied.split(", http", 1)[1].split("\n", 1)[0]
+    view = context.new_page()
+    view.goto("http" + link)
+    view.wait_for_selector("#document mark", timeout=60_000)
+    assert view.locator("#document mark").first.inner_text() in copied
+    context.close()
+
+
+@pytest.mark.browser
+def test_export_downloads_the_conversation_as_markdown(browser, client, site, tmp_path):
+    from markdown_it import MarkdownIt
+
+    from assistant.render import visible
+
+    answered = client.predict(REGISTRY_Q, [], 3, "hybrid", None, api_name="/answer")
+    pg = _open(browser, site["url"])
+    _ask(pg, REGISTRY_Q)
+    _ask(pg, "How do I bake sourdough bread?")
+    with pg.expect_download() as download:
+        pg.locator("#export").click()
+    path = tmp_path / "conversation.md"
+    download.value.save_as(path)
+    assert download.value.suggested_filename.endswith(".md")
+    md = path.read_text(encoding="utf-8")
+    assert md.startswith("# Verbatim conversation")
+    assert "## How do I bake sourdough bread?" in md and "do not cover" in md
+    base = site["url"].rstrip("/")
+    html = MarkdownIt("commonmark").render(md)
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    shown = [" ".join(b.get_text().split()) for b in soup.find_all("blockquote")]
+    for q in answered["quotes"]:  # rendered, every quote reads exactly as in its document
+        assert " ".join(visible(q["text"]).split()) in shown, (q["text"], shown)
+        assert f"<{base}/?doc={q['doc_id']}&start={q['start']}&end={q['end']}>" in md
+    # the document's own Markdown and links stay text: only our citation links are links
+    hrefs = [a["href"] for a in soup.find_all("a")]
+    assert hrefs and all(h.startswith(base + "/?doc=") for h in hrefs), hrefs
+    assert not soup.find_all(["img", "b", "script"])
+    pg.close()
+
+
+@pytest.mark.browser
+def test_chat_citation_opens_the_document_view(browser, client, site, tmp_path):
+    q = "What is the reflection period for identified foreign victims?"
+    quote = client.predict(q, [], 3, "hybrid", None, api_name="/answer")["quotes"][0]
+    pg = _open(browser, site["url"])
+    _ask(pg, q)
+    link = pg.locator("#chat a.src-link").first
+    assert link.inner_text() == "[1]"
+    with pg.context.expect_page() as opened:
+        link.click()
+    view = opened.value
+    view.wait_for_selector("#document mark", timeout=60_000)
+    assert view.locator("#document mark").first.inner_text() == quote["text"]
+    view.wait_for_timeout(500)
+    save_screenshot(view, "document-view.png", tmp_path)
+    assert view.evaluate("() => { const r = document.querySelector('#document mark')"
+                         ".getBoundingClientRect(); return r.top >= 0 && "
+                         "r.bottom <= window.innerHeight; }")
+    view.close()
+    pg.close()
+
+
+@pytest.mark.browser
+def test_sources_show_each_passage_once_with_all_its_quotes(browser, client, site):
+    q = "When does the night helpline open and when does it close?"
+    reply = client.predict(q, [], 3, "hybrid", {"doc_id": "hours.md"}, api_name="/answer")
+    spans = [(x["doc_id"], x["start"], x["end"]) for x in reply["quotes"]]
+    assert len(spans) >= 2, reply  # the test needs two quotes from the one short passage
+    pg = _open(browser, site["url"])
+    pg.locator("#filter input").click()
+    pg.locator("#filter input").fill("Helpline hours")
+    pg.get_by_role("option", name="Document: Helpline hours (hours.md)").first.click()
+    pg.wait_for_timeout(300)
+    _ask(pg, q)
+    assert pg.locator("#sources .src").count() == 1
+    marks = pg.locator("#sources .src mark")
+    assert marks.count() == len(spans)
+    assert sorted(marks.nth(i).inner_text() for i in range(marks.count())) == \
+        sorted(x["text"] for x in reply["quotes"])
+    pg.close()
+
+
+# --- the texts behind the buttons (no browser) -------------------------------------------------
+
+def test_copy_text_labels_tentative_answers_and_cites_every_quote():
+    from assistant.render import TENTATIVE, copy_text
+
+    q = SimpleNamespace(text="Shelters are funded by the state.", title="Report", section="Funding",
+                        page=4, doc_id="r.pdf", start=10, end=43)
+    assert copy_text([q], False, "https://x.org/verbatim") == (
+        "“Shelters are funded by the state.”\n— Report, Funding, p. 4, "
+        "https://x.org/verbatim/?doc=r.pdf&start=10&end=43")
+    assert copy_text([q, q], True, "").startswith(f"({TENTATIVE})\n\n“Shelters")
+
+
+_ALPHABET = "ab 1.)#-+=>*_`[]()<>!&|~$\\\n\t:/é\u202e"
+
+
+def test_exported_markdown_renders_to_exactly_the_quoted_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from markdown_it import MarkdownIt
+    from bs4 import BeautifulSoup
+
+    from assistant.render import markdown_text, visible
+
+    md = MarkdownIt("commonmark")
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.text(alphabet=_ALPHABET, min_size=1, max_size=60))
+    def check(text):
+        soup = BeautifulSoup(md.render(markdown_text(text, "> ")), "html.parser")
+        assert not soup.find_all(["a", "img", "code", "pre", "em", "strong", "h1", "h2", "ul",
+                                  "ol", "hr", "script"]), md.render(markdown_text(text, "> "))
+        assert " ".join(soup.get_text().split()) == " ".join(visible(text).split())
+
+    check()
