@@ -358,9 +358,16 @@ def launch_options(state: AppState) -> dict:
 def prepare(corpus_dir: str | Path, index_dir: str | Path, read_only: bool = False,
             progress: bool = True, backend: str | None = None) -> AppState:
     """Build the index when missing or stale, then load it."""
+    from .index import BuildError, is_index_folder
+
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if corpus_dir.is_dir():
         print(f"Checking the index against {corpus_dir}/ …", flush=True)
+    elif not is_index_folder(index_dir):
+        # An index alone may be served (a copy made elsewhere); with neither, say both.
+        what = "is not a folder" if corpus_dir.exists() else "not found"
+        raise BuildError(f"corpus folder {what}: {corpus_dir}, and there is no index at "
+                         f"{index_dir}/ to serve; pass --corpus (and --index)")
     report = ensure_index(corpus_dir, index_dir, progress=progress, backend=backend)
     if report is not None:
         print(report.summary(), flush=True)

@@ -76,6 +76,12 @@ def test_start_up_errors_are_one_line(seed_corpus, seed_index):
             f"error: port {port} is in use; pass --port"
     r = run("-m", "assistant", "--host", "no-such-host.invalid", "--port", str(port))
     assert r.returncode == 1 and "is not an address or a known host name" in r.stderr
+    r = run("-m", "assistant", "--corpus", str(seed_corpus / "missing"), "--index",
+            str(seed_corpus / "no-index"), "--port", str(port))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (f"error: corpus folder not found: {seed_corpus / 'missing'}, "
+                                f"and there is no index at {seed_corpus / 'no-index'}/ to "
+                                "serve; pass --corpus (and --index)")
     assert "Traceback" not in r.stderr and "ERROR" not in r.stderr
 
 
