@@ -67,16 +67,10 @@ class Query:
         return len(self.context) + 1 if self.context else 0
 
 
-def make_query(question: str, history: Sequence[str] | None = None) -> Query:
-    """The query for ``question`` after ``history`` (earlier questions, oldest first) by the
-    pronoun rule alone: the last one is taken as context when the question points back to
-    something ("it", "its", "they"). ``Answerer.answer`` decides by evidence instead
-    (``follow_up_candidates``)."""
-    asked = clean_question(question)
-    past = [clean_question(h) for h in (history or []) if isinstance(h, str) and h.strip()]
-    if past and is_follow_up(asked):
-        return Query(asked, past[-1])
-    return Query(asked)
+def make_query(question: str) -> Query:
+    """The query for a question asked alone. In a conversation, ``Answerer.best_reading``
+    decides by evidence whether to read it with earlier questions (``follow_up_candidates``)."""
+    return Query(clean_question(question))
 
 
 # A question with this few content words cannot stand alone after a conversation ("And for
@@ -263,8 +257,25 @@ class Answerer:
         by_row = {x.row: x for x in ev.scored}
         chosen = quoting.pick(j.candidates, max(1, max_quotes), s.quotes)
         quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]
-        return build_answer(asked, quotes, j.confidence,
-                            tentative=j.confidence < tentative_below)
+        tentative = j.confidence < tentative_below or (
+            s.abstention.require_specifics and bool(self._unheld(asked, quotes[0].doc_id)))
+        return build_answer(asked, quotes, j.confidence, tentative=tentative)
+
+    def _unheld(self, asked: str, doc_id: str) -> list[str]:
+        """What the question names that the document (its text, title or metadata) does not
+        hold (``missing_specifics``), looked up in the document keyword index: no scan."""
+        from .keyword import tokenize
+
+        d = self.index.documents[doc_id]
+        pos = self.index.doc_position(doc_id)
+        meta = " ".join(str(v) for v in d.metadata.values()).lower()
+
+        def holds(word: str) -> bool:
+            tokens = tokenize(word) or [word.lower()]
+            return word.lower() in meta or all(self.index.doc_keyword.contains(t, pos)
+                                               for t in tokens)
+
+        return quoting.missing_specifics(asked, holds)
 
     def best_reading(self, question: str, history: Sequence[str] | None, mode: str,
                      where: Mapping | None, passages: int) -> tuple[Evidence, Judgement]:

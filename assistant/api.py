@@ -31,7 +31,8 @@ def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.Pa
     is complete. Raises ``BuildError`` when nothing can be built.
 
     ``backend`` is ``"torch"``, ``"onnx"`` or ``"onnx-int8"``; by default an existing index
-    keeps its backend and a new one gets ``embedding.DEFAULT_BACKEND``. ``embedder`` replaces
+    keeps its backend and a new one gets ``embedding.choose_backend()`` (int8 where
+    the CPU has a fast int8 dot product, fp32 ONNX elsewhere). ``embedder`` replaces
     the model with any object that has ``encode(texts) -> float32 array``, ``dimension`` and
     ``backend`` (tests and benchmarks use stand-ins). ``sentence_vectors=True`` also embeds
     every sentence; None keeps what an existing index has. ``settings`` (a ``BuildSettings``)
@@ -75,6 +76,7 @@ class Assistant:
         m = self._index.manifest
         return {"documents": m["counts"]["documents"], "passages": m["counts"]["passages"],
                 "model": m["model"]["name"], "backend": self._index.backend,
+                "backend_reason": _backend_reason(self._index.backend),
                 "built_at": m["built_at"],
                 "build_id": m["build_id"], "index_dir": str(self._index.path)}
 
@@ -91,11 +93,13 @@ class Assistant:
     # --- model ---
     @property
     def embedder(self):
-        """The model the index was built with (loaded on first use)."""
+        """The model the index was built with (loaded on first use), on the backend that
+        ``embedding.query_backend`` gives for the index's on this CPU."""
         if self._model is None:
-            from .embedding import get_embedder
+            from .embedding import get_embedder, query_backend
 
-            self._model = get_embedder(self._index.model, self._index.backend)
+            self._model = get_embedder(self._index.model,
+                                       query_backend(self._index.backend).backend)
         return self._model
 
     @property
@@ -117,22 +121,35 @@ class Assistant:
     # --- the two questions people ask ---
     def retrieve(self, question: str, k: int = 5, *, history: Sequence[str] | None = None,
                  mode: str = "hybrid", where: Mapping | None = None) -> list[Hit]:
-        """The ``k`` passages that best match the question, best first."""
-        scored = self.answerer.retrieve(make_query(question, history), k, mode, where)
+        """The ``k`` passages that best match the question, best first. With ``history``, the
+        question is read as ``answer`` reads it (alone or with the conversation, decided by
+        the evidence), so both see the same passages."""
+        scored = self.answerer.retrieve(self._reading(question, history, mode, where), k,
+                                        mode, where)
         return [to_hit(self._index, s) for s in scored]
+
+    def _reading(self, question: str, history: Sequence[str] | None, mode: str,
+                 where: Mapping | None):
+        if history and any(isinstance(h, str) and h.strip() for h in history):
+            ev, _ = self.answerer.best_reading(question, history, mode, where, 5)
+            return ev.query
+        return make_query(question)
 
     def evidence(self, question: str, history: Sequence[str] | None = None, *,
                  mode: str = "hybrid", where: Mapping | None = None,
                  passages: int = 5) -> Evidence:
         """What ``answer`` decides on (the passages and every sentence's evidence), for
         benchmarks that re-rank it under other settings (``Answerer.decide``)."""
-        ev, _ = self.answerer.evidence(make_query(question, history), mode, where, passages)
+        if history and any(isinstance(h, str) and h.strip() for h in history):
+            ev, _ = self.answerer.best_reading(question, history, mode, where, passages)
+            return ev
+        ev, _ = self.answerer.evidence(make_query(question), mode, where, passages)
         return ev
 
     def answer(self, question: str, history: Sequence[str] | None = None, *, max_quotes: int = 3,
                mode: str = "hybrid", where: Mapping | None = None, passages: int = 5) -> Answer:
         """Up to ``max_quotes`` verbatim quotes that answer the question, or an abstention."""
-        return self.answerer.answer(make_query(question, None), max_quotes, mode, where,
+        return self.answerer.answer(make_query(question), max_quotes, mode, where,
                                     passages, history=history)
 
 
@@ -145,6 +162,12 @@ def ensure_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.P
     if Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir, backend):
         return build_index(corpus_dir, index_dir, progress=progress, backend=backend)
     return None
+
+
+def _backend_reason(index_backend: str) -> str:
+    from .embedding import query_backend
+
+    return query_backend(index_backend).reason
 
 
 class LiveAssistant:

@@ -27,11 +27,12 @@ def add_mode(parser: argparse.ArgumentParser) -> None:
 def add_backend_argument(parser: argparse.ArgumentParser,
                          help: str | None = None) -> None:
     """``--backend``, as build_index.py, python -m assistant and the eval command take it."""
-    from .embedding import BACKENDS, DEFAULT_BACKEND
+    from .embedding import BACKENDS
 
     parser.add_argument("--backend", default=None, choices=BACKENDS,
                         help=help or "embedding backend (default: the existing index's, else "
-                                     f"{DEFAULT_BACKEND})")
+                                     "onnx-int8 where the CPU has a fast int8 dot product such "
+                                     "as AVX-512 VNNI, onnx elsewhere)")
 
 
 def build_main(argv: list[str] | None = None) -> int:

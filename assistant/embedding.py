@@ -21,10 +21,64 @@ import numpy as np
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
 BACKENDS = ("torch", "onnx", "onnx-int8")
-# Same vectors as torch (cosine >= 0.9999) on every CPU, and answering without importing torch
-# starts faster. int8 is faster still and passes the quality gate on this CPU, but its vectors
-# depend on the CPU's integer instructions (README, "Embedding backends").
-DEFAULT_BACKEND = "onnx"
+
+
+@dataclass(frozen=True)
+class BackendChoice:
+    """The backend used where none is asked for, and why: shown in the build summary and the
+    page header ("onnx-int8: AVX-512 VNNI")."""
+
+    backend: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.backend}: {self.reason}"
+
+
+def int8_dot_product() -> str | None:
+    """The CPU's fast 8-bit integer dot product, by name, or None without one. Read from
+    numpy's own run-time CPU detection (cpuid on x86, the OS on ARM): no string parsing of
+    /proc/cpuinfo, the same answer on every operating system.
+
+    Without one, int8 matrix products either run slowly or, on x86 with AVX2 alone, through an
+    instruction that saturates 16-bit sums (ONNX Runtime's ``reduce_range`` exists for it), so
+    the vectors would depend on the machine. numpy does not report AVX-VNNI (the AVX2 form on
+    CPUs without AVX-512): those CPUs get fp32, which is safe, not fastest."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # numpy 1.x
+        try:
+            from numpy.core._multiarray_umath import __cpu_features__ as features
+        except ImportError:
+            return None
+    for key, name in (("AVX512VNNI", "AVX-512 VNNI"), ("AVXVNNI", "AVX-VNNI"),
+                      ("ASIMDDP", "Arm dot product")):
+        if features.get(key):
+            return name
+    return None
+
+
+def choose_backend() -> BackendChoice:
+    """int8 where the CPU multiplies 8-bit integers fast and exactly, fp32 ONNX elsewhere. Both
+    pass the quality gate (README, "Embedding backends")."""
+    dot = int8_dot_product()
+    if dot:
+        return BackendChoice("onnx-int8", dot)
+    return BackendChoice("onnx", "no fast int8 dot product on this CPU")
+
+
+def query_backend(index_backend: str) -> BackendChoice:
+    """The backend that encodes questions for an index built with ``index_backend``: the
+    same one, except an int8 index on a CPU without a fast int8 dot product, whose questions
+    are encoded by the same model in fp32 (within the quality gate: README)."""
+    if index_backend == "onnx-int8":
+        dot = int8_dot_product()
+        if not dot:
+            return BackendChoice("onnx", "int8 index, questions in fp32: no fast int8 dot "
+                                         "product on this CPU")
+        return BackendChoice("onnx-int8", dot)
+    return BackendChoice(index_backend, "as the index was built")
+
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], "Embedder"] = {}
@@ -164,7 +218,7 @@ def canonical_name(model: str | None) -> str:
 
 def check_backend(backend: str | None) -> str:
     if backend is None:
-        return DEFAULT_BACKEND
+        return choose_backend().backend
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     return backend
@@ -254,6 +308,20 @@ class TorchEmbedder:
         return _windowed_tokens(texts, lambda t: self._offsets(t, False), run,
                                 self.max_seq_length - 2, 8, self.dimension)
 
+    def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+                     ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """As ``OnnxEmbedder.encode_spans``."""
+        vecs = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        parts = []
+        for i in range(0, len(texts), 8):
+            chunk = texts[i:i + 8]
+            for j, (t, st) in enumerate(zip(chunk, self._states(chunk))):
+                v = st["sentence_embedding"].float().numpy()
+                vecs[i + j] = v / max(float(np.linalg.norm(v)), 1e-12)
+                parts.append(pool_spans(st["token_embeddings"].float().numpy(),
+                                        self._offsets(t, True), spans[i + j]))
+        return vecs, parts
+
     def encode_query(self, text: str) -> tuple[np.ndarray, TokenVectors]:
         """The text's vector (as ``encode``) and its token vectors, from one run of the model."""
         st = self._states([text])[0]
@@ -279,14 +347,23 @@ def _local_model_dir(model: str | None) -> str:
                          ) from None
 
 
-class OnnxEmbedder:
-    """The ONNX Runtime backends: tokenizers + onnxruntime + numpy pooling, no torch."""
+def cpu_count() -> int:
+    """The cores this process may run on (a container's or taskset's limit, not the host's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
-    # Small batches waste less on padding: on 2 cores 2-4 passages per run is fastest for
-    # 100-250-token passages. int8 runs one text at a time: dynamic quantisation scales the
-    # activations of the whole batch together, so a text's vector would depend on its batch
-    # mates (and an incremental build would not equal a full one). Measured: ~10% slower.
-    BATCH = 4
+
+class OnnxEmbedder:
+    """The ONNX Runtime backends: tokenizers + onnxruntime + numpy pooling, no torch.
+
+    Every text is run on its own, never padded into a batch with others: a text's vector then
+    cannot depend on its batch mates (int8's dynamic quantisation scales a whole batch's
+    activations together, so it would), and no time is spent on padding. Many texts are run
+    side by side instead, one per core, each on a single-threaded session: on 2 cores that
+    measured 1.35x the speed of one text at a time on two threads (int8) and 1.14x batches of
+    four (fp32), with the same vectors. One text (a question) runs on all cores."""
 
     def __init__(self, model: str | None = None, quantized: bool = False):
         self.name = canonical_name(model)
@@ -295,7 +372,6 @@ class OnnxEmbedder:
         try:
             import json
 
-            import onnxruntime as ort
             from tokenizers import Tokenizer
 
             from .onnx_export import cache_key, cache_root
@@ -307,82 +383,122 @@ class OnnxEmbedder:
 
                 folder = export(src, quantized)
             cfg = json.loads((folder / "config.json").read_text())
-            opts = ort.SessionOptions()
-            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            opts.log_severity_level = 3
-            # No busy-waiting between runs: spinning ORT threads starve numpy's BLAS (the
-            # search right after the encoding) on a small machine; measured 2x on 2 cores.
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            self._session = ort.InferenceSession(str(folder / "model.onnx"), opts,
-                                                 providers=["CPUExecutionProvider"])
+            self.folder = folder
+            self._session = self._new_session(None)
             tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
         except ModelError:
             raise
         except Exception as e:
             raise ModelError(f"cannot load the {self.backend} backend for model "
                              f"{self.name!r}: {e}") from None
-        self.folder = folder
+        self._bulk = None  # the single-threaded session for many texts, made when needed
+        self._bulk_lock = threading.Lock()
+        self.workers = cpu_count()
         self.has_token_vectors = True  # tokenizers always reports offsets
         self._inputs = cfg["inputs"]
         self._pooling = cfg["pooling"]
         self.dimension = int(cfg["dimension"])
         self.max_seq_length = int(cfg["max_seq_length"])
         tok.enable_truncation(self.max_seq_length)
-        pad = tok.padding or {}
-        pad_id = pad.get("pad_id", tok.token_to_id("[PAD]") or 0)
-        tok.enable_padding(pad_id=pad_id, pad_token=pad.get("pad_token", "[PAD]"))
+        tok.no_padding()
         self._tok = tok
         # The same vocabulary without truncation, to find where a long text must be windowed.
         self._tok_full = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tok_full.no_truncation()
         self._tok_full.no_padding()
 
+    def _new_session(self, threads: int | None):
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3
+        if threads:
+            opts.intra_op_num_threads = threads
+        # No busy-waiting between runs: spinning ORT threads starve numpy's BLAS (the
+        # search right after the encoding) on a small machine; measured 2x on 2 cores.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        return ort.InferenceSession(str(self.folder / "model.onnx"), opts,
+                                    providers=["CPUExecutionProvider"])
+
+    def _hidden_states(self, texts: Sequence[str]) -> list:
+        """(encoding, hidden states of shape (tokens, dimension)) of each text, each run
+        alone: side by side on single-threaded runs when there are several."""
+        encs = self._tok.encode_batch(list(texts))
+        if len(encs) < 2 or self.workers < 2:
+            return [(e, self._run_one(self._session, e)) for e in encs]
+        with self._bulk_lock:
+            if self._bulk is None:
+                self._bulk = self._new_session(1)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(self.workers, len(encs))) as pool:
+            hidden = list(pool.map(lambda e: self._run_one(self._bulk, e), encs))
+        return list(zip(encs, hidden))
+
+    def _run_one(self, session, enc) -> np.ndarray:
+        feeds = {"input_ids": np.array([enc.ids], dtype=np.int64),
+                 "attention_mask": np.array([enc.attention_mask], dtype=np.int64),
+                 "token_type_ids": np.array([enc.type_ids], dtype=np.int64)}
+        return session.run(None, {k: feeds[k] for k in self._inputs})[0][0]
+
     def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
-        n = len(texts)
-        out = np.zeros((n, self.dimension), dtype=np.float32)
-        if not n:
-            return out
-        bs = 1 if self.backend == "onnx-int8" else (batch_size or self.BATCH)
-        order = sorted(range(n), key=lambda i: -len(texts[i]))  # similar lengths pad less
-        for i in range(0, n, bs):
-            rows = order[i:i + bs]
-            _, mask, hidden = self._run([texts[j] for j in rows])
-            out[rows] = self._pool(hidden, mask)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, (_, hidden) in enumerate(self._hidden_states(texts)):
+            out[i] = self._pool(hidden)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.clip(norms, 1e-12, None)
 
-    def _run(self, texts: Sequence[str]):
-        enc = self._tok.encode_batch(list(texts))
-        ids = np.array([e.ids for e in enc], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask,
-                 "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64)}
-        return enc, mask, self._session.run(None, {k: feeds[k] for k in self._inputs})[0]
+    def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+                     ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector (as ``encode``) and, from the same run, a vector for each of its
+        character ``spans``: the mean of the word pieces inside the span, read in the context
+        of the whole text. A span past the model's window gets a row of NaN."""
+        vecs = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        parts = []
+        for i, (enc, hidden) in enumerate(self._hidden_states(texts)):
+            vecs[i] = self._pool(hidden)
+            parts.append(pool_spans(hidden, enc.offsets, spans[i]))
+        vecs /= np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+        return vecs, parts
 
     def encode_tokens(self, texts: Sequence[str], sentences=None) -> list[TokenVectors]:
         def run(chunk):
-            enc, _, hidden = self._run(chunk)
-            return [(h, e.offsets) for e, h in zip(enc, hidden)]
+            return [(h, e.offsets) for e, h in self._hidden_states(chunk)]
 
         return _windowed_tokens(
             texts, lambda t: self._tok_full.encode(t, add_special_tokens=False).offsets, run,
-            self.max_seq_length - 2, 1 if self.backend == "onnx-int8" else self.BATCH,
-            self.dimension)
+            self.max_seq_length - 2, 2 * self.workers, self.dimension)
 
     def encode_query(self, text: str) -> tuple[np.ndarray, TokenVectors]:
         """The text's vector (as ``encode``) and its token vectors, from one run of the model."""
-        enc, mask, hidden = self._run([text])
-        vec = self._pool(hidden, mask)[0].astype(np.float32)
+        (enc, hidden), = self._hidden_states([text])
+        vec = self._pool(hidden).astype(np.float32)
         vec /= max(float(np.linalg.norm(vec)), 1e-12)
-        return vec, _token_vectors(hidden[0], enc[0].offsets)
+        return vec, _token_vectors(hidden, enc.offsets)
 
-    def _pool(self, hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _pool(self, hidden: np.ndarray) -> np.ndarray:
         if self._pooling == "cls":
-            return hidden[:, 0]
-        m = mask[..., None].astype(np.float32)
+            return hidden[0]
         if self._pooling == "max":
-            return np.where(m > 0, hidden, -1e9).max(axis=1)
-        return (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+            return hidden.max(axis=0)
+        return hidden.mean(axis=0)
+
+
+def pool_spans(hidden: np.ndarray, offsets: Sequence[tuple[int, int]],
+               spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """The normalised mean of the word-piece vectors that lie in each character span (special
+    tokens, which cover no text, left out); NaN where no word piece does."""
+    offs = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)[: len(hidden)]
+    hidden = hidden[: len(offs)]  # a padded batch's rows beyond the text
+    real = offs[:, 1] > offs[:, 0]
+    out = np.full((len(spans), hidden.shape[-1]), np.nan, dtype=np.float32)
+    for j, (a, b) in enumerate(spans):
+        inside = real & (offs[:, 0] < b) & (offs[:, 1] > a)
+        if inside.any():
+            v = hidden[inside].mean(axis=0)
+            out[j] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return out
 
 
 def get_embedder(model: str | None = None, backend: str | None = None):

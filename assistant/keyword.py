@@ -101,6 +101,15 @@ class KeywordIndex:
         n = self.size
         return float(np.log(1 + (n - 1 + 0.5) / (1 + 0.5)))
 
+    def contains(self, token: str, row: int) -> bool:
+        """Whether the text at ``row`` holds ``token``: one look at the token's postings."""
+        tid = self._bm25.vocab_dict.get(token)
+        indptr = self._bm25.scores["indptr"]
+        if tid is None or tid + 1 >= len(indptr):
+            return False
+        rows = self._bm25.scores["indices"][indptr[tid]:indptr[tid + 1]]
+        return bool(np.any(rows == row))
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over passages (0 for unknown tokens)."""
         tid = self._bm25.vocab_dict.get(token)

@@ -271,3 +271,28 @@ def make_quote(index: Index, c: Candidate, scored_by_row: dict[int, Scored]) -> 
     return Quote(text=d.text[c.start:c.end], doc_id=d.doc_id, title=d.title, section=p.section,
                  start=c.start, end=c.end, score=round(c.score, 6),
                  passage=to_hit(index, scored_by_row[c.row]), page=d.page_at(c.start))
+
+
+# --- what a question names that its document must hold ----------------------------------------
+
+# A figure (a year, an article number, an amount) or a name in the middle of a question.
+_SPECIFIC = re.compile(r"(?<![\w.])(\d[\d,.]*\d|\d)(?![\w])|(?<=[\w,;:)] )([A-Z][\w'-]*\w)")
+# Capitalised words that are not names (sentence-style capitals after a colon, "I").
+_NOT_NAMES = frozenset({"I", "EU", "OK"})
+
+
+def specifics(question: str) -> list[str]:
+    """The figures and names a question asks about: numbers ("2015", "187", "1.5") and
+    capitalised words after its first word ("Croatia", "Europol"). A document that holds none
+    of one of them cannot be what the question asks about, however close its topic."""
+    out = []
+    for m in _SPECIFIC.finditer(question):
+        word = m.group(1) or m.group(2)
+        if word and word not in _NOT_NAMES and word not in out:
+            out.append(word)
+    return out
+
+
+def missing_specifics(question: str, holds: Callable[[str], bool]) -> list[str]:
+    """The ``specifics`` of ``question`` for which ``holds(word)`` is false."""
+    return [w for w in specifics(question) if not holds(w)]

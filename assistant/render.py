@@ -39,12 +39,17 @@ def _encode(ch: str) -> str:
     return ch
 
 
+# Every character ``_encode`` changes, as a ``str.translate`` table (one pass in C).
+_TABLE = {ord(ch): _encode(ch) for ch in
+          [chr(c) for c in range(128) if chr(c) != "\n"] + sorted(BIDI_CONTROLS)
+          if _encode(ch) != ch}
+
+
 def literal(text: str, newline: str = "&#10;") -> str:
     """Text for a Markdown or HTML renderer that shows it literally, character for character.
     Newlines become ``newline``: by default a character reference, so that the text is one line
     of source (shown as lines under CSS ``white-space: pre-wrap``)."""
-    return "".join("\n" if ch == "\n" and newline == "\n" else newline if ch == "\n"
-                   else _encode(ch) for ch in text)
+    return text.translate(_TABLE).replace("\n", newline)
 
 
 def citation(title: str, section: str = "", page: int | None = None) -> str:
@@ -266,7 +271,12 @@ def header_markdown(info: dict) -> str:
     return (f"{INTRO}\n\n"
             f"Loaded: {count(info['documents'], 'document')}, "
             f"{count(info['passages'], 'passage')} · "
-            f"model `{info['model']}` ({info.get('backend', 'torch')}) · index built {built}")
+            f"model `{info['model']}` ({_backend(info)}) · index built {built}")
+
+
+def _backend(info: dict) -> str:
+    backend, reason = info.get("backend", "torch"), info.get("backend_reason", "")
+    return f"{backend}: {reason}" if reason and reason != "as the index was built" else backend
 
 
 def context_html(doc_text: str, start: int, end: int, marks: Sequence[tuple[int, int]]) -> str:

@@ -112,6 +112,9 @@ class Abstention:
     threshold: float | None = None
     tentative_below: float | None = None
     fitted: bool = False
+    # A question naming a figure or a name that the top quote's document never contains
+    # ("in 2015", "in Croatia") is answered only tentatively (quoting.missing_specifics).
+    require_specifics: bool = True
     meaning: float = 0.45
     passage_dense: float = 0.25
     lexical: float = 0.30
@@ -123,8 +126,9 @@ class Abstention:
                 continue
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                 raise ValueError(f"Abstention.{name} must be a number (got {v!r})")
-        if not isinstance(self.fitted, bool):
-            raise ValueError("Abstention.fitted must be True or False")
+        for name in ("fitted", "require_specifics"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"Abstention.{name} must be True or False")
 
     def model(self):
         """The fitted confidence model in use, or None for the hand-weighted confidence."""

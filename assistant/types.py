@@ -142,11 +142,13 @@ class BuildReport:
     unchanged: int = 0
     embedded: int = 0  # passages embedded in this run (0 when nothing changed)
     backend: str = ""
+    backend_reason: str = ""  # why this backend: the CPU's int8 support, the index's, asked
 
     def summary(self) -> str:
         lines = [
             f"Indexed {count(self.documents, 'document')}, {count(self.passages, 'passage')} "
-            f"in {self.seconds:.1f} s (model: {self.model}, backend: {self.backend}).",
+            f"in {self.seconds:.1f} s (model: {self.model}, backend: {self.backend}"
+            + (f" ({self.backend_reason})" if self.backend_reason else "") + ").",
             f"Files: {self.added} added, {self.changed} changed, {self.removed} removed, "
             f"{self.unchanged} unchanged; {count(self.embedded, 'passage')} embedded in this "
             "run.",

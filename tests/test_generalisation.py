@@ -120,3 +120,52 @@ def test_a_question_about_where_to_read_more_gets_the_pointer_sentence(assistant
     assert not asks_where_to_read("Where did the project hold its first event?")
     r = assistant.answer("Where can I read more about the prevention work?")
     assert "More about the field of prevention can be found" in r.quotes[0].text
+
+
+def test_specifics_are_the_figures_and_names_a_question_asks_about():
+    from assistant.quoting import missing_specifics, specifics
+
+    assert specifics("How many victims were identified in 2015?") == ["2015"]
+    assert specifics("Does Croatia fund shelters?") == ["Croatia"]
+    assert specifics("What does Article 113 say about EUR 90,000?") == \
+        ["Article", "113", "EUR", "90,000"]
+    assert specifics("Is the hotline free?") == []
+    held = {"croatia"}.__contains__
+    assert missing_specifics("Did Croatia or Austria act in 2015?",
+                             lambda w: held(w.lower())) == ["Austria", "2015"]
+
+
+def test_a_question_naming_what_its_document_lacks_is_answered_tentatively(assistant):
+    """The seed page gives the 90-day reflection period for Slovenia: asked about another
+    country or a year it never mentions, the quote is shown, labelled as maybe not the
+    answer; asked about what it does hold, it is a plain answer."""
+    plain = assistant.answer("What is the reflection period for identified foreign victims?")
+    assert not plain.abstained and not plain.tentative
+    for q in ("What is the reflection period for identified foreign victims in Portugal?",
+              "What was the reflection period for identified foreign victims in 1987?"):
+        reply = assistant.answer(q)
+        assert reply.quotes and reply.tentative, q
+    off = assistant.with_settings(AnswerSettings(abstention=Abstention(require_specifics=False)))
+    assert not off.answer("What is the reflection period for identified foreign victims in "
+                          "Portugal?").tentative
+
+
+def test_the_document_keyword_index_answers_whether_a_document_holds_a_word(assistant):
+    idx = assistant.index
+    pos = idx.doc_position("slovenia.txt")
+    assert idx.doc_keyword.contains("sloven", pos) or idx.doc_keyword.contains("slovenia", pos)
+    assert idx.doc_keyword.contains("croatia", pos)  # named once, among the origins
+    assert not idx.doc_keyword.contains("portug", pos) and not idx.doc_keyword.contains("portugal", pos)
+    assert not idx.doc_keyword.contains("no-such-token", pos)
+
+
+def test_retrieve_reads_a_follow_up_as_answer_does(assistant):
+    history = ["What help is available for victims?"]
+    for q in ("Who pays for it?", "What is the capital of Australia?"):
+        reply = assistant.answer(q, history)
+        hits = assistant.retrieve(q, 5, history=history)
+        if reply.quotes:
+            assert any(h.doc_id == reply.quotes[0].doc_id and h.start <= reply.quotes[0].start
+                       and reply.quotes[0].end <= h.end for h in hits), q
+    ev = assistant.evidence("Who pays for it?", history)
+    assert ev.query.context  # read with the conversation, as answer reads it

@@ -6,7 +6,7 @@ import pytest
 
 from assistant import Assistant, BuildError, IndexLoadError, build_index
 from assistant.index import FORMAT_VERSION, is_stale, load
-from assistant.embedding import DEFAULT_BACKEND
+from assistant.embedding import choose_backend
 from conftest import eval_file
 
 
@@ -20,7 +20,7 @@ def test_manifest_records_what_a_rebuild_needs(seed_index):
     m = json.loads((seed_index / "manifest.json").read_text())
     assert m["format_version"] == FORMAT_VERSION
     assert m["model"] == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dimension": 384,
-                          "backend": DEFAULT_BACKEND}
+                          "backend": choose_backend().backend}
     assert m["chunking"]["max_tokens"] > 0
     assert len(m["files"]["slovenia.txt"]["sha256"]) == 64
     assert {"faiss-cpu", "bm25s", "sentence-transformers"} <= set(m["libraries"])

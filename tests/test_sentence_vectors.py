@@ -1,4 +1,4 @@
-"""Stored sentence vectors (build_index(sentence_vectors=True))."""
+"""Stored sentence vectors (on by default for a new index; build_index(sentence_vectors=...))."""
 from __future__ import annotations
 
 import shutil
@@ -18,17 +18,53 @@ def sv_index(seed_corpus, tmp_path_factory):
     return index
 
 
-def test_every_sentence_has_its_own_vector(sv_index):
+def test_every_sentence_has_a_vector_read_in_its_passage(sv_index):
+    """In context: a sentence's vector is the mean of its word pieces in the run of the first
+    passage that holds it, from the same run as that passage's vector."""
+    from assistant.index.format import embed_text
+
     a = Assistant.load(sv_index)
     idx = a.index
     assert idx.manifest["sentence_vectors"] is True
+    assert idx.manifest["sentence_pooling"] == "in-context"
     spans = {(int(idx.doc_pos[r]), s, e) for r, p in enumerate(idx.passages)
              for s, e in p.sentences}
     assert {tuple(map(int, x)) for x in idx.sentence_spans} == spans
     docs = list(idx.documents.values())
+    checked = 0
+    for row, (d, s, e) in enumerate(idx.sentence_spans):
+        doc = docs[d]
+        p = next(p for p in idx.passages if p.doc_id == doc.doc_id and (s, e) in p.sentences)
+        text = embed_text(doc.title, p.section, p.text)
+        shift = len(text) - len(p.text)
+        vec, (part,) = a.embedder.encode_spans([text], [[(shift + s - p.start,
+                                                          shift + e - p.start)]])
+        assert np.allclose(part[0], idx.sentence_vectors[row], atol=1e-5)
+        assert np.allclose(vec[0], idx.vectors[p.pid], atol=1e-5)
+        checked += 1
+    assert checked == len(idx.sentence_spans) > 10
+    alone = a.embedder.encode([docs[d].text[s:e] for d, s, e in idx.sentence_spans[:5]])
+    assert not np.allclose(alone, idx.sentence_vectors[:5], atol=1e-3)  # context matters
+
+
+def test_an_embedder_that_cannot_pool_spans_embeds_sentences_alone(seed_corpus, tmp_path):
+    from assistant.embedding import get_embedder
+
+    class EncodeOnly:  # a caller's model with only encode()
+        def __init__(self):
+            self._e = get_embedder(None, "onnx")
+            self.name, self.backend, self.dimension = self._e.name, "custom", self._e.dimension
+
+        def encode(self, texts):
+            return self._e.encode(texts)
+
+    build_index(seed_corpus, tmp_path / "index", embedder=EncodeOnly())
+    idx = Assistant.load(tmp_path / "index").index
+    assert idx.manifest["sentence_pooling"] == "separate"
+    docs = list(idx.documents.values())
     texts = [docs[d].text[s:e] for d, s, e in idx.sentence_spans]
-    fresh = a.embedder.encode(texts)
-    assert np.allclose(fresh, idx.sentence_vectors, atol=1e-5)
+    assert np.allclose(get_embedder(None, "onnx").encode(texts), idx.sentence_vectors,
+                       atol=1e-5)
 
 
 def test_answers_with_sentence_vectors_meet_the_seed_targets(sv_index):

@@ -42,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None,
                         help="use only the first N queries / questions (sorted by id)")
     add_backend_argument(parser, "embedding backend for the dataset index (--beir / --squad)")
-    parser.add_argument("--sentence-vectors", action="store_true",
-                        help="build the dataset index with sentence vectors too")
+    parser.add_argument("--sentence-vectors", action=argparse.BooleanOptionalAction,
+                        default=True,
+                        help="build the dataset index with sentence vectors, as a new index "
+                             "has by default (--no-sentence-vectors: without)")
     parser.add_argument("--work", default=None,
                         help="folder for the dataset's corpus copy and index "
                              "(default: a folder per dataset and backend in the user cache)")
@@ -75,7 +77,7 @@ def _work_dir(args, name: str) -> Path:
     return Path(args.work) if args.work else work_dir(name, args.backend)
 
 
-def _build(corpus: Path, index: Path, backend: str | None, sentences: bool = False):
+def _build(corpus: Path, index: Path, backend: str | None, sentences: bool = True):
     import time
 
     from ..api import Assistant, build_index
@@ -130,7 +132,8 @@ def _run_set(args) -> int:
         questions = questions[: args.limit]
     assistants = {}
     for name in sorted({q.corpus for q in questions}):
-        work = _work_dir(args, f"set-{name}")
+        # one folder per corpus, also under --work: each corpus has its own index
+        work = Path(args.work) / name if args.work else _work_dir(args, f"set-{name}")
         folder = sets.corpus_folder(corpora[name], work)
         assistants[name] = _build(folder, work / "index", args.backend, args.sentence_vectors)
     outcomes = sets.run_set(questions, assistants, mode=args.mode)

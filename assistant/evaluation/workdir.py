@@ -8,10 +8,10 @@ from pathlib import Path
 
 def work_dir(name: str, backend: str | None) -> Path:
     """The default work folder of a dataset: under the user cache, per backend."""
-    from ..embedding import DEFAULT_BACKEND
+    from ..embedding import check_backend
     from ..onnx_export import cache_root
 
-    return cache_root() / "eval" / f"{name}-{backend or DEFAULT_BACKEND}"
+    return cache_root() / "eval" / f"{name}-{check_backend(backend)}"
 
 
 def corpus_with(work: str | Path, name: str, content: bytes | Path) -> Path:

@@ -28,11 +28,12 @@ from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, EMBED_FORMAT_VERSION, FO
                      KEYWORD_DIR, MANIFEST, PASSAGES, REUSABLE_FORMATS, SENTENCE_VECTORS,
                      SENTENCES, VECTORS,
                      BuildError, BuildLocked, IndexLoadError, backend_of, checksums,
-                     doc_to_row, embed_format_of, is_index_folder, passage_to_row,
+                     doc_to_row, embed_format_of, embed_text, is_index_folder, passage_to_row,
                      read_manifest, verify)
-from .plan import FileResult, OldByFile, group_by_file, plan_sentences, plan_vectors
+from .plan import (IN_CONTEXT, SEPARATE, FileResult, OldByFile, group_by_file,
+                   plan_sentences, plan_vectors)
 from .reader import Index, load
-from .vectors import encode_into, vector_file
+from .vectors import encode_in_context_into, encode_into, vector_file
 
 # The libraries that read corpus files: a remembered skip is only trusted while they and the
 # readers (loading.READERS_VERSION) are the same.
@@ -47,7 +48,7 @@ class BuildSettings:
 
     model: str | None = None  # a sentence-transformers name or folder; None: the packaged one
     backend: str | None = None  # "onnx", "onnx-int8" or "torch"
-    sentence_vectors: bool | None = None  # also embed every sentence
+    sentence_vectors: bool | None = None  # a vector for every sentence too (new index: yes)
     full: bool = False  # re-embed everything instead of reusing unchanged vectors
     chunking: ChunkParams = field(default_factory=ChunkParams)
     ann_threshold: int = ann.ANN_THRESHOLD  # from this many passages, an IVF index
@@ -175,7 +176,7 @@ class _Build:
 
     def __init__(self, corpus_dir: Path, index_dir: Path, settings: BuildSettings, t0: float,
                  progress: bool, on_progress: ProgressCallback | None, embedder):
-        from ..embedding import canonical_name, check_backend
+        from ..embedding import canonical_name, choose_backend, int8_dot_product
 
         self.corpus_dir, self.index_dir, self.t0 = corpus_dir, index_dir, t0
         self.progress, self.on_progress, self.embedder = progress, on_progress, embedder
@@ -192,12 +193,20 @@ class _Build:
         if embedder is not None:  # a caller's own embedder (tests, benchmarks) names its backend
             backend = getattr(embedder, "backend", backend) or "custom"
         self.explicit_backend = backend is not None
+        self.backend_reason = "as asked" if backend is not None else ""
         if backend is None:  # keep what the index was built with; a change means re-embedding
-            backend = backend_of(self.current) if self.current else check_backend(None)
+            kept = backend_of(self.current) if self.current else None
+            if kept == "onnx-int8" and not int8_dot_product():
+                kept = None  # this CPU would not give that index's int8 vectors: choose anew
+            if kept:
+                backend, self.backend_reason = kept, "as the index was built"
+            else:
+                choice = choose_backend()
+                backend, self.backend_reason = choice.backend, choice.reason
         self.backend = backend
         sentences = settings.sentence_vectors
-        if sentences is None:  # keep what the index has
-            sentences = bool(self.current and self.current.get("sentence_vectors"))
+        if sentences is None:  # keep what the index has; a new index gets them
+            sentences = bool(self.current.get("sentence_vectors")) if self.current else True
         self.with_sentences = bool(sentences)
 
     # --- reading the corpus -----------------------------------------------------------------
@@ -289,16 +298,20 @@ class _Build:
         report = dict(documents=sum(len(r.documents) for r in results),
                       passages=sum(len(r.passages) for r in results), skipped=tuple(skipped),
                       index_dir=str(self.index_dir), model=self.model_name, unchanged=unchanged,
-                      backend=self.backend)
+                      backend=self.backend, backend_reason=self.backend_reason)
         nothing_changed = (old is not None and added == 0 and changed == 0 and removed == 0
                            and old.manifest.get("format_version") == FORMAT_VERSION
                            and old.manifest.get("keyword") == keyword.settings()
                            and old.manifest.get("readers") == READERS_VERSION
                            and bool(old.manifest.get("sentence_vectors")) == self.with_sentences
+                           and (not self.with_sentences
+                                or old.manifest.get("sentence_pooling", SEPARATE)
+                                == self._pooling())
                            and sorted(old.manifest.get("skipped", [])) == sorted(map(str, skipped)))
         if nothing_changed:
             return BuildReport(**report, seconds=time.perf_counter() - self.t0)
         embedded = self._write_new(files, results, old, old_by_file, skipped, unreadable)
+        report.update(backend=self.backend, backend_reason=self.backend_reason)  # may fall back
         return BuildReport(**report, seconds=time.perf_counter() - self.t0, added=added,
                            changed=changed, removed=removed, embedded=embedded)
 
@@ -326,27 +339,33 @@ class _Build:
         tmp = storage.new_sibling(self.index_dir, "tmp")
         try:
             plan = plan_vectors(results, old, old_by_file)
-            if plan.encode_texts and self.embedder is None:
+            splan = plan_sentences(results, old, self._pooling()) if self.with_sentences \
+                else None
+            if (plan.encode_texts or (splan and len(splan.reuse) < len(splan.texts))) \
+                    and self.embedder is None:
                 self.embedder = self._model()
                 if self.embedder.backend != self.backend:  # fell back: old vectors differ
                     self.backend = self.embedder.backend
+                    self.backend_reason = "the model cannot be exported to ONNX"
                     plan = plan_vectors(results, None, {})
-            dim = int(self.embedder.dimension) if plan.encode_texts \
+                    splan = plan_sentences(results, None, self._pooling()) if splan else None
+            dim = int(self.embedder.dimension) if self.embedder is not None \
                 else int(old.vectors.shape[1])
             n = sum(len(r.passages) for r in results)
             vectors = vector_file(tmp / VECTORS, n, dim)
             for dst, rows in plan.copies:
                 vectors[dst] = old.vectors[rows]
             embedded = len(plan.encode_texts)
-            if plan.encode_texts:
-                encode_into(self.embedder, plan.encode_texts, plan.encode_rows, vectors,
-                            self.progress, self.on_progress)
-            del plan  # the texts to embed are a copy of every new passage
+            if splan is not None and splan.sources is not None:
+                self._write_in_context(tmp, results, old, plan, splan, vectors)
+            else:
+                if plan.encode_texts:
+                    encode_into(self.embedder, plan.encode_texts, plan.encode_rows, vectors,
+                                self.progress, self.on_progress)
+                if splan is not None:
+                    self._write_sentences(tmp, old, splan)
+            del plan, splan  # the texts to embed are a copy of every new passage
             vectors.flush()
-            if self.with_sentences:
-                if self.embedder is None:
-                    self.embedder = self._model()
-                self._write_sentences(tmp, results, old)
             self._write(tmp, files, results, vectors, skipped, unreadable)
         except BaseException as e:
             import shutil
@@ -358,10 +377,47 @@ class _Build:
             raise
         return embedded
 
-    def _write_sentences(self, tmp: Path, results: list[FileResult], old: Index | None) -> None:
+    def _pooling(self) -> str:
+        """In context with the package's backends (one run gives a passage and its
+        sentences); separately with a caller's embedder that cannot pool spans."""
+        if self.embedder is not None:
+            return IN_CONTEXT if hasattr(self.embedder, "encode_spans") else SEPARATE
+        return IN_CONTEXT if self.backend in ("torch", "onnx", "onnx-int8") else SEPARATE
+
+    def _write_in_context(self, tmp: Path, results: list[FileResult], old: Index | None,
+                          plan, splan, vectors: np.ndarray) -> None:
+        """Passages and their sentences from one run of the model each: every passage that
+        needs a vector, and every passage that is the first to hold a sentence that needs
+        one. Unchanged ones keep theirs."""
+        np.save(tmp / SENTENCES, splan.spans, allow_pickle=False)
+        out = vector_file(tmp / SENTENCE_VECTORS, len(splan.texts), vectors.shape[1])
+        wanted: dict[int, list[tuple[int, int, int]]] = {}  # passage row -> sentence jobs
+        for i, (prow, a, b) in enumerate(splan.sources):
+            hit = splan.reuse.get(i)
+            if hit is not None:
+                out[i] = old.sentence_vectors[hit]
+            else:
+                wanted.setdefault(prow, []).append((i, a, b))
+        texts_of = dict(zip(plan.encode_rows, plan.encode_texts))
+        encoded = set(texts_of)
+        rows = sorted(encoded | set(wanted))
+        if rows:
+            missing = [r for r in rows if r not in texts_of]
+            if missing:
+                texts_of.update(_embedded_texts(results, missing))
+            missed = encode_in_context_into(
+                self.embedder, [texts_of[r] for r in rows], rows,
+                [[(a, b) for _, a, b in wanted.get(r, ())] for r in rows],
+                [[i for i, _, _ in wanted.get(r, ())] for r in rows], vectors,
+                [r in encoded for r in rows],
+                out, self.progress, self.on_progress)
+            if missed:  # sentences past the model's window: their own text
+                out[missed] = self.embedder.encode([splan.texts[i] for i in missed])
+        out.flush()
+
+    def _write_sentences(self, tmp: Path, old: Index | None, plan) -> None:
         """Vectors of every distinct sentence (its own text), for the search's sentence
         evidence. Unchanged sentences keep theirs."""
-        plan = plan_sentences(results, old)
         np.save(tmp / SENTENCES, plan.spans, allow_pickle=False)
         out = vector_file(tmp / SENTENCE_VECTORS, len(plan.texts), int(self.embedder.dimension))
         need_rows, need_texts = [], []
@@ -412,6 +468,7 @@ class _Build:
             "keyword": keyword.settings(),
             "dense": dense_cfg,
             "sentence_vectors": (tmp / SENTENCE_VECTORS).exists(),
+            "sentence_pooling": self._pooling() if (tmp / SENTENCE_VECTORS).exists() else None,
             "counts": {"documents": len(documents), "passages": len(passages)},
             "files": {r.file.rel: {"sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns,
                                    "documents": len(r.documents), "passages": len(r.passages)}
@@ -474,3 +531,15 @@ def _write_error(e: OSError) -> str:
     if e.errno in (errno.ENOSPC, errno.EDQUOT) or "requested and" in str(e):
         return "No space left on device: free some space and rebuild"
     return f"{e.strerror or e}" + (f": {e.filename}" if e.filename else "")
+
+
+def _embedded_texts(results: list[FileResult], rows: list[int]) -> dict[int, str]:
+    """What the model reads for the passages at ``rows`` of the new index."""
+    wanted, out, row = set(rows), {}, 0
+    for r in results:
+        titles = {d.doc_id: d.title for d in r.documents}
+        for i, p in enumerate(r.passages):
+            if row + i in wanted:
+                out[row + i] = embed_text(titles[p.doc_id], p.section, p.text)
+        row += len(r.passages)
+    return out

@@ -96,37 +96,79 @@ class SentencePlan:
     spans: np.ndarray  # (document position, start, end), sorted by document then start
     texts: list[str]
     reuse: dict[int, int]  # new row -> old row
+    # In context only: each sentence's passage row and its span in that passage's embedded
+    # text (the sentence's vector is pooled from that passage's run of the model).
+    sources: list[tuple[int, int, int]] | None = None
 
 
-def plan_sentences(results: list[FileResult], old: Index | None) -> SentencePlan:
-    """Every distinct sentence of the new index, and which keep an old sentence's vector."""
-    spans: list[tuple[int, int, int]] = []
-    texts: list[str] = []
-    pos = 0
+# How sentence vectors are made: "in-context" pools a sentence's word pieces from the run of
+# the first passage that holds it (no extra model run); "separate" embeds its text alone.
+IN_CONTEXT, SEPARATE = "in-context", "separate"
+
+
+def _sentences(documents: list[Document], passages_of):
+    """Every distinct sentence, document by document in order of first appearance:
+    (document position, start, end, passage row, start and end in the passage's embedded
+    text, document, passage). ``passages_of(position, document)`` gives (row, passage)s."""
+    for pos, d in enumerate(documents):
+        seen: set[tuple[int, int]] = set()
+        for prow, p in passages_of(pos, d):
+            # where the passage's text starts in what the model reads (embed_text)
+            shift = len(embed_text(d.title, p.section, p.text)) - len(p.text)
+            for a, b in p.sentences:
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    yield pos, a, b, prow, shift + a - p.start, shift + b - p.start, d, p
+
+
+def _context_key(d: Document, p: Passage, a: int, b: int) -> str:
+    return text_key(f"{a}:{b}:" + embed_text(d.title, p.section, p.text))
+
+
+def plan_sentences(results: list[FileResult], old: Index | None,
+                   pooling: str = SEPARATE) -> SentencePlan:
+    """Every distinct sentence of the new index, and which keep an old sentence's vector: a
+    separate vector is reused for the same sentence text, an in-context one for the same
+    span of the same passage text (so an incremental build equals a full one)."""
+    in_context = pooling == IN_CONTEXT
+    docs: list[Document] = []
+    rows_of: dict[int, list[tuple[int, Passage]]] = {}
+    row = 0
     for r in results:
-        by_doc: dict[str, list[Passage]] = {}
-        for p in r.passages:
-            by_doc.setdefault(p.doc_id, []).append(p)
+        by_doc: dict[str, list[tuple[int, Passage]]] = {}
+        for i, p in enumerate(r.passages):
+            by_doc.setdefault(p.doc_id, []).append((row + i, p))
         for d in r.documents:
-            seen: set[tuple[int, int]] = set()
-            for p in by_doc.get(d.doc_id, ()):
-                for a, b in p.sentences:
-                    if (a, b) not in seen:
-                        seen.add((a, b))
-                        spans.append((pos, a, b))
-                        texts.append(d.text[a:b])
-            pos += 1
+            rows_of[len(docs)] = by_doc.get(d.doc_id, [])
+            docs.append(d)
+        row += len(r.passages)
+    found = list(_sentences(docs, lambda pos, d: rows_of[pos]))
+    spans = [(pos, a, b) for pos, a, b, *_ in found]
+    texts = [d.text[a:b] for _, a, b, _, _, _, d, _ in found]
+    keys = [_context_key(d, p, ca, cb) if in_context else text_key(d.text[a:b])
+            for _, a, b, _, ca, cb, d, p in found]
     old_rows: dict[str, int] = {}
-    if old is not None and old.sentence_vectors is not None:
-        docs = list(old.documents.values())
-        for row, (dp, a, b) in enumerate(old.sentence_spans):
-            old_rows[text_key(docs[dp].text[a:b])] = row
+    if old is not None and old.sentence_vectors is not None \
+            and old.manifest.get("sentence_pooling", SEPARATE) == pooling:
+        old_docs = list(old.documents.values())
+        by_old: dict[str, list[tuple[int, Passage]]] = {}
+        for prow, p in enumerate(old.passages):
+            by_old.setdefault(p.doc_id, []).append((prow, p))
+        found_old = sorted(_sentences(old_docs, lambda pos, d: by_old.get(d.doc_id, [])),
+                           key=lambda x: (x[0], x[1]))
+        for orow, (pos, a, b, _, ca, cb, d, p) in enumerate(found_old):
+            if tuple(old.sentence_spans[orow]) != (pos, a, b):
+                old_rows.clear()  # not the layout this code writes: reuse nothing
+                break
+            old_rows[_context_key(d, p, ca, cb) if in_context else text_key(d.text[a:b])] = orow
     arr = np.asarray(spans, dtype=np.int64).reshape(-1, 3)
     order = np.lexsort((arr[:, 1], arr[:, 0]))  # by document, then position
     texts = [texts[i] for i in order]
+    keys = [keys[i] for i in order]
     reuse = {}
-    for i, t in enumerate(texts):
-        hit = old_rows.get(text_key(t))
+    for i, k in enumerate(keys):
+        hit = old_rows.get(k)
         if hit is not None:
             reuse[i] = hit
-    return SentencePlan(arr[order], texts, reuse)
+    sources = [(found[i][3], found[i][4], found[i][5]) for i in order] if in_context else None
+    return SentencePlan(arr[order], texts, reuse, sources)

@@ -37,6 +37,7 @@ class Index:
 
     def __post_init__(self):
         position = {d: i for i, d in enumerate(self.documents)}
+        self._position = position
         self.doc_pos = np.fromiter((position[p.doc_id] for p in self.passages), dtype=np.int64,
                                    count=len(self.passages))
         self.doc_sentence_starts = None
@@ -44,6 +45,10 @@ class Index:
             # sentence rows of document d: doc_sentence_starts[d]:doc_sentence_starts[d + 1]
             self.doc_sentence_starts = np.searchsorted(self.sentence_spans[:, 0],
                                                        np.arange(len(self.documents) + 1))
+
+    def doc_position(self, doc_id: str) -> int:
+        """The document's row in ``documents`` order (and in the document keyword index)."""
+        return self._position[doc_id]
 
     @property
     def model(self) -> str:
