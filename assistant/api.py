@@ -34,8 +34,10 @@ def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.Pa
     keeps its backend and a new one gets ``embedding.choose_backend()`` (int8 where
     the CPU has a fast int8 dot product, fp32 ONNX elsewhere). ``embedder`` replaces
     the model with any object that has ``encode(texts) -> float32 array``, ``dimension`` and
-    ``backend`` (tests and benchmarks use stand-ins). ``sentence_vectors=True`` also embeds
-    every sentence; None keeps what an existing index has. ``settings`` (a ``BuildSettings``)
+    ``backend`` (tests and benchmarks use stand-ins). ``sentence_vectors`` gives every sentence
+    a vector too, pooled from its passage's run of the model (a stand-in ``embedder`` without
+    ``encode_spans`` embeds each sentence alone); None keeps what an existing index has, and a
+    new index gets them. ``settings`` (a ``BuildSettings``)
     may be given instead of the separate arguments.
     """
     if settings is None:
