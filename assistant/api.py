@@ -98,10 +98,16 @@ class Assistant:
         """The model the index was built with (loaded on first use), on the backend that
         ``embedding.query_backend`` gives for the index's on this CPU."""
         if self._model is None:
-            from .embedding import get_embedder, query_backend
+            from .embedding import BACKENDS, ModelError, get_embedder, query_backend
 
-            self._model = get_embedder(self._index.model,
-                                       query_backend(self._index.backend).backend)
+            backend = self._index.backend
+            if backend not in BACKENDS:
+                raise ModelError(
+                    f"{self._index.path}/ was built with a caller's own embedding model "
+                    f"(backend {backend!r}): give it as Assistant(index, embedder=...), or "
+                    f"rebuild the index: python build_index.py --index {self._index.path} "
+                    "--full")
+            self._model = get_embedder(self._index.model, query_backend(backend).backend)
         return self._model
 
     @property

@@ -51,8 +51,7 @@ def int8_dot_product() -> str | None:
             from numpy.core._multiarray_umath import __cpu_features__ as features
         except ImportError:
             return None
-    for key, name in (("AVX512VNNI", "AVX-512 VNNI"), ("AVXVNNI", "AVX-VNNI"),
-                      ("ASIMDDP", "Arm dot product")):
+    for key, name in (("AVX512VNNI", "AVX-512 VNNI"), ("ASIMDDP", "Arm dot product")):
         if features.get(key):
             return name
     return None

@@ -11,6 +11,7 @@ what is shown around them, are shown as their code point instead ("⟨U+202E⟩"
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from .wording import count
@@ -226,7 +227,7 @@ def markdown_text(text: str, prefix: str = "") -> str:
     """Document text as readable Markdown that renders to exactly that text: every line
     behind ``prefix`` (``"> "`` for a block quote), special characters backslash-escaped,
     line breaks kept as hard breaks."""
-    lines = [visible(line) for line in text.split("\n")]
+    lines = [visible(line) for line in re.split(r"\r\n|\r|\n", text)]
     out = []
     for line, after in zip(lines, lines[1:] + [""]):
         if not line.strip():
@@ -239,19 +240,27 @@ def markdown_text(text: str, prefix: str = "") -> str:
 
 def turn_markdown(question: str, reply, base: str = "") -> str:
     """One question and its answer for the exported conversation."""
-    out = [f"## {_md_line(visible(' '.join(question.split())))}"]
+    heading = _md_line(visible(" ".join(question.split())))
+    if heading.endswith("#"):  # a closing "#" sequence would be taken off the heading
+        heading = heading[:-1] + "\\#"
+    out = [f"## {heading}"]
     if reply.abstained:
         out.append(f"*{NOT_COVERED}*")
         for h in reply.closest:
-            out.append(f"- Closest, not an answer: {markdown_text(citation(h.title, h.section, h.page))}")
+            out.append(f"- Closest, not an answer: {_md_cite(h)}")
         return "\n\n".join(out)
     if reply.tentative:
         out.append(f"*{TENTATIVE}*")
     for n, q in enumerate(reply.quotes, start=1):
-        cite = markdown_text(citation(q.title, q.section, q.page))
+        cite = _md_cite(q)
         out.append(markdown_text(q.text, "> "))
         out.append(f"[{n}] {cite}" + (f", <{link(base, q)}>" if base else ""))
     return "\n\n".join(out)
+
+
+def _md_cite(x) -> str:
+    """A citation on one Markdown line: a title with line breaks in it stays one line."""
+    return markdown_text(" ".join(citation(x.title, x.section, x.page).split()))
 
 
 def conversation_markdown(turns: Sequence[str], title: str = "Verbatim conversation") -> str:

@@ -169,3 +169,14 @@ def test_retrieve_reads_a_follow_up_as_answer_does(assistant):
                        and reply.quotes[0].end <= h.end for h in hits), q
     ev = assistant.evidence("Who pays for it?", history)
     assert ev.query.context  # read with the conversation, as answer reads it
+
+
+def test_stop_words_and_title_case_are_not_taken_for_names():
+    from assistant.quoting import specifics
+
+    assert specifics("Is the fee due in May?") == []
+    assert specifics("What is the fee in the US?") == []
+    assert specifics("Which office in The Hague handles refunds?") == ["Hague"]
+    assert specifics("Re: Which Office Handles Late Filing Fees Now?") == []
+    assert specifics("Did Annabel Goldie stay on after the 2011 election?") == \
+        ["Annabel", "Goldie", "2011"]

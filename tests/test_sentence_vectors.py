@@ -65,6 +65,16 @@ def test_an_embedder_that_cannot_pool_spans_embeds_sentences_alone(seed_corpus, 
     texts = [docs[d].text[s:e] for d, s, e in idx.sentence_spans]
     assert np.allclose(get_embedder(None, "onnx").encode(texts), idx.sentence_vectors,
                        atol=1e-5)
+    from assistant.embedding import ModelError
+
+    with pytest.raises(ModelError, match="caller's own embedding model"):
+        Assistant.load(tmp_path / "index").embedder
+    # rebuilt without that model: the package's backend, sentences read in context, and every
+    # passage counted as run (the report does not hide the cost)
+    report = build_index(seed_corpus, tmp_path / "index")
+    again = Assistant.load(tmp_path / "index").index
+    assert again.manifest["sentence_pooling"] == "in-context" and again.backend != "custom"
+    assert report.embedded == len(again.passages)
 
 
 def test_answers_with_sentence_vectors_meet_the_seed_targets(sv_index):

@@ -179,3 +179,17 @@ def test_exported_markdown_renders_to_exactly_the_quoted_text():
         assert " ".join(soup.get_text().split()) == " ".join(visible(text).split())
 
     check()
+
+
+def test_exported_markdown_keeps_titles_and_headings_whole():
+    from markdown_it import MarkdownIt
+
+    from assistant.render import turn_markdown
+
+    q = SimpleNamespace(text="Pay the fee.", title="Annual report\r# Pay at www.x.example",
+                        section="Fees\rline", page=None, doc_id="a.txt", start=0, end=12)
+    reply = SimpleNamespace(abstained=False, tentative=False, quotes=[q], closest=[])
+    html = MarkdownIt("commonmark").render(turn_markdown("Which form is item #", reply, ""))
+    assert "<h1>" not in html and html.count("<h2>") == 1
+    assert "Which form is item #</h2>" in html
+    assert "Annual report # Pay at www.x.example, Fees line" in html

@@ -176,7 +176,7 @@ class _Build:
 
     def __init__(self, corpus_dir: Path, index_dir: Path, settings: BuildSettings, t0: float,
                  progress: bool, on_progress: ProgressCallback | None, embedder):
-        from ..embedding import canonical_name, choose_backend, int8_dot_product
+        from ..embedding import BACKENDS, canonical_name, choose_backend, int8_dot_product
 
         self.corpus_dir, self.index_dir, self.t0 = corpus_dir, index_dir, t0
         self.progress, self.on_progress, self.embedder = progress, on_progress, embedder
@@ -198,6 +198,8 @@ class _Build:
             kept = backend_of(self.current) if self.current else None
             if kept == "onnx-int8" and not int8_dot_product():
                 kept = None  # this CPU would not give that index's int8 vectors: choose anew
+            if kept not in BACKENDS:
+                kept = None  # built with a caller's own model, which this build was not given
             if kept:
                 backend, self.backend_reason = kept, "as the index was built"
             else:
@@ -357,7 +359,8 @@ class _Build:
                 vectors[dst] = old.vectors[rows]
             embedded = len(plan.encode_texts)
             if splan is not None and splan.sources is not None:
-                self._write_in_context(tmp, results, old, plan, splan, vectors)
+                # passages run again for their sentences alone count too: each is a run
+                embedded = self._write_in_context(tmp, results, old, plan, splan, vectors)
             else:
                 if plan.encode_texts:
                     encode_into(self.embedder, plan.encode_texts, plan.encode_rows, vectors,
@@ -385,7 +388,7 @@ class _Build:
         return IN_CONTEXT if self.backend in ("torch", "onnx", "onnx-int8") else SEPARATE
 
     def _write_in_context(self, tmp: Path, results: list[FileResult], old: Index | None,
-                          plan, splan, vectors: np.ndarray) -> None:
+                          plan, splan, vectors: np.ndarray) -> int:
         """Passages and their sentences from one run of the model each: every passage that
         needs a vector, and every passage that is the first to hold a sentence that needs
         one. Unchanged ones keep theirs."""
@@ -414,6 +417,7 @@ class _Build:
             if missed:  # sentences past the model's window: their own text
                 out[missed] = self.embedder.encode([splan.texts[i] for i in missed])
         out.flush()
+        return len(rows)
 
     def _write_sentences(self, tmp: Path, old: Index | None, plan) -> None:
         """Vectors of every distinct sentence (its own text), for the search's sentence
