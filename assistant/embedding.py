@@ -346,12 +346,20 @@ def _local_model_dir(model: str | None) -> str:
                          ) from None
 
 
-def cpu_count() -> int:
-    """The cores this process may run on (a container's or taskset's limit, not the host's)."""
+def cpu_count(cgroup_cpu_max: str = "/sys/fs/cgroup/cpu.max") -> int:
+    """The cores this process may use: the CPUs it may run on (taskset, cpuset), capped by a
+    container's CPU quota (``docker --cpus=2`` on a 64-core host: 2, not 64)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        n = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        n = os.cpu_count() or 1
+    try:
+        quota, period = open(cgroup_cpu_max, encoding="ascii").read().split()[:2]
+        if quota != "max":
+            n = min(n, max(1, int(int(quota) / int(period) + 0.5)))
+    except (OSError, ValueError):  # no cgroup v2 quota here
+        pass
+    return max(1, n)
 
 
 class OnnxEmbedder:

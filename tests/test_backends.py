@@ -180,3 +180,15 @@ def test_an_int8_index_moved_to_a_cpu_without_int8(seed_corpus, tmp_path, monkey
     report = build_index(seed_corpus, index, full=True)
     assert report.backend == "onnx" and "no fast int8" in report.summary()
     assert Assistant.load(index).index.backend == "onnx"
+
+
+def test_cpu_count_respects_a_container_quota(tmp_path):
+    from assistant.embedding import cpu_count
+
+    cap = tmp_path / "cpu.max"
+    cap.write_text("100000 100000\n")
+    assert cpu_count(str(cap)) == 1
+    cap.write_text("max 100000\n")
+    assert cpu_count(str(cap)) == cpu_count(str(tmp_path / "none"))
+    cap.write_text("garbage\n")
+    assert cpu_count(str(cap)) >= 1

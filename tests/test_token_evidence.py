@@ -141,3 +141,26 @@ def test_an_embedder_without_token_vectors_still_answers(seed_index, onnx):
     for q in reply.quotes:
         assert a.document(q.doc_id).text[q.start:q.end] == q.text
     assert a.answer("What is the best pizza in Naples?").abstained
+
+
+def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path):
+    """The subject in one sentence, what the question asks of it in the next ("He ..."): the
+    quote takes both in, unless follow_on_share is 0."""
+    from assistant import Assistant, AnswerSettings, build_index
+    from assistant.settings import QuoteRules
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bayle.md").write_text(
+        "# Refugees\n\nMany refugees settled in the Dutch Republic after 1685. One of the most "
+        "prominent refugees in the Netherlands was the philosopher Pierre Bayle. He began "
+        "teaching in Rotterdam, where he also published his dictionary. Others went to "
+        "England and Prussia.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    a = Assistant.load(tmp_path / "index")
+    q = "In which Dutch city did Pierre Bayle work as a teacher?"
+    top = a.answer(q).quotes[0].text
+    assert "Pierre Bayle" in top and "Rotterdam" in top
+    off = a.with_settings(AnswerSettings(quotes=QuoteRules(follow_on_share=0.0)))
+    assert "Rotterdam" not in off.answer(q).quotes[0].text or \
+        "Pierre Bayle" not in off.answer(q).quotes[0].text
