@@ -140,7 +140,7 @@ def swap_in(new: Path, target: Path) -> None:
     if _exchange(new, target):
         fsync_dir(target.parent)
         (target / IN_PROGRESS).unlink(missing_ok=True)
-        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old index
+        remove_ours(new)  # ``new`` now holds the old index
         return
     old = target.parent / f"{target.name}.old-{uuid.uuid4().hex[:8]}"
     (target / IN_PROGRESS).write_text("renamed aside by a swap\n", encoding="utf-8")
@@ -148,7 +148,37 @@ def swap_in(new: Path, target: Path) -> None:
     os.rename(new, target)
     fsync_dir(target.parent)
     (target / IN_PROGRESS).unlink(missing_ok=True)
-    shutil.rmtree(old, ignore_errors=True)
+    remove_ours(old)
+
+
+def remove_ours(folder: Path) -> None:
+    """Delete a folder this module made, its marker and in-progress flag last: a process
+    killed half-way leaves a folder that the next cleanup still knows for ours (``_ours``),
+    never one stripped of the files that prove it."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name in (MARKER, IN_PROGRESS):
+            continue
+        child = folder / name
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            try:
+                child.unlink()
+            except OSError:
+                pass
+    for name in (IN_PROGRESS, MARKER):
+        try:
+            (folder / name).unlink()
+        except OSError:
+            pass
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _ours(pattern: str, parent: Path, owned) -> list[Path]:
@@ -186,4 +216,4 @@ def remove_leftovers(target: Path, owned=is_marked) -> None:
     that ``owned`` proves are ours (by default: they hold the marker file)."""
     for pattern in (f"{target.name}.tmp-*", f"{target.name}.old-*"):
         for p in _ours(pattern, target.parent, owned):
-            shutil.rmtree(p, ignore_errors=True)
+            remove_ours(p)

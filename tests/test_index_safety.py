@@ -125,3 +125,29 @@ def test_index_folder_holds_the_marker(seed_index):
     marker = seed_index / ".verbatim-index"
     assert marker.is_file()
     assert ".verbatim-index" in json.loads((seed_index / "manifest.json").read_text())["checksums"]
+
+
+def test_a_removal_cut_short_leaves_a_folder_cleanup_still_knows(tmp_path, monkeypatch):
+    """Deleting one of our folders takes its marker and in-progress flag last, so a process
+    killed half-way through never leaves an unflagged leftover that no cleanup may touch."""
+    from assistant import storage
+
+    target = tmp_path / "index"
+    leftover = storage.new_sibling(target, "tmp")
+    for name in ("a.npy", "b.jsonl", "c.json"):
+        (leftover / name).write_text("x")
+    real_unlink, calls = Path.unlink, []
+
+    def dying_unlink(self, *args, **kwargs):
+        calls.append(self.name)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the kill, half-way through
+        return real_unlink(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", dying_unlink)
+    with pytest.raises(KeyboardInterrupt):
+        storage.remove_ours(leftover)
+    monkeypatch.setattr(Path, "unlink", real_unlink)
+    assert (leftover / storage.IN_PROGRESS).exists() and (leftover / storage.MARKER).exists()
+    storage.remove_leftovers(target)
+    assert not leftover.exists()

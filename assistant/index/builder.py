@@ -371,9 +371,7 @@ class _Build:
             vectors.flush()
             self._write(tmp, files, results, vectors, skipped, unreadable)
         except BaseException as e:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
+            storage.remove_ours(tmp)
             if isinstance(e, OSError):
                 raise BuildError(f"cannot write the new index beside {self.index_dir} "
                                  f"({_write_error(e)}); the previous index is unchanged") from None
