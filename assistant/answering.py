@@ -258,7 +258,9 @@ class Answerer:
         chosen = quoting.pick(j.candidates, max(1, max_quotes), s.quotes)
         quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]
         tentative = j.confidence < tentative_below or (
-            s.abstention.require_specifics and bool(self._unheld(asked, quotes[0].doc_id)))
+            s.abstention.require_specifics and (
+                bool(self._unheld(asked, quotes[0].doc_id))
+                or quoting.lacks_asked_number(asked, quotes[0].text)))
         return build_answer(asked, quotes, j.confidence, tentative=tentative)
 
     def _unheld(self, asked: str, doc_id: str) -> list[str]:

@@ -318,3 +318,18 @@ def specifics(question: str) -> list[str]:
 def missing_specifics(question: str, holds: Callable[[str], bool]) -> list[str]:
     """The ``specifics`` of ``question`` for which ``holds(word)`` is false."""
     return [w for w in specifics(question) if not holds(w)]
+
+
+# A question that asks for a count, an amount, a share or a year.
+_ASKS_NUMBER = re.compile(r"^\W*(how (many|much|old)|what (percentage|proportion|share|"
+                          r"number|amount|year)|in (what|which) year|which year)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|"
+                     r"half|once|twice|double|single|first|second|third|annual|yearly|daily|"
+                     r"weekly|monthly|several|few|many|all|none|no)\b", re.IGNORECASE)
+
+
+def lacks_asked_number(question: str, quote: str) -> bool:
+    """A question asking how many, how much, how long or what year, answered by a quote with
+    no figure at all: it cannot be the answer."""
+    return bool(_ASKS_NUMBER.search(question)) and not _NUMBER.search(quote)

@@ -180,3 +180,15 @@ def test_stop_words_and_title_case_are_not_taken_for_names():
     assert specifics("Re: Which Office Handles Late Filing Fees Now?") == []
     assert specifics("Did Annabel Goldie stay on after the 2011 election?") == \
         ["Annabel", "Goldie", "2011"]
+
+
+def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
+    from assistant.quoting import lacks_asked_number
+
+    assert lacks_asked_number("How many shelters are there?", "Shelters are run by NGOs.")
+    assert not lacks_asked_number("How many shelters are there?", "There are 12 shelters.")
+    assert not lacks_asked_number("How many shelters are there?", "There are two shelters.")
+    assert not lacks_asked_number("In what year was it founded?", "It was founded in 2004.")
+    assert not lacks_asked_number("Who runs the shelters?", "Shelters are run by NGOs.")
+    # "how long" is often answered without a figure ("for the duration of the trial")
+    assert not lacks_asked_number("How long may they stay?", "For the duration of the trial.")
