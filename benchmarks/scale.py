@@ -170,19 +170,23 @@ def clustered(n: int, dim: int = 384, centers: int = 2000, seed: int = 0) -> np.
     return out
 
 
+def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> tuple[list, list]:
+    """Seconds per query and the top-``k`` row set of an exact matrix-vector search."""
+    times, tops = [], []
+    for q in queries:
+        t = time.perf_counter()
+        top = np.argpartition(-(vectors @ q), k - 1)[:k]
+        times.append(time.perf_counter() - t)
+        tops.append(set(top.tolist()))
+    return times, tops
+
+
 def recall_and_latency(vectors: np.ndarray, queries: np.ndarray, label: str,
                        ann: bool) -> None:
     from assistant.index.ann import build_ivf
 
     n = len(vectors)
-    exact = []
-    t_exact = []
-    for q in queries:
-        t = time.perf_counter()
-        s = vectors @ q
-        top = np.argpartition(-s, 10)[:10]
-        t_exact.append(time.perf_counter() - t)
-        exact.append(set(top.tolist()))
+    t_exact, exact = exact_top(vectors, queries, 10)
     line = f"  {label:<34} {n:>9} exact p50 {np.percentile(t_exact, 50) * 1000:6.1f} ms " \
            f"p95 {np.percentile(t_exact, 95) * 1000:6.1f} ms"
     if ann:
@@ -252,14 +256,8 @@ def part_flat(n_queries: int, sizes=(10_000, 100_000, 1_000_000)) -> None:
             t = time.perf_counter()
             arr = np.load(npy)
             load_np, mem_np = time.perf_counter() - t, _rss_mb() - before
-            t_np, tops = [], []
-            for q in qs:
-                t = time.perf_counter()
-                s = arr @ q
-                top = np.argpartition(-s, 99)[:100]
-                t_np.append(time.perf_counter() - t)
-                tops.append(set(top.tolist()))
-            del arr, s
+            t_np, tops = exact_top(arr, qs, 100)
+            del arr
             before = _rss_mb()
             t = time.perf_counter()
             flat = faiss.read_index(str(fai))

@@ -72,3 +72,52 @@ def save_screenshot(page, name: str, tmp_path: Path) -> Path:
     if os.environ.get("SHOT_DIR"):
         shutil.copy(path, os.environ["SHOT_DIR"])
     return path
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium through Playwright, one per test module."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_app(root: Path, seed_index: Path, extra: dict[str, str], *, read_only: bool = False,
+              **launch):
+    """A live server on 127.0.0.1 over the seed page plus ``extra`` documents (name -> text),
+    started as ``python -m assistant`` starts it (``prepare``: the copied seed index is
+    brought up to date incrementally). ``launch`` adds ``demo.launch`` arguments (e.g.
+    ``mcp_server=True``). Returns (demo, url, state); the caller closes the demo."""
+    from assistant.app import create_app, launch_options, prepare
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    for name, text in extra.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    index = root / "index"
+    shutil.copytree(seed_index, index)
+    state = prepare(corpus, index, read_only=read_only, progress=False)
+    demo = create_app(state)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
+                quiet=True, **launch_options(state), **launch)
+    return demo, f"http://127.0.0.1:{port}/", state

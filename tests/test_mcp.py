@@ -4,31 +4,18 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
-import shutil
 
 import pytest
 
-from conftest import SEED_CORPUS
-from test_web import free_port
+from conftest import serve_app
 
 
 @pytest.fixture(scope="module")
 def mcp_server(tmp_path_factory, seed_index):
-    from assistant import Assistant
-    from assistant.app import AppState, create_app, launch_options
-
-    root = tmp_path_factory.mktemp("mcp")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
-    index = root / "index"
-    shutil.copytree(seed_index, index)
-    state = AppState(corpus, index, Assistant.load(index))  # writable: uploads still no tool
-    demo = create_app(state)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
-                quiet=True, mcp_server=True, **launch_options(state))
-    yield {"url": f"http://127.0.0.1:{port}/gradio_api/mcp/", "state": state}
+    # writable: uploads are still no tool
+    demo, url, state = serve_app(tmp_path_factory.mktemp("mcp"), seed_index, {},
+                                 mcp_server=True)
+    yield {"url": url + "gradio_api/mcp/", "state": state}
     demo.close()
 
 

@@ -1,13 +1,10 @@
 """The web chat against a live server on 127.0.0.1: API through gradio_client, page in Chromium."""
 from __future__ import annotations
 
-import shutil
-import socket
-from pathlib import Path
 
 import pytest
 
-from conftest import SEED_CORPUS, save_screenshot
+from conftest import free_port, save_screenshot, serve_app
 
 EVIL = """# Hostile page
 
@@ -16,34 +13,10 @@ Staff <img src=x onerror="window.__pwned = 2"> answer every call in person.
 <b id="injected">Injected bold</b> and [call the hotline](javascript:window.__pwned=3) **now**.
 """
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, seed_index):
-    from assistant.app import create_app, launch_options, prepare
-
-    root = tmp_path_factory.mktemp("web")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
-    (corpus / "evil.md").write_text(EVIL, encoding="utf-8")
-    index = root / "index"
-    shutil.copytree(seed_index, index)  # incremental: only evil.md is embedded
-    state = prepare(corpus, index, progress=False)
-    demo = create_app(state)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                **launch_options(state))
-    yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "state": state}
+    demo, url, state = serve_app(tmp_path_factory.mktemp("web"), seed_index, {"evil.md": EVIL})
+    yield {"url": url, "corpus": state.corpus_dir, "state": state}
     demo.close()
 
 
@@ -149,18 +122,12 @@ def test_read_only_hides_upload(seed_index, seed_corpus):
 # --- in a real browser -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def page(server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-        pg.goto(server["url"])
-        pg.wait_for_selector("#question textarea", timeout=60_000)
-        yield pg
-        browser.close()
+def page(server, browser):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg.goto(server["url"])
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    yield pg
+    pg.close()
 
 
 def ask(page, question):

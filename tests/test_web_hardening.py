@@ -11,8 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, SEED_CORPUS
-from test_web import CHROMIUM, CHROMIUM_ARGS, free_port
+from conftest import ROOT, SEED_CORPUS, free_port, serve_app
 
 TRICKY = ("# Helpline registry\n\n"
           "The helpline registry is published at http://example.org/registry_2024 and mirrored "
@@ -23,30 +22,9 @@ WITNESS = ("---\nauthor: Ana Novak (protected witness)\ncountry: Narnia\n---\n"
            "# Witness statement\n\nThe witness described the recruitment agency in detail.\n")
 
 
-def _serve(tmp_path: Path, seed_index: Path, extra: dict[str, str], **state_kwargs):
-    from assistant.app import AppState, create_app, launch_options
-    from assistant import Assistant, build_index
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
-    for name, text in extra.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    index = tmp_path / "index"
-    shutil.copytree(seed_index, index)
-    build_index(corpus, index)
-    state = AppState(corpus, index, Assistant.load(index), **state_kwargs)
-    demo = create_app(state)
-    port = free_port()
-    launch = launch_options(state)
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
-                quiet=True, **launch)
-    return demo, f"http://127.0.0.1:{port}/", state
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, seed_index):
-    demo, url, state = _serve(tmp_path_factory.mktemp("hard"), seed_index,
+    demo, url, state = serve_app(tmp_path_factory.mktemp("hard"), seed_index,
                               {"tricky.md": TRICKY})
     yield {"url": url, "state": state, "corpus": state.corpus_dir}
     demo.close()
@@ -167,7 +145,7 @@ def test_upload_while_another_build_runs_keeps_the_file(client, site, tmp_path):
 
 
 def test_read_only_serves_no_upload_route(tmp_path, seed_index):
-    demo, url, _ = _serve(tmp_path, seed_index, {}, read_only=True)
+    demo, url, _ = serve_app(tmp_path, seed_index, {}, read_only=True)
     try:
         r = httpx.post(url + "gradio_api/upload", files={"files": ("x.txt", b"hello")})
         assert r.status_code == 403
@@ -214,18 +192,6 @@ def test_login_page_and_public_routes_reveal_nothing(tmp_path, seed_index):
 
 
 # --- in the browser -------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 def _open(browser, url):
     pg = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -319,7 +285,7 @@ def test_ask_with_an_empty_question_fails_clearly(seed_index, seed_corpus):
 def test_metadata_cannot_make_a_document_match_another_ones_id(tmp_path, seed_index):
     from assistant.endpoints import filter_choices
 
-    demo, url, state = _serve(tmp_path, seed_index, {
+    demo, url, state = serve_app(tmp_path, seed_index, {
         "memo.md": "---\ndoc_id: slovenia.txt\nsource: slovenia.txt\n---\n# Together Against "
                    "Trafficking in Human Beings\n\nOffences are investigated exclusively by a "
                    "private security company.\n"})

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import save_screenshot
-from test_web_hardening import TRICKY, _ask, _open, _serve, browser  # noqa: F401 (fixture)
+from conftest import save_screenshot, serve_app
+from test_web_hardening import TRICKY, _ask, _open
 
 HOURS = ("# Helpline hours\n\n"
          "The night helpline opens at ten in the evening. "
@@ -17,7 +17,7 @@ HOURS = ("# Helpline hours\n\n"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, seed_index):
-    demo, url, state = _serve(tmp_path_factory.mktemp("take"), seed_index,
+    demo, url, state = serve_app(tmp_path_factory.mktemp("take"), seed_index,
                               {"tricky.md": TRICKY, "hours.md": HOURS})
     yield {"url": url, "state": state}
     demo.close()
