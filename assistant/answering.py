@@ -67,6 +67,11 @@ class Query:
         return len(self.context) + 1 if self.context else 0
 
 
+def in_conversation(history: Sequence[str] | None) -> bool:
+    """Whether earlier questions were asked (blank ones do not count)."""
+    return bool(history) and any(isinstance(h, str) and h.strip() for h in history)
+
+
 def make_query(question: str) -> Query:
     """The query for a question asked alone. In a conversation, ``Answerer.best_reading``
     decides by evidence whether to read it with earlier questions (``follow_up_candidates``)."""
@@ -321,7 +326,7 @@ class Answerer:
             return build_answer(query.asked, (), 0.0)
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
-        if history and any(isinstance(h, str) and h.strip() for h in history):
+        if in_conversation(history):
             ev, j = self.best_reading(query.asked, history, mode, where, passages)
             return self.decide(ev, max_quotes, j)
         ev, _ = self.evidence(query, mode, where, passages)

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import index as _index
-from .answering import MAX_QUESTION_CHARS, Answerer, Evidence, make_query
+from .answering import MAX_QUESTION_CHARS, Answerer, Evidence, in_conversation, make_query
 from .chunking import ChunkParams
-from .embedding import as_embedder
+from .embedding import BACKENDS, ModelError, as_embedder, get_embedder, query_backend
 from .index import BuildSettings
 from .search import to_hit
 from .settings import AnswerSettings
@@ -78,7 +78,7 @@ class Assistant:
         m = self._index.manifest
         return {"documents": m["counts"]["documents"], "passages": m["counts"]["passages"],
                 "model": m["model"]["name"], "backend": self._index.backend,
-                "backend_reason": _backend_reason(self._index.backend),
+                "backend_reason": query_backend(self._index.backend).reason,
                 "built_at": m["built_at"],
                 "build_id": m["build_id"], "index_dir": str(self._index.path)}
 
@@ -98,8 +98,6 @@ class Assistant:
         """The model the index was built with (loaded on first use), on the backend that
         ``embedding.query_backend`` gives for the index's on this CPU."""
         if self._model is None:
-            from .embedding import BACKENDS, ModelError, get_embedder, query_backend
-
             backend = self._index.backend
             if backend not in BACKENDS:
                 raise ModelError(
@@ -138,7 +136,7 @@ class Assistant:
 
     def _reading(self, question: str, history: Sequence[str] | None, mode: str,
                  where: Mapping | None):
-        if history and any(isinstance(h, str) and h.strip() for h in history):
+        if in_conversation(history):
             ev, _ = self.answerer.best_reading(question, history, mode, where, 5)
             return ev.query
         return make_query(question)
@@ -148,7 +146,7 @@ class Assistant:
                  passages: int = 5) -> Evidence:
         """What ``answer`` decides on (the passages and every sentence's evidence), for
         benchmarks that re-rank it under other settings (``Answerer.decide``)."""
-        if history and any(isinstance(h, str) and h.strip() for h in history):
+        if in_conversation(history):
             ev, _ = self.answerer.best_reading(question, history, mode, where, passages)
             return ev
         ev, _ = self.answerer.evidence(make_query(question), mode, where, passages)
@@ -170,12 +168,6 @@ def ensure_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.P
     if Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir, backend):
         return build_index(corpus_dir, index_dir, progress=progress, backend=backend)
     return None
-
-
-def _backend_reason(index_backend: str) -> str:
-    from .embedding import query_backend
-
-    return query_backend(index_backend).reason
 
 
 class LiveAssistant:

@@ -449,7 +449,7 @@ class OnnxEmbedder:
                  "token_type_ids": np.array([enc.type_ids], dtype=np.int64)}
         return session.run(None, {k: feeds[k] for k in self._inputs})[0][0]
 
-    def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, (_, hidden) in enumerate(self._hidden_states(texts)):
             out[i] = self._pool(hidden)

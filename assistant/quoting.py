@@ -330,6 +330,7 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
 
 
 def lacks_asked_number(question: str, quote: str) -> bool:
-    """A question asking how many, how much, how long or what year, answered by a quote with
-    no figure at all: it cannot be the answer."""
+    """A question asking how many, how much, how old, what share or what year, answered by a
+    quote with no figure at all: it cannot be the answer. ("How long" is left out: "for the
+    duration of the trial" answers it.)"""
     return bool(_ASKS_NUMBER.search(question)) and not _NUMBER.search(quote)

@@ -208,11 +208,11 @@ def copy_text(quotes: Sequence, tentative: bool = False, base: str = "") -> str:
 
 # Backslash-escaped wherever they stand: what would otherwise make emphasis, code, links,
 # images, HTML, tables or character references. Line starts are handled by ``_md_line``.
-_MD_SPECIAL = frozenset("\\`*_[]<>!|~&$")
+_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>!|~&$"})
 
 
 def _md_line(line: str) -> str:
-    body = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in line)
+    body = line.translate(_MD_ESCAPES)
     stripped = body.lstrip(" \t")
     # Leading blanks as references: four spaces or a tab would start a code block.
     lead = "".join("&#9;" if ch == "\t" else "&#32;" for ch in body[:len(body) - len(stripped)])

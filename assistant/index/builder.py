@@ -383,7 +383,9 @@ class _Build:
         sentences); separately with a caller's embedder that cannot pool spans."""
         if self.embedder is not None:
             return IN_CONTEXT if hasattr(self.embedder, "encode_spans") else SEPARATE
-        return IN_CONTEXT if self.backend in ("torch", "onnx", "onnx-int8") else SEPARATE
+        from ..embedding import BACKENDS
+
+        return IN_CONTEXT if self.backend in BACKENDS else SEPARATE
 
     def _write_in_context(self, tmp: Path, results: list[FileResult], old: Index | None,
                           plan, splan, vectors: np.ndarray) -> int:

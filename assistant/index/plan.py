@@ -106,23 +106,24 @@ class SentencePlan:
 IN_CONTEXT, SEPARATE = "in-context", "separate"
 
 
-def _sentences(documents: list[Document], passages_of):
+def _sentences(documents: list[Document], passages_of, in_context: bool):
     """Every distinct sentence, document by document in order of first appearance:
     (document position, start, end, passage row, start and end in the passage's embedded
-    text, document, passage). ``passages_of(position, document)`` gives (row, passage)s."""
+    text, the key its vector is reused by, its text). ``passages_of(position, document)``
+    gives (row, passage)s. In context, the key is the passage's embedded text and the span in
+    it; separately, the sentence's text."""
     for pos, d in enumerate(documents):
         seen: set[tuple[int, int]] = set()
         for prow, p in passages_of(pos, d):
-            # where the passage's text starts in what the model reads (embed_text)
-            shift = len(embed_text(d.title, p.section, p.text)) - len(p.text)
+            embedded = embed_text(d.title, p.section, p.text)
+            shift = len(embedded) - len(p.text)  # where the passage's text starts in it
+            passage_key = text_key(embedded) if in_context else ""
             for a, b in p.sentences:
                 if (a, b) not in seen:
                     seen.add((a, b))
-                    yield pos, a, b, prow, shift + a - p.start, shift + b - p.start, d, p
-
-
-def _context_key(d: Document, p: Passage, a: int, b: int) -> str:
-    return text_key(f"{a}:{b}:" + embed_text(d.title, p.section, p.text))
+                    ca, cb, text = shift + a - p.start, shift + b - p.start, d.text[a:b]
+                    key = f"{passage_key}:{ca}:{cb}" if in_context else text_key(text)
+                    yield pos, a, b, prow, ca, cb, key, text
 
 
 def plan_sentences(results: list[FileResult], old: Index | None,
@@ -142,11 +143,10 @@ def plan_sentences(results: list[FileResult], old: Index | None,
             rows_of[len(docs)] = by_doc.get(d.doc_id, [])
             docs.append(d)
         row += len(r.passages)
-    found = list(_sentences(docs, lambda pos, d: rows_of[pos]))
+    found = list(_sentences(docs, lambda pos, d: rows_of[pos], in_context))
     spans = [(pos, a, b) for pos, a, b, *_ in found]
-    texts = [d.text[a:b] for _, a, b, _, _, _, d, _ in found]
-    keys = [_context_key(d, p, ca, cb) if in_context else text_key(d.text[a:b])
-            for _, a, b, _, ca, cb, d, p in found]
+    texts = [x[7] for x in found]
+    keys = [x[6] for x in found]
     old_rows: dict[str, int] = {}
     if old is not None and old.sentence_vectors is not None \
             and old.manifest.get("sentence_pooling", SEPARATE) == pooling:
@@ -154,13 +154,13 @@ def plan_sentences(results: list[FileResult], old: Index | None,
         by_old: dict[str, list[tuple[int, Passage]]] = {}
         for prow, p in enumerate(old.passages):
             by_old.setdefault(p.doc_id, []).append((prow, p))
-        found_old = sorted(_sentences(old_docs, lambda pos, d: by_old.get(d.doc_id, [])),
-                           key=lambda x: (x[0], x[1]))
-        for orow, (pos, a, b, _, ca, cb, d, p) in enumerate(found_old):
+        found_old = sorted(_sentences(old_docs, lambda pos, d: by_old.get(d.doc_id, []),
+                                      in_context), key=lambda x: (x[0], x[1]))
+        for orow, (pos, a, b, _, _, _, key, _) in enumerate(found_old):
             if tuple(old.sentence_spans[orow]) != (pos, a, b):
                 old_rows.clear()  # not the layout this code writes: reuse nothing
                 break
-            old_rows[_context_key(d, p, ca, cb) if in_context else text_key(d.text[a:b])] = orow
+            old_rows[key] = orow
     arr = np.asarray(spans, dtype=np.int64).reshape(-1, 3)
     order = np.lexsort((arr[:, 1], arr[:, 0]))  # by document, then position
     texts = [texts[i] for i in order]
