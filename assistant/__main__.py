@@ -41,7 +41,7 @@ def check_address(host: str, port: int) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .cli import add_backend_argument, add_paths
+    from .cli import add_backend_argument, add_paths, corpus_to_update
 
     parser = argparse.ArgumentParser(prog="python -m assistant",
                                      description="Serve the Verbatim web chat.")
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     from .index import BuildError, IndexLoadError
 
     try:
-        state = prepare(args.corpus, args.index, read_only=args.read_only, backend=args.backend)
+        state = prepare(corpus_to_update(args), args.index, read_only=args.read_only,
+                        backend=args.backend)
     except (BuildError, IndexLoadError, ModelError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -159,13 +159,13 @@ class Assistant:
                                     passages, history=history)
 
 
-def ensure_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
+def ensure_index(corpus_dir: str | os.PathLike | None = "corpus", index_dir: str | os.PathLike = "index",
                  *, progress: bool = False, backend: str | None = None) -> BuildReport | None:
     """Build ``index_dir`` from ``corpus_dir`` when it is missing or stale (or embedded with
     another ``backend`` than the one asked for); the report, or None when the index was
     already current (or there is no corpus folder to build from)."""
     _index.check_not_newer(index_dir)
-    if Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir, backend):
+    if corpus_dir is not None and Path(corpus_dir).is_dir() and _index.is_stale(corpus_dir, index_dir, backend):
         return build_index(corpus_dir, index_dir, progress=progress, backend=backend)
     return None
 
@@ -175,9 +175,11 @@ class LiveAssistant:
     ``rebuild``) swaps in a new index. Requests already running keep the object they started
     with, so a swap never breaks them. The web app and the module-level functions share it."""
 
-    def __init__(self, corpus_dir: str | os.PathLike, index_dir: str | os.PathLike,
+    def __init__(self, corpus_dir: str | os.PathLike | None, index_dir: str | os.PathLike,
                  backend: str | None = None, settings: AnswerSettings | None = None):
-        self.corpus_dir, self.index_dir = Path(corpus_dir), Path(index_dir)
+        # No corpus folder: the index is used as it is, never rebuilt.
+        self.corpus_dir = Path(corpus_dir) if corpus_dir is not None else None
+        self.index_dir = Path(index_dir)
         self.backend, self.settings = backend, settings
         self._assistant: Assistant | None = None
         self._stamp: tuple = ()

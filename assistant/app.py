@@ -53,7 +53,7 @@ CSS = """
 class AppState(LiveAssistant):
     """The live index of a running server, and whether it accepts uploads."""
 
-    def __init__(self, corpus_dir: str | Path, index_dir: str | Path,
+    def __init__(self, corpus_dir: str | Path | None, index_dir: str | Path,
                  assistant: Assistant | None = None, read_only: bool = False,
                  backend: str | None = None):
         super().__init__(corpus_dir, index_dir, backend)
@@ -289,7 +289,10 @@ def create_app(state: AppState):
                 files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES),
                                 label="Documents", elem_id="upload-files")
                 add_button = gr.Button("Add and rebuild", elem_id="upload-button")
-                status = gr.Markdown(elem_id="upload-status")
+                # Plain text: file names and record ids are the uploader's, so the status is
+                # never rendered as Markdown (a link, a form, an image to fetch).
+                status = gr.Textbox(show_label=False, interactive=False, lines=2,
+                                    elem_id="upload-status")
             # Callable by the page and clients, but undocumented: so never an MCP tool.
             add_button.click(add, [files], [status, header, scope], api_name="add_documents",
                              api_visibility="undocumented", concurrency_limit=1)
@@ -355,12 +358,22 @@ def launch_options(state: AppState) -> dict:
     return opts
 
 
-def prepare(corpus_dir: str | Path, index_dir: str | Path, read_only: bool = False,
+def prepare(corpus_dir: str | Path | None, index_dir: str | Path, read_only: bool = False,
             progress: bool = True, backend: str | None = None) -> AppState:
-    """Build the index when missing or stale, then load it."""
+    """Build the index when missing or stale, then load it. Without a corpus folder the index
+    is served as it is, and adding documents is off (there is no folder to add them to)."""
     from .index import BuildError, is_index_folder
 
-    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    index_dir = Path(index_dir)
+    if corpus_dir is None:
+        if not is_index_folder(index_dir):
+            raise BuildError(f"no index at {index_dir}/; pass --corpus to build one from a "
+                             "folder of documents")
+        print(f"Serving {index_dir}/ as it is (no --corpus given, so it is not rebuilt and "
+              "adding documents is off).", flush=True)
+        return AppState(None, index_dir, Assistant.load(index_dir), read_only=True,
+                        backend=backend)
+    corpus_dir = Path(corpus_dir)
     if corpus_dir.is_dir():
         print(f"Checking the index against {corpus_dir}/ …", flush=True)
     elif not is_index_folder(index_dir):

@@ -10,11 +10,25 @@ def _fail(message: str) -> int:
     return 1
 
 
+DEFAULT_CORPUS, DEFAULT_INDEX = "corpus", "index"
+
+
 def add_paths(parser: argparse.ArgumentParser, corpus_help: str | None = None) -> None:
     """``--corpus`` and ``--index``, as every command takes them."""
-    parser.add_argument("--corpus", default="corpus",
-                        help=corpus_help or "folder of documents (default: corpus)")
-    parser.add_argument("--index", default="index", help="index folder (default: index)")
+    parser.add_argument("--corpus", default=None,
+                        help=corpus_help or f"folder of documents (default: {DEFAULT_CORPUS})")
+    parser.add_argument("--index", default=DEFAULT_INDEX,
+                        help=f"index folder (default: {DEFAULT_INDEX})")
+
+
+def corpus_to_update(args) -> str | None:
+    """The corpus folder a command may build or update its index from: the one named with
+    ``--corpus``; without it, ./corpus for the default index only. An ``--index`` named alone
+    is used as it is: never rebuilt from a folder the user did not name (it may have been
+    built from another corpus)."""
+    if args.corpus is not None:
+        return args.corpus
+    return DEFAULT_CORPUS if args.index == DEFAULT_INDEX else None
 
 
 def add_mode(parser: argparse.ArgumentParser) -> None:
@@ -57,7 +71,8 @@ def build_main(argv: list[str] | None = None) -> int:
     try:
         settings = BuildSettings(model=args.model, backend=args.backend,
                                  sentence_vectors=args.sentence_vectors, full=args.full)
-        report = build(args.corpus, args.index, settings, progress=not args.quiet)
+        report = build(args.corpus or DEFAULT_CORPUS, args.index, settings,
+                       progress=not args.quiet)
     except (BuildError, ModelError) as e:
         return _fail(str(e))
     except KeyboardInterrupt:
@@ -72,7 +87,8 @@ def ask_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant.ask",
                                      description="Ask the documents a question from the terminal.")
     parser.add_argument("question", nargs="+", help="the question")
-    add_paths(parser, corpus_help="corpus to build from when the index is missing or stale")
+    add_paths(parser, corpus_help="corpus to build from when the index is missing or stale "
+                                  "(default: corpus, for the default index only)")
     parser.add_argument("--history", action="append", default=[],
                         help="an earlier question of the conversation (repeatable, oldest first)")
     parser.add_argument("-k", "--quotes", type=int, default=3, help="most quotes to show")
@@ -90,7 +106,7 @@ def ask_main(argv: list[str] | None = None) -> int:
     from .index import BuildError, IndexLoadError
 
     try:
-        ensure_index(args.corpus, args.index)
+        ensure_index(corpus_to_update(args), args.index)
         reply = Assistant.load(args.index).answer(question, args.history,
                                                   max_quotes=args.quotes, mode=args.mode)
     except (BuildError, IndexLoadError, ModelError) as e:

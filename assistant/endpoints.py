@@ -60,7 +60,7 @@ def where_filter(where) -> dict | None:
     if isinstance(where, str):
         try:
             where = json.loads(where)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting thousands deep
             raise BadRequest('where must be an object such as {"country": "Slovenia"} '
                              "(or its JSON text); this text is not JSON") from None
     try:

@@ -23,11 +23,22 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _KEEP = frozenset(" ,;?")  # punctuation that no renderer gives a meaning to
 
 
-def visible(text: str) -> str:
-    """``text`` as it is shown: bidirectional controls replaced by their code point."""
-    if not any(ch in BIDI_CONTROLS for ch in text):
-        return text
-    return "".join(f"⟨U+{ord(ch):04X}⟩" if ch in BIDI_CONTROLS else ch for ch in text)
+def _shown_as_code(chars) -> dict[int, str]:
+    return {ord(ch): f"⟨U+{ord(ch):04X}⟩" for ch in chars}
+
+
+_VISIBLE = _shown_as_code(BIDI_CONTROLS)
+# For a terminal (and the clipboard, which may be pasted into one) also every control
+# character but tab and newline: escape sequences in a document could otherwise clear the
+# screen, retitle the window or hide a link.
+_TERMINAL = _VISIBLE | _shown_as_code(
+    chr(c) for c in [*range(0x20), *range(0x7f, 0xa0)] if chr(c) not in "\t\n")
+
+
+def visible(text: str, controls: bool = False) -> str:
+    """``text`` as it is shown: bidirectional controls replaced by their code point; with
+    ``controls``, also the control characters a terminal would act on."""
+    return text.translate(_TERMINAL if controls else _VISIBLE)
 
 
 def _encode(ch: str) -> str:
@@ -174,7 +185,8 @@ def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = Tr
                  tentative: bool = False) -> str:
     if not quotes:
         lines = [NOT_COVERED]
-        lines += [f"  (closest, not an answer: {visible(citation(h.title, h.section, h.page))})"
+        lines += [f"  (closest, not an answer: "
+                  f"{visible(citation(h.title, h.section, h.page), True)})"
                   for h in closest]
         return "\n".join(lines)
     out = []
@@ -182,7 +194,7 @@ def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = Tr
         where = citation(q.title, q.section, q.page)
         if offsets:
             where += f" ({q.doc_id}, characters {q.start}–{q.end})"
-        out.append(f"[{n}] “{visible(q.text)}”\n    {visible(where)}")
+        out.append(f"[{n}] “{visible(q.text, True)}”\n    {visible(where, True)}")
     return (f"({TENTATIVE})\n\n" if tentative else "") + "\n\n".join(out)
 
 
@@ -193,14 +205,14 @@ def link(base: str, q) -> str:
 
 def cite_plain(q, base: str = "") -> str:
     """A quote's citation as people paste it into a report: title, section, page, link."""
-    where = visible(citation(q.title, q.section, q.page))
+    where = visible(" ".join(citation(q.title, q.section, q.page).split()), True)
     return where + (f", {link(base, q)}" if base else "")
 
 
 def copy_text(quotes: Sequence, tentative: bool = False, base: str = "") -> str:
     """What the copy button puts on the clipboard: each quote in quotation marks, exactly as
     the document has it, followed by its citation."""
-    out = [f"“{visible(q.text)}”\n— {cite_plain(q, base)}" for q in quotes]
+    out = [f"“{visible(q.text, True)}”\n— {cite_plain(q, base)}" for q in quotes]
     return (f"({TENTATIVE})\n\n" if tentative else "") + "\n\n".join(out)
 
 
@@ -241,8 +253,8 @@ def markdown_text(text: str, prefix: str = "") -> str:
 def turn_markdown(question: str, reply, base: str = "") -> str:
     """One question and its answer for the exported conversation."""
     heading = _md_line(visible(" ".join(question.split())))
-    if heading.endswith("#"):  # a closing "#" sequence would be taken off the heading
-        heading = heading[:-1] + "\\#"
+    if heading.endswith("#") and not heading.endswith("\\#"):  # a closing "#" sequence
+        heading = heading[:-1] + "\\#"  # would be taken off the heading
     out = [f"## {heading}"]
     if reply.abstained:
         out.append(f"*{NOT_COVERED}*")
@@ -367,8 +379,10 @@ def link_problem(doc, start, end) -> str | None:
     """Why a link's span cannot be shown, in words for the reader; None when it can."""
     if doc is None:
         return "This link points to a document the index no longer holds."
-    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end \
-            or end > len(doc.text):
+    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end:
+        return ("This link is not valid: it needs a start and an end character, whole numbers "
+                "with the start before the end (?doc=<id>&start=<s>&end=<e>).")
+    if end > len(doc.text):
         return (f"This link points to characters {start}–{end} of {doc.title}, which it no "
                 f"longer has (it has {len(doc.text):,} characters): the document has changed "
                 "since the link was made.")

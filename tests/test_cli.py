@@ -113,3 +113,24 @@ def test_verbatim_command_dispatches(seed_corpus, seed_index):
     assert r.returncode == 0 and "90 day reflection period" in r.stdout
     r = run("-c", "from assistant.cli import main; raise SystemExit(main(['fly']))")
     assert r.returncode == 2 and "unknown command 'fly'" in r.stderr
+
+
+def test_an_index_named_without_a_corpus_is_used_as_it_is(seed_corpus, tmp_path):
+    """``ask --index X`` (or ``python -m assistant --index X``) without ``--corpus`` must not
+    rebuild X from ./corpus: X may have been built from another folder."""
+    from assistant.app import prepare
+
+    corpus = tmp_path / "other"
+    corpus.mkdir()
+    (corpus / "badgers.md").write_text("# Badgers\n\nBadgers eat earthworms, mostly.\n")
+    index = tmp_path / "index"
+    assert run(str(ROOT / "build_index.py"), "--corpus", str(corpus), "--index",
+               str(index)).returncode == 0
+    before = (index / "manifest.json").read_text()
+    r = run("-m", "assistant.ask", "--index", str(index), "What do badgers eat?")
+    assert r.returncode == 0 and "earthworms" in r.stdout, r.stdout + r.stderr
+    assert (index / "manifest.json").read_text() == before  # not rebuilt from ./corpus
+    state = prepare(None, index)
+    assert state.read_only and state.current().index.manifest["build_id"] in before
+    r = run("-m", "assistant.ask", "--index", str(tmp_path / "none"), "anything?")
+    assert r.returncode == 1 and "Traceback" not in r.stderr

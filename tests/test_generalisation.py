@@ -192,3 +192,18 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert not lacks_asked_number("Who runs the shelters?", "Shelters are run by NGOs.")
     # "how long" is often answered without a figure ("for the duration of the trial")
     assert not lacks_asked_number("How long may they stay?", "For the duration of the trial.")
+
+
+def test_vague_quantities_are_not_figures_and_malformed_where_and_links_are_explained():
+    from assistant.endpoints import BadRequest, where_filter
+    from assistant.quoting import lacks_asked_number
+    from assistant.render import link_problem
+
+    assert lacks_asked_number("How many years in prison for trafficking?",
+                              "Several projects have been undertaken in recent years.")
+    with pytest.raises(BadRequest, match="where must be"):
+        where_filter("[" * 5000)
+    doc = type("D", (), {"text": "x" * 50, "title": "T"})()
+    for start, end in ((-5, 3), ("abc", 4), (0, None), (9, 3)):
+        assert "not valid" in link_problem(doc, start, end)
+    assert "no longer has" in link_problem(doc, 0, 99)

@@ -378,3 +378,25 @@ def test_a_question_link_opens_the_chat_and_asks(browser, site):
     pg.wait_for_selector("#chat blockquote.vq", timeout=60_000)
     assert "90 day reflection period" in pg.locator("#chat blockquote.vq").first.inner_text()
     pg.close()
+
+
+@pytest.mark.browser
+def test_upload_messages_show_record_ids_and_names_as_text(browser, site, tmp_path):
+    """A record id or file name is the uploader's: the status shows it, but as text, never
+    as a link, a form or an image the browser would fetch."""
+    phish = "<a href='http://evil.example/phish'>Open the full report</a> ![p](http://x/p.png)"
+    doc = tmp_path / "dupes.jsonl"
+    doc.write_text(json.dumps({"_id": phish, "text": "First record about shelters."}) + "\n"
+                   + json.dumps({"_id": phish, "text": "Second record about shelters."}) + "\n")
+    pg = _open(browser, site["url"])
+    pg.locator("#upload button, #upload .label-wrap").first.click()
+    pg.locator("#upload-files input[type=file]").set_input_files(str(doc))
+    pg.wait_for_timeout(1000)
+    pg.locator("#upload-button").click()
+    pg.wait_for_function("() => { const t = document.querySelector('#upload-status textarea');"
+                         " return t && t.value.includes('Open the full report'); }",
+                         timeout=60_000)
+    assert "<a href='http://evil.example/phish'>" in \
+        pg.locator("#upload-status textarea").input_value()  # shown, as text
+    assert pg.locator("#upload-status a, #upload-status img, #upload a[href*='evil']").count() == 0
+    pg.close()

@@ -193,3 +193,17 @@ def test_exported_markdown_keeps_titles_and_headings_whole():
     assert "<h1>" not in html and html.count("<h2>") == 1
     assert "Which form is item #</h2>" in html
     assert "Annual report # Pay at www.x.example, Fees line" in html
+
+
+def test_terminal_text_shows_control_characters_and_headings_keep_a_lone_hash():
+    from markdown_it import MarkdownIt
+
+    from assistant.render import answer_plain, copy_text, turn_markdown
+
+    q = SimpleNamespace(text="Clear \x1b[2J and \x1b]0;PWNED\x07 here.", title="T\rx",
+                        section="", page=None, doc_id="t.txt", start=0, end=10)
+    for text in (answer_plain([q]), copy_text([q])):
+        assert "\x1b" not in text and "\x07" not in text and "\r" not in text
+        assert "⟨U+001B⟩[2J" in text
+    reply = SimpleNamespace(abstained=True, tentative=False, quotes=[], closest=[])
+    assert "<h2>#</h2>" in MarkdownIt("commonmark").render(turn_markdown("#", reply))

@@ -21,7 +21,7 @@ from ..wording import count
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..cli import add_backend_argument, add_mode, add_paths
+    from ..cli import add_backend_argument, add_mode, add_paths, corpus_to_update
 
     parser = argparse.ArgumentParser(prog="python -m assistant.evaluation",
                                      description="Evaluate answers (question files) or retrieval "
@@ -149,8 +149,9 @@ def _run_set(args) -> int:
 
 def _run_files(args) -> int:
     from ..api import Assistant, ensure_index
+    from ..cli import corpus_to_update
 
-    ensure_index(args.corpus, args.index)
+    ensure_index(corpus_to_update(args), args.index)
     assistant = Assistant.load(args.index)
     sets = [(f, read_questions(f)) for f in args.files]
     total = Metrics()

@@ -136,7 +136,8 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
     t0 = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
-        raise BuildError(f"corpus folder not found: {corpus_dir}")
+        what = "is not a folder" if corpus_dir.exists() else "not found"
+        raise BuildError(f"corpus folder {what}: {corpus_dir}")
     check_index_target(index_dir, corpus_dir)
     # "." or "index/sub/.." name the folder by another name: one name for the lock and swap.
     index_dir = Path(os.path.normpath(os.path.abspath(index_dir)))
