@@ -206,13 +206,16 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
     out: list[Candidate] = []
     for doc_id, seq in pool.items():
         text = index.documents[doc_id].text
+        own = []
         for x in seq:
             x.score = weights.score(x)
+            own.append(weights.own_score(x))
             if _dangling(text, x.end) and not pointer:
                 x.score *= rules.dangling_penalty
+                own[-1] *= rules.dangling_penalty
         for i, x in enumerate(seq):
-            first, last = _extend(text, seq, i, weights.neighbour_share, rules.max_sentences,
-                                  rules.follow_on_share)
+            first, last = _extend(text, seq, own, i, weights.neighbour_share,
+                                  rules.max_sentences, rules.follow_on_share)
             out.append(Candidate(doc_id, seq[first].start, seq[last].end, x.score, x))
     out.sort(key=lambda c: -c.score)
     return out
@@ -230,14 +233,15 @@ def _adjacent(text: str, a: Evidence, b: Evidence) -> bool:
     return a.end <= b.start and gap.strip() == "" and "\n\n" not in gap
 
 
-def _extend(text: str, seq: list[Evidence], i: int, share: float, max_sentences: int,
-            follow: float = 0.0) -> tuple[int, int]:
+def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: float,
+            max_sentences: int, follow: float = 0.0) -> tuple[int, int]:
     """Grow sentence ``i`` into a quote that reads on its own: up to three sentences, taking in
     a neighbour that scores nearly as well (``share`` of its score), the sentence a leading
     "It"/"This" refers to, and a next sentence that refers back to it when that scores at
-    least ``follow`` of it."""
+    least ``follow`` of it. Neighbours are compared by their own evidence (``own``), without
+    what they share with the sentence by sitting in the same passage."""
     first = last = i
-    best = seq[i].score
+    best = own[i]
     if i > 0 and _adjacent(text, seq[i - 1], seq[i]) and _ANAPHORA.match(text[seq[i].start:seq[i].end]):
         first = i - 1
     # The next sentence goes on about this one ("He began teaching in Rotterdam."): it joins
@@ -245,14 +249,14 @@ def _extend(text: str, seq: list[Evidence], i: int, share: float, max_sentences:
     if follow and last + 1 < len(seq) and last - first + 1 < max_sentences \
             and _adjacent(text, seq[last], seq[last + 1]) \
             and _ANAPHORA.match(text[seq[last + 1].start:seq[last + 1].end]) \
-            and seq[last + 1].score >= follow * best:
+            and own[last + 1] >= follow * best:
         last += 1
     while last - first + 1 < max_sentences:
         prev_ok = first > 0 and _adjacent(text, seq[first - 1], seq[first]) \
-            and seq[first - 1].score >= share * best
+            and own[first - 1] >= share * best
         next_ok = last + 1 < len(seq) and _adjacent(text, seq[last], seq[last + 1]) \
-            and seq[last + 1].score >= share * best
-        if prev_ok and (not next_ok or seq[first - 1].score >= seq[last + 1].score):
+            and own[last + 1] >= share * best
+        if prev_ok and (not next_ok or own[first - 1] >= own[last + 1]):
             first -= 1
         elif next_ok:
             last += 1

@@ -92,6 +92,29 @@ def test_weights_are_a_weighted_mean():
     assert only_lexical.score(quoting.Evidence(0, 1, 0, 0.9, 0.9, 0.9, 0.25, 0.9)) == 0.25
 
 
+def test_a_neighbour_joins_a_quote_on_its_own_evidence_not_its_passage():
+    """Sentences of one passage share its passage-level evidence, which would make any
+    neighbour look nearly as good as the quoted sentence; only their own parts are compared."""
+    class Doc:
+        text = "Alpha beta gamma. Delta epsilon zeta. Eta theta iota."
+
+    class Index:
+        documents = {"d": Doc()}
+
+    def ev(start, end, meaning, match, lexical):
+        return quoting.Evidence(start, end, 0, meaning=meaning, match=match, passage_match=0.9,
+                                lexical=lexical, passage=1.0)
+    w = quoting.Weights()
+    strong, weak = ev(0, 17, 0.8, 0.8, 0.8), ev(18, 36, 0.62, 0.62, 0.62)
+    assert w.score(weak) >= w.neighbour_share * w.score(strong)  # passage parts dominate
+    assert w.own_score(weak) < w.neighbour_share * w.own_score(strong)
+    best = quoting.rank(Index(), {"d": [strong, weak, ev(37, 53, 0.1, 0.1, 0.1)]}, w)[0]
+    assert (best.start, best.end) == (0, 17)
+    close = ev(18, 36, 0.78, 0.79, 0.8)
+    best = quoting.rank(Index(), {"d": [strong, close]}, w)[0]
+    assert (best.start, best.end) == (0, 36)
+
+
 def test_a_quote_whose_neighbour_is_taken_keeps_its_own_sentence():
     def cand(start, end, score, core):
         ev = quoting.Evidence(*core, row=0, meaning=0.5, match=0.5, passage_match=0.5,
