@@ -13,7 +13,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -84,6 +84,9 @@ UNDERSPECIFIED_TERMS = 1
 # With the conversation, the answer's confidence must be higher by this much to be preferred
 # over the question alone (a self-contained question stays put).
 FOLLOW_UP_MARGIN = 0.15
+# A question this short that would be refused alone may still be a follow-up on the topic
+# ("And lawyers bringing the charges?"): answered tentatively with the conversation.
+FOLLOW_UP_TERMS = 3
 
 
 def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Query]:
@@ -174,6 +177,9 @@ class Judgement:
     candidates: list
     confidence: float
     coverage: float
+    # The question alone would be refused; this reading leans on the conversation
+    # (``Answerer.follow_up_on_topic``), so its answer can only be tentative.
+    leans_on_conversation: bool = False
 
 
 class Answerer:
@@ -256,7 +262,9 @@ class Answerer:
         if not j.candidates:
             return build_answer(asked, (), 0.0)
         abstain_below, tentative_below = s.abstention.thresholds()
-        if j.coverage < abstain_below:
+        if j.leans_on_conversation:
+            tentative_below = float("inf")
+        elif j.coverage < abstain_below:
             closest = [to_hit(self.index, x) for x in ev.scored[:2]]
             return build_answer(asked, (), j.confidence, closest)
         by_row = {x.row: x for x in ev.scored}
@@ -289,13 +297,16 @@ class Answerer:
         """Which reading of a question in a conversation to answer, decided by evidence:
 
         - underspecified (at most one content word: "And for children?", "Why?"): with the
-          conversation;
+          conversation; tentatively when that word is foreign to the documents ("And the
+          weather?" may change the subject, "And for kids?" may not);
         - pointing back ("Who pays for it?"): with the conversation unless alone is at least
           as confident;
         - otherwise the question stays put, unless it is on topic by itself and a reading with
           the conversation is clearly more confident. A self-contained question about
           something else ("What is the capital of Australia?") is never carried by the
-          conversation's words.
+          conversation's words;
+        - one that alone would be refused but reads as a short follow-up on the documents'
+          topic: with the conversation, tentatively (``follow_up_on_topic``).
         """
         from .keyword import tokenize
 
@@ -311,11 +322,43 @@ class Answerer:
         gain = best_context[1].confidence - alone[1].confidence
         asked = readings[0].asked
         if len(tokenize(asked)) <= UNDERSPECIFIED_TERMS:
-            return best_context
+            if is_follow_up(asked) or self.uses_documents_words(asked):
+                return best_context
+            return best_context[0], replace(best_context[1], leans_on_conversation=True)
         if is_follow_up(asked):
             return best_context if gain >= 0 else alone
         on_topic = alone[1].coverage >= self.settings.abstention.thresholds()[0]
-        return best_context if on_topic and gain >= FOLLOW_UP_MARGIN else alone
+        if on_topic:
+            return best_context if gain >= FOLLOW_UP_MARGIN else alone
+        return self.follow_up_on_topic(judged) or alone
+
+    def uses_documents_words(self, asked: str) -> bool:
+        """Whether most of a question's content words (or all of none: "Why?") are words the
+        documents use. A short question that mostly does not ("And the weather?") changes the
+        subject rather than following up."""
+        from .keyword import tokenize
+
+        terms = tokenize(asked)
+        return sum(1 for t in terms if self.index.keyword.idf(t)) * 2 > len(terms) or not terms
+
+    def follow_up_on_topic(self, judged: Sequence[tuple[Evidence, Judgement]]
+                           ) -> tuple[Evidence, Judgement] | None:
+        """For a question that would be refused (``judged[0]``, alone): the reading with the
+        conversation, when the question looks like a short follow-up on the documents' topic
+        ("And during the trial?", "Anyone else funded?"): at most ``FOLLOW_UP_TERMS`` content
+        words, more than half of them words the documents use (not "And the weather?"), and
+        that reading covered. It is marked to be answered tentatively: the evidence is the
+        conversation's, not the question's."""
+        from .keyword import tokenize
+
+        asked = judged[0][0].query.asked
+        if len(judged) < 2 or len(tokenize(asked)) > FOLLOW_UP_TERMS \
+                or not self.uses_documents_words(asked):
+            return None
+        ev, j = max(judged[1:], key=lambda x: x[1].confidence)
+        if j.coverage < self.settings.abstention.thresholds()[0]:
+            return None
+        return ev, replace(j, leans_on_conversation=True)
 
     def answer(self, query: Query, max_quotes: int = 3, mode: str = "hybrid",
                where: Mapping | None = None, passages: int = 5,

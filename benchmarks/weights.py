@@ -38,8 +38,8 @@ SEED_TARGETS = {"seed questions": 0.9, "seed follow-ups": 1.0, "own questions": 
 # length of the top quotes they gave on the fitting data with the former growth rule (a
 # neighbour compared by its whole score, passage parts included), measured at commit a5749a9.
 # The growth rule changed with the weights, so those lengths cannot be measured here any more.
-FORMER = dict(meaning=0.7, match=0.3, passage_match=0.4, lexical=0.3, passage=0.1,
-              neighbour_share=0.93)
+FORMER = {"meaning": 0.7, "match": 0.3, "passage_match": 0.4, "lexical": 0.3, "passage": 0.1,
+          "neighbour_share": 0.93}
 FORMER_LENGTH = {"set fit": 244.0, "squad fit": 225.0}
 GRID = {"meaning": [0.5, 0.7, 1.0], "match": [0.0, 0.15, 0.3, 0.6],
         "passage_match": [0.2, 0.4, 0.8, 1.2], "lexical": [0.0, 0.05, 0.1, 0.2, 0.3],

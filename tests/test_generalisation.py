@@ -207,3 +207,18 @@ def test_vague_quantities_are_not_figures_and_malformed_where_and_links_are_expl
     for start, end in ((-5, 3), ("abc", 4), (0, None), (9, 3)):
         assert "not valid" in link_problem(doc, start, end)
     assert "no longer has" in link_problem(doc, 0, 99)
+
+
+def test_a_short_follow_up_refused_alone_is_answered_tentatively_with_the_conversation(
+        assistant):
+    history = ["What is the reflection period for identified foreign victims?"]
+    question = "And during the trial?"
+    assert assistant.answer(question).abstained  # alone, the documents seem not to answer
+    r = assistant.answer(question, history)
+    assert r.quotes and r.tentative and not r.abstained
+    assert "may not answer" in r.markdown
+    assert assistant.evidence(question, history).query.context  # read as answer reads it
+    # Words the documents never use may change the subject: never a confident answer.
+    for other in ("And the weather?", "What about football?", "Any good restaurants?"):
+        r = assistant.answer(other, history)
+        assert r.abstained or r.tentative, other
