@@ -177,8 +177,8 @@ class Judgement:
     candidates: list
     confidence: float
     coverage: float
-    # The question alone would be refused; this reading leans on the conversation
-    # (``Answerer.follow_up_on_topic``), so its answer can only be tentative.
+    # The reading leans on the conversation for a question that does not stand by itself
+    # (``Answerer.best_reading``): its answer can be tentative at best.
     leans_on_conversation: bool = False
 
 
@@ -262,15 +262,13 @@ class Answerer:
         if not j.candidates:
             return build_answer(asked, (), 0.0)
         abstain_below, tentative_below = s.abstention.thresholds()
-        if j.leans_on_conversation:
-            tentative_below = float("inf")
-        elif j.coverage < abstain_below:
+        if j.coverage < abstain_below:
             closest = [to_hit(self.index, x) for x in ev.scored[:2]]
             return build_answer(asked, (), j.confidence, closest)
         by_row = {x.row: x for x in ev.scored}
         chosen = quoting.pick(j.candidates, max(1, max_quotes), s.quotes)
         quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]
-        tentative = j.confidence < tentative_below or (
+        tentative = j.leans_on_conversation or j.confidence < tentative_below or (
             s.abstention.require_specifics and (
                 bool(self._unheld(asked, quotes[0].doc_id))
                 or quoting.lacks_asked_number(asked, quotes[0].text)))

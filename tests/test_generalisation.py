@@ -222,3 +222,7 @@ def test_a_short_follow_up_refused_alone_is_answered_tentatively_with_the_conver
     for other in ("And the weather?", "What about football?", "Any good restaurants?"):
         r = assistant.answer(other, history)
         assert r.abstained or r.tentative, other
+    # ... and after a conversation the documents do not cover either, they are refused.
+    for history, other in ((["What is the capital of Australia?"], "And the weather?"),
+                           (["How do I bake bread?"], "And cakes?")):
+        assert assistant.answer(other, history).abstained, other
