@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -58,6 +57,7 @@ def main() -> None:
 
     from assistant import Assistant, Weights, build_index, quoting
     from assistant.evaluation import sets, squad
+    from assistant.evaluation.questions import read_questions
     from assistant.evaluation.workdir import work_dir
 
     corpora, questions = sets.load_set(args.set)
@@ -73,22 +73,20 @@ def main() -> None:
         if q.answerable:
             items.append((f"set {q.split}", q.corpus, q.any,
                           assistants[q.corpus].evidence(q.q, list(q.history))))
-    fit_docs = {(q.corpus, q.doc) for q in questions if q.split == "fit"}
+    # The set names a SQuAD article as its title ("Packet_switching"); SQuAD documents carry it
+    # as "Packet switching".
+    fit_docs = {(q.corpus, q.doc.replace("_", " ")) for q in questions if q.split == "fit"}
     for name, spec in corpora.items():
         if spec.squad is None:
             continue
-        raw = json.loads(Path(spec.squad).read_text(encoding="utf-8"))
-        title = {f"{a:03d}": art["title"] for a, art in enumerate(raw["data"])}
         index = assistants[name].index
         for sq in squad.load(spec.squad).questions:
             if not sq.answers or sq.doc_id not in index.documents:
                 continue
-            article = title[sq.doc_id.rsplit("#", 1)[1].split("-")[0]]
+            article = index.documents[sq.doc_id].title
             part = "fit" if (name, article) in fit_docs else "held-out"
             items.append((f"squad {part}", name, sq.answers,
                           assistants[name].evidence(sq.question)))
-    from assistant.evaluation.questions import read_questions
-
     seed = [("seed questions", SHARED / "seed_questions.jsonl"),
             ("seed follow-ups", SHARED / "seed_followups.jsonl"),
             ("own questions", ROOT / "tests" / "data" / "extra_questions.jsonl")]
