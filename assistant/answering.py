@@ -319,8 +319,9 @@ class Answerer:
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence
         asked = readings[0].asked
-        if len(tokenize(asked)) <= UNDERSPECIFIED_TERMS:
-            if is_follow_up(asked) or self.uses_documents_words(asked):
+        terms = tokenize(asked)
+        if len(terms) <= UNDERSPECIFIED_TERMS:
+            if is_follow_up(asked) or self.uses_documents_words(terms):
                 return best_context
             return best_context[0], replace(best_context[1], leans_on_conversation=True)
         if is_follow_up(asked):
@@ -328,30 +329,23 @@ class Answerer:
         on_topic = alone[1].coverage >= self.settings.abstention.thresholds()[0]
         if on_topic:
             return best_context if gain >= FOLLOW_UP_MARGIN else alone
-        return self.follow_up_on_topic(judged) or alone
+        return self.follow_up_on_topic(judged, terms) or alone
 
-    def uses_documents_words(self, asked: str) -> bool:
-        """Whether most of a question's content words (or all of none: "Why?") are words the
-        documents use. A short question that mostly does not ("And the weather?") changes the
-        subject rather than following up."""
-        from .keyword import tokenize
-
-        terms = tokenize(asked)
+    def uses_documents_words(self, terms: Sequence[str]) -> bool:
+        """Whether most of a question's content words (``keyword.tokenize``; or all of none:
+        "Why?") are words the documents use. A short question that mostly does not ("And the
+        weather?") changes the subject rather than following up."""
         return sum(1 for t in terms if self.index.keyword.idf(t)) * 2 > len(terms) or not terms
 
-    def follow_up_on_topic(self, judged: Sequence[tuple[Evidence, Judgement]]
-                           ) -> tuple[Evidence, Judgement] | None:
+    def follow_up_on_topic(self, judged: Sequence[tuple[Evidence, Judgement]],
+                           terms: Sequence[str]) -> tuple[Evidence, Judgement] | None:
         """For a question that would be refused (``judged[0]``, alone): the reading with the
         conversation, when the question looks like a short follow-up on the documents' topic
         ("And during the trial?", "Anyone else funded?"): at most ``FOLLOW_UP_TERMS`` content
         words, more than half of them words the documents use (not "And the weather?"), and
         that reading covered. It is marked to be answered tentatively: the evidence is the
-        conversation's, not the question's."""
-        from .keyword import tokenize
-
-        asked = judged[0][0].query.asked
-        if len(judged) < 2 or len(tokenize(asked)) > FOLLOW_UP_TERMS \
-                or not self.uses_documents_words(asked):
+        conversation's, not the question's. ``terms``: the question's content words."""
+        if len(judged) < 2 or len(terms) > FOLLOW_UP_TERMS or not self.uses_documents_words(terms):
             return None
         ev, j = max(judged[1:], key=lambda x: x[1].confidence)
         if j.coverage < self.settings.abstention.thresholds()[0]:
