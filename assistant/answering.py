@@ -36,6 +36,11 @@ _BACK_REFERENCE = re.compile(
     re.IGNORECASE)
 
 
+_WORD = re.compile(r"[^\W_]")
+# A question that opens by continuing the last one ("And for children?", "What about 2014?").
+_CONTINUES = re.compile(r"\W*(and|or|but|also|then|what about|how about)\b", re.IGNORECASE)
+
+
 def is_follow_up(question: str) -> bool:
     return bool(_BACK_REFERENCE.search(question))
 
@@ -67,6 +72,20 @@ class Query:
         return len(self.context) + 1 if self.context else 0
 
 
+def conversation(history: Sequence[str] | str | None) -> list:
+    """The earlier questions of a conversation, oldest first, as callers give them: a list
+    (or any iterable, read once) of strings, one string standing for one question, or None."""
+    if history is None:
+        return []
+    if isinstance(history, str):
+        return [history]
+    try:
+        return list(history)
+    except TypeError:
+        raise TypeError("history must be a list of earlier questions (strings), oldest "
+                        f"first, not {type(history).__name__}") from None
+
+
 def in_conversation(history: Sequence[str] | None) -> bool:
     """Whether earlier questions were asked (blank ones do not count)."""
     return bool(history) and any(isinstance(h, str) and h.strip() for h in history)
@@ -95,7 +114,9 @@ def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Q
     from .keyword import tokenize
 
     asked = clean_question(question)
-    past = [clean_question(h) for h in (history or []) if isinstance(h, str) and h.strip()]
+    # Only the last two earlier questions are ever read: a long history costs nothing more.
+    past = [clean_question(h) for h in
+            [h for h in (history or []) if isinstance(h, str) and h.strip()][-2:]]
     out = [Query(asked)]
     if past and asked:
         out.append(Query(asked, past[-1]))
@@ -294,17 +315,20 @@ class Answerer:
                      where: Mapping | None, passages: int) -> tuple[Evidence, Judgement]:
         """Which reading of a question in a conversation to answer, decided by evidence:
 
-        - underspecified (at most one content word: "And for children?", "Why?"): with the
-          conversation; tentatively when that word is foreign to the documents ("And the
-          weather?" may change the subject, "And for kids?" may not);
-        - pointing back ("Who pays for it?"): with the conversation unless alone is at least
-          as confident;
+        - no words at all ("???"): alone;
+        - underspecified (at most one content word) and opening as a continuation ("And for
+          children?", "What about 2014?"): with the conversation;
+        - other underspecified ones ("Why?", "Trafficking?") and those pointing back ("Who pays
+          for it?"): with the conversation unless alone is more confident;
         - otherwise the question stays put, unless it is on topic by itself and a reading with
           the conversation is clearly more confident. A self-contained question about
           something else ("What is the capital of Australia?") is never carried by the
           conversation's words;
         - one that alone would be refused but reads as a short follow-up on the documents'
           topic: with the conversation, tentatively (``follow_up_on_topic``).
+
+        A reading with the conversation for a question mostly in words the documents never
+        use ("How old is he?", "And the weather?") is tentative at best.
         """
         from .keyword import tokenize
 
@@ -316,20 +340,26 @@ class Answerer:
         alone = judged[0]
         if len(judged) == 1:
             return alone
+        asked = readings[0].asked
+        if not _WORD.search(asked):  # "???", an emoji: nothing asked, nothing to follow up
+            return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence
-        asked = readings[0].asked
         terms = tokenize(asked)
-        if len(terms) <= UNDERSPECIFIED_TERMS:
-            if is_follow_up(asked) or self.uses_documents_words(terms):
-                return best_context
-            return best_context[0], replace(best_context[1], leans_on_conversation=True)
-        if is_follow_up(asked):
-            return best_context if gain >= 0 else alone
-        on_topic = alone[1].coverage >= self.settings.abstention.thresholds()[0]
-        if on_topic:
-            return best_context if gain >= FOLLOW_UP_MARGIN else alone
-        return self.follow_up_on_topic(judged, terms) or alone
+        if len(terms) <= UNDERSPECIFIED_TERMS and _CONTINUES.match(asked):
+            chosen = best_context  # "And for children?", "What about 2014?"
+        elif len(terms) <= UNDERSPECIFIED_TERMS or is_follow_up(asked):
+            # "Trafficking?" after a question on something else stands by itself.
+            chosen = best_context if gain >= 0 else alone
+        elif alone[1].coverage >= self.settings.abstention.thresholds()[0]:
+            chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
+        else:
+            return self.follow_up_on_topic(judged, terms) or alone
+        if chosen is not alone and not self.uses_documents_words(terms):
+            # The conversation carries a question in words the documents never use ("How old
+            # is he?", "What is the capital of Slovenia?"): it may be about something else.
+            return chosen[0], replace(chosen[1], leans_on_conversation=True)
+        return chosen
 
     def uses_documents_words(self, terms: Sequence[str]) -> bool:
         """Whether most of a question's content words (``keyword.tokenize``; or all of none:

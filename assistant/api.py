@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import index as _index
-from .answering import MAX_QUESTION_CHARS, Answerer, Evidence, in_conversation, make_query
+from .answering import (MAX_QUESTION_CHARS, Answerer, Evidence, conversation, in_conversation,
+                        make_query)
 from .chunking import ChunkParams
 from .embedding import BACKENDS, ModelError, as_embedder, get_embedder, query_backend
 from .index import BuildSettings
@@ -130,8 +131,8 @@ class Assistant:
         """The ``k`` passages that best match the question, best first. With ``history``, the
         question is read as ``answer`` reads it (alone or with the conversation, decided by
         the evidence), so both see the same passages."""
-        scored = self.answerer.retrieve(self._reading(question, history, mode, where), k,
-                                        mode, where)
+        scored = self.answerer.retrieve(
+            self._reading(question, conversation(history), mode, where), k, mode, where)
         return [to_hit(self._index, s) for s in scored]
 
     def _reading(self, question: str, history: Sequence[str] | None, mode: str,
@@ -146,6 +147,7 @@ class Assistant:
                  passages: int = 5) -> Evidence:
         """What ``answer`` decides on (the passages and every sentence's evidence), for
         benchmarks that re-rank it under other settings (``Answerer.decide``)."""
+        history = conversation(history)
         if in_conversation(history):
             ev, _ = self.answerer.best_reading(question, history, mode, where, passages)
             return ev
@@ -156,7 +158,7 @@ class Assistant:
                mode: str = "hybrid", where: Mapping | None = None, passages: int = 5) -> Answer:
         """Up to ``max_quotes`` verbatim quotes that answer the question, or an abstention."""
         return self.answerer.answer(make_query(question), max_quotes, mode, where,
-                                    passages, history=history)
+                                    passages, history=conversation(history))
 
 
 def ensure_index(corpus_dir: str | os.PathLike | None = "corpus", index_dir: str | os.PathLike = "index",

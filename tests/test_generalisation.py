@@ -226,3 +226,36 @@ def test_a_short_follow_up_refused_alone_is_answered_tentatively_with_the_conver
     for history, other in ((["What is the capital of Australia?"], "And the weather?"),
                            (["How do I bake bread?"], "And cakes?")):
         assert assistant.answer(other, history).abstained, other
+
+
+def test_the_conversation_never_makes_a_question_in_foreign_words_confident(assistant):
+    history = ["Who funds victim assistance?"]
+    for question in ("How old is he?", "What currency do they use?",
+                     "What is the capital of Slovenia?"):
+        r = assistant.answer(question, history)
+        assert r.abstained or r.tentative, question
+
+
+def test_a_question_without_words_follows_nothing_up(assistant):
+    for question in ("🙂", "???"):
+        assert assistant.answer(question, ["Who funds victim assistance?"]).abstained
+
+
+def test_a_one_word_question_stands_alone_after_unrelated_history(assistant):
+    for question, history in (("Trafficking?", ["What is the capital of Australia?"]),
+                              ("Police?", ["Who founded Caritas Slovenia?"])):
+        alone, after = assistant.answer(question), assistant.answer(question, history)
+        assert not alone.abstained and not alone.tentative
+        assert after.quotes and after.quotes[0].text == alone.quotes[0].text, question
+
+
+def test_history_is_a_list_one_string_or_any_iterable(assistant):
+    question, earlier = "Who pays for it?", "What help is available for victims?"
+    expected = assistant.answer(question, [earlier]).quotes
+    assert "EUR 90,000" in expected[0].text
+    assert assistant.answer(question, earlier).quotes == expected
+    assert assistant.answer(question, iter([earlier])).quotes == expected
+    assert assistant.retrieve(question, 5, history=earlier) == \
+        assistant.retrieve(question, 5, history=[earlier])
+    with pytest.raises(TypeError, match="history must be a list of earlier questions"):
+        assistant.answer(question, 5)
