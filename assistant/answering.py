@@ -292,7 +292,8 @@ class Answerer:
         tentative = j.leans_on_conversation or j.confidence < tentative_below or (
             s.abstention.require_specifics and (
                 bool(self._unheld(asked, quotes[0].doc_id))
-                or quoting.lacks_asked_number(asked, quotes[0].text)))
+                or quoting.lacks_asked_number(asked, quotes[0].text)
+                or quoting.lacks_asked_time(asked, quotes[0].text)))
         return build_answer(asked, quotes, j.confidence, tentative=tentative)
 
     def _unheld(self, asked: str, doc_id: str) -> list[str]:

@@ -334,6 +334,23 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
                      r"half|once|twice)\b", re.IGNORECASE)
 
 
+# A question asking when something happened (a time point, in the past tense): "When was it
+# adopted?", "When did he die?". Present-tense "when" often asks for a condition ("When can a
+# victim apply?"), which a sentence without a date answers.
+_ASKS_PAST_TIME = re.compile(r"^\W*when (was|were|did)\b", re.IGNORECASE)
+# A date or a time: digits, a month, or a span of years. Not "before" or "after": a sentence
+# about something else holds them as easily.
+_TIME = re.compile(r"\d|\b(january|february|march|april|may|june|july|august|september|"
+                   r"october|november|december|century|centuries|decades?|years?|ago)\b",
+                   re.IGNORECASE)
+
+
+def lacks_asked_time(question: str, quote: str) -> bool:
+    """A question asking when something happened, answered by a quote with no date, year or
+    time word at all: it cannot be the answer."""
+    return bool(_ASKS_PAST_TIME.search(question)) and not _TIME.search(quote)
+
+
 def lacks_asked_number(question: str, quote: str) -> bool:
     """A question asking how many, how much, how old, what share or what year, answered by a
     quote with no figure at all: it cannot be the answer. ("How long" is left out: "for the

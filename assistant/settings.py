@@ -123,8 +123,9 @@ class Abstention:
     tentative_below: float | None = None
     fitted: bool = False
     # A question naming a figure or a name that the top quote's document never contains
-    # ("in 2015", "in Croatia"), or asking how many or how much of a quote with no figure, is
-    # answered only tentatively (quoting.missing_specifics, quoting.lacks_asked_number).
+    # ("in 2015", "in Croatia"), asking how many or how much of a quote with no figure, or when
+    # something happened of a quote with no date, is answered only tentatively
+    # (quoting.missing_specifics, lacks_asked_number, lacks_asked_time).
     require_specifics: bool = True
     meaning: float = 0.45
     passage_dense: float = 0.25

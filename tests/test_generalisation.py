@@ -194,6 +194,20 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert not lacks_asked_number("How long may they stay?", "For the duration of the trial.")
 
 
+def test_a_question_asking_when_something_happened_needs_a_date_in_its_quote(assistant):
+    from assistant.quoting import lacks_asked_time
+
+    assert lacks_asked_time("When was the plan adopted?", "The plan is prepared by the office.")
+    assert lacks_asked_time("when did he die?", "Before his arrival, the region was calm.")
+    for quote in ("It was adopted in 2004.", "It was adopted in March.",
+                  "It was adopted two decades ago."):
+        assert not lacks_asked_time("When was the plan adopted?", quote), quote
+    # Present tense asks for a condition, which a sentence without a date answers.
+    assert not lacks_asked_time("When can victims apply?", "Victims who assist can apply.")
+    r = assistant.answer("When did Slovenia approve its very first national action plan?")
+    assert r.abstained or r.tentative
+
+
 def test_vague_quantities_are_not_figures_and_malformed_where_and_links_are_explained():
     from assistant.endpoints import BadRequest, where_filter
     from assistant.quoting import lacks_asked_number
