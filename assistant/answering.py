@@ -320,7 +320,10 @@ class Answerer:
         - underspecified (at most one content word) and opening as a continuation ("And for
           children?", "What about 2014?"): with the conversation;
         - other underspecified ones ("Why?", "Trafficking?") and those pointing back ("Who pays
-          for it?"): with the conversation unless alone is more confident;
+          for it?"): with the conversation if it is more confident than alone;
+        - underspecified, with the conversation, but its top quote lacks the one word asked
+          ("What about 2012?" after 2013): tentatively; a lone word ("IWG?") is read alone
+          instead when that quote names it and is covered;
         - otherwise the question stays put, unless it is on topic by itself and a reading with
           the conversation is clearly more confident. A self-contained question about
           something else ("What is the capital of Australia?") is never carried by the
@@ -347,11 +350,24 @@ class Answerer:
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence
         terms = tokenize(asked)
-        if len(terms) <= UNDERSPECIFIED_TERMS and _CONTINUES.match(asked):
-            chosen = best_context  # "And for children?", "What about 2014?"
-        elif len(terms) <= UNDERSPECIFIED_TERMS or is_follow_up(asked):
-            # "Trafficking?" after a question on something else stands by itself.
-            chosen = best_context if gain >= 0 else alone
+        if len(terms) <= UNDERSPECIFIED_TERMS:
+            # "And for children?" continues the conversation; "Trafficking?" after a question
+            # on something else stands by itself unless the conversation reads better.
+            continues = bool(_CONTINUES.match(asked))
+            chosen = best_context if continues or gain > 0 else alone
+            if chosen is not alone and terms and not is_follow_up(asked) \
+                    and self.uses_documents_words(terms) and not self._quote_names(chosen, terms):
+                # "What about 2012?", "IWG?": the conversation's quote does not name what is
+                # asked (a question pointing back, "What did they use it for?", asks about the
+                # conversation's subject instead). A lone "IWG?" may be a new question, read
+                # alone when that quote names it; "And X?" stays in the conversation (alone,
+                # "And Korea?" finds Korea anywhere), tentatively.
+                if not continues and self._quote_names(alone, terms) and \
+                        alone[1].coverage >= self.settings.abstention.thresholds()[0]:
+                    return alone
+                return chosen[0], replace(chosen[1], leans_on_conversation=True)
+        elif is_follow_up(asked):
+            chosen = best_context if gain > 0 else alone
         elif alone[1].coverage >= self.settings.abstention.thresholds()[0]:
             chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
         else:
@@ -361,6 +377,15 @@ class Answerer:
             # is he?", "What is the capital of Slovenia?"): it may be about something else.
             return chosen[0], replace(chosen[1], leans_on_conversation=True)
         return chosen
+
+    def _quote_names(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]) -> bool:
+        """Whether the reading's top quote holds every one of ``terms``."""
+        from .keyword import tokenize
+
+        if not reading[1].candidates:
+            return False
+        c = reading[1].candidates[0]
+        return set(terms) <= set(tokenize(self.index.documents[c.doc_id].text[c.start:c.end]))
 
     def uses_documents_words(self, terms: Sequence[str]) -> bool:
         """Whether most of a question's content words (``keyword.tokenize``; or all of none:

@@ -330,7 +330,8 @@ _ASKS_NUMBER = re.compile(r"^\W*(how (many|much|old)|what (percentage|proportion
 # A figure: digits, or a number in words. Not "several", "many" or "no": a sentence about
 # something else holds them as easily as the answer does.
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|"
+                     r"(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|"
+                     r"seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|"
                      r"half|once|twice)\b", re.IGNORECASE)
 
 

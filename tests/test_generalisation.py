@@ -188,6 +188,7 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert lacks_asked_number("How many shelters are there?", "Shelters are run by NGOs.")
     assert not lacks_asked_number("How many shelters are there?", "There are 12 shelters.")
     assert not lacks_asked_number("How many shelters are there?", "There are two shelters.")
+    assert not lacks_asked_number("How many officers?", "About fifteen officers work on it.")
     assert not lacks_asked_number("In what year was it founded?", "It was founded in 2004.")
     assert not lacks_asked_number("Who runs the shelters?", "Shelters are run by NGOs.")
     # "how long" is often answered without a figure ("for the duration of the trial")
@@ -273,3 +274,15 @@ def test_history_is_a_list_one_string_or_any_iterable(assistant):
         assistant.retrieve(question, 5, history=[earlier])
     with pytest.raises(TypeError, match="history must be a list of earlier questions"):
         assistant.answer(question, 5)
+
+
+def test_a_one_word_follow_up_whose_word_the_conversation_quote_lacks(assistant):
+    """"What about 2012?" after a question on 2013 funding: the conversation's quote is about
+    2013, so it is shown only tentatively; a lone "IWG?" keeps its own quote, which names it."""
+    funding = ["How much did the Government provide to NGOs in 2013?"]
+    for question in ("What about 2012?", "And in Croatia?"):
+        r = assistant.answer(question, funding)
+        assert r.abstained or r.tentative, question
+    help_ = ["What help is available for victims?"]
+    alone, after = assistant.answer("IWG?"), assistant.answer("IWG?", help_)
+    assert "IWG" in alone.quotes[0].text and after.quotes[0].text == alone.quotes[0].text
