@@ -199,8 +199,12 @@ class Judgement:
     confidence: float
     coverage: float
     # The reading leans on the conversation for a question that does not stand by itself
-    # (``Answerer.best_reading``): its answer can be tentative at best.
+    # (``Answerer.best_reading``): its answer can be tentative at best (``_leaning``).
     leans_on_conversation: bool = False
+
+
+def _leaning(reading: tuple[Evidence, Judgement]) -> tuple[Evidence, Judgement]:
+    return reading[0], replace(reading[1], leans_on_conversation=True)
 
 
 class Answerer:
@@ -329,7 +333,8 @@ class Answerer:
           something else ("What is the capital of Australia?") is never carried by the
           conversation's words;
         - one that alone would be refused but reads as a short follow-up on the documents'
-          topic: with the conversation, tentatively (``follow_up_on_topic``).
+          topic (at most ``FOLLOW_UP_TERMS`` content words, most of them the documents'),
+          that the conversation covers: with the conversation, tentatively.
 
         A reading with the conversation for a question mostly in words the documents never
         use ("How old is he?", "And the weather?") is tentative at best.
@@ -349,6 +354,7 @@ class Answerer:
             return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence
+        abstain_below = self.settings.abstention.thresholds()[0]
         terms = tokenize(asked)
         if len(terms) <= UNDERSPECIFIED_TERMS:
             # "And for children?" continues the conversation; "Trafficking?" after a question
@@ -362,20 +368,26 @@ class Answerer:
                 # conversation's subject instead). A lone "IWG?" may be a new question, read
                 # alone when that quote names it; "And X?" stays in the conversation (alone,
                 # "And Korea?" finds Korea anywhere), tentatively.
-                if not continues and self._quote_names(alone, terms) and \
-                        alone[1].coverage >= self.settings.abstention.thresholds()[0]:
+                if not continues and self._quote_names(alone, terms) \
+                        and alone[1].coverage >= abstain_below:
                     return alone
-                return chosen[0], replace(chosen[1], leans_on_conversation=True)
+                return _leaning(chosen)
         elif is_follow_up(asked):
             chosen = best_context if gain > 0 else alone
-        elif alone[1].coverage >= self.settings.abstention.thresholds()[0]:
+        elif alone[1].coverage >= abstain_below:
             chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
+        elif len(terms) <= FOLLOW_UP_TERMS and self.uses_documents_words(terms) \
+                and best_context[1].coverage >= abstain_below:
+            # Refused alone, but a short follow-up on the documents' topic ("And during the
+            # trial?", "Anyone else funded?") that the conversation covers: tentatively, as
+            # the evidence is the conversation's, not the question's.
+            return _leaning(best_context)
         else:
-            return self.follow_up_on_topic(judged, terms) or alone
+            return alone
         if chosen is not alone and not self.uses_documents_words(terms):
             # The conversation carries a question in words the documents never use ("How old
             # is he?", "What is the capital of Slovenia?"): it may be about something else.
-            return chosen[0], replace(chosen[1], leans_on_conversation=True)
+            return _leaning(chosen)
         return chosen
 
     def _quote_names(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]) -> bool:
@@ -392,21 +404,6 @@ class Answerer:
         "Why?") are words the documents use. A short question that mostly does not ("And the
         weather?") changes the subject rather than following up."""
         return sum(1 for t in terms if self.index.keyword.idf(t)) * 2 > len(terms) or not terms
-
-    def follow_up_on_topic(self, judged: Sequence[tuple[Evidence, Judgement]],
-                           terms: Sequence[str]) -> tuple[Evidence, Judgement] | None:
-        """For a question that would be refused (``judged[0]``, alone): the reading with the
-        conversation, when the question looks like a short follow-up on the documents' topic
-        ("And during the trial?", "Anyone else funded?"): at most ``FOLLOW_UP_TERMS`` content
-        words, more than half of them words the documents use (not "And the weather?"), and
-        that reading covered. It is marked to be answered tentatively: the evidence is the
-        conversation's, not the question's. ``terms``: the question's content words."""
-        if len(judged) < 2 or len(terms) > FOLLOW_UP_TERMS or not self.uses_documents_words(terms):
-            return None
-        ev, j = max(judged[1:], key=lambda x: x[1].confidence)
-        if j.coverage < self.settings.abstention.thresholds()[0]:
-            return None
-        return ev, replace(j, leans_on_conversation=True)
 
     def answer(self, query: Query, max_quotes: int = 3, mode: str = "hybrid",
                where: Mapping | None = None, passages: int = 5,
