@@ -214,6 +214,33 @@ class Answerer:
                  cache: TokenCache | None = None):
         self.index, self.embedder, self.settings = index, embedder, settings
         self.cache = cache if cache is not None else TokenCache()
+        self._unrelated: list[float] | None = None
+        self._unrelated_lock = threading.Lock()
+
+    def unrelated_scores(self) -> list[float]:
+        """The coverage of the everyday questions unrelated to any documents
+        (``assistant.unrelated``) on this index: as its build recorded them, or, for other
+        settings or another query backend, measured once here."""
+        if self._unrelated is None:
+            from . import unrelated
+
+            with self._unrelated_lock:
+                if self._unrelated is None:
+                    key = unrelated.fingerprint(self.settings, self.embedder.backend)
+                    scores = unrelated.recorded(self.index.manifest, key)
+                    self._unrelated = scores if scores is not None else \
+                        unrelated.measure(self)
+        return self._unrelated
+
+    def coverage(self, question: str) -> float:
+        """How covered a question asked alone looks (``Judgement.coverage``)."""
+        ev, _ = self.evidence(make_query(question))
+        return self.judge(ev).coverage
+
+    def thresholds(self) -> tuple[float, float]:
+        """(abstain below, tentative below) on this index (``Abstention.thresholds``)."""
+        a = self.settings.abstention
+        return a.thresholds(self.unrelated_scores() if a.adapts else None)
 
     def _passage_tokens(self, rows: Sequence[int]) -> dict[int, TokenVectors]:
         def compute(missing: list[int]) -> list[TokenVectors]:
@@ -286,7 +313,7 @@ class Answerer:
         j = judgement or self.judge(ev)
         if not j.candidates:
             return build_answer(asked, (), 0.0)
-        abstain_below, tentative_below = s.abstention.thresholds()
+        abstain_below, tentative_below = self.thresholds()
         if j.coverage < abstain_below:
             closest = [to_hit(self.index, x) for x in ev.scored[:2]]
             return build_answer(asked, (), j.confidence, closest)
@@ -354,7 +381,7 @@ class Answerer:
             return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence
-        abstain_below = self.settings.abstention.thresholds()[0]
+        abstain_below = self.thresholds()[0]
         terms = tokenize(asked)
         if len(terms) <= UNDERSPECIFIED_TERMS:
             # "And for children?" continues the conversation; "Trafficking?" after a question

@@ -15,6 +15,7 @@ from .index import BuildSettings
 from .search import to_hit
 from .settings import AnswerSettings
 from .types import Answer, BuildReport, Document, Hit
+from .unrelated import Recorder
 
 __all__ = ["Assistant", "LiveAssistant", "build_index", "ensure_index", "retrieve", "answer",
            "MAX_QUESTION_CHARS"]
@@ -45,7 +46,13 @@ def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.Pa
         settings = BuildSettings(model=model, backend=backend, sentence_vectors=sentence_vectors,
                                  full=full, chunking=params or ChunkParams())
     return _index.build(corpus_dir, index_dir, settings, progress=progress,
-                        on_progress=on_progress, embedder=embedder)
+                        on_progress=on_progress, embedder=embedder,
+                        annotate=Recorder(_default_answerer))
+
+
+def _default_answerer(index_dir: Path, embedder) -> Answerer:
+    """An answerer with the default settings over a just-written index (not yet checked)."""
+    return Answerer(_index.load(index_dir, check=False), as_embedder(embedder), AnswerSettings())
 
 
 class Assistant:

@@ -352,8 +352,16 @@ def lacks_asked_time(question: str, quote: str) -> bool:
     return bool(_ASKS_PAST_TIME.search(question)) and not _TIME.search(quote)
 
 
+# A year standing alone ("in 2012"), not part of a larger figure ("90,000", "1.2012").
+_YEAR = re.compile(r"(?<![\d.,])(1[0-9]|20)\d\d(?![.,]?\d)")
+_ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.IGNORECASE)
+
+
 def lacks_asked_number(question: str, quote: str) -> bool:
     """A question asking how many, how much, how old, what share or what year, answered by a
-    quote with no figure at all: it cannot be the answer. ("How long" is left out: "for the
-    duration of the trial" answers it.)"""
-    return bool(_ASKS_NUMBER.search(question)) and not _NUMBER.search(quote)
+    quote with no figure at all (a year does not count, unless the question asks for one): it
+    cannot be the answer. ("How long" is left out: "for the duration of the trial" answers
+    it.)"""
+    if not _ASKS_NUMBER.search(question):
+        return False
+    return not _NUMBER.search(quote if _ASKS_YEAR.search(question) else _YEAR.sub(" ", quote))

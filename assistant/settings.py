@@ -10,6 +10,7 @@ names the field.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
 
@@ -122,6 +123,12 @@ class Abstention:
     threshold: float | None = None
     tentative_below: float | None = None
     fitted: bool = False
+    # Abstain below this quantile of the coverage that everyday questions unrelated to the
+    # documents get on the index (``assistant.unrelated``), when that is lower than the fixed
+    # threshold: a narrow collection gives unrelated questions little evidence, so a lower bar
+    # there keeps paraphrased real questions. None: the fixed threshold only. Chosen on the
+    # fitting part of the evaluation set (README, "Abstention").
+    unrelated_quantile: float | None = 0.95
     # A question naming a figure or a name that the top quote's document never contains
     # ("in 2015", "in Croatia"), asking how many or how much of a quote with no figure, or when
     # something happened of a quote with no date, is answered only tentatively
@@ -138,6 +145,8 @@ class Abstention:
                 continue
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                 raise ValueError(f"Abstention.{name} must be a number (got {v!r})")
+        if self.unrelated_quantile is not None:
+            _check_share(self, "unrelated_quantile")
         for name in ("fitted", "require_specifics"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"Abstention.{name} must be True or False")
@@ -150,17 +159,30 @@ class Abstention:
 
         return default_model()
 
-    def thresholds(self) -> tuple[float, float]:
+    @property
+    def adapts(self) -> bool:
+        """Whether the abstention threshold depends on the index (``unrelated_quantile``)."""
+        return self.threshold is None and self.unrelated_quantile is not None
+
+    def thresholds(self, unrelated: Sequence[float] | None = None) -> tuple[float, float]:
         """(abstain below, tentative below): the first on the coverage, the second on the
-        confidence (the same number without a fitted model)."""
+        confidence (the same number without a fitted model). ``unrelated``: the coverage of
+        the unrelated questions on this index, which may lower the first (``adapts``)."""
         model = self.model()
         if model is None:
             t = WEIGHTED_ABSTAIN_BELOW if self.threshold is None else self.threshold
             tent = WEIGHTED_TENTATIVE_BELOW if self.tentative_below is None \
                 else self.tentative_below
-            return t, max(t, tent)
-        t = model.abstain_below if self.threshold is None else self.threshold
-        tent = model.tentative_below if self.tentative_below is None else self.tentative_below
+            tent = max(t, tent)
+        else:
+            t = model.abstain_below if self.threshold is None else self.threshold
+            tent = model.tentative_below if self.tentative_below is None \
+                else self.tentative_below
+        if self.adapts and unrelated:
+            import numpy as np
+
+            t = min(t, float(np.quantile(np.asarray(unrelated, dtype=np.float64),
+                                         self.unrelated_quantile)))
         return t, tent
 
     def weighted(self, evidence, passage_dense: float) -> float:

@@ -31,7 +31,9 @@ def main() -> None:
 
     if not (Path(args.index) / "manifest.json").exists():
         build_index(ROOT / "corpus", args.index)
-    current, tentative = AnswerSettings().abstention.thresholds()
+    # The bars on this index (the abstention bar may be lowered by the unrelated questions'
+    # scores: assistant/unrelated.py).
+    current, tentative = Assistant.load(args.index).answerer.thresholds()
     # Never abstain here, so that every confidence is seen.
     a = Assistant.load(args.index, settings=AnswerSettings(abstention=Abstention(threshold=-1e9)))
     files = [ROOT.parent / "shared" / "eval" / f for f in
@@ -52,7 +54,7 @@ def main() -> None:
     print(f"positives (n={len(pos)}): min/p5/p50/p95/max {pct(pos)}")
     print(f"negatives (n={len(neg)}): min/p5/p50/p95/max {pct(neg)}")
     print(f"{'threshold':>9} {'answered (pos)':>15} {'abstained (neg)':>16}")
-    for t in sorted({*np.round(np.arange(0.20, 0.56, 0.05), 2), current, tentative}):
+    for t in sorted({*np.round(np.arange(0.10, 0.56, 0.05), 2), current, tentative}):
         print(f"{t:>9.2f} {np.mean(pos >= t):>15.1%} {np.mean(neg < t):>16.1%}")
     print(f"current thresholds: abstain below {current}, tentative below {tentative}: "
           f"answered {np.mean(pos >= current):.1%} of positives ({np.mean(pos >= tentative):.1%}"

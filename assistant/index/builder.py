@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata as _pkg
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -39,6 +40,18 @@ from .vectors import encode_in_context_into, encode_into, vector_file
 # readers (loading.READERS_VERSION) are the same.
 READER_LIBRARIES = ("trafilatura", "lxml", "pypdf", "python-docx")
 ProgressCallback = Callable[[str, float], None]
+
+
+class Annotation(Protocol):
+    """An entry a build adds to the manifest, measured on the new index with its model
+    (``assistant.unrelated.Recorder``). A build whose corpus did not change still runs when
+    ``current`` says the old index's entry is out of date."""
+
+    key: str
+
+    def current(self, manifest: dict) -> bool: ...
+
+    def __call__(self, index_dir: Path, embedder) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -124,11 +137,13 @@ def _remembered_skips(manifest: dict | None) -> dict[str, dict]:
 
 def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
           settings: BuildSettings | None = None, *, progress: bool = False,
-          on_progress: ProgressCallback | None = None, embedder=None) -> BuildReport:
+          on_progress: ProgressCallback | None = None, embedder=None,
+          annotate: Annotation | None = None) -> BuildReport:
     """Build or update the index; see ``assistant.build_index`` for the public contract.
 
     ``embedder`` replaces the model with any object that has ``encode(texts)``,
-    ``dimension`` and ``backend`` (tests and benchmarks use stand-ins).
+    ``dimension`` and ``backend`` (tests and benchmarks use stand-ins). ``annotate`` adds
+    an entry to the manifest, measured on the new index before it is swapped in.
     """
     from filelock import FileLock, Timeout
 
@@ -167,7 +182,7 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
         storage.recover(index_dir, is_index_folder)
         storage.remove_leftovers(index_dir, is_index_folder)
         return _Build(corpus_dir, index_dir, settings, t0, progress, on_progress,
-                      embedder).run()
+                      embedder, annotate).run()
     finally:
         lock.release()
 
@@ -176,10 +191,12 @@ class _Build:
     """One build, under the lock: read the corpus, plan the reuse, write, verify, swap."""
 
     def __init__(self, corpus_dir: Path, index_dir: Path, settings: BuildSettings, t0: float,
-                 progress: bool, on_progress: ProgressCallback | None, embedder):
+                 progress: bool, on_progress: ProgressCallback | None, embedder,
+                 annotate: Annotation | None = None):
         from ..embedding import BACKENDS, canonical_name, choose_backend, int8_dot_product
 
         self.corpus_dir, self.index_dir, self.t0 = corpus_dir, index_dir, t0
+        self.annotate = annotate
         self.progress, self.on_progress, self.embedder = progress, on_progress, embedder
         self.model_arg = settings.model
         self.model_name = canonical_name(settings.model)
@@ -310,7 +327,8 @@ class _Build:
                            and (not self.with_sentences
                                 or old.manifest.get("sentence_pooling", SEPARATE)
                                 == self._pooling())
-                           and sorted(old.manifest.get("skipped", [])) == sorted(map(str, skipped)))
+                           and sorted(old.manifest.get("skipped", [])) == sorted(map(str, skipped))
+                           and (self.annotate is None or self.annotate.current(old.manifest)))
         if nothing_changed:
             return BuildReport(**report, seconds=time.perf_counter() - self.t0)
         embedded = self._write_new(files, results, old, old_by_file, skipped, unreadable)
@@ -486,6 +504,11 @@ class _Build:
             "checksums": checksums(tmp),
         }
         storage.write_json(tmp / MANIFEST, manifest)
+        if self.annotate is not None:  # measured on the new index, before it is swapped in
+            if self.embedder is None:
+                self.embedder = self._model()
+            manifest[self.annotate.key] = self.annotate(tmp, self.embedder)
+            storage.write_json(tmp / MANIFEST, manifest)
         storage.fsync_tree(tmp)
         _read_back(tmp, len(documents), len(passages))  # never swap in what we cannot read back
         storage.swap_in(tmp, self.index_dir)

@@ -1,0 +1,88 @@
+"""How well questions that have nothing to do with the documents score on them: the bar an
+answer must clear, measured per index.
+
+The evidence of an unrelated question depends on the collection. On one page about
+trafficking, "how long do I boil an egg" finds nothing close (coverage about 0.05); on 646
+encyclopedia paragraphs, a general-knowledge question often finds a paragraph near it (0.3 to
+0.8). One fixed abstention threshold is therefore too high for a narrow collection, where it
+refuses paraphrased real questions, or too low for a broad one. So every build asks a fixed
+set of questions (``data/unrelated_questions.txt``: 80 everyday ones, 80 general-knowledge
+ones; written by helpers that saw neither the documents nor any evaluation set) of the new
+index and records how covered each one looked. The answer abstains below
+``Abstention.unrelated_quantile`` of those scores (about one in twenty such questions gets past
+it, tentatively) or below the fixed threshold, whichever is lower: the fixed threshold stays
+the most an index may ask.
+
+The scores depend on the answer settings and the query backend; an index whose recorded scores
+were made with others (custom settings, an int8 index queried in fp32) has them measured in
+memory on first use (``Answerer.unrelated_scores``).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+QUESTIONS_FILE = Path(__file__).with_name("data") / "unrelated_questions.txt"
+MANIFEST_KEY = "unrelated"
+
+
+@lru_cache(maxsize=1)
+def questions() -> tuple[str, ...]:
+    lines = QUESTIONS_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(q.strip() for q in lines if q.strip())
+
+
+def fingerprint(settings, backend: str) -> str:
+    """What the scores depend on: the questions, every setting that changes a question's
+    coverage (not the thresholds), and the backend that encodes the questions."""
+    a = settings.abstention
+    parts = (questions(), settings.fusion, settings.weights, settings.quotes, a.fitted,
+             a.meaning, a.passage_dense, a.lexical, backend)
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def measure(answerer) -> list[float]:
+    """Each unrelated question's coverage (``Answerer.coverage``) on the answerer's index,
+    sorted."""
+    return sorted(round(float(answerer.coverage(q)), 6) for q in questions())
+
+
+def recorded(manifest: dict, key: str) -> list[float] | None:
+    """The scores a build recorded, if made with the same ``fingerprint``."""
+    entry = manifest.get(MANIFEST_KEY) or {}
+    if entry.get("fingerprint") != key or not isinstance(entry.get("scores"), list):
+        return None
+    return [float(x) for x in entry["scores"]]
+
+
+class Recorder:
+    """What a build records in the manifest (``index.build(..., annotate=Recorder(...))``):
+    the scores with the default answer settings, on the backend the index is queried with
+    here. ``make_answerer(index_dir, embedder)`` gives the answerer over the new index."""
+
+    key = MANIFEST_KEY
+
+    def __init__(self, make_answerer: Callable[[Path, object], object]):
+        self.make_answerer = make_answerer
+
+    def _fingerprint(self, backend: str) -> str:
+        from .settings import DEFAULT
+
+        return fingerprint(DEFAULT, backend)
+
+    def current(self, manifest: dict) -> bool:
+        """Whether the manifest's scores are the ones this build would record."""
+        from .embedding import BACKENDS, query_backend
+
+        backend = manifest.get("model", {}).get("backend", "")
+        if backend in BACKENDS:
+            backend = query_backend(backend).backend
+        return recorded(manifest, self._fingerprint(backend)) is not None
+
+    def __call__(self, index_dir: Path, embedder) -> dict:
+        answerer = self.make_answerer(index_dir, embedder)
+        backend = answerer.embedder.backend
+        return {"fingerprint": self._fingerprint(backend), "backend": backend,
+                "questions": len(questions()), "scores": measure(answerer)}
