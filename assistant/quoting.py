@@ -326,7 +326,11 @@ def missing_specifics(question: str, holds: Callable[[str], bool]) -> list[str]:
 
 # A question that asks for a count, an amount, a share or a year.
 _ASKS_NUMBER = re.compile(r"^\W*(how (many|much|old)|what (percentage|proportion|share|"
-                          r"number|amount|year)|in (what|which) year|which year)\b", re.IGNORECASE)
+                          r"number|amount|year)|in (what|which) year|which year|"
+                          # "What's the population of ...?", "What was the budget?"
+                          r"what(\W?s|\s+(is|was|are|were))\s+(the\s+)?(\w+\s+)?"
+                          r"(population|budget|cost|price|percentage|proportion|share|number|"
+                          r"amount|total|rate|salary|wage|age|size|sum)s?\b)", re.IGNORECASE)
 # A figure: digits, or a number in words. Not "several", "many" or "no": a sentence about
 # something else holds them as easily as the answer does.
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

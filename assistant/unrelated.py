@@ -5,7 +5,7 @@ The evidence of an unrelated question depends on the collection. On one page abo
 trafficking, "how long do I boil an egg" finds nothing close (coverage about 0.05); on 646
 encyclopedia paragraphs, a general-knowledge question often finds a paragraph near it (0.3 to
 0.8). One fixed abstention threshold is therefore too high for a narrow collection, where it
-refuses paraphrased real questions, or too low for a broad one. So every build asks a fixed
+refuses paraphrased real questions, and lower than a broad one would need. So every build asks a fixed
 set of questions (``data/unrelated_questions.txt``: 80 everyday ones, 80 general-knowledge
 ones; written by helpers that saw neither the documents nor any evaluation set) of the new
 index and records how covered each one looked. The answer abstains below

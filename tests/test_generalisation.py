@@ -190,6 +190,12 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert not lacks_asked_number("How many shelters are there?", "There are two shelters.")
     assert not lacks_asked_number("How many officers?", "About fifteen officers work on it.")
     assert not lacks_asked_number("In what year was it founded?", "It was founded in 2004.")
+    # "What is the population / budget / rate ..." asks for a figure too.
+    assert lacks_asked_number("What's the population of Slovenia?",
+                              "Prevention goals include raising target population awareness.")
+    assert lacks_asked_number("What was the total budget?", "The budget was approved.")
+    assert not lacks_asked_number("What was the total budget?", "It was EUR 500,000.")
+    assert not lacks_asked_number("What is the name of the project?", "It is called JIT.")
     # A year is not the amount or count asked for ...
     assert lacks_asked_number("How much money did the project receive?",
                               "In 2012 the Ministry prepared a project proposal.")
