@@ -218,18 +218,15 @@ class Answerer:
         self._unrelated_lock = threading.Lock()
 
     def unrelated_scores(self) -> list[float]:
-        """The coverage of the everyday questions unrelated to any documents
-        (``assistant.unrelated``) on this index: as its build recorded them, or, for other
-        settings or another query backend, measured once here."""
+        """The coverage of the questions unrelated to any documents (``assistant.unrelated``)
+        on this index: as its build recorded them, or, for other settings or another query
+        backend, measured once per index build."""
         if self._unrelated is None:
             from . import unrelated
 
             with self._unrelated_lock:
                 if self._unrelated is None:
-                    key = unrelated.fingerprint(self.settings, self.embedder.backend)
-                    scores = unrelated.recorded(self.index.manifest, key)
-                    self._unrelated = scores if scores is not None else \
-                        unrelated.measure(self)
+                    self._unrelated = unrelated.scores(self)
         return self._unrelated
 
     def coverage(self, question: str) -> float:

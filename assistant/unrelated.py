@@ -15,11 +15,13 @@ the most an index may ask.
 
 The scores depend on the answer settings and the query backend; an index whose recorded scores
 were made with others (custom settings, an int8 index queried in fp32) has them measured in
-memory on first use (``Answerer.unrelated_scores``).
+memory on first use (``scores``), once per index build and settings.
 """
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +49,32 @@ def measure(answerer) -> list[float]:
     """Each unrelated question's coverage (``Answerer.coverage``) on the answerer's index,
     sorted."""
     return sorted(round(float(answerer.coverage(q)), 6) for q in questions())
+
+
+# Scores measured for other settings, by (index build, fingerprint): ``answer(...,
+# settings=...)`` makes a new answerer for every call, which must not measure them again.
+_MEASURED: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+_MEASURED_MAX = 16
+_LOCK = threading.Lock()
+
+
+def scores(answerer) -> list[float]:
+    """The unrelated questions' coverage for an answerer: as its index's build recorded them
+    when made with the same settings and backend, else measured once per index build."""
+    key = fingerprint(answerer.settings, answerer.embedder.backend)
+    found = recorded(answerer.index.manifest, key)
+    if found is not None:
+        return found
+    cache_key = (answerer.index.build_id or f"unsaved-{id(answerer.index)}", key)
+    with _LOCK:
+        found = _MEASURED.get(cache_key)
+    if found is None:
+        found = measure(answerer)
+        with _LOCK:
+            _MEASURED[cache_key] = found
+            while len(_MEASURED) > _MEASURED_MAX:
+                _MEASURED.popitem(last=False)
+    return found
 
 
 def recorded(manifest: dict, key: str) -> list[float] | None:

@@ -62,7 +62,11 @@ def test_other_settings_measure_their_own_scores_once(assistant, monkeypatch):
     monkeypatch.setattr(unrelated, "measure", lambda a: calls.append(1) or real(a))
     scores = other.answerer.unrelated_scores()
     other.answer("Who funds victim assistance?")
+    # answer(..., settings=...) makes a new answerer per call: measured once all the same
+    again = assistant.with_settings(AnswerSettings(weights=Weights(meaning=1.0)))
+    again.answer("Who funds victim assistance?")
     assert calls == [1] and len(scores) == len(unrelated.questions())
+    assert again.answerer.unrelated_scores() == scores
     assert scores != assistant.answerer.unrelated_scores()
 
 
