@@ -26,8 +26,9 @@ from .settings import AnswerSettings
 from .types import Answer, Hit, Quote
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut: no question needs more, and encoding is O(n)
-# Token vectors of recently quoted passages stay cached (LRU): ~120 KB a passage (float16),
-# so ~550 passages; a miss costs one run of the model over the passage.
+# Token vectors of recently quoted passages stay cached (LRU): ~240 KB a passage (float32, so
+# that scoring them needs no conversion), so ~270 passages; a miss costs one run of the model
+# over the passage.
 TOKEN_CACHE_BYTES = 64 * 2**20
 
 # Words that point back to something said earlier ("Who pays for it?").
@@ -215,6 +216,7 @@ class Answerer:
         self.index, self.embedder, self.settings = index, embedder, settings
         self.cache = cache if cache is not None else TokenCache()
         self._unrelated: list[float] | None = None
+        self._thresholds: tuple[float, float] | None = None
         self._unrelated_lock = threading.Lock()
 
     def unrelated_scores(self) -> list[float]:
@@ -236,8 +238,10 @@ class Answerer:
 
     def thresholds(self) -> tuple[float, float]:
         """(abstain below, tentative below) on this index (``Abstention.thresholds``)."""
-        a = self.settings.abstention
-        return a.thresholds(self.unrelated_scores() if a.adapts else None)
+        if self._thresholds is None:  # a quantile: once, not at every answer
+            a = self.settings.abstention
+            self._thresholds = a.thresholds(self.unrelated_scores() if a.adapts else None)
+        return self._thresholds
 
     def _passage_tokens(self, rows: Sequence[int]) -> dict[int, TokenVectors]:
         def compute(missing: list[int]) -> list[TokenVectors]:

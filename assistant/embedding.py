@@ -93,7 +93,7 @@ class TokenVectors:
     each L2-normalised, with the character span it covers. Quoting compares a question with
     a passage token by token (see ``quoting``)."""
 
-    vectors: np.ndarray  # (n, dimension) float16
+    vectors: np.ndarray  # (n, dimension) float32 (scored as they are: no conversion per answer)
     offsets: np.ndarray  # (n, 2) int32: [start, end) in the text
 
     @property
@@ -143,13 +143,13 @@ class SentenceVectors:
             spans = list(sentences[i]) if sentences is not None else [(0, len(text))]
             vecs = self.model.encode([text[a:b] for a, b in spans]) if spans else \
                 np.zeros((0, self.dimension), np.float32)
-            out.append(TokenVectors(np.asarray(vecs).astype(np.float16),
+            out.append(TokenVectors(np.asarray(vecs).astype(np.float32),
                                     np.array(spans, np.int32).reshape(-1, 2)))
         return out
 
     def encode_query(self, text: str) -> tuple[np.ndarray, TokenVectors]:
         vec = self.model.encode([text])[0]
-        return vec, TokenVectors(vec[None].astype(np.float16),
+        return vec, TokenVectors(vec[None].astype(np.float32),
                                  np.array([[0, len(text)]], np.int32))
 
 
@@ -165,12 +165,12 @@ def _token_vectors(hidden: np.ndarray, offsets: Sequence[tuple[int, int]], shift
     keep = offs[:, 1] > offs[:, 0]
     h = np.asarray(hidden, dtype=np.float32)[: len(offs)][keep]
     h /= np.clip(np.linalg.norm(h, axis=1, keepdims=True), 1e-12, None)
-    return TokenVectors(h.astype(np.float16), offs[keep] + shift)
+    return TokenVectors(h, offs[keep] + shift)
 
 
 def _concat(parts: Sequence[TokenVectors], dimension: int) -> TokenVectors:
     if not parts:
-        return TokenVectors(np.zeros((0, dimension), np.float16), np.zeros((0, 2), np.int32))
+        return TokenVectors(np.zeros((0, dimension), np.float32), np.zeros((0, 2), np.int32))
     if len(parts) == 1:
         return parts[0]
     return TokenVectors(np.concatenate([p.vectors for p in parts]),

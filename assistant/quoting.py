@@ -102,7 +102,7 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0) -> QueryTo
     if not weights.any():  # only question words: better to match them than nothing
         weights[:] = 1.0
     total = weights.sum()
-    return QueryTokens(tv.vectors.astype(np.float32),
+    return QueryTokens(np.asarray(tv.vectors, dtype=np.float32),
                        weights / total if total else weights)
 
 
@@ -128,7 +128,7 @@ def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: i
     meaning, match = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
     if not len(tv.offsets) or not len(q.weights):
         return PassageEvidence(meaning, match, 0.0)
-    vecs = tv.vectors.astype(np.float32)
+    vecs = np.asarray(tv.vectors, dtype=np.float32)  # no copy: kept as float32
     sims = q.vectors @ vecs.T  # (question pieces, passage pieces)
     qv = np.asarray(qvec, dtype=np.float32).reshape(-1)
     starts, ends = tv.offsets[:, 0] + base, tv.offsets[:, 1] + base

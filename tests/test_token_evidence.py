@@ -18,7 +18,7 @@ def onnx():
 
 def test_token_offsets_cover_the_text_and_vectors_are_unit(onnx):
     tv = onnx.encode_tokens([TEXT])[0]
-    assert tv.vectors.dtype == np.float16 and tv.vectors.shape[1] == onnx.dimension
+    assert tv.vectors.dtype == np.float32 and tv.vectors.shape[1] == onnx.dimension
     norms = np.linalg.norm(tv.vectors.astype(np.float32), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-2)
     pieces = [TEXT[a:b] for a, b in tv.offsets]
@@ -80,7 +80,7 @@ def test_the_sentence_that_holds_the_asked_words_matches_best(onnx):
 
 def test_evidence_of_an_empty_passage_is_zero():
     q = quoting.QueryTokens(np.ones((1, 4), np.float32) / 2, np.ones(1, np.float32))
-    empty = TokenVectors(np.zeros((0, 4), np.float16), np.zeros((0, 2), np.int32))
+    empty = TokenVectors(np.zeros((0, 4), np.float32), np.zeros((0, 2), np.int32))
     ev = quoting.passage_evidence(q, np.ones(4, np.float32) / 2, empty, 0, [(0, 5)])
     assert ev.match.tolist() == [0.0] and ev.passage_match == 0.0
 
