@@ -87,8 +87,8 @@ def recorded(manifest: dict, key: str) -> list[float] | None:
 
 class Recorder:
     """What a build records in the manifest (``index.build(..., annotate=Recorder(...))``):
-    the scores with the default answer settings, on the backend the index is queried with
-    here. ``make_answerer(index_dir, embedder)`` gives the answerer over the new index."""
+    the scores with the default answer settings, encoded with the build's own model.
+    ``make_answerer(index_dir, embedder)`` gives the answerer over the new index."""
 
     key = MANIFEST_KEY
 
@@ -101,12 +101,10 @@ class Recorder:
         return fingerprint(DEFAULT, backend)
 
     def current(self, manifest: dict) -> bool:
-        """Whether the manifest's scores are the ones this build would record."""
-        from .embedding import BACKENDS, query_backend
-
+        """Whether the manifest's scores are the ones this build would record: made with the
+        default settings on the index's own backend (the one a build encodes with; an index
+        queried on another backend measures its own when answering)."""
         backend = manifest.get("model", {}).get("backend", "")
-        if backend in BACKENDS:
-            backend = query_backend(backend).backend
         return recorded(manifest, self._fingerprint(backend)) is not None
 
     def __call__(self, index_dir: Path, embedder) -> dict:

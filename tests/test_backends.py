@@ -177,6 +177,14 @@ def test_an_int8_index_moved_to_a_cpu_without_int8(seed_corpus, tmp_path, monkey
     assert there.embedder.backend == "onnx" and there.index.backend == "onnx-int8"
     assert "no fast int8 dot product" in there.info["backend_reason"]
     assert there.answer(q).quotes[0].text == here.quotes[0].text
+    # The abstention bar's scores were recorded with int8 questions: measured again for fp32
+    # ones, and an explicit int8 build there stays a no-op (not rebuilt for that every time).
+    recorded = json.loads((index / "manifest.json").read_text())["unrelated"]
+    assert recorded["backend"] == "onnx-int8"
+    assert there.answerer.unrelated_scores() != recorded["scores"]
+    build_id = json.loads((index / "manifest.json").read_text())["build_id"]
+    build_index(seed_corpus, index, backend="onnx-int8")
+    assert json.loads((index / "manifest.json").read_text())["build_id"] == build_id
     report = build_index(seed_corpus, index, full=True)
     assert report.backend == "onnx" and "no fast int8" in report.summary()
     assert Assistant.load(index).index.backend == "onnx"
