@@ -50,9 +50,9 @@ def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.Pa
                         annotate=Recorder(_default_answerer))
 
 
-def _default_answerer(index_dir: Path, embedder) -> Answerer:
-    """An answerer with the default settings over a just-written index (not yet checked)."""
-    return Answerer(_index.load(index_dir, check=False), as_embedder(embedder), AnswerSettings())
+def _default_answerer(idx: _index.Index, embedder) -> Answerer:
+    """An answerer with the default settings over a just-written index."""
+    return Answerer(idx, as_embedder(embedder), AnswerSettings())
 
 
 class Assistant:

@@ -61,18 +61,20 @@ def build_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_backend_argument(parser)
     parser.add_argument("--sentence-vectors", action=argparse.BooleanOptionalAction,
-                        default=None, help="also embed every sentence: better rankings, about "
-                        "twice the build time (default: as the existing index; off for a new one)")
+                        default=None, help="a vector for every sentence too, pooled from its "
+                        "passage's run of the model: better rankings (default: as the existing "
+                        "index; on for a new one)")
     args = parser.parse_args(argv)
 
+    from .api import build_index
     from .embedding import ModelError
-    from .index import BuildError, BuildSettings, build
+    from .index import BuildError, BuildSettings
 
     try:
         settings = BuildSettings(model=args.model, backend=args.backend,
                                  sentence_vectors=args.sentence_vectors, full=args.full)
-        report = build(args.corpus or DEFAULT_CORPUS, args.index, settings,
-                       progress=not args.quiet)
+        report = build_index(args.corpus or DEFAULT_CORPUS, args.index, settings=settings,
+                             progress=not args.quiet)
     except (BuildError, ModelError) as e:
         return _fail(str(e))
     except KeyboardInterrupt:

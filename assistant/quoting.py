@@ -328,9 +328,9 @@ def missing_specifics(question: str, holds: Callable[[str], bool]) -> list[str]:
 _ASKS_NUMBER = re.compile(r"^\W*(how (many|much|old)|what (percentage|proportion|share|"
                           r"number|amount|year)|in (what|which) year|which year|"
                           # "What's the population of ...?", "What was the budget?"
-                          r"what(\W?s|\s+(is|was|are|were))\s+(the\s+)?(\w+\s+)?"
+                          r"what(\W?s|\s+(is|was|are|were))\s+(the\s+)?"
                           r"(population|budget|cost|price|percentage|proportion|share|number|"
-                          r"amount|total|rate|salary|wage|age|size|sum)s?\b)", re.IGNORECASE)
+                          r"amount|total|rate|salary|wage|age|size|sum)s?)\b", re.IGNORECASE)
 # A figure: digits, or a number in words. Not "several", "many" or "no": a sentence about
 # something else holds them as easily as the answer does.
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -356,9 +356,13 @@ def lacks_asked_time(question: str, quote: str) -> bool:
     return bool(_ASKS_PAST_TIME.search(question)) and not _TIME.search(quote)
 
 
-# A year standing alone ("in 2012"), not part of a larger figure ("90,000", "1.2012").
-_YEAR = re.compile(r"(?<![\d.,])(1[0-9]|20)\d\d(?![.,]?\d)")
-_ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.IGNORECASE)
+# A year as a time ("in 2012", "since 2009", "October 2013", "2012-2013"), not an amount
+# ("EUR 2000", "2000 victims") or part of a larger figure ("90,000").
+_YEAR = re.compile(r"\b(in|since|until|till|by|from|to|during|of|between|and|before|after|"
+                   r"january|february|march|april|may|june|july|august|september|october|"
+                   r"november|december)\s+(19|20)\d\d(\s*[-\u2013]\s*((19|20)?\d\d))?"
+                   r"(?![.,]?\d)", re.IGNORECASE)
+_ASKS_YEAR = re.compile(r"\b(what|which) years?\b", re.IGNORECASE)
 
 
 def lacks_asked_number(question: str, quote: str) -> bool:
@@ -368,4 +372,5 @@ def lacks_asked_number(question: str, quote: str) -> bool:
     it.)"""
     if not _ASKS_NUMBER.search(question):
         return False
-    return not _NUMBER.search(quote if _ASKS_YEAR.search(question) else _YEAR.sub(" ", quote))
+    return not _NUMBER.search(quote if _ASKS_YEAR.search(question)
+                              else _YEAR.sub(lambda m: m.group(1), quote))

@@ -204,6 +204,16 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert not lacks_asked_number("How much did the Government give in 2013?",
                                   "During 2013 the Government provided about EUR 90,000.")
     assert not lacks_asked_number("How many were there?", "In 2013, 2,013 were counted.")
+    assert not lacks_asked_number("How many victims were identified?", "1500 victims were found.")
+    assert not lacks_asked_number("How much did it cost?", "It cost EUR 2000.")
+    assert not lacks_asked_number("In what years were reports published?",
+                                  "They were published in 2012 and 2013.")
+    assert lacks_asked_number("How many people attended?", "It took place in October 2013.")
+    # Words that only begin like the figure words, or name something else, ask for no figure.
+    for question in ("What amounts to exploitation?", "What shared responsibilities exist?",
+                     "What yearly reports are there?", "What proportionality test applies?",
+                     "What is the target population of the campaign?"):
+        assert not lacks_asked_number(question, "Exploitation includes forced labour."), question
     assert not lacks_asked_number("Who runs the shelters?", "Shelters are run by NGOs.")
     # "how long" is often answered without a figure ("for the duration of the trial")
     assert not lacks_asked_number("How long may they stay?", "For the duration of the trial.")

@@ -56,6 +56,9 @@ def test_paraphrased_questions_the_fixed_bar_refused_are_shown_tentatively(assis
 def test_other_settings_measure_their_own_scores_once(assistant, monkeypatch):
     from assistant.settings import Weights
 
+    from collections import OrderedDict
+
+    monkeypatch.setattr(unrelated, "_MEASURED", OrderedDict())  # whatever ran before
     other = assistant.with_settings(AnswerSettings(weights=Weights(meaning=1.0)))
     calls = []
     real = unrelated.measure
@@ -86,3 +89,41 @@ def test_an_unchanged_corpus_rebuilds_only_to_add_missing_scores(seed_corpus, tm
     rebuilt = json.loads(manifest_path.read_text())
     assert rebuilt["build_id"] != first["build_id"] and report.embedded == 0
     assert len(rebuilt["unrelated"]["scores"]) == len(unrelated.questions())
+
+
+def test_the_command_line_build_records_them_and_a_failure_keeps_the_previous_index(
+        seed_corpus, tmp_path, monkeypatch):
+    from assistant.cli import build_main
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "slovenia.txt").write_text((seed_corpus / "slovenia.txt").read_text())
+    assert build_main(["--corpus", str(corpus), "--index", str(index), "--quiet"]) == 0
+    manifest = json.loads((index / "manifest.json").read_text())
+    assert len(manifest["unrelated"]["scores"]) == len(unrelated.questions())
+    # Measuring fails (a bug, a full disk): the build fails and the index stays as it was.
+    before = (index / "manifest.json").read_text()
+    (corpus / "extra.txt").write_text("A second document about something else entirely.\n")
+
+    def broken(answerer):
+        raise RuntimeError("measuring failed")
+
+    monkeypatch.setattr(unrelated, "measure", broken)
+    with pytest.raises(RuntimeError, match="measuring failed"):
+        build_index(corpus, index)
+    assert (index / "manifest.json").read_text() == before
+    assert Assistant.load(index).answer("Who funds victim assistance?").quotes
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("index.")]
+
+
+def test_a_collection_over_the_size_limit_keeps_the_fixed_bar(seed_corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(unrelated, "MAX_PASSAGES", 5)  # the seed page has 10 passages
+    monkeypatch.setattr(unrelated, "measure", lambda a: pytest.fail("measured"))
+    index = tmp_path / "index"
+    build_index(seed_corpus, index)
+    entry = json.loads((index / "manifest.json").read_text())["unrelated"]
+    assert "skipped" in entry and "scores" not in entry
+    assert Assistant.load(index).answerer.thresholds()[0] == WEIGHTED_ABSTAIN_BELOW
+    build_id = json.loads((index / "manifest.json").read_text())["build_id"]
+    build_index(seed_corpus, index)  # up to date: nothing to do
+    assert json.loads((index / "manifest.json").read_text())["build_id"] == build_id

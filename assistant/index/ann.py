@@ -48,19 +48,20 @@ def build_flat(vectors: np.ndarray):
     return flat
 
 
-def write_dense(vectors: np.ndarray, path: Path, ann_threshold: int) -> dict:
-    """Build and save the FAISS index of ``vectors``; the manifest's description of it."""
+def write_dense(vectors: np.ndarray, path: Path, ann_threshold: int) -> tuple[dict, object]:
+    """Build and save the FAISS index of ``vectors``: the manifest's description of it, and
+    the index (a build measures the new index with it rather than reading a second copy)."""
     import faiss
 
     if len(vectors) >= ann_threshold:
         ivf = build_ivf(vectors)
         faiss.write_index(ivf, str(path))
         return {"kind": "ivf", "faiss": "IndexIVFFlat", "metric": "inner_product",
-                "nlist": ivf.nlist, "nprobe": ivf.nprobe, "ntotal": int(ivf.ntotal)}
+                "nlist": ivf.nlist, "nprobe": ivf.nprobe, "ntotal": int(ivf.ntotal)}, ivf
     flat = build_flat(vectors)
     faiss.write_index(flat, str(path))
     return {"kind": "flat", "faiss": "IndexFlatIP", "metric": "inner_product",
-            "ntotal": int(flat.ntotal)}
+            "ntotal": int(flat.ntotal)}, flat
 
 
 def read_dense(path: Path, cfg: dict):

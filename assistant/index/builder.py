@@ -33,7 +33,7 @@ from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, EMBED_FORMAT_VERSION, FO
                      read_manifest, verify)
 from .plan import (IN_CONTEXT, SEPARATE, FileResult, OldByFile, group_by_file,
                    plan_sentences, plan_vectors)
-from .reader import Index, load
+from .reader import Index, assemble, load
 from .vectors import encode_in_context_into, encode_into, vector_file
 
 # The libraries that read corpus files: a remembered skip is only trusted while they and the
@@ -51,7 +51,7 @@ class Annotation(Protocol):
 
     def current(self, manifest: dict) -> bool: ...
 
-    def __call__(self, index_dir: Path, embedder) -> dict: ...
+    def __call__(self, index: Index, embedder) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -469,17 +469,17 @@ class _Build:
                 pid += 1
         storage.write_jsonl(tmp / DOCUMENTS, (doc_to_row(d) for d in documents))
         storage.write_jsonl(tmp / PASSAGES, (passage_to_row(p) for p in passages))
-        dense_cfg = ann.write_dense(vectors, tmp / DENSE, self.ann_threshold)
+        dense_cfg, dense = ann.write_dense(vectors, tmp / DENSE, self.ann_threshold)
+        if self.annotate is None:  # kept only to measure the new index with (below)
+            dense = None
         titles = {d.doc_id: d.title for d in documents}
         kw = KeywordIndex.build(tokenize(f"{titles[p.doc_id]} {p.section} {p.text}")
                                 for p in passages)
         (tmp / KEYWORD_DIR).mkdir()
         kw.save(tmp / KEYWORD_DIR)
-        del kw
         doc_kw = KeywordIndex.build(tokenize(f"{d.title} {d.text}") for d in documents)
         (tmp / DOC_KEYWORD_DIR).mkdir()
         doc_kw.save(tmp / DOC_KEYWORD_DIR)
-        del doc_kw
         manifest = {
             "format_version": FORMAT_VERSION,
             "build_id": uuid.uuid4().hex,
@@ -507,8 +507,15 @@ class _Build:
         if self.annotate is not None:  # measured on the new index, before it is swapped in
             if self.embedder is None:
                 self.embedder = self._model()
-            manifest[self.annotate.key] = self.annotate(tmp, self.embedder)
-            storage.write_json(tmp / MANIFEST, manifest)
+            # A model that fell back to torch: its scores would not be the index's backend's;
+            # answers measure their own then.
+            if (getattr(self.embedder, "backend", None) or self.backend) == self.backend:
+                new = assemble(tmp, manifest, {d.doc_id: d for d in documents}, passages,
+                               dense=dense, keyword=kw, doc_keyword=doc_kw, mapped=True)
+                manifest[self.annotate.key] = self.annotate(new, self.embedder)
+                del new
+                storage.write_json(tmp / MANIFEST, manifest)
+        del dense, kw, doc_kw
         storage.fsync_tree(tmp)
         _read_back(tmp, len(documents), len(passages))  # never swap in what we cannot read back
         storage.swap_in(tmp, self.index_dir)

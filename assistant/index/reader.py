@@ -90,6 +90,21 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
             d = row_to_doc(row)
             documents[d.doc_id] = d
         passages = [row_to_passage(r, documents) for r in storage.read_jsonl(index_dir / PASSAGES)]
+    except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
+        raise IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
+                             f"{rebuild_hint(index_dir)}") from None
+    return assemble(index_dir, manifest, documents, passages)
+
+
+def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
+             passages: list[Passage], *, dense=None, keyword: KeywordIndex | None = None,
+             doc_keyword: KeywordIndex | None = None, mapped: bool = False) -> Index:
+    """The index of ``index_dir`` around documents and passages already read, and read the
+    rest from the folder. A build that measures its new index passes what it still holds (the
+    FAISS index, the keyword indexes) and ``mapped`` (sentence vectors memory-mapped): no
+    second copy of anything large."""
+    index_dir = Path(index_dir)
+    try:
         # Small indexes: the flat FAISS index is read into memory and ``vectors`` is a view of
         # what it holds. Large ones: the IVF index holds its lists, and vectors.npy is
         # memory-mapped (pages come in as fusion touches them; processes share them).
@@ -98,17 +113,18 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
             vectors = np.load(index_dir / VECTORS, allow_pickle=False)
             dense = ann.build_flat(vectors)
         elif dense_cfg["kind"] == "flat":  # FAISS holds the vectors: one copy, read once
-            dense = ann.read_dense(index_dir / DENSE, dense_cfg)
+            dense = dense if dense is not None else ann.read_dense(index_dir / DENSE, dense_cfg)
             vectors = ann.flat_vectors(dense)
         else:
-            dense = ann.read_dense(index_dir / DENSE, dense_cfg)
+            dense = dense if dense is not None else ann.read_dense(index_dir / DENSE, dense_cfg)
             vectors = np.load(index_dir / VECTORS, allow_pickle=False, mmap_mode="r")
-        keyword = KeywordIndex.load(index_dir / KEYWORD_DIR)
-        doc_keyword = KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
+        keyword = keyword or KeywordIndex.load(index_dir / KEYWORD_DIR)
+        doc_keyword = doc_keyword or KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
         spans = svecs = None
         if manifest.get("sentence_vectors"):
             spans = np.load(index_dir / SENTENCES, allow_pickle=False)
-            svecs = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False)
+            svecs = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False,
+                            mmap_mode="r" if mapped else None)
     except IndexLoadError:
         raise
     except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
