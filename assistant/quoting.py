@@ -360,7 +360,7 @@ def lacks_asked_time(question: str, quote: str) -> bool:
 # ("EUR 2000", "2000 victims") or part of a larger figure ("90,000").
 _YEAR = re.compile(r"\b(in|since|until|till|by|from|to|during|of|between|and|before|after|"
                    r"january|february|march|april|may|june|july|august|september|october|"
-                   r"november|december)\s+(19|20)\d\d(\s*[-\u2013]\s*((19|20)?\d\d))?"
+                   r"november|december)\s+(1[0-9]|20)\d\d(\s*[-\u2013]\s*((1[0-9]|20)?\d\d))?"
                    r"(?![.,]?\d)", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(what|which) years?\b", re.IGNORECASE)
 
