@@ -7,6 +7,7 @@ import json
 import pytest
 
 from assistant import Abstention, AnswerSettings, Assistant, build_index
+from assistant.api import ensure_index
 from assistant import unrelated
 from assistant.settings import WEIGHTED_ABSTAIN_BELOW
 
@@ -89,6 +90,12 @@ def test_an_unchanged_corpus_rebuilds_only_to_add_missing_scores(seed_corpus, tm
     rebuilt = json.loads(manifest_path.read_text())
     assert rebuilt["build_id"] != first["build_id"] and report.embedded == 0
     assert len(rebuilt["unrelated"]["scores"]) == len(unrelated.questions())
+    # The app's start-up (ensure_index) does the same for an index from before the scores.
+    del rebuilt["unrelated"]
+    manifest_path.write_text(json.dumps(rebuilt))
+    assert ensure_index(seed_corpus, index) is not None
+    assert "unrelated" in json.loads(manifest_path.read_text())
+    assert ensure_index(seed_corpus, index) is None  # and then nothing more
 
 
 def test_the_command_line_build_records_them_and_a_failure_keeps_the_previous_index(
