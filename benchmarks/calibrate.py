@@ -37,21 +37,16 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=1.0)
     args = ap.parse_args()
 
-    from assistant import Abstention, AnswerSettings, Assistant, build_index
+    from assistant import Abstention, AnswerSettings
     from assistant.answering import Query as answerer_query
     from assistant.answering import follow_up_candidates
     from assistant.confidence import (COVER_FEATURES, FEATURES, MODEL_FILE, Calibration,
                                       ConfidenceModel, fit)
     from assistant.evaluation import sets
-    from assistant.evaluation.workdir import work_dir
 
     corpora, questions = sets.load_set(args.set)
     plain = AnswerSettings(abstention=Abstention(fitted=False, threshold=-1e9))
-    assistants = {}
-    for name, spec in corpora.items():
-        work = work_dir(f"set-{name}", args.backend)
-        build_index(sets.corpus_folder(spec, work), work / "index", backend=args.backend)
-        assistants[name] = Assistant.load(work / "index", settings=plain)
+    assistants = sets.assistants_for(corpora, args.backend, plain)
 
     rows, labels, covered = [], [], []
     fitting = [q for q in questions if q.split == "fit"]

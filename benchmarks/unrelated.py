@@ -30,17 +30,13 @@ def main() -> None:
 
     import numpy as np
 
-    from assistant import Abstention, AnswerSettings, Assistant, build_index
+    from assistant import Abstention, AnswerSettings
     from assistant.evaluation import sets
-    from assistant.evaluation.workdir import work_dir
 
     corpora, questions = sets.load_set(args.set)
-    base = {}
-    for name, spec in corpora.items():
-        work = work_dir(f"set-{name}", args.backend)
-        build_index(sets.corpus_folder(spec, work), work / "index", backend=args.backend)
-        base[name] = Assistant.load(work / "index")
-        scores = base[name].answerer.unrelated_scores()
+    base = sets.assistants_for(corpora, args.backend)
+    for name, a in base.items():
+        scores = a.answerer.unrelated_scores()
         print(f"{name}: {len(scores)} unrelated questions, coverage quantiles "
               + ", ".join(f"{q:.2f}: {np.quantile(scores, q):.3f}" for q in QUANTILES))
 

@@ -55,17 +55,12 @@ def main() -> None:
                     help="longest mean top quote allowed, relative to the former weights'")
     args = ap.parse_args()
 
-    from assistant import Assistant, Weights, build_index, quoting
+    from assistant import Weights, quoting
     from assistant.evaluation import sets, squad
     from assistant.evaluation.questions import read_questions
-    from assistant.evaluation.workdir import work_dir
 
     corpora, questions = sets.load_set(args.set)
-    assistants = {}
-    for name, spec in corpora.items():
-        work = work_dir(f"set-{name}", args.backend)
-        build_index(sets.corpus_folder(spec, work), work / "index", backend=args.backend)
-        assistants[name] = Assistant.load(work / "index")
+    assistants = sets.assistants_for(corpora, args.backend)
 
     t = time.perf_counter()
     items = []  # (group, corpus, expected substrings, evidence)

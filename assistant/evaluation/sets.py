@@ -87,6 +87,21 @@ def corpus_folder(spec: CorpusSpec, work: Path) -> Path:
     return squad.prepare_corpus(squad.load(spec.squad), work / spec.name)
 
 
+def assistants_for(corpora: dict[str, CorpusSpec], backend: str | None = None,
+                   settings=None) -> dict:
+    """Each corpus of a set indexed in its work folder (built, or brought up to date) and
+    loaded: what the benchmarks that tune on a set start from."""
+    from ..api import Assistant, build_index
+    from .workdir import work_dir
+
+    out = {}
+    for name, spec in corpora.items():
+        work = work_dir(f"set-{name}", backend)
+        build_index(corpus_folder(spec, work), work / "index", backend=backend)
+        out[name] = Assistant.load(work / "index", settings=settings)
+    return out
+
+
 @dataclass
 class SetOutcome:
     question: SetQuestion
