@@ -267,8 +267,9 @@ class Answerer:
                         k=passages, mode=mode, where=where, fusion=self.settings.fusion)
         if not scored:
             return Evidence(query, (), {}), qvec
-        terms = quoting.query_terms(self.index, query.asked, query.context)
-        q = quoting.query_tokens(qtok, query.text, query.asked_at)
+        w = self.settings.weights.context
+        terms = quoting.query_terms(self.index, query.asked, query.context, w)
+        q = quoting.query_tokens(qtok, query.text, query.asked_at, w)
         tokens = self._passage_tokens([s.row for s in scored])
         pool = quoting.sentence_pool(self.index, scored, qvec, q, tokens.__getitem__, terms)
         return Evidence(query, tuple(scored), pool, terms), qvec
@@ -300,7 +301,8 @@ class Answerer:
         second = next((c for c in cands[1:] if (c.doc_id, c.evidence.start) !=
                        (best.doc_id, best.evidence.start)), None)
         scored = next(x for x in ev.scored if x.row == best.row)
-        terms = ev.terms or quoting.query_terms(self.index, ev.query.asked, ev.query.context)
+        terms = ev.terms or quoting.query_terms(self.index, ev.query.asked, ev.query.context,
+                                                self.settings.weights.context)
         unseen = sum(w for t, w in terms.weights.items() if not self.index.keyword.idf(t))
         doc = self.index.documents[best.doc_id].text
         return features(best, second, scored.dense, scored.fused, ev.query.asked,

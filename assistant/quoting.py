@@ -49,14 +49,15 @@ class QueryTerms:
         return sum(self.weights.values())
 
 
-def query_terms(index: Index, question: str, context: str = "") -> QueryTerms:
+def query_terms(index: Index, question: str, context: str = "",
+                context_weight: float = Weights.context) -> QueryTerms:
     """IDF weights of the question's words. A word the corpus never uses ("Kublai", "bread")
     weighs as much as the rarest word it does use: its absence is evidence that the documents
     are about something else."""
     weights: dict[str, float] = {}
     unseen = index.keyword.idf_unseen()
     for t in tokenize(context):
-        weights[t] = 0.5 * (index.keyword.idf(t) or unseen)
+        weights[t] = context_weight * (index.keyword.idf(t) or unseen)
     for t in tokenize(question):
         weights[t] = index.keyword.idf(t) or unseen
     return QueryTerms({t: w for t, w in weights.items() if w > 0})
@@ -80,7 +81,8 @@ def _word_set(sentence: str) -> frozenset[str]:
 @dataclass(frozen=True)
 class QueryTokens:
     """The question's token vectors and how much each counts: content words 1, words from an
-    earlier message (a follow-up's context) 0.5, question words and punctuation 0."""
+    earlier message (a follow-up's context) ``context_weight`` (``Weights.context``), question
+    words and punctuation 0."""
 
     vectors: np.ndarray  # (m, dimension) float32, L2-normalised
     weights: np.ndarray  # (m,) summing to 1 (all zero only when nothing can be matched)
@@ -89,7 +91,8 @@ class QueryTokens:
 _WORD = re.compile(r"\w+")
 
 
-def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0) -> QueryTokens:
+def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
+                 context_weight: float = Weights.context) -> QueryTokens:
     """Weights for the word pieces of ``text`` (whose first ``context_chars`` characters are
     earlier context). A word piece counts when its word is a content word."""
     weights = np.zeros(len(tv.offsets), dtype=np.float32)
@@ -98,7 +101,7 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0) -> QueryTo
     for k, (a, _) in enumerate(tv.offsets.tolist()):
         i = bisect.bisect_right(starts, a) - 1
         if i >= 0 and a < words[i][1] and words[i][2]:
-            weights[k] = 0.5 if a < context_chars else 1.0
+            weights[k] = context_weight if a < context_chars else 1.0
     if not weights.any():  # only question words: better to match them than nothing
         weights[:] = 1.0
     total = weights.sum()

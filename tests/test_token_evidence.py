@@ -53,12 +53,17 @@ def test_torch_and_onnx_token_vectors_agree(onnx):
     assert float(va @ vb) > 0.9999 and np.array_equal(ta.offsets, tb.offsets)
 
 
-def test_query_token_weights_count_content_words_and_halve_context(onnx):
+def test_query_token_weights_count_content_words_and_less_context(onnx):
+    from assistant import Weights
+
     text = "What help is there? Who pays for it?"
     _, tv = onnx.encode_query(text)
     q = quoting.query_tokens(tv, text, context_chars=len("What help is there? "))
     w = {text[a:b]: float(x) for (a, b), x in zip(tv.offsets, q.weights)}
     assert w["What"] == w["is"] == w["?"] == w["Who"] == w["for"] == 0.0
+    assert w["help"] == pytest.approx(w["pays"] * Weights().context)
+    q = quoting.query_tokens(tv, text, len("What help is there? "), context_weight=0.5)
+    w = {text[a:b]: float(x) for (a, b), x in zip(tv.offsets, q.weights)}
     assert w["help"] == pytest.approx(w["pays"] / 2)
     assert q.weights.sum() == pytest.approx(1.0)
     only_stopwords = quoting.query_tokens(*reversed(onnx.encode_query("what is it?")), 0) \
