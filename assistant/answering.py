@@ -215,21 +215,16 @@ class Answerer:
                  cache: TokenCache | None = None):
         self.index, self.embedder, self.settings = index, embedder, settings
         self.cache = cache if cache is not None else TokenCache()
-        self._unrelated: list[float] | None = None
         self._thresholds: tuple[float, float] | None = None
-        self._unrelated_lock = threading.Lock()
+        self._thresholds_lock = threading.Lock()
 
     def unrelated_scores(self) -> list[float]:
         """The coverage of the questions unrelated to any documents (``assistant.unrelated``)
         on this index: as its build recorded them, or, for other settings or another query
         backend, measured once per index build."""
-        if self._unrelated is None:
-            from . import unrelated
+        from . import unrelated
 
-            with self._unrelated_lock:
-                if self._unrelated is None:
-                    self._unrelated = unrelated.scores(self)
-        return self._unrelated
+        return unrelated.scores(self)
 
     def coverage(self, question: str) -> float:
         """How covered a question asked alone looks (``Judgement.coverage``)."""
@@ -238,9 +233,12 @@ class Answerer:
 
     def thresholds(self) -> tuple[float, float]:
         """(abstain below, tentative below) on this index (``Abstention.thresholds``)."""
-        if self._thresholds is None:  # a quantile: once, not at every answer
-            a = self.settings.abstention
-            self._thresholds = a.thresholds(self.unrelated_scores() if a.adapts else None)
+        if self._thresholds is None:  # once, not at every answer (it may have to measure)
+            with self._thresholds_lock:
+                if self._thresholds is None:
+                    a = self.settings.abstention
+                    self._thresholds = a.thresholds(self.unrelated_scores() if a.adapts
+                                                    else None)
         return self._thresholds
 
     def _passage_tokens(self, rows: Sequence[int]) -> dict[int, TokenVectors]:

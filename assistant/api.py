@@ -16,7 +16,7 @@ from .index import BuildSettings
 from .search import to_hit
 from .settings import AnswerSettings
 from .types import Answer, BuildReport, Document, Hit
-from .unrelated import Recorder
+from . import unrelated
 
 __all__ = ["Assistant", "LiveAssistant", "build_index", "ensure_index", "retrieve", "answer",
            "MAX_QUESTION_CHARS"]
@@ -48,7 +48,7 @@ def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.Pa
                                  full=full, chunking=params or ChunkParams())
     return _index.build(corpus_dir, index_dir, settings, progress=progress,
                         on_progress=on_progress, embedder=embedder,
-                        annotate=Recorder(_default_answerer))
+                        annotate=unrelated.Recorder(_default_answerer))
 
 
 def _default_answerer(idx: _index.Index, embedder) -> Answerer:
@@ -201,7 +201,7 @@ def _manifest_lacks_unrelated(index_dir: str, *_stamp) -> bool:
     except _index.IndexLoadError:
         return False  # is_stale decides about an unreadable index
     return manifest.get("model", {}).get("backend") in BACKENDS \
-        and not Recorder(_default_answerer).current(manifest)
+        and not unrelated.current(manifest)
 
 
 class LiveAssistant:

@@ -348,9 +348,9 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
 _ASKS_PAST_TIME = re.compile(r"^\W*when (was|were|did)\b", re.IGNORECASE)
 # A date or a time: digits, a month, or a span of years. Not "before" or "after": a sentence
 # about something else holds them as easily.
-_TIME = re.compile(r"\d|\b(january|february|march|april|may|june|july|august|september|"
-                   r"october|november|december|century|centuries|decades?|years?|ago)\b",
-                   re.IGNORECASE)
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+           "december")
+_TIME = re.compile(rf"\d|\b({_MONTHS}|century|centuries|decades?|years?|ago)\b", re.IGNORECASE)
 
 
 def lacks_asked_time(question: str, quote: str) -> bool:
@@ -361,9 +361,8 @@ def lacks_asked_time(question: str, quote: str) -> bool:
 
 # A year as a time ("in 2012", "since 2009", "October 2013", "2012-2013"), not an amount
 # ("EUR 2000", "2000 victims") or part of a larger figure ("90,000").
-_YEAR = re.compile(r"\b(in|since|until|till|by|from|to|during|of|between|and|before|after|"
-                   r"january|february|march|april|may|june|july|august|september|october|"
-                   r"november|december)\s+(1[0-9]|20)\d\d(\s*[-\u2013]\s*((1[0-9]|20)?\d\d))?"
+_YEAR = re.compile(rf"\b(in|since|until|till|by|from|to|during|of|between|and|before|after|"
+                   rf"{_MONTHS})\s+(1[0-9]|20)\d\d(\s*[-\u2013]\s*((1[0-9]|20)?\d\d))?"
                    r"(?![.,]?\d)", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(what|which) years?\b", re.IGNORECASE)
 

@@ -129,9 +129,9 @@ class Abstention:
     threshold: float | None = None
     tentative_below: float | None = None
     fitted: bool = False
-    # Abstain below this quantile of the coverage that everyday questions unrelated to the
-    # documents get on the index (``assistant.unrelated``), when that is lower than the fixed
-    # threshold: a narrow collection gives unrelated questions little evidence, so a lower bar
+    # Abstain below this quantile of the coverage that questions unrelated to the documents
+    # (everyday and general-knowledge ones) get on the index (``assistant.unrelated``), when
+    # that is lower than the fixed threshold: a narrow collection gives unrelated questions little evidence, so a lower bar
     # there keeps paraphrased real questions. None: the fixed threshold only. Chosen on the
     # fitting part of the evaluation set (README, "Abstention").
     unrelated_quantile: float | None = 0.95

@@ -91,6 +91,21 @@ def scores(answerer) -> list[float]:
     return found
 
 
+def current(manifest: dict) -> bool:
+    """Whether an index's recorded entry is the one a build would record now: made with the
+    default settings on the index's own backend (the one a build encodes with; an index
+    queried on another backend measures its own when answering)."""
+    entry = manifest.get(MANIFEST_KEY) or {}
+    return entry.get("fingerprint") == _default_fingerprint(
+        manifest.get("model", {}).get("backend", ""))
+
+
+def _default_fingerprint(backend: str) -> str:
+    from .settings import DEFAULT
+
+    return fingerprint(DEFAULT, backend)
+
+
 def recorded(manifest: dict, key: str) -> list[float] | None:
     """The scores a build recorded, if made with the same ``fingerprint``."""
     entry = manifest.get(MANIFEST_KEY) or {}
@@ -109,23 +124,13 @@ class Recorder:
     def __init__(self, make_answerer: Callable[[object, object], object]):
         self.make_answerer = make_answerer
 
-    def _fingerprint(self, backend: str) -> str:
-        from .settings import DEFAULT
-
-        return fingerprint(DEFAULT, backend)
-
     def current(self, manifest: dict) -> bool:
-        """Whether the manifest's scores are the ones this build would record: made with the
-        default settings on the index's own backend (the one a build encodes with; an index
-        queried on another backend measures its own when answering)."""
-        backend = manifest.get("model", {}).get("backend", "")
-        entry = manifest.get(MANIFEST_KEY) or {}
-        return entry.get("fingerprint") == self._fingerprint(backend)
+        return current(manifest)
 
     def __call__(self, index, embedder) -> dict:
         answerer = self.make_answerer(index, embedder)
         backend = answerer.embedder.backend
-        entry = {"fingerprint": self._fingerprint(backend), "backend": backend,
+        entry = {"fingerprint": _default_fingerprint(backend), "backend": backend,
                  "questions": len(questions())}
         if not measurable(index):
             return {**entry, "skipped": f"more than {MAX_PASSAGES} passages: the fixed bar"}

@@ -21,7 +21,7 @@ from ..wording import count
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..cli import add_backend_argument, add_mode, add_paths, corpus_to_update
+    from ..cli import add_backend_argument, add_mode, add_paths
 
     parser = argparse.ArgumentParser(prog="python -m assistant.evaluation",
                                      description="Evaluate answers (question files) or retrieval "

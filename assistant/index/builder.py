@@ -503,7 +503,6 @@ class _Build:
             "build_seconds": round(time.perf_counter() - self.t0, 3),
             "checksums": checksums(tmp),
         }
-        storage.write_json(tmp / MANIFEST, manifest)
         if self.annotate is not None:  # measured on the new index, before it is swapped in
             if self.embedder is None:
                 self.embedder = self._model()
@@ -514,8 +513,8 @@ class _Build:
                                dense=dense, keyword=kw, doc_keyword=doc_kw, mapped=True)
                 manifest[self.annotate.key] = self.annotate(new, self.embedder)
                 del new
-                storage.write_json(tmp / MANIFEST, manifest)
         del dense, kw, doc_kw
+        storage.write_json(tmp / MANIFEST, manifest)
         storage.fsync_tree(tmp)
         _read_back(tmp, len(documents), len(passages))  # never swap in what we cannot read back
         storage.swap_in(tmp, self.index_dir)

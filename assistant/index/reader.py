@@ -91,9 +91,13 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
             documents[d.doc_id] = d
         passages = [row_to_passage(r, documents) for r in storage.read_jsonl(index_dir / PASSAGES)]
     except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
-        raise IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
-                             f"{rebuild_hint(index_dir)}") from None
+        raise _unreadable(index_dir, e) from None
     return assemble(index_dir, manifest, documents, passages)
+
+
+def _unreadable(index_dir: Path, e: Exception) -> IndexLoadError:
+    return IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
+                          f"{rebuild_hint(index_dir)}")
 
 
 def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
@@ -128,8 +132,7 @@ def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
     except IndexLoadError:
         raise
     except Exception as e:  # a damaged file can fail in many ways; name the folder and the fix
-        raise IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
-                             f"{rebuild_hint(index_dir)}") from None
+        raise _unreadable(index_dir, e) from None
     if not (len(passages) == vectors.shape[0] == keyword.size) \
             or dense.ntotal != len(passages) \
             or doc_keyword.size != len(documents):
