@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -50,6 +51,8 @@ def clean_question(question: str) -> str:
     """Printable text, whitespace collapsed, at most MAX_QUESTION_CHARS characters."""
     if not isinstance(question, str):
         raise TypeError("question must be a string")
+    # Compatibility forms ("ＨＯＷ ＭＡＮＹ", ligatures) read as the letters they stand for.
+    question = unicodedata.normalize("NFKC", question)
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question)
     text = re.sub(r"\s+", " ", text).strip()
     return text[:MAX_QUESTION_CHARS]
@@ -75,16 +78,20 @@ class Query:
 
 def conversation(history: Sequence[str] | str | None) -> list:
     """The earlier questions of a conversation, oldest first, as callers give them: a list
-    (or any iterable, read once) of strings, one string standing for one question, or None."""
+    (or any iterable, read once) of strings, one string standing for one question, or None.
+    Chat messages (``{"role": "user", "content": "..."}``, as chat APIs keep them) count by
+    their text; the assistant's own messages are not questions and are left out."""
     if history is None:
         return []
     if isinstance(history, str):
         return [history]
     try:
-        return list(history)
+        items = list(history)
     except TypeError:
         raise TypeError("history must be a list of earlier questions (strings), oldest "
                         f"first, not {type(history).__name__}") from None
+    return [h["content"] if isinstance(h, Mapping) and h.get("role", "user") == "user"
+            and isinstance(h.get("content"), str) else h for h in items]
 
 
 def in_conversation(history: Sequence[str] | None) -> bool:

@@ -328,7 +328,8 @@ def missing_specifics(question: str, holds: Callable[[str], bool]) -> list[str]:
 
 
 # A question that asks for a count, an amount, a share or a year.
-_ASKS_NUMBER = re.compile(r"^\W*(how (many|much|old)|what (percentage|proportion|share|"
+_ASKS_NUMBER = re.compile(r"^\W*((and|so|but|also|ok|okay|then|tell me)\W+)*"
+                          r"(how (many|much|old)|what (percentage|proportion|share|"
                           r"number|amount|year)|in (what|which) year|which year|"
                           # "What's the population of ...?", "What was the budget?"
                           r"what(\W?s|\s+(is|was|are|were))\s+(the\s+)?"

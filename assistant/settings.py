@@ -227,7 +227,9 @@ class AnswerSettings:
         for f in fields(self):
             want = f.default_factory  # type: ignore[misc]
             if not isinstance(getattr(self, f.name), want):
-                raise ValueError(f"AnswerSettings.{f.name} must be a {want.__name__}")
+                raise ValueError(f"AnswerSettings.{f.name} must be an {want.__name__}"
+                                 if want.__name__[0] in "AEIOU" else
+                                 f"AnswerSettings.{f.name} must be a {want.__name__}")
 
 
 DEFAULT = AnswerSettings()

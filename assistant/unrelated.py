@@ -20,6 +20,7 @@ memory on first use (``scores``), once per index build and settings.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -91,12 +92,28 @@ def scores(answerer) -> list[float]:
     return found
 
 
+def _entry(manifest: dict) -> dict:
+    """The manifest's entry if it is well formed: a fingerprint, and either a reason it was
+    skipped or one finite score in [-1, 1] per question (a hand-edited or damaged entry could
+    otherwise crash every answer, or set the bar to nothing). Else an empty one: measured
+    again, and rebuilt by the next build."""
+    entry = manifest.get(MANIFEST_KEY)
+    if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
+        return {}
+    if "skipped" in entry and "scores" not in entry:
+        return entry
+    scores = entry.get("scores")
+    if isinstance(scores, list) and len(scores) == len(questions()) and all(
+            type(x) in (int, float) and math.isfinite(x) and -1 <= x <= 1 for x in scores):
+        return entry
+    return {}
+
+
 def current(manifest: dict) -> bool:
     """Whether an index's recorded entry is the one a build would record now: made with the
     default settings on the index's own backend (the one a build encodes with; an index
     queried on another backend measures its own when answering)."""
-    entry = manifest.get(MANIFEST_KEY) or {}
-    return entry.get("fingerprint") == _default_fingerprint(
+    return _entry(manifest).get("fingerprint") == _default_fingerprint(
         manifest.get("model", {}).get("backend", ""))
 
 
@@ -108,8 +125,8 @@ def _default_fingerprint(backend: str) -> str:
 
 def recorded(manifest: dict, key: str) -> list[float] | None:
     """The scores a build recorded, if made with the same ``fingerprint``."""
-    entry = manifest.get(MANIFEST_KEY) or {}
-    if entry.get("fingerprint") != key or not isinstance(entry.get("scores"), list):
+    entry = _entry(manifest)
+    if entry.get("fingerprint") != key or "scores" not in entry:
         return None
     return [float(x) for x in entry["scores"]]
 

@@ -190,6 +190,9 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert not lacks_asked_number("How many shelters are there?", "There are two shelters.")
     assert not lacks_asked_number("How many officers?", "About fifteen officers work on it.")
     assert not lacks_asked_number("In what year was it founded?", "It was founded in 2004.")
+    # A question that opens by going on from the last one asks all the same.
+    assert lacks_asked_number("And how many prosecutors?", "They prosecute the cases.")
+    assert lacks_asked_number("So, how much money was given?", "Money was given.")
     # "What is the population / budget / rate ..." asks for a figure too.
     assert lacks_asked_number("What's the population of Slovenia?",
                               "Prevention goals include raising target population awareness.")
@@ -315,3 +318,19 @@ def test_a_one_word_follow_up_whose_word_the_conversation_quote_lacks(assistant)
     help_ = ["What help is available for victims?"]
     alone, after = assistant.answer("IWG?"), assistant.answer("IWG?", help_)
     assert "IWG" in alone.quotes[0].text and after.quotes[0].text == alone.quotes[0].text
+
+
+def test_history_as_chat_messages_and_questions_in_compatibility_forms(assistant):
+    from assistant.answering import clean_question, conversation
+
+    history = [{"role": "user", "content": "Who funds victim assistance?"},
+               {"role": "assistant", "content": "During 2013 the Government provided ..."}]
+    assert conversation(history)[0] == "Who funds victim assistance?"
+    asked = "How much did they give?"
+    by_messages = assistant.answer(asked, history)
+    by_strings = assistant.answer(asked, ["Who funds victim assistance?"])
+    assert by_messages.quotes and by_messages.quotes == by_strings.quotes
+    assert assistant.answer(asked).abstained  # the conversation is what it answers by
+    # Full-width letters read as the letters they stand for.
+    assert clean_question("ＨＯＷ ＭＡＮＹ officers?") == "HOW MANY officers?"
+    assert assistant.answer("Ｈｏｗ ｍａｎｙ ｏｆｆｉｃｅｒｓ work on trafficking?").quotes

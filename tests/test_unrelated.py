@@ -134,3 +134,26 @@ def test_a_collection_over_the_size_limit_keeps_the_fixed_bar(seed_corpus, tmp_p
     build_id = json.loads((index / "manifest.json").read_text())["build_id"]
     build_index(seed_corpus, index)  # up to date: nothing to do
     assert json.loads((index / "manifest.json").read_text())["build_id"] == build_id
+
+
+@pytest.mark.parametrize("entry", [
+    "not an entry", ["a", "list"], {"fingerprint": 5, "scores": []},
+    {"scores": ["0.1"] * 160}, {"scores": [None] * 160}, {"scores": [[0.1]] * 160},
+    {"scores": [float("nan")] * 160}, {"scores": [-5.0] * 160}, {"scores": [True] * 160},
+    {"scores": [0.1] * 3}])
+def test_a_damaged_entry_is_measured_again_and_repaired_by_the_next_build(
+        seed_corpus, tmp_path, entry):
+    index = tmp_path / "index"
+    build_index(seed_corpus, index)
+    path = index / "manifest.json"
+    good = json.loads(path.read_text())
+    manifest = dict(good)
+    if isinstance(entry, dict):  # keep the fingerprint, damage the rest
+        entry = {"fingerprint": good["unrelated"]["fingerprint"], **entry}
+    manifest["unrelated"] = entry
+    path.write_text(json.dumps(manifest))
+    a = Assistant.load(index)
+    assert a.answerer.unrelated_scores() == good["unrelated"]["scores"]  # measured again
+    assert a.answer("How do I bake sourdough bread?").abstained
+    assert ensure_index(seed_corpus, index) is not None  # and rebuilt
+    assert json.loads(path.read_text())["unrelated"]["scores"] == good["unrelated"]["scores"]
