@@ -336,11 +336,12 @@ _ASKS_NUMBER = re.compile(r"^\W*((and|so|but|also|ok|okay|then|tell me)\W+)*"
                           r"(population|budget|cost|price|percentage|proportion|share|number|"
                           r"amount|total|rate|salary|wage|age|size|sum)s?)\b", re.IGNORECASE)
 # A figure: digits, or a number in words. Not "several", "many" or "no": a sentence about
-# something else holds them as easily as the answer does.
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|"
-                     r"seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|"
-                     r"half|once|twice)\b", re.IGNORECASE)
+# something else holds them as easily as the answer does. Digits inside a word ("CC0", "GPLv3")
+# name something; they are not a figure.
+_NUMBER = re.compile(r"(?<![^\W\d_])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+                     r"eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
+                     r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|"
+                     r"dozens?|half|once|twice)\b", re.IGNORECASE)
 
 
 # A question asking when something happened (a time point, in the past tense): "When was it
@@ -351,7 +352,8 @@ _ASKS_PAST_TIME = re.compile(r"^\W*when (was|were|did)\b", re.IGNORECASE)
 # about something else holds them as easily.
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december")
-_TIME = re.compile(rf"\d|\b({_MONTHS}|century|centuries|decades?|years?|ago)\b", re.IGNORECASE)
+_TIME = re.compile(rf"(?<![^\W\d_])\d|\b({_MONTHS}|century|centuries|decades?|years?|ago)\b",
+                   re.IGNORECASE)
 
 
 def lacks_asked_time(question: str, quote: str) -> bool:
@@ -365,15 +367,60 @@ def lacks_asked_time(question: str, quote: str) -> bool:
 _YEAR = re.compile(rf"\b(in|since|until|till|by|from|to|during|of|between|and|before|after|"
                    rf"{_MONTHS})\s+(1[0-9]|20)\d\d(\s*[-\u2013]\s*((1[0-9]|20)?\d\d))?"
                    r"(?![.,]?\d)", re.IGNORECASE)
+# The day of a date ("October 16, 1973", "29 June 2007", "June 3rd"): a time, not a count.
+_DAY_BEFORE = re.compile(rf"\b\d{{1,2}}(st|nd|rd|th)?\s+(of\s+)?(?=({_MONTHS})\b)", re.IGNORECASE)
+_DAY_AFTER = re.compile(rf"\b({_MONTHS})\s+\d{{1,2}}(st|nd|rd|th)?\b(?!\d),?", re.IGNORECASE)
+
+
+def _without_dates(text: str) -> str:
+    text = _DAY_AFTER.sub(lambda m: m.group(1), _DAY_BEFORE.sub("", text))
+    return _YEAR.sub(lambda m: m.group(1), text)
+
+
 _ASKS_YEAR = re.compile(r"\b(what|which) years?\b", re.IGNORECASE)
+# A year in a quote: three or four digits on their own ("1066", "2013", "the 1990s"), not part
+# of a larger figure ("90,000").
+_A_YEAR = re.compile(r"(?<![\w,.])\d{3,4}s?(?![\w]|[.,]\d)")
+
+# "How many shelters / people died / regional police directorates ...": the words that name
+# what is counted, up to the first stop word ("does", "are", "in").
+_HOW_MANY = re.compile(r"\bhow many\s+([\w'-]+(?:\s+[\w'-]+){0,3})", re.IGNORECASE)
+_COUNT_WINDOW = 4  # words after a figure that may name what it counts ("11 regional police
+# directorates")
+
+
+def _counted(question: str) -> set[str]:
+    m = _HOW_MANY.search(question)
+    out: set[str] = set()
+    for word in (m.group(1).split() if m else []):
+        stems = tokenize(word)
+        if not stems:
+            break
+        out.update(stems)
+    return out
+
+
+def _counts(quote: str, counted: set[str]) -> bool:
+    """Whether a figure in ``quote`` is followed, within a few words, by one of ``counted``."""
+    text = _without_dates(quote)
+    for m in _NUMBER.finditer(text):
+        after = _WORD.findall(text[m.end():m.end() + 80])[:_COUNT_WINDOW + 1]
+        if any(set(tokenize(w)) & counted for w in after):
+            return True
+    return False
 
 
 def lacks_asked_number(question: str, quote: str) -> bool:
     """A question asking how many, how much, how old, what share or what year, answered by a
-    quote with no figure at all (a year does not count, unless the question asks for one): it
-    cannot be the answer. ("How long" is left out: "for the duration of the trial" answers
-    it.)"""
+    quote with no figure at all (a year or the day of a date does not count, unless the
+    question asks for a year, which needs one), or asking how many of something with no figure
+    followed by its name: it cannot be the answer. ("How long" is left out: "for the duration of the
+    trial" answers it.)"""
     if not _ASKS_NUMBER.search(question):
         return False
-    return not _NUMBER.search(quote if _ASKS_YEAR.search(question)
-                              else _YEAR.sub(lambda m: m.group(1), quote))
+    if _ASKS_YEAR.search(question):
+        return not _A_YEAR.search(quote)
+    counted = _counted(question)
+    if counted:
+        return not _counts(quote, counted)
+    return not _NUMBER.search(_without_dates(quote))

@@ -222,6 +222,36 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert not lacks_asked_number("How long may they stay?", "For the duration of the trial.")
 
 
+def test_how_many_needs_a_figure_of_what_is_counted_and_a_year_question_a_year():
+    from assistant.quoting import lacks_asked_number
+
+    # A figure of something else is no count of what was asked ...
+    shelters = ("During 2013 the Government provided about EUR 90,000 to two non-governmental "
+                "organisations, an Association of 3 NGOs and Caritas.")
+    assert lacks_asked_number("How many shelters are there in Slovenia?", shelters)
+    assert lacks_asked_number("How many people died in total?",
+                              "The colonies had a population of 60,000 settlers.")
+    # ... the figure of the thing counted is, a few words away or in words.
+    assert not lacks_asked_number("How many NGOs got the money?", shelters)
+    assert not lacks_asked_number("How many regional police directorates are there?",
+                                  "One investigator at each of the 11 regional police "
+                                  "directorates coordinates.")
+    assert not lacks_asked_number("how many officers work on it",
+                                  "About fifteen officers are assigned full time.")
+    # The day of a date is not a count ...
+    assert lacks_asked_number("How many barrels were produced?",
+                              "Saudi Arabia joined the embargo on October 16, 1973.")
+    assert lacks_asked_number("How many were there?", "It was signed on 29 June 2007.")
+    assert not lacks_asked_number("How many were there?", "On 29 June 2007, 12 were there.")
+    # ... digits inside a name ("CC0", "GPLv3") are no figure, and a question asking what year
+    # needs a year, not any figure.
+    assert lacks_asked_number("In which year did Creative Commons publish CC0?",
+                              "Creative Commons is not a party to CC0.")
+    assert lacks_asked_number("What year was it adopted?", "It has 3 parts.")
+    assert not lacks_asked_number("What year was it adopted?", "It was adopted in 1066.")
+    assert not lacks_asked_number("In which years?", "Reports from the 1990s.")
+
+
 def test_a_question_asking_when_something_happened_needs_a_date_in_its_quote(assistant):
     from assistant.quoting import lacks_asked_time
 
