@@ -215,6 +215,9 @@ def _leaning(reading: tuple[Evidence, Judgement]) -> tuple[Evidence, Judgement]:
     return reading[0], replace(reading[1], leans_on_conversation=True)
 
 
+MAX_NUMBERED_CACHED = 4096
+
+
 class Answerer:
     """The answering pipeline over one index and its model."""
 
@@ -224,6 +227,9 @@ class Answerer:
         self.cache = cache if cache is not None else TokenCache()
         self._thresholds: tuple[float, float] | None = None
         self._thresholds_lock = threading.Lock()
+        # (document, word) -> the figures that follow the word in the document (``_unheld``);
+        # the words come from visitors' questions, so the cache is bounded.
+        self._numbers_after: dict[tuple[str, str], frozenset[str]] = {}
 
     def unrelated_scores(self) -> list[float]:
         """The coverage of the questions unrelated to any documents (``assistant.unrelated``)
@@ -337,7 +343,9 @@ class Answerer:
 
     def _unheld(self, asked: str, doc_id: str) -> list[str]:
         """What the question names that the document (its text, title or metadata) does not
-        hold (``missing_specifics``), looked up in the document keyword index: no scan."""
+        hold (``missing_specifics``), looked up in the document keyword index; and the
+        numbered items it names that the document numbers otherwise ("version 4" where it has
+        only "version 3": ``quoting.numbered``)."""
         from .keyword import tokenize
 
         d = self.index.documents[doc_id]
@@ -349,7 +357,19 @@ class Answerer:
             return word.lower() in meta or all(self.index.doc_keyword.contains(t, pos)
                                                for t in tokens)
 
-        return quoting.missing_specifics(asked, holds)
+        missing = quoting.missing_specifics(asked, holds)
+        for item in quoting.numbered(asked):
+            # The one scan of a document's text, only for a question naming a numbered item
+            # ("Article 113"), and once per document and word.
+            key = (doc_id, item[0])
+            figures = self._numbers_after.get(key)
+            if figures is None:
+                if len(self._numbers_after) >= MAX_NUMBERED_CACHED:
+                    self._numbers_after.clear()
+                figures = self._numbers_after[key] = quoting.numbers_after(d.text, item[0])
+            if quoting.unnumbered(item, figures):
+                missing.append(" ".join(item))
+        return missing
 
     def best_reading(self, question: str, history: Sequence[str] | None, mode: str,
                      where: Mapping | None, passages: int) -> tuple[Evidence, Judgement]:

@@ -300,6 +300,9 @@ def make_quote(index: Index, c: Candidate, scored_by_row: dict[int, Scored]) -> 
 
 # --- what a question names that its document must hold ----------------------------------------
 
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+           "december")
+
 # A figure (a year, an article number, an amount) or a name in the middle of a question (a
 # capital after a word, a comma or a bracket; not after a colon, which starts a sentence).
 _SPECIFIC = re.compile(r"(?<![\w.])(\d[\d,.]*\d|\d)(?![\w])|(?<=[\w,;)] )([A-Z][\w'-]*\w)")
@@ -327,6 +330,45 @@ def missing_specifics(question: str, holds: Callable[[str], bool]) -> list[str]:
     return [w for w in specifics(question) if not holds(w)]
 
 
+# A numbered item: a word and the figure right after it ("Article 187", "version 4",
+# "Directive 96/9", "section 6c").
+_NUMBERED = re.compile(r"\b([A-Za-z][\w-]*)\s+(\d+(?:[./]\d+)*)(?![\d.,/]?\d)")
+
+
+# Words before a figure that place it ("since 2009", "under 18", "the late 1700s", "October
+# 1973") rather than name a numbered item: prepositions, order and time words and months, a
+# closed class.
+_NOT_NUMBERING = frozenset(
+    "since during until till between around after before over under within per from to by at "
+    "in on of for with without about above below past near than up down across through "
+    "throughout beyond toward towards against among amongst via last first next top only "
+    "approximately nearly almost roughly some least most aged age ages early late mid "
+    "circa".split()) | frozenset(_MONTHS.split("|"))
+
+
+def numbered(question: str) -> list[tuple[str, str]]:
+    """The numbered items a question names, as (word, figure): "What does Article 113 say?"
+    -> [("article", "113")]. Words that carry no content ("in 2013", "of 5") are left out."""
+    return [(m.group(1).casefold(), m.group(2)) for m in _NUMBERED.finditer(question)
+            if tokenize(m.group(1)) and m.group(1).casefold() not in _NOT_NUMBERING]
+
+
+def numbers_after(text: str, word: str) -> frozenset[str]:
+    """Every figure that follows ``word`` in ``text`` ("Article 187", "article 14" ->
+    {"187", "14"}): how a document numbers the things it calls ``word``."""
+    pattern = re.compile(rf"\b{re.escape(word)}\s+(\d+(?:[./]\d+)*)", re.IGNORECASE)
+    return frozenset(m.group(1) for m in pattern.finditer(text))
+
+
+def unnumbered(item: tuple[str, str], figures: frozenset[str]) -> bool:
+    """Whether a document that numbers its ``item[0]``s as ``figures`` lacks ``item``: it
+    numbers them ("version 3"), but never with this figure ("version 4"). A document that
+    never numbers them says nothing either way. "4" and "4.0" are the same figure."""
+    def same(a: str, b: str) -> bool:
+        return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+    return bool(figures) and not any(same(item[1], f) for f in figures)
+
+
 # A question that asks for a count, an amount, a share or a year.
 _ASKS_NUMBER = re.compile(r"^\W*((and|so|but|also|ok|okay|then|tell me)\W+)*"
                           r"(how (many|much|old)|what (percentage|proportion|share|"
@@ -350,8 +392,6 @@ _NUMBER = re.compile(r"(?<![^\W\d_])\d|\b(one|two|three|four|five|six|seven|eigh
 _ASKS_PAST_TIME = re.compile(r"^\W*when (was|were|did)\b", re.IGNORECASE)
 # A date or a time: digits, a month, or a span of years. Not "before" or "after": a sentence
 # about something else holds them as easily.
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
-           "december")
 _TIME = re.compile(rf"(?<![^\W\d_])\d|\b({_MONTHS}|century|centuries|decades?|years?|ago)\b",
                    re.IGNORECASE)
 
