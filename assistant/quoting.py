@@ -417,7 +417,7 @@ def _without_dates(text: str) -> str:
     return _YEAR.sub(lambda m: m.group(1), text)
 
 
-_ASKS_YEAR = re.compile(r"\b(what|which) years?\b", re.IGNORECASE)
+_ASKS_YEAR = re.compile(r"\b(what|which) years?\b(?!-)", re.IGNORECASE)
 # A year in a quote: three or four digits on their own ("1066", "2013", "the 1990s"), not part
 # of a larger figure ("90,000").
 _A_YEAR = re.compile(r"(?<![\w,.])\d{3,4}s?(?![\w]|[.,]\d)")
@@ -453,13 +453,13 @@ def _counts(quote: str, counted: set[str]) -> bool:
 def lacks_asked_number(question: str, quote: str) -> bool:
     """A question asking how many, how much, how old, what share or what year, answered by a
     quote with no figure at all (a year or the day of a date does not count, unless the
-    question asks for a year, which needs one), or asking how many of something with no figure
-    followed by its name: it cannot be the answer. ("How long" is left out: "for the duration of the
-    trial" answers it.)"""
+    question asks for a year, anywhere in it, which needs one), or asking how many of something
+    with no figure followed by its name: it cannot be the answer. ("How long" is left out: "for
+    the duration of the trial" answers it.)"""
+    if _ASKS_YEAR.search(question):  # anywhere: "Who founded it, and in what year?"
+        return not _A_YEAR.search(quote)
     if not _ASKS_NUMBER.search(question):
         return False
-    if _ASKS_YEAR.search(question):
-        return not _A_YEAR.search(quote)
     counted = _counted(question)
     if counted:
         return not _counts(quote, counted)

@@ -250,6 +250,11 @@ def test_how_many_needs_a_figure_of_what_is_counted_and_a_year_question_a_year()
     assert lacks_asked_number("What year was it adopted?", "It has 3 parts.")
     assert not lacks_asked_number("What year was it adopted?", "It was adopted in 1066.")
     assert not lacks_asked_number("In which years?", "Reports from the 1990s.")
+    # A question that asks for a year anywhere in it, not only at its start.
+    assert lacks_asked_number("Who started the society, and in what year?",
+                              "The society maintains a church in Virginia.")
+    assert not lacks_asked_number("Who started the society, and in what year?",
+                                  "It was founded in 1883 by descendants of Huguenots.")
 
 
 def test_a_question_asking_when_something_happened_needs_a_date_in_its_quote(assistant):
