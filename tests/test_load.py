@@ -19,12 +19,14 @@ def test_32_concurrent_users_without_errors(seed_corpus, seed_index, tmp_path):
     shutil.copytree(seed_index, index)
     server = Server(seed_corpus, index)
     try:
-        r = run_load(server.url, users=32, per_user=25)
+        # 32 at once is the concurrency under test; 10 questions each keeps the suite short
+        # (benchmarks/load.py measures 25 each for the README's figures).
+        r = run_load(server.url, users=32, per_user=10)
     finally:
         server.close()
-    print(f"\n32 users x 25: p50 {r['p50']:.0f} ms ({r['p50'] / r['single_p50']:.1f}x single), "
+    print(f"\n32 users x 10: p50 {r['p50']:.0f} ms ({r['p50'] / r['single_p50']:.1f}x single), "
           f"p95 {r['p95']:.0f} ms ({r['p95'] / r['single_p95']:.1f}x), {r['wall_s']:.1f} s")
-    assert r["requests"] == 32 * 25
+    assert r["requests"] == 32 * 10
     assert r["errors"] == []
 
 
