@@ -32,9 +32,11 @@ MAX_QUESTION_CHARS = 2000  # longer input is cut: no question needs more, and en
 # over the passage.
 TOKEN_CACHE_BYTES = 64 * 2**20
 
-# Words that point back to something said earlier ("Who pays for it?").
+# Words that point back to something said earlier ("Who pays for it?"), or go on from it ("Who
+# else?", "What came next?", "And afterwards?").
 _BACK_REFERENCE = re.compile(
-    r"\b(it|its|they|them|their|theirs|these|those|this|he|she|him|his|her|hers|the same)\b",
+    r"\b(it|its|they|them|their|theirs|these|those|this|he|she|him|his|her|hers|the same|"
+    r"else|next|afterwards?|after that|before that|instead|otherwise)\b",
     re.IGNORECASE)
 
 

@@ -395,3 +395,18 @@ def test_a_numbered_item_the_document_numbers_otherwise_is_answered_tentatively(
     assert plain.quotes and "Article 187" in plain.quotes[0].text and not plain.tentative
     other = assistant.answer("What does Article 90 of the Criminal Code define?")
     assert other.abstained or other.tentative
+
+
+def test_words_that_go_on_from_the_last_answer_make_a_follow_up(assistant):
+    """"What came next?" names nothing the documents hold; "next" goes on from the last
+    question, so it is read with the conversation (tentatively: the evidence is the
+    conversation's). A self-contained question using "next" stays put."""
+    history = ["What was the first event of the JIT THB WB project?"]
+    for q in ("What came next?", "And afterwards?", "Who else took part?"):
+        ev = assistant.evidence(q, history)
+        assert ev.query.context, q
+        reply = assistant.answer(q, history)
+        assert reply.quotes and "Kick-off Conference" in reply.quotes[0].text, q
+    own = "What is the next step for victims after the reflection period?"
+    assert not assistant.evidence(own, ["How much did the Government provide in 2013?"]
+                                  ).query.context
