@@ -410,3 +410,20 @@ def test_words_that_go_on_from_the_last_answer_make_a_follow_up(assistant):
     own = "What is the next step for victims after the reflection period?"
     assert not assistant.evidence(own, ["How much did the Government provide in 2013?"]
                                   ).query.context
+
+
+def test_the_numbered_item_check_is_bounded(assistant, monkeypatch):
+    """A question naming many numbered items scans the document for the first few only."""
+    from assistant import answering, quoting
+
+    scanned = []
+    real = quoting.numbers_after
+    monkeypatch.setattr(quoting, "numbers_after",
+                        lambda text, word: scanned.append(word) or real(text, word))
+    words = " ".join(f"item{i} {i}" for i in range(50))
+    # A fresh answerer (an empty scan cache) that never abstains, so the check runs.
+    a = assistant.with_settings(AnswerSettings(abstention=Abstention(threshold=0.0,
+                                                                     tentative_below=0.0)))
+    reply = a.answer(f"What does Article 90 of the Criminal Code define? {words}")
+    assert reply.quotes
+    assert 0 < len(scanned) <= answering.MAX_NUMBERED_ITEMS < 50
