@@ -387,9 +387,10 @@ _NUMBER = re.compile(r"(?<![^\W\d_])\d|\b(one|two|three|four|five|six|seven|eigh
 
 
 # A question asking when something happened (a time point, in the past tense): "When was it
-# adopted?", "When did he die?". Present-tense "when" often asks for a condition ("When can a
-# victim apply?"), which a sentence without a date answers.
-_ASKS_PAST_TIME = re.compile(r"^\W*when (was|were|did)\b", re.IGNORECASE)
+# adopted?", "When did he die?", "Since when?". Present-tense "when" often asks for a condition
+# ("When can a victim apply?"), which a sentence without a date answers.
+_ASKS_PAST_TIME = re.compile(r"^\W*(when (was|were|did)|((and|so|but)\W+)?since when)\b",
+                             re.IGNORECASE)
 # A date or a time: digits, a month, or a span of years. Not "before" or "after": a sentence
 # about something else holds them as easily.
 _TIME = re.compile(rf"(?<![^\W\d_])\d|\b({_MONTHS}|century|centuries|decades?|years?|ago)\b",

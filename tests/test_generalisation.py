@@ -262,6 +262,8 @@ def test_a_question_asking_when_something_happened_needs_a_date_in_its_quote(ass
 
     assert lacks_asked_time("When was the plan adopted?", "The plan is prepared by the office.")
     assert lacks_asked_time("when did he die?", "Before his arrival, the region was calm.")
+    assert lacks_asked_time("Since when?", "Training of prosecutors has been a priority.")
+    assert not lacks_asked_time("And since when?", "It has existed since 2004.")
     for quote in ("It was adopted in 2004.", "It was adopted in March.",
                   "It was adopted two decades ago."):
         assert not lacks_asked_time("When was the plan adopted?", quote), quote
