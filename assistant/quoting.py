@@ -377,10 +377,12 @@ _ASKS_NUMBER = re.compile(r"^\W*((and|so|but|also|ok|okay|then|tell me)\W+)*"
                           r"what(\W?s|\s+(is|was|are|were))\s+(the\s+)?"
                           r"(population|budget|cost|price|percentage|proportion|share|number|"
                           r"amount|total|rate|salary|wage|age|size|sum)s?)\b", re.IGNORECASE)
+# A digit that is not inside a word: digits in "CC0" or "GPLv3" name something; they are not a
+# figure or a date.
+_DIGIT = r"(?<![^\W\d_])\d"
 # A figure: digits, or a number in words. Not "several", "many" or "no": a sentence about
-# something else holds them as easily as the answer does. Digits inside a word ("CC0", "GPLv3")
-# name something; they are not a figure.
-_NUMBER = re.compile(r"(?<![^\W\d_])\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+# something else holds them as easily as the answer does.
+_NUMBER = re.compile(_DIGIT + r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
                      r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|"
                      r"dozens?|half|once|twice)\b", re.IGNORECASE)
@@ -393,7 +395,7 @@ _ASKS_PAST_TIME = re.compile(r"^\W*(when (was|were|did)|((and|so|but)\W+)?since 
                              re.IGNORECASE)
 # A date or a time: digits, a month, or a span of years. Not "before" or "after": a sentence
 # about something else holds them as easily.
-_TIME = re.compile(rf"(?<![^\W\d_])\d|\b({_MONTHS}|century|centuries|decades?|years?|ago)\b",
+_TIME = re.compile(rf"{_DIGIT}|\b({_MONTHS}|century|centuries|decades?|years?|ago)\b",
                    re.IGNORECASE)
 
 
