@@ -389,19 +389,24 @@ _NUMBER = re.compile(_DIGIT + r"|\b(one|two|three|four|five|six|seven|eight|nine
 
 
 # A question asking when something happened (a time point, in the past tense): "When was it
-# adopted?", "When did he die?", "Since when?". Present-tense "when" often asks for a condition
+# adopted?", "When did he die?". Present-tense "when" often asks for a condition
 # ("When can a victim apply?"), which a sentence without a date answers.
-_ASKS_PAST_TIME = re.compile(r"^\W*(when (was|were|did)|((and|so|but)\W+)?since when)\b",
-                             re.IGNORECASE)
+_ASKS_PAST_TIME = re.compile(r"^\W*when (was|were|did)\b", re.IGNORECASE)
+# "Since when ...?" asks for a point in time: a year, a month or a span ("for decades"), not any
+# figure ("a 90 day period", "Article 187").
+_ASKS_SINCE_WHEN = re.compile(r"^\W*((and|so|but)\W+)?since when\b", re.IGNORECASE)
 # A date or a time: digits, a month, or a span of years. Not "before" or "after": a sentence
 # about something else holds them as easily.
-_TIME = re.compile(rf"{_DIGIT}|\b({_MONTHS}|century|centuries|decades?|years?|ago)\b",
-                   re.IGNORECASE)
+_TIME_WORD = re.compile(rf"\b({_MONTHS}|century|centuries|decades?|years?|ago)\b",
+                        re.IGNORECASE)
+_TIME = re.compile(rf"{_DIGIT}|{_TIME_WORD.pattern}", re.IGNORECASE)
 
 
 def lacks_asked_time(question: str, quote: str) -> bool:
     """A question asking when something happened, answered by a quote with no date, year or
     time word at all: it cannot be the answer."""
+    if _ASKS_SINCE_WHEN.search(question):
+        return not (_A_YEAR.search(quote) or _TIME_WORD.search(quote))
     return bool(_ASKS_PAST_TIME.search(question)) and not _TIME.search(quote)
 
 
@@ -421,9 +426,11 @@ def _without_dates(text: str) -> str:
 
 
 _ASKS_YEAR = re.compile(r"\b(what|which) years?\b(?!-)", re.IGNORECASE)
-# A year in a quote: three or four digits on their own ("1066", "2013", "the 1990s"), not part
-# of a larger figure ("90,000").
-_A_YEAR = re.compile(r"(?<![\w,.])\d{3,4}s?(?![\w]|[.,]\d)")
+# A year in a quote: four digits from 1000 to 2099 on their own ("1066", "2013", "the 1990s"),
+# or three after a word of time ("in 911"); not part of a larger figure ("90,000") nor a number
+# such as "Article 187".
+_A_YEAR = re.compile(r"((?<![\w,.])(1[0-9]|20)\d\d|\b(in|since|by|from|until|till|of|around|"
+                     r"after|before|during|circa|c\.)\s+\d{3})s?(?![\w]|[.,]\d)", re.IGNORECASE)
 
 # "How many shelters / people died / regional police directorates ...": the words that name
 # what is counted, up to the first stop word ("does", "are", "in").
