@@ -91,7 +91,7 @@ def main() -> None:
     best, best_obj = current, objective(current)
     for r in range(args.rounds):
         for f in fields(Weights):
-            for v in GRID[f.name]:
+            for v in GRID.get(f.name, ()):  # "context" is chosen elsewhere (weights.py)
                 w = replace(best, **{f.name: v})
                 o = objective(w)
                 if o > best_obj + 1e-9:

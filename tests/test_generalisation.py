@@ -450,3 +450,75 @@ def test_digits_of_other_scripts_read_as_the_documents_figures(assistant):
         "What does Article 187 say?"
     reply = assistant.answer("What does Article \u0661\u0668\u0667 of the Criminal Code define?")
     assert reply.quotes and "Article 187" in reply.quotes[0].text and not reply.tentative
+
+
+def test_a_follow_up_moves_on_from_the_sentence_just_shown(assistant):
+    """Read with the conversation, a follow-up's words pull its quote back to the sentence that
+    has just answered; it asks for something new, so another candidate comes first."""
+    history = ["What is the reflection period for foreign victims?"]
+    shown = assistant.answer(history[0]).quotes[0]
+    assert "90 day reflection period" in shown.text
+    for q in ("Can they get papers to stay as well?", "And after that?",
+              "Can they also remain longer?"):
+        r = assistant.answer(q, history)
+        assert r.quotes and not r.abstained, q
+        top = r.quotes[0].text
+        assert top != shown.text and ("residence permit" in top or "stay longer" in top), q
+    # A neighbour quoted with the last answer may hold the detail asked about now.
+    paid = assistant.answer("Who pays for it?", ["What help is available for victims?"])
+    assert paid.quotes and "EUR 90,000" in paid.quotes[0].text
+
+
+def test_moving_on_needs_something_shown_and_a_quotable_alternative(assistant):
+    from dataclasses import replace
+
+    from assistant.answering import Judgement
+
+    answerer = assistant.answerer
+    # A refused question showed nothing to move on from; the assistant's messages in a chat
+    # history are not questions.
+    assert answerer._last_answer(["How do I boil an egg?"], "hybrid", None, 5) is None
+    chat = [{"role": "user", "content": "What is the reflection period for foreign victims?"},
+            {"role": "assistant", "content": "Identified foreign victims are granted ..."}]
+    last = answerer._last_answer(chat, "hybrid", None, 5)
+    ev = assistant.evidence("What is the reflection period for foreign victims?")
+    j = answerer.judge(ev)
+    assert last is not None and last.evidence.start == j.candidates[0].evidence.start
+    first, other = j.candidates[0], next(c for c in j.candidates[1:]
+                                         if c.evidence.start != last.evidence.start)
+    floor = answerer.settings.quotes.relative_floor
+    weak = replace(other, score=first.score * floor * 0.9)
+    kept = answerer._moving_on(ev, Judgement([first, weak], 0.5, 0.5), last)
+    assert kept.candidates[0] is first  # nothing else would be quoted: the answer stays
+    strong = replace(other, score=first.score * floor * 1.1)
+    moved = answerer._moving_on(ev, Judgement([first, strong], 0.5, 0.5), last)
+    assert moved.candidates == [strong, first]
+    assert moved.coverage == 0.5  # the conversation is still covered: shown, not refused
+    assert answerer._moving_on(ev, Judgement([strong, first], 0.5, 0.5), last).candidates \
+        == [strong, first]  # the top is new already: nothing moves
+
+
+def test_what_was_shown_is_remembered_without_changing_answers(assistant, monkeypatch):
+    """A follow-up reads the top quote of the last question; in a chat that question was
+    answered a moment ago and its top candidate is kept (bounded), so it is not read again.
+    The answer is the same whether or not the last question went through this answerer."""
+    from assistant import answering
+
+    a = assistant.with_settings(AnswerSettings())  # a fresh answerer: nothing remembered
+    chain = ["Who investigates trafficking in Slovenia?", "How many prosecutors are there?"]
+    cold = a.answer("And which crimes do they handle?", chain)
+    fresh = assistant.with_settings(AnswerSettings())
+    fresh.answer(chain[0])
+    fresh.answer(chain[1], chain[:1])
+    read = []
+    real = answering.Answerer.best_reading
+    monkeypatch.setattr(answering.Answerer, "best_reading",
+                        lambda self, q, *rest: read.append(q) or real(self, q, *rest))
+    warm = fresh.answer("And which crimes do they handle?", chain)
+    assert read == ["And which crimes do they handle?"]  # the last question was not read again
+    assert [q.text for q in warm.quotes] == [q.text for q in cold.quotes]
+    assert warm.tentative == cold.tentative and warm.confidence == cold.confidence
+    monkeypatch.setattr(answering, "MAX_SHOWN_CACHED", 3)
+    for i in range(6):
+        fresh.answer(f"What is the reflection period {i}?")
+    assert len(fresh.answerer._shown) == 3
