@@ -377,6 +377,7 @@ class Answerer:
             s.abstention.require_specifics and (
                 bool(self._unheld(asked, quotes[0].doc_id))
                 or quoting.lacks_asked_number(asked, quotes[0].text)
+                or quoting.lacks_asked_name(asked, quotes[0].text)
                 or quoting.lacks_asked_time(asked, quotes[0].text)))
         return build_answer(asked, quotes, j.confidence, tentative=tentative)
 

@@ -460,6 +460,29 @@ def _counts(quote: str, counted: set[str]) -> bool:
     return False
 
 
+# A question asking which place, language or body, or for a name: its answer names one.
+_ASKS_NAME = re.compile(
+    r"\b(which|what)\s+(countries|country|cities|city|towns?|languages?|nations?|"
+    r"organi[sz]ations?|agenc(y|ies)|ministr(y|ies)|institutions?|compan(y|ies)|"
+    r"universit(y|ies)|regions?|provinces?)\b|"
+    r"\bwhat(\W?s|\s+(is|was|are|were))\s+(the\s+)?names?\b|"
+    r"\bwhat\s+(is|was|are|were)\s+(it|they|he|she|this|that)\s+called\b", re.IGNORECASE)
+# A capitalised word inside a sentence (not its first word): a name.
+_INNER_NAME = re.compile(r"(?<=[\w,;:)\"'\u201d] )([A-Z][\w'-]*)")
+
+
+def lacks_asked_name(question: str, quote: str) -> bool:
+    """A question asking which country, language or organisation (or what something is
+    called), answered by a quote that names nothing the question does not already name (a
+    month is no name): it cannot be the answer."""
+    if not _ASKS_NAME.search(question):
+        return False
+    asked = {w.casefold() for w in re.findall(r"[^\W\d_][\w'-]*", question)}
+    months = set(_MONTHS.split("|"))
+    return not any(w.casefold() not in asked and w.casefold() not in months
+                   for w in _INNER_NAME.findall(quote))
+
+
 def lacks_asked_number(question: str, quote: str) -> bool:
     """A question asking how many, how much, how old, what share or what year, answered by a
     quote with no figure at all (a year or the day of a date does not count, unless the

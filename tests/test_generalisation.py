@@ -522,3 +522,30 @@ def test_what_was_shown_is_remembered_without_changing_answers(assistant, monkey
     for i in range(6):
         fresh.answer(f"What is the reflection period {i}?")
     assert len(fresh.answerer._shown) == 3
+
+
+def test_a_question_asking_which_country_or_body_needs_a_name_in_its_quote():
+    from assistant.quoting import lacks_asked_name
+
+    treaty = ("No covered work shall be deemed part of an effective technological measure "
+              "under article 11 of the WIPO copyright treaty adopted on 20 December 1996.")
+    # Only names the question already gives, and a month: no country is named.
+    assert lacks_asked_name("Which countries have ratified the WIPO Copyright Treaty?", treaty)
+    assert not lacks_asked_name("Which countries took part?",
+                                "The project brought together Slovenia, Croatia and Serbia.")
+    assert lacks_asked_name("What's the name of the national coordinator?",
+                            "The national coordinator chairs the working group.")
+    assert not lacks_asked_name("What is the name of the coordinator?",
+                                "The group is chaired by the State Secretary, Ms Novak.")
+    assert lacks_asked_name("In which language were the workshops held?",
+                            "The workshops were held in October in the capital.")
+    # Other questions are not this rule's business; a sentence's first word is no name.
+    assert not lacks_asked_name("How long is the reflection period?", "It lasts 90 days.")
+    # Any capitalised word inside the sentence counts ("NGOs"): the rule only catches quotes
+    # that name nothing new at all.
+    assert not lacks_asked_name("Which organisation runs the shelter?",
+                                "Shelters are run by NGOs.")
+    assert not lacks_asked_name("Which organisation runs the shelter?",
+                                "The shelter is run by Caritas.")
+    assert lacks_asked_name("Which organisation runs the shelter?",
+                            "Shelters are run by local volunteers.")
