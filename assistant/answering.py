@@ -9,7 +9,6 @@ functions over the index and already computed vectors.
 """
 from __future__ import annotations
 
-import json
 import re
 import threading
 import unicodedata
@@ -232,17 +231,6 @@ def _leaning(reading: tuple[Evidence, Judgement]) -> tuple[Evidence, Judgement]:
 # only in documents short enough to scan in tens of milliseconds (measured: 10 MB in 0.6 s, 2 MB
 # in 37-72 ms on a busy machine; a visitor's new words miss the cache).
 MAX_NUMBERED_ITEMS = 3
-MAX_SHOWN_CACHED = 256  # questions whose top candidate is kept for their follow-ups
-
-
-def _shown_key(question: str, history, mode: str, where: Mapping | None,
-               passages: int) -> tuple:
-    """What a question's answer depends on: the question, the last two earlier questions (all
-    ``best_reading`` reads), and the search arguments."""
-    past = [clean_question(h) for h in conversation(history)
-            if isinstance(h, str) and h.strip()][-2:]
-    return (clean_question(question), tuple(past), mode,
-            json.dumps(where, sort_keys=True, default=str) if where else None, passages)
 MAX_NUMBERED_SCAN_CHARS = 500_000
 MAX_NUMBERED_CACHED = 4096
 
@@ -259,11 +247,6 @@ class Answerer:
         # (document, word) -> the figures that follow the word in the document (``_unheld``);
         # the words come from visitors' questions, so the cache is bounded.
         self._numbers_after: dict[tuple[str, str], frozenset[str]] = {}
-        # (question, its last two earlier questions, mode, where, passages) -> the top
-        # candidate shown for it, or None if refused (``_last_answer``): in a chat the last
-        # question was answered a moment ago, so a follow-up need not read it again.
-        self._shown: OrderedDict[tuple, object] = OrderedDict()
-        self._shown_lock = threading.Lock()
 
     def unrelated_scores(self) -> list[float]:
         """The coverage of the questions unrelated to any documents (``assistant.unrelated``)
@@ -326,11 +309,6 @@ class Answerer:
             return Judgement([], 0.0, 0.0)
         cands = quoting.rank(self.index, ev.pool, s.weights, s.quotes,
                              quoting.asks_where_to_read(ev.query.asked))
-        return self._judged(ev, cands)
-
-    def _judged(self, ev: Evidence, cands: list) -> Judgement:
-        """The judgement of candidates in this order: the confidence reads the first."""
-        s = self.settings
         if not cands:  # passages without sentences: nothing to quote
             return Judgement([], 0.0, 0.0)
         by_row = {x.row: x for x in ev.scored}
@@ -487,60 +465,6 @@ class Answerer:
             return _leaning(chosen)
         return chosen
 
-    def _last_answer(self, history: Sequence[str], mode: str, where: Mapping | None,
-                     passages: int):
-        """The top candidate of the last question, read as it was then (with its own
-        conversation): what the asker has just been shown."""
-        past = [h for h in conversation(history) if isinstance(h, str) and h.strip()]
-        if not past:
-            return None
-        key = _shown_key(past[-1], past[:-1], mode, where, passages)
-        with self._shown_lock:
-            if key in self._shown:
-                return self._shown[key]
-        if len(past) > 1:
-            _, j = self.best_reading(past[-1], past[:-1], mode, where, passages)
-        else:
-            ev, _ = self.evidence(make_query(past[-1]), mode, where, passages)
-            j = self.judge(ev)
-        return self._remember(key, j)
-
-    def _remember(self, key: tuple, j: Judgement):
-        """Keep the top candidate a question was answered with (before it moved on from its
-        own last answer, so that what a follow-up reads does not depend on what was asked
-        before through this answerer); None when it was refused and nothing was shown."""
-        top = j.candidates[0] if j.candidates and j.coverage >= self.thresholds()[0] else None
-        with self._shown_lock:
-            self._shown[key] = top
-            self._shown.move_to_end(key)
-            while len(self._shown) > MAX_SHOWN_CACHED:
-                self._shown.popitem(last=False)
-        return top
-
-    def _moving_on(self, ev: Evidence, j: Judgement, last) -> Judgement:
-        """A follow-up read with the conversation asks for something new ("Can they get papers
-        to stay as well?", "For how long?"): the conversation's words pull its quote back to the
-        sentence that has just answered, so that sentence goes behind the other candidates if
-        one scores well enough to be quoted beside it (``QuoteRules.relative_floor`` of its
-        score). A neighbour quoted with it may hold the detail now asked about ("Who pays for
-        it?") and keeps its place."""
-        if last is None or not j.candidates:
-            return j
-
-        def repeats(c) -> bool:  # the sentence that answered, not a neighbour quoted with it
-            return c.doc_id == last.doc_id and c.evidence.start == last.evidence.start
-
-        first = j.candidates[0]
-        if not repeats(first):
-            return j
-        rest = [c for c in j.candidates if not repeats(c)]
-        if not rest or rest[0].score < self.settings.quotes.relative_floor * first.score:
-            return j
-        moved = self._judged(ev, rest + [c for c in j.candidates if repeats(c)])
-        # Whether the documents cover the conversation does not change with the order: the
-        # new first quote may answer less surely (tentatively), but is not refused.
-        return replace(moved, coverage=j.coverage, leans_on_conversation=j.leans_on_conversation)
-
     def _quote_names(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]) -> bool:
         """Whether the reading's top quote holds every one of ``terms``."""
         from .keyword import tokenize
@@ -560,19 +484,13 @@ class Answerer:
                where: Mapping | None = None, passages: int = 5,
                history: Sequence[str] | None = None) -> Answer:
         """Answer ``query``; with ``history`` (and the question in ``query.asked``), the
-        reading is decided by evidence (``best_reading``), and a reading with the conversation
-        moves on from the sentence that has just answered (``_moving_on``)."""
+        reading is decided by evidence (``best_reading``)."""
         if not query.text:
             return build_answer(query.asked, (), 0.0)
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
         if in_conversation(history):
             ev, j = self.best_reading(query.asked, history, mode, where, passages)
-            self._remember(_shown_key(query.asked, history, mode, where, passages), j)
-            if ev.query.context:
-                j = self._moving_on(ev, j, self._last_answer(history, mode, where, passages))
             return self.decide(ev, max_quotes, j)
         ev, _ = self.evidence(query, mode, where, passages)
-        j = self.judge(ev)
-        self._remember(_shown_key(query.asked, (), mode, where, passages), j)
-        return self.decide(ev, max_quotes, j)
+        return self.decide(ev, max_quotes)
