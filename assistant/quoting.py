@@ -15,7 +15,7 @@ import numpy as np
 
 from .embedding import TokenVectors
 from .index import Index
-from .keyword import tokenize
+from .keyword import question_words, tokenize
 from .search import Scored, to_hit
 from .settings import QuoteRules, Weights
 from .types import Quote
@@ -56,9 +56,9 @@ def query_terms(index: Index, question: str, context: str = "",
     are about something else."""
     weights: dict[str, float] = {}
     unseen = index.keyword.idf_unseen()
-    for t in tokenize(context):
+    for t in question_words(context):
         weights[t] = context_weight * (index.keyword.idf(t) or unseen)
-    for t in tokenize(question):
+    for t in question_words(question):
         weights[t] = index.keyword.idf(t) or unseen
     return QueryTerms({t: w for t, w in weights.items() if w > 0})
 
@@ -96,7 +96,7 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
     """Weights for the word pieces of ``text`` (whose first ``context_chars`` characters are
     earlier context). A word piece counts when its word is a content word."""
     weights = np.zeros(len(tv.offsets), dtype=np.float32)
-    words = [(m.start(), m.end(), bool(tokenize(m.group()))) for m in _WORD.finditer(text)]
+    words = [(m.start(), m.end(), bool(question_words(m.group()))) for m in _WORD.finditer(text)]
     starts = [w[0] for w in words]
     for k, (a, _) in enumerate(tv.offsets.tolist()):
         i = bisect.bisect_right(starts, a) - 1

@@ -38,6 +38,14 @@ def test_own_question_set(assistant):
     assert m.abstention_accuracy == 1.0
 
 
+def test_follow_ups_written_by_others(assistant):
+    """Follow-ups written by a helper probing the follow-up rules, who had not seen the
+    evaluation set: asking again ("Sorry, how many was that?"), for a detail of the last answer
+    ("Which article is it?") or for the next fact ("Who approved it?")."""
+    m = evaluate(assistant, read_questions(DATA / "followups_by_others.jsonl"))
+    assert m.hit_at(1) >= 0.9
+
+
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
 def test_out_of_corpus_questions_abstain(assistant, question):
     reply = assistant.answer(question)

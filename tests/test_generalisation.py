@@ -477,3 +477,20 @@ def test_a_question_asking_which_country_or_body_needs_a_name_in_its_quote():
                                 "The shelter is run by Caritas.")
     assert lacks_asked_name("Which organisation runs the shelter?",
                             "Shelters are run by local volunteers.")
+
+
+def test_words_of_conversation_are_not_what_a_question_asks_about(assistant):
+    """"Sorry", "again", "say", "please" ... are not content: a follow-up asking to hear the
+    last answer again is read with the conversation instead of refused for words the documents
+    never use."""
+    from assistant.keyword import question_words, tokenize
+
+    assert question_words("Sorry, how many was that again?") == tokenize("how many was that?")
+    assert question_words("Again, please?") == []
+    assert question_words("Which ones exactly?") == tokenize("Which ones exactly?")
+    history = ["How many prosecutors are in the Specialised Service?"]
+    for q in ("Sorry, how many was that?", "Say that again?"):
+        r = assistant.answer(q, history)
+        assert r.quotes and not r.abstained and "11 prosecutors" in r.quotes[0].text, q
+    # They make nothing else a follow-up: a question about something else is still refused.
+    assert assistant.answer("Sorry, how do I boil an egg again?", history).abstained
