@@ -134,8 +134,13 @@ def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Q
 
     asked = clean_question(question)
     # Only the last two earlier questions are ever read: a long history costs nothing more.
-    past = [clean_question(h) for h in
-            [h for h in (history or []) if isinstance(h, str) and h.strip()][-2:]]
+    # One that is empty once cleaned (only invisible characters) is not a question either.
+    past: list[str] = []
+    for h in reversed(list(history or [])):
+        if len(past) == 2:
+            break
+        if isinstance(h, str) and h.strip() and (cleaned := clean_question(h)):
+            past.insert(0, cleaned)
     out = [Query(asked)]
     if past and asked:
         out.append(Query(asked, past[-1]))

@@ -494,3 +494,17 @@ def test_words_of_conversation_are_not_what_a_question_asks_about(assistant):
         assert r.quotes and not r.abstained and "11 prosecutors" in r.quotes[0].text, q
     # They make nothing else a follow-up: a question about something else is still refused.
     assert assistant.answer("Sorry, how do I boil an egg again?", history).abstained
+
+
+def test_an_earlier_message_of_only_invisible_characters_is_no_question():
+    """A history item that is empty once cleaned ("\\u200b", "\\x00") does not stand in for
+    the last question: the conversation read is the one before it."""
+    from assistant.answering import follow_up_candidates
+
+    q1 = "What is the reflection period for foreign victims?"
+    plain = follow_up_candidates("Can they get papers too?", [q1])
+    for junk in ("\u200b", "\x00\ufeff", "\u200b \u200b"):
+        assert follow_up_candidates("Can they get papers too?", [q1, junk]) == plain, junk
+    # Only the last two questions are read, however long the history.
+    many = ["How long is it?"] * 10_000 + [q1]
+    assert follow_up_candidates("And then?", many)[-1].context == f"How long is it? {q1}"
