@@ -302,6 +302,7 @@ def make_quote(index: Index, c: Candidate, scored_by_row: dict[int, Scored]) -> 
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december")
+_MONTH_NAMES = frozenset(_MONTHS.split("|"))
 
 # A figure (a year, an article number, an amount) or a name in the middle of a question (a
 # capital after a word, a comma or a bracket; not after a colon, which starts a sentence).
@@ -343,7 +344,7 @@ _NOT_NUMBERING = frozenset(
     "in on of for with without about above below past near than up down across through "
     "throughout beyond toward towards against among amongst via last first next top only "
     "approximately nearly almost roughly some least most aged age ages early late mid "
-    "circa".split()) | frozenset(_MONTHS.split("|"))
+    "circa".split()) | _MONTH_NAMES
 
 
 def numbered(question: str) -> list[tuple[str, str]]:
@@ -477,10 +478,8 @@ def lacks_asked_name(question: str, quote: str) -> bool:
     month is no name): it cannot be the answer."""
     if not _ASKS_NAME.search(question):
         return False
-    asked = {w.casefold() for w in re.findall(r"[^\W\d_][\w'-]*", question)}
-    months = set(_MONTHS.split("|"))
-    return not any(w.casefold() not in asked and w.casefold() not in months
-                   for w in _INNER_NAME.findall(quote))
+    known = {w.casefold() for w in re.findall(r"[^\W\d_][\w'-]*", question)} | _MONTH_NAMES
+    return all(w.casefold() in known for w in _INNER_NAME.findall(quote))
 
 
 def lacks_asked_number(question: str, quote: str) -> bool:
