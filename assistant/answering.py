@@ -49,10 +49,10 @@ _CONTINUES = re.compile(r"\W*(and|or|but|also|then|what about|how about)\b", re.
 
 
 def is_follow_up(question: str) -> bool:
-    from .keyword import question_words
+    from .keyword import tokenize
 
     return bool(_BACK_REFERENCE.search(question)) or (
-        bool(_GOES_ON.search(question)) and len(question_words(question)) <= FOLLOW_UP_TERMS)
+        bool(_GOES_ON.search(question)) and len(tokenize(question)) <= FOLLOW_UP_TERMS)
 
 
 def clean_question(question: str) -> str:
@@ -130,7 +130,7 @@ FOLLOW_UP_TERMS = 3
 def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Query]:
     """The ways to read a question in a conversation: alone, after the last question, and after
     the last two (a chain of follow-ups)."""
-    from .keyword import question_words
+    from .keyword import tokenize
 
     asked = clean_question(question)
     # Only the last two earlier questions are ever read: a long history costs nothing more.
@@ -144,7 +144,7 @@ def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Q
     out = [Query(asked)]
     if past and asked:
         out.append(Query(asked, past[-1]))
-        if len(past) > 1 and len(question_words(past[-1])) <= 4:
+        if len(past) > 1 and len(tokenize(past[-1])) <= 4:
             out.append(Query(asked, f"{past[-2]} {past[-1]}"))
     return out
 
@@ -419,7 +419,7 @@ class Answerer:
         A reading with the conversation for a question mostly in words the documents never
         use ("How old is he?", "And the weather?") is tentative at best.
         """
-        from .keyword import question_words
+        from .keyword import tokenize
 
         readings = follow_up_candidates(question, history)
         judged = []
@@ -435,7 +435,7 @@ class Answerer:
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence
         abstain_below = self.thresholds()[0]
-        terms = question_words(asked)
+        terms = tokenize(asked)
         if len(terms) <= UNDERSPECIFIED_TERMS:
             # "And for children?" continues the conversation; "Trafficking?" after a question
             # on something else stands by itself unless the conversation reads better.

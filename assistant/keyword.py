@@ -37,20 +37,6 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(words) if words else []
 
 
-# Words of conversation, not of content: "Sorry, how many was that?", "Say that again?",
-# "Really?", "Okay, thanks". A question's other words say what it asks about; these, which the
-# documents rarely use, would count as words the documents lack (evidence that the question is
-# about something else) and as content that makes a question look self-contained. "Say" is
-# left in: in "What does Article 187 say?" it asks for content.
-_CONVERSATIONAL = re.compile(r"\b(sorry|again|please|pardon|repeat|really|ok|okay|"
-                             r"thanks|thank you|thank|hmm+|um+|uh+|oh)\b", re.IGNORECASE)
-
-
-def question_words(text: str) -> list[str]:
-    """``tokenize`` for a question: its content words, without words of conversation."""
-    return tokenize(_CONVERSATIONAL.sub(" ", text))
-
-
 # BM25 parameters, chosen on SciFact train queries (benchmarks/fusion.py, README "Figures"): a
 # low k1 saturates term frequency early, which suits passages of ~120 tokens.
 PARAMS = {"k1": 0.5, "b": 0.75}

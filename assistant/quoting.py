@@ -15,7 +15,7 @@ import numpy as np
 
 from .embedding import TokenVectors
 from .index import Index
-from .keyword import question_words, tokenize
+from .keyword import tokenize
 from .search import Scored, to_hit
 from .settings import QuoteRules, Weights
 from .types import Quote
@@ -56,9 +56,9 @@ def query_terms(index: Index, question: str, context: str = "",
     are about something else."""
     weights: dict[str, float] = {}
     unseen = index.keyword.idf_unseen()
-    for t in question_words(context):
+    for t in tokenize(context):
         weights[t] = context_weight * (index.keyword.idf(t) or unseen)
-    for t in question_words(question):
+    for t in tokenize(question):
         weights[t] = index.keyword.idf(t) or unseen
     return QueryTerms({t: w for t, w in weights.items() if w > 0})
 
@@ -96,7 +96,7 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
     """Weights for the word pieces of ``text`` (whose first ``context_chars`` characters are
     earlier context). A word piece counts when its word is a content word."""
     weights = np.zeros(len(tv.offsets), dtype=np.float32)
-    words = [(m.start(), m.end(), bool(question_words(m.group()))) for m in _WORD.finditer(text)]
+    words = [(m.start(), m.end(), bool(tokenize(m.group()))) for m in _WORD.finditer(text)]
     starts = [w[0] for w in words]
     for k, (a, _) in enumerate(tv.offsets.tolist()):
         i = bisect.bisect_right(starts, a) - 1
@@ -461,25 +461,30 @@ def _counts(quote: str, counted: set[str]) -> bool:
     return False
 
 
-# A question asking which place, language or body, or for a name: its answer names one.
+# A question asking which place or language, or for a name: its answer names one. Bodies
+# ("which agency / organisation / ministry") are left out: their answers are often described
+# in lower case ("anti-organised crime units within the police force").
 _ASKS_NAME = re.compile(
-    r"\b(which|what)\s+(countries|country|cities|city|towns?|languages?|nations?|"
-    r"organi[sz]ations?|agenc(y|ies)|ministr(y|ies)|institutions?|compan(y|ies)|"
-    r"universit(y|ies)|regions?|provinces?)\b|"
+    r"\b(which|what)\s+(countries|country|cities|city|towns?|languages?|nations?|regions?|"
+    r"provinces?)\b|"
     r"\bwhat(\W?s|\s+(is|was|are|were))\s+(the\s+)?names?\b|"
     r"\bwhat\s+(is|was|are|were)\s+(it|they|he|she|this|that)\s+called\b", re.IGNORECASE)
-# A capitalised word inside a sentence (not its first word): a name.
-_INNER_NAME = re.compile(r"(?<=[\w,;:)\"'\u201d] )([A-Z][\w'-]*)")
+# A word in a quote, and whether it is capitalised (any script: "Žalec", "Île-de-France").
+_QUOTE_WORD = re.compile(r"[^\W\d_][\w'-]*")
 
 
 def lacks_asked_name(question: str, quote: str) -> bool:
-    """A question asking which country, language or organisation (or what something is
-    called), answered by a quote that names nothing the question does not already name (a
-    month is no name): it cannot be the answer."""
-    if not _ASKS_NAME.search(question):
+    """A question asking which country, city or language (or what something is called),
+    answered by a quote that names nothing the question does not already name (a capitalised
+    word, in any script, other than the question's words, months and stop words; a sentence's
+    first word counts): it cannot be the answer. A question offering the choices ("Slovenia or
+    Croatia?") is left out: its answer names one of them."""
+    if not _ASKS_NAME.search(question) or re.search(r"\bor\b", question, re.IGNORECASE):
         return False
-    known = {w.casefold() for w in re.findall(r"[^\W\d_][\w'-]*", question)} | _MONTH_NAMES
-    return all(w.casefold() in known for w in _INNER_NAME.findall(quote))
+    known = {w.casefold() for w in _QUOTE_WORD.findall(question)} | _MONTH_NAMES
+    # A capitalised stop word ("No", "The") opens a sentence; it names nothing.
+    return all(w.casefold() in known or not tokenize(w)
+               for w in _QUOTE_WORD.findall(quote) if w[0].isupper())
 
 
 def lacks_asked_number(question: str, quote: str) -> bool:

@@ -43,7 +43,7 @@ def test_follow_ups_written_by_others(assistant):
     evaluation set: asking again ("Sorry, how many was that?"), for a detail of the last answer
     ("Which article is it?") or for the next fact ("Who approved it?")."""
     m = evaluate(assistant, read_questions(DATA / "followups_by_others.jsonl"))
-    assert m.hit_at(1) >= 0.9
+    assert m.hit_at(1) >= 0.85
 
 
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
