@@ -109,6 +109,45 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
                        weights / total if total else weights)
 
 
+# Words that point back to the conversation ("Who pays for them?"): what they name is the
+# earlier question's subject, so they are not asked of the quote by themselves.
+_POINTS_BACK = frozenset("it its they them their theirs these those this that he she him his "
+                         "her hers one ones there".split())
+
+
+def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVectors,
+                  base: int, span: tuple[int, int]) -> float | None:
+    """How well a quote found with the conversation supports what the question itself asks:
+    the mean, over the question's content words (not those pointing back), of each word's
+    support. A word the quote holds counts 1; another counts its word pieces' best cosine with
+    the quote's word pieces, read in context ("kids" finds "children", "rain" finds nothing in a
+    sentence about shelters). ``qtok``: the question's word pieces, read alone; ``tv``: the
+    word pieces of the passage holding the quote, ``base`` its offset in the document and
+    ``span`` the quote's. None when it cannot be told (no content words; a model without word
+    pieces)."""
+    starts, ends = tv.offsets[:, 0] + base, tv.offsets[:, 1] + base
+    lo, hi = np.searchsorted(starts, span[0]), np.searchsorted(ends, span[1], side="right")
+    if hi <= lo or not len(qtok.offsets):
+        return None
+    best = (np.asarray(qtok.vectors, dtype=np.float32)
+            @ np.asarray(tv.vectors[lo:hi], dtype=np.float32).T).max(axis=1)
+    held = _word_set(quote)
+    offsets = qtok.offsets.tolist()
+    support = []
+    for m in _WORD.finditer(question):
+        words = tokenize(m.group())
+        if not words or m.group().lower() in _POINTS_BACK:
+            continue
+        if set(words) <= held:
+            support.append(1.0)
+            continue
+        pieces = [k for k, (a, b) in enumerate(offsets) if a >= m.start() and b <= m.end()]
+        if not pieces:  # one vector for the whole question: no word-by-word reading
+            return None
+        support.append(float(best[pieces].mean()))
+    return float(np.mean(support)) if support else None
+
+
 @dataclass(frozen=True)
 class PassageEvidence:
     meaning: np.ndarray  # per sentence: cosine of the question and the sentence in context

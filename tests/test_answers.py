@@ -46,6 +46,17 @@ def test_follow_ups_written_by_others(assistant):
     assert m.hit_at(1) >= 0.85
 
 
+def test_conversations_by_others(assistant):
+    """Conversations written by a helper who saw the page but not the code: 70 changes of
+    subject after one or two questions ("Is it going to rain?", "Who built you?"), which must
+    be refused, and 40 short follow-ups the page answers. Floors a little under the figures
+    measured when the set was added (43/70 refused, hit@1 67.5%: README, "Follow-ups")."""
+    m = evaluate(assistant, read_questions(DATA / "conversations_by_others.jsonl"))
+    refused, changes = m.off_topic_abstained
+    assert changes == 70 and refused >= 40
+    assert m.hit_at(1) >= 0.62
+
+
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
 def test_out_of_corpus_questions_abstain(assistant, question):
     reply = assistant.answer(question)

@@ -31,8 +31,7 @@ def test_invalid_abstention_settings_are_refused():
 
 @pytest.mark.parametrize("history, question, expected", [
     (["What help is available for victims?"], "Who pays for it?", "EUR 90,000"),
-    (["What is the reflection period for identified foreign victims?"], "And for children?",
-     None),  # underspecified: read with the conversation (answer checked below)
+    (["What help do victims receive?"], "And legal aid?", "legal assistance"),
     (["Who investigates trafficking in Slovenia?"], "How many prosecutors are there?",
      "11 prosecutors"),
 ])
@@ -42,6 +41,26 @@ def test_follow_ups_are_read_with_the_conversation_when_needed(assistant, histor
     assert r.quotes
     if expected:
         assert expected in r.quotes[0].text
+
+
+def test_a_follow_up_the_documents_do_not_answer_is_never_answered_confidently(assistant):
+    # The page gives the reflection period of foreign victims, nothing for children: the
+    # earlier answer may be offered tentatively, or the question refused, never asserted.
+    r = assistant.answer("And for children?",
+                         ["What is the reflection period for identified foreign victims?"])
+    assert r.abstained or r.tentative
+
+
+@pytest.mark.parametrize("history, message", [
+    (["What help do victims receive?"], "Is it going to rain tomorrow?"),
+    (["What help do victims receive?"], "Tell me a joke."),
+    (["Who investigates trafficking offences?"], "Who built you?"),
+])
+def test_a_change_of_subject_is_not_answered_from_the_conversation(assistant, history, message):
+    # Each leans on the conversation (a pronoun, or words the page never uses); the quote the
+    # conversation finds says nothing about what is asked, so no quote is shown.
+    r = assistant.answer(message, history)
+    assert r.abstained and not r.quotes
 
 
 def test_a_self_contained_question_stays_put_after_any_history(assistant):

@@ -192,3 +192,21 @@ def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path):
     off = a.with_settings(AnswerSettings(quotes=QuoteRules(follow_on_share=0.0)))
     assert "Rotterdam" not in off.answer(q).quotes[0].text or \
         "Pierre Bayle" not in off.answer(q).quotes[0].text
+
+
+def test_asked_support_reads_the_question_s_own_words(onnx):
+    quote = TEXT[TEXT.index("Their"):]
+    tv = onnx.encode_tokens([TEXT])[0]
+    span = (TEXT.index("Their"), len(TEXT))
+
+    def support(question):
+        return quoting.asked_support(question, onnx.encode_query(question)[1], quote, tv, 0,
+                                     span)
+
+    assert support("Who conquered England?") == 1.0  # the quote holds every content word
+    related, unrelated = support("Which monarch invaded?"), support("Is it sunny outside?")
+    assert related > unrelated  # in other words, but about what the quote says
+    assert support("Why?") is None and support("And them?") is None  # nothing of its own
+    # A model without word pieces (one vector for the whole question) gives no verdict.
+    whole = TokenVectors(np.ones((1, onnx.dimension), np.float32), np.array([[0, 14]]))
+    assert quoting.asked_support("Is it sunny?", whole, quote, tv, 0, span) is None
