@@ -32,10 +32,9 @@ MAX_QUESTION_CHARS = 2000  # longer input is cut: no question needs more, and en
 # over the passage.
 TOKEN_CACHE_BYTES = 64 * 2**20
 
-# Words that point back to something said earlier ("Who pays for it?").
+# Words that point back to something said earlier ("Who pays for it?", "the same").
 _BACK_REFERENCE = re.compile(
-    r"\b(it|its|they|them|their|theirs|these|those|this|he|she|him|his|her|hers|the same)\b",
-    re.IGNORECASE)
+    r"\b(" + "|".join(sorted(quoting.BACK_REFERENCES)) + r"|the same)\b", re.IGNORECASE)
 # Words that go on from the last answer ("Who else?", "What came next?", "And afterwards?"):
 # they mark a follow-up only in a short question; in a longer one ("Which countries hosted
 # workshops next?") they belong to the question itself.
@@ -499,7 +498,7 @@ class Answerer:
         """Whether the top quote of a reading with the conversation speaks to what the question
         asks by itself (``quoting.asked_support`` at least ``ASKED_SUPPORT``; a question without
         content words, "Why?", always passes)."""
-        ev, j = reading
+        j = reading[1]
         qtok = alone[0].question_tokens
         if not j.candidates or qtok is None:
             return True

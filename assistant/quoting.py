@@ -109,10 +109,14 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
                        weights / total if total else weights)
 
 
-# Words that point back to the conversation ("Who pays for them?"): what they name is the
-# earlier question's subject, so they are not asked of the quote by themselves.
-_POINTS_BACK = frozenset("it its they them their theirs these those this that he she him his "
-                         "her hers one ones there".split())
+# Pronouns that point back to something said earlier ("Who pays for it?"): a question holding
+# one may be a follow-up (``answering.is_follow_up``).
+BACK_REFERENCES = frozenset("it its they them their theirs these those this he she him his her "
+                            "hers".split())
+# What such a question names with them, and with these words, is the earlier question's
+# subject, not something asked of the quote by itself (``asked_support``). "that", "one" and
+# "there" are left out of the follow-up marks: too many questions that stand alone hold them.
+_POINTS_BACK = BACK_REFERENCES | {"that", "one", "ones", "there"}
 
 
 def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVectors,
@@ -132,7 +136,7 @@ def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVector
     best = (np.asarray(qtok.vectors, dtype=np.float32)
             @ np.asarray(tv.vectors[lo:hi], dtype=np.float32).T).max(axis=1)
     held = _word_set(quote)
-    offsets = qtok.offsets.tolist()
+    q_starts, q_ends = qtok.offsets[:, 0], qtok.offsets[:, 1]
     support = []
     for m in _WORD.finditer(question):
         words = tokenize(m.group())
@@ -141,10 +145,10 @@ def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVector
         if set(words) <= held:
             support.append(1.0)
             continue
-        pieces = [k for k, (a, b) in enumerate(offsets) if a >= m.start() and b <= m.end()]
-        if not pieces:  # one vector for the whole question: no word-by-word reading
+        a, b = np.searchsorted(q_starts, m.start()), np.searchsorted(q_ends, m.end(), "right")
+        if b <= a:  # one vector for the whole question: no word-by-word reading
             return None
-        support.append(float(best[pieces].mean()))
+        support.append(float(best[a:b].mean()))
     return float(np.mean(support)) if support else None
 
 
