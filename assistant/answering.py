@@ -45,6 +45,8 @@ _GOES_ON = re.compile(r"\b(else|next|afterwards?|after that|before that|instead|
 _WORD = re.compile(r"[^\W_]")
 # A question that opens by continuing the last one ("And for children?", "What about 2014?").
 _CONTINUES = re.compile(r"\W*(and|or|but|also|then|what about|how about)\b", re.IGNORECASE)
+# A question addressed to the assistant itself ("How are you?", "Who are you?").
+_ADDRESSES_READER = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
 
 
 def is_follow_up(question: str) -> bool:
@@ -62,8 +64,13 @@ def clean_question(question: str) -> str:
     question = unicodedata.normalize("NFKC", question)
     # Digits of other scripts ("١٨٧") read as the ASCII digits the documents' figures are
     # matched against; NFKC leaves them as they are.
+    # Invisible format characters (soft hyphen, joiners, direction marks, BOM) sit inside
+    # words and are dropped ("pro\u00adsecutors" is "prosecutors"); the zero-width space is
+    # a word break, and other unprintable characters become spaces.
     text = "".join((str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii()
-                    else ch) if ch.isprintable() or ch in "\n\t" else " " for ch in question)
+                    else ch) if ch.isprintable() or ch in "\n\t" else
+                   "" if ch != "\u200b" and unicodedata.category(ch) == "Cf" else " "
+                   for ch in question)
     text = re.sub(r"\s+", " ", text).strip()
     return text[:MAX_QUESTION_CHARS]
 
@@ -88,13 +95,13 @@ class Query:
 
 def conversation(history: Sequence[str] | str | None) -> list:
     """The earlier questions of a conversation, oldest first, as callers give them: a list
-    (or any iterable, read once) of strings, one string standing for one question, or None.
-    Chat messages (``{"role": "user", "content": "..."}``, as chat APIs keep them) count by
+    (or any iterable, read once) of strings, one string (or one chat message) standing for
+    one question, or None. Chat messages (``{"role": "user", "content": "..."}``, as chat APIs keep them) count by
     their text; the assistant's own messages are not questions and are left out."""
     if history is None:
         return []
-    if isinstance(history, str):
-        return [history]
+    if isinstance(history, (str, Mapping)):  # one question, or one chat message
+        history = [history]
     try:
         items = list(history)
     except TypeError:
@@ -455,10 +462,14 @@ class Answerer:
         asked = readings[0].asked
         if not _WORD.search(asked):  # "???", an emoji: nothing asked, nothing to follow up
             return alone
+        terms = tokenize(asked)
+        if not terms and _ADDRESSES_READER.search(asked):
+            # Nothing to ask about but the assistant ("How are you?", "What can you do?"): small
+            # talk, not a follow-up ("Why?", "When was that?" have no content words either).
+            return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence
         abstain_below = self.thresholds()[0]
-        terms = tokenize(asked)
         if len(terms) <= UNDERSPECIFIED_TERMS:
             # "And for children?" continues the conversation; "Trafficking?" after a question
             # on something else stands by itself unless the conversation reads better.

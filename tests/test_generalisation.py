@@ -55,6 +55,9 @@ def test_a_follow_up_the_documents_do_not_answer_is_never_answered_confidently(a
     (["What help do victims receive?"], "Is it going to rain tomorrow?"),
     (["What help do victims receive?"], "Tell me a joke."),
     (["Who investigates trafficking offences?"], "Who built you?"),
+    # No content words but the assistant itself: small talk, never read as a follow-up.
+    (["How many police officers work on trafficking?"], "How are you?"),
+    (["How many police officers work on trafficking?"], "What can you do?"),
 ])
 def test_a_change_of_subject_is_not_answered_from_the_conversation(assistant, history, message):
     # Each leans on the conversation (a pronoun, or words the page never uses); the quote the
@@ -367,6 +370,8 @@ def test_history_is_a_list_one_string_or_any_iterable(assistant):
     assert "EUR 90,000" in expected[0].text
     assert assistant.answer(question, earlier).quotes == expected
     assert assistant.answer(question, iter([earlier])).quotes == expected
+    # One chat message is one question, not an iterable of its keys.
+    assert assistant.answer(question, {"role": "user", "content": earlier}).quotes == expected
     assert assistant.retrieve(question, 5, history=earlier) == \
         assistant.retrieve(question, 5, history=[earlier])
     with pytest.raises(TypeError, match="history must be a list of earlier questions"):
@@ -398,6 +403,10 @@ def test_history_as_chat_messages_and_questions_in_compatibility_forms(assistant
     assert assistant.answer(asked).abstained  # the conversation is what it answers by
     # Full-width letters read as the letters they stand for.
     assert clean_question("ＨＯＷ ＭＡＮＹ officers?") == "HOW MANY officers?"
+    # Invisible format characters inside a word do not split it; control characters and the
+    # zero-width space (a word break) read as spaces.
+    assert clean_question("And pro\u00adsecu\u200dtors\u200e?\ufeff") == "And prosecutors?"
+    assert clean_question("Who\u200bpays\x07for it?") == "Who pays for it?"
     assert assistant.answer("Ｈｏｗ ｍａｎｙ ｏｆｆｉｃｅｒｓ work on trafficking?").quotes
 
 
