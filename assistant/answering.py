@@ -35,6 +35,42 @@ TOKEN_CACHE_BYTES = 64 * 2**20
 # Words that point back to something said earlier ("Who pays for it?", "the same").
 _BACK_REFERENCE = re.compile(
     r"\b(" + "|".join(sorted(quoting.BACK_REFERENCES)) + r"|the same)\b", re.IGNORECASE)
+# An "it" that stands for nothing said earlier (a pleonastic "it"; the rules follow Lappin and
+# Leass's, 1994): the subject of a clause moved to the end after an adjective of judgement or
+# likelihood ("Is it safe to give my dog grapes?", "it is true that ..."), of "take", "cost"
+# or "need" with a to-clause ("How much does it cost to apply ...?"), of a cleft ("Whose job
+# is it to ...?"), of time and weather ("What year is it?", "Is it raining?") and of fixed
+# phrases ("when it comes to", "it seems"). Such a question asks something by itself, so its
+# "it" does not make it a follow-up. "Is it legal?" (nothing follows the adjective) and "Does
+# it apply to children?" still point back.
+_JUDGEMENT = (
+    "safe|unsafe|legal|illegal|lawful|unlawful|possible|impossible|true|false|necessary|"
+    "unnecessary|mandatory|compulsory|obligatory|required|important|essential|useful|"
+    "advisable|wise|sensible|ok|okay|alright|allowed|permitted|permissible|acceptable|normal|"
+    "common|usual|customary|easy|hard|difficult|tough|likely|unlikely|certain|probable|clear|"
+    "obvious|better|best|good|bad|fine|cheap|expensive|dangerous|risky|healthy|wrong|right|"
+    "fair|unfair|enough|worthwhile|appropriate|reasonable|realistic|feasible|late|early|"
+    "polite|rude|convenient|sufficient|desirable|fun|nice|strange|odd|surprising|unusual|rare")
+_ADVERB = r"(?:not|n't|really|very|too|so|more|less|most|still|even|also|actually|ever|always|"     r"generally|usually|really|quite|at\s+all)"
+_PLEONASTIC_IT = re.compile(
+    r"\bit(?:['’]s)?(?:\s+(?:is|was|be|been|being|will|would|could|might|isn't|wasn't|"
+    + _ADVERB + r"))*\s+(?:" + _JUDGEMENT + r")\s+(?:to|that|for|if|whether|when|how)\b"
+    r"|\bit(?:['’]s)?(?:\s+(?:is|was|be|" + _ADVERB + r"))*\s+worth\s+\w+ing\b"
+    r"|\bit\s+(?:take|takes|took|cost|costs|need|needs)\b[^?.!]*?\bto\s+[a-z]"
+    r"|\b(?:is|was)\s+it\s+(?:that|to)\b"
+    r"|\b(?:what|which)\s+(?:time|day|date|year|month|season)\s+(?:is|was)\s+it\b"
+    r"|\bit(?:['’]s|\s+is|\s+was)?(?:\s+(?:going\s+to|gonna|supposed\s+to))?\s+"
+    r"(?:rain|raining|snow|snowing|sunny|cloudy|windy|stormy|foggy|freezing)\b"
+    r"|\bwhen\s+it\s+comes\s+to\b|\bit\s+(?:seems|seemed|appears|appeared|turns\s+out)\b",
+    re.IGNORECASE)
+
+
+def points_back(question: str) -> bool:
+    """Whether a question holds a word that points back to something said earlier ("Who pays
+    for it?", "the same"); a pleonastic "it" ("Is it safe to ...?") does not."""
+    return bool(_BACK_REFERENCE.search(_PLEONASTIC_IT.sub(" ", question)))
+
+
 # Words that go on from the last answer ("Who else?", "What came next?", "And afterwards?"):
 # they mark a follow-up only in a short question; in a longer one ("Which countries hosted
 # workshops next?") they belong to the question itself.
@@ -52,7 +88,7 @@ _ADDRESSES_READER = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
 def is_follow_up(question: str) -> bool:
     from .keyword import tokenize
 
-    return bool(_BACK_REFERENCE.search(question)) or (
+    return points_back(question) or (
         bool(_GOES_ON.search(question)) and len(tokenize(question)) <= FOLLOW_UP_TERMS)
 
 

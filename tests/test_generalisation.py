@@ -74,6 +74,45 @@ def test_a_self_contained_question_stays_put_after_any_history(assistant):
         assert "90 day reflection period" in r.quotes[0].text
 
 
+@pytest.mark.parametrize("question", [
+    "Who pays for it?", "Is it legal?", "Does it apply to children?", "Is it full time?",
+    "How long does it take?", "Is it used to fund shelters?", "Did it help to reduce crime?",
+    "Is it available to foreigners?", "Is it true that they got permits?", "The same for kids?"])
+def test_a_pronoun_that_stands_for_something_earlier_points_back(question):
+    from assistant.answering import points_back
+
+    assert points_back(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Is it safe to give my dog grapes?", "What year is it?", "what time is it", "Is it raining?",
+    "Is it going to rain?", "Is it worth learning Slovenian first?", "Is it too late for me to apply?",
+    "How much does it cost to apply for a permit?", "Whose job is it to judge the code?",
+    "What matters when it comes to kids?", "Is it legal for employers to keep passports?",
+    "Is it really possible to appeal a decision?", "It seems victims are fined; why?"])
+def test_a_pleonastic_it_does_not_point_back(question):
+    # The "it" of "Is it safe to ...?" stands for the clause after it, not for anything said
+    # earlier: the question asks something by itself.
+    from assistant.answering import points_back
+
+    assert not points_back(question)
+
+
+@pytest.mark.parametrize("history, question, refused", [
+    (["What are the goals of prevention?"], "What day is it?", False),
+    (["Who did Slovenia work with on the JIT project?"], "What year is it?", False),
+    (["Who did Slovenia work with on the JIT project?"],
+     "Is it safe to swim in the Adriatic in May?", True),
+])
+def test_a_question_with_a_pleonastic_it_is_not_answered_from_the_conversation(
+        assistant, history, question, refused):
+    # Each was answered from the conversation (the first two confidently, the last
+    # tentatively) while its "it" made it a follow-up. Read alone, none gets a confident
+    # quote; the last is refused.
+    r = assistant.answer(question, history)
+    assert r.abstained if refused else (r.abstained or r.tentative)
+
+
 def test_the_evaluation_set_is_split_by_document_and_sized():
     from assistant.evaluation import sets
 
