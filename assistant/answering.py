@@ -49,7 +49,7 @@ _JUDGEMENT = (
     "advisable|wise|sensible|ok|okay|alright|allowed|permitted|permissible|acceptable|normal|"
     "common|usual|customary|easy|hard|difficult|tough|likely|unlikely|certain|probable|clear|"
     "obvious|better|best|good|bad|fine|cheap|expensive|dangerous|risky|healthy|wrong|right|"
-    "fair|unfair|enough|worthwhile|appropriate|reasonable|realistic|feasible|late|early|"
+    "fair|unfair|enough|worthwhile|appropriate|reasonable|realistic|feasible|late|early|the case|"
     "polite|rude|convenient|sufficient|desirable|fun|nice|strange|odd|surprising|unusual|rare")
 _ADVERB = r"(?:not|n't|really|very|too|so|more|less|most|still|even|also|actually|ever|always|"     r"generally|usually|really|quite|at\s+all)"
 _PLEONASTIC_IT = re.compile(
@@ -61,6 +61,8 @@ _PLEONASTIC_IT = re.compile(
     r"|\b(?:what|which)\s+(?:time|day|date|year|month|season)\s+(?:is|was)\s+it\b"
     r"|\bit(?:['’]s|\s+is|\s+was)?(?:\s+(?:going\s+to|gonna|supposed\s+to))?\s+"
     r"(?:rain|raining|snow|snowing|sunny|cloudy|windy|stormy|foggy|freezing)\b"
+    r"|\bit(?:['’]s|\s+is|\s+was)?\s+(?:cold|hot|warm|chilly|humid|dark|light|nice|sunny)\s+"
+    r"(?:in|at|outside|today|tonight|tomorrow|now|there|here)\b"
     r"|\bwhen\s+it\s+comes\s+to\b|\bit\s+(?:seems|seemed|appears|appeared|turns\s+out)\b",
     re.IGNORECASE)
 
@@ -81,6 +83,11 @@ _GOES_ON = re.compile(r"\b(else|next|afterwards?|after that|before that|instead|
 _WORD = re.compile(r"[^\W_]")
 # A question that opens by continuing the last one ("And for children?", "What about 2014?").
 _CONTINUES = re.compile(r"\W*(and|or|but|also|then|what about|how about)\b", re.IGNORECASE)
+# A message that asks something: a question mark, or the opening of a question ("why", "and
+# when") when it was left out.
+_ASKS = re.compile(r"\?|^\W*(and\s+|but\s+|so\s+|or\s+)?(what|which|who|whom|whose|when|where|why|"
+                   r"how|is|are|was|were|do|does|did|can|could|would|will|should|shall|may|"
+                   r"might|must|has|have|had|until|since)\b", re.IGNORECASE)
 # A question addressed to the assistant itself ("How are you?", "Who are you?").
 _ADDRESSES_READER = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
 
@@ -492,16 +499,24 @@ class Answerer:
     def _reading(self, readings: list[Query], judged: list[tuple[Evidence, Judgement]]
                  ) -> tuple[Evidence, Judgement]:
         """``best_reading``'s choice by the rules in its docstring, before the support check."""
-        from .keyword import tokenize
 
         alone = judged[0]
         asked = readings[0].asked
         if not _WORD.search(asked):  # "???", an emoji: nothing asked, nothing to follow up
             return alone
-        terms = tokenize(asked)
-        if not terms and _ADDRESSES_READER.search(asked):
-            # Nothing to ask about but the assistant ("How are you?", "What can you do?"): small
-            # talk, not a follow-up ("Why?", "When was that?" have no content words either).
+        # The words asked about, not those of the conversation ("Sorry, how many was that?"
+        # asks about nothing new: it is asked again, of the conversation).
+        terms = quoting.asked_terms(asked)
+        asks_again = quoting.asks_again(asked)
+        # Not a question, and nothing to ask about or words of the conversation in it
+        # ("Thanks!", "ok", "Thank you, bye"): taking leave, not following up. "Please list
+        # them" points back and is read as usual.
+        chatting = not asks_again and not _ASKS.search(asked) and (
+            not terms or (bool(quoting.conversational_words(asked)) and not points_back(asked)))
+        if chatting or (not terms and not asks_again and _ADDRESSES_READER.search(asked)):
+            # Or nothing to ask about but the assistant ("How are you?", "What can you do?"):
+            # small talk, not a follow-up ("Why?", "When was that?" have no content words
+            # either, but ask something).
             return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence

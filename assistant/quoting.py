@@ -119,6 +119,47 @@ BACK_REFERENCES = frozenset("it its they them their theirs these those this he s
 _POINTS_BACK = BACK_REFERENCES | {"that", "one", "ones", "there"}
 
 
+# Words of the conversation rather than of what is asked: politeness, apology, thanks and
+# asking again ("Sorry, how many was that?", "Say that again?", "Really? Only two?"). They
+# name nothing a quote could hold. "say", "come" and "repeat" are such words only when the
+# message asks again ("Come again?", "Can you repeat that?"); "Are repeat offenders
+# prosecuted?" asks about repeat offenders.
+_CONVERSATIONAL = frozenset("sorry pardon please pls plz thanks thank thx ok okay again really "
+                            "hmm um uh oops".split())
+_ASKING_AGAIN_WORDS = frozenset("say come repeat".split())
+_ASKS_AGAIN = re.compile(
+    r"\b(again|repeat\s+(that|it|this|the\s+\w+))\b"
+    # "Repeat the amount please", "Can you repeat?", "could you please repeat the number"
+    r"|^\W*(please\W+)?((can|could|would|will)\s+you\s+(please\s+)?)?repeat\b",
+    re.IGNORECASE)
+# "Thanks again" thanks again; it asks nothing again.
+_THANKS_AGAIN = re.compile(r"\b(thanks|thank\s+you|thx)\W+again\b|\bagain\W+(thanks|thank\s+you|thx)\b",
+                           re.IGNORECASE)
+
+
+def asks_again(question: str) -> bool:
+    """Whether a message asks for the last answer again ("Say that again?", "Can you repeat
+    the amount?"), not for something new."""
+    return bool(_ASKS_AGAIN.search(_THANKS_AGAIN.sub(" ", question)))
+
+
+def conversational_words(question: str) -> frozenset[str]:
+    """The words of ``question`` (lowercased) that belong to the conversation, not to what it
+    asks about."""
+    words = {w.lower() for w in _WORD.findall(question)}
+    out = words & _CONVERSATIONAL
+    if asks_again(question):
+        out |= words & _ASKING_AGAIN_WORDS
+    return frozenset(out)
+
+
+def asked_terms(question: str) -> list[str]:
+    """The content words (``keyword.tokenize``) of what a question asks about, without the
+    words of the conversation (``conversational_words``)."""
+    skip = conversational_words(question)
+    return tokenize(" ".join(w for w in _WORD.findall(question) if w.lower() not in skip))
+
+
 def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVectors,
                   base: int, span: tuple[int, int]) -> float | None:
     """How well a quote found with the conversation supports what the question itself asks:
@@ -138,9 +179,10 @@ def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVector
     held = _word_set(quote)
     q_starts, q_ends = qtok.offsets[:, 0], qtok.offsets[:, 1]
     support = []
+    skip = _POINTS_BACK | conversational_words(question)
     for m in _WORD.finditer(question):
         words = tokenize(m.group())
-        if not words or m.group().lower() in _POINTS_BACK:
+        if not words or m.group().lower() in skip:
             continue
         if set(words) <= held:
             support.append(1.0)

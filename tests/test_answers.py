@@ -43,18 +43,20 @@ def test_follow_ups_written_by_others(assistant):
     evaluation set: asking again ("Sorry, how many was that?"), for a detail of the last answer
     ("Which article is it?") or for the next fact ("Who approved it?")."""
     m = evaluate(assistant, read_questions(DATA / "followups_by_others.jsonl"))
-    assert m.hit_at(1) >= 0.85
+    # 95.0% measured since words of the conversation ("sorry", "again") are not what is asked
+    # (87.5% before: asking again was refused).
+    assert m.hit_at(1) >= 0.9
 
 
 def test_conversations_by_others(assistant):
     """Conversations written by a helper who saw the page but not the code: 70 changes of
     subject after one or two questions ("Is it going to rain?", "Who built you?"), which must
     be refused, and 40 short follow-ups the page answers. Floors a little under the figures
-    measured when the set was added (43/70 refused, hit@1 67.5%: README, "Follow-ups")."""
+    measured (45/70 refused, hit@1 72.5%: README, "Follow-ups")."""
     m = evaluate(assistant, read_questions(DATA / "conversations_by_others.jsonl"))
     refused, changes = m.off_topic_abstained
-    assert changes == 70 and refused >= 40
-    assert m.hit_at(1) >= 0.62
+    assert changes == 70 and refused >= 42
+    assert m.hit_at(1) >= 0.67
 
 
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])

@@ -89,7 +89,8 @@ def test_a_pronoun_that_stands_for_something_earlier_points_back(question):
     "Is it going to rain?", "Is it worth learning Slovenian first?", "Is it too late for me to apply?",
     "How much does it cost to apply for a permit?", "Whose job is it to judge the code?",
     "What matters when it comes to kids?", "Is it legal for employers to keep passports?",
-    "Is it really possible to appeal a decision?", "It seems victims are fined; why?"])
+    "Is it really possible to appeal a decision?", "It seems victims are fined; why?",
+    "Is it the case that victims must testify?", "Is it cold in Ljubljana?"])
 def test_a_pleonastic_it_does_not_point_back(question):
     # The "it" of "Is it safe to ...?" stands for the clause after it, not for anything said
     # earlier: the question asks something by itself.
@@ -111,6 +112,49 @@ def test_a_question_with_a_pleonastic_it_is_not_answered_from_the_conversation(
     # quote; the last is refused.
     r = assistant.answer(question, history)
     assert r.abstained if refused else (r.abstained or r.tentative)
+
+
+def test_words_of_the_conversation_are_not_what_a_question_asks_about():
+    from assistant.quoting import asked_terms, conversational_words
+
+    assert asked_terms("Sorry, how long was it again?") == asked_terms("how long was it")
+    assert asked_terms("Say that again?") == [] and asked_terms("Thanks!") == []
+    assert conversational_words("Can you repeat that?") == {"repeat"}
+    # "repeat", "say" and "come" are words of the conversation only when asking again.
+    assert asked_terms("Are repeat offenders prosecuted?")[0] == "repeat"
+    assert asked_terms("What does the law say about victims?") == ["law", "say", "victim"]
+
+
+@pytest.mark.parametrize("message, again", [
+    ("Say that again?", True), ("Come again?", True), ("repeat", True), ("Can you repeat?", True),
+    ("Could you repeat the number?", True), ("Repeat the amount please", True),
+    ("thanks again", False), ("okay thanks again", False), ("Again, thank you!", False),
+    ("Are repeat offenders prosecuted?", False), ("What does the law say?", False)])
+def test_what_asks_for_the_last_answer_again(message, again):
+    from assistant.quoting import asks_again
+
+    assert asks_again(message) is again
+
+
+@pytest.mark.parametrize("history, message, expected", [
+    (["How many prosecutors deal with THB offences?"], "Say that again?", "two of whom deal with THB"),
+    (["What two issues does the government link to human trafficking?"], "Come again?",
+     "closely related"),
+    (["What is the reflection period for foreign victims?"], "Can you repeat that?",
+     "90 day reflection period"),
+    (["How many officers work full time on human trafficking?"], "How many are there again?",
+     "About fifteen officers"),
+])
+def test_asking_again_is_answered_from_the_conversation(assistant, history, message, expected):
+    r = assistant.answer(message, history)
+    assert not r.abstained and expected in r.quotes[0].text
+
+
+@pytest.mark.parametrize("message", ["Thanks!", "ok", "hmm", "Thank you, bye", "Okay thanks",
+                                     "okay thanks again"])
+def test_taking_leave_after_a_question_is_not_a_follow_up(assistant, message):
+    # Each was shown the previous answer's quote (tentatively) when read with the conversation.
+    assert assistant.answer(message, ["Who funds the shelters?"]).abstained
 
 
 def test_the_evaluation_set_is_split_by_document_and_sized():
