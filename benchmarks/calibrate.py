@@ -14,8 +14,9 @@ set; report calibration on the held-out part.
    that abstains on (the target is at most 2%); tentative below the confidence under which at
    least 95% of near-topic questions fall.
 4. With --write: the model, thresholds and provenance go to assistant/confidence.json.
-5. Held-out figures (never used above): the evaluation report, expected calibration error, and
-   a reliability diagram (docs/reliability.png).
+5. Held-out figures (never used above): the evaluation report and expected calibration error
+   of the fitted model and of the default (weighted) confidence, and a reliability diagram of
+   both (docs/reliability.png; needs matplotlib: pip install -e ".[bench]").
 """
 from __future__ import annotations
 
@@ -108,13 +109,17 @@ def main() -> None:
             fitted_by="benchmarks/calibrate.py")
         MODEL_FILE.write_text(json.dumps(model.to_json(), indent=2) + "\n")
         default_model.cache_clear()
-        fitted = {n: a.with_settings(AnswerSettings()) for n, a in assistants.items()}
         held = [q for q in questions if q.split == "held-out"]
-        out = sets.run_set(held, fitted)
-        print(sets.format_report(out, f"held-out part ({len(out)} questions)"))
-        ece, table = sets.expected_calibration_error(out)
-        _diagram(table, ece, ROOT / "docs" / "reliability.png", len(out))
-        print("reliability diagram: docs/reliability.png")
+        series = {}
+        for label, abstention in (("fitted model (Abstention(fitted=True))",
+                                   Abstention(fitted=True)),
+                                  ("default: weighted confidence", Abstention())):
+            chosen = {n: a.with_settings(AnswerSettings(abstention=abstention))
+                      for n, a in assistants.items()}
+            out = sets.run_set(held, chosen)
+            print(sets.format_report(out, f"held-out part ({len(out)} questions), {label}"))
+            series[label] = sets.expected_calibration_error(out)
+        _diagram(series, ROOT / "docs" / "reliability.png", len(held))
     finally:
         if not args.write:
             if backup is None:
@@ -123,28 +128,35 @@ def main() -> None:
                 MODEL_FILE.write_text(backup)
 
 
-def _diagram(table, ece: float, path: Path, n: int) -> None:
-    import matplotlib
-
+def _diagram(series: dict, path: Path, n: int) -> None:
+    """Each confidence's reliability on the held-out part, as one PNG."""
+    try:
+        import matplotlib
+    except ImportError:
+        print("reliability diagram not drawn: it needs matplotlib "
+              "(pip install -e '.[bench]')")
+        return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(4.8, 4.8), dpi=100)
+    fig, ax = plt.subplots(figsize=(5.2, 5.2), dpi=100)
     ax.plot([0, 1], [0, 1], color="#999", linestyle="--", linewidth=1, label="perfect")
-    conf = [c for c, _, _ in table]
-    acc = [a for _, a, _ in table]
-    sizes = [20 + 3 * k for _, _, k in table]
-    ax.plot(conf, acc, color="#2b6cb0", linewidth=1.5)
-    ax.scatter(conf, acc, s=sizes, color="#2b6cb0", zorder=3, label="held-out bins")
+    for (label, (ece, table)), colour in zip(series.items(), ("#2b6cb0", "#c05621")):
+        conf = [c for c, _, _ in table]
+        acc = [a for _, a, _ in table]
+        sizes = [20 + 3 * k for _, _, k in table]
+        ax.plot(conf, acc, color=colour, linewidth=1.5)
+        ax.scatter(conf, acc, s=sizes, color=colour, zorder=3, label=f"{label}, ECE {ece:.3f}")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("confidence (mean in bin)")
     ax.set_ylabel("share whose top quote answers")
-    ax.set_title(f"Reliability, held-out ({n} questions)\nECE {ece:.3f}")
-    ax.legend(loc="upper left")
+    ax.set_title(f"Reliability, held-out part ({n} questions)")
+    ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
+    print(f"reliability diagram: {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
