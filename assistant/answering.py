@@ -150,8 +150,18 @@ def conversation(history: Sequence[str] | str | None) -> list:
     except TypeError:
         raise TypeError("history must be a list of earlier questions (strings), oldest "
                         f"first, not {type(history).__name__}") from None
-    return [h["content"] if isinstance(h, Mapping) and h.get("role", "user") == "user"
-            and isinstance(h.get("content"), str) else h for h in items]
+    out = []
+    for n, h in enumerate(items):
+        if isinstance(h, Mapping):
+            if h.get("role", "user") != "user":  # the assistant's own turns ask nothing
+                continue
+            h = h.get("content")
+        if not isinstance(h, str):
+            # Said, not dropped: a question silently left out changes what a follow-up means.
+            raise TypeError(f"history item {n} must be an earlier question (a string, or a chat "
+                            f"message with string content), not {type(h).__name__}")
+        out.append(h)
+    return out
 
 
 def in_conversation(history: Sequence[str] | None) -> bool:

@@ -459,6 +459,12 @@ def test_history_is_a_list_one_string_or_any_iterable(assistant):
         assistant.retrieve(question, 5, history=[earlier])
     with pytest.raises(TypeError, match="history must be a list of earlier questions"):
         assistant.answer(question, 5)
+    # An item that is no question is said, not silently left out (the HTTP API answers 400).
+    for bad in ([earlier, 42], [None], [{"role": "user", "content": ["x"]}]):
+        with pytest.raises(TypeError, match="history item"):
+            assistant.answer(question, bad)
+        with pytest.raises(TypeError, match="history item"):
+            assistant.retrieve(question, 5, history=bad)
 
 
 def test_a_one_word_follow_up_whose_word_the_conversation_quote_lacks(assistant):
