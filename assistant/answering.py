@@ -405,36 +405,12 @@ class Answerer:
         unseen = sum(w for t, w in terms.weights.items() if not self.index.keyword.idf(t))
         doc = self.index.documents[best.doc_id].text
         return features(best, second, scored.dense, scored.fused, ev.query.asked,
-                        unseen / terms.total if terms.total else 0.0, doc,
+                        unseen / terms.total if terms.total else 0.0, self._holder(best.doc_id),
                         doc[best.start:best.end])
 
-    def decide(self, ev: Evidence, max_quotes: int, judgement: Judgement | None = None
-               ) -> Answer:
-        """Abstain, answer tentatively, or quote: the pure step after the evidence."""
-        asked, s = ev.query.asked, self.settings
-        j = judgement or self.judge(ev)
-        if not j.candidates:
-            return build_answer(asked, (), 0.0)
-        abstain_below, tentative_below = self.thresholds()
-        if j.coverage < abstain_below:
-            closest = [to_hit(self.index, x) for x in ev.scored[:2]]
-            return build_answer(asked, (), j.confidence, closest)
-        by_row = {x.row: x for x in ev.scored}
-        chosen = quoting.pick(j.candidates, max(1, max_quotes), s.quotes)
-        quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]
-        tentative = j.leans_on_conversation or j.confidence < tentative_below or (
-            s.abstention.require_specifics and (
-                bool(self._unheld(asked, quotes[0].doc_id))
-                or quoting.lacks_asked_number(asked, quotes[0].text)
-                or quoting.lacks_asked_name(asked, quotes[0].text)
-                or quoting.lacks_asked_time(asked, quotes[0].text)))
-        return build_answer(asked, quotes, j.confidence, tentative=tentative)
-
-    def _unheld(self, asked: str, doc_id: str) -> list[str]:
-        """What the question names that the document (its text, title or metadata) does not
-        hold (``missing_specifics``), looked up in the document keyword index; and the
-        numbered items it names that the document numbers otherwise ("version 4" where it has
-        only "version 3": ``quoting.numbered``)."""
+    def _holder(self, doc_id: str) -> Callable[[str], bool]:
+        """Whether a document (its text, title or metadata) holds a word a question names,
+        looked up in the document keyword index (no scan of its text)."""
         from .keyword import tokenize
 
         d = self.index.documents[doc_id]
@@ -445,8 +421,46 @@ class Answerer:
             tokens = tokenize(word) or [word.lower()]
             return word.lower() in meta or all(self.index.doc_keyword.contains(t, pos)
                                                for t in tokens)
+        return holds
 
-        missing = quoting.missing_specifics(asked, holds)
+    def decide(self, ev: Evidence, max_quotes: int, judgement: Judgement | None = None
+               ) -> Answer:
+        """Abstain, answer tentatively, or quote: the pure step after the evidence."""
+        asked, s = ev.query.asked, self.settings
+        j = judgement or self.judge(ev)
+        if not j.candidates:
+            return build_answer(asked, (), 0.0)
+        abstain_below, tentative_below = self.thresholds()
+        # The probability that the top quote answers (the shipped answer model), when the
+        # confidence is the weighted one: it is the answer's confidence, and labels unlikely
+        # answers (``Abstention.unlikely_below``).
+        conf, unlikely = j.confidence, False
+        model = None if s.abstention.fitted else s.abstention.answer_model()
+        if model is not None:
+            conf = model.probability(self.features(ev, j.candidates))
+            unlikely = s.abstention.unlikely_below is not None \
+                and conf < s.abstention.unlikely_below
+        if j.coverage < abstain_below:
+            closest = [to_hit(self.index, x) for x in ev.scored[:2]]
+            return build_answer(asked, (), conf, closest)
+        by_row = {x.row: x for x in ev.scored}
+        chosen = quoting.pick(j.candidates, max(1, max_quotes), s.quotes)
+        quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]
+        tentative = j.leans_on_conversation or j.confidence < tentative_below or unlikely or (
+            s.abstention.require_specifics and (
+                bool(self._unheld(asked, quotes[0].doc_id))
+                or quoting.lacks_asked_number(asked, quotes[0].text)
+                or quoting.lacks_asked_name(asked, quotes[0].text)
+                or quoting.lacks_asked_time(asked, quotes[0].text)))
+        return build_answer(asked, quotes, conf, tentative=tentative)
+
+    def _unheld(self, asked: str, doc_id: str) -> list[str]:
+        """What the question names that the document (its text, title or metadata) does not
+        hold (``missing_specifics``), looked up in the document keyword index; and the
+        numbered items it names that the document numbers otherwise ("version 4" where it has
+        only "version 3": ``quoting.numbered``)."""
+        d = self.index.documents[doc_id]
+        missing = quoting.missing_specifics(asked, self._holder(doc_id))
         if len(d.text) > MAX_NUMBERED_SCAN_CHARS:  # too long to scan per answer: no verdict
             return missing
         for item in quoting.numbered(asked)[:MAX_NUMBERED_ITEMS]:

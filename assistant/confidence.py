@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,11 +49,13 @@ def specifics(question: str) -> list[str]:
 
 
 def features(best, second, passage_dense: float, fused: float, asked: str,
-             unseen_share: float, document_text: str, quote_text: str) -> dict[str, float]:
-    """The evidence of the best candidate as the model reads it."""
+             unseen_share: float, holds: Callable[[str], bool], quote_text: str
+             ) -> dict[str, float]:
+    """The evidence of the best candidate as the model reads it. ``holds(word)``: whether the
+    quote's document holds a word the question names (looked up, not scanned: a document may
+    be long)."""
     spec = specifics(asked)
-    doc_tokens = set(tokenize(document_text))
-    missing = [s for s in spec if not set(tokenize(s)) <= doc_tokens]
+    missing = [s for s in spec if not holds(s)]
     return {
         "meaning": best.evidence.meaning, "match": best.evidence.match,
         "passage_match": best.evidence.passage_match, "lexical": best.evidence.lexical,

@@ -111,6 +111,7 @@ class Weights:
 # answer that was confident stays confident.
 WEIGHTED_ABSTAIN_BELOW = 0.28
 WEIGHTED_TENTATIVE_BELOW = 0.36
+UNLIKELY_BELOW = 0.34
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,11 @@ class Abstention:
     probability that the top quote answers, and the coverage the probability that the
     documents answer at all: a coverage below ``threshold`` abstains; a confidence below
     ``tentative_below`` shows the quotes as possibly not answering. None takes the thresholds
-    chosen with the models. By default (``fitted=False``, or no model file), the confidence
-    is the hand-weighted sum of the best candidate's meaning, its passage's dense score and its
-    words, with the thresholds below (README, "Abstention").
+    chosen with the models. By default (``fitted=False``), the hand-weighted sum of the best
+    candidate's meaning, its passage's dense score and its words decides, with the thresholds
+    below (README, "Abstention"); the answer model's probability is still the answer's
+    confidence, and below ``unlikely_below`` it shows the quotes as possibly not answering
+    too. Without a model file, the weighted sum is the confidence as well.
     """
 
     threshold: float | None = None
@@ -140,6 +143,13 @@ class Abstention:
     # something happened of a quote with no date, is answered only tentatively
     # (quoting.missing_specifics, lacks_asked_number, lacks_asked_time).
     require_specifics: bool = True
+    # With the weighted confidence, an answer is also shown as tentative when the shipped answer
+    # model (``confidence.json``: a logistic regression fitted on the fitting part of the
+    # evaluation set) gives its top quote a probability of answering below this; None: never.
+    # That probability is then ``Answer.confidence``. Chosen on the fitting part: the lowest bar
+    # within two of the fewest labelling errors, confident but wrong plus right but tentative
+    # (README, "Abstention and tentative answers").
+    unlikely_below: float | None = UNLIKELY_BELOW
     meaning: float = 0.45
     passage_dense: float = 0.25
     lexical: float = 0.30
@@ -153,6 +163,8 @@ class Abstention:
                 raise ValueError(f"Abstention.{name} must be a number (got {v!r})")
         if self.unrelated_quantile is not None:
             _check_share(self, "unrelated_quantile")
+        if self.unlikely_below is not None:
+            _check_share(self, "unlikely_below")
         for name in ("fitted", "require_specifics"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"Abstention.{name} must be True or False")
@@ -164,6 +176,14 @@ class Abstention:
         from .confidence import default_model
 
         return default_model()
+
+    def answer_model(self):
+        """The shipped model of whether the top quote answers (``confidence.json``), or None
+        without one. Its probability is ``Answer.confidence`` in either mode."""
+        from .confidence import default_model
+
+        model = default_model()
+        return model.answers if model is not None else None
 
     @property
     def adapts(self) -> bool:

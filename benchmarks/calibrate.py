@@ -13,8 +13,12 @@ set; report calibration on the held-out part.
    covered off-topic question (so that none is shown), reporting how many answerable questions
    that abstains on (the target is at most 2%); tentative below the confidence under which at
    least 95% of near-topic questions fall.
-4. With --write: the model, thresholds and provenance go to assistant/confidence.json.
-5. Held-out figures (never used above): the evaluation report and expected calibration error
+4. The bar under which the default (weighted) confidence's answers are labelled unlikely
+   (``Abstention.unlikely_below``), chosen on the fitting part: the lowest within two of the
+   fewest labelling errors (confident but wrong, plus right but tentative). Printed, and kept in
+   the provenance; the setting's default is set by hand from it.
+5. With --write: the model, thresholds and provenance go to assistant/confidence.json.
+6. Held-out figures (never used above): the evaluation report and expected calibration error
    of the fitted model and of the default (weighted) confidence, and a reliability diagram of
    both (docs/reliability.png; needs matplotlib: pip install -e ".[bench]").
 """
@@ -103,12 +107,42 @@ def main() -> None:
         print(f"thresholds: {thresholds}")
         model.provenance.update(
             thresholds=thresholds,
-            data=f"{args.set}: the fitting part ({len(fitting)} questions, {len(rows)} "
+            data=f"{_shown(args.set)}: the fitting part ({len(fitting)} questions, {len(rows)} "
                  "readings), split by document",
             date=dt.date.today().isoformat(), features=list(FEATURES), l2=args.l2,
             fitted_by="benchmarks/calibrate.py")
         MODEL_FILE.write_text(json.dumps(model.to_json(), indent=2) + "\n")
         default_model.cache_clear()
+        # The bar under which the default (weighted) confidence's answers are labelled
+        # unlikely (Abstention.unlikely_below), on the fitting part as answer() reads it: the
+        # lowest bar within two of the fewest labelling errors (shown confidently but wrong,
+        # plus right but shown as tentative). The errors change little over a wide range of
+        # bars; the lowest of that range labels the fewest right answers.
+        unlabelled = {n: a.with_settings(AnswerSettings(abstention=Abstention(
+            unlikely_below=None))) for n, a in assistants.items()}
+        seen = [(q, sets.judge(q, unlabelled[q.corpus].answer(q.q, list(q.history))))
+                for q in fitting]
+        errors = {}
+        for bar in np.round(np.arange(0.0, 0.81, 0.01), 2):
+            wrong = right_doubted = 0
+            for q, o in seen:
+                if o.outcome == "abstain":
+                    continue
+                confident = o.outcome == "answer" and o.confidence >= bar
+                right = q.answerable and o.rank == 1
+                wrong += confident and not right
+                right_doubted += right and not confident
+            errors[float(bar)] = int(wrong + right_doubted)
+        print("  labelling errors by bar: " + ", ".join(
+            f"{b:.2f} {e}" for b, e in errors.items() if round(b * 100) % 4 == 0))
+        best = min(errors.values())
+        unlikely_below = min(b for b, e in errors.items() if e <= best + 2)
+        print(f"unlikely below {unlikely_below:.2f} (Abstention.unlikely_below): fitting part "
+              f"labelling errors {errors[unlikely_below]} against {errors[0.0]} with no such "
+              f"bar (fewest {best}, at {min(b for b, e in errors.items() if e == best):.2f})")
+        model.provenance["unlikely_below"] = unlikely_below
+        MODEL_FILE.write_text(json.dumps(model.to_json(), indent=2) + "\n")
+
         held = [q for q in questions if q.split == "held-out"]
         series = {}
         for label, abstention in (("fitted model (Abstention(fitted=True))",
@@ -126,6 +160,12 @@ def main() -> None:
                 MODEL_FILE.unlink(missing_ok=True)
             else:
                 MODEL_FILE.write_text(backup)
+
+
+def _shown(folder: str) -> str:
+    """A set folder as the provenance records it: relative to the project when inside it."""
+    path = Path(folder).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def _diagram(series: dict, path: Path, n: int) -> None:

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from assistant import Abstention, AnswerSettings
+from assistant.answering import make_query
 from conftest import ROOT
 
 SET = ROOT / "benchmarks" / "questions"
@@ -22,7 +23,39 @@ def test_tentative_answers_show_quotes_with_a_label(assistant):
     assert not confident.tentative and "may not answer" not in confident.markdown
 
 
+def test_the_answer_model_ships_as_json_and_gives_the_confidence(assistant):
+    from assistant.confidence import FEATURES, MODEL_FILE, default_model
+
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))  # JSON, no pickle
+    assert set(data["provenance"]) >= {"data", "date", "features", "unlikely_below"}
+    model = default_model().answers
+    assert model.features == FEATURES
+    a = assistant.answerer
+    ev, _ = a.evidence(make_query("How long is the reflection period?"))
+    j = a.judge(ev)
+    r = assistant.answer("How long is the reflection period?")
+    # The answer's confidence is the model's probability that its top quote answers; the
+    # weighted score still decides abstention and follow-ups.
+    assert r.confidence == pytest.approx(model.probability(a.features(ev, j.candidates)))
+    assert 0.0 < r.confidence < 1.0 and r.confidence != pytest.approx(j.confidence)
+
+
+def test_an_answer_the_model_finds_unlikely_is_tentative(assistant):
+    question = "How long is the reflection period?"
+    p = assistant.answer(question).confidence
+    doubting = assistant.with_settings(AnswerSettings(abstention=Abstention(
+        unlikely_below=min(1.0, p + 0.01))))
+    r = doubting.answer(question)
+    assert r.tentative and r.quotes and "may not answer" in r.markdown
+    for trusting in (Abstention(unlikely_below=None),
+                     Abstention(unlikely_below=max(0.0, p - 0.01))):
+        assert not assistant.with_settings(AnswerSettings(abstention=trusting)).answer(
+            question).tentative
+
+
 def test_invalid_abstention_settings_are_refused():
+    with pytest.raises(ValueError, match="Abstention.unlikely_below"):
+        Abstention(unlikely_below=1.5)
     with pytest.raises(ValueError, match="Abstention.threshold"):
         Abstention(threshold=float("nan"))
     with pytest.raises(ValueError, match="Fusion.dense_weight"):
@@ -552,9 +585,9 @@ def test_the_numbered_item_check_is_bounded(assistant, monkeypatch):
     monkeypatch.setattr(quoting, "numbers_after",
                         lambda text, word: scanned.append(word) or real(text, word))
     words = " ".join(f"item{i} {i}" for i in range(50))
-    # A fresh answerer (an empty scan cache) that never abstains, so the check runs.
-    a = assistant.with_settings(AnswerSettings(abstention=Abstention(threshold=0.0,
-                                                                     tentative_below=0.0)))
+    # A fresh answerer (an empty scan cache) that never abstains nor doubts, so the check runs.
+    a = assistant.with_settings(AnswerSettings(abstention=Abstention(
+        threshold=0.0, tentative_below=0.0, unlikely_below=None)))
     reply = a.answer(f"What does Article 90 of the Criminal Code define? {words}")
     assert reply.quotes
     assert 0 < len(scanned) <= answering.MAX_NUMBERED_ITEMS < 50
