@@ -542,6 +542,11 @@ class Answerer:
             # small talk, not a follow-up ("Why?", "When was that?" have no content words
             # either, but ask something).
             return alone
+        if _PLEONASTIC_IT.search(asked) and not points_back(asked):
+            # A whole clause about nothing said earlier ("What time is it?", "Is it safe to
+            # ...?"): its words are its own, however few, and a word it shares with the last
+            # answer ("time" in "full time") is no follow-up.
+            return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence
         abstain_below = self.thresholds()[0]

@@ -132,6 +132,19 @@ def test_a_pleonastic_it_does_not_point_back(question):
     assert not points_back(question)
 
 
+@pytest.mark.parametrize("history, question", [
+    (["Are the officers assigned full time?"], "What time is it?"),
+    (["Who provides vocational training to victims?"], "Is it hard to learn Slovenian?"),
+])
+def test_a_question_with_a_pleonastic_it_is_read_as_if_asked_alone(assistant, history, question):
+    # A whole clause about nothing said earlier: a word it shares with the last answer ("time"
+    # in "full time") does not make it a follow-up. (After the officers, "What time is it?" was
+    # answered confidently with their quote.)
+    alone, after = assistant.answer(question), assistant.answer(question, history)
+    assert (after.quotes, after.tentative, after.abstained, after.confidence) == \
+        (alone.quotes, alone.tentative, alone.abstained, alone.confidence)
+
+
 @pytest.mark.parametrize("history, question, refused", [
     (["What are the goals of prevention?"], "What day is it?", False),
     (["Who did Slovenia work with on the JIT project?"], "What year is it?", False),
