@@ -451,7 +451,8 @@ class Answerer:
                 bool(self._unheld(asked, quotes[0].doc_id))
                 or quoting.lacks_asked_number(asked, quotes[0].text)
                 or quoting.lacks_asked_name(asked, quotes[0].text)
-                or quoting.lacks_asked_time(asked, quotes[0].text)))
+                or quoting.lacks_asked_time(asked, quotes[0].text)
+                or quoting.lacks_asked_place(asked, quotes[0].text, self.index.keyword.df)))
         return build_answer(asked, quotes, conf, tentative=tentative)
 
     def _unheld(self, asked: str, doc_id: str) -> list[str]:

@@ -110,6 +110,14 @@ class KeywordIndex:
         rows = self._bm25.scores["indices"][indptr[tid]:indptr[tid + 1]]
         return bool(np.any(rows == row))
 
+    def df(self, token: str) -> int:
+        """In how many passages a token occurs (0 for unknown tokens)."""
+        tid = self._bm25.vocab_dict.get(token)
+        indptr = self._bm25.scores["indptr"]
+        if tid is None or tid + 1 >= len(indptr):
+            return 0
+        return int(indptr[tid + 1] - indptr[tid])
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over passages (0 for unknown tokens)."""
         tid = self._bm25.vocab_dict.get(token)

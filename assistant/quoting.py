@@ -572,6 +572,29 @@ def lacks_asked_name(question: str, quote: str) -> bool:
                for w in _QUOTE_WORD.findall(quote) if w[0].isupper())
 
 
+# A place a question asks about: "in" or "from" and a capitalised name, after the first word
+# ("... in Croatia?", "victims from Nigeria").
+_IN_PLACE = re.compile(r"(?<=\w )(?:in|from)\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
+# A name the collection mentions in at most this many passages is a detail of them, not their
+# subject (the seed page names Slovenia in most passages, Croatia in one list).
+RARE_PLACE_PASSAGES = 2
+
+
+def lacks_asked_place(question: str, quote: str, df: Callable[[str], int]) -> bool:
+    """A question asking about a place ("How long is the reflection period in Croatia?") that
+    the collection names only in passing (in at most ``RARE_PLACE_PASSAGES`` passages, by
+    ``df``: in how many passages a token occurs), answered by a quote that does not name it:
+    the quote is about somewhere else. (A place the document never names is the document
+    check's: ``missing_specifics``.)"""
+    held = set(tokenize(quote))
+    for m in _IN_PLACE.finditer(question):
+        tokens = tokenize(m.group(1))
+        if tokens and not set(tokens) <= held \
+                and all(0 < df(t) <= RARE_PLACE_PASSAGES for t in tokens):
+            return True
+    return False
+
+
 def lacks_asked_number(question: str, quote: str) -> bool:
     """A question asking how many, how much, how old, what share or what year, answered by a
     quote with no figure at all (a year or the day of a date does not count, unless the
