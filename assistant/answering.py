@@ -51,7 +51,8 @@ _JUDGEMENT = (
     "obvious|better|best|good|bad|fine|cheap|expensive|dangerous|risky|healthy|wrong|right|"
     "fair|unfair|enough|worthwhile|appropriate|reasonable|realistic|feasible|late|early|the case|"
     "polite|rude|convenient|sufficient|desirable|fun|nice|strange|odd|surprising|unusual|rare")
-_ADVERB = r"(?:not|n't|really|very|too|so|more|less|most|still|even|also|actually|ever|always|"     r"generally|usually|really|quite|at\s+all)"
+_ADVERB = (r"(?:not|n't|really|very|too|so|more|less|most|still|even|also|actually|ever|"
+           r"always|generally|usually|quite|at\s+all)")
 _PLEONASTIC_IT = re.compile(
     r"\bit(?:['’]s)?(?:\s+(?:is|was|be|been|being|will|would|could|might|isn't|wasn't|"
     + _ADVERB + r"))*\s+(?:" + _JUDGEMENT + r")\s+(?:to|that|for|if|whether|when|how)\b"
@@ -524,7 +525,6 @@ class Answerer:
     def _reading(self, readings: list[Query], judged: list[tuple[Evidence, Judgement]]
                  ) -> tuple[Evidence, Judgement]:
         """``best_reading``'s choice by the rules in its docstring, before the support check."""
-
         alone = judged[0]
         asked = readings[0].asked
         if not _WORD.search(asked):  # "???", an emoji: nothing asked, nothing to follow up

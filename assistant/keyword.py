@@ -120,12 +120,7 @@ class KeywordIndex:
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over passages (0 for unknown tokens)."""
-        tid = self._bm25.vocab_dict.get(token)
-        indptr = self._bm25.scores["indptr"]
-        if tid is None or tid + 1 >= len(indptr):
-            return 0.0
-        n = self.size
-        df = int(indptr[tid + 1] - indptr[tid])
+        df = self.df(token)
         if df == 0:
             return 0.0
-        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+        return float(np.log(1 + (self.size - df + 0.5) / (df + 0.5)))

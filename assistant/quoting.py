@@ -133,8 +133,8 @@ _ASKS_AGAIN = re.compile(
     r"|^\W*(please\W+)?((can|could|would|will)\s+you\s+(please\s+)?)?repeat\b",
     re.IGNORECASE)
 # "Thanks again" thanks again; it asks nothing again.
-_THANKS_AGAIN = re.compile(r"\b(thanks|thank\s+you|thx)\W+again\b|\bagain\W+(thanks|thank\s+you|thx)\b",
-                           re.IGNORECASE)
+_THANKS_AGAIN = re.compile(
+    r"\b(thanks|thank\s+you|thx)\W+again\b|\bagain\W+(thanks|thank\s+you|thx)\b", re.IGNORECASE)
 
 
 def asks_again(question: str) -> bool:
