@@ -535,9 +535,10 @@ class Answerer:
         asks_again = quoting.asks_again(asked)
         # Not a question, and nothing to ask about or words of the conversation in it
         # ("Thanks!", "ok", "Thank you, bye"): taking leave, not following up. "Please list
-        # them" points back and is read as usual.
-        chatting = not asks_again and not _ASKS.search(asked) and (
-            not terms or (bool(quoting.conversational_words(asked)) and not points_back(asked)))
+        # them" points back and "and for children please" goes on: both are read as usual.
+        chatting = not asks_again and not _ASKS.search(asked) and not _CONTINUES.match(asked) \
+            and (not terms or (bool(quoting.conversational_words(asked))
+                               and not points_back(asked)))
         if chatting or (not terms and not asks_again and _ADDRESSES_READER.search(asked)):
             # Or nothing to ask about but the assistant ("How are you?", "What can you do?"):
             # small talk, not a follow-up ("Why?", "When was that?" have no content words
