@@ -26,8 +26,12 @@ def test_tentative_answers_show_quotes_with_a_label(assistant):
 def test_the_answer_model_ships_as_json_and_gives_the_confidence(assistant):
     from assistant.confidence import FEATURES, MODEL_FILE, default_model
 
+    from assistant.settings import UNLIKELY_BELOW
+
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))  # JSON, no pickle
     assert set(data["provenance"]) >= {"data", "date", "features", "unlikely_below"}
+    # The default bar is the one chosen with this model (benchmarks/calibrate.py prints it).
+    assert data["provenance"]["unlikely_below"] == UNLIKELY_BELOW
     model = default_model().answers
     assert model.features == FEATURES
     a = assistant.answerer
