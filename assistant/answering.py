@@ -137,6 +137,12 @@ class Query:
         return len(self.context) + 1 if self.context else 0
 
 
+# Chat roles as chat APIs and frameworks name them: whose messages are questions, and whose
+# are not.
+_USER_ROLES = frozenset({"user", "human"})
+_OTHER_ROLES = frozenset({"assistant", "ai", "system", "developer", "tool", "function"})
+
+
 def conversation(history: Sequence[str] | str | None) -> list:
     """The earlier questions of a conversation, oldest first, as callers give them: a list
     (or any iterable, read once) of strings, one string (or one chat message) standing for
@@ -147,6 +153,8 @@ def conversation(history: Sequence[str] | str | None) -> list:
     if isinstance(history, (str, Mapping)):  # one question, or one chat message
         history = [history]
     try:
+        if isinstance(history, (bytes, bytearray)):  # iterable, but of numbers
+            raise TypeError
         items = list(history)
     except TypeError:
         raise TypeError("history must be a list of earlier questions (strings), oldest "
@@ -154,8 +162,14 @@ def conversation(history: Sequence[str] | str | None) -> list:
     out = []
     for n, h in enumerate(items):
         if isinstance(h, Mapping):
-            if h.get("role", "user") != "user":  # the assistant's own turns ask nothing
+            role = h.get("role", "user")
+            role = role.strip().lower() if isinstance(role, str) else role
+            if role in _OTHER_ROLES:  # the assistant's own turns (and the system's) ask nothing
                 continue
+            if role not in _USER_ROLES:
+                raise ValueError(f"history item {n}: unknown chat role {h.get('role')!r} (a "
+                                 f"user's message is role 'user'; {', '.join(sorted(_OTHER_ROLES))}"
+                                 " are left out)")
             h = h.get("content")
         if not isinstance(h, str):
             # Said, not dropped: a question silently left out changes what a follow-up means.
@@ -432,6 +446,11 @@ class Answerer:
         if not j.candidates:
             return build_answer(asked, (), 0.0)
         abstain_below, tentative_below = self.thresholds()
+        if j.coverage < abstain_below:
+            # No quote is offered, so none is claimed to answer (gibberish such as "aaaa" may
+            # score 0.4 on the model: its features are no question's).
+            closest = [to_hit(self.index, x) for x in ev.scored[:2]]
+            return build_answer(asked, (), 0.0, closest)
         # The probability that the top quote answers (the shipped answer model), when the
         # confidence is the weighted one: it is the answer's confidence, and labels unlikely
         # answers (``Abstention.unlikely_below``).
@@ -441,9 +460,6 @@ class Answerer:
             conf = model.probability(self.features(ev, j.candidates))
             unlikely = s.abstention.unlikely_below is not None \
                 and conf < s.abstention.unlikely_below
-        if j.coverage < abstain_below:
-            closest = [to_hit(self.index, x) for x in ev.scored[:2]]
-            return build_answer(asked, (), conf, closest)
         by_row = {x.row: x for x in ev.scored}
         chosen = quoting.pick(j.candidates, max(1, max_quotes), s.quotes)
         quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]

@@ -47,8 +47,10 @@ def main() -> None:
 
     pos, neg = [], []
     for r in rows:
-        reply = a.answer(r["q"], r.get("history") or [])
-        (pos if r.get("any") else neg).append(reply.confidence)
+        # The coverage the abstention bar is compared with (the weighted score), not
+        # Answer.confidence (the answer model's probability).
+        coverage = a.answerer.judge(a.evidence(r["q"], r.get("history") or [])).coverage
+        (pos if r.get("any") else neg).append(coverage)
     pos, neg = np.array(pos), np.array(neg)
     pct = lambda x: " ".join(f"{v:.3f}" for v in np.percentile(x, [0, 5, 50, 95, 100]))
     print(f"positives (n={len(pos)}): min/p5/p50/p95/max {pct(pos)}")

@@ -44,6 +44,14 @@ def test_the_answer_model_ships_as_json_and_gives_the_confidence(assistant):
     assert 0.0 < r.confidence < 1.0 and r.confidence != pytest.approx(j.confidence)
 
 
+def test_an_abstention_claims_no_confidence(assistant):
+    # The answer model may give gibberish a middling probability; no quote is offered, so the
+    # answer claims none.
+    for question in ("a" * 500, "What is the capital of Australia?"):
+        r = assistant.answer(question)
+        assert r.abstained and r.confidence == 0.0
+
+
 def test_an_answer_the_model_finds_unlikely_is_tentative(assistant):
     question = "How long is the reflection period?"
     p = assistant.answer(question).confidence
@@ -540,6 +548,14 @@ def test_history_is_a_list_one_string_or_any_iterable(assistant):
             assistant.answer(question, bad)
         with pytest.raises(TypeError, match="history item"):
             assistant.retrieve(question, 5, history=bad)
+    with pytest.raises(TypeError, match="not bytes"):
+        assistant.answer(question, earlier.encode())
+    # Roles as chat APIs spell them count; an unknown one is said, not taken for the assistant's.
+    for role in ("User", " user ", "human"):
+        assert assistant.answer(question, [{"role": role, "content": earlier}]).quotes == expected
+    assert assistant.answer(question, [{"role": "System", "content": earlier}]).quotes != expected
+    with pytest.raises(ValueError, match="unknown chat role"):
+        assistant.answer(question, [{"role": "customer", "content": earlier}])
 
 
 def test_a_one_word_follow_up_whose_word_the_conversation_quote_lacks(assistant):
