@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from .answering import MAX_QUESTION_CHARS
+from .answering import MAX_QUESTION_CHARS, conversation
 from .api import Assistant
 from .render import visible
 from .search import MODES, check_where
@@ -70,15 +70,24 @@ def where_filter(where) -> dict | None:
 
 
 def history_turns(history) -> list[str]:
+    """The earlier questions: a list of strings or of chat messages (``{"role": "user",
+    "content": "..."}``, the assistant's own left out), as the Python API takes them."""
     if history is None:
         return []
-    if not isinstance(history, (list, tuple)) or not all(isinstance(h, str) for h in history):
-        raise BadRequest("history must be a list of the earlier questions (strings), oldest "
-                         "first")
-    if len(history) > 100 or any(len(h) > MAX_QUESTION_CHARS for h in history):
+    if not isinstance(history, (list, tuple)):
+        raise BadRequest("history must be a list of the earlier questions (strings or chat "
+                         "messages), oldest first")
+    if len(history) > 100:
         raise BadRequest(f"history may hold at most 100 questions of at most "
                          f"{MAX_QUESTION_CHARS:,} characters each")
-    return [h for h in history if h.strip()][-MAX_HISTORY:]
+    try:
+        turns = conversation(history)
+    except (TypeError, ValueError) as e:
+        raise BadRequest(str(e)) from None
+    if any(len(h) > MAX_QUESTION_CHARS for h in turns):
+        raise BadRequest(f"history may hold at most 100 questions of at most "
+                         f"{MAX_QUESTION_CHARS:,} characters each")
+    return [h for h in turns if h.strip()][-MAX_HISTORY:]
 
 
 def hit_dict(h) -> dict:

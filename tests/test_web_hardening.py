@@ -319,6 +319,26 @@ def test_history_items_are_bounded(client):
         client.predict("Who pays?", ["x" * 5000], 3, "hybrid", None, api_name="/answer")
 
 
+def test_history_as_chat_messages_reads_as_the_python_api_reads_it(client):
+    # Chat APIs keep history as role/content messages; the HTTP endpoint had refused them
+    # while Python took them, so a caller got a 400 for what the library documents.
+    from gradio_client.exceptions import AppError
+
+    asked = "How many victims were identified?"
+    as_text = client.predict("And in the previous year?", [asked], 3, "hybrid", None,
+                             api_name="/answer")
+    as_chat = client.predict("And in the previous year?",
+                             [{"role": "user", "content": asked},
+                              {"role": "assistant", "content": "> 47 victims ..."}],
+                             3, "hybrid", None, api_name="/answer")
+    assert as_chat == as_text
+    for history, message in [([{"role": "robot", "content": "x"}], "unknown chat role"),
+                             ([{"role": "user", "content": 5}], "history item 0"),
+                             ([None], "history item 0")]:
+        with pytest.raises(AppError, match=message):
+            client.predict("Who pays?", history, 3, "hybrid", None, api_name="/answer")
+
+
 def test_invisible_characters_are_shown(tmp_path):
     from assistant.render import answer_markdown, visible
     from assistant.types import Quote
