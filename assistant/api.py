@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import numbers
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,16 @@ from . import unrelated
 
 __all__ = ["Assistant", "LiveAssistant", "build_index", "ensure_index", "retrieve", "answer",
            "MAX_QUESTION_CHARS"]
+
+
+def _count(value, name: str) -> int:
+    """A count argument checked: a 0, a negative, a fraction or True had given an empty or
+    one-item result with no word of why."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number of at least 1 (got {value!r})")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1 (got {value})")
+    return int(value)
 
 
 def build_index(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
@@ -63,6 +74,9 @@ class Assistant:
     scoring, abstention and quoting."""
 
     def __init__(self, idx: _index.Index, embedder=None, settings: AnswerSettings | None = None):
+        if isinstance(idx, (str, os.PathLike)):
+            raise TypeError(f"Assistant takes a loaded index; to open the folder {os.fspath(idx)!r}"
+                            f" use Assistant.load({os.fspath(idx)!r})")
         if settings is not None and not isinstance(settings, AnswerSettings):
             raise TypeError("settings must be an AnswerSettings")
         self._index = idx
@@ -140,7 +154,8 @@ class Assistant:
         question is read as ``answer`` reads it (alone or with the conversation, decided by
         the evidence), so both see the same passages."""
         scored = self.answerer.retrieve(
-            self._reading(question, conversation(history), mode, where), k, mode, where)
+            self._reading(question, conversation(history), mode, where), _count(k, "k"),
+            mode, where)
         return [to_hit(self._index, s) for s in scored]
 
     def _reading(self, question: str, history: Sequence[str] | None, mode: str,
@@ -155,7 +170,7 @@ class Assistant:
                  passages: int = 5) -> Evidence:
         """What ``answer`` decides on (the passages and every sentence's evidence), for
         benchmarks that re-rank it under other settings (``Answerer.decide``)."""
-        history = conversation(history)
+        history, passages = conversation(history), _count(passages, "passages")
         if in_conversation(history):
             ev, _ = self.answerer.best_reading(question, history, mode, where, passages)
             return ev
@@ -165,8 +180,9 @@ class Assistant:
     def answer(self, question: str, history: Sequence[str] | None = None, *, max_quotes: int = 3,
                mode: str = "hybrid", where: Mapping | None = None, passages: int = 5) -> Answer:
         """Up to ``max_quotes`` verbatim quotes that answer the question, or an abstention."""
-        return self.answerer.answer(make_query(question), max_quotes, mode, where,
-                                    passages, history=conversation(history))
+        return self.answerer.answer(make_query(question), _count(max_quotes, "max_quotes"), mode,
+                                    where, _count(passages, "passages"),
+                                    history=conversation(history))
 
 
 def ensure_index(corpus_dir: str | os.PathLike | None = "corpus", index_dir: str | os.PathLike = "index",

@@ -149,6 +149,27 @@ def test_bad_mode_is_a_clear_error(assistant):
         assistant.retrieve("x", mode="fuzzy")
 
 
+@pytest.mark.parametrize("call, error, message", [
+    (lambda a: a.retrieve("Who investigates?", k=0), ValueError, "k must be at least 1"),
+    (lambda a: a.retrieve("Who investigates?", k=True), TypeError, "k must be a whole number"),
+    (lambda a: a.retrieve("Who investigates?", k=2.5), TypeError, "k must be a whole number"),
+    (lambda a: a.answer("Who investigates?", max_quotes=-1), ValueError, "max_quotes must be"),
+    (lambda a: a.answer("Who investigates?", passages=0), ValueError, "passages must be at"),
+    (lambda a: a.evidence("Who investigates?", passages="5"), TypeError, "passages must be"),
+])
+def test_counts_are_checked(assistant, call, error, message):
+    # k=0 had returned nothing, passages=0 an abstention, k=True one hit: no word of why.
+    with pytest.raises(error, match=message):
+        call(assistant)
+
+
+def test_a_folder_given_for_a_loaded_index_is_a_clear_error(tmp_path):
+    from assistant import Assistant
+
+    with pytest.raises(TypeError, match=r"use Assistant\.load"):
+        Assistant(str(tmp_path))
+
+
 @pytest.mark.parametrize("question", ["", "   ", "?!?", "\x00\x01", "😀😀", "ما هو",
                                       "a" * 100_000])
 def test_odd_questions_do_not_crash(assistant, question):
