@@ -85,6 +85,16 @@ def build_main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
 def ask_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant.ask",
                                      description="Ask the documents a question from the terminal.")
@@ -93,7 +103,8 @@ def ask_main(argv: list[str] | None = None) -> int:
                                   "(default: corpus, for the default index only)")
     parser.add_argument("--history", action="append", default=[],
                         help="an earlier question of the conversation (repeatable, oldest first)")
-    parser.add_argument("-k", "--quotes", type=int, default=3, help="most quotes to show")
+    parser.add_argument("-k", "--quotes", type=_at_least_one, default=3,
+                        help="most quotes to show")
     add_mode(parser)
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     args = parser.parse_args(argv)

@@ -54,6 +54,16 @@ def test_ask_cli(seed_corpus, seed_index):
     assert "do not cover" in r.stdout
 
 
+def test_ask_cli_refuses_a_count_below_one_in_a_line():
+    from assistant.cli import ask_main
+
+    import pytest
+
+    with pytest.raises(SystemExit) as e:
+        ask_main(["-k", "0", "Who pays?"])
+    assert e.value.code == 2
+
+
 def test_eval_cli(seed_corpus, seed_index):
     from conftest import DATA
 
