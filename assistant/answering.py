@@ -463,7 +463,10 @@ class Answerer:
         by_row = {x.row: x for x in ev.scored}
         chosen = quoting.pick(j.candidates, max(1, max_quotes), s.quotes)
         quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]
-        tentative = j.leans_on_conversation or j.confidence < tentative_below or unlikely or (
+        floor = s.abstention.meaning_floor
+        unrelated_words = floor is not None and chosen[0].evidence.meaning < floor
+        tentative = j.leans_on_conversation or j.confidence < tentative_below or unlikely \
+            or unrelated_words or (
             s.abstention.require_specifics and (
                 bool(self._unheld(asked, quotes[0].doc_id))
                 or quoting.lacks_asked_number(asked, quotes[0].text)

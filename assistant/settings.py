@@ -150,6 +150,13 @@ class Abstention:
     # within two of the fewest labelling errors, confident but wrong plus right but tentative
     # (README, "Abstention and tentative answers").
     unlikely_below: float | None = UNLIKELY_BELOW
+    # A top quote whose meaning is this far from the question's (the cosine of their vectors
+    # below this) is shown as tentative, however many of its words it shares: "what time is
+    # it" had been answered confidently with "... assigned full time ..." (meaning 0.11) on
+    # its shared word alone. None: no floor. Set well below the fitting part's confident
+    # answers (lowest 0.37) and right answers shown at all (lowest 0.28), so it changes none
+    # of them; for the default model (other models' cosines lie elsewhere).
+    meaning_floor: float | None = 0.25
     meaning: float = 0.45
     passage_dense: float = 0.25
     lexical: float = 0.30
@@ -165,6 +172,8 @@ class Abstention:
             _check_share(self, "unrelated_quantile")
         if self.unlikely_below is not None:
             _check_share(self, "unlikely_below")
+        if self.meaning_floor is not None:
+            _check_share(self, "meaning_floor")
         for name in ("fitted", "require_specifics"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"Abstention.{name} must be True or False")

@@ -65,9 +65,23 @@ def test_an_answer_the_model_finds_unlikely_is_tentative(assistant):
             question).tentative
 
 
+def test_shared_words_without_shared_meaning_are_not_a_confident_answer(assistant):
+    # "what time is it" shares one word with "... assigned full time ..." and nothing of its
+    # meaning; the words alone had carried it over the bar, and it was answered confidently.
+    for question in ("what time is it", "What time is it"):
+        r = assistant.answer(question)
+        assert r.abstained or r.tentative, (question, r.quotes[0].text)
+    unfloored = assistant.with_settings(AnswerSettings(abstention=Abstention(
+        meaning_floor=None)))
+    assert not unfloored.answer("what time is it").tentative  # the floor is what holds it
+    assert not assistant.answer("How long is the reflection period?").tentative
+
+
 def test_invalid_abstention_settings_are_refused():
     with pytest.raises(ValueError, match="Abstention.unlikely_below"):
         Abstention(unlikely_below=1.5)
+    with pytest.raises(ValueError, match="Abstention.meaning_floor"):
+        Abstention(meaning_floor=-0.1)
     with pytest.raises(ValueError, match="Abstention.threshold"):
         Abstention(threshold=float("nan"))
     with pytest.raises(ValueError, match="Fusion.dense_weight"):
