@@ -24,6 +24,15 @@ from .types import Quote
 _ANAPHORA = re.compile(r"^(It|Its|This|These|That|Those|They|Their|Them|He|She|His|Her|Such|"
                        r"Both|The latter|The former|Moreover|However|Furthermore|In addition|"
                        r"Therefore|Thus|Also)\b")
+# More openings that lean on the sentence before: contrast and consequence ("Nevertheless, she
+# too announced ...", "As a result, ...").
+_CONNECTIVE = re.compile(r"^(Nevertheless|Nonetheless|Instead|Consequently|As a result|"
+                         r"Accordingly|Hence|Still|Yet|Otherwise|Even so)\b")
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether ``sentence`` opens leaning on the one before: a pronoun or a connective."""
+    return bool(_ANAPHORA.match(sentence) or _CONNECTIVE.match(sentence))
 
 
 @dataclass(frozen=True)
@@ -330,13 +339,13 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     what they share with the sentence by sitting in the same passage."""
     first = last = i
     best = own[i]
-    if i > 0 and _adjacent(text, seq[i - 1], seq[i]) and _ANAPHORA.match(text[seq[i].start:seq[i].end]):
+    if i > 0 and _adjacent(text, seq[i - 1], seq[i]) and refers_back(text[seq[i].start:seq[i].end]):
         first = i - 1
     # The next sentence goes on about this one ("He began teaching in Rotterdam."): it joins
     # the quote at a lower share, as it often holds what the question asks of the subject.
     if follow and last + 1 < len(seq) and last - first + 1 < max_sentences \
             and _adjacent(text, seq[last], seq[last + 1]) \
-            and _ANAPHORA.match(text[seq[last + 1].start:seq[last + 1].end]) \
+            and refers_back(text[seq[last + 1].start:seq[last + 1].end]) \
             and own[last + 1] >= follow * best:
         last += 1
     while last - first + 1 < max_sentences:

@@ -194,6 +194,41 @@ def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path):
         "Pierre Bayle" not in off.answer(q).quotes[0].text
 
 
+@pytest.mark.parametrize("sentence, leans", [
+    ("He began teaching in Rotterdam.", True),
+    ("Nevertheless, she resigned a week later.", True),
+    ("As a result, the council met again.", True),
+    ("Instead, the funds went to shelters.", True),
+    ("Stillwater is a town.", False),
+    ("The council met in June.", False),
+])
+def test_a_sentence_that_opens_leaning_on_the_one_before(sentence, leans):
+    from assistant.quoting import refers_back
+
+    assert refers_back(sentence) is leans
+
+
+def test_a_next_sentence_opening_with_a_connective_joins_the_quote(tmp_path):
+    """"Nevertheless, she resigned" answers what the sentence before it sets up."""
+    from assistant import Assistant, AnswerSettings, build_index
+    from assistant.settings import QuoteRules
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "council.md").write_text(
+        "# Council\n\nThe harbour was rebuilt in 2015. In the 2019 vote the Green list lost "
+        "three seats on the council, and its mayor Marta Kovac said the result was a good "
+        "one. Nevertheless, she resigned as mayor a week later. The new harbour office opened "
+        "in 2021.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    a = Assistant.load(tmp_path / "index")
+    q = "Did Marta Kovac stay on as mayor after the 2019 vote?"
+    top = a.answer(q).quotes[0].text
+    assert "Marta Kovac" in top and "resigned" in top
+    off = a.with_settings(AnswerSettings(quotes=QuoteRules(follow_on_share=0.0)))
+    assert "resigned" not in off.answer(q).quotes[0].text
+
+
 def test_asked_support_reads_the_question_s_own_words(onnx):
     quote = TEXT[TEXT.index("Their"):]
     tv = onnx.encode_tokens([TEXT])[0]
