@@ -377,7 +377,9 @@ class Answerer:
         """The top ``passages`` passages and the evidence of each of their sentences; and the
         question's vector."""
         qvec, qtok = self.embedder.encode_query(query.text)
-        scored = search(self.index, qvec if mode != "keyword" else None, query.text,
+        # The vector goes to a keyword search too: it picks no passage there, but gives each
+        # passage found its dense score, without which every keyword answer looked doubtful.
+        scored = search(self.index, qvec, query.text,
                         k=passages, mode=mode, where=where, fusion=self.settings.fusion)
         if not scored:
             return Evidence(query, (), {}), qvec

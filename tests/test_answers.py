@@ -144,6 +144,13 @@ def test_search_modes(assistant, mode):
     assert "reflection period" in hits[0].text
 
 
+def test_a_keyword_search_still_weighs_the_passages_meaning(assistant):
+    # The keyword mode picks passages by their words alone, but the answer's confidence reads
+    # their dense score too: it had been 0 there, and every keyword answer looked doubtful.
+    ev = assistant.evidence("Who investigates trafficking?", mode="keyword")
+    assert ev.scored and all(s.dense > 0 for s in ev.scored)
+
+
 def test_bad_mode_is_a_clear_error(assistant):
     with pytest.raises(ValueError, match="unknown search mode"):
         assistant.retrieve("x", mode="fuzzy")
