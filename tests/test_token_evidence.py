@@ -171,27 +171,34 @@ def test_an_embedder_without_token_vectors_still_answers(seed_index, onnx):
     assert a.answer("What is the best pizza in Naples?").abstained
 
 
-def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path):
-    """The subject in one sentence, what the question asks of it in the next ("He ..."): the
-    quote takes both in, unless follow_on_share is 0."""
+@pytest.mark.parametrize("text, question, subject, answer", [
+    ("Many refugees settled in the Dutch Republic after 1685. One of the most prominent "
+     "refugees in the Netherlands was the philosopher Pierre Bayle. He began teaching in "
+     "Rotterdam, where he also published his dictionary. Others went to England and Prussia.",
+     "In which Dutch city did Pierre Bayle work as a teacher?", "Pierre Bayle", "Rotterdam"),
+    # A connective leans on the sentence before as a pronoun does.
+    ("The harbour was rebuilt in 2015. In the 2019 vote the Green list lost three seats on "
+     "the council, and its mayor Marta Kovac said the result was a good one. Nevertheless, "
+     "she resigned as mayor a week later. The new harbour office opened in 2021.",
+     "Did Marta Kovac stay on as mayor after the 2019 vote?", "Marta Kovac", "resigned"),
+])
+def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path, text, question, subject,
+                                                           answer):
+    """The subject in one sentence, what the question asks of it in the next ("He ...",
+    "Nevertheless, she ..."): the quote takes both in, unless follow_on_share is 0."""
     from assistant import Assistant, AnswerSettings, build_index
     from assistant.settings import QuoteRules
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "bayle.md").write_text(
-        "# Refugees\n\nMany refugees settled in the Dutch Republic after 1685. One of the most "
-        "prominent refugees in the Netherlands was the philosopher Pierre Bayle. He began "
-        "teaching in Rotterdam, where he also published his dictionary. Others went to "
-        "England and Prussia.\n", encoding="utf-8")
+    (corpus / "doc.md").write_text(f"# Notes\n\n{text}\n", encoding="utf-8")
     build_index(corpus, tmp_path / "index")
     a = Assistant.load(tmp_path / "index")
-    q = "In which Dutch city did Pierre Bayle work as a teacher?"
-    top = a.answer(q).quotes[0].text
-    assert "Pierre Bayle" in top and "Rotterdam" in top
+    top = a.answer(question).quotes[0].text
+    assert subject in top and answer in top
     off = a.with_settings(AnswerSettings(quotes=QuoteRules(follow_on_share=0.0)))
-    assert "Rotterdam" not in off.answer(q).quotes[0].text or \
-        "Pierre Bayle" not in off.answer(q).quotes[0].text
+    top = off.answer(question).quotes[0].text
+    assert answer not in top or subject not in top
 
 
 @pytest.mark.parametrize("sentence, leans", [
@@ -206,27 +213,6 @@ def test_a_sentence_that_opens_leaning_on_the_one_before(sentence, leans):
     from assistant.quoting import refers_back
 
     assert refers_back(sentence) is leans
-
-
-def test_a_next_sentence_opening_with_a_connective_joins_the_quote(tmp_path):
-    """"Nevertheless, she resigned" answers what the sentence before it sets up."""
-    from assistant import Assistant, AnswerSettings, build_index
-    from assistant.settings import QuoteRules
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "council.md").write_text(
-        "# Council\n\nThe harbour was rebuilt in 2015. In the 2019 vote the Green list lost "
-        "three seats on the council, and its mayor Marta Kovac said the result was a good "
-        "one. Nevertheless, she resigned as mayor a week later. The new harbour office opened "
-        "in 2021.\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index")
-    a = Assistant.load(tmp_path / "index")
-    q = "Did Marta Kovac stay on as mayor after the 2019 vote?"
-    top = a.answer(q).quotes[0].text
-    assert "Marta Kovac" in top and "resigned" in top
-    off = a.with_settings(AnswerSettings(quotes=QuoteRules(follow_on_share=0.0)))
-    assert "resigned" not in off.answer(q).quotes[0].text
 
 
 def test_asked_support_reads_the_question_s_own_words(onnx):
