@@ -95,6 +95,41 @@ def test_empty_folder_and_existing_index_are_accepted(seed_corpus, seed_index, t
     assert Assistant.load(legacy).answer("How long is the reflection period?").quotes
 
 
+@pytest.mark.parametrize("placed", ["MY_NOTES.txt", "mydir/f", "keyword/notes.txt"])
+def test_files_a_user_put_inside_an_index_stop_a_rebuild(seed_corpus, seed_index, tmp_path,
+                                                         placed):
+    # A rebuild replaces the whole folder: a file a user put there had been deleted with it,
+    # with no word (found by a probe).
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    (index / placed).parent.mkdir(parents=True, exist_ok=True)
+    (index / placed).write_text("mine")
+    before = _tree(index)
+    with pytest.raises(BuildError, match="holds files that no build wrote") as e:
+        build_index(seed_corpus, index, full=True)
+    assert placed.split("/")[0] in str(e.value)
+    assert _tree(index) == before
+    r = _cli("build_index.py", "--corpus", str(seed_corpus), "--index", str(index), "--quiet")
+    assert r.returncode == 1 and "no build wrote" in r.stderr and "Traceback" not in r.stderr
+    (index / placed).unlink()
+    if placed == "mydir/f":
+        (index / "mydir").rmdir()
+    assert build_index(seed_corpus, index, full=True).documents == 1  # ours alone: rebuilt
+
+
+def test_an_index_whose_manifest_is_unreadable_is_compared_by_its_names(tmp_path):
+    from assistant.index.format import foreign_files
+
+    folder = tmp_path / "index"
+    (folder / "keyword").mkdir(parents=True)
+    (folder / ".verbatim-index").write_text("")
+    (folder / "keyword" / "vocab.index.json").write_text("{}")
+    (folder / "vectors.npy").write_bytes(b"")
+    assert foreign_files(folder) == []
+    (folder / "mine.txt").write_text("x")
+    assert foreign_files(folder) == ["mine.txt"]
+
+
 def test_cleanup_removes_only_our_leftovers(seed_corpus, tmp_path):
     index = tmp_path / "index"
     build_index(seed_corpus, index)

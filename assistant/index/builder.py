@@ -29,7 +29,8 @@ from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, EMBED_FORMAT_VERSION, FO
                      KEYWORD_DIR, MANIFEST, PASSAGES, REUSABLE_FORMATS, SENTENCE_VECTORS,
                      SENTENCES, VECTORS,
                      BuildError, BuildLocked, IndexLoadError, backend_of, checksums,
-                     doc_to_row, embed_format_of, embed_text, is_index_folder, passage_to_row,
+                     doc_to_row, embed_format_of, embed_text, foreign_files, is_index_folder,
+                     passage_to_row,
                      read_manifest, verify)
 from .plan import (IN_CONTEXT, SEPARATE, FileResult, OldByFile, group_by_file,
                    plan_sentences, plan_vectors)
@@ -111,6 +112,11 @@ def check_index_target(index_dir: Path, corpus_dir: Path | None = None) -> None:
             raise BuildError(f"--index {shown} is a folder that is not a Verbatim index and is "
                              "not empty; a build would replace it, so choose a new or empty "
                              "folder")
+        foreign = foreign_files(index_dir) if not empty else []
+        if foreign:
+            listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise BuildError(f"--index {shown} holds files that no build wrote ({listed}); a "
+                             "build replaces the whole folder, so move them out of it first")
 
 
 def library_versions() -> dict:

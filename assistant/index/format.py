@@ -105,6 +105,46 @@ def is_index_folder(folder: Path) -> bool:
     return isinstance(m, dict) and {"format_version", "build_id", "checksums"} <= set(m)
 
 
+# Every name a build writes at the top of an index folder: what a folder whose manifest cannot
+# be read is compared against.
+LAYOUT = frozenset({storage.MARKER, storage.IN_PROGRESS, MANIFEST, DOCUMENTS, PASSAGES, VECTORS,
+                    DENSE, KEYWORD_DIR, DOC_KEYWORD_DIR, SENTENCES, SENTENCE_VECTORS})
+MAX_FOREIGN_LISTED = 50
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """What an index folder holds that no build wrote (a user's notes, a copied file): paths
+    relative to it ("/" after a folder), sorted, at most ``MAX_FOREIGN_LISTED``. A rebuild
+    replaces the whole folder, so these would be lost with it. Compared against the files its
+    manifest lists or, when that cannot be read, the names a build writes at the top."""
+    try:
+        m = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        written = set(m["checksums"]) | {MANIFEST}
+    except (OSError, ValueError, TypeError, KeyError):
+        written = None
+    flags = {storage.MARKER, storage.IN_PROGRESS}
+
+    def expected(path: str, is_dir: bool) -> bool:
+        if path in flags:
+            return True
+        if written is None:  # no list: a build's own names, and anything inside its folders
+            return path.split("/")[0] in LAYOUT
+        return any(w.startswith(path + "/") for w in written) if is_dir else path in written
+
+    out: list[str] = []
+    for root, dirs, files in os.walk(folder):  # links are listed, not followed
+        rel = Path(root).relative_to(folder)
+        names = [(d, True) for d in dirs] + [(f, False) for f in files]
+        unexpected = {n for n, is_dir in names
+                      if not expected((rel / n).as_posix(), is_dir)}
+        out += [(rel / n).as_posix() + ("/" if is_dir else "") for n, is_dir in names
+                if n in unexpected]
+        dirs[:] = [d for d in dirs if d not in unexpected]
+        if len(out) >= MAX_FOREIGN_LISTED:
+            break
+    return sorted(out)[:MAX_FOREIGN_LISTED]
+
+
 # --- records ------------------------------------------------------------------------------------
 
 def doc_to_row(d: Document) -> dict:
