@@ -162,10 +162,16 @@ def conversational_words(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# Function words the keyword index's short stop list keeps (it is BM25's, and changing it would
+# change every index): quantifiers and "were". Counted as content words, they made "And
+# how many were children?" a question of three words, too many to be read as a follow-up.
+_FUNCTION_WORDS = frozenset("were many much more most some very just only".split())
+
+
 def asked_terms(question: str) -> list[str]:
     """The content words (``keyword.tokenize``) of what a question asks about, without the
-    words of the conversation (``conversational_words``)."""
-    skip = conversational_words(question)
+    words of the conversation (``conversational_words``) and function words."""
+    skip = conversational_words(question) | _FUNCTION_WORDS
     return tokenize(" ".join(w for w in _WORD.findall(question) if w.lower() not in skip))
 
 

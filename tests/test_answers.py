@@ -44,8 +44,8 @@ def test_follow_ups_written_by_others(assistant):
     ("Which article is it?") or for the next fact ("Who approved it?")."""
     m = evaluate(assistant, read_questions(DATA / "followups_by_others.jsonl"))
     # 95.0% measured since words of the conversation ("sorry", "again") are not what is asked
-    # (87.5% before: asking again was refused).
-    assert m.hit_at(1) >= 0.9
+    # (87.5% before: asking again was refused); 97.5% since quantifiers are not either.
+    assert m.hit_at(1) >= 0.95
 
 
 def test_conversations_by_others(assistant):

@@ -195,6 +195,10 @@ def test_words_of_the_conversation_are_not_what_a_question_asks_about():
     # "repeat", "say" and "come" are words of the conversation only when asking again.
     assert asked_terms("Are repeat offenders prosecuted?")[0] == "repeat"
     assert asked_terms("What does the law say about victims?") == ["law", "say", "victim"]
+    # Quantifiers and "were" ask about nothing: "And how many were children?" is one word
+    # long, a follow-up (it had counted three and was read with the conversation confidently).
+    assert asked_terms("And how many were children?") == ["children"]
+    assert asked_terms("How much more money was there?") == ["money"]
 
 
 @pytest.mark.parametrize("message, again", [
