@@ -474,8 +474,16 @@ class Answerer:
                 or quoting.lacks_asked_number(asked, quotes[0].text)
                 or quoting.lacks_asked_name(asked, quotes[0].text)
                 or quoting.lacks_asked_time(asked, quotes[0].text)
-                or quoting.lacks_asked_place(asked, quotes[0].text, self.index.keyword.df)))
+                or quoting.lacks_asked_place(asked, quotes[0].text, self.index.keyword.df)
+                or quoting.lacks_asked_year(asked, self._around(quotes[0]))))
         return build_answer(asked, quotes, conf, tentative=tentative)
+
+    def _around(self, quote: Quote) -> str:
+        """The quote and the passage it was taken from: what dates it."""
+        d = self.index.documents[quote.doc_id]
+        start = min(quote.start, quote.passage.start) if quote.passage else quote.start
+        end = max(quote.end, quote.passage.end) if quote.passage else quote.end
+        return d.text[start:end]
 
     def _unheld(self, asked: str, doc_id: str) -> list[str]:
         """What the question names that the document (its text, title or metadata) does not

@@ -610,6 +610,23 @@ def lacks_asked_place(question: str, quote: str, df: Callable[[str], int]) -> bo
     return False
 
 
+# A year in a question or a passage: four digits from 1000 to 2099 standing alone ("in 2021",
+# "2012-2013", "the 1990s"), not inside a larger figure ("90,000", "EUR 20000").
+_YEAR_NUMBER = re.compile(r"(?<![\w,.])((?:1[0-9]|20)\d\d)s?(?![\w]|[.,]\d)")
+
+
+def lacks_asked_year(question: str, passage: str) -> bool:
+    """A question naming a year ("How many victims were identified in 2021?") answered from a
+    passage that names other years and not that one: the quote gives another year's figure
+    ("In 2022, 214 ..."), or a figure its passage dates otherwise. (A year the whole document
+    lacks is the document check's: ``missing_specifics``.)"""
+    asked = set(_YEAR_NUMBER.findall(question))
+    if not asked:
+        return False
+    given = set(_YEAR_NUMBER.findall(passage))
+    return bool(given) and not asked & given
+
+
 def lacks_asked_number(question: str, quote: str) -> bool:
     """A question asking how many, how much, how old, what share or what year, answered by a
     quote with no figure at all (a year or the day of a date does not count, unless the

@@ -468,6 +468,40 @@ def test_how_many_needs_a_figure_of_what_is_counted_and_a_year_question_a_year()
                                   "It was founded in 1883 by descendants of Huguenots.")
 
 
+def test_a_question_naming_a_year_needs_that_year_around_its_quote():
+    from assistant.quoting import lacks_asked_year
+
+    passage = ("In 2022, 214 presumed victims were referred, and 131 were identified. The "
+               "average prison sentence imposed was five years.")
+    assert lacks_asked_year("How many victims were identified in 2021?", passage)
+    assert lacks_asked_year("What was the average sentence in 2020?", passage)
+    assert not lacks_asked_year("How many victims were identified in 2022?", passage)
+    assert not lacks_asked_year("What was the average sentence?", passage)  # no year asked
+    # A passage that dates nothing gives no verdict; a figure is not a year.
+    assert not lacks_asked_year("How much was paid in 2013?", "EUR 90,000 was paid.")
+    assert lacks_asked_year("What changed in the 1990s?", "The law of 2009 changed it.")
+    assert not lacks_asked_year("What happened in 2012-2013?", "During 2013 the Government ...")
+
+
+def test_an_answer_dated_another_year_is_tentative(tmp_path):
+    # A probe's near-topic questions: the 2022 figures were given confidently for 2021.
+    from assistant import Assistant, build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "report.md").write_text(
+        "# Victims\n\nIn 2022, 214 presumed victims were referred to the Mechanism, and 131 of "
+        "them were formally identified. Nineteen of the identified victims were under 18.\n\n"
+        "# Law\n\nThe law on trafficking was adopted in 2009 and amended in 2021 to cover "
+        "forced begging.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    a = Assistant.load(tmp_path / "index")
+    other_year = a.answer("How many victims were formally identified in 2021?")
+    assert other_year.quotes and "131" in other_year.quotes[0].text and other_year.tentative
+    same_year = a.answer("How many victims were formally identified in 2022?")
+    assert same_year.quotes and "131" in same_year.quotes[0].text and not same_year.tentative
+
+
 def test_a_question_asking_when_something_happened_needs_a_date_in_its_quote(assistant):
     from assistant.quoting import lacks_asked_time
 
