@@ -15,10 +15,17 @@ DEFAULT_CORPUS, DEFAULT_INDEX = "corpus", "index"
 
 def add_paths(parser: argparse.ArgumentParser, corpus_help: str | None = None) -> None:
     """``--corpus`` and ``--index``, as every command takes them."""
-    parser.add_argument("--corpus", default=None,
+    parser.add_argument("--corpus", default=None, type=_folder,
                         help=corpus_help or f"folder of documents (default: {DEFAULT_CORPUS})")
-    parser.add_argument("--index", default=DEFAULT_INDEX,
+    parser.add_argument("--index", default=DEFAULT_INDEX, type=_folder,
                         help=f"index folder (default: {DEFAULT_INDEX})")
+
+
+def _folder(text: str) -> str:
+    # An empty path would be read as the current folder.
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder, not be empty")
+    return text
 
 
 def corpus_to_update(args) -> str | None:

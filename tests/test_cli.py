@@ -64,6 +64,23 @@ def test_ask_cli_refuses_a_count_below_one_in_a_line():
     assert e.value.code == 2
 
 
+def test_ask_cli_names_what_is_wrong_with_the_index_path(tmp_path, capsys):
+    # The hints had pointed a rebuild at the wrong place (a folder of other files, a file, "").
+    import pytest
+
+    from assistant.cli import ask_main
+
+    (tmp_path / "notes.txt").write_text("mine")
+    assert ask_main(["--index", str(tmp_path), "budget?"]) == 1
+    assert "is not a Verbatim index" in capsys.readouterr().err
+    assert ask_main(["--index", str(tmp_path / "notes.txt"), "budget?"]) == 1
+    assert "is a file, not an index folder" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        ask_main(["--index", "", "budget?"])
+    assert e.value.code == 2 and "must name a folder" in capsys.readouterr().err
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
 def test_eval_cli(seed_corpus, seed_index):
     from conftest import DATA
 

@@ -181,10 +181,18 @@ def read_manifest(index_dir: str | os.PathLike,
     index_dir = Path(index_dir)
     storage.recover(index_dir, is_index_folder)
     path = index_dir / MANIFEST
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexLoadError(f"{index_dir} is a file, not an index folder; give the folder a "
+                             "build wrote (default: index)")
     if not index_dir.is_dir():
         raise IndexLoadError(f"no index at {index_dir}/; build one with: python build_index.py "
                              f"--index {index_dir}")
     if not path.is_file():
+        if not is_index_folder(index_dir) and any(index_dir.iterdir()):
+            # A build would refuse to replace it: pointing there would only lead to that.
+            raise IndexLoadError(f"{index_dir}/ is not a Verbatim index (a folder of other "
+                                 "files); give the folder a build wrote (default: index), or "
+                                 "build into a new one: python build_index.py --index NEW_FOLDER")
         raise IndexLoadError(f"{path} is missing; {rebuild_hint(index_dir)}")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
