@@ -128,6 +128,22 @@ def test_broken_file_is_skipped_rest_indexed(seed_corpus, tmp_path):
     assert "same content" in skipped["slovenia.txt"] or "same content" in skipped["copy.txt"]
 
 
+def test_bad_records_are_reported_by_every_build_that_keeps_their_file(seed_corpus, tmp_path):
+    # An unchanged file is not read again; its bad lines had dropped out of the next report
+    # while still not indexed (found by a probe).
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "r.jsonl").write_text('{"_id": "1", "text": "Work permits for seasonal workers."}\n'
+                                    'not json\n{"text": 5}\n', encoding="utf-8")
+    first = build_index(corpus, tmp_path / "index")
+    bad = {str(s) for s in first.skipped}
+    assert len(bad) == 2 and all(s.startswith("r.jsonl line") for s in bad)
+    shutil.copy(seed_corpus / "slovenia.txt", corpus / "slovenia.txt")
+    second = build_index(corpus, tmp_path / "index")
+    assert second.unchanged == 1 and {str(s) for s in second.skipped} == bad
+    assert {str(s) for s in build_index(corpus, tmp_path / "index").skipped} == bad
+
+
 def test_missing_corpus_is_a_build_error(tmp_path):
     with pytest.raises(BuildError, match="corpus folder not found"):
         build_index(tmp_path / "missing", tmp_path / "index")

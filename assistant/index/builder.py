@@ -281,8 +281,11 @@ class _Build:
                 docs, ps, rows = old_by_file[f.rel]
                 if not any(d.doc_id in seen_ids for d in docs):
                     seen_ids.update((d.doc_id, f.rel) for d in docs)
+                    parts = tuple(SkippedFile(str(s.get("path", f.rel)), str(s.get("reason", "")))
+                                  for s in prev.get("skipped_parts", ()) if isinstance(s, dict))
+                    skipped.extend(parts)
                     results.append(FileResult(f, digest, docs, ps, list(rows), st.st_size,
-                                              st.st_mtime_ns))
+                                              st.st_mtime_ns, parts))
                     unchanged += 1
                     continue
             known_bad = remembered.get(f.rel)
@@ -309,7 +312,7 @@ class _Build:
                 continue
             passages = [p for d in docs for p in chunk_document(d, self.params)]
             results.append(FileResult(f, digest, docs, passages, None, st.st_size,
-                                      st.st_mtime_ns))
+                                      st.st_mtime_ns, tuple(file_skips)))
             if prev:
                 changed += 1
             else:
@@ -500,7 +503,10 @@ class _Build:
             "sentence_pooling": self._pooling() if (tmp / SENTENCE_VECTORS).exists() else None,
             "counts": {"documents": len(documents), "passages": len(passages)},
             "files": {r.file.rel: {"sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns,
-                                   "documents": len(r.documents), "passages": len(r.passages)}
+                                   "documents": len(r.documents), "passages": len(r.passages),
+                                   **({"skipped_parts": [{"path": s.path, "reason": s.reason}
+                                                         for s in r.skipped_parts]}
+                                      if r.skipped_parts else {})}
                       for r in results},
             "skipped": [str(s) for s in skipped],
             "skipped_files": _unindexed_stats(files, {r.file.rel for r in results}, unreadable),

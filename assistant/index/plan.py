@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..loading import CorpusFile
-from ..types import Document, Passage
+from ..types import Document, Passage, SkippedFile
 from .format import embed_text
 from .reader import Index
 
@@ -29,6 +29,9 @@ class FileResult:
     old_rows: list[int] | None  # rows of an unchanged file's passages in the old index
     size: int = 0
     mtime_ns: int = 0
+    # Parts of the file that were not indexed ("x.jsonl line 3"): said again by every build
+    # that keeps the file unchanged, since it is not read again.
+    skipped_parts: tuple[SkippedFile, ...] = ()
 
 
 OldByFile = dict[str, tuple[list[Document], list[Passage], list[int]]]
