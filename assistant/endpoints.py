@@ -71,9 +71,12 @@ def where_filter(where) -> dict | None:
 
 def history_turns(history) -> list[str]:
     """The earlier questions: a list of strings or of chat messages (``{"role": "user",
-    "content": "..."}``, the assistant's own left out), as the Python API takes them."""
+    "content": "..."}``, the assistant's own left out), or one of either, as the Python API
+    takes them."""
     if history is None:
         return []
+    if isinstance(history, (str, dict)):  # one question, or one chat message
+        history = [history]
     if not isinstance(history, (list, tuple)):
         raise BadRequest("history must be a list of the earlier questions (strings or chat "
                          "messages), oldest first")

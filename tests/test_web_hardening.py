@@ -43,7 +43,7 @@ def client(site):
     (("Who investigates?", [], 3, "fuzzy", None), "mode must be one of hybrid, semantic, keyword"),
     (("Who investigates?", [], 0, "hybrid", None), "max_quotes must be from 1 to 10"),
     (("Who investigates?", [], 2.5, "hybrid", None), "max_quotes must be a whole number"),
-    (("Who investigates?", "not a list", 3, "hybrid", None), "history must be a list"),
+    (("Who investigates?", 5, 3, "hybrid", None), "history must be a list"),
     (("Who investigates?", [], 3, "hybrid", "{not json"), "where must be an object"),
     (("Who investigates?", [], 3, "hybrid", [1, 2]), "where must be an object"),
     (("Who investigates?", [], 3, "hybrid", {"doc_id": {"a": 1}}), "values must be strings"),
@@ -332,6 +332,11 @@ def test_history_as_chat_messages_reads_as_the_python_api_reads_it(client):
                               {"role": "assistant", "content": "> 47 victims ..."}],
                              3, "hybrid", None, api_name="/answer")
     assert as_chat == as_text
+    # One question, or one chat message, is a history of one, as in Python.
+    assert client.predict("And in the previous year?", asked, 3, "hybrid", None,
+                          api_name="/answer") == as_text
+    assert client.predict("And in the previous year?", {"role": "user", "content": asked}, 3,
+                          "hybrid", None, api_name="/answer") == as_text
     for history, message in [([{"role": "robot", "content": "x"}], "unknown chat role"),
                              ([{"role": "user", "content": 5}], "history item 0"),
                              ([None], "history item 0")]:
