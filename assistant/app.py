@@ -214,10 +214,11 @@ def create_app(state: AppState):
         try:
             return endpoints.retrieve(state.current(), question, k, mode, where)
         except BadRequest as e:
-            raise gr.Error(str(e)) from None
+            raise gr.Error(str(e), print_exception=False) from None
         except Exception:
             log.error("retrieve failed:\n%s", traceback.format_exc())
-            raise gr.Error("Something went wrong searching; please try again.") from None
+            raise gr.Error("Something went wrong searching; please try again.",
+                           print_exception=False) from None
 
     def answer(question: str | None = None, history: list[str] | None = None,
                max_quotes: int = 3, mode: str = "hybrid",
@@ -243,10 +244,11 @@ def create_app(state: AppState):
         try:
             return endpoints.answer(state.current(), question, history, max_quotes, mode, where)
         except BadRequest as e:
-            raise gr.Error(str(e)) from None
+            raise gr.Error(str(e), print_exception=False) from None
         except Exception:
             log.error("answer failed:\n%s", traceback.format_exc())
-            raise gr.Error("Something went wrong answering; please try again.") from None
+            raise gr.Error("Something went wrong answering; please try again.",
+                           print_exception=False) from None
 
     with gr.Blocks(title="Verbatim — quotes from your documents",
                    delete_cache=(3600, 3600)) as demo:

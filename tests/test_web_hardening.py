@@ -56,6 +56,17 @@ def test_bad_answer_arguments_get_a_clear_message(client, args, message):
     assert message in str(e.value) and "Traceback" not in str(e.value)
 
 
+def test_a_refused_argument_leaves_no_traceback_in_the_server_log(client, capfd):
+    # The caller's mistake is the caller's: each had printed a full stack trace on the
+    # server (a probe counted 41), which buries real errors.
+    from gradio_client.exceptions import AppError
+
+    capfd.readouterr()
+    with pytest.raises(AppError):
+        client.predict("x", 0, "hybrid", None, api_name="/retrieve")
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_bad_retrieve_arguments_and_missing_question(client):
     from gradio_client.exceptions import AppError
 
