@@ -421,7 +421,15 @@ class Answerer:
                                                 self.settings.weights.context)
         unseen = sum(w for t, w in terms.weights.items() if not self.index.keyword.idf(t))
         doc = self.index.documents[best.doc_id].text
-        return features(best, second, scored.dense, scored.fused, ev.query.asked,
+        # The fused score as hybrid search gives it, whichever mode found the passage: the
+        # model was fitted on it, and a keyword or semantic score read in its place had made
+        # keyword answers look doubtful and semantic ones sure.
+        fusion = self.settings.fusion
+        w = fusion.dense_weight_with_sentences if self.index.has_sentence_vectors \
+            else fusion.dense_weight
+        fused = w * scored.dense + (1 - w) * scored.keyword if fusion.method == "convex" \
+            else scored.fused
+        return features(best, second, scored.dense, fused, ev.query.asked,
                         unseen / terms.total if terms.total else 0.0, self._holder(best.doc_id),
                         doc[best.start:best.end])
 

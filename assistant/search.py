@@ -159,10 +159,12 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
         return []
     n_pass = len(index.passages)
 
-    tokens = tokenize(query_text) if mode != "semantic" else []
-    bm25 = index.keyword.scores(tokens) if mode != "semantic" else None
-    doc_bm25 = index.doc_keyword.scores(tokens) if mode != "semantic" and doc_share else None
-    if bm25 is not None and rows is not None:
+    # Both sides are scored in every mode: the mode decides which passages are candidates and
+    # how they rank, while an answer's confidence reads both sides of what was found.
+    tokens = tokenize(query_text)
+    bm25 = index.keyword.scores(tokens)
+    doc_bm25 = index.doc_keyword.scores(tokens) if doc_share else None
+    if rows is not None:
         mask = np.zeros(n_pass, dtype=bool)
         mask[rows] = True
         bm25 = np.where(mask, bm25, 0.0)
@@ -176,7 +178,7 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
     if mode != "keyword" and qvec is not None:
         dense = dense_scores(index, qvec, candidates, rows)
         cand.update(dense)
-    if bm25 is not None:
+    if mode != "semantic":
         n = min(candidates, n_pass)
         top = np.argpartition(-bm25, n - 1)[:n] if n < n_pass else np.arange(n_pass)
         cand.update(int(r) for r in top if bm25[r] > 0)
@@ -192,7 +194,7 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
             cos = (1 - sentence_share) * cos + sentence_share * best
     else:
         cos = np.zeros(len(cand_rows), dtype=np.float32)
-    raw = bm25[cand_rows] if bm25 is not None else np.zeros(len(cand_rows), dtype=np.float32)
+    raw = bm25[cand_rows]
     best = float(raw.max()) if len(raw) else 0.0
     kw = raw / best if best > 0 else np.zeros_like(raw)
     if doc_bm25 is not None and doc_bm25.max() > 0:

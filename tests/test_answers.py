@@ -149,6 +149,21 @@ def test_a_keyword_search_still_weighs_the_passages_meaning(assistant):
     # their dense score too: it had been 0 there, and every keyword answer looked doubtful.
     ev = assistant.evidence("Who investigates trafficking?", mode="keyword")
     assert ev.scored and all(s.dense > 0 for s in ev.scored)
+    assert all(s.keyword >= 0 for s in assistant.evidence("Who investigates trafficking?",
+                                                          mode="semantic").scored)
+
+
+@pytest.mark.parametrize("question", ["How long is the reflection period?",
+                                      "Who investigates trafficking?"])
+def test_the_same_quote_is_as_sure_in_every_search_mode(assistant, question):
+    # The answer model reads the passage's fused score as hybrid search gives it: a keyword
+    # score in its place had made keyword answers tentative (0.17), a cosine alone made
+    # semantic ones surer than hybrid (an off-topic question confident on the fitting part).
+    replies = {m: assistant.answer(question, mode=m) for m in ("hybrid", "semantic", "keyword")}
+    top = {m: r.quotes[0].text for m, r in replies.items() if r.quotes}
+    assert len(top) == 3 and len(set(top.values())) == 1  # each mode finds the same sentence
+    assert len({round(r.confidence, 6) for r in replies.values()}) == 1
+    assert not replies["keyword"].tentative
 
 
 def test_bad_mode_is_a_clear_error(assistant):
