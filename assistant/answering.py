@@ -288,10 +288,13 @@ class Evidence:
 
 
 def build_answer(question: str, quotes: Sequence[Quote], conf: float,
-                 closest: Sequence[Hit] = (), tentative: bool = False) -> Answer:
+                 closest: Sequence[Hit] = (), tentative: bool = False,
+                 caveats: Sequence[str] = ()) -> Answer:
     if quotes:
-        return Answer(question, tuple(quotes), False, answer_markdown(quotes, (), tentative), (),
-                      conf, tentative)
+        caveats = tuple(caveats) if tentative else ()
+        return Answer(question, tuple(quotes), False,
+                      answer_markdown(quotes, (), tentative, caveats), (), conf, tentative,
+                      caveats)
     return Answer(question, (), True, answer_markdown((), closest), tuple(closest), conf)
 
 
@@ -310,6 +313,11 @@ class Judgement:
 
 def _leaning(reading: tuple[Evidence, Judgement]) -> tuple[Evidence, Judgement]:
     return reading[0], replace(reading[1], leans_on_conversation=True)
+
+
+# Why an answer is tentative (``Answer.caveats``), besides the checks of what is asked.
+LEANS = "it was found by reading your question with the earlier ones"
+LOOSE = "they match your question only loosely"
 
 
 # The numbered-item check (``Answerer._unheld``) scans a document's text once per word: a
@@ -474,17 +482,35 @@ class Answerer:
         chosen = quoting.pick(j.candidates, max(1, max_quotes), s.quotes)
         quotes = [quoting.make_quote(self.index, c, by_row) for c in chosen]
         floor = s.abstention.meaning_floor
-        unrelated_words = floor is not None and chosen[0].evidence.meaning < floor
-        tentative = j.leans_on_conversation or j.confidence < tentative_below or unlikely \
-            or unrelated_words or (
-            s.abstention.require_specifics and (
-                bool(self._unheld(asked, quotes[0].doc_id))
-                or quoting.lacks_asked_number(asked, quotes[0].text)
-                or quoting.lacks_asked_name(asked, quotes[0].text)
-                or quoting.lacks_asked_time(asked, quotes[0].text)
-                or quoting.lacks_asked_place(asked, quotes[0].text, self.index.keyword.df)
-                or quoting.lacks_asked_year(asked, self._around(quotes[0]))))
-        return build_answer(asked, quotes, conf, tentative=tentative)
+        loose = j.confidence < tentative_below or unlikely \
+            or (floor is not None and chosen[0].evidence.meaning < floor)
+        caveats = ([LEANS] if j.leans_on_conversation else []) + ([LOOSE] if loose else [])
+        if s.abstention.require_specifics:
+            caveats += self._failed_checks(asked, quotes[0])
+        return build_answer(asked, quotes, conf, tentative=bool(caveats), caveats=caveats)
+
+    def _failed_checks(self, asked: str, top: Quote) -> list[str]:
+        """What the question asks that the top quote cannot give (``quoting.lacks_*``), said
+        for the reader."""
+        out = []
+        unheld = self._unheld(asked, top.doc_id)
+        if unheld:
+            named = ", ".join(f"“{w[:40]}”" for w in unheld[:3]) + (" ..." if len(unheld) > 3
+                                                                    else "")
+            out.append(f"its document never mentions {named}")
+        if quoting.lacks_asked_number(asked, top.text):
+            out.append("your question asks for a figure the quote does not give")
+        if quoting.lacks_asked_name(asked, top.text):
+            out.append("your question asks for a name and the quote names none")
+        if quoting.lacks_asked_time(asked, top.text):
+            out.append("your question asks when and the quote gives no date")
+        if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):
+            out.append("the quote does not name the place your question asks about")
+        years = quoting.other_years(asked, self._around(top))
+        if years:
+            out.append(f"your question names {' and '.join(years[0][:3])}; the quoted passage "
+                       f"is about {', '.join(years[1][:4])}{' ...' if len(years[1]) > 4 else ''}")
+        return out
 
     def _around(self, quote: Quote) -> str:
         """The quote and the passage it was taken from: what dates it."""

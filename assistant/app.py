@@ -156,7 +156,8 @@ def create_app(state: AppState):
             history += [{"role": "user", "content": render.chat_question(message)},
                         {"role": "assistant",
                          "content": render.chat_answer(reply.quotes, reply.closest,
-                                                       reply.tentative, base)}]
+                                                       reply.tentative, base,
+                                                       reply.caveats)}]
             transcript = transcript + [render.turn_markdown(message, reply, base)]
             return (history, history, turns + [message],
                     render.sources_html(assistant.document, reply), "", transcript,
@@ -239,7 +240,7 @@ def create_app(state: AppState):
             where: optional filter on document metadata, e.g. {"country": "Slovenia"} or {"doc_id": "report.pdf"}.
 
         Returns:
-            abstained, tentative, confidence, quotes (text, doc_id, title, section, start, end, page, score), closest (when abstaining: the nearest passages, not an answer) and markdown.
+            abstained, tentative, caveats (why a tentative answer may not answer), confidence, quotes (text, doc_id, title, section, start, end, page, score), closest (when abstaining: the nearest passages, not an answer) and markdown.
         """
         try:
             return endpoints.answer(state.current(), question, history, max_quotes, mode, where)

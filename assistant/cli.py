@@ -139,7 +139,8 @@ def ask_main(argv: list[str] | None = None) -> int:
         return 0
     from .render import answer_plain
 
-    print(answer_plain(reply.quotes, reply.closest, tentative=reply.tentative))
+    print(answer_plain(reply.quotes, reply.closest, tentative=reply.tentative,
+                       caveats=reply.caveats))
     return 0
 
 

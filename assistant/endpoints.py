@@ -100,7 +100,7 @@ def hit_dict(h) -> dict:
 
 def answer_dict(reply: Answer) -> dict:
     return {"abstained": reply.abstained, "tentative": reply.tentative,
-            "confidence": reply.confidence,
+            "caveats": list(reply.caveats), "confidence": reply.confidence,
             "markdown": reply.markdown,
             "quotes": [{**hit_dict(q), "passage": None} for q in reply.quotes],
             "closest": [hit_dict(h) for h in reply.closest]}

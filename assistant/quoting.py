@@ -615,16 +615,22 @@ def lacks_asked_place(question: str, quote: str, df: Callable[[str], int]) -> bo
 _YEAR_NUMBER = re.compile(r"(?<![\w,.])((?:1[0-9]|20)\d\d)s?(?![\w]|[.,]\d)")
 
 
+def other_years(question: str, passage: str) -> tuple[list[str], list[str]] | None:
+    """(the years a question names, the years its passage names instead) when the passage
+    names years and none of the question's; None otherwise (``lacks_asked_year``)."""
+    asked = set(_YEAR_NUMBER.findall(question))
+    if not asked:
+        return None
+    given = set(_YEAR_NUMBER.findall(passage))
+    return (sorted(asked), sorted(given)) if given and not asked & given else None
+
+
 def lacks_asked_year(question: str, passage: str) -> bool:
     """A question naming a year ("How many victims were identified in 2021?") answered from a
     passage that names other years and not that one: the quote gives another year's figure
     ("In 2022, 214 ..."), or a figure its passage dates otherwise. (A year the whole document
     lacks is the document check's: ``missing_specifics``.)"""
-    asked = set(_YEAR_NUMBER.findall(question))
-    if not asked:
-        return False
-    given = set(_YEAR_NUMBER.findall(passage))
-    return bool(given) and not asked & given
+    return other_years(question, passage) is not None
 
 
 def lacks_asked_number(question: str, quote: str) -> bool:

@@ -76,6 +76,12 @@ def citation_literal(title: str, section: str = "", page: int | None = None) -> 
 
 NOT_COVERED = "The documents do not cover this question."
 TENTATIVE = "These passages may not answer your question."
+
+
+def tentative_label(caveats: Sequence[str] = ()) -> str:
+    """The label of a tentative answer, saying why when the reasons are known
+    (``Answer.caveats``)."""
+    return f"{TENTATIVE[:-1]}: {'; '.join(caveats)}." if caveats else TENTATIVE
 NOT_COVERED_DETAIL = "Nothing in them answers it closely enough to quote."
 
 
@@ -90,7 +96,8 @@ def _lead(line: str) -> str:
     return "&#32;" * (len(line) - len(stripped)) + stripped
 
 
-def answer_markdown(quotes: Sequence, closest: Sequence = (), tentative: bool = False) -> str:
+def answer_markdown(quotes: Sequence, closest: Sequence = (), tentative: bool = False,
+                    caveats: Sequence[str] = ()) -> str:
     """Block quotes, each followed by its numbered citation; or the abstention with the closest
     passages, marked as not an answer. Portable Markdown: any renderer shows the text
     literally."""
@@ -108,7 +115,8 @@ def answer_markdown(quotes: Sequence, closest: Sequence = (), tentative: bool = 
         body = "\n".join("> " + _lead(line) if line.strip() else ">"
                          for line in literal(q.text, "\n").split("\n"))
         parts.append(f"{body}\n\n[{n}] {citation_literal(q.title, q.section, q.page)}")
-    return (f"*{TENTATIVE}*\n\n" if tentative else "") + "\n\n".join(parts)
+    label = literal(tentative_label(caveats), " ")
+    return (f"*{label}*\n\n" if tentative else "") + "\n\n".join(parts)
 
 
 # --- the chat (HTML inside the Chatbot's Markdown) ---------------------------------------------
@@ -120,7 +128,7 @@ def chat_question(text: str) -> str:
 
 
 def chat_answer(quotes: Sequence, closest: Sequence = (), tentative: bool = False,
-                base: str = "") -> str:
+                base: str = "", caveats: Sequence[str] = ()) -> str:
     """An answer in the chat. Each quote is one HTML block (a single source line, so Markdown
     never looks inside it), shown with its exact spaces and line breaks. Each citation number
     links to the document view at the quote (``base`` is the page's address); the answer ends
@@ -136,11 +144,12 @@ def chat_answer(quotes: Sequence, closest: Sequence = (), tentative: bool = Fals
     for n, q in enumerate(quotes, start=1):
         parts.append(f'<blockquote class="vq">{literal(q.text)}</blockquote>\n\n'
                      f"{_numbered_link(n, q)} {citation_literal(q.title, q.section, q.page)}")
-    head = f'<p class="vq-tentative">{TENTATIVE}</p>\n\n' if tentative else ""
+    head = (f'<p class="vq-tentative">{literal(tentative_label(caveats))}</p>\n\n'
+            if tentative else "")
     # The clipboard text rides in the button's value, entity-encoded like every document text
     # (the chat's sanitiser removes data- attributes); the page's script (COPY_SCRIPT) copies it.
     button = (f'<div class="vq-actions"><button class="vq-copy" type="button" '
-              f'value="{literal(copy_text(quotes, tentative, base))}" '
+              f'value="{literal(copy_text(quotes, tentative, base, caveats))}" '
               'title="Copy the quotes with their citations">Copy quotes</button></div>')
     return head + "\n\n".join(parts) + "\n\n" + button
 
@@ -182,7 +191,7 @@ document.addEventListener('click', async (event) => {
 # --- plain text (terminal, clipboard) ----------------------------------------------------------
 
 def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = True,
-                 tentative: bool = False) -> str:
+                 tentative: bool = False, caveats: Sequence[str] = ()) -> str:
     if not quotes:
         lines = [NOT_COVERED]
         lines += [f"  (closest, not an answer: "
@@ -195,7 +204,7 @@ def answer_plain(quotes: Sequence, closest: Sequence = (), *, offsets: bool = Tr
         if offsets:
             where += f" ({q.doc_id}, characters {q.start}–{q.end})"
         out.append(f"[{n}] “{visible(q.text, True)}”\n    {visible(where, True)}")
-    return (f"({TENTATIVE})\n\n" if tentative else "") + "\n\n".join(out)
+    return (f"({tentative_label(caveats)})\n\n" if tentative else "") + "\n\n".join(out)
 
 
 def link(base: str, q) -> str:
@@ -209,11 +218,12 @@ def cite_plain(q, base: str = "") -> str:
     return where + (f", {link(base, q)}" if base else "")
 
 
-def copy_text(quotes: Sequence, tentative: bool = False, base: str = "") -> str:
+def copy_text(quotes: Sequence, tentative: bool = False, base: str = "",
+              caveats: Sequence[str] = ()) -> str:
     """What the copy button puts on the clipboard: each quote in quotation marks, exactly as
     the document has it, followed by its citation."""
     out = [f"“{visible(q.text, True)}”\n— {cite_plain(q, base)}" for q in quotes]
-    return (f"({TENTATIVE})\n\n" if tentative else "") + "\n\n".join(out)
+    return (f"({tentative_label(caveats)})\n\n" if tentative else "") + "\n\n".join(out)
 
 
 # --- the conversation as a Markdown file ------------------------------------------------------
@@ -262,7 +272,7 @@ def turn_markdown(question: str, reply, base: str = "") -> str:
             out.append(f"- Closest, not an answer: {_md_cite(h)}")
         return "\n\n".join(out)
     if reply.tentative:
-        out.append(f"*{TENTATIVE}*")
+        out.append(f"*{markdown_text(tentative_label(reply.caveats))}*")
     for n, q in enumerate(reply.quotes, start=1):
         cite = _md_cite(q)
         out.append(markdown_text(q.text, "> "))

@@ -123,6 +123,9 @@ class Answer:
     closest: tuple[Hit, ...] = ()  # when abstaining: nearest passages, explicitly not an answer
     confidence: float = 0.0  # the probability that the top quote answers (fitted model)
     tentative: bool = False  # quotes shown, but they may not answer the question
+    # Why they may not, when known, in words a reader can check against the quote ("the
+    # question names 2021; the quoted passage is about 2022"): the checks that failed.
+    caveats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ def test_tentative_answers_show_quotes_with_a_label(assistant):
     assert "may not answer your question" in r.markdown
     confident = assistant.answer("How long is the reflection period?")
     assert not confident.tentative and "may not answer" not in confident.markdown
+    assert confident.caveats == () and r.caveats == ("they match your question only loosely",)
+    assert "only loosely" in r.markdown
 
 
 def test_the_answer_model_ships_as_json_and_gives_the_confidence(assistant):
@@ -498,6 +500,9 @@ def test_an_answer_dated_another_year_is_tentative(tmp_path):
     a = Assistant.load(tmp_path / "index")
     other_year = a.answer("How many victims were formally identified in 2021?")
     assert other_year.quotes and "131" in other_year.quotes[0].text and other_year.tentative
+    # Said, so that a reader can check it against the quote.
+    assert "your question names 2021; the quoted passage is about 2022" in other_year.caveats
+    assert "names 2021" in other_year.markdown
     same_year = a.answer("How many victims were formally identified in 2022?")
     assert same_year.quotes and "131" in same_year.quotes[0].text and not same_year.tentative
 

@@ -34,6 +34,10 @@ def test_api_answer_quotes_with_citation(client):
     assert "90 day reflection period" in r["quotes"][0]["text"]
     assert r["quotes"][0]["doc_id"] == "slovenia.txt"
     assert "[1] Together Against Trafficking in Human Beings, Residence permit" in r["markdown"]
+    assert r["tentative"] is False and r["caveats"] == []
+    later = client.predict("How long was the reflection period in 2019?", [], 3, "hybrid",
+                           api_name="/answer")  # the page never names 2019
+    assert later["tentative"] and "its document never mentions “2019”" in later["caveats"]
 
 
 def test_api_follow_up(client):

@@ -155,6 +155,20 @@ def test_copy_text_labels_tentative_answers_and_cites_every_quote():
         "“Shelters are funded by the state.”\n— Report, Funding, p. 4, "
         "https://x.org/verbatim/?doc=r.pdf&start=10&end=43")
     assert copy_text([q, q], True, "").startswith(f"({TENTATIVE})\n\n“Shelters")
+    assert copy_text([q], True, "", ["your question names 2021"]).startswith(
+        "(These passages may not answer your question: your question names 2021.)\n\n")
+
+
+def test_the_reasons_of_a_tentative_answer_are_shown_literally():
+    from assistant.render import answer_markdown, answer_plain, chat_answer
+
+    q = SimpleNamespace(text="Shelters are funded.", title="Report", section="", page=None,
+                        doc_id="r.txt", start=0, end=20)
+    why = ["a <b>reason</b> *with* marks"]
+    for text in (answer_markdown([q], (), True, why), chat_answer([q], (), True, "", why)):
+        assert "<b>" not in text and "*with*" not in text and "reason" in text
+    assert "a <b>reason</b> *with* marks" in answer_plain([q], tentative=True, caveats=why)
+    assert "reason" not in answer_markdown([q], (), False, why)  # only with the label
 
 
 _ALPHABET = "ab 1.)#-+=>*_`[]()<>!&|~$\\\n\t:/é\u202e"
