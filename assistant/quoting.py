@@ -573,6 +573,32 @@ _ASKS_NAME = re.compile(
 _QUOTE_WORD = re.compile(r"[^\W\d_][\w'-]*")
 
 
+# Words that may link the capitalised words of one name ("Office of the National ...").
+_NAME_LINKS = frozenset({"of", "the", "for", "and", "on", "in"})
+
+
+def _name_runs(text: str) -> list[list[str]]:
+    """Capitalised words in a row, linked only by spaces and ``_NAME_LINKS``: one name each."""
+    runs: list[list[str]] = []
+    run: list[str] = []
+    end = 0
+    for m in _QUOTE_WORD.finditer(text):
+        w, gap = m.group(0), text[end:m.start()]
+        if run and gap.strip():  # punctuation between: the name has ended
+            runs.append(run)
+            run = []
+        end = m.end()
+        if w[0].isupper():
+            run.append(w)
+        elif not (run and w in _NAME_LINKS):
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs
+
+
 def lacks_asked_name(question: str, quote: str) -> bool:
     """A question asking which country, city or language (or what something is called),
     answered by a quote that names nothing the question does not already name (a capitalised
@@ -582,6 +608,14 @@ def lacks_asked_name(question: str, quote: str) -> bool:
     if not _ASKS_NAME.search(question) or re.search(r"\bor\b", question, re.IGNORECASE):
         return False
     known = {w.casefold() for w in _QUOTE_WORD.findall(question)} | _MONTH_NAMES
+    # The words of a name that lead up to one of the question's are the asked thing's own
+    # ("The Office of the National Anti-Trafficking Coordinator" for "What is the name of the
+    # National Anti-Trafficking Coordinator?"), not the name asked for; words after it may be
+    # ("National Coordinator Ana Novak").
+    for words in _name_runs(quote):
+        held = [i for i, w in enumerate(words) if w.casefold() in known and tokenize(w)]
+        if held:
+            known |= {w.casefold() for w in words[:held[-1] + 1]}
     # A capitalised stop word ("No", "The") opens a sentence; it names nothing.
     return all(w.casefold() in known or not tokenize(w)
                for w in _QUOTE_WORD.findall(quote) if w[0].isupper())

@@ -717,6 +717,20 @@ def test_digits_of_other_scripts_read_as_the_documents_figures(assistant):
     assert reply.quotes and "Article 187" in reply.quotes[0].text and not reply.tentative
 
 
+def test_the_asked_thing_s_own_name_is_not_the_name_asked_for():
+    # A probe: "What is the name of the National Anti-Trafficking Coordinator?" was answered
+    # confidently with "The Office of the National ... Coordinator records ...": "Office" had
+    # counted as a name given.
+    from assistant.quoting import lacks_asked_name
+
+    q = "What is the name of the National Anti-Trafficking Coordinator?"
+    assert lacks_asked_name(q, "The Office of the National Anti-Trafficking Coordinator "
+                               "records every person identified.")
+    assert not lacks_asked_name(q, "The National Anti-Trafficking Coordinator Ana Novak "
+                                   "chairs the group.")
+    assert not lacks_asked_name(q, "The Coordinator is Ana Novak, a judge.")
+
+
 def test_a_question_asking_which_country_or_language_needs_a_name_in_its_quote():
     from assistant.quoting import lacks_asked_name
 
