@@ -568,7 +568,9 @@ _ASKS_NAME = re.compile(
     r"\b(which|what)\s+(countries|country|cities|city|towns?|languages?|nations?|regions?|"
     r"provinces?)\b|"
     r"\bwhat(\W?s|\s+(is|was|are|were))\s+(the\s+)?names?\b|"
-    r"\bwhat\s+(is|was|are|were)\s+(it|they|he|she|this|that)\s+called\b", re.IGNORECASE)
+    r"\bwhat\s+(is|was|are|were)\s+(it|they|he|she|this|that)\s+called\b|"
+    # "Who is the national coordinator?", "Who was the first First Minister?": a person.
+    r"^\W*who(\W?s|\s+(is|was))\s+(the|its|their)\s+", re.IGNORECASE)
 # A word in a quote, and whether it is capitalised (any script: "Žalec", "Île-de-France").
 _QUOTE_WORD = re.compile(r"[^\W\d_][\w'-]*")
 

@@ -729,6 +729,12 @@ def test_the_asked_thing_s_own_name_is_not_the_name_asked_for():
     assert not lacks_asked_name(q, "The National Anti-Trafficking Coordinator Ana Novak "
                                    "chairs the group.")
     assert not lacks_asked_name(q, "The Coordinator is Ana Novak, a judge.")
+    # "Who is the ...?" asks for a person (or a body) by name too.
+    who = "Who is the anti-trafficking coordinator?"
+    assert lacks_asked_name(who, "The Office of the National Anti-Trafficking Coordinator "
+                                 "records every person identified.")
+    assert not lacks_asked_name(who, "The coordinator is State Secretary Ana Novak.")
+    assert not lacks_asked_name("Who investigates trafficking?", "The police investigate it.")
 
 
 def test_a_question_asking_which_country_or_language_needs_a_name_in_its_quote():
