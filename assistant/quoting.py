@@ -477,7 +477,10 @@ _ASKS_NUMBER = re.compile(r"^\W*((and|so|but|also|ok|okay|then|tell me)\W+)*"
                           # "What's the population of ...?", "What was the budget?"
                           r"what(\W?s|\s+(is|was|are|were))\s+(the\s+)?"
                           r"(population|budget|cost|price|percentage|proportion|share|number|"
-                          r"amount|total|rate|salary|wage|age|size|sum)s?)\b", re.IGNORECASE)
+                          r"amount|total|rate|salary|wage|age|size|sum|"
+                          # "What is the maximum sentence?", "What's the average wait?"
+                          r"maximum|minimum|average|mean|median|highest|lowest|longest|"
+                          r"shortest)s?)\b", re.IGNORECASE)
 # A digit that is not inside a word: digits in "CC0" or "GPLv3" name something; they are not a
 # figure or a date.
 _DIGIT = r"(?<![^\W\d_])\d"

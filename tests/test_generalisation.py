@@ -394,6 +394,12 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     from assistant.quoting import lacks_asked_number
 
     assert lacks_asked_number("How many shelters are there?", "Shelters are run by NGOs.")
+    # A maximum, an average, a longest ... is a figure too (a probe: "What is the maximum
+    # prison sentence?" was confident with the report's opening sentence).
+    assert lacks_asked_number("What is the maximum prison sentence?",
+                              "This report collects the official figures of the Office.")
+    assert not lacks_asked_number("What's the longest sentence?",
+                                  "It is punishable by imprisonment of up to twelve years.")
     assert not lacks_asked_number("How many shelters are there?", "There are 12 shelters.")
     assert not lacks_asked_number("How many shelters are there?", "There are two shelters.")
     assert not lacks_asked_number("How many officers?", "About fifteen officers work on it.")
