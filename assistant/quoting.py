@@ -684,5 +684,16 @@ def lacks_asked_number(question: str, quote: str) -> bool:
         return False
     counted = _counted(question)
     if counted:
-        return not _counts(quote, counted)
+        return not (_counts(quote, counted) or _counts_in_a_table(quote, counted))
     return not _NUMBER.search(_without_dates(quote))
+
+
+# A table written as text: cells between bars, or tab-separated.
+_TABLE = re.compile(r"\|[^|\n]*\||\t")
+
+
+def _counts_in_a_table(quote: str, counted: set[str]) -> bool:
+    """A table whose headings name what is counted and whose cells hold figures ("Year |
+    Unaccompanied children / 2019 | 312"): the figure stands under its heading, not after it."""
+    return bool(_TABLE.search(quote)) and bool(_NUMBER.search(_without_dates(quote))) \
+        and bool(counted & set(tokenize(quote)))

@@ -400,6 +400,12 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
                               "This report collects the official figures of the Office.")
     assert not lacks_asked_number("What's the longest sentence?",
                                   "It is punishable by imprisonment of up to twelve years.")
+    # In a table the figure stands under the heading that names what it counts.
+    table = "Year | Unaccompanied children | Of whom girls\n2019 | 312 | 41\n2020 | 188 | 22"
+    assert not lacks_asked_number("How many unaccompanied children applied in 2019?", table)
+    assert lacks_asked_number("How many unaccompanied children applied in 2019?",
+                              "Unaccompanied children are placed with guardians.")
+    assert lacks_asked_number("How many judges were trained?", table)  # another heading
     assert not lacks_asked_number("How many shelters are there?", "There are 12 shelters.")
     assert not lacks_asked_number("How many shelters are there?", "There are two shelters.")
     assert not lacks_asked_number("How many officers?", "About fifteen officers work on it.")
