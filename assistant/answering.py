@@ -395,7 +395,8 @@ class Answerer:
         terms = quoting.query_terms(self.index, query.asked, query.context, w)
         q = quoting.query_tokens(qtok, query.text, query.asked_at, w)
         tokens = self._passage_tokens([s.row for s in scored])
-        pool = quoting.sentence_pool(self.index, scored, qvec, q, tokens.__getitem__, terms)
+        pool = quoting.sentence_pool(self.index, scored, qvec, q, tokens.__getitem__, terms,
+                                     quoting.asks_where_to_read(query.asked))
         return Evidence(query, tuple(scored), pool, terms, qtok), qvec
 
     def judge(self, ev: Evidence) -> Judgement:

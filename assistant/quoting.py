@@ -216,8 +216,23 @@ class PassageEvidence:
     passage_match: float  # the same match over the whole passage
 
 
+# A web address in a text: its words ("why-not-lgpl.html") say where to read, not what the
+# sentence says.
+_URL = re.compile(r"<?\b(?:https?://|www\.)[^\s<>]+>?", re.IGNORECASE)
+
+
+def url_spans(text: str, base: int = 0) -> list[tuple[int, int]]:
+    """Where ``text`` holds web addresses, as offsets plus ``base``."""
+    return [(m.start() + base, m.end() + base) for m in _URL.finditer(text)]
+
+
+def without_urls(text: str) -> str:
+    return _URL.sub(" ", text)
+
+
 def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: int,
-                     spans: Sequence[tuple[int, int]]) -> PassageEvidence:
+                     spans: Sequence[tuple[int, int]],
+                     unmatched: Sequence[tuple[int, int]] = ()) -> PassageEvidence:
     """How well each sentence of a passage answers, from the passage's token vectors.
 
     The passage is run through the model once, so every word piece is read in its context
@@ -225,7 +240,8 @@ def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: i
     word pieces' vectors. Its match is, for each question word piece, the best cosine with
     one of the sentence's word pieces, averaged by weight: a late-interaction score (as in
     ColBERT) that rewards a sentence holding each thing the question names, in any wording.
-    ``base`` is the document offset of the passage text the offsets refer to.
+    ``base`` is the document offset of the passage text the offsets refer to. Word pieces
+    inside ``unmatched`` spans (web addresses) match nothing.
     """
     n = len(spans)
     meaning, match = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
@@ -235,6 +251,8 @@ def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: i
     sims = q.vectors @ vecs.T  # (question pieces, passage pieces)
     qv = np.asarray(qvec, dtype=np.float32).reshape(-1)
     starts, ends = tv.offsets[:, 0] + base, tv.offsets[:, 1] + base
+    for a, b in unmatched:
+        sims[:, (starts >= a) & (ends <= b)] = 0.0
     for i, (a, b) in enumerate(spans):
         lo, hi = np.searchsorted(starts, a), np.searchsorted(ends, b, side="right")
         if hi <= lo:
@@ -261,12 +279,15 @@ class Evidence:
 
 
 def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: QueryTokens,
-                  token_vectors: Callable[[int], TokenVectors], terms: QueryTerms
-                  ) -> dict[str, list[Evidence]]:
+                  token_vectors: Callable[[int], TokenVectors], terms: QueryTerms,
+                  pointer: bool = False) -> dict[str, list[Evidence]]:
     """The evidence for every sentence of the top passages, per document in text order.
 
     Sentences are pooled per document (passages overlap), so a quote can take in a neighbour
-    that sits in the next passage; a sentence in two passages keeps the better passage.
+    that sits in the next passage; a sentence in two passages keeps the better passage. The
+    words of a web address match the question's only when it asks where to read
+    (``pointer``): "But first, please read <https://www.gnu.org/licenses/why-not-lgpl.html>"
+    had answered every question naming the LGPL.
     """
     if not scored:
         return {}
@@ -275,15 +296,17 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
     for s in scored:
         p = index.passages[s.row]
         text = index.documents[p.doc_id].text
-        ev = passage_evidence(q, qvec, token_vectors(s.row), p.start, p.sentences)
+        urls = [] if pointer else url_spans(text[p.start:p.end], p.start)
+        ev = passage_evidence(q, qvec, token_vectors(s.row), p.start, p.sentences, urls)
         rel = max(s.fused, 0.0) / top if top > 0 else 0.0  # nothing matched: no credit
         sents = pool.setdefault(p.doc_id, {})
         for i, (a, b) in enumerate(p.sentences):
             known = sents.get((a, b))
             if known is not None and known.passage >= rel:
                 continue
+            words = text[a:b] if not urls else without_urls(text[a:b])
             sents[(a, b)] = Evidence(a, b, s.row, float(ev.meaning[i]), float(ev.match[i]),
-                                     ev.passage_match, lexical_coverage(terms, text[a:b]), rel)
+                                     ev.passage_match, lexical_coverage(terms, words), rel)
     return {d: sorted(v.values(), key=lambda x: x.start) for d, v in pool.items()}
 
 

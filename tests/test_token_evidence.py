@@ -215,6 +215,31 @@ def test_a_sentence_that_opens_leaning_on_the_one_before(sentence, leans):
     assert refers_back(sentence) is leans
 
 
+def test_the_words_of_a_web_address_answer_only_where_to_read(tmp_path):
+    # "But first, please read <https://www.gnu.org/licenses/why-not-lgpl.html>." had been the
+    # confident answer to every question naming the LGPL, on the words of its address.
+    from assistant import Assistant, build_index
+    from assistant.quoting import url_spans, without_urls
+
+    text = "see <https://www.gnu.org/licenses/why-not-lgpl.html>. Or www.example.org/a."
+    assert [text[a:b] for a, b in url_spans(text)] == [
+        "<https://www.gnu.org/licenses/why-not-lgpl.html>", "www.example.org/a."]
+    assert "lgpl" not in without_urls(text)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "licence.md").write_text(
+        "# Definitions\n\nAn Application is any work that makes use of an interface "
+        "provided by the Library, but which is not otherwise based on the Library. The "
+        "Library may be linked with such works. Some libraries should stay free. But first, "
+        "please read <https://www.gnu.org/licenses/why-not-lgpl.html>.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    a = Assistant.load(tmp_path / "index")
+    top = a.answer("What is an Application under the LGPL?").quotes[0].text
+    assert "An Application is any work" in top and "why-not-lgpl" not in top
+    pointer = a.answer("Where can I read why not to use the LGPL?").quotes[0].text
+    assert "why-not-lgpl" in pointer
+
+
 def test_asked_support_reads_the_question_s_own_words(onnx):
     quote = TEXT[TEXT.index("Their"):]
     tv = onnx.encode_tokens([TEXT])[0]
