@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from assistant.render import tentative_label
 from conftest import save_screenshot, serve_app
 from test_web_hardening import TRICKY, _ask, _open
 
@@ -56,7 +57,7 @@ def test_copy_button_copies_the_quotes_and_their_citations(browser, client, site
                          ".some(b => b.textContent === 'Copied')", timeout=10_000)
     copied = pg.evaluate("() => navigator.clipboard.readText()")
     base = site["url"].rstrip("/")
-    assert copied == copy_text(quotes_of(reply), reply["tentative"], base)
+    assert copied == copy_text(quotes_of(reply), reply["tentative"], base, reply["caveats"])
     for q in reply["quotes"]:  # each quote verbatim, then title, section and a working link
         assert f"“{visible(q['text'])}”" in copied
         assert f"{base}/?doc={q['doc_id']}&start={q['start']}&end={q['end']}" in copied
@@ -145,6 +146,21 @@ def test_sources_show_each_passage_once_with_all_its_quotes(browser, client, sit
 
 
 # --- the texts behind the buttons (no browser) -------------------------------------------------
+
+@pytest.mark.browser
+def test_a_tentative_answer_shows_why_in_the_chat(browser, client, site):
+    question = "How long was the reflection period in 2019?"
+    reply = client.predict(question, [], 3, "hybrid", None, api_name="/answer")
+    assert reply["tentative"] and reply["caveats"]
+    pg = browser.new_page()
+    pg.goto(site["url"])
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    _ask(pg, question)
+    label = pg.locator("#chat .vq-tentative").last
+    label.wait_for(timeout=30_000)
+    assert label.inner_text() == tentative_label(reply["caveats"])
+    pg.close()
+
 
 def test_copy_text_labels_tentative_answers_and_cites_every_quote():
     from assistant.render import TENTATIVE, copy_text
