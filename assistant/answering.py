@@ -190,6 +190,9 @@ def make_query(question: str) -> Query:
     return Query(clean_question(question))
 
 
+# How far down a follow-up's candidates to look for one naming its one asked word
+# (``Answerer._naming_first``).
+NAMING_CANDIDATES = 10
 # A question with this few content words cannot stand alone after a conversation ("And for
 # children?", "Why?", "Since when?"): it is read with the conversation.
 UNDERSPECIFIED_TERMS = 1
@@ -631,7 +634,12 @@ class Answerer:
                 if not continues and self._quote_names(alone, terms) \
                         and alone[1].coverage >= abstain_below:
                     return alone
-                return _leaning(chosen)
+                # A year or a figure asked for ("And in 2021?") is in the sentence that answers
+                # or in none: the one that names it comes first. (A word, "And in Europe?", may
+                # be named by a sentence about something else.)
+                named = self._naming_first(chosen, terms) \
+                    if all(t.isdigit() for t in terms) else None
+                return named if named is not None else _leaning(chosen)
         elif is_follow_up(asked):
             chosen = best_context if gain > 0 else alone
         elif alone[1].coverage >= abstain_below:
@@ -666,6 +674,23 @@ class Answerer:
         s = quoting.asked_support(alone[0].query.asked, qtok, text[c.start:c.end], tv, p.start,
                                   (c.start, c.end))
         return s is None or s >= ASKED_SUPPORT
+
+    def _naming_first(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]
+                      ) -> tuple[Evidence, Judgement] | None:
+        """The reading with its best candidate that names every one of ``terms`` put first
+        ("And in 2021?" after a question on 2019: the sentence of the same passage that gives
+        2021, not the 2019 one the conversation's words favour); None when no candidate among
+        the first ``NAMING_CANDIDATES`` does."""
+        from .keyword import tokenize
+
+        ev, j = reading
+        for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
+            if set(terms) <= set(tokenize(self.index.documents[c.doc_id].text[c.start:c.end])):
+                cands = [c] + j.candidates[:i] + j.candidates[i + 1:]
+                dense = next(x.dense for x in ev.scored if x.row == c.row)
+                conf = self.settings.abstention.weighted(c.evidence, dense)
+                return ev, replace(j, candidates=cands, confidence=conf)
+        return None
 
     def _quote_names(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]) -> bool:
         """Whether the reading's top quote holds every one of ``terms``."""

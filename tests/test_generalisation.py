@@ -497,6 +497,28 @@ def test_a_question_naming_a_year_needs_that_year_around_its_quote():
     assert not lacks_asked_year("What happened in 2012-2013?", "During 2013 the Government ...")
 
 
+def test_a_follow_up_asking_another_year_gets_the_sentence_that_gives_it(tmp_path):
+    # A probe: "And in 2021?" after a question on 2019 quoted the 2019 sentence again (the
+    # conversation's words favour it) though the next sentences give 2021.
+    from assistant import Assistant, build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "stats.md").write_text(
+        "# Applications\n\nThe number of asylum applications changed sharply over five years. "
+        "In 2019 the National Migration Office registered 4,812 asylum applications. Travel "
+        "restrictions reduced the number to 2,965 applications in 2020. The figure recovered "
+        "to 5,430 applications in 2021. In 2022 the office registered 9,127 applications, "
+        "mainly because of arrivals from conflict areas.\n\n# Shelters\n\nTwo shelters "
+        "offer 36 places in total.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    a = Assistant.load(tmp_path / "index")
+    first = "How many asylum applications were registered in 2019?"
+    assert "4,812" in a.answer(first).quotes[0].text
+    r = a.answer("And in 2021?", [first])
+    assert "5,430" in r.quotes[0].text, r.quotes[0].text
+
+
 def test_an_answer_dated_another_year_is_tentative(tmp_path):
     # A probe's near-topic questions: the 2022 figures were given confidently for 2021.
     from assistant import Assistant, build_index
