@@ -437,8 +437,7 @@ class Answerer:
         # model was fitted on it, and a keyword or semantic score read in its place had made
         # keyword answers look doubtful and semantic ones sure.
         fusion = self.settings.fusion
-        w = fusion.dense_weight_with_sentences if self.index.has_sentence_vectors \
-            else fusion.dense_weight
+        w = fusion.dense_weight_for(self.index.has_sentence_vectors)
         fused = w * scored.dense + (1 - w) * scored.keyword if fusion.method == "convex" \
             else scored.fused
         return features(best, second, scored.dense, fused, ev.query.asked,

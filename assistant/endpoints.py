@@ -13,6 +13,7 @@ from .search import MODES, check_where
 from .types import Answer
 
 MAX_HISTORY = 6  # earlier user turns considered for follow-ups
+MAX_HISTORY_ITEMS = 100  # what a caller may send
 MAX_K = 50
 MAX_QUOTES = 10
 
@@ -80,16 +81,16 @@ def history_turns(history) -> list[str]:
     if not isinstance(history, (list, tuple)):
         raise BadRequest("history must be a list of the earlier questions (strings or chat "
                          "messages), oldest first")
-    if len(history) > 100:
-        raise BadRequest(f"history may hold at most 100 questions of at most "
-                         f"{MAX_QUESTION_CHARS:,} characters each")
+    too_long = BadRequest(f"history may hold at most {MAX_HISTORY_ITEMS} questions of at "
+                          f"most {MAX_QUESTION_CHARS:,} characters each")
+    if len(history) > MAX_HISTORY_ITEMS:
+        raise too_long
     try:
         turns = conversation(history)
     except (TypeError, ValueError) as e:
         raise BadRequest(str(e)) from None
     if any(len(h) > MAX_QUESTION_CHARS for h in turns):
-        raise BadRequest(f"history may hold at most 100 questions of at most "
-                         f"{MAX_QUESTION_CHARS:,} characters each")
+        raise too_long
     return [h for h in turns if h.strip()][-MAX_HISTORY:]
 
 

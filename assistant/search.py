@@ -151,7 +151,7 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
     sentences = index.has_sentence_vectors
-    dense_weight = fusion.dense_weight_with_sentences if sentences else fusion.dense_weight
+    dense_weight = fusion.dense_weight_for(sentences)
     doc_share, sentence_share, candidates = fusion.doc_share, fusion.sentence_share, \
         fusion.candidates
     rows = allowed_rows(index, where)

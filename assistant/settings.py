@@ -64,6 +64,10 @@ class Fusion:
         if self.method not in ("convex", "rrf"):
             raise ValueError(f"Fusion.method must be 'convex' or 'rrf' (got {self.method!r})")
 
+    def dense_weight_for(self, sentences: bool) -> float:
+        """The dense side's weight on an index with (or without) sentence vectors."""
+        return self.dense_weight_with_sentences if sentences else self.dense_weight
+
 
 @dataclass(frozen=True)
 class Weights:
