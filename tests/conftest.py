@@ -46,6 +46,19 @@ def assistant(seed_index):
     return Assistant.load(seed_index)
 
 
+def assistant_over(folder: Path, files: dict[str, str]):
+    """An assistant over a corpus of ``files`` (name -> text) built in ``folder``: for tests
+    that need a text of their own."""
+    from assistant import Assistant, build_index
+
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build_index(corpus, folder / "index")
+    return Assistant.load(folder / "index")
+
+
 def run_python(code: str, timeout: int = 300) -> str:
     """Run ``code`` in a fresh interpreter from the project root (so that what it imports and
     how much memory it uses are its own); its stdout, or the test fails with its stderr."""

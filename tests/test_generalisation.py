@@ -500,19 +500,15 @@ def test_a_question_naming_a_year_needs_that_year_around_its_quote():
 def test_a_follow_up_asking_another_year_gets_the_sentence_that_gives_it(tmp_path):
     # A probe: "And in 2021?" after a question on 2019 quoted the 2019 sentence again (the
     # conversation's words favour it) though the next sentences give 2021.
-    from assistant import Assistant, build_index
+    from conftest import assistant_over
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "stats.md").write_text(
+    a = assistant_over(tmp_path, {"stats.md": (
         "# Applications\n\nThe number of asylum applications changed sharply over five years. "
         "In 2019 the National Migration Office registered 4,812 asylum applications. Travel "
         "restrictions reduced the number to 2,965 applications in 2020. The figure recovered "
         "to 5,430 applications in 2021. In 2022 the office registered 9,127 applications, "
         "mainly because of arrivals from conflict areas.\n\n# Shelters\n\nTwo shelters "
-        "offer 36 places in total.\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index")
-    a = Assistant.load(tmp_path / "index")
+        "offer 36 places in total.\n")})
     first = "How many asylum applications were registered in 2019?"
     assert "4,812" in a.answer(first).quotes[0].text
     r = a.answer("And in 2021?", [first])
@@ -521,17 +517,13 @@ def test_a_follow_up_asking_another_year_gets_the_sentence_that_gives_it(tmp_pat
 
 def test_an_answer_dated_another_year_is_tentative(tmp_path):
     # A probe's near-topic questions: the 2022 figures were given confidently for 2021.
-    from assistant import Assistant, build_index
+    from conftest import assistant_over
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "report.md").write_text(
+    a = assistant_over(tmp_path, {"report.md": (
         "# Victims\n\nIn 2022, 214 presumed victims were referred to the Mechanism, and 131 of "
         "them were formally identified. Nineteen of the identified victims were under 18.\n\n"
         "# Law\n\nThe law on trafficking was adopted in 2009 and amended in 2021 to cover "
-        "forced begging.\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index")
-    a = Assistant.load(tmp_path / "index")
+        "forced begging.\n")})
     other_year = a.answer("How many victims were formally identified in 2021?")
     assert other_year.quotes and "131" in other_year.quotes[0].text and other_year.tentative
     # Said, so that a reader can check it against the quote.

@@ -186,14 +186,11 @@ def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path, text, questi
                                                            answer):
     """The subject in one sentence, what the question asks of it in the next ("He ...",
     "Nevertheless, she ..."): the quote takes both in, unless follow_on_share is 0."""
-    from assistant import Assistant, AnswerSettings, build_index
+    from assistant import AnswerSettings
     from assistant.settings import QuoteRules
+    from conftest import assistant_over
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "doc.md").write_text(f"# Notes\n\n{text}\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index")
-    a = Assistant.load(tmp_path / "index")
+    a = assistant_over(tmp_path, {"doc.md": f"# Notes\n\n{text}\n"})
     top = a.answer(question).quotes[0].text
     assert subject in top and answer in top
     off = a.with_settings(AnswerSettings(quotes=QuoteRules(follow_on_share=0.0)))
@@ -218,22 +215,18 @@ def test_a_sentence_that_opens_leaning_on_the_one_before(sentence, leans):
 def test_the_words_of_a_web_address_answer_only_where_to_read(tmp_path):
     # "But first, please read <https://www.gnu.org/licenses/why-not-lgpl.html>." had been the
     # confident answer to every question naming the LGPL, on the words of its address.
-    from assistant import Assistant, build_index
     from assistant.quoting import url_spans, without_urls
+    from conftest import assistant_over
 
     text = "see <https://www.gnu.org/licenses/why-not-lgpl.html>. Or www.example.org/a."
     assert [text[a:b] for a, b in url_spans(text)] == [
         "<https://www.gnu.org/licenses/why-not-lgpl.html>", "www.example.org/a."]
     assert "lgpl" not in without_urls(text)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "licence.md").write_text(
+    a = assistant_over(tmp_path, {"licence.md": (
         "# Definitions\n\nAn Application is any work that makes use of an interface "
         "provided by the Library, but which is not otherwise based on the Library. The "
         "Library may be linked with such works. Some libraries should stay free. But first, "
-        "please read <https://www.gnu.org/licenses/why-not-lgpl.html>.\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index")
-    a = Assistant.load(tmp_path / "index")
+        "please read <https://www.gnu.org/licenses/why-not-lgpl.html>.\n")})
     top = a.answer("What is an Application under the LGPL?").quotes[0].text
     assert "An Application is any work" in top and "why-not-lgpl" not in top
     pointer = a.answer("Where can I read why not to use the LGPL?").quotes[0].text
