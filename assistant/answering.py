@@ -163,7 +163,10 @@ def conversation(history: Sequence[str] | str | None) -> list:
     for n, h in enumerate(items):
         if isinstance(h, Mapping):
             role = h.get("role", "user")
-            role = role.strip().lower() if isinstance(role, str) else role
+            if not isinstance(role, str):
+                raise ValueError(f"history item {n}: a chat role is a string such as 'user', "
+                                 f"not {type(role).__name__}")
+            role = role.strip().lower()
             if role in _OTHER_ROLES:  # the assistant's own turns (and the system's) ask nothing
                 continue
             if role not in _USER_ROLES:
@@ -316,6 +319,10 @@ class Judgement:
 
 def _leaning(reading: tuple[Evidence, Judgement]) -> tuple[Evidence, Judgement]:
     return reading[0], replace(reading[1], leans_on_conversation=True)
+
+
+def _listed(items: Sequence[str], most: int, sep: str = ", ") -> str:
+    return sep.join(items[:most]) + (" ..." if len(items) > most else "")
 
 
 # Why an answer is tentative (``Answer.caveats``), besides the checks of what is asked.
@@ -510,9 +517,9 @@ class Answerer:
         if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):
             out.append("the quote does not name the place your question asks about")
         years = quoting.other_years(asked, self._around(top))
-        if years:
-            out.append(f"your question names {' and '.join(years[0][:3])}; the quoted passage "
-                       f"is about {', '.join(years[1][:4])}{' ...' if len(years[1]) > 4 else ''}")
+        if years and not set(years[0]) <= set(unheld):  # (a year no word of it says already)
+            out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "
+                       f"passage is about {_listed(years[1], 4)}")
         return out
 
     def _around(self, quote: Quote) -> str:

@@ -184,6 +184,8 @@ def create_app(state: AppState):
                 paths, names, state.corpus_dir, state.known_files(),
                 lambda: state.rebuild(on_progress=lambda desc, frac: progress(frac, desc=desc)),
                 lambda: list(state.current().index.manifest.get("files", {})))
+            if outcome.build_problem:
+                log.warning("upload saved, index not rebuilt: %s", outcome.build_problem)
             a = state.current()
             return (outcome.message(), render.header_markdown(a.info),
                     gr.update(choices=filter_choices(a)))

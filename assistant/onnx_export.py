@@ -169,12 +169,21 @@ def _quantize_into(source: Path, out: Path) -> None:
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logging.getLogger().setLevel(logging.ERROR)  # its "consider pre-processing" advice
-    # Per-channel weight scales keep the embeddings close to fp32 (mean cosine ~0.995 vs ~0.94
-    # per-tensor); reduce_range is only needed on CPUs without VNNI (AVX-512 VNNI has it).
-    quantize_dynamic(str(source / "model.onnx"), str(out / "model.onnx"),
-                     weight_type=QuantType.QInt8, per_channel=True, reduce_range=False,
-                     extra_options={"DefaultTensorType": 1})  # FLOAT, for the fused ops
+    # Its "consider pre-processing" advice goes to the root logger: quieted for the call only
+    # (left at ERROR, it had silenced every warning the process logged afterwards, the web
+    # app's among them).
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        # Per-channel weight scales keep the embeddings close to fp32 (mean cosine ~0.995 vs
+        # ~0.94 per-tensor); reduce_range is only needed on CPUs without VNNI (AVX-512 VNNI
+        # has it).
+        quantize_dynamic(str(source / "model.onnx"), str(out / "model.onnx"),
+                         weight_type=QuantType.QInt8, per_channel=True, reduce_range=False,
+                         extra_options={"DefaultTensorType": 1})  # FLOAT, for the fused ops
+    finally:
+        root.setLevel(level)
     shutil.copy(source / "tokenizer.json", out / "tokenizer.json")
     cfg = json.loads((source / "config.json").read_text())
     cfg["quantized"] = True

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .index import BuildLocked
+from .index import BuildError, BuildLocked
 from .loading import SUPPORTED_SUFFIXES
 from .types import BuildReport
 from .wording import count
@@ -108,8 +108,11 @@ class UploadOutcome:
     already: tuple[str, ...] = ()  # "name (same content as x.pdf)" (not saved)
     removed: tuple[str, ...] = ()  # "name: reason" (saved, unreadable, removed again)
     record_skips: tuple[str, ...] = ()  # "x.jsonl line 3: reason" (the rest of x.jsonl indexed)
-    kept_for_later: tuple[str, ...] = ()  # saved while another build ran
+    kept_for_later: tuple[str, ...] = ()  # saved while another build ran, or one failed
     report: BuildReport | None = None
+    # Why the build failed (for the server's log: it may name the server's folders); the
+    # saved files wait for the next build.
+    build_problem: str = ""
 
     def message(self) -> str:
         parts = []
@@ -118,7 +121,12 @@ class UploadOutcome:
             parts.append(f"Added {', '.join(self.indexed)}. Index rebuilt: "
                          f"{count(r.documents, 'document')}, {count(r.passages, 'passage')} "
                          f"({count(r.embedded, 'passage')} embedded).")
-        if self.kept_for_later:
+        if self.kept_for_later and self.build_problem:
+            parts.append(f"Saved {', '.join(self.kept_for_later)}, but the index could not be "
+                         "rebuilt (the server's log says why; the operator can fix it); the "
+                         "previous index is still in use, and these files were kept and will "
+                         "be indexed by the next build that succeeds.")
+        elif self.kept_for_later:
             parts.append(f"Saved {', '.join(self.kept_for_later)}, but another build of the "
                          "index is running (perhaps from the command line); these files were "
                          "kept and will be indexed by the next build.")
@@ -159,6 +167,9 @@ def add_documents(paths: Sequence[str], names: Sequence[str], corpus_dir: Path,
         report = rebuild()
     except BuildLocked:
         return UploadOutcome(already=tuple(already), kept_for_later=tuple(saved))
+    except BuildError as e:  # a refusal (the index folder holds a user's file, ...)
+        return UploadOutcome(already=tuple(already), kept_for_later=tuple(saved),
+                             build_problem=str(e))
     removed, record_skips = [], []
     reasons: dict[str, list[str]] = {}
     for s in report.skipped:

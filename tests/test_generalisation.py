@@ -23,6 +23,10 @@ def test_tentative_answers_show_quotes_with_a_label(assistant):
     assert not confident.tentative and "may not answer" not in confident.markdown
     assert confident.caveats == () and r.caveats == ("they match your question only loosely",)
     assert "only loosely" in r.markdown
+    # A year the document never names is said once, by the document check.
+    later = assistant.answer("How long was the reflection period in 2030?")
+    assert "its document never mentions “2030”" in later.caveats
+    assert not any("your question names" in c for c in later.caveats)
 
 
 def test_the_answer_model_ships_as_json_and_gives_the_confidence(assistant):
@@ -623,6 +627,8 @@ def test_history_is_a_list_one_string_or_any_iterable(assistant):
     assert assistant.answer(question, {"role": "user", "content": earlier}).quotes == expected
     assert assistant.retrieve(question, 5, history=earlier) == \
         assistant.retrieve(question, 5, history=[earlier])
+    with pytest.raises(ValueError, match="history item 0: a chat role is a string"):
+        assistant.answer(question, [{"role": ["user"], "content": earlier}])
     with pytest.raises(TypeError, match="history must be a list of earlier questions"):
         assistant.answer(question, 5)
     # An item that is no question is said, not silently left out (the HTTP API answers 400).

@@ -130,6 +130,29 @@ def test_an_index_whose_manifest_is_unreadable_is_compared_by_its_names(tmp_path
     assert foreign_files(folder) == ["mine.txt"]
 
 
+def test_a_folder_the_check_cannot_read_or_an_odd_name_is_named_too(seed_corpus, seed_index,
+                                                                     tmp_path, monkeypatch):
+    import os
+
+    from assistant.index.format import foreign_files
+
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    (index / "red\x1b[31m.txt").write_text("mine")
+    with pytest.raises(BuildError) as e:  # shown on one line, without the escape itself
+        build_index(seed_corpus, index, full=True)
+    assert "\x1b" not in str(e.value) and "\\x1b" in str(e.value)
+    (index / "red\x1b[31m.txt").unlink()
+    scandir = os.scandir
+
+    def unreadable(path):  # as a folder with no read permission is for a user other than root
+        if str(path).endswith("keyword"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+    monkeypatch.setattr(os, "scandir", unreadable)
+    assert foreign_files(index) == ["keyword/ (unreadable)"]
+
+
 def test_cleanup_removes_only_our_leftovers(seed_corpus, tmp_path):
     index = tmp_path / "index"
     build_index(seed_corpus, index)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -153,6 +154,31 @@ def test_upload_while_another_build_runs_keeps_the_file(client, site, tmp_path):
     assert (site["corpus"] / "later.txt").exists()
     status, _, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
     assert "Added" not in status or "later" not in status  # not stored twice
+
+
+def test_upload_when_the_build_is_refused_says_so_and_keeps_the_file(client, site, tmp_path):
+    # A probe: with a user's file in the index folder, the upload answered "Could not rebuild
+    # the index (BuildError)" with no word of the file, and logged a full traceback.
+    from gradio_client import handle_file
+
+    notes = site["state"].index_dir / "MY_NOTES.txt"
+    notes.write_text("precious")
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logging.getLogger("verbatim.app").addHandler(handler)
+    doc = tmp_path / "refused.txt"
+    doc.write_text("Refused note\n\nThe outreach team met four people at the harbour.\n")
+    try:
+        status, _, _ = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    finally:
+        notes.unlink()
+        logging.getLogger("verbatim.app").removeHandler(handler)
+    assert "could not be rebuilt" in status and "refused.txt" in status, status
+    assert "will be indexed by the next build" in status and "MY_NOTES" not in status
+    assert (site["corpus"] / "refused.txt").exists()
+    assert [r.exc_info for r in records] == [None]  # one line, no traceback
+    assert "no build wrote" in records[0].getMessage()
 
 
 def test_read_only_serves_no_upload_route(tmp_path, seed_index):

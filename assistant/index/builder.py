@@ -114,7 +114,10 @@ def check_index_target(index_dir: Path, corpus_dir: Path | None = None) -> None:
                              "folder")
         foreign = foreign_files(index_dir) if not empty else []
         if foreign:
-            listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            # Names as the terminal can show them on one line: a control character in a name
+            # had coloured the terminal, a line break split the message.
+            listed = ", ".join(f if f.isprintable() else ascii(f) for f in foreign[:5]) \
+                + (", ..." if len(foreign) > 5 else "")
             raise BuildError(f"--index {shown} holds files that no build wrote ({listed}); a "
                              "build replaces the whole folder, so move them out of it first")
 

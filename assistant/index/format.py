@@ -132,7 +132,11 @@ def foreign_files(folder: Path) -> list[str]:
         return any(w.startswith(path + "/") for w in written) if is_dir else path in written
 
     out: list[str] = []
-    for root, dirs, files in os.walk(folder):  # links are listed, not followed
+
+    def unreadable(e: OSError) -> None:  # a folder it cannot look into may hold anything
+        out.append(Path(e.filename).relative_to(folder).as_posix() + "/ (unreadable)")
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):  # links listed, not followed
         rel = Path(root).relative_to(folder)
         names = [(d, True) for d in dirs] + [(f, False) for f in files]
         unexpected = {n for n, is_dir in names
