@@ -507,7 +507,7 @@ class Answerer:
         if unheld:
             named = ", ".join(f"“{w[:40]}”" for w in unheld[:3]) + (" ..." if len(unheld) > 3
                                                                     else "")
-            out.append(f"its document never mentions {named}")
+            out.append(f"the document quoted never mentions {named}")
         if quoting.lacks_asked_number(asked, top.text):
             out.append("your question asks for a figure the quote does not give")
         if quoting.lacks_asked_name(asked, top.text):

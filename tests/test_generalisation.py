@@ -25,7 +25,7 @@ def test_tentative_answers_show_quotes_with_a_label(assistant):
     assert "only loosely" in r.markdown
     # A year the document never names is said once, by the document check.
     later = assistant.answer("How long was the reflection period in 2030?")
-    assert "its document never mentions “2030”" in later.caveats
+    assert "the document quoted never mentions “2030”" in later.caveats
     assert not any("your question names" in c for c in later.caveats)
 
 

@@ -37,7 +37,7 @@ def test_api_answer_quotes_with_citation(client):
     assert r["tentative"] is False and r["caveats"] == []
     later = client.predict("How long was the reflection period in 2019?", [], 3, "hybrid",
                            api_name="/answer")  # the page never names 2019
-    assert later["tentative"] and "its document never mentions “2019”" in later["caveats"]
+    assert later["tentative"] and "the document quoted never mentions “2019”" in later["caveats"]
 
 
 def test_api_follow_up(client):
