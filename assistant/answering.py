@@ -505,9 +505,8 @@ class Answerer:
         out = []
         unheld = self._unheld(asked, top.doc_id)
         if unheld:
-            named = ", ".join(f"“{w[:40]}”" for w in unheld[:3]) + (" ..." if len(unheld) > 3
-                                                                    else "")
-            out.append(f"the document quoted never mentions {named}")
+            out.append("the document quoted never mentions "
+                       + _listed([f"“{w[:40]}”" for w in unheld], 3))
         if quoting.lacks_asked_number(asked, top.text):
             out.append("your question asks for a figure the quote does not give")
         if quoting.lacks_asked_name(asked, top.text):
@@ -687,11 +686,9 @@ class Answerer:
         ("And in 2021?" after a question on 2019: the sentence of the same passage that gives
         2021, not the 2019 one the conversation's words favour); None when no candidate among
         the first ``NAMING_CANDIDATES`` does."""
-        from .keyword import tokenize
-
         ev, j = reading
         for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
-            if set(terms) <= set(tokenize(self.index.documents[c.doc_id].text[c.start:c.end])):
+            if self._names(c, terms):
                 cands = [c] + j.candidates[:i] + j.candidates[i + 1:]
                 dense = next(x.dense for x in ev.scored if x.row == c.row)
                 conf = self.settings.abstention.weighted(c.evidence, dense)
@@ -700,11 +697,12 @@ class Answerer:
 
     def _quote_names(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]) -> bool:
         """Whether the reading's top quote holds every one of ``terms``."""
+        return bool(reading[1].candidates) and self._names(reading[1].candidates[0], terms)
+
+    def _names(self, c, terms: Sequence[str]) -> bool:
+        """Whether a candidate's quote holds every one of ``terms``."""
         from .keyword import tokenize
 
-        if not reading[1].candidates:
-            return False
-        c = reading[1].candidates[0]
         return set(terms) <= set(tokenize(self.index.documents[c.doc_id].text[c.start:c.end]))
 
     def uses_documents_words(self, terms: Sequence[str]) -> bool:
