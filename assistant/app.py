@@ -312,10 +312,16 @@ def create_app(state: AppState):
         question.submit(chat, [question, messages, turns, n_quotes, mode, scope, transcript],
                         [messages, chatbot, turns, sources, question, transcript, exported],
                         api_name="chat", api_visibility="undocumented")
-        clear.click(lambda: ([], [], [], _sources(state, None), [],
-                             render.conversation_markdown([])), None,
-                    [messages, chatbot, turns, sources, transcript, exported],
-                    api_visibility="private")
+        def new_conversation():
+            return [], [], [], _sources(state, None), [], render.conversation_markdown([])
+
+        # The chat panel's own trash button empties only what the browser shows: the
+        # conversation the answers are read with lives in server-side state, so it is reset
+        # here as "New conversation" resets it (else the next question was read with a history
+        # the user had cleared away, and the export still held it).
+        conversation_parts = [messages, chatbot, turns, sources, transcript, exported]
+        clear.click(new_conversation, None, conversation_parts, api_visibility="private")
+        chatbot.clear(new_conversation, None, conversation_parts, api_visibility="private")
         export.click(None, [exported], None, api_visibility="private", js=SAVE_SCRIPT)
         gr.api(retrieve, api_name="retrieve")
         gr.api(answer, api_name="answer")
