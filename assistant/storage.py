@@ -8,11 +8,14 @@ import ctypes
 import ctypes.util
 import hashlib
 import json
+import logging
 import os
 import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def sha256_file(path: Path) -> str:
@@ -123,11 +126,13 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
-def swap_in(new: Path, target: Path) -> None:
+def swap_in(new: Path, target: Path, holds_others=None) -> None:
     """Make ``new`` become ``target``; at every instant ``target`` is a complete folder.
 
     With RENAME_EXCHANGE there is no moment without a ``target``. Elsewhere the old folder is
     first renamed aside, and ``recover`` puts it back if we die between the two renames.
+    ``holds_others(folder)``: whether the swapped-out folder holds something this program did
+    not write; such a folder is kept (``keep_aside``), not deleted.
     """
     if not target.exists():
         os.rename(new, target)
@@ -140,7 +145,7 @@ def swap_in(new: Path, target: Path) -> None:
     if _exchange(new, target):
         fsync_dir(target.parent)
         (target / IN_PROGRESS).unlink(missing_ok=True)
-        remove_ours(new)  # ``new`` now holds the old index
+        _retire(new, target, holds_others)  # ``new`` now holds the old index
         return
     old = target.parent / f"{target.name}.old-{uuid.uuid4().hex[:8]}"
     (target / IN_PROGRESS).write_text("renamed aside by a swap\n", encoding="utf-8")
@@ -148,6 +153,19 @@ def swap_in(new: Path, target: Path) -> None:
     os.rename(new, target)
     fsync_dir(target.parent)
     (target / IN_PROGRESS).unlink(missing_ok=True)
+    _retire(old, target, holds_others)
+
+
+def _retire(old: Path, target: Path, holds_others) -> None:
+    """Delete the swapped-out index, or keep it under a name of its own when it holds anything
+    else: no cleanup deletes a folder named so, or one without the in-progress flag."""
+    if holds_others is not None and holds_others(old):
+        kept = target.parent / f"{target.name}.kept-{uuid.uuid4().hex[:8]}"
+        os.rename(old, kept)
+        (kept / IN_PROGRESS).unlink(missing_ok=True)
+        log.warning("%s held files that no build wrote; the previous index and those files "
+                    "were kept in %s", target, kept)
+        return
     remove_ours(old)
 
 

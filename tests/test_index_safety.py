@@ -117,6 +117,50 @@ def test_files_a_user_put_inside_an_index_stop_a_rebuild(seed_corpus, seed_index
     assert build_index(seed_corpus, index, full=True).documents == 1  # ours alone: rebuilt
 
 
+def test_files_put_into_the_index_while_it_is_built_stop_the_swap(seed_corpus, tmp_path,
+                                                                  monkeypatch):
+    # The check at the start alone let a build of hours delete a file put there meanwhile,
+    # with the old index it swapped out (found by a probe).
+    from assistant.index import builder
+
+    index = tmp_path / "index"
+    build_index(seed_corpus, index)
+    before = _tree(index)
+    real_read_back = builder._read_back
+
+    def read_back_then_a_user_writes(*args):
+        real_read_back(*args)
+        (index / "notes.txt").write_text("mine")
+
+    monkeypatch.setattr(builder, "_read_back", read_back_then_a_user_writes)
+    with pytest.raises(BuildError, match="while the index was being built.*notes.txt"):
+        build_index(seed_corpus, index, full=True)
+    assert _tree(index) == {**before, "notes.txt": b"mine"}
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]  # no temporary folder left
+
+
+def test_a_file_put_in_just_before_the_swap_is_kept_with_the_old_index(seed_corpus, tmp_path,
+                                                                       monkeypatch):
+    from assistant.index import builder
+
+    index = tmp_path / "index"
+    build_index(seed_corpus, index)
+    real_check = builder._refuse_files_put_in_meanwhile
+
+    def check_then_a_user_writes(folder):
+        real_check(folder)
+        (index / "late.txt").write_text("mine")
+
+    monkeypatch.setattr(builder, "_refuse_files_put_in_meanwhile", check_then_a_user_writes)
+    build_index(seed_corpus, index, full=True)
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("index.kept-")]
+    assert len(kept) == 1 and (kept[0] / "late.txt").read_text() == "mine"
+    assert not (index / "late.txt").exists() and Assistant.load(index).answer("shelter")
+    monkeypatch.undo()
+    build_index(seed_corpus, index, full=True)  # later builds leave the kept folder alone
+    assert (kept[0] / "late.txt").read_text() == "mine"
+
+
 def test_an_index_whose_manifest_is_unreadable_is_compared_by_its_names(tmp_path):
     from assistant.index.format import foreign_files
 

@@ -114,12 +114,27 @@ def check_index_target(index_dir: Path, corpus_dir: Path | None = None) -> None:
                              "folder")
         foreign = foreign_files(index_dir) if not empty else []
         if foreign:
-            # Names as the terminal can show them on one line: a control character in a name
-            # had coloured the terminal, a line break split the message.
-            listed = ", ".join(f if f.isprintable() else ascii(f) for f in foreign[:5]) \
-                + (", ..." if len(foreign) > 5 else "")
-            raise BuildError(f"--index {shown} holds files that no build wrote ({listed}); a "
-                             "build replaces the whole folder, so move them out of it first")
+            raise BuildError(f"--index {shown} holds files that no build wrote "
+                             f"({_shown_names(foreign)}); a build replaces the whole folder, so "
+                             "move them out of it first")
+
+
+def _shown_names(names: list[str]) -> str:
+    """Names as a terminal shows them on one line: a control character in a name had coloured
+    the terminal, a line break split the message."""
+    return ", ".join(f if f.isprintable() else ascii(f) for f in names[:5]) \
+        + (", ..." if len(names) > 5 else "")
+
+
+def _refuse_files_put_in_meanwhile(index_dir: Path) -> None:
+    """The check of ``check_index_target`` again, right before the swap: a build may run for
+    hours, and a file put into the index folder meanwhile would go with the old index."""
+    foreign = foreign_files(index_dir) if index_dir.is_dir() else []
+    if foreign:
+        raise BuildError(f"files were put into --index {index_dir} while the index was being "
+                         f"built ({_shown_names(foreign)}); the new index was not swapped in, "
+                         "so the previous one and those files are unchanged; move them out "
+                         "and build again")
 
 
 def library_versions() -> dict:
@@ -532,7 +547,9 @@ class _Build:
         storage.write_json(tmp / MANIFEST, manifest)
         storage.fsync_tree(tmp)
         _read_back(tmp, len(documents), len(passages))  # never swap in what we cannot read back
-        storage.swap_in(tmp, self.index_dir)
+        _refuse_files_put_in_meanwhile(self.index_dir)
+        # (and should one land between that look and the swap, the old index's folder is kept)
+        storage.swap_in(tmp, self.index_dir, holds_others=lambda f: bool(foreign_files(f)))
 
 
 def _unindexed_stats(files: list[CorpusFile], indexed: set[str],
