@@ -26,6 +26,8 @@ class ExtractError(ValueError):
 # before the expensive step; peak memory while extracting one file stays within the budget the
 # README gives ("Security"), measured in benchmarks/extraction.py.
 MAX_HTML_BYTES = 4 * 2**20  # raw page size: pathological markup costs ~170 MB per MB
+# The start of the reason a file over the time limit is skipped with (``loading.is_transient``).
+TIME_LIMIT_REASON = "reading its text took more than"
 MAX_EXTRACT_SECONDS = 60  # a PDF's pages are read until this much time has passed
 MAX_TABLE_CELLS = 20_000  # cells of one Word table, as written (spans are not expanded)
 MAX_DOCX_XML_BYTES = 32 * 2**20  # the XML parts of a .docx (parsed into trees), as declared
@@ -169,7 +171,7 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
             chars += len(pages[-1])
             check_text_size(chars)
             if time.monotonic() - t0 > MAX_EXTRACT_SECONDS:
-                raise ExtractError(f"reading its text took more than {MAX_EXTRACT_SECONDS} s "
+                raise ExtractError(f"{TIME_LIMIT_REASON} {MAX_EXTRACT_SECONDS} s "
                                    f"(page {len(pages)} of {n_pages}); it may be damaged or "
                                    "built to be slow")
     except ExtractError:

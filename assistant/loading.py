@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,29 +32,63 @@ def discover(corpus_dir: str | os.PathLike, suffixes: tuple[str, ...] | None = N
              ) -> tuple[list[CorpusFile], list[SkippedFile]]:
     """All supported files under ``corpus_dir``, recursively, in a stable order.
 
-    Hidden files and folders are ignored; links that lead outside the corpus are skipped with a
-    reason, because following them would index (and later quote) files the user never added.
+    Hidden files and folders are ignored. Skipped with a reason: links that lead outside the
+    corpus (following them would index, and later quote, files the user never added), links
+    that loop or lead nowhere, links to folders (not followed), folders that cannot be read,
+    and anything that is not a regular file (a named pipe would block the build for ever).
     """
     suffixes = suffixes or SUPPORTED_SUFFIXES
     root = Path(corpus_dir).resolve()
     files: list[CorpusFile] = []
     skipped: list[SkippedFile] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+
+    def unreadable(e: OSError) -> None:
+        rel = Path(e.filename).relative_to(root).as_posix() if e.filename else "."
+        skipped.append(SkippedFile(rel + "/", f"cannot read this folder: {e.strerror or e}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
+        here = Path(dirpath)
+        for d in sorted(dirnames):
+            if not d.startswith(".") and (here / d).is_symlink():
+                skipped.append(SkippedFile((here / d).relative_to(root).as_posix() + "/",
+                                           "symbolic link to a folder, not followed; put the "
+                                           "files themselves in the corpus folder"))
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not (here / d).is_symlink())
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
-            path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
+            path = here / name
             if path.suffix.lower() not in suffixes:
                 continue
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    skipped.append(SkippedFile(rel, "symbolic link to a file outside the corpus folder"))
-                    continue
+            rel = path.relative_to(root).as_posix()
+            problem = _not_a_file(path, root)
+            if problem:
+                skipped.append(SkippedFile(rel, problem))
+                continue
             files.append(CorpusFile(path, rel))
+    skipped.sort(key=lambda s: s.path)
     return files, skipped
+
+
+def _not_a_file(path: Path, root: Path) -> str | None:
+    """Why ``path`` is not a regular file of the corpus to read, or None."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:  # Python 3.11 raises it for a loop, later versions OSError
+            return "symbolic link that loops back on itself"
+        except OSError:
+            return "symbolic link to a file that does not exist (or loops back on itself)"
+        if not target.is_relative_to(root):
+            return "symbolic link to a file outside the corpus folder"
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        return f"cannot read: {e.strerror or e}"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a named pipe, socket or device), so not read"
+    return None
 
 
 def normalise_newlines(text: str) -> str:
@@ -126,9 +161,20 @@ def failure_reason(e: BaseException) -> str:
     if isinstance(e, OSError):
         return f"cannot read: {e.strerror or e}"
     if isinstance(e, MemoryError):
-        return "cannot read: not enough memory to extract it"
+        return MEMORY_REASON
     detail = " ".join(str(e).split())[:200]
     return f"cannot read: {type(e).__name__}" + (f" ({detail})" if detail else "")
+
+
+# Failures of the moment rather than of the file: a time limit on a busy machine, memory.
+# A build does not remember them, so the next one reads the file again.
+MEMORY_REASON = "cannot read: not enough memory to extract it"
+
+
+def is_transient(reason: str) -> bool:
+    from .extract import TIME_LIMIT_REASON
+
+    return reason.startswith((TIME_LIMIT_REASON, MEMORY_REASON))
 
 
 def is_whole_file_skip(file: CorpusFile, skip: SkippedFile) -> bool:

@@ -214,8 +214,12 @@ def _ours(pattern: str, parent: Path, owned) -> list[Path]:
             return False
         return (p / IN_PROGRESS).is_file() and owned(p)
 
-    return [p for p in parent.glob(pattern)
-            if exact.fullmatch(p.name) and p.is_dir() and not p.is_symlink() and flagged(p)]
+    try:  # listed, not globbed: an index named "ix[1]" is no pattern
+        names = sorted(os.listdir(parent))
+    except OSError:
+        return []
+    return [parent / n for n in names if exact.fullmatch(n) and (parent / n).is_dir()
+            and not (parent / n).is_symlink() and flagged(parent / n)]
 
 
 def recover(target: Path, owned=is_marked) -> None:

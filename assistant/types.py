@@ -74,7 +74,13 @@ class SkippedFile:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        # A file name is anyone's: shown escaped when it holds a control character or a line
+        # break, which had coloured the terminal or split the build's summary.
+        return f"{_printable(self.path)}: {_printable(self.reason)}"
+
+
+def _printable(text: str) -> str:
+    return text if text.isprintable() else ascii(text)
 
 
 @dataclass(frozen=True)

@@ -256,6 +256,40 @@ def test_unreadable_files_are_not_read_again_until_they_change(tmp_path, monkeyp
     assert reads[-1] == "scan.pdf"
 
 
+def test_a_failure_of_the_moment_is_tried_again_by_the_next_build(tmp_path, monkeypatch):
+    # A PDF over the time limit on a busy machine had stayed out of every later build until
+    # the file changed (found by a probe).
+    from assistant import extract
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_CORPUS / "slovenia.txt", corpus)
+    make_pdf(corpus / "law.pdf", [["Article 7. Shelters are open at night."]])
+    monkeypatch.setattr(extract, "MAX_EXTRACT_SECONDS", -1)
+    report = build_index(corpus, tmp_path / "index")
+    assert "took more than" in {s.path: s.reason for s in report.skipped}["law.pdf"]
+    monkeypatch.undo()
+    report = build_index(corpus, tmp_path / "index")
+    assert "law.pdf" not in {s.path for s in report.skipped}
+    assert report.documents == 2
+
+
+def test_a_copy_that_could_not_be_read_does_not_hide_the_readable_one(tmp_path):
+    # b.txt was reported as "same content as a.jsonl; indexed once" although a.jsonl, read as
+    # JSON lines, had given nothing: the text was in no index (found by a probe).
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "Heron Notes\n\nHerons fish in the Ljubljanica river at dawn every day.\n"
+    (corpus / "a.jsonl").write_text(text)
+    (corpus / "b.txt").write_text(text)
+    (corpus / "c.txt").write_text(text)
+    report = build_index(corpus, tmp_path / "index")
+    why = {s.path: s.reason for s in report.skipped}
+    assert "not valid JSON" in why["a.jsonl line 1"] or "JSON" in str(why)
+    assert why["c.txt"].startswith("same content as b.txt")
+    assert [d for d in Assistant.load(tmp_path / "index").index.documents] == ["b.txt"]
+
+
 # --- found by probing as an attacker (docs/threat-model.md) -----------------------------------
 
 def test_unpaired_surrogates_skip_a_record_or_a_file_and_the_build_goes_on(tmp_path,

@@ -217,6 +217,17 @@ def test_cleanup_removes_only_our_leftovers(seed_corpus, tmp_path):
     assert not (index / ".verbatim-in-progress").exists()
 
 
+def test_cleanup_reads_an_index_name_literally(seed_corpus, tmp_path):
+    # "ix[1]" had been read as a glob pattern: a killed build's folder was never removed.
+    index = tmp_path / "ix[1]"
+    ours = tmp_path / "ix[1].tmp-deadbeef"
+    ours.mkdir()
+    (ours / ".verbatim-index").write_text("x")
+    (ours / ".verbatim-in-progress").write_text("x")
+    build_index(seed_corpus, index)
+    assert not ours.exists() and (index / "manifest.json").exists()
+
+
 def test_unwritable_place_is_reported_as_such(seed_corpus):
     out = _cli("build_index.py", "--corpus", str(seed_corpus), "--index", "/proc/x", "--quiet")
     assert out.returncode == 1 and "another build" not in out.stderr

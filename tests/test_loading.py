@@ -137,3 +137,50 @@ def test_heading_rules():
                      markdown=False)
     assert doc.title == "Title line"
     assert [s.heading for s in doc.sections] == ["", "Next heading"]
+
+
+# --- found by probing the corpus folder -------------------------------------------------------
+
+def test_what_is_not_a_regular_file_is_skipped_with_a_reason_never_read(tmp_path):
+    # A named pipe called inbox.txt had blocked the build, the chat's start and "ask" for ever;
+    # a link that loops had crashed them with a traceback.
+    (tmp_path / "fine.txt").write_text("Fine\n\ntext", encoding="utf-8")
+    os.mkfifo(tmp_path / "inbox.txt")
+    os.symlink("loop.txt", tmp_path / "loop.txt")
+    os.symlink("gone.txt", tmp_path / "broken.txt")
+    files, skipped = discover(tmp_path)
+    assert [f.rel for f in files] == ["fine.txt"]
+    why = reasons(skipped)
+    assert "not a regular file" in why["inbox.txt"]
+    assert "loops" in why["loop.txt"] and "does not exist" in why["broken.txt"]
+
+
+def test_folders_left_out_are_named(tmp_path, monkeypatch):
+    (tmp_path / "fine.txt").write_text("Fine\n\ntext", encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.txt").write_text("A\n\ntext", encoding="utf-8")
+    elsewhere = tmp_path.parent / (tmp_path.name + "-elsewhere")
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text("B\n\ntext", encoding="utf-8")
+    os.symlink(elsewhere, tmp_path / "linked")
+    real = os.scandir
+
+    def scandir(path="."):  # root reads any folder whatever its mode: simulate the refusal
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, skipped = discover(tmp_path)
+    assert [f.rel for f in files] == ["fine.txt"]
+    why = reasons(skipped)
+    assert why["locked/"] == "cannot read this folder: Permission denied"
+    assert "link to a folder, not followed" in why["linked/"]
+
+
+def test_skipped_names_reach_the_terminal_escaped():
+    from assistant.types import SkippedFile
+
+    shown = str(SkippedFile("bad\nname\x1b[31mred.txt", "empty file"))
+    assert "\n" not in shown and "\x1b" not in shown and "red.txt" in shown
+    assert str(SkippedFile("plain ščž.txt", "empty file")) == "plain ščž.txt: empty file"

@@ -22,7 +22,8 @@ import numpy as np
 from .. import keyword, storage
 from ..chunking import ChunkParams, chunk_document
 from ..keyword import KeywordIndex, tokenize
-from ..loading import READERS_VERSION, CorpusFile, discover, is_whole_file_skip, load_file
+from ..loading import (READERS_VERSION, CorpusFile, discover, is_transient, is_whole_file_skip,
+                       load_file)
 from ..types import BuildReport, Document, Passage, SkippedFile
 from . import ann
 from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, EMBED_FORMAT_VERSION, FORMAT_VERSION,
@@ -293,7 +294,6 @@ class _Build:
                 skipped.append(SkippedFile(f.rel, f"same content as {seen_hashes[digest]}; "
                                                   "indexed once"))
                 continue
-            seen_hashes[digest] = f.rel
             prev = old_files.get(f.rel)
             if prev and prev.get("sha256") == digest and f.rel in old_by_file:
                 docs, ps, rows = old_by_file[f.rel]
@@ -304,6 +304,7 @@ class _Build:
                     skipped.extend(parts)
                     results.append(FileResult(f, digest, docs, ps, list(rows), st.st_size,
                                               st.st_mtime_ns, parts))
+                    seen_hashes[digest] = f.rel
                     unchanged += 1
                     continue
             known_bad = remembered.get(f.rel)
@@ -315,8 +316,11 @@ class _Build:
             loaded = list(load_file(f, file_skips.append))
             if any(is_whole_file_skip(f, s) for s in file_skips):
                 loaded = []  # failed part-way: none of it, rather than an arbitrary part
-                unreadable[f.rel] = (digest, [s.reason for s in file_skips
-                                              if is_whole_file_skip(f, s)])
+                reasons = [s.reason for s in file_skips if is_whole_file_skip(f, s)]
+                if not any(map(is_transient, reasons)):
+                    # Remembered until the file changes; a failure of the moment (a time or
+                    # memory limit on a busy machine) is tried again by the next build.
+                    unreadable[f.rel] = (digest, reasons)
             docs = []
             for d in loaded:
                 if d.doc_id in seen_ids:  # only possible with crafted file names: keep the first
@@ -331,6 +335,9 @@ class _Build:
             passages = [p for d in docs for p in chunk_document(d, self.params)]
             results.append(FileResult(f, digest, docs, passages, None, st.st_size,
                                       st.st_mtime_ns, tuple(file_skips)))
+            # A copy is "indexed once" only when this one was indexed: a copy that could not
+            # be read (a .jsonl of a .txt's bytes, an empty file) had hidden the readable one.
+            seen_hashes[digest] = f.rel
             if prev:
                 changed += 1
             else:
