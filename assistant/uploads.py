@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .index import BuildError, BuildLocked
@@ -189,7 +189,14 @@ def add_documents(paths: Sequence[str], names: Sequence[str], corpus_dir: Path,
         removed.append(f"{name}: " + ("; ".join(reasons.get(name, [])) or
                                       "no readable document in it"))
     if removed:
-        report = rebuild()  # the index no longer lists the removed files
+        # So the index no longer lists the removed files. What this upload embedded was
+        # embedded by the first build: the count adds both (it had said "0 passages embedded").
+        # Another build taking the lock in between will drop them itself.
+        try:
+            again = rebuild()
+            report = replace(again, embedded=report.embedded + again.embedded)
+        except (BuildLocked, BuildError):
+            pass
     return UploadOutcome(indexed=tuple(saved), already=tuple(already), removed=tuple(removed),
                          record_skips=tuple(record_skips), report=report)
 

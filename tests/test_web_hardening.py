@@ -129,6 +129,21 @@ def test_unreadable_upload_is_reported_and_not_kept(client, site, tmp_path):
     assert "scan.pdf" not in json.dumps(site["state"].current().index.manifest)
 
 
+def test_an_upload_beside_an_unreadable_one_counts_what_it_embedded(client, site, tmp_path):
+    # The count came from the second build (which only dropped the unreadable file): a new
+    # document was said to have "0 passages embedded" (found by a probe).
+    from gradio_client import handle_file
+
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4\nnot really a pdf at all")
+    good = tmp_path / "kestrel.txt"
+    good.write_text("Kestrel Notes\n\nKestrels hover above the Sava meadows in April.\n")
+    status, _, _ = client.predict([handle_file(str(bad)), handle_file(str(good))],
+                                  api_name="/add_documents")
+    assert "Added kestrel.txt" in status and "broken.pdf" in status, status
+    assert "(1 passage embedded)" in status, status
+
+
 def test_upload_temp_copies_are_deleted(client, site, tmp_path):
     from gradio.utils import get_upload_folder
     from gradio_client import handle_file
