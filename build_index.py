@@ -2,7 +2,9 @@
 """Build or update the Verbatim index: python build_index.py [--corpus corpus] [--index index]."""
 import sys
 
-from assistant.cli import build_main
-
 if __name__ == "__main__":
-    sys.exit(build_main())
+    try:
+        from assistant.cli import build_main, run
+    except KeyboardInterrupt:  # Ctrl-C while the libraries load: nothing was started
+        sys.exit("error: interrupted; the previous index is unchanged")
+    sys.exit(run(build_main))

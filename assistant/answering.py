@@ -161,7 +161,8 @@ def conversation(history: Sequence[str] | str | None) -> list:
                         f"first, not {type(history).__name__}") from None
     out = []
     for n, h in enumerate(items):
-        if isinstance(h, Mapping):
+        message = isinstance(h, Mapping)
+        if message:
             role = h.get("role", "user")
             if not isinstance(role, str):
                 raise ValueError(f"history item {n}: a chat role is a string such as 'user', "
@@ -176,6 +177,9 @@ def conversation(history: Sequence[str] | str | None) -> list:
             h = h.get("content")
         if not isinstance(h, str):
             # Said, not dropped: a question silently left out changes what a follow-up means.
+            if message:
+                raise TypeError(f"history item {n}: a chat message's content must be text (a "
+                                f"string), not {type(h).__name__}")
             raise TypeError(f"history item {n} must be an earlier question (a string, or a chat "
                             f"message with string content), not {type(h).__name__}")
         out.append(h)

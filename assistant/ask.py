@@ -1,7 +1,7 @@
 """python -m assistant.ask "question": answer from the terminal."""
 import sys
 
-from .cli import ask_main
+from .cli import ask_main, run
 
 if __name__ == "__main__":
-    sys.exit(ask_main())
+    sys.exit(run(ask_main))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -153,6 +154,24 @@ COMMANDS = {
 }
 
 
+def run(command, argv: list[str] | None = None) -> int:
+    """A command's exit status, with no traceback for what is not an error of the program: a
+    reader that went away (``ask ... | head -1``: the broken pipe had printed a stack trace)
+    and Ctrl-C before the command's own handling (while it imports its libraries)."""
+    try:
+        status = command(argv)
+        sys.stdout.flush()  # a broken pipe shows here, not at exit (where none catches it)
+        return status
+    except BrokenPipeError:
+        # Nothing more can be said to that reader; point stdout at nothing so that Python's
+        # own flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
 def main(argv: list[str] | None = None) -> int:
     """``verbatim serve | build | ask | eval``: the same commands under one name."""
     import importlib
@@ -168,4 +187,5 @@ def main(argv: list[str] | None = None) -> int:
         print(usage)
         return 0 if argv else 2
     module, _, func = COMMANDS[argv[0]][1].partition(":")
-    return importlib.import_module(module).__dict__[func or "main"](argv[1:])
+    return run(lambda rest: importlib.import_module(module).__dict__[func or "main"](rest),
+               argv[1:])

@@ -24,6 +24,8 @@ class BadRequest(ValueError):
 
 def check_question(message) -> str | None:
     """A friendly problem with the question, or None when it can be asked."""
+    if message is not None and not isinstance(message, str):
+        return f"The question must be text (a string), not {type(message).__name__}."
     if not isinstance(message, str) or not message.strip():
         return "Please type a question about the documents."
     if len(message) > MAX_QUESTION_CHARS:

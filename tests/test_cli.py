@@ -161,3 +161,19 @@ def test_an_index_named_without_a_corpus_is_used_as_it_is(seed_corpus, tmp_path)
     assert state.read_only and state.current().index.manifest["build_id"] in before
     r = run("-m", "assistant.ask", "--index", str(tmp_path / "none"), "anything?")
     assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(seed_index):
+    # "ask ... | head -1" had printed a BrokenPipeError stack trace (found by a probe): the
+    # pipe here is closed before the answer is written.
+    import os
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        r = subprocess.run([sys.executable, "-m", "assistant.ask", "--index", str(seed_index),
+                            "Who investigates trafficking?"], cwd=ROOT, stdout=write,
+                           stderr=subprocess.PIPE, text=True, timeout=300)
+    finally:
+        os.close(write)
+    assert "Traceback" not in r.stderr and r.returncode == 1, r.stderr

@@ -48,6 +48,10 @@ def client(site):
     (("Who investigates?", [], 3, "hybrid", "{not json"), "where must be an object"),
     (("Who investigates?", [], 3, "hybrid", [1, 2]), "where must be an object"),
     (("Who investigates?", [], 3, "hybrid", {"doc_id": {"a": 1}}), "values must be strings"),
+    ((5, [], 3, "hybrid", None), "The question must be text (a string), not int"),
+    ((["a"], [], 3, "hybrid", None), "The question must be text (a string), not list"),
+    (("Who investigates?", [{"role": "user", "content": {"path": "/etc/passwd"}}], 3, "hybrid",
+      None), "history item 0: a chat message's content must be text (a string), not dict"),
 ])
 def test_bad_answer_arguments_get_a_clear_message(client, args, message):
     from gradio_client.exceptions import AppError
