@@ -330,7 +330,7 @@ def _listed(items: Sequence[str], most: int, sep: str = ", ") -> str:
 
 
 # Why an answer is tentative (``Answer.caveats``), besides the checks of what is asked.
-LEANS = "it was found by reading your question with the earlier ones"
+LEANS = "they were found by reading your question with the earlier ones"
 LOOSE = "they match your question only loosely"
 
 

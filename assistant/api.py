@@ -67,6 +67,14 @@ def _default_answerer(idx: _index.Index, embedder) -> Answerer:
     return Answerer(idx, as_embedder(embedder), AnswerSettings())
 
 
+class DocumentNotFound(KeyError):
+    """``Assistant.document`` of an id the index does not hold: a KeyError whose message reads
+    as written (a plain KeyError shows its message quoted, as a key)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class Assistant:
     """A loaded index plus its model: retrieve passages and answer with verbatim quotes.
 
@@ -109,7 +117,7 @@ class Assistant:
         try:
             return self._index.documents[doc_id]
         except KeyError:
-            raise KeyError(f"no document {doc_id!r} in the index") from None
+            raise DocumentNotFound(f"no document {doc_id!r} in the index") from None
 
     @property
     def documents(self) -> list[Document]:

@@ -228,3 +228,9 @@ def test_module_level_functions_build_when_missing(seed_corpus, tmp_path, monkey
     (tmp_path / "corpus" / "extra.txt").write_text(
         "Extra\n\nThe hotline number for victims is 080 1234.\n", encoding="utf-8")
     assert "080 1234" in pkg.answer("What is the hotline number for victims?").quotes[0].text
+
+
+def test_an_unknown_document_id_is_a_key_error_that_reads_plainly(assistant):
+    with pytest.raises(KeyError) as e:
+        assistant.document("nope.txt")
+    assert str(e.value) == "no document 'nope.txt' in the index"

@@ -275,6 +275,7 @@ class _Build:
         skipped = list(skipped)
         old = self._previous()
         old_files = old.manifest.get("files", {}) if old else {}
+        listed = old_files or (self.current or {}).get("files", {})
         old_by_file = group_by_file(old)
         remembered = {} if self.full else _remembered_skips(self.current)
         unreadable: dict[str, tuple[str, list[str]]] = {}  # rel -> (sha256, reasons)
@@ -338,11 +339,16 @@ class _Build:
             # A copy is "indexed once" only when this one was indexed: a copy that could not
             # be read (a .jsonl of a .txt's bytes, an empty file) had hidden the readable one.
             seen_hashes[digest] = f.rel
-            if prev:
-                changed += 1
-            else:
+            # Counted against the index there now, also when its vectors are not reused (--full,
+            # another model): it had said every file was added.
+            before = listed.get(f.rel)
+            if not before:
                 added += 1
-        removed = len(set(old_files) - {r.file.rel for r in results})
+            elif before.get("sha256") == digest:
+                unchanged += 1
+            else:
+                changed += 1
+        removed = len(set(listed) - {r.file.rel for r in results})
 
         if not results:
             reasons = "; ".join(str(s) for s in skipped[:3]) or \
