@@ -86,6 +86,29 @@ def test_unchanged_rebuild_does_nothing(seed_corpus, seed_index):
     assert not is_stale(seed_corpus, seed_index)
 
 
+def test_after_a_reader_upgrade_unchanged_files_are_read_again(seed_corpus, seed_index,
+                                                               tmp_path, monkeypatch):
+    # An incremental build had kept an unchanged file's old extraction after a reader's
+    # upgrade, unlike a full build (found by a probe reading the code).
+    from assistant.index import builder
+
+    idx = copy_index(seed_index, tmp_path)
+    reads, real = [], builder.load_file
+
+    def counting(f, on_skip):
+        reads.append(f.rel)
+        return real(f, on_skip)
+
+    monkeypatch.setattr(builder, "load_file", counting)
+    build_index(seed_corpus, idx)
+    assert reads == []  # same readers: the extraction stands
+    monkeypatch.setattr(builder, "READERS_VERSION", "upgraded")
+    report = build_index(seed_corpus, idx)
+    assert reads == ["slovenia.txt"] and report.unchanged == 1
+    assert report.embedded == 0  # the same text keeps its vectors
+    assert json.loads((idx / "manifest.json").read_text())["readers"] == "upgraded"
+
+
 def test_incremental_build_embeds_only_new_files(seed_corpus, seed_index, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(seed_corpus, corpus)

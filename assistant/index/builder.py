@@ -149,12 +149,18 @@ def library_versions() -> dict:
     return out
 
 
+def _same_readers(manifest: dict | None) -> bool:
+    """Whether the index was read from its files by the readers (and their libraries) of
+    today: what it extracted, or failed to, can then stand for an unchanged file."""
+    if not manifest or manifest.get("readers") != READERS_VERSION:
+        return False
+    libs, now = manifest.get("libraries", {}), library_versions()
+    return all(libs.get(n) == now.get(n) for n in READER_LIBRARIES)
+
+
 def _remembered_skips(manifest: dict | None) -> dict[str, dict]:
     """rel -> {"sha256", "reasons"} of files the previous build could not read at all."""
-    if not manifest or manifest.get("readers") != READERS_VERSION:
-        return {}
-    libs, now = manifest.get("libraries", {}), library_versions()
-    if any(libs.get(n) != now.get(n) for n in READER_LIBRARIES):
+    if not _same_readers(manifest):
         return {}
     return {rel: e for rel, e in manifest.get("skipped_files", {}).items()
             if "sha256" in e and e.get("reasons")}
@@ -276,6 +282,10 @@ class _Build:
         old = self._previous()
         old_files = old.manifest.get("files", {}) if old else {}
         listed = old_files or (self.current or {}).get("files", {})
+        # After an upgrade of a reader or its library, unchanged files are read again (their
+        # passages keep their vectors where the text is the same): an incremental build had
+        # kept the old extraction, unlike a full one.
+        reread = old is not None and not _same_readers(old.manifest)
         old_by_file = group_by_file(old)
         remembered = {} if self.full else _remembered_skips(self.current)
         unreadable: dict[str, tuple[str, list[str]]] = {}  # rel -> (sha256, reasons)
@@ -296,7 +306,8 @@ class _Build:
                                                   "indexed once"))
                 continue
             prev = old_files.get(f.rel)
-            if prev and prev.get("sha256") == digest and f.rel in old_by_file:
+            if prev and prev.get("sha256") == digest and f.rel in old_by_file \
+                    and not reread:
                 docs, ps, rows = old_by_file[f.rel]
                 if not any(d.doc_id in seen_ids for d in docs):
                     seen_ids.update((d.doc_id, f.rel) for d in docs)
