@@ -307,11 +307,13 @@ def create_app(state: AppState):
             None, None, None, api_visibility="private",
             js="() => { const m = document.querySelector('#document mark'); "
                "if (m) m.scrollIntoView({block: 'center'}); }")
+        asking = dict(fn=chat,
+                      inputs=[question, messages, turns, n_quotes, mode, scope, transcript],
+                      outputs=[messages, chatbot, turns, sources, question, transcript, exported])
+        # An example question is asked at once (it had only filled the box).
         examples.click(lambda sample: sample[0] if sample else "", examples, question,
-                       api_visibility="private")
-        question.submit(chat, [question, messages, turns, n_quotes, mode, scope, transcript],
-                        [messages, chatbot, turns, sources, question, transcript, exported],
-                        api_name="chat", api_visibility="undocumented")
+                       api_visibility="private").then(**asking, api_visibility="private")
+        question.submit(**asking, api_name="chat", api_visibility="undocumented")
         def new_conversation():
             return [], [], [], _sources(state, None), [], render.conversation_markdown([])
 

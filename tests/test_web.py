@@ -207,6 +207,20 @@ def test_browser_chat_panels_clear_button_starts_a_new_conversation(page):
 
 
 @pytest.mark.browser
+def test_browser_an_example_question_is_asked_when_clicked(page):
+    page.locator("button:has-text('New conversation')").click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .message').length == 0",
+                           timeout=10_000)
+    page.wait_for_selector("#examples .gallery button", timeout=30_000)  # filled on page load
+    example = page.locator("#examples .gallery button").first
+    asked = example.inner_text().strip()[:30]  # (the button shortens a long one)
+    example.click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .message').length >= 2",
+                           timeout=60_000)
+    assert asked and page.locator("#chat .message").first.inner_text().startswith(asked)
+
+
+@pytest.mark.browser
 def test_browser_search_in_one_document(page):
     """The "Search in" menu restricts answers to the chosen document."""
     def choose(label):
