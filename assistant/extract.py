@@ -171,9 +171,11 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
             chars += len(pages[-1])
             check_text_size(chars)
             if time.monotonic() - t0 > MAX_EXTRACT_SECONDS:
-                raise ExtractError(f"{TIME_LIMIT_REASON} {MAX_EXTRACT_SECONDS} s "
-                                   f"(page {len(pages)} of {n_pages}); it may be damaged or "
-                                   "built to be slow")
+                # The same words at every try (no page reached): the reason is compared
+                # between builds, and a busy machine stops at another page each time.
+                raise ExtractError(f"{TIME_LIMIT_REASON} {MAX_EXTRACT_SECONDS} s (of its "
+                                   f"{n_pages:,} pages); it may be damaged or built to be slow, "
+                                   "or the machine was busy: the next build tries again")
     except ExtractError:
         raise
     except (PdfReadError, OSError, ValueError, KeyError, TypeError) as e:

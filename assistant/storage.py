@@ -126,13 +126,14 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
-def swap_in(new: Path, target: Path, holds_others=None) -> None:
+def swap_in(new: Path, target: Path, holds_others=None, on_swapped=None) -> None:
     """Make ``new`` become ``target``; at every instant ``target`` is a complete folder.
 
     With RENAME_EXCHANGE there is no moment without a ``target``. Elsewhere the old folder is
     first renamed aside, and ``recover`` puts it back if we die between the two renames.
     ``holds_others(folder)``: whether the swapped-out folder holds something this program did
-    not write; such a folder is kept (``keep_aside``), not deleted.
+    not write; such a folder is kept (``_retire``), not deleted. ``on_swapped()`` is called as
+    soon as ``new`` is the target: from then on, ``new`` is no longer the caller's to delete.
     """
     if not target.exists():
         os.rename(new, target)
@@ -143,6 +144,8 @@ def swap_in(new: Path, target: Path, holds_others=None) -> None:
     # temporary name and the next cleanup must know it for ours.
     (target / IN_PROGRESS).write_text("swapped out\n", encoding="utf-8")
     if _exchange(new, target):
+        if on_swapped is not None:
+            on_swapped()
         fsync_dir(target.parent)
         (target / IN_PROGRESS).unlink(missing_ok=True)
         _retire(new, target, holds_others)  # ``new`` now holds the old index
@@ -151,6 +154,8 @@ def swap_in(new: Path, target: Path, holds_others=None) -> None:
     (target / IN_PROGRESS).write_text("renamed aside by a swap\n", encoding="utf-8")
     os.rename(target, old)
     os.rename(new, target)
+    if on_swapped is not None:
+        on_swapped()
     fsync_dir(target.parent)
     (target / IN_PROGRESS).unlink(missing_ok=True)
     _retire(old, target, holds_others)
@@ -159,13 +164,19 @@ def swap_in(new: Path, target: Path, holds_others=None) -> None:
 def _retire(old: Path, target: Path, holds_others) -> None:
     """Delete the swapped-out index, or keep it under a name of its own when it holds anything
     else: no cleanup deletes a folder named so, or one without the in-progress flag."""
-    if holds_others is not None and holds_others(old):
-        kept = target.parent / f"{target.name}.kept-{uuid.uuid4().hex[:8]}"
-        os.rename(old, kept)
-        (kept / IN_PROGRESS).unlink(missing_ok=True)
-        log.warning("%s held files that no build wrote; the previous index and those files "
-                    "were kept in %s", target, kept)
-        return
+    try:
+        if holds_others is not None and holds_others(old):
+            kept = target.parent / f"{target.name}.kept-{uuid.uuid4().hex[:8]}"
+            os.rename(old, kept)
+            (kept / IN_PROGRESS).unlink(missing_ok=True)
+            log.warning("%s held files that no build wrote; the previous index and those "
+                        "files were kept in %s", target, kept)
+            return
+    except BaseException:
+        # Undecided (interrupted, or the rename failed): keep it, unflagged, which no cleanup
+        # deletes; nothing of a user's may go with it.
+        (old / IN_PROGRESS).unlink(missing_ok=True)
+        raise
     remove_ours(old)
 
 

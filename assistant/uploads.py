@@ -8,6 +8,7 @@ content is never stored twice, and the temporary copies the web server made are 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -18,6 +19,8 @@ from .index import BuildError, BuildLocked
 from .loading import SUPPORTED_SUFFIXES
 from .types import BuildReport
 from .wording import count
+
+log = logging.getLogger(__name__)
 
 UPLOAD_MAX_FILES = 20
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -195,8 +198,8 @@ def add_documents(paths: Sequence[str], names: Sequence[str], corpus_dir: Path,
         try:
             again = rebuild()
             report = replace(again, embedded=report.embedded + again.embedded)
-        except (BuildLocked, BuildError):
-            pass
+        except (BuildLocked, BuildError) as e:  # the index lists them until the next build
+            log.warning("index not rebuilt after removing unreadable uploads: %s", e)
     return UploadOutcome(indexed=tuple(saved), already=tuple(already), removed=tuple(removed),
                          record_skips=tuple(record_skips), report=report)
 

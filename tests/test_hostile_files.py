@@ -268,6 +268,19 @@ def test_a_failure_of_the_moment_is_tried_again_by_the_next_build(tmp_path, monk
     monkeypatch.setattr(extract, "MAX_EXTRACT_SECONDS", -1)
     report = build_index(corpus, tmp_path / "index")
     assert "took more than" in {s.path: s.reason for s in report.skipped}["law.pdf"]
+    manifest = tmp_path / "index" / "manifest.json"
+    built = json.loads(manifest.read_text())["build_id"]
+    report = build_index(corpus, tmp_path / "index")  # tried again, and the same words:
+    assert "law.pdf" in {s.path for s in report.skipped}
+    assert json.loads(manifest.read_text())["build_id"] == built  # no rewrite for nothing
+    # An index of an earlier version remembered such a failure with the file's hash: it is
+    # tried again all the same.
+    m = json.loads(manifest.read_text())
+    from assistant.storage import sha256_file
+
+    m["skipped_files"]["law.pdf"].update(sha256=sha256_file(corpus / "law.pdf"),
+                                         reasons=[report.skipped[0].reason])
+    manifest.write_text(json.dumps(m))
     monkeypatch.undo()
     report = build_index(corpus, tmp_path / "index")
     assert "law.pdf" not in {s.path for s in report.skipped}

@@ -107,6 +107,19 @@ def test_after_a_reader_upgrade_unchanged_files_are_read_again(seed_corpus, seed
     assert reads == ["slovenia.txt"] and report.unchanged == 1
     assert report.embedded == 0  # the same text keeps its vectors
     assert json.loads((idx / "manifest.json").read_text())["readers"] == "upgraded"
+    built = json.loads((idx / "manifest.json").read_text())["build_id"]
+    build_index(seed_corpus, idx)  # written once with the new versions: then nothing to do
+    assert reads == ["slovenia.txt"]
+    assert json.loads((idx / "manifest.json").read_text())["build_id"] == built
+    # The same for a reader's library (a build had read every file again each time, and
+    # kept none of it, when only a library's version had changed: found by a review)
+    real_versions = builder.library_versions
+    monkeypatch.setattr(builder, "library_versions",
+                        lambda: {**real_versions(), "pypdf": "0.0.1"})
+    build_index(seed_corpus, idx)
+    build_index(seed_corpus, idx)
+    assert reads == ["slovenia.txt"] * 2
+    assert json.loads((idx / "manifest.json").read_text())["libraries"]["pypdf"] == "0.0.1"
 
 
 def test_incremental_build_embeds_only_new_files(seed_corpus, seed_index, tmp_path):

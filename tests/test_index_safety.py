@@ -161,6 +161,36 @@ def test_a_file_put_in_just_before_the_swap_is_kept_with_the_old_index(seed_corp
     assert (kept[0] / "late.txt").read_text() == "mine"
 
 
+def test_when_keeping_the_old_index_aside_fails_the_users_file_survives(seed_corpus, tmp_path,
+                                                                        monkeypatch):
+    # The build's clean-up had deleted the swapped-out folder, the user's file in it, and said
+    # "the previous index is unchanged" (found by a review).
+    from assistant import storage
+    from assistant.index import builder
+
+    index = tmp_path / "index"
+    build_index(seed_corpus, index)
+    real_check, real_rename = builder._refuse_files_put_in_meanwhile, storage.os.rename
+
+    def check_then_a_user_writes(folder):
+        real_check(folder)
+        (index / "late.txt").write_text("mine")
+
+    def rename(a, b):
+        if ".kept-" in str(b):
+            raise OSError(28, "No space left on device", str(b))
+        return real_rename(a, b)
+
+    monkeypatch.setattr(builder, "_refuse_files_put_in_meanwhile", check_then_a_user_writes)
+    monkeypatch.setattr(storage.os, "rename", rename)
+    with pytest.raises(BuildError, match="the new index is in place") as e:
+        build_index(seed_corpus, index, full=True)
+    assert "previous index is unchanged" not in str(e.value)
+    monkeypatch.undo()
+    build_index(seed_corpus, index, full=True)  # nor does a later build's clean-up delete it
+    assert [p.read_text() for p in tmp_path.rglob("late.txt")] == ["mine"]
+
+
 def test_an_index_whose_manifest_is_unreadable_is_compared_by_its_names(tmp_path):
     from assistant.index.format import foreign_files
 

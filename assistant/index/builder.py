@@ -159,11 +159,13 @@ def _same_readers(manifest: dict | None) -> bool:
 
 
 def _remembered_skips(manifest: dict | None) -> dict[str, dict]:
-    """rel -> {"sha256", "reasons"} of files the previous build could not read at all."""
+    """rel -> {"sha256", "reasons"} of files the previous build could not read at all (not
+    for a failure of the moment, which an index of an earlier version may have recorded)."""
     if not _same_readers(manifest):
         return {}
     return {rel: e for rel, e in manifest.get("skipped_files", {}).items()
-            if "sha256" in e and e.get("reasons")}
+            if "sha256" in e and e.get("reasons")
+            and not any(is_transient(str(r)) for r in e["reasons"])}
 
 
 def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "index",
@@ -211,7 +213,10 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
                           f"(lock {lock.lock_file}); wait for it to finish") from None
     try:
         storage.recover(index_dir, is_index_folder)
-        storage.remove_leftovers(index_dir, is_index_folder)
+        # A leftover that holds a user's file (an old index swapped out by a build killed
+        # before it could keep it aside) is not ours to delete.
+        storage.remove_leftovers(index_dir,
+                                 lambda p: is_index_folder(p) and not foreign_files(p))
         return _Build(corpus_dir, index_dir, settings, t0, progress, on_progress,
                       embedder, annotate).run()
     finally:
@@ -233,6 +238,7 @@ class _Build:
         self.model_name = canonical_name(settings.model)
         self.params = settings.chunking
         self.full = settings.full
+        self.swapped = False  # the new index is in place (``storage.swap_in``)
         self.ann_threshold = settings.ann_threshold
         try:
             self.current = read_manifest(index_dir, REUSABLE_FORMATS)
@@ -371,6 +377,7 @@ class _Build:
                       index_dir=str(self.index_dir), model=self.model_name, unchanged=unchanged,
                       backend=self.backend, backend_reason=self.backend_reason)
         nothing_changed = (old is not None and added == 0 and changed == 0 and removed == 0
+                           and not reread  # what was read again is written, with its versions
                            and old.manifest.get("format_version") == FORMAT_VERSION
                            and old.manifest.get("keyword") == keyword.settings()
                            and old.manifest.get("readers") == READERS_VERSION
@@ -441,6 +448,13 @@ class _Build:
             vectors.flush()
             self._write(tmp, files, results, vectors, skipped, unreadable)
         except BaseException as e:
+            if self.swapped:  # ``tmp`` now holds the previous index, which swap_in dealt with
+                if isinstance(e, OSError):
+                    raise BuildError(f"the new index is in place in {self.index_dir}, but the "
+                                     f"previous one could not be removed ({_write_error(e)}); "
+                                     f"it may remain beside it as {self.index_dir.name}.tmp-*"
+                                     ) from None
+                raise
             storage.remove_ours(tmp)
             if isinstance(e, OSError):
                 raise BuildError(f"cannot write the new index beside {self.index_dir} "
@@ -573,7 +587,8 @@ class _Build:
         _read_back(tmp, len(documents), len(passages))  # never swap in what we cannot read back
         _refuse_files_put_in_meanwhile(self.index_dir)
         # (and should one land between that look and the swap, the old index's folder is kept)
-        storage.swap_in(tmp, self.index_dir, holds_others=lambda f: bool(foreign_files(f)))
+        storage.swap_in(tmp, self.index_dir, holds_others=lambda f: bool(foreign_files(f)),
+                        on_swapped=lambda: setattr(self, "swapped", True))
 
 
 def _unindexed_stats(files: list[CorpusFile], indexed: set[str],
