@@ -474,7 +474,7 @@ class Answerer:
                ) -> Answer:
         """Abstain, answer tentatively, or quote: the pure step after the evidence."""
         asked, s = ev.query.asked, self.settings
-        j = judgement or self.judge(ev)
+        j = self._asked_year_first(ev, judgement or self.judge(ev))
         if not j.candidates:
             return build_answer(asked, (), 0.0)
         abstain_below, tentative_below = self.thresholds()
@@ -698,6 +698,21 @@ class Answerer:
                 conf = self.settings.abstention.weighted(c.evidence, dense)
                 return ev, replace(j, candidates=cands, confidence=conf)
         return None
+
+    def _asked_year_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question about a year ("How many inspections were carried out in 2022?") whose top
+        quote gives another year ("In 2023 ... 1,142 inspections") while a sentence among the
+        next candidates gives the one asked ("In 2022 the corresponding figures were 987"):
+        that sentence comes first. A top quote that names no year may take its year from the
+        sentence before; it stays."""
+        years = quoting.time_frame_years(ev.query.asked)
+        if not years or not j.candidates or self._names(j.candidates[0], years):
+            return j
+        top = j.candidates[0]
+        if not quoting.names_a_year(self.index.documents[top.doc_id].text[top.start:top.end]):
+            return j
+        named = self._naming_first((ev, j), years)
+        return named[1] if named is not None else j
 
     def _quote_names(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]) -> bool:
         """Whether the reading's top quote holds every one of ``terms``."""

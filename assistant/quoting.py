@@ -677,6 +677,21 @@ def lacks_asked_place(question: str, quote: str, df: Callable[[str], int]) -> bo
 _YEAR_NUMBER = re.compile(r"(?<![\w,.])((?:1[0-9]|20)\d\d)s?(?![\w]|[.,]\d)")
 
 
+# A year the question asks about as its time ("in 2022", "during 2019", "for 2021"), not one
+# that names a thing ("the 1973 embargo", "the 2021 amendment").
+_TIME_YEAR = re.compile(r"\b(?:in|during|for|throughout)\s+(?:the\s+year\s+)?"
+                        r"((?:1[0-9]|20)\d\d)(?![\w]|[.,]\d)", re.IGNORECASE)
+
+
+def time_frame_years(question: str) -> list[str]:
+    """The years a question asks about as its time frame, in order."""
+    return list(dict.fromkeys(m.group(1) for m in _TIME_YEAR.finditer(question)))
+
+
+def names_a_year(text: str) -> bool:
+    return bool(_YEAR_NUMBER.search(text))
+
+
 def other_years(question: str, passage: str) -> tuple[list[str], list[str]] | None:
     """(the years a question names, the years its passage names instead) when the passage
     names years and none of the question's; None otherwise (``lacks_asked_year``)."""
@@ -702,13 +717,25 @@ def lacks_asked_number(question: str, quote: str) -> bool:
     with no figure followed by its name: it cannot be the answer. ("How long" is left out: "for
     the duration of the trial" answers it.)"""
     if _ASKS_YEAR.search(question):  # anywhere: "Who founded it, and in what year?"
-        return not _A_YEAR.search(quote)
+        return not _A_YEAR.search(_without_figures_of(question, quote))
     if not _ASKS_NUMBER.search(question):
         return False
     counted = _counted(question)
     if counted:
         return not (_counts(quote, counted) or _counts_in_a_table(quote, counted))
-    return not _NUMBER.search(_without_dates(quote))
+    return not _NUMBER.search(_without_dates(_without_figures_of(question, quote)))
+
+
+_FIGURE = re.compile(_DIGIT + r"[\d.,/]*\d|" + _DIGIT)
+
+
+def _without_figures_of(question: str, quote: str) -> str:
+    """``quote`` without the figures the question itself names: "What is the maximum penalty
+    under Article 160?" is not answered by the 160 of "charged under Article 160", nor "What
+    year was the 1973 embargo lifted?" by its 1973."""
+    for figure in {m.group(0) for m in _FIGURE.finditer(question)}:
+        quote = re.sub(r"(?<![\w.,])" + re.escape(figure) + r"(?![\w]|[.,]\d)", " ", quote)
+    return quote
 
 
 # A table written as text: cells between bars, or tab-separated.

@@ -537,6 +537,38 @@ def test_an_answer_dated_another_year_is_tentative(tmp_path):
     assert same_year.quotes and "131" in same_year.quotes[0].text and not same_year.tentative
 
 
+def test_a_question_on_one_year_is_not_answered_with_the_figure_of_another(tmp_path):
+    # A probe's own corpus: "How many inspections did ACT carry out in 2022?" got the 2023
+    # figure confidently; the 2022 one, in the next sentence, came second.
+    from conftest import assistant_over
+    from assistant.quoting import time_frame_years
+
+    assert time_frame_years("How many were there in 2022, and during 2021?") == ["2022", "2021"]
+    assert time_frame_years("What ended the 1973 embargo?") == []  # a name, not a time
+    a = assistant_over(tmp_path, {"inspection.md": (
+        "# Results\n\nIn 2023 the Labour Inspectorate carried out 1,142 inspections in "
+        "high-risk sectors and referred 63 cases to the police. In 2022 the corresponding "
+        "figures were 987 inspections and 41 referrals.\n\n# Training\n\nEvery inspector "
+        "attends a two-day course on indicators of forced labour.\n")})
+    r = a.answer("How many inspections did the Labour Inspectorate carry out in 2022?")
+    assert "987" in r.quotes[0].text, r.quotes[0].text
+    assert "1,142" in a.answer("How many inspections did the Labour Inspectorate carry out in "
+                               "2023?").quotes[0].text
+
+
+def test_a_figure_the_question_names_is_not_the_answer_it_asks_for():
+    from assistant.quoting import lacks_asked_number
+
+    assert lacks_asked_number("What is the maximum penalty under Article 160?",
+                              "The defendants were charged under Article 160 of the Code.")
+    assert not lacks_asked_number("What is the maximum penalty under Article 160?",
+                                  "Article 160 provides for up to 12 years in prison.")
+    assert lacks_asked_number("What year was the 1973 embargo lifted?",
+                              "The 1973 embargo hit Europe hard.")
+    assert not lacks_asked_number("What year was the 1973 embargo lifted?",
+                                  "The 1973 embargo was lifted in March 1974.")
+
+
 def test_a_question_asking_when_something_happened_needs_a_date_in_its_quote(assistant):
     from assistant.quoting import lacks_asked_time
 
