@@ -175,6 +175,11 @@ def asked_terms(question: str) -> list[str]:
     return tokenize(" ".join(w for w in _WORD.findall(question) if w.lower() not in skip))
 
 
+# Words that go on from the last answer ("Who else?", "What came next?"): like a pronoun, they
+# point at the conversation, and no quote holds what they ask about.
+GOES_ON_WORDS = frozenset({"else", "next", "afterwards", "afterward", "instead", "otherwise"})
+
+
 def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVectors,
                   base: int, span: tuple[int, int]) -> float | None:
     """How well a quote found with the conversation supports what the question itself asks:
@@ -194,7 +199,7 @@ def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVector
     held = _word_set(quote)
     q_starts, q_ends = qtok.offsets[:, 0], qtok.offsets[:, 1]
     support = []
-    skip = _POINTS_BACK | conversational_words(question)
+    skip = _POINTS_BACK | conversational_words(question) | GOES_ON_WORDS
     for m in _WORD.finditer(question):
         words = tokenize(m.group())
         if not words or m.group().lower() in skip:

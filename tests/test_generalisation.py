@@ -556,6 +556,24 @@ def test_a_question_on_one_year_is_not_answered_with_the_figure_of_another(tmp_p
                                "2023?").quotes[0].text
 
 
+def test_who_else_goes_on_from_the_conversation_instead_of_being_refused(tmp_path):
+    # A probe's "Who else?" after a question the documents answered was refused: "else" was
+    # taken for a word the question asks about, which no quote holds.
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"plan.txt": (
+        "Action Plan 2024-2027\n\nArea 1: Prevention\n\nMeasure 1.1. Run a national "
+        "awareness campaign aimed at seasonal workers in agriculture and tourism. Responsible "
+        "body: Commission for Equality. Partners: Labour Inspectorate, municipalities. "
+        "Indicator: two campaigns per year.\n\nMeasure 1.2. Introduce modules on trafficking "
+        "in secondary schools. Responsible body: Directorate-General for Education.\n")})
+    first = "Who is responsible for the national awareness campaign?"
+    assert not a.answer(first).abstained
+    r = a.answer("Who else?", [first])
+    assert not r.abstained and r.tentative  # read with the conversation, and said so
+    assert a.answer("Who else?", ["What is the weather like?"]).abstained
+
+
 def test_a_figure_the_question_names_is_not_the_answer_it_asks_for():
     from assistant.quoting import lacks_asked_number
 
