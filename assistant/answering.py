@@ -512,7 +512,11 @@ class Answerer:
             out.append("the document quoted never mentions "
                        + _listed([f"“{w[:40]}”" for w in unheld], 3))
         if quoting.lacks_asked_number(asked, top.text):
-            out.append("your question asks for a figure the quote does not give")
+            counted = quoting.counted_words(asked, shown=True)
+            # Named, so a reader can check it: a quote giving "19 minors" for "how many
+            # children" holds a figure, only not of the word asked.
+            out.append(f"the quote gives no figure next to “{' '.join(counted)[:60]}”"
+                       if counted else "your question asks for a figure the quote does not give")
         if quoting.lacks_asked_name(asked, top.text):
             out.append("your question asks for a name and the quote names none")
         if quoting.lacks_asked_time(asked, top.text):
@@ -711,8 +715,19 @@ class Answerer:
         top = j.candidates[0]
         if not quoting.names_a_year(self.index.documents[top.doc_id].text[top.start:top.end]):
             return j
-        named = self._naming_first((ev, j), years)
-        return named[1] if named is not None else j
+        asked = ev.query.asked
+        for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
+            text = self.index.documents[c.doc_id].text[c.start:c.end]
+            # It must give what is asked, too: for a year the documents give no figure of,
+            # a sentence that merely names the year ("amended in 2021") is no answer.
+            if self._names(c, years) and not (quoting.lacks_asked_number(asked, text)
+                                              or quoting.lacks_asked_name(asked, text)
+                                              or quoting.lacks_asked_time(asked, text)):
+                cands = [c] + j.candidates[:i] + j.candidates[i + 1:]
+                dense = next(x.dense for x in ev.scored if x.row == c.row)
+                return replace(j, candidates=cands,
+                               confidence=self.settings.abstention.weighted(c.evidence, dense))
+        return j
 
     def _quote_names(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]) -> bool:
         """Whether the reading's top quote holds every one of ``terms``."""

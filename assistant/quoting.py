@@ -571,15 +571,21 @@ _COUNT_WINDOW = 4  # words after a figure that may name what it counts ("11 regi
 # directorates")
 
 
-def _counted(question: str) -> set[str]:
+def counted_words(question: str, shown: bool = False) -> list[str]:
+    """The words naming what a "how many" question counts ("How many regional police
+    directorates ...": regional, police, directorates), as written. ``shown``: only up to a
+    function word, for saying it ("victims", not "victims were formally identified")."""
     m = _HOW_MANY.search(question)
-    out: set[str] = set()
+    out: list[str] = []
     for word in (m.group(1).split() if m else []):
-        stems = tokenize(word)
-        if not stems:
+        if not tokenize(word) or (shown and word.lower() in _FUNCTION_WORDS):
             break
-        out.update(stems)
+        out.append(word)
     return out
+
+
+def _counted(question: str) -> set[str]:
+    return {t for w in counted_words(question) for t in tokenize(w)}
 
 
 def _counts(quote: str, counted: set[str]) -> bool:

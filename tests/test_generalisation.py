@@ -27,6 +27,10 @@ def test_tentative_answers_show_quotes_with_a_label(assistant):
     later = assistant.answer("How long was the reflection period in 2030?")
     assert "the document quoted never mentions “2030”" in later.caveats
     assert not any("your question names" in c for c in later.caveats)
+    # The figure check names what was counted: a quote giving "19 minors" for "how many
+    # children" had been said to give no figure at all (found by a probe).
+    shelters = assistant.answer("How many shelters are there in Slovenia?")
+    assert "the quote gives no figure next to “shelters”" in shelters.caveats
 
 
 def test_the_answer_model_ships_as_json_and_gives_the_confidence(assistant):
