@@ -35,6 +35,14 @@ def refers_back(sentence: str) -> bool:
     return bool(_ANAPHORA.match(sentence) or _CONNECTIVE.match(sentence))
 
 
+# A numbered item's label standing as a sentence of its own ("Measure 2.3.", "Article 12."),
+# and a field of that item ("Responsible body: ...", "Deadline: 2026."): in action plans and
+# codes each means nothing without the item it belongs to, and a quote of a field alone may be
+# read as another item's (a probe's "Responsible body: AIMA" belonged to the measure before).
+_LABEL_ONLY = re.compile(r"^\W*[A-Z][\w-]*(\s+[A-Z][\w-]*)?\s+\d+(\.\d+)*\.?\s*$")
+_FIELD = re.compile(r"^[A-Z][\w-]*(\s+[\w-]+){0,2}:\s")
+
+
 @dataclass(frozen=True)
 class Candidate:
     doc_id: str
@@ -373,8 +381,17 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     what they share with the sentence by sitting in the same passage."""
     first = last = i
     best = own[i]
-    if i > 0 and _adjacent(text, seq[i - 1], seq[i]) and refers_back(text[seq[i].start:seq[i].end]):
+    sentence = text[seq[i].start:seq[i].end]
+    if i > 0 and _adjacent(text, seq[i - 1], seq[i]) \
+            and (refers_back(sentence) or _FIELD.match(sentence)):
         first = i - 1
+    if _LABEL_ONLY.match(sentence) and last + 1 < len(seq) \
+            and _adjacent(text, seq[last], seq[last + 1]):
+        last += 1  # a label quotes what it labels
+    if first > 0 and last - first + 1 < max_sentences \
+            and _adjacent(text, seq[first - 1], seq[first]) \
+            and _LABEL_ONLY.match(text[seq[first - 1].start:seq[first - 1].end]):
+        first -= 1  # and an item is quoted with its label
     # The next sentence goes on about this one ("He began teaching in Rotterdam."): it joins
     # the quote at a lower share, as it often holds what the question asks of the subject.
     if follow and last + 1 < len(seq) and last - first + 1 < max_sentences \

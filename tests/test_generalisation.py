@@ -578,6 +578,28 @@ def test_who_else_goes_on_from_the_conversation_instead_of_being_refused(tmp_pat
     assert a.answer("Who else?", ["What is the weather like?"]).abstained
 
 
+def test_a_field_of_a_numbered_item_is_quoted_with_its_item_and_label(tmp_path):
+    # A probe's action plan: "Responsible body: AIMA." was quoted alone, under the question of
+    # another measure, and "Measure 5.2." stood as a quote of its own.
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"plan.txt": (
+        "Action Plan 2024-2027\n\nArea 2: Protection\n\nMeasure 2.3. Guarantee a reflection "
+        "period of at least 60 days for all presumed victims. Responsible body: Agency for "
+        "Migration and Asylum.\n\nMeasure 2.4. Create an assistance protocol for child "
+        "victims. Responsible body: Commission for the Rights of Children.\n")})
+    for question in ("Who is responsible for the assistance protocol for child victims?",
+                     "Which body is responsible for the reflection period?"):
+        quotes = [q.text for q in a.answer(question).quotes]
+        # A quote of a measure names it; a field standing alone (when the quote before it
+        # holds its measure already) is the next sentence of that quote, never of another.
+        for n, quote in enumerate(quotes):
+            if quote.startswith("Responsible body"):
+                assert n > 0 and quotes[n - 1].startswith("Measure"), quotes
+            else:
+                assert quote.startswith("Measure"), quotes
+
+
 def test_a_figure_the_question_names_is_not_the_answer_it_asks_for():
     from assistant.quoting import lacks_asked_number
 
