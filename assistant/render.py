@@ -286,8 +286,10 @@ def _md_cite(x) -> str:
 
 
 def conversation_markdown(turns: Sequence[str], title: str = "Verbatim conversation") -> str:
-    """The exported conversation: the ``turn_markdown`` of each question, oldest first."""
-    return f"# {title}\n\n" + "\n\n".join(turns) + "\n"
+    """The exported conversation: the ``turn_markdown`` of each question, oldest first (an
+    export before any question says so, rather than being a file with a heading only)."""
+    body = "\n\n".join(turns) if turns else "No question has been asked yet."
+    return f"# {title}\n\n{body}\n"
 
 
 # --- the page's HTML (header, sources panel) ---------------------------------------------------

@@ -162,6 +162,13 @@ def test_a_tentative_answer_shows_why_in_the_chat(browser, client, site):
     pg.close()
 
 
+def test_an_export_before_any_question_says_so():
+    from assistant.render import conversation_markdown
+
+    assert conversation_markdown([]) == ("# Verbatim conversation\n\n"
+                                         "No question has been asked yet.\n")
+
+
 def test_copy_text_labels_tentative_answers_and_cites_every_quote():
     from assistant.render import TENTATIVE, copy_text
 
