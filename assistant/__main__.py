@@ -115,4 +115,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .cli import run
+
+    # Ctrl-C while the index is built or the model loads ends with one line (a build keeps the
+    # previous index); at the prompt it had printed a traceback.
+    sys.exit(run(main))

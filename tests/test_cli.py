@@ -177,3 +177,14 @@ def test_a_reader_that_goes_away_gets_no_traceback(seed_index):
     finally:
         os.close(write)
     assert "Traceback" not in r.stderr and r.returncode == 1, r.stderr
+
+
+def test_ctrl_c_outside_a_commands_own_handling_ends_in_one_line(capsys):
+    from assistant.cli import run
+
+    def interrupted(argv):
+        raise KeyboardInterrupt
+
+    assert run(interrupted) == 130
+    assert capsys.readouterr().err == "error: interrupted\n"
+    assert "run(main)" in (ROOT / "assistant" / "__main__.py").read_text()  # the web chat too
