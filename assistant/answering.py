@@ -511,7 +511,9 @@ class Answerer:
         if unheld:
             out.append("the document quoted never mentions "
                        + _listed([f"“{w[:40]}”" for w in unheld], 3))
-        if quoting.lacks_asked_number(asked, top.text):
+        if quoting.lacks_asked_number(asked, top.text) and quoting.asks_for_year(asked):
+            out.append("your question asks for a year the quote does not give")
+        elif quoting.lacks_asked_number(asked, top.text):
             counted = quoting.counted_words(asked, shown=True)
             # Named, so a reader can check it: a quote giving "19 minors" for "how many
             # children" holds a figure, only not of the word asked.
@@ -709,25 +711,29 @@ class Answerer:
         next candidates gives the one asked ("In 2022 the corresponding figures were 987"):
         that sentence comes first. A top quote that names no year may take its year from the
         sentence before; it stays."""
-        years = quoting.time_frame_years(ev.query.asked)
+        asked = ev.query.asked
+        years = quoting.time_frame_years(asked)
         if not years or not j.candidates or self._names(j.candidates[0], years):
             return j
         top = j.candidates[0]
-        if not quoting.names_a_year(self.index.documents[top.doc_id].text[top.start:top.end]):
+        # Years as times on both sides: a quote dated "last year" or giving "1500 euros" stays,
+        # and "the 2022 work programme" is not a sentence about 2022.
+        if not quoting.time_frame_years(self._text(top)) or not quoting.asks_a_figure(asked):
             return j
-        asked = ev.query.asked
         for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
-            text = self.index.documents[c.doc_id].text[c.start:c.end]
+            text = self._text(c)
             # It must give what is asked, too: for a year the documents give no figure of,
             # a sentence that merely names the year ("amended in 2021") is no answer.
-            if self._names(c, years) and not (quoting.lacks_asked_number(asked, text)
-                                              or quoting.lacks_asked_name(asked, text)
-                                              or quoting.lacks_asked_time(asked, text)):
+            if set(years) <= set(quoting.time_frame_years(text)) \
+                    and quoting.gives_counted_figure(asked, text):
                 cands = [c] + j.candidates[:i] + j.candidates[i + 1:]
                 dense = next(x.dense for x in ev.scored if x.row == c.row)
                 return replace(j, candidates=cands,
                                confidence=self.settings.abstention.weighted(c.evidence, dense))
         return j
+
+    def _text(self, c) -> str:
+        return self.index.documents[c.doc_id].text[c.start:c.end]
 
     def _quote_names(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]) -> bool:
         """Whether the reading's top quote holds every one of ``terms``."""

@@ -39,8 +39,14 @@ def refers_back(sentence: str) -> bool:
 # and a field of that item ("Responsible body: ...", "Deadline: 2026."): in action plans and
 # codes each means nothing without the item it belongs to, and a quote of a field alone may be
 # read as another item's (a probe's "Responsible body: AIMA" belonged to the measure before).
-_LABEL_ONLY = re.compile(r"^\W*[A-Z][\w-]*(\s+[A-Z][\w-]*)?\s+\d+(\.\d+)*\.?\s*$")
-_FIELD = re.compile(r"^[A-Z][\w-]*(\s+[\w-]+){0,2}:\s")
+_LABEL_ONLY = re.compile(r"^\W*(Measure|Article|Section|Chapter|Part|Step|Item|Action|Activity|"
+                         r"Objective|Goal|Task|Priority|Recommendation|Rule|Principle|Clause|"
+                         r"Annex|Appendix|Paragraph|Point|Outcome|Output|Target|Indicator)"
+                         r"\s+\d+(\.\d+)*\.?\s*$")
+# A field's name: one to three words, not an article or pronoun ("The reason is simple: ...",
+# "This means: ..." are prose), nor a letter ("Q:", "A:" of a list of questions).
+_FIELD = re.compile(r"^(?!(The|A|An|This|That|These|Those|It|Its|Our|Their|His|Her|My|Your|We|"
+                    r"They|He|She|I|You|Here|There|Note)\b)[A-Z][\w-]+(\s+[\w-]+){0,2}:\s")
 
 
 @dataclass(frozen=True)
@@ -183,11 +189,6 @@ def asked_terms(question: str) -> list[str]:
     return tokenize(" ".join(w for w in _WORD.findall(question) if w.lower() not in skip))
 
 
-# Words that go on from the last answer ("Who else?", "What came next?"): like a pronoun, they
-# point at the conversation, and no quote holds what they ask about.
-GOES_ON_WORDS = frozenset({"else", "next", "afterwards", "afterward", "instead", "otherwise"})
-
-
 def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVectors,
                   base: int, span: tuple[int, int]) -> float | None:
     """How well a quote found with the conversation supports what the question itself asks:
@@ -207,7 +208,7 @@ def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVector
     held = _word_set(quote)
     q_starts, q_ends = qtok.offsets[:, 0], qtok.offsets[:, 1]
     support = []
-    skip = _POINTS_BACK | conversational_words(question) | GOES_ON_WORDS
+    skip = _POINTS_BACK | conversational_words(question)
     for m in _WORD.finditer(question):
         words = tokenize(m.group())
         if not words or m.group().lower() in skip:
@@ -601,6 +602,22 @@ def counted_words(question: str, shown: bool = False) -> list[str]:
     return out
 
 
+def asks_a_figure(question: str) -> bool:
+    """Whether a question asks how many, how much, what share ... (not what year)."""
+    return bool(_ASKS_NUMBER.search(question)) and not _ASKS_YEAR.search(question)
+
+
+def gives_counted_figure(question: str, text: str) -> bool:
+    """Whether ``text`` gives a figure of what a figure question counts, by the words that
+    name it up to the first function word ("victims", not "victims were identified", whose
+    "were" any sentence with a figure may hold); for a question naming nothing counted, any
+    figure it does not name itself."""
+    counted = {t for w in counted_words(question, shown=True) for t in tokenize(w)}
+    if counted:
+        return _counts(text, counted) or _counts_in_a_table(text, counted)
+    return bool(_NUMBER.search(_without_dates(_without_figures_of(question, text))))
+
+
 def _counted(question: str) -> set[str]:
     return {t for w in counted_words(question) for t in tokenize(w)}
 
@@ -707,17 +724,15 @@ _YEAR_NUMBER = re.compile(r"(?<![\w,.])((?:1[0-9]|20)\d\d)s?(?![\w]|[.,]\d)")
 
 # A year the question asks about as its time ("in 2022", "during 2019", "for 2021"), not one
 # that names a thing ("the 1973 embargo", "the 2021 amendment").
-_TIME_YEAR = re.compile(r"\b(?:in|during|for|throughout)\s+(?:the\s+year\s+)?"
-                        r"((?:1[0-9]|20)\d\d)(?![\w]|[.,]\d)", re.IGNORECASE)
+_TIME_YEAR = re.compile(r"\b(?:(?:in|during|throughout)\s+(?:the\s+year\s+)?|for\s+the\s+year\s+)"
+                        r"((?:1[0-9]|20)\d\d)(?![\w/-]|[.,]\d|\s+(?:terms|prices|money|"
+                        r"dollars|euros|values?)\b)", re.IGNORECASE)
 
 
 def time_frame_years(question: str) -> list[str]:
-    """The years a question asks about as its time frame, in order."""
+    """The years a question asks about as its time frame, in order ("in 2022", not "the 2022
+    programme", "1200 places" or "in 2020 terms")."""
     return list(dict.fromkeys(m.group(1) for m in _TIME_YEAR.finditer(question)))
-
-
-def names_a_year(text: str) -> bool:
-    return bool(_YEAR_NUMBER.search(text))
 
 
 def other_years(question: str, passage: str) -> tuple[list[str], list[str]] | None:
@@ -755,12 +770,20 @@ def lacks_asked_number(question: str, quote: str) -> bool:
 
 
 _FIGURE = re.compile(_DIGIT + r"[\d.,/]*\d|" + _DIGIT)
+_OFFERS_CHOICES = re.compile(r"\d[\w.,]*\s+or\s+\w*\s*\d", re.IGNORECASE)
+
+
+def asks_for_year(question: str) -> bool:
+    """Whether a question asks what year (``lacks_asked_number`` then wants a year)."""
+    return bool(_ASKS_YEAR.search(question))
 
 
 def _without_figures_of(question: str, quote: str) -> str:
     """``quote`` without the figures the question itself names: "What is the maximum penalty
     under Article 160?" is not answered by the 160 of "charged under Article 160", nor "What
     year was the 1973 embargo lifted?" by its 1973."""
+    if _OFFERS_CHOICES.search(question):  # "Which year had more, 2019 or 2020?"
+        return quote
     for figure in {m.group(0) for m in _FIGURE.finditer(question)}:
         quote = re.sub(r"(?<![\w.,])" + re.escape(figure) + r"(?![\w]|[.,]\d)", " ", quote)
     return quote
