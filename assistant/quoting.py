@@ -386,13 +386,17 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     if i > 0 and _adjacent(text, seq[i - 1], seq[i]) \
             and (refers_back(sentence) or _FIELD.match(sentence)):
         first = i - 1
+    # A field after other fields ("Responsible body: ... Deadline: 2025."): back to the item.
+    while first > 0 and last - first + 1 < max_sentences \
+            and _FIELD.match(text[seq[first].start:seq[first].end]) \
+            and _adjacent(text, seq[first - 1], seq[first]):
+        first -= 1
     if _LABEL_ONLY.match(sentence) and last + 1 < len(seq) \
             and _adjacent(text, seq[last], seq[last + 1]):
         last += 1  # a label quotes what it labels
-    if first > 0 and last - first + 1 < max_sentences \
-            and _adjacent(text, seq[first - 1], seq[first]) \
+    if first > 0 and _adjacent(text, seq[first - 1], seq[first]) \
             and _LABEL_ONLY.match(text[seq[first - 1].start:seq[first - 1].end]):
-        first -= 1  # and an item is quoted with its label
+        first -= 1  # and an item is quoted with its label (a few characters, over the bound)
     # The next sentence goes on about this one ("He began teaching in Rotterdam."): it joins
     # the quote at a lower share, as it often holds what the question asks of the subject.
     if follow and last + 1 < len(seq) and last - first + 1 < max_sentences \

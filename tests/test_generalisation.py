@@ -561,6 +561,21 @@ def test_a_question_on_one_year_is_not_answered_with_the_figure_of_another(tmp_p
                                "2023?").quotes[0].text
 
 
+def test_a_chain_of_fields_is_quoted_back_to_its_item_and_label(tmp_path):
+    # From a review: "Responsible body: Police Academy. Deadline: 2025." was quoted without
+    # the measure it belongs to, beside another measure's quote.
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"plan.txt": (
+        "Action Plan\n\nArea 2: Protection\n\nMeasure 2.3. Improve shelter standards for "
+        "children. Responsible body: Ministry of Labour. Deadline: 2026. Measure 2.4. Train "
+        "border police. Responsible body: Police Academy. Deadline: 2025.\n")})
+    quotes = [q.text for q in a.answer("What is the deadline for improving shelter "
+                                        "standards?").quotes]
+    assert "Measure 2.4. Train border police. Responsible body: Police Academy. Deadline: " \
+           "2025." in quotes, quotes
+
+
 def test_the_year_rule_leaves_a_right_answer_first(tmp_path):
     # From a review of the rule: "the 2022 work programme" is no sentence about 2022, a quote
     # dated "last year" may answer for 2022, and 1500 euros is no year.
