@@ -186,7 +186,7 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
         raise ExtractError(f"no text layer in {count(len(pages), 'page')} (a scanned PDF?); "
                            "run OCR on it and add the result")
     blocks: list[Block] = []
-    for n, page in enumerate(pages, start=1):
+    for n, page in enumerate(without_running_lines(pages), start=1):
         blocks.extend(_page_blocks(page, n) or [Block("body", "", n)])
     meta = reader.metadata or {}
     title = ""
@@ -196,6 +196,54 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
         title = ""
     metadata = {"pages": len(pages)}
     return title, blocks, metadata
+
+
+# How many lines at each end of a page may be a running header or footer.
+RUNNING_EDGE_LINES = 2
+_PAGE_NUMBER = re.compile(r"(page\s+)?[-–—(\[]?\s*\d+\s*[-–—)\]]?(\s*(of|/)\s*\d+)?")
+
+
+def without_running_lines(pages: list[str]) -> list[str]:
+    """The pages without their running headers and footers: a line at the top or bottom of a
+    page that recurs at the top or bottom of at least half the pages (two at least), digits
+    aside only in a page number ("Criminal Code - Consolidated text", "Page 3 of 40", "- 7 -").
+    Quoted, they were cited as the law's words, and a header before an article's heading hid
+    the heading (a probe's code lost "Article 111" as a section). Other lines must recur as
+    they are: "Article 12" at the top of one page and "Article 15" of another are headings."""
+    def key(line: str) -> str:
+        text = " ".join(line.split()).lower()
+        return "(page number)" if _PAGE_NUMBER.fullmatch(text) else text
+
+    def edges(lines: list[str]) -> list[int]:
+        k = RUNNING_EDGE_LINES
+        return sorted(set(range(min(k, len(lines)))) | set(range(max(0, len(lines) - k),
+                                                                 len(lines))))
+
+    split = [[ln for ln in p.split("\n") if ln.strip()] for p in pages]
+    if len(pages) < 2:
+        return pages
+    seen: dict[str, int] = {}
+    for lines in split:
+        for key_ in {key(lines[i]) for i in edges(lines)}:
+            seen[key_] = seen.get(key_, 0) + 1
+    running = {k for k, c in seen.items() if c >= max(2, (len(pages) + 1) // 2)}
+    if not running:
+        return pages
+    out = []
+    for page, lines in zip(pages, split):
+        drop = {i for i in edges(lines) if key(lines[i]) in running}
+        if not drop:
+            out.append(page)
+            continue
+        kept, n = [], -1  # every other line as it was, blank lines (paragraph breaks) too
+        for line in page.split("\n"):
+            if line.strip():
+                n += 1
+                if n in drop:
+                    continue
+            kept.append(line)
+        out.append("\n".join(kept))
+    return out
 
 
 def _page_blocks(page: str, n: int) -> list[Block]:

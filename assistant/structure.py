@@ -177,17 +177,33 @@ def parse_text(doc_id: str, text: str, *, markdown: bool, source: str = "", titl
                     sections=tuple(sections_from_units(units)), metadata=meta, source=source)
 
 
+# A heading that is only a numbered item's label ("Article 112", "Section 3.1"): the heading
+# right after it is its title, and the two are one section's heading.
+_ITEM_LABEL = re.compile(r"(Article|Art\.|Section|Chapter|Part|Title|Book|Measure|Annex|"
+                         r"Appendix|Schedule|Rule|Regulation|Clause|Paragraph)\s+[\dIVXLC]+"
+                         r"[\w.]*\.?", re.IGNORECASE)
+
+
 def sections_from_units(units: Sequence[Unit]) -> list[Section]:
-    """One Section per run of body units under a heading unit."""
+    """One Section per run of body units under a heading unit. "Article 112" directly followed
+    by its title heading is one heading, "Article 112 — Use of services of a victim": the title
+    alone had hidden the article's number from citations and from questions naming it."""
     sections: list[Section] = []
     heading = ""
     cur: list[int] | None = None
+    after_heading = False
     for s, e, kind, label in units:
         if kind == "heading":
             if cur:
                 sections.append(Section(heading, cur[0], cur[1]))
-            heading, cur = " ".join(label.split()), None
-        elif cur is None:
+            label = " ".join(label.split())
+            heading = f"{heading} — {label}" if after_heading and cur is None \
+                and _ITEM_LABEL.fullmatch(heading) else label
+            cur = None
+            after_heading = True
+            continue
+        after_heading = False
+        if cur is None:
             cur = [s, e]
         else:
             cur[1] = e

@@ -129,3 +129,34 @@ def test_filter_menu_choices(mixed):
         assert where and a.retrieve("trafficking", k=1, where=where) is not None
     assert parse_filter("") is None and parse_filter("{not json") is None
     assert parse_filter("[1, 2]") is None
+
+
+def test_pdf_running_headers_and_footers_are_left_out_and_article_headings_kept(tmp_path):
+    # A probe's criminal code: the running header and "Page N of 4" were quoted as the law's
+    # words, the header hid "Article 111" (its text was cited under no section), and the title
+    # line after "Article 112" hid the article's number.
+    header, pages = "CRIMINAL CODE OF THE REPUBLIC - Consolidated text", []
+    articles = [("Article 111", "Trafficking in human beings",
+                 "(1) Whoever recruits a person for exploitation shall be punished by "
+                 "imprisonment of one to ten years."),
+                ("Article 112", "Use of services of a victim",
+                 "(1) Whoever knowingly uses the services of a victim of trafficking shall be "
+                 "punished by imprisonment of six months to five years."),
+                ("Article 113", "Forced labour",
+                 "(1) Whoever forces another person to work shall be punished by imprisonment "
+                 "of up to five years.")]
+    for n, (label, title, text) in enumerate(articles, start=1):
+        pages.append([header, label, title, text, f"Page {n} of {len(articles)}"])
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "code.pdf", pages)
+    build_index(corpus, tmp_path / "index")
+    a = Assistant.load(tmp_path / "index")
+    doc = a.document("code.pdf")
+    assert "Consolidated text" not in doc.text and "Page 1 of" not in doc.text
+    assert [s.heading for s in doc.sections] == [
+        "Article 111 — Trafficking in human beings", "Article 112 — Use of services of a victim",
+        "Article 113 — Forced labour"]
+    q = a.answer("What is the penalty for using the services of a victim?").quotes[0]
+    assert "six months to five years" in q.text and q.section.startswith("Article 112")
+    assert q.page == 2 and doc.text[q.start:q.end] == q.text
