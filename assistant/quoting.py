@@ -483,7 +483,9 @@ def missing_specifics(question: str, holds: Callable[[str], bool]) -> list[str]:
 
 # A numbered item: a word and the figure right after it ("Article 187", "version 4",
 # "Directive 96/9", "section 6c").
-_NUMBERED = re.compile(r"\b([A-Za-z][\w-]*)\s+(\d+(?:[./]\d+)*)(?![\d.,/]?\d)")
+# (A letter right after the figure is part of it: "Article 111a" is not Article 111.)
+_ITEM_FIGURE = r"(\d+(?:[./]\d+)*(?:[a-z](?![a-z]))?)"
+_NUMBERED = re.compile(r"\b([A-Za-z][\w-]*)\s+" + _ITEM_FIGURE + r"(?![\d.,/]?\d)")
 
 
 # Words before a figure that place it ("since 2009", "under 18", "the late 1700s", "October
@@ -507,7 +509,7 @@ def numbered(question: str) -> list[tuple[str, str]]:
 def numbers_after(text: str, word: str) -> frozenset[str]:
     """Every figure that follows ``word`` in ``text`` ("Article 187", "article 14" ->
     {"187", "14"}): how a document numbers the things it calls ``word``."""
-    pattern = re.compile(rf"\b{re.escape(word)}\s+(\d+(?:[./]\d+)*)", re.IGNORECASE)
+    pattern = re.compile(rf"\b{re.escape(word)}\s+" + _ITEM_FIGURE, re.IGNORECASE)
     return frozenset(m.group(1) for m in pattern.finditer(text))
 
 

@@ -793,6 +793,13 @@ def test_a_numbered_item_the_document_numbers_otherwise_is_answered_tentatively(
     assert not unnumbered(("version", "3"), figures) and not unnumbered(("version", "2"), figures)
     # A document that numbers no such thing says nothing either way.
     assert not unnumbered(("chapter", "9"), numbers_after(text, "chapter"))
+    # A letter after the figure is part of it: a probe's "Article 111a" (a code with Article
+    # 111 only) had been taken for Article 111 and answered confidently.
+    assert numbered("What does Article 111a say?") == [("article", "111a")]
+    assert numbered("What does the 12th Article 12th say?") == [("article", "12")]
+    code = numbers_after("Article 111 (1) ... Article 113a ...", "article")
+    assert code == {"111", "113a"}
+    assert unnumbered(("article", "111a"), code) and not unnumbered(("article", "113a"), code)
 
     plain = assistant.answer("What does Article 187 of the Criminal Code define?")
     assert plain.quotes and "Article 187" in plain.quotes[0].text and not plain.tentative
