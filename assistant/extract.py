@@ -200,46 +200,77 @@ def pdf_blocks(path: Path) -> tuple[str, list[Block], dict]:
 
 # How many lines at each end of a page may be a running header or footer.
 RUNNING_EDGE_LINES = 2
-_PAGE_NUMBER = re.compile(r"(page\s+)?[-–—(\[]?\s*\d+\s*[-–—)\]]?(\s*(of|/)\s*\d+)?")
+# A page number as running footers and headers write it: "Page 3", "Page 3 of 40", "3 of 40",
+# "- 3 -", or a bare number equal to the page's own (a bare number may be an amount or a vote).
+_PAGE_LABEL = re.compile(r"(page\s+(?P<a>\d+)(\s*(of|/)\s*\d+)?|(?P<b>\d+)\s*(of|/)\s*\d+|"
+                         r"[-–—]\s*(?P<c>\d+)\s*[-–—]|(?P<d>\d+))", re.IGNORECASE)
+# A running header recurs on at least this many pages (and on half of them at least), and has
+# at least two words: "Yes", "Continued" or a vote count at page ends are content.
+RUNNING_MIN_PAGES = 3
 
 
 def without_running_lines(pages: list[str]) -> list[str]:
-    """The pages without their running headers and footers: a line at the top or bottom of a
-    page that recurs at the top or bottom of at least half the pages (two at least), digits
-    aside only in a page number ("Criminal Code - Consolidated text", "Page 3 of 40", "- 7 -").
-    Quoted, they were cited as the law's words, and a header before an article's heading hid
-    the heading (a probe's code lost "Article 111" as a section). Other lines must recur as
-    they are: "Article 12" at the top of one page and "Article 15" of another are headings."""
-    def key(line: str) -> str:
-        text = " ".join(line.split()).lower()
-        return "(page number)" if _PAGE_NUMBER.fullmatch(text) else text
+    """The pages without their running headers and footers, which were quoted as the law's
+    words, and whose header before an article's heading hid the heading (a probe's code lost
+    "Article 111" as a section):
+
+    - a page number at either end of a page ("Page 3 of 40", "- 3 -", or "3" on page 3);
+    - a line of two words or more at either end of at least half the pages, and at least
+      ``RUNNING_MIN_PAGES`` of them, exactly as it is: its first occurrence stays (a title,
+      a table's header row), set apart as a paragraph of its own, later ones go.
+
+    "Article 12" and "Article 15" at the tops of pages differ, so they stay; so do amounts, a
+    "Yes" or a "Continued" at page ends."""
+    def page_number(line: str, n: int, bare: bool = True) -> bool:
+        m = _PAGE_LABEL.fullmatch(" ".join(line.split()))
+        if not m:
+            return False
+        if m.group("a") is not None:  # "Page 3", "Page 3 of 40"
+            return True
+        figure = next(g for g in m.group("b", "c", "d") if g is not None)
+        # "3 of 40", "- 3 -" and a bare "3" only as the page's own number ("2/3" is a share)
+        return int(figure) == n and (bare or m.group("d") is None)
 
     def edges(lines: list[str]) -> list[int]:
         k = RUNNING_EDGE_LINES
         return sorted(set(range(min(k, len(lines)))) | set(range(max(0, len(lines) - k),
                                                                  len(lines))))
 
-    split = [[ln for ln in p.split("\n") if ln.strip()] for p in pages]
     if len(pages) < 2:
         return pages
+    split = [[ln for ln in p.split("\n") if ln.strip()] for p in pages]
+    norm = [[" ".join(ln.split()).lower() for ln in lines] for lines in split]
     seen: dict[str, int] = {}
-    for lines in split:
-        for key_ in {key(lines[i]) for i in edges(lines)}:
-            seen[key_] = seen.get(key_, 0) + 1
-    running = {k for k, c in seen.items() if c >= max(2, (len(pages) + 1) // 2)}
-    if not running:
-        return pages
-    out = []
-    for page, lines in zip(pages, split):
-        drop = {i for i in edges(lines) if key(lines[i]) in running}
-        if not drop:
+    for lines in norm:
+        for line in {lines[i] for i in edges(lines)}:
+            if len(line.split()) >= 2:
+                seen[line] = seen.get(line, 0) + 1
+    running = {line for line, c in seen.items()
+               if c >= max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)}
+    # A bare number is the page's own only where most pages carry theirs so.
+    numbered = sum(any(page_number(lines[i], n) and not page_number(lines[i], n, bare=False)
+                       for i in edges(lines)) for n, lines in enumerate(split, start=1))
+    bare = numbered >= max(2, (len(pages) + 1) // 2)
+    out, first_seen = [], set()
+    for n, (page, lines, low) in enumerate(zip(pages, split, norm), start=1):
+        drop, apart = set(), set()
+        for i in edges(lines):
+            if page_number(lines[i], n, bare):
+                drop.add(i)
+            elif low[i] in running:
+                (drop if low[i] in first_seen else apart).add(i)
+                first_seen.add(low[i])
+        if not drop and not apart:
             out.append(page)
             continue
-        kept, n = [], -1  # every other line as it was, blank lines (paragraph breaks) too
+        kept, k = [], -1  # every other line as it was, blank lines (paragraph breaks) too
         for line in page.split("\n"):
             if line.strip():
-                n += 1
-                if n in drop:
+                k += 1
+                if k in drop:
+                    continue
+                if k in apart:  # a paragraph of its own: the heading after it stays one
+                    kept += ["", line, ""]
                     continue
             kept.append(line)
         out.append("\n".join(kept))

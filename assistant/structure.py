@@ -179,9 +179,9 @@ def parse_text(doc_id: str, text: str, *, markdown: bool, source: str = "", titl
 
 # A heading that is only a numbered item's label ("Article 112", "Section 3.1"): the heading
 # right after it is its title, and the two are one section's heading.
-_ITEM_LABEL = re.compile(r"(Article|Art\.|Section|Chapter|Part|Title|Book|Measure|Annex|"
-                         r"Appendix|Schedule|Rule|Regulation|Clause|Paragraph)\s+[\dIVXLC]+"
-                         r"[\w.]*\.?", re.IGNORECASE)
+_ITEM_LABEL = re.compile(r"(?i:Article|Art\.|Section|Chapter|Part|Title|Book|Measure|Annex|"
+                         r"Appendix|Schedule|Rule|Regulation|Clause|Paragraph)\s+"
+                         r"(\d+[a-z]?(\.\d+)*|[IVXLC]+)")
 
 
 def sections_from_units(units: Sequence[Unit]) -> list[Section]:
@@ -197,8 +197,10 @@ def sections_from_units(units: Sequence[Unit]) -> list[Section]:
             if cur:
                 sections.append(Section(heading, cur[0], cur[1]))
             label = " ".join(label.split())
+            # (Only a title joins a label: "Part II" then "Article 4" is a new label.)
             heading = f"{heading} — {label}" if after_heading and cur is None \
-                and _ITEM_LABEL.fullmatch(heading) else label
+                and _ITEM_LABEL.fullmatch(heading) and not _ITEM_LABEL.fullmatch(label) \
+                else label
             cur = None
             after_heading = True
             continue

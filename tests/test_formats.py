@@ -153,10 +153,29 @@ def test_pdf_running_headers_and_footers_are_left_out_and_article_headings_kept(
     build_index(corpus, tmp_path / "index")
     a = Assistant.load(tmp_path / "index")
     doc = a.document("code.pdf")
-    assert "Consolidated text" not in doc.text and "Page 1 of" not in doc.text
-    assert [s.heading for s in doc.sections] == [
+    # The header's first occurrence stays (it may be the title), set apart; later ones go.
+    assert doc.text.count("Consolidated text") == 1 and "Page 1 of" not in doc.text
+    assert [s.heading for s in doc.sections if s.heading] == [
         "Article 111 — Trafficking in human beings", "Article 112 — Use of services of a victim",
         "Article 113 — Forced labour"]
     q = a.answer("What is the penalty for using the services of a victim?").quotes[0]
     assert "six months to five years" in q.text and q.section.startswith("Article 112")
-    assert q.page == 2 and doc.text[q.start:q.end] == q.text
+    assert q.page == 2 and doc.text[q.start:q.end] == q.text and "Consolidated" not in q.text
+
+
+def test_pdf_edge_lines_that_are_content_stay():
+    # From a review: amounts and votes at page ends, a table's header row, a "Yes" or a
+    # "Continued" recurring on a few pages had been dropped as running lines.
+    from assistant.extract import without_running_lines
+
+    pages = ["Fines\n(2) The number of daily units is at least\n5", "Votes\nIn favour:\n7",
+             "Result\nAgainst:\n2"]
+    assert without_running_lines(pages) == pages
+    table = ["Offence | Min | Max\nTheft | 1 | 5", "Offence | Min | Max\nFraud | 2 | 8"]
+    assert without_running_lines(table) == table
+    short = ["Q1 ...\nYes\nContinued", "Q2 ...\nYes\nContinued", "Q3 ...\nNo"]
+    assert without_running_lines(short) == short
+    # Page numbers go: written as such, or bare where most pages carry their own.
+    assert without_running_lines(["One.\n1", "Two.\n2", "Three.\n3"]) == ["One.", "Two.",
+                                                                           "Three."]
+    assert without_running_lines(["One.\n- 1 -", "Two.\nPage 2 of 2"]) == ["One.", "Two."]
