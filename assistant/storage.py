@@ -218,11 +218,14 @@ def _ours(pattern: str, parent: Path, owned) -> list[Path]:
     exact = re.compile(re.escape(pattern[:-1]) + r"[0-9a-f]{8}")
 
     def flagged(p: Path) -> bool:
-        try:  # killed between creating the folder and flagging it: nothing else inside
-            if set(os.listdir(p)) <= {MARKER, IN_PROGRESS}:
+        try:  # killed between marking the folder and flagging it: nothing else inside
+            names = set(os.listdir(p))
+            if names <= {MARKER, IN_PROGRESS} and MARKER in names:
                 return True
         except OSError:
             return False
+        # (An empty folder may be a user's, whatever its name: kept. One of ours killed
+        # between its creation and its marker stays behind empty, which costs nothing.)
         return (p / IN_PROGRESS).is_file() and owned(p)
 
     try:  # listed, not globbed: an index named "ix[1]" is no pattern

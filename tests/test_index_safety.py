@@ -241,7 +241,10 @@ def test_cleanup_removes_only_our_leftovers(seed_corpus, tmp_path):
     shutil.copytree(index, copy)
     backup = tmp_path / "index.old-mybackup"
     shutil.copytree(index, backup)
+    empty = tmp_path / "index.tmp-0000beef"  # a user's empty folder, named as ours are
+    empty.mkdir()
     build_index(seed_corpus, index, full=True)
+    assert empty.is_dir()
     assert (mine / "letter.txt").exists() and (tmp_path / "index.old-2024" / "keep.txt").exists()
     assert not ours.exists() and copy.exists() and backup.exists()
     assert not (index / ".verbatim-in-progress").exists()
