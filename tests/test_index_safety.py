@@ -191,6 +191,24 @@ def test_when_keeping_the_old_index_aside_fails_the_users_file_survives(seed_cor
     assert [p.read_text() for p in tmp_path.rglob("late.txt")] == ["mine"]
 
 
+def test_ctrl_c_after_the_swap_does_not_claim_the_old_index_is_in_place(seed_corpus,
+                                                                         tmp_path, monkeypatch):
+    from assistant import storage
+
+    index = tmp_path / "index"
+    build_index(seed_corpus, index)
+    real_retire = storage._retire
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage, "_retire", interrupted)
+    with pytest.raises(BuildError, match="after the new index was put in place"):
+        build_index(seed_corpus, index, full=True)
+    monkeypatch.setattr(storage, "_retire", real_retire)
+    assert Assistant.load(index).answer("shelter")  # the new index is whole
+
+
 def test_an_index_whose_manifest_is_unreadable_is_compared_by_its_names(tmp_path):
     from assistant.index.format import foreign_files
 

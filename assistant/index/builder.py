@@ -449,6 +449,10 @@ class _Build:
             self._write(tmp, files, results, vectors, skipped, unreadable)
         except BaseException as e:
             if self.swapped:  # ``tmp`` now holds the previous index, which swap_in dealt with
+                if isinstance(e, KeyboardInterrupt):  # not "the previous index is unchanged"
+                    raise BuildError(f"interrupted after the new index was put in place in "
+                                     f"{self.index_dir}; the previous one may remain beside it "
+                                     f"as {self.index_dir.name}.tmp-*") from None
                 if isinstance(e, OSError):
                     raise BuildError(f"the new index is in place in {self.index_dir}, but the "
                                      f"previous one could not be removed ({_write_error(e)}); "
