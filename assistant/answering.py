@@ -511,13 +511,13 @@ class Answerer:
         if unheld:
             out.append("the document quoted never mentions "
                        + _listed([f"“{w[:40]}”" for w in unheld], 3))
-        if quoting.lacks_asked_number(asked, top.text) and quoting.asks_for_year(asked):
-            out.append("your question asks for a year the quote does not give")
-        elif quoting.lacks_asked_number(asked, top.text):
+        if quoting.lacks_asked_number(asked, top.text):
             counted = quoting.counted_words(asked, shown=True)
             # Named, so a reader can check it: a quote giving "19 minors" for "how many
             # children" holds a figure, only not of the word asked.
-            out.append(f"the quote gives no figure next to “{' '.join(counted)[:60]}”"
+            out.append("your question asks for a year the quote does not give"
+                       if quoting.asks_for_year(asked) else
+                       f"the quote gives no figure next to “{' '.join(counted)[:60]}”"
                        if counted else "your question asks for a figure the quote does not give")
         if quoting.lacks_asked_name(asked, top.text):
             out.append("your question asks for a name and the quote names none")
@@ -699,11 +699,15 @@ class Answerer:
         ev, j = reading
         for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
             if self._names(c, terms):
-                cands = [c] + j.candidates[:i] + j.candidates[i + 1:]
-                dense = next(x.dense for x in ev.scored if x.row == c.row)
-                conf = self.settings.abstention.weighted(c.evidence, dense)
-                return ev, replace(j, candidates=cands, confidence=conf)
+                return ev, self._put_first(ev, j, i)
         return None
+
+    def _put_first(self, ev: Evidence, j: Judgement, i: int) -> Judgement:
+        """``j`` with its candidate ``i`` first, and the confidence of that candidate."""
+        c = j.candidates[i]
+        dense = next(x.dense for x in ev.scored if x.row == c.row)
+        return replace(j, candidates=[c] + j.candidates[:i] + j.candidates[i + 1:],
+                       confidence=self.settings.abstention.weighted(c.evidence, dense))
 
     def _asked_year_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question about a year ("How many inspections were carried out in 2022?") whose top
@@ -726,10 +730,7 @@ class Answerer:
             # a sentence that merely names the year ("amended in 2021") is no answer.
             if set(years) <= set(quoting.time_frame_years(text)) \
                     and quoting.gives_counted_figure(asked, text):
-                cands = [c] + j.candidates[:i] + j.candidates[i + 1:]
-                dense = next(x.dense for x in ev.scored if x.row == c.row)
-                return replace(j, candidates=cands,
-                               confidence=self.settings.abstention.weighted(c.evidence, dense))
+                return self._put_first(ev, j, i)
         return j
 
     def _text(self, c) -> str:
@@ -743,7 +744,7 @@ class Answerer:
         """Whether a candidate's quote holds every one of ``terms``."""
         from .keyword import tokenize
 
-        return set(terms) <= set(tokenize(self.index.documents[c.doc_id].text[c.start:c.end]))
+        return set(terms) <= set(tokenize(self._text(c)))
 
     def uses_documents_words(self, terms: Sequence[str]) -> bool:
         """Whether most of a question's content words (``keyword.tokenize``; or all of none:

@@ -618,14 +618,19 @@ def gives_counted_figure(question: str, text: str) -> bool:
     name it up to the first function word ("victims", not "victims were identified", whose
     "were" any sentence with a figure may hold); for a question naming nothing counted, any
     figure it does not name itself."""
-    counted = {t for w in counted_words(question, shown=True) for t in tokenize(w)}
+    return _gives_figure(question, text, _counted(question, shown=True))
+
+
+def _counted(question: str, shown: bool = False) -> set[str]:
+    return {t for w in counted_words(question, shown) for t in tokenize(w)}
+
+
+def _gives_figure(question: str, text: str, counted: set[str]) -> bool:
+    """A figure followed by one of ``counted`` (or in a table under it); with nothing counted,
+    any figure that is not a date nor one the question names itself."""
     if counted:
         return _counts(text, counted) or _counts_in_a_table(text, counted)
     return bool(_NUMBER.search(_without_dates(_without_figures_of(question, text))))
-
-
-def _counted(question: str) -> set[str]:
-    return {t for w in counted_words(question) for t in tokenize(w)}
 
 
 def _counts(quote: str, counted: set[str]) -> bool:
@@ -769,10 +774,7 @@ def lacks_asked_number(question: str, quote: str) -> bool:
         return not _A_YEAR.search(_without_figures_of(question, quote))
     if not _ASKS_NUMBER.search(question):
         return False
-    counted = _counted(question)
-    if counted:
-        return not (_counts(quote, counted) or _counts_in_a_table(quote, counted))
-    return not _NUMBER.search(_without_dates(_without_figures_of(question, quote)))
+    return not _gives_figure(question, quote, _counted(question))
 
 
 _FIGURE = re.compile(_DIGIT + r"[\d.,/]*\d|" + _DIGIT)
