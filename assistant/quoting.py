@@ -9,7 +9,7 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -228,6 +228,10 @@ class PassageEvidence:
     meaning: np.ndarray  # per sentence: cosine of the question and the sentence in context
     match: np.ndarray  # per sentence: word-by-word match (see ``passage_evidence``)
     passage_match: float  # the same match over the whole passage
+    # (sentences, question word pieces): each piece's best cosine in the sentence, times its
+    # weight; a row sums to the sentence's match. What a quote grown by a neighbour covers is
+    # the element-wise maximum of their rows (``_extend``).
+    pieces: np.ndarray | None = None
 
 
 # A web address in a text: its words ("why-not-lgpl.html") say where to read, not what the
@@ -259,8 +263,9 @@ def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: i
     """
     n = len(spans)
     meaning, match = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+    pieces = np.zeros((n, len(q.weights)), dtype=np.float32)
     if not len(tv.offsets) or not len(q.weights):
-        return PassageEvidence(meaning, match, 0.0)
+        return PassageEvidence(meaning, match, 0.0, pieces)
     vecs = np.asarray(tv.vectors, dtype=np.float32)  # no copy: kept as float32
     sims = q.vectors @ vecs.T  # (question pieces, passage pieces)
     qv = np.asarray(qvec, dtype=np.float32).reshape(-1)
@@ -273,8 +278,9 @@ def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: i
             continue
         mean = vecs[lo:hi].mean(axis=0)
         meaning[i] = float(mean @ qv) / max(float(np.linalg.norm(mean)), 1e-12)
-        match[i] = float(sims[:, lo:hi].max(axis=1) @ q.weights)
-    return PassageEvidence(meaning, match, float(sims.max(axis=1) @ q.weights))
+        pieces[i] = sims[:, lo:hi].max(axis=1) * q.weights
+        match[i] = float(pieces[i].sum())
+    return PassageEvidence(meaning, match, float(sims.max(axis=1) @ q.weights), pieces)
 
 
 @dataclass
@@ -290,6 +296,8 @@ class Evidence:
     lexical: float
     passage: float
     score: float = 0.0
+    # Per question word piece, its weighted best cosine in the sentence (``PassageEvidence``).
+    pieces: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: QueryTokens,
@@ -320,7 +328,8 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
                 continue
             words = text[a:b] if not urls else without_urls(text[a:b])
             sents[(a, b)] = Evidence(a, b, s.row, float(ev.meaning[i]), float(ev.match[i]),
-                                     ev.passage_match, lexical_coverage(terms, words), rel)
+                                     ev.passage_match, lexical_coverage(terms, words), rel,
+                                     pieces=ev.pieces[i] if ev.pieces is not None else None)
     return {d: sorted(v.values(), key=lambda x: x.start) for d, v in pool.items()}
 
 
@@ -356,6 +365,7 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
         for i, x in enumerate(seq):
             first, last = _extend(text, seq, own, i, weights.neighbour_share,
                                   rules.max_sentences, rules.follow_on_share)
+            first, last = _grow_to_cover(text, seq, first, last, rules)
             out.append(Candidate(doc_id, seq[first].start, seq[last].end, x.score, x))
     out.sort(key=lambda c: -c.score)
     return out
@@ -415,6 +425,37 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
             last += 1
         else:
             break
+    return first, last
+
+
+def _grow_to_cover(text: str, seq: list[Evidence], first: int, last: int, rules: QuoteRules
+                   ) -> tuple[int, int]:
+    """Grow a quote by the adjacent sentence that matches what the question asks and the quote
+    does not yet hold: the sentence naming a project is followed by the one saying who funds
+    it, and a question naming both is answered by the two together. A neighbour joins when the
+    question's word-piece match of the quote and it together (each piece's best in either)
+    exceeds the quote's by ``rules.cover_gain``, while the quote stays within
+    ``rules.max_sentences`` and ``rules.cover_max_chars``."""
+    if not rules.cover_gain or any(seq[k].pieces is None for k in range(first, last + 1)):
+        return first, last
+    covered = np.maximum.reduce([seq[k].pieces for k in range(first, last + 1)])
+    while last - first + 1 < rules.max_sentences:
+        options = []
+        if last + 1 < len(seq) and _adjacent(text, seq[last], seq[last + 1]):
+            options.append(last + 1)
+        if first > 0 and _adjacent(text, seq[first - 1], seq[first]):
+            options.append(first - 1)
+        options = [(float(np.maximum(covered, seq[k].pieces).sum() - covered.sum()), k)
+                   for k in options if seq[k].pieces is not None
+                   and seq[max(k, last)].end - seq[min(k, first)].start
+                   <= rules.cover_max_chars]
+        if not options:
+            break
+        gain, k = max(options)
+        if gain < rules.cover_gain:
+            break
+        covered = np.maximum(covered, seq[k].pieces)
+        first, last = min(first, k), max(last, k)
     return first, last
 
 

@@ -110,7 +110,7 @@ def test_a_neighbour_joins_a_quote_on_its_own_evidence_not_its_passage():
         return quoting.Evidence(start, end, 0, meaning=meaning, match=match, passage_match=0.9,
                                 lexical=lexical, passage=1.0)
     w = quoting.Weights()
-    strong, weak = ev(0, 17, 0.8, 0.8, 0.8), ev(18, 36, 0.62, 0.62, 0.62)
+    strong, weak = ev(0, 17, 0.8, 0.8, 0.8), ev(18, 36, 0.72, 0.72, 0.72)
     assert w.score(weak) >= w.neighbour_share * w.score(strong)  # passage parts dominate
     assert w.own_score(weak) < w.neighbour_share * w.own_score(strong)
     best = quoting.rank(Index(), {"d": [strong, weak, ev(37, 53, 0.1, 0.1, 0.1)]}, w)[0]
@@ -185,7 +185,8 @@ def test_an_embedder_without_token_vectors_still_answers(seed_index, onnx):
 def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path, text, question, subject,
                                                            answer):
     """The subject in one sentence, what the question asks of it in the next ("He ...",
-    "Nevertheless, she ..."): the quote takes both in, unless follow_on_share is 0."""
+    "Nevertheless, she ..."): the quote takes both in, unless follow_on_share is 0 (and the
+    growth by what a neighbour covers, which takes such a sentence in too, is off)."""
     from assistant import AnswerSettings
     from assistant.settings import QuoteRules
     from conftest import assistant_over
@@ -193,7 +194,8 @@ def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path, text, questi
     a = assistant_over(tmp_path, {"doc.md": f"# Notes\n\n{text}\n"})
     top = a.answer(question).quotes[0].text
     assert subject in top and answer in top
-    off = a.with_settings(AnswerSettings(quotes=QuoteRules(follow_on_share=0.0)))
+    off = a.with_settings(AnswerSettings(quotes=QuoteRules(follow_on_share=0.0,
+                                                           cover_gain=0.0)))
     top = off.answer(question).quotes[0].text
     assert answer not in top or subject not in top
 

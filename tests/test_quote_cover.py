@@ -1,0 +1,72 @@
+"""A quote grows by the neighbouring sentence that holds what the question asks and the quote
+does not (``quoting._grow_to_cover``): a project named in one sentence, who approved it in the
+next."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant import quoting
+from assistant.settings import QuoteRules
+
+# Three sentences of one paragraph, then a fourth after a paragraph break.
+TEXT = "Aaa bbb ccc. Ddd eee fff. Ggg hhh iii.\n\nJjj kkk lll."
+SPANS = [(0, 12), (13, 25), (26, 38), (40, 52)]
+
+
+def _seq(pieces: list[list[float]]) -> list[quoting.Evidence]:
+    return [quoting.Evidence(a, b, 0, 0.5, float(sum(p)), 0.5, 0.5, 1.0,
+                             pieces=np.asarray(p, dtype=np.float32))
+            for (a, b), p in zip(SPANS, pieces)]
+
+
+@pytest.mark.parametrize("pieces, i, expected", [
+    # The second sentence holds the question's second word, which the first lacks: it joins.
+    ([[0.5, 0.1], [0.1, 0.4], [0.1, 0.1], [0.5, 0.5]], 0, (0, 1)),
+    # A neighbour that adds less than the gain (0.02 of the question) stays out.
+    ([[0.5, 0.1], [0.1, 0.11], [0.1, 0.1], [0.5, 0.5]], 0, (0, 0)),
+    # Growth looks both ways: the sentence before holds the missing word.
+    ([[0.1, 0.4], [0.5, 0.1], [0.1, 0.1], [0.5, 0.5]], 1, (0, 1)),
+    # Not across a paragraph break, however much the next paragraph holds.
+    ([[0.1, 0.1], [0.1, 0.1], [0.5, 0.1], [0.1, 0.5]], 2, (2, 2)),
+    # At most max_sentences (3): the first then the third join, nothing more can.
+    ([[0.1, 0.1, 0.5], [0.5, 0.1, 0.1], [0.1, 0.5, 0.1], [0.5, 0.5, 0.5]], 1, (0, 2)),
+])
+def test_a_neighbour_joins_when_it_holds_what_the_quote_lacks(pieces, i, expected):
+    assert quoting._grow_to_cover(TEXT, _seq(pieces), i, i, QuoteRules()) == expected
+
+
+def test_growth_can_be_turned_off_and_is_bounded_in_characters():
+    seq = _seq([[0.5, 0.1], [0.1, 0.4], [0.1, 0.1], [0.5, 0.5]])
+    assert quoting._grow_to_cover(TEXT, seq, 0, 0, QuoteRules(cover_gain=0.0)) == (0, 0)
+    assert quoting._grow_to_cover(TEXT, seq, 0, 0, QuoteRules(cover_max_chars=20)) == (0, 0)
+    assert quoting._grow_to_cover(TEXT, seq, 0, 0, QuoteRules(cover_max_chars=25)) == (0, 1)
+    with pytest.raises(ValueError, match="cover_gain"):
+        QuoteRules(cover_gain=2.0)
+    with pytest.raises(ValueError, match="cover_max_chars"):
+        QuoteRules(cover_max_chars=0)
+
+
+def test_evidence_without_word_pieces_is_left_as_it_is():
+    seq = _seq([[0.5, 0.1], [0.1, 0.4], [0.1, 0.1], [0.5, 0.5]])
+    seq[1].pieces = None
+    assert quoting._grow_to_cover(TEXT, seq, 0, 0, QuoteRules()) == (0, 0)
+
+
+def test_the_sentence_saying_who_approved_joins_the_one_naming_the_project(tmp_path):
+    """End to end, with the model: the project is named in one sentence, who approved it in
+    the next, which shares only the verb with the question."""
+    from assistant import AnswerSettings
+    from conftest import assistant_over
+
+    text = ("In 2012 the ministry and its partners prepared a proposal for the Safe Passage "
+            "project on the northern border. The proposal was approved by the European "
+            "Commission in March 2013. Training for border guards began in the same year.\n\n"
+            "The harbour office opened in 2021 and employs twelve people.")
+    a = assistant_over(tmp_path, {"doc.md": f"# Notes\n\n{text}\n"})
+    question = "Who approved the Safe Passage project?"
+    top = a.answer(question).quotes[0].text
+    assert "Safe Passage" in top and "European Commission" in top
+    assert "Training" not in top  # the third sentence adds nothing the question asks
+    off = a.with_settings(AnswerSettings(quotes=QuoteRules(cover_gain=0.0)))
+    assert "European Commission" not in off.answer(question).quotes[0].text
