@@ -396,13 +396,15 @@ class Answerer:
 
     def evidence(self, query: Query, mode: str = "hybrid", where: Mapping | None = None,
                  passages: int = 5) -> tuple[Evidence, np.ndarray]:
-        """The top ``passages`` passages and the evidence of each of their sentences; and the
-        question's vector."""
+        """The top ``passages`` passages (and those holding the sentences closest to the
+        question, ``QuoteRules.sentence_passages``) and the evidence of each of their
+        sentences; and the question's vector."""
         qvec, qtok = self.embedder.encode_query(query.text)
         # The vector goes to a keyword search too: it picks no passage there, but gives each
         # passage found its dense score, without which every keyword answer looked doubtful.
-        scored = search(self.index, qvec, query.text,
-                        k=passages, mode=mode, where=where, fusion=self.settings.fusion)
+        scored = search(self.index, qvec, query.text, k=passages, mode=mode, where=where,
+                        fusion=self.settings.fusion,
+                        sentence_passages=self.settings.quotes.sentence_passages)
         if not scored:
             return Evidence(query, (), {}), qvec
         w = self.settings.weights.context
@@ -686,8 +688,11 @@ class Answerer:
         p = self.index.passages[c.evidence.row]
         tv = self._passage_tokens([c.evidence.row])[c.evidence.row]
         text = self.index.documents[c.doc_id].text
-        s = quoting.asked_support(alone[0].query.asked, qtok, text[c.start:c.end], tv, p.start,
-                                  (c.start, c.end))
+        # The scored sentence, not the quote grown around it: each word's best cosine over
+        # more sentences can only rise, so a grown quote lifted "Are you a robot?" over the
+        # bar on noise.
+        a, b = c.evidence.start, c.evidence.end
+        s = quoting.asked_support(alone[0].query.asked, qtok, text[a:b], tv, p.start, (a, b))
         return s is None or s >= ASKED_SUPPORT
 
     def _naming_first(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]

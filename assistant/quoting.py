@@ -230,7 +230,7 @@ class PassageEvidence:
     passage_match: float  # the same match over the whole passage
     # (sentences, question word pieces): each piece's best cosine in the sentence, times its
     # weight; a row sums to the sentence's match. What a quote grown by a neighbour covers is
-    # the element-wise maximum of their rows (``_extend``).
+    # the element-wise maximum of their rows (``_grow_to_cover``).
     pieces: np.ndarray | None = None
 
 
@@ -365,7 +365,7 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
         for i, x in enumerate(seq):
             first, last = _extend(text, seq, own, i, weights.neighbour_share,
                                   rules.max_sentences, rules.follow_on_share)
-            first, last = _grow_to_cover(text, seq, first, last, rules)
+            first, last = _grow_to_cover(text, seq, first, last, rules, pointer)
             out.append(Candidate(doc_id, seq[first].start, seq[last].end, x.score, x))
     out.sort(key=lambda c: -c.score)
     return out
@@ -428,15 +428,19 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     return first, last
 
 
-def _grow_to_cover(text: str, seq: list[Evidence], first: int, last: int, rules: QuoteRules
-                   ) -> tuple[int, int]:
+def _grow_to_cover(text: str, seq: list[Evidence], first: int, last: int, rules: QuoteRules,
+                   pointer: bool = False) -> tuple[int, int]:
     """Grow a quote by the adjacent sentence that matches what the question asks and the quote
     does not yet hold: the sentence naming a project is followed by the one saying who funds
     it, and a question naming both is answered by the two together. A neighbour joins when the
     question's word-piece match of the quote and it together (each piece's best in either)
     exceeds the quote's by ``rules.cover_gain``, while the quote stays within
-    ``rules.max_sentences`` and ``rules.cover_max_chars``."""
-    if not rules.cover_gain or any(seq[k].pieces is None for k in range(first, last + 1)):
+    ``rules.max_sentences`` and ``rules.cover_max_chars``. A sentence introducing a link or
+    list the text no longer has (``_dangling``) joins only when the question asks where to read
+    (``pointer``). A question read as one piece (an embedder without word pieces) has nothing
+    to cover piece by piece: no growth."""
+    if not rules.cover_gain or any(seq[k].pieces is None or len(seq[k].pieces) < 2
+                                   for k in range(first, last + 1)):
         return first, last
     covered = np.maximum.reduce([seq[k].pieces for k in range(first, last + 1)])
     while last - first + 1 < rules.max_sentences:
@@ -447,6 +451,7 @@ def _grow_to_cover(text: str, seq: list[Evidence], first: int, last: int, rules:
             options.append(first - 1)
         options = [(float(np.maximum(covered, seq[k].pieces).sum() - covered.sum()), k)
                    for k in options if seq[k].pieces is not None
+                   and (pointer or not _dangling(text, seq[k].end))
                    and seq[max(k, last)].end - seq[min(k, first)].start
                    <= rules.cover_max_chars]
         if not options:

@@ -146,8 +146,11 @@ def dense_scores(index: Index, qvec: np.ndarray, n: int, rows: np.ndarray | None
 
 def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5,
            mode: str = "hybrid", where: Mapping | None = None,
-           fusion: Fusion = Fusion()) -> list[Scored]:
-    """The top ``k`` passages for a question, best first, with their evidence."""
+           fusion: Fusion = Fusion(), sentence_passages: int = 0) -> list[Scored]:
+    """The top ``k`` passages for a question, best first, with their evidence. With
+    ``sentence_passages`` (and stored sentence vectors, outside keyword mode), the candidates
+    holding the sentences closest to the question follow them, up to that many passages
+    counting those already among the top ``k`` (``passages_of_best_sentences``)."""
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
     sentences = index.has_sentence_vectors
@@ -207,9 +210,49 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
         fused = _rrf(cos, raw, dense_weight, fusion.rrf_k)
     else:
         fused = dense_weight * cos + (1 - dense_weight) * kw
-    order = np.argsort(-fused, kind="stable")[:k]
+    order = np.argsort(-fused, kind="stable")
+    top = list(order[:k])
+    if sentence_passages and sentences and qvec is not None and mode != "keyword" and k > 0:
+        taken = {int(cand_rows[i]) for i in top}
+        at = {int(r): i for i, r in enumerate(cand_rows)}
+        top += [at[r] for r in passages_of_best_sentences(index, qvec, cand_rows,
+                                                           sentence_passages)
+                if r not in taken]
     return [Scored(int(cand_rows[i]), float(fused[i]), float(cos[i]), float(kw[i]))
-            for i in order]
+            for i in top]
+
+
+def passages_of_best_sentences(index: Index, qvec: np.ndarray, rows: np.ndarray, n: int
+                               ) -> list[int]:
+    """Of the passages ``rows``, up to ``n`` that hold the sentences closest to the question,
+    by their stored vectors, best sentence first. A passage can rank low while holding the one
+    sentence that answers in other words (its other sentences are about something else); such
+    a sentence is often among the few closest, though its passage is not among the first
+    five."""
+    if not index.has_sentence_vectors or n <= 0 or not len(rows):
+        return []
+    docs = np.unique(index.doc_pos[rows])
+    starts, ends = index.doc_sentence_starts[docs], index.doc_sentence_starts[docs + 1]
+    sentence_rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
+    if not len(sentence_rows):
+        return []
+    scores = index.sentence_vectors[sentence_rows] @ np.asarray(qvec, dtype=np.float32).reshape(-1)
+    # Each sentence's passage among ``rows``: the first (in text order) that contains it.
+    by_doc: dict[int, list[tuple[int, int, int]]] = {}
+    for r in rows.tolist():
+        p = index.passages[r]
+        by_doc.setdefault(int(index.doc_pos[r]), []).append((p.start, p.end, r))
+    for spans in by_doc.values():
+        spans.sort()
+    out: list[int] = []
+    for i in np.argsort(-scores, kind="stable")[:4 * n]:
+        d, a, b = (int(x) for x in index.sentence_spans[sentence_rows[i]])
+        row = next((r for s, e, r in by_doc.get(d, ()) if s <= a and b <= e), None)
+        if row is not None and row not in out:
+            out.append(row)
+            if len(out) == n:
+                break
+    return out
 
 
 def best_sentence_cosine(index: Index, qvec: np.ndarray, docs: np.ndarray) -> np.ndarray:

@@ -247,10 +247,16 @@ class QuoteRules:
     # Chosen on the evaluation set's fitting part (README, "Figures").
     cover_gain: float = 0.02
     cover_max_chars: int = 500
+    # Besides the best passages, quotes are taken from the passages holding this many of the
+    # sentences closest to the question (stored sentence vectors; 0: none): the sentence that
+    # answers in other words often sits in a passage that ranks low as a whole. Chosen on the
+    # evaluation set's fitting part (README, "Figures").
+    sentence_passages: int = 5
 
     def __post_init__(self):
         _check_count(self, "max_sentences")
         _check_count(self, "cover_max_chars")
+        _check_count(self, "sentence_passages", lo=0)
         _check_share(self, "relative_floor", "dangling_penalty", "follow_on_share",
                      "cover_gain")
 

@@ -46,10 +46,12 @@ GRID = {"meaning": [0.5, 0.7, 1.0], "match": [0.0, 0.15, 0.3, 0.6],
 
 
 def main() -> None:
+    from assistant.settings import Weights as Defaults
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", default=str(ROOT / "benchmarks" / "questions"))
     ap.add_argument("--backend", default=None)
-    ap.add_argument("--neighbour-share", type=float, default=0.9,
+    ap.add_argument("--neighbour-share", type=float, default=Defaults().neighbour_share,
                     help="share a neighbour's own evidence must reach to join a quote")
     ap.add_argument("--max-growth", type=float, default=0.025,
                     help="longest mean top quote allowed, relative to the former weights'")
