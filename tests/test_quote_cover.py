@@ -70,3 +70,25 @@ def test_the_sentence_saying_who_approved_joins_the_one_naming_the_project(tmp_p
     assert "Training" not in top  # the third sentence adds nothing the question asks
     off = a.with_settings(AnswerSettings(quotes=QuoteRules(cover_gain=0.0)))
     assert "European Commission" not in off.answer(question).quotes[0].text
+
+
+def test_a_sentence_introducing_a_missing_link_joins_only_when_asked_where_to_read():
+    """"... can be found at the following link:" ends its paragraph; the link is gone. It
+    holds the project's name, which the question names too, but says nothing else."""
+    text = "Aaa bbb ccc. Ddd eee at the following link:\n\nJjj kkk lll."
+    spans = [(0, 12), (13, 43), (45, 57)]
+    seq = [quoting.Evidence(a, b, 0, 0.5, 0.5, 0.5, 0.5, 1.0,
+                            pieces=np.asarray(p, dtype=np.float32))
+           for (a, b), p in zip(spans, [[0.5, 0.1], [0.1, 0.5], [0.5, 0.5]])]
+    assert quoting._grow_to_cover(text, seq, 0, 0, QuoteRules()) == (0, 0)
+    assert quoting._grow_to_cover(text, seq, 0, 0, QuoteRules(), pointer=True) == (0, 1)
+
+
+def test_a_grown_quote_does_not_make_a_change_of_subject_a_follow_up(assistant):
+    """Whether a quote found with the conversation speaks to what is asked now is measured on
+    its scored sentence: each word's best match over a grown quote can only rise, and had
+    lifted "Are you a robot?" over the bar on noise."""
+    reply = assistant.answer("Are you a robot?",
+                             history=["Which article of the Criminal Code covers child "
+                                      "pornography?"])
+    assert reply.abstained
