@@ -107,8 +107,36 @@ def page_address(request) -> str:
         return ""
 
 
+def _mcp_results_as_json() -> None:
+    """MCP tool results as JSON text. Gradio's MCP server writes a tool's result as ``str()``
+    of it, a Python literal (single quotes, True, None) that MCP clients and models expecting
+    JSON misread; the result is turned into JSON text before Gradio writes it. Wraps the one
+    method that does so, once; a Gradio without it is left as it is (the test says which)."""
+    import json
+
+    try:
+        from gradio.mcp import GradioMCPServer
+        from gradio_client.utils import is_file_obj_with_meta
+    except ImportError:  # gradio without its [mcp] extra
+        return
+    original = getattr(GradioMCPServer, "postprocess_output_data", None)
+    if original is None or getattr(original, "_verbatim_json", False):
+        return
+
+    def postprocess_output_data(self, data, root_url):
+        data = [json.dumps(x, ensure_ascii=False)
+                if isinstance(x, (dict, list)) and not is_file_obj_with_meta(x) else x
+                for x in data]
+        return original(self, data, root_url)
+
+    postprocess_output_data._verbatim_json = True
+    GradioMCPServer.postprocess_output_data = postprocess_output_data
+
+
 def create_app(state: AppState):
     import gradio as gr
+
+    _mcp_results_as_json()
 
     def refresh(request: gr.Request):
         """What the page shows about the index, read at every page view; and what its link

@@ -1,7 +1,6 @@
 """Verbatim as MCP tools, through a real MCP client (the mcp SDK) against a live server."""
 from __future__ import annotations
 
-import ast
 import asyncio
 import json
 
@@ -36,16 +35,21 @@ def test_mcp_lists_retrieve_and_answer_and_quotes_verbatim(mcp_server):
         tools = await session.list_tools()
         result = await session.call_tool("answer", {
             "question": "How long is the reflection period for foreign victims?"})
-        return tools, result
+        passages = await session.call_tool("retrieve", {"question": "reflection period",
+                                                        "k": 2})
+        return tools, result, passages
 
-    tools, result = asyncio.run(_session(mcp_server["url"], headers, run))
+    tools, result, passages = asyncio.run(_session(mcp_server["url"], headers, run))
+    hits = json.loads(passages.content[0].text)
+    assert isinstance(hits, list) and len(hits) == 2 and all("text" in h for h in hits)
     names = {t.name for t in tools.tools}
     assert {"retrieve", "answer"} <= names and not any("add" in n for n in names)
     answer_tool = next(t for t in tools.tools if t.name == "answer")
     assert "verbatim" in answer_tool.description and "abstained" in answer_tool.description
     text = result.content[0].text
-    # Gradio's MCP server gives a dict result as its Python literal; a model reads either.
-    payload = json.loads(text) if text.lstrip().startswith('{"') else ast.literal_eval(text)
+    # JSON, not the Python literal Gradio's MCP server writes by itself (single quotes, True).
+    payload = json.loads(text)
+    assert payload["abstained"] is False and '"abstained": false' in text
     quote = payload["quotes"][0]
     document = mcp_server["state"].current().document(quote["doc_id"])
     assert document.text[quote["start"]:quote["end"]] == quote["text"]
