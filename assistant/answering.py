@@ -219,7 +219,7 @@ ASKED_SUPPORT = 0.15
 
 def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Query]:
     """The ways to read a question in a conversation: alone, after the last question, and after
-    the last two (a chain of follow-ups)."""
+    the last two (a chain of follow-ups, when the last was itself a short follow-up)."""
     from .keyword import tokenize
 
     asked = clean_question(question)
@@ -234,7 +234,15 @@ def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Q
     out = [Query(asked)]
     if past and asked:
         out.append(Query(asked, past[-1]))
-        if len(past) > 1 and len(tokenize(past[-1])) <= 4:
+        # After the last two only when the last was itself a short follow-up ("Can they get a
+        # residence permit?", "And Installation Information?"): a self-contained last question
+        # ("What help is available for victims?") has its own subject, and reading the one
+        # before it too ("What does Article 187 cover?") had pulled "Who pays for it?" to
+        # Article 187 and refused it.
+        last = past[-1] if len(past) > 1 else ""
+        if last and len(tokenize(last)) <= 4 and (
+                is_follow_up(last) or _CONTINUES.match(last)
+                or len(quoting.asked_terms(last)) <= UNDERSPECIFIED_TERMS):
             out.append(Query(asked, f"{past[-2]} {past[-1]}"))
     return out
 
@@ -295,6 +303,14 @@ class Evidence:
     pool: dict[str, list[quoting.Evidence]]
     terms: quoting.QueryTerms | None = None
     question_tokens: TokenVectors | None = None  # the word pieces of ``query.text``
+    # How many of ``scored`` are the best passages, in order; those after them were added for
+    # holding the sentences closest to the question (``QuoteRules.sentence_passages``).
+    ranked: int | None = None
+
+    @property
+    def best(self) -> tuple[Scored, ...]:
+        """The best passages, in order, without those added for their sentences."""
+        return self.scored if self.ranked is None else self.scored[:self.ranked]
 
 
 def build_answer(question: str, quotes: Sequence[Quote], conf: float,
@@ -404,7 +420,8 @@ class Answerer:
         # passage found its dense score, without which every keyword answer looked doubtful.
         scored = search(self.index, qvec, query.text, k=passages, mode=mode, where=where,
                         fusion=self.settings.fusion,
-                        sentence_passages=self.settings.quotes.sentence_passages)
+                        sentence_passages=self.settings.quotes.sentence_passages,
+                        sentence_margin=self.settings.quotes.sentence_margin)
         if not scored:
             return Evidence(query, (), {}), qvec
         w = self.settings.weights.context
@@ -413,7 +430,8 @@ class Answerer:
         tokens = self._passage_tokens([s.row for s in scored])
         pool = quoting.sentence_pool(self.index, scored, qvec, q, tokens.__getitem__, terms,
                                      quoting.asks_where_to_read(query.asked))
-        return Evidence(query, tuple(scored), pool, terms, qtok), qvec
+        return Evidence(query, tuple(scored), pool, terms, qtok,
+                        ranked=min(passages, len(scored))), qvec
 
     def judge(self, ev: Evidence) -> Judgement:
         """Rank the candidates and compute the confidence (fitted model, or the weighted sum)."""
@@ -483,7 +501,7 @@ class Answerer:
         if j.coverage < abstain_below:
             # No quote is offered, so none is claimed to answer (gibberish such as "aaaa" may
             # score 0.4 on the model: its features are no question's).
-            closest = [to_hit(self.index, x) for x in ev.scored[:2]]
+            closest = [to_hit(self.index, x) for x in ev.best[:2]]
             return build_answer(asked, (), 0.0, closest)
         # The probability that the top quote answers (the shipped answer model), when the
         # confidence is the weighted one: it is the answer's confidence, and labels unlikely

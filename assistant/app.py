@@ -123,11 +123,11 @@ def _mcp_results_as_json() -> None:
     if original is None or getattr(original, "_verbatim_json", False):
         return
 
-    def postprocess_output_data(self, data, root_url):
+    def postprocess_output_data(self, data, *args, **kwargs):
         data = [json.dumps(x, ensure_ascii=False)
                 if isinstance(x, (dict, list)) and not is_file_obj_with_meta(x) else x
                 for x in data]
-        return original(self, data, root_url)
+        return original(self, data, *args, **kwargs)
 
     postprocess_output_data._verbatim_json = True
     GradioMCPServer.postprocess_output_data = postprocess_output_data

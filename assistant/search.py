@@ -146,11 +146,14 @@ def dense_scores(index: Index, qvec: np.ndarray, n: int, rows: np.ndarray | None
 
 def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5,
            mode: str = "hybrid", where: Mapping | None = None,
-           fusion: Fusion = Fusion(), sentence_passages: int = 0) -> list[Scored]:
+           fusion: Fusion = Fusion(), sentence_passages: int = 0,
+           sentence_margin: float | None = None) -> list[Scored]:
     """The top ``k`` passages for a question, best first, with their evidence. With
     ``sentence_passages`` (and stored sentence vectors, outside keyword mode), the candidates
     holding the sentences closest to the question follow them, up to that many passages
-    counting those already among the top ``k`` (``passages_of_best_sentences``)."""
+    counting those already among the top ``k``, and, with ``sentence_margin``, for sentences
+    within that cosine of the best sentence of the top ``k`` or closer
+    (``passages_of_best_sentences``)."""
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
     sentences = index.has_sentence_vectors
@@ -189,11 +192,15 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
         return []
 
     cand_rows = np.fromiter(cand, dtype=np.int64)
+    extra = bool(sentence_passages and sentences and qvec is not None and mode != "keyword"
+                 and k > 0)
+    scored_sentences = sentence_scores(index, qvec, index.doc_pos[cand_rows]) \
+        if sentences and qvec is not None and (sentence_share or extra) else None
     if qvec is not None:
         # Exact cosine for keyword-only candidates too, so fusion compares like with like.
         cos = index.vectors[cand_rows] @ qvec.reshape(-1)
         if sentences and sentence_share:
-            best = best_sentence_cosine(index, qvec, index.doc_pos[cand_rows])
+            best = best_sentence_cosine(index, qvec, index.doc_pos[cand_rows], scored_sentences)
             cos = (1 - sentence_share) * cos + sentence_share * best
     else:
         cos = np.zeros(len(cand_rows), dtype=np.float32)
@@ -212,61 +219,99 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
         fused = dense_weight * cos + (1 - dense_weight) * kw
     order = np.argsort(-fused, kind="stable")
     top = list(order[:k])
-    if sentence_passages and sentences and qvec is not None and mode != "keyword" and k > 0:
+    if extra:
         taken = {int(cand_rows[i]) for i in top}
         at = {int(r): i for i, r in enumerate(cand_rows)}
-        top += [at[r] for r in passages_of_best_sentences(index, qvec, cand_rows,
-                                                           sentence_passages)
+        top += [at[r] for r in passages_of_best_sentences(
+                    index, qvec, cand_rows[order], sentence_passages, len(top), scored_sentences,
+                    sentence_margin)
                 if r not in taken]
     return [Scored(int(cand_rows[i]), float(fused[i]), float(cos[i]), float(kw[i]))
             for i in top]
 
 
-def passages_of_best_sentences(index: Index, qvec: np.ndarray, rows: np.ndarray, n: int
-                               ) -> list[int]:
+@dataclass(frozen=True)
+class SentenceScores:
+    """The cosine of the question with every sentence of some documents (stored sentence
+    vectors), computed once per search for both uses below."""
+
+    rows: np.ndarray  # sentence rows (into ``Index.sentence_spans``), document by document
+    scores: np.ndarray  # their cosines, aligned with ``rows``
+    docs: np.ndarray  # the distinct document positions scored, ascending
+    runs: np.ndarray  # where each document's sentences start in ``rows`` (len(docs) + 1)
+
+
+def sentence_scores(index: Index, qvec: np.ndarray, docs: np.ndarray) -> SentenceScores:
+    """Score every sentence of the documents at positions ``docs`` (repeats allowed)."""
+    uniq = np.unique(docs)
+    starts = index.doc_sentence_starts[uniq]
+    lengths = index.doc_sentence_starts[uniq + 1] - starts
+    runs = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    rows = np.repeat(starts - runs[:-1], lengths) + np.arange(runs[-1])
+    scores = index.sentence_vectors[rows] @ np.asarray(qvec, dtype=np.float32).reshape(-1)
+    return SentenceScores(rows, scores, uniq, runs)
+
+
+def best_sentence_cosine(index: Index, qvec: np.ndarray, docs: np.ndarray,
+                         scored: SentenceScores | None = None) -> np.ndarray:
+    """For each document position in ``docs``, the best cosine of one of its sentences (0 for
+    a document without any). Only the candidates' documents are scored, not every sentence
+    of the index."""
+    s = scored if scored is not None else sentence_scores(index, qvec, docs)
+    per_doc = np.zeros(len(s.docs), dtype=np.float32)
+    has = s.runs[1:] > s.runs[:-1]
+    if has.any():
+        per_doc[has] = np.maximum.reduceat(s.scores, s.runs[:-1][has])
+    return per_doc[np.searchsorted(s.docs, docs)]
+
+
+def passages_of_best_sentences(index: Index, qvec: np.ndarray, rows: np.ndarray, n: int,
+                               ranked: int = 0, scored: SentenceScores | None = None,
+                               margin: float | None = None) -> list[int]:
     """Of the passages ``rows``, up to ``n`` that hold the sentences closest to the question,
     by their stored vectors, best sentence first. A passage can rank low while holding the one
     sentence that answers in other words (its other sentences are about something else); such
     a sentence is often among the few closest, though its passage is not among the first
-    five."""
+    five. Passages overlap: a sentence that one of the first ``ranked`` rows holds counts as
+    that passage's (so it brings in no other). With ``margin``, the sentences that count stop
+    at the best one of those ``ranked`` rows less ``margin``: a sentence well below what the
+    best passages already hold adds a passage to read and seldom the answer."""
     if not index.has_sentence_vectors or n <= 0 or not len(rows):
         return []
-    docs = np.unique(index.doc_pos[rows])
-    starts, ends = index.doc_sentence_starts[docs], index.doc_sentence_starts[docs + 1]
-    sentence_rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
-    if not len(sentence_rows):
+    s = scored if scored is not None else sentence_scores(index, qvec, index.doc_pos[rows])
+    if not len(s.scores):
         return []
-    scores = index.sentence_vectors[sentence_rows] @ np.asarray(qvec, dtype=np.float32).reshape(-1)
-    # Each sentence's passage among ``rows``: the first (in text order) that contains it.
-    by_doc: dict[int, list[tuple[int, int, int]]] = {}
-    for r in rows.tolist():
-        p = index.passages[r]
-        by_doc.setdefault(int(index.doc_pos[r]), []).append((p.start, p.end, r))
-    for spans in by_doc.values():
-        spans.sort()
+    take = min(4 * n, len(s.scores))
+    best = np.argpartition(-s.scores, take - 1)[:take]
+    best = best[np.argsort(-s.scores[best], kind="stable")]
+    row_docs = index.doc_pos[rows]
+
+    def holder(d: int, a: int, b: int) -> int | None:
+        """The candidate of document ``d`` that holds the sentence ``a:b``: one of the first
+        ``ranked`` if any does, else the first in text order."""
+        held = []
+        for k in np.flatnonzero(row_docs == d).tolist():
+            p = index.passages[int(rows[k])]
+            if p.start <= a and b <= p.end:
+                held.append((k >= ranked, p.start, int(rows[k])))
+        return min(held)[2] if held else None
+
     out: list[int] = []
-    for i in np.argsort(-scores, kind="stable")[:4 * n]:
-        d, a, b = (int(x) for x in index.sentence_spans[sentence_rows[i]])
-        row = next((r for s, e, r in by_doc.get(d, ()) if s <= a and b <= e), None)
+    ranked_rows = set(rows[:ranked].tolist())
+    floor = None  # the best ranked row's best sentence, less the margin
+    for i in best:
+        d, a, b = (int(x) for x in index.sentence_spans[s.rows[i]])
+        row = holder(d, a, b)
+        if margin is not None:
+            if floor is None and row in ranked_rows:
+                floor = float(s.scores[i]) - margin
+            if floor is not None and s.scores[i] < floor:
+                break
         if row is not None and row not in out:
             out.append(row)
             if len(out) == n:
                 break
     return out
-
-
-def best_sentence_cosine(index: Index, qvec: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """For each document position in ``docs``, the best cosine of one of its sentences.
-    Only the candidates' documents are scored, not every sentence of the index."""
-    uniq, inverse = np.unique(docs, return_inverse=True)
-    starts = index.doc_sentence_starts[uniq]
-    ends = index.doc_sentence_starts[uniq + 1]
-    lengths = ends - starts
-    rows = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) \
-        + np.arange(lengths.sum())
-    scores = index.sentence_vectors[rows] @ np.asarray(qvec, dtype=np.float32).reshape(-1)
-    per_doc = np.maximum.reduceat(scores, np.concatenate(([0], np.cumsum(lengths)[:-1])))
-    return per_doc[inverse]
 
 
 def _rrf(dense: np.ndarray, bm25: np.ndarray, dense_weight: float, rrf_k: int) -> np.ndarray:

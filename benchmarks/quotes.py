@@ -33,7 +33,7 @@ def main() -> None:
     ap.add_argument("--backend", default="onnx")
     ap.add_argument("--max-chars", type=float, default=210.0)
     ap.add_argument("--rounds", type=int, default=2, help="search rounds (0: only measure)")
-    ap.add_argument("--passages", type=int, default=5, help="passages quoted from, as answer()")
+    ap.add_argument("--passages", type=int, default=5, help="best passages quoted from, as answer() (besides those holding the closest sentences)")
     ap.add_argument("--tune-on", choices=("even", "odd"), default="even",
                     help="which half of the articles to tune on (the other is held out)")
     args = ap.parse_args()

@@ -907,5 +907,29 @@ def test_an_earlier_message_of_only_invisible_characters_is_no_question():
     for junk in ("\u200b", "\x00\ufeff", "\u200b \u200b"):
         assert follow_up_candidates("Can they get papers too?", [q1, junk]) == plain, junk
     # Only the last two questions are read, however long the history.
-    many = ["How long is it?"] * 10_000 + [q1]
-    assert follow_up_candidates("And then?", many)[-1].context == f"How long is it? {q1}"
+    many = [q1] * 10_000 + ["How long is it?"]
+    assert follow_up_candidates("And then?", many)[-1].context == f"{q1} How long is it?"
+
+
+def test_two_earlier_questions_are_read_together_only_after_a_follow_up():
+    """A chain (the last two questions as context) is read when the last was itself a short
+    follow-up; a self-contained last question carries its own subject, and the one before it
+    had pulled "Who pays for it?" to Article 187 and refused it."""
+    from assistant.answering import follow_up_candidates
+
+    older = "What does Article 187 of the Criminal Code cover?"
+    for last, chain in (("What help is available for victims?", False),
+                        ("Can they get a residence permit?", True),
+                        ("And Installation Information?", True),
+                        ("Where was it?", True), ("Who approves them?", True)):
+        contexts = [q.context for q in follow_up_candidates("Who pays for it?", [older, last])]
+        assert contexts[:2] == ["", last]
+        assert (f"{older} {last}" in contexts) is chain, last
+
+
+def test_a_follow_up_after_two_self_contained_questions_is_answered(assistant):
+    history = ["What does Article 187 of the Criminal Code cover?",
+               "What help is available for victims?"]
+    for h in (history[1:], history, ["Who investigates trafficking?"] + history):
+        reply = assistant.answer("Who pays for it?", history=h)
+        assert not reply.abstained and "EUR 90,000" in " ".join(q.text for q in reply.quotes)
