@@ -116,3 +116,16 @@ def test_the_margin_keeps_sentences_near_the_best_passages_best(assistant):
     floor = max(best_of(r) for r in ordered[:2])
     assert all(best_of(r) >= floor - 1e-6 for r in narrow if r not in ordered[:2])
     assert docs
+
+
+def test_an_abstention_offers_the_best_passages_as_closest_not_the_added_ones(assistant):
+    """The passages added for their sentences follow the best ones in the evidence; the
+    closest passages an abstention offers are the best ones only."""
+    question = "How tall is Mount Everest?"
+    assert len(assistant.evidence(question, passages=1).scored) > 1  # passages were added
+    for passages in (1, 2, 5):
+        reply = assistant.answer(question, passages=passages)
+        assert reply.abstained
+        best = assistant.retrieve(question, k=min(passages, 2))
+        assert [(h.doc_id, h.start) for h in reply.closest] == \
+            [(h.doc_id, h.start) for h in best]
