@@ -39,6 +39,7 @@ CSS = """
 .vq { white-space: pre-wrap; overflow-wrap: anywhere; }
 .vq-question { white-space: pre-wrap; overflow-wrap: anywhere; }
 .vq-tentative { color: #8a5a00; font-style: italic; }
+.vq-maybe { color: #8a5a00; font-style: italic; white-space: nowrap; }
 #chat .message-content { overflow-wrap: anywhere; }
 .doc-view { border-top: 1px solid #ddd; margin-top: 12px; padding-top: 8px; }
 .doc-head { font-weight: 600; margin-bottom: 6px; overflow-wrap: anywhere; }

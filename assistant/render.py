@@ -78,6 +78,11 @@ NOT_COVERED = "The documents do not cover this question."
 TENTATIVE = "These passages may not answer your question."
 
 
+# Beside each quote of a tentative answer: the label above the quotes scrolls out of sight
+# when the answer is long (the chat shows its end), so every citation says it too.
+MAY_NOT_ANSWER = "may not answer"
+
+
 def tentative_label(caveats: Sequence[str] = ()) -> str:
     """The label of a tentative answer, saying why when the reasons are known
     (``Answer.caveats``)."""
@@ -114,7 +119,8 @@ def answer_markdown(quotes: Sequence, closest: Sequence = (), tentative: bool = 
         # Leading spaces as references too: four of them would start a code block.
         body = "\n".join("> " + _lead(line) if line.strip() else ">"
                          for line in literal(q.text, "\n").split("\n"))
-        parts.append(f"{body}\n\n[{n}] {citation_literal(q.title, q.section, q.page)}")
+        maybe = f" *({MAY_NOT_ANSWER})*" if tentative else ""
+        parts.append(f"{body}\n\n[{n}] {citation_literal(q.title, q.section, q.page)}{maybe}")
     label = literal(tentative_label(caveats), " ")
     return (f"*{label}*\n\n" if tentative else "") + "\n\n".join(parts)
 
@@ -142,8 +148,10 @@ def chat_answer(quotes: Sequence, closest: Sequence = (), tentative: bool = Fals
         return out
     parts = []
     for n, q in enumerate(quotes, start=1):
+        maybe = f' <span class="vq-maybe">({MAY_NOT_ANSWER})</span>' if tentative else ""
         parts.append(f'<blockquote class="vq">{literal(q.text)}</blockquote>\n\n'
-                     f"{_numbered_link(n, q)} {citation_literal(q.title, q.section, q.page)}")
+                     f"{_numbered_link(n, q)} {citation_literal(q.title, q.section, q.page)}"
+                     f"{maybe}")
     head = (f'<p class="vq-tentative">{literal(tentative_label(caveats))}</p>\n\n'
             if tentative else "")
     # The clipboard text rides in the button's value, entity-encoded like every document text
@@ -345,6 +353,9 @@ def sources_html(document, reply) -> str:
                          "</div></div>")
         return "".join(parts)
     groups: dict[tuple, list] = {}
+    # A tentative answer says so here too: its label in the chat may be out of sight.
+    head = (f"<p class='notice vq-tentative'>{literal(tentative_label(reply.caveats))}</p>"
+            if getattr(reply, "tentative", False) else "")
     for n, q in enumerate(reply.quotes, start=1):
         key = (q.doc_id, q.passage.start, q.passage.end) if q.passage else \
             (q.doc_id, q.start, q.end)
@@ -363,7 +374,7 @@ def sources_html(document, reply) -> str:
                      f"<div class='src-body'>"
                      f"{context_html(text, start, end, [(q.start, q.end) for _, q in quotes])}"
                      "</div></div>")
-    return "".join(parts)
+    return head + "".join(parts)
 
 
 # --- links to the source, and the document view ------------------------------------------------

@@ -194,6 +194,24 @@ def test_the_reasons_of_a_tentative_answer_are_shown_literally():
     assert "reason" not in answer_markdown([q], (), False, why)  # only with the label
 
 
+def test_every_quote_of_a_tentative_answer_says_it_may_not_answer():
+    """The label above a long tentative answer scrolls out of sight (the chat shows the
+    answer's end), so each quote's citation and the Sources panel say it too."""
+    from assistant.render import MAY_NOT_ANSWER, answer_markdown, chat_answer, sources_html
+
+    q = SimpleNamespace(text="Shelters are funded.", title="Report", section="", page=None,
+                        doc_id="r.txt", start=0, end=20, passage=None)
+    for tentative in (True, False):
+        for text in (answer_markdown([q, q, q], (), tentative),
+                     chat_answer([q, q, q], (), tentative, "")):
+            assert text.count(f"({MAY_NOT_ANSWER})") == (3 if tentative else 0)
+        reply = SimpleNamespace(abstained=False, quotes=[q], tentative=tentative,
+                                caveats=("your question names 2021",) if tentative else ())
+        doc = SimpleNamespace(text="Shelters are funded. More text.")
+        panel = sources_html(lambda _id: doc, reply)
+        assert ("vq-tentative" in panel and "your question names 2021" in panel) is tentative
+
+
 _ALPHABET = "ab 1.)#-+=>*_`[]()<>!&|~$\\\n\t:/é\u202e"
 
 
