@@ -109,6 +109,9 @@ class QueryTokens:
 
     vectors: np.ndarray  # (m, dimension) float32, L2-normalised
     weights: np.ndarray  # (m,) summing to 1 (all zero only when nothing can be matched)
+    # (m,) 1 for a piece of the question asked now, 0 for one of the conversation before it:
+    # what a quote grows to cover (``_grow_to_cover``) is what is asked now. None: all asked.
+    asked: np.ndarray | None = None
 
 
 _WORD = re.compile(r"\w+")
@@ -128,8 +131,14 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
     if not weights.any():  # only question words: better to match them than nothing
         weights[:] = 1.0
     total = weights.sum()
+    asked = (np.asarray(tv.offsets[:, 0]) >= context_chars).astype(np.float32) \
+        if len(tv.offsets) else np.zeros(0, dtype=np.float32)
+    if not (asked * weights).any():
+        # Nothing asked in words of its own ("Why?", "When?"): what it asks about is the
+        # conversation's subject, and its words are what a quote grows to cover.
+        asked = None
     return QueryTokens(np.asarray(tv.vectors, dtype=np.float32),
-                       weights / total if total else weights)
+                       weights / total if total else weights, asked)
 
 
 # Pronouns that point back to something said earlier ("Who pays for it?"): a question holding
@@ -229,8 +238,8 @@ class PassageEvidence:
     match: np.ndarray  # per sentence: word-by-word match (see ``passage_evidence``)
     passage_match: float  # the same match over the whole passage
     # (sentences, question word pieces): each piece's best cosine in the sentence, times its
-    # weight; a row sums to the sentence's match. What a quote grown by a neighbour covers is
-    # the element-wise maximum of their rows (``_grow_to_cover``).
+    # weight, for the pieces asked now (the conversation's are 0). What a quote grown by a
+    # neighbour covers is the element-wise maximum of their rows (``_grow_to_cover``).
     pieces: np.ndarray | None = None
 
 
@@ -278,8 +287,9 @@ def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: i
             continue
         mean = vecs[lo:hi].mean(axis=0)
         meaning[i] = float(mean @ qv) / max(float(np.linalg.norm(mean)), 1e-12)
-        pieces[i] = sims[:, lo:hi].max(axis=1) * q.weights
-        match[i] = float(pieces[i].sum())
+        best = sims[:, lo:hi].max(axis=1) * q.weights
+        match[i] = float(best.sum())
+        pieces[i] = best if q.asked is None else best * q.asked
     return PassageEvidence(meaning, match, float(sims.max(axis=1) @ q.weights), pieces)
 
 

@@ -115,7 +115,7 @@ class Weights:
 # answer that was confident stays confident.
 WEIGHTED_ABSTAIN_BELOW = 0.28
 WEIGHTED_TENTATIVE_BELOW = 0.36
-UNLIKELY_BELOW = 0.51
+UNLIKELY_BELOW = 0.5
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,32 @@ def test_a_grown_quote_does_not_make_a_change_of_subject_a_follow_up(assistant):
                              history=["Which article of the Criminal Code covers child "
                                       "pornography?"])
     assert reply.abstained
+
+
+def test_a_quote_grows_to_cover_what_is_asked_now_not_the_conversation(assistant):
+    """The conversation's words are the subject, not what is asked: a neighbour holding only
+    them does not join. "Where was the kick-off conference held?" after a question on the
+    project had grown back to a sentence naming the project ("As JITs are a tool ...")."""
+    question = "Where was the kick-off conference held?"
+    alone = assistant.answer(question).quotes[0]
+    after = assistant.answer(question, history=["What is the JIT THB WB project?"]).quotes[0]
+    assert (after.start, after.end) == (alone.start, alone.end)
+    assert "Sofia" in after.text and "As JITs" not in after.text
+
+
+def test_the_conversations_word_pieces_are_not_asked():
+    from assistant.embedding import get_embedder
+
+    e = get_embedder(None, "onnx")
+    context, asked = "What is the JIT project?", "Who funds it?"
+    text = f"{context} {asked}"
+    _, tv = e.encode_query(text)
+    q = quoting.query_tokens(tv, text, len(context) + 1)
+    starts = tv.offsets[:, 0]
+    assert q.asked is not None and len(q.asked) == len(starts)
+    assert all(q.asked[k] == (starts[k] >= len(context) + 1) for k in range(len(starts)))
+    # A question with no word of its own ("Why?") asks about the conversation's subject:
+    # every piece counts.
+    text = f"{context} Why?"
+    _, tv = e.encode_query(text)
+    assert quoting.query_tokens(tv, text, len(context) + 1).asked is None
