@@ -406,7 +406,8 @@ def link_problem(doc, start, end) -> str | None:
         return ("This link is not valid: it needs a start and an end character, whole numbers "
                 "with the start before the end (?doc=<id>&start=<s>&end=<e>).")
     if end > len(doc.text):
-        return (f"This link points to characters {start}–{end} of {doc.title}, which it no "
-                f"longer has (it has {len(doc.text):,} characters): the document has changed "
-                "since the link was made.")
+        # Said both ways: a link typed or edited by hand is as likely as a changed document.
+        return (f"This link points to characters {start}–{end} of {doc.title}, which it does "
+                f"not have (it has {len(doc.text):,} characters): the link may be mistyped, or "
+                "the document has changed since the link was made.")
     return None

@@ -664,7 +664,7 @@ def test_vague_quantities_are_not_figures_and_malformed_where_and_links_are_expl
     doc = type("D", (), {"text": "x" * 50, "title": "T"})()
     for start, end in ((-5, 3), ("abc", 4), (0, None), (9, 3)):
         assert "not valid" in link_problem(doc, start, end)
-    assert "no longer has" in link_problem(doc, 0, 99)
+    assert "does not have" in link_problem(doc, 0, 99)
 
 
 def test_a_short_follow_up_refused_alone_is_answered_tentatively_with_the_conversation(
