@@ -277,7 +277,9 @@ def turn_markdown(question: str, reply, base: str = "") -> str:
     if reply.abstained:
         out.append(f"*{NOT_COVERED}*")
         for h in reply.closest:
-            out.append(f"- Closest, not an answer: {_md_cite(h)}")
+            # With its link: two passages of one section would otherwise read the same.
+            out.append(f"- Closest, not an answer: {_md_cite(h)}"
+                       + (f", <{link(base, h)}>" if base else ""))
         return "\n\n".join(out)
     if reply.tentative:
         out.append(f"*{markdown_text(tentative_label(reply.caveats))}*")

@@ -262,3 +262,18 @@ def test_terminal_text_shows_control_characters_and_headings_keep_a_lone_hash():
         assert "⟨U+001B⟩[2J" in text
     reply = SimpleNamespace(abstained=True, tentative=False, quotes=[], closest=[])
     assert "<h2>#</h2>" in MarkdownIt("commonmark").render(turn_markdown("#", reply))
+
+
+def test_an_exported_refusal_links_each_closest_passage():
+    """Two closest passages of one section read the same by title and section: each has its
+    link to the document view."""
+    from assistant.render import turn_markdown
+
+    hits = [SimpleNamespace(title="Report", section="Funding", page=None, doc_id="r.txt",
+                            start=a, end=b, text="x") for a, b in ((0, 40), (41, 90))]
+    reply = SimpleNamespace(abstained=True, closest=hits, quotes=(), tentative=False,
+                            caveats=())
+    md = turn_markdown("Who pays?", reply, "https://x.org/v")
+    assert "<https://x.org/v/?doc=r.txt&start=0&end=40>" in md
+    assert "<https://x.org/v/?doc=r.txt&start=41&end=90>" in md
+    assert "<http" not in turn_markdown("Who pays?", reply, "")
