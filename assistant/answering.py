@@ -239,8 +239,8 @@ def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Q
         # ("What help is available for victims?") has its own subject, and reading the one
         # before it too ("What does Article 187 cover?") had pulled "Who pays for it?" to
         # Article 187 and refused it.
-        last = past[-1] if len(past) > 1 else ""
-        if last and len(tokenize(last)) <= 4 and (
+        last = past[-1]
+        if len(past) > 1 and len(tokenize(last)) <= 4 and (
                 is_follow_up(last) or _CONTINUES.match(last)
                 or len(quoting.asked_terms(last)) <= UNDERSPECIFIED_TERMS):
             out.append(Query(asked, f"{past[-2]} {past[-1]}"))

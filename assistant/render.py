@@ -357,7 +357,7 @@ def sources_html(document, reply) -> str:
     groups: dict[tuple, list] = {}
     # A tentative answer says so here too: its label in the chat may be out of sight.
     head = (f"<p class='notice vq-tentative'>{literal(tentative_label(reply.caveats))}</p>"
-            if getattr(reply, "tentative", False) else "")
+            if reply.tentative else "")
     for n, q in enumerate(reply.quotes, start=1):
         key = (q.doc_id, q.passage.start, q.passage.end) if q.passage else \
             (q.doc_id, q.start, q.end)

@@ -221,8 +221,7 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
     top = list(order[:k])
     if extra:
         taken = {int(cand_rows[i]) for i in top}
-        at = {int(r): i for i, r in enumerate(cand_rows)}
-        top += [at[r] for r in passages_of_best_sentences(
+        top += [int(np.flatnonzero(cand_rows == r)[0]) for r in passages_of_best_sentences(
                     index, qvec, cand_rows[order], sentence_passages, len(top), scored_sentences,
                     sentence_margin)
                 if r not in taken]
