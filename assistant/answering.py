@@ -74,6 +74,12 @@ def points_back(question: str) -> bool:
     return bool(_BACK_REFERENCE.search(_PLEONASTIC_IT.sub(" ", question)))
 
 
+# "that", which may point back ("Which article covers that?") but marks no follow-up (too many
+# questions that stand alone hold it): such a question is never refused as unrelated
+# (``Answerer.unrelated``), whose features read it alone.
+_THAT = re.compile(r"\bthat\b", re.IGNORECASE)
+
+
 # Words that go on from the last answer ("Who else?", "What came next?", "And afterwards?"):
 # they mark a follow-up only in a short question; in a longer one ("Which countries hosted
 # workshops next?") they belong to the question itself.
@@ -498,7 +504,10 @@ class Answerer:
         if not j.candidates:
             return build_answer(asked, (), 0.0)
         abstain_below, tentative_below = self.thresholds()
-        if j.coverage < abstain_below:
+        values = None
+        if j.coverage >= abstain_below and not s.abstention.fitted:
+            values = self.features(ev, j.candidates)
+        if j.coverage < abstain_below or self.unrelated(ev, values):
             # No quote is offered, so none is claimed to answer (gibberish such as "aaaa" may
             # score 0.4 on the model: its features are no question's).
             closest = [to_hit(self.index, x) for x in ev.best[:2]]
@@ -509,7 +518,7 @@ class Answerer:
         conf, unlikely = j.confidence, False
         model = None if s.abstention.fitted else s.abstention.answer_model()
         if model is not None:
-            conf = model.probability(self.features(ev, j.candidates))
+            conf = model.probability(values)
             unlikely = s.abstention.unlikely_below is not None \
                 and conf < s.abstention.unlikely_below
         by_row = {x.row: x for x in ev.scored}
@@ -522,6 +531,33 @@ class Answerer:
         if s.abstention.require_specifics:
             caveats += self._failed_checks(asked, quotes[0])
         return build_answer(asked, quotes, conf, tentative=bool(caveats), caveats=caveats)
+
+    def covered_probability(self, ev: Evidence, values: dict[str, float] | None
+                            ) -> float | None:
+        """The shipped coverage model's probability that the documents answer the question
+        at all (``features`` ``values`` of its best candidate), for a question read by itself
+        that stands alone: not read with the conversation, not pointing back ("Who pays for
+        it?", "Which article covers that?"), with at least two words of its own (a lone
+        "Trafficking?" has too little to judge). None otherwise, or without a model."""
+        if values is None or ev.query.context:
+            return None
+        asked = ev.query.asked
+        if is_follow_up(asked) or _THAT.search(asked) or len(quoting.asked_terms(asked)) < 2:
+            return None
+        from .confidence import default_model
+
+        model = default_model()
+        return model.covers.probability(values) if model is not None else None
+
+    def unrelated(self, ev: Evidence, values: dict[str, float] | None) -> bool:
+        """Whether a question standing alone is taken to be about something the documents do
+        not cover (``Abstention.unrelated_below``), though it clears the weighted bar: it
+        shares a word with them and little else ("What are good restaurants in Sofia?")."""
+        bar = self.settings.abstention.unrelated_below
+        if bar is None or self.settings.abstention.fitted:
+            return False
+        p = self.covered_probability(ev, values)
+        return p is not None and p < bar
 
     def _failed_checks(self, asked: str, top: Quote) -> list[str]:
         """What the question asks that the top quote cannot give (``quoting.lacks_*``), said

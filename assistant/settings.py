@@ -116,6 +116,7 @@ class Weights:
 WEIGHTED_ABSTAIN_BELOW = 0.28
 WEIGHTED_TENTATIVE_BELOW = 0.36
 UNLIKELY_BELOW = 0.5
+UNRELATED_BELOW = 0.1574
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,15 @@ class Abstention:
     # within two of the fewest labelling errors, confident but wrong plus right but tentative
     # (README, "Abstention and tentative answers").
     unlikely_below: float | None = UNLIKELY_BELOW
+    # With the weighted confidence, a question read by itself (not with the conversation, not
+    # pointing back, with at least two words of its own) abstains when the shipped coverage
+    # model (``confidence.json``: the probability that the documents answer the question at
+    # all, fitted on the answerable and the off-topic questions of the fitting part) gives it
+    # less than this; None: never. It catches questions that share a word with the documents
+    # and nothing else ("What are good restaurants in Sofia?" of a page naming Sofia), which
+    # the weighted bar lets through as tentative. Chosen on the fitting part: the highest bar
+    # at which none of its answerable questions newly abstains (README, "Abstention").
+    unrelated_below: float | None = UNRELATED_BELOW
     # A top quote whose meaning is this far from the question's (the cosine of their vectors
     # below this) is shown as tentative, however many of its words it shares: "what time is
     # it" had been answered confidently with "... assigned full time ..." (meaning 0.11) on
@@ -176,6 +186,8 @@ class Abstention:
             _check_share(self, "unrelated_quantile")
         if self.unlikely_below is not None:
             _check_share(self, "unlikely_below")
+        if self.unrelated_below is not None:
+            _check_share(self, "unrelated_below")
         if self.meaning_floor is not None:
             _check_share(self, "meaning_floor")
         for name in ("fitted", "require_specifics"):

@@ -75,6 +75,59 @@ def test_an_answer_the_model_finds_unlikely_is_tentative(assistant):
             question).tentative
 
 
+def test_the_coverage_bar_ships_with_the_model():
+    from assistant.confidence import COVER_FEATURES, MODEL_FILE
+
+    from assistant.settings import UNRELATED_BELOW
+
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert data["provenance"]["unrelated_below"] == UNRELATED_BELOW
+    assert tuple(data["covers"]["features"]) == COVER_FEATURES
+    assert "off-topic" in data["provenance"]["data"]  # the off-topic set it also learnt from
+
+
+def _covered(assistant, question):
+    a = assistant.answerer
+    ev, _ = a.evidence(make_query(question))
+    j = a.judge(ev)
+    return a.covered_probability(ev, a.features(ev, j.candidates))
+
+
+def test_a_question_sharing_only_a_word_with_the_documents_is_refused(assistant):
+    # "Sofia" is on the page (a conference was held there); restaurants are not. The weighted
+    # bar had let it through as tentative.
+    question = "What are good restaurants in Sofia?"
+    unbarred = assistant.with_settings(AnswerSettings(abstention=Abstention(
+        unrelated_below=None)))
+    assert not unbarred.answer(question).abstained
+    r = assistant.answer(question)
+    assert r.abstained and r.confidence == 0.0 and not r.quotes and r.closest
+    p = _covered(assistant, question)
+    for bar, refused in ((p + 0.01, True), (max(0.0, p - 0.01), False)):
+        a = assistant.with_settings(AnswerSettings(abstention=Abstention(unrelated_below=bar)))
+        assert a.answer(question).abstained is refused
+    # A real question in other words than the page's is well above the bar.
+    assert _covered(assistant, "Which charities got government cash?") > 2 * p
+    assert not assistant.answer("Which charities got government cash?").abstained
+
+
+def test_the_coverage_bar_leaves_follow_ups_to_the_conversation(assistant):
+    # At the highest bar every question it judges is refused, so what it leaves alone shows.
+    strict = assistant.with_settings(AnswerSettings(abstention=Abstention(unrelated_below=1.0)))
+    assert strict.answer("How long is the reflection period for foreign victims?").abstained
+    history = ["What does the government prioritise to protect children?"]
+    for question, past in (("Who pays for it?", ["Who runs the shelters?"]),
+                           ("Which article covers that?", history),  # "that" may point back
+                           ("Trafficking?", []),  # one word of its own: too little to judge
+                           ("What about lawyers?", ["What help do victims get?"])):
+        assert not strict.answer(question, past).abstained, question
+        assert _covered(strict, question) is None, question
+    # The fitted mode has its own coverage threshold; this bar is the default mode's.
+    fitted = assistant.with_settings(AnswerSettings(abstention=Abstention(
+        fitted=True, unrelated_below=1.0)))
+    assert not fitted.answer("How long is the reflection period for foreign victims?").abstained
+
+
 def test_shared_words_without_shared_meaning_are_not_a_confident_answer(assistant):
     # "what time is it" shares one word with "... assigned full time ..." and nothing of its
     # meaning; the words alone had carried it over the bar, and it was answered confidently.
@@ -90,6 +143,8 @@ def test_shared_words_without_shared_meaning_are_not_a_confident_answer(assistan
 def test_invalid_abstention_settings_are_refused():
     with pytest.raises(ValueError, match="Abstention.unlikely_below"):
         Abstention(unlikely_below=1.5)
+    with pytest.raises(ValueError, match="Abstention.unrelated_below"):
+        Abstention(unrelated_below=-0.5)
     with pytest.raises(ValueError, match="Abstention.meaning_floor"):
         Abstention(meaning_floor=-0.1)
     with pytest.raises(ValueError, match="Abstention.threshold"):
