@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import quoting
+from . import quoting, spelling
 from .embedding import Embedder, TokenVectors
 from .index import Index
 from .render import answer_markdown
@@ -557,7 +557,14 @@ class Answerer:
         if bar is None or self.settings.abstention.fitted:
             return False
         p = self.covered_probability(ev, values)
-        return p is not None and p < bar
+        if p is None or p >= bar:
+            return False
+        # A misspelt question ("how long is the refection period") reads as thinly as one
+        # about something else; it is left to the weighted bar, as before this check.
+        if self.index.spelling is None:  # once per index; two threads may both build it
+            self.index.spelling = spelling.vocabulary(
+                d.text for d in self.index.documents.values())
+        return not spelling.misspelt(ev.query.asked, self.index.spelling)
 
     def _failed_checks(self, asked: str, top: Quote) -> list[str]:
         """What the question asks that the top quote cannot give (``quoting.lacks_*``), said

@@ -113,7 +113,11 @@ def main() -> None:
     from assistant.confidence import default_model
     default_model.cache_clear()
     try:
-        fitted = {n: a.with_settings(AnswerSettings()) for n, a in assistants.items()}
+        # The fitted mode's own scale: its coverage and confidence are the two probabilities
+        # (with the default settings they would be the weighted score, as they were until the
+        # fourth session of 2026-12-06).
+        fitted = {n: a.with_settings(AnswerSettings(abstention=Abstention(fitted=True)))
+                  for n, a in assistants.items()}
         coverage, confidence = {}, {}
         for q in fitting:  # the reading answer() chooses, and its two probabilities
             answerer = fitted[q.corpus].answerer

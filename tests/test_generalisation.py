@@ -111,6 +111,31 @@ def test_a_question_sharing_only_a_word_with_the_documents_is_refused(assistant)
     assert not assistant.answer("Which charities got government cash?").abstained
 
 
+def test_a_misspelt_question_is_not_refused_as_unrelated(assistant):
+    # Misspellings thin the evidence as much as a change of subject; a review found these
+    # refused by the coverage bar, though the right quote was shown before it.
+    strict = assistant.with_settings(AnswerSettings(abstention=Abstention(unrelated_below=1.0)))
+    for question in ("how lng is the refection period", "were was the kickoff conferance",
+                     "how mnay days do foregin vicitms get"):
+        assert _covered(assistant, question) < assistant.settings.abstention.unrelated_below
+        r = strict.answer(question)
+        assert not r.abstained and r.quotes, question
+    assert strict.answer("how long is the reflection period").abstained  # the rule applies
+
+
+def test_misspellings_are_one_edit_from_the_documents_words():
+    from assistant import spelling
+
+    vocab = spelling.vocabulary(["The reflection period of the Government lasts 90 days.",
+                                 "Victims may apply; time is short."])
+    assert spelling.misspelt("how lng is the refection priod", vocab) == [
+        ("refection", "reflection"), ("priod", "period")]
+    assert spelling.misspelt("goverment vicitms", vocab) == [("goverment", "government"),
+                                                            ("vicitms", "victims")]
+    # Inflections, short words, figures and words two edits away are none.
+    assert spelling.misspelt("What's 17 times 4? apply lasts dayz reflexions", vocab) == []
+
+
 def test_the_coverage_bar_leaves_follow_ups_to_the_conversation(assistant):
     # At the highest bar every question it judges is refused, so what it leaves alone shows.
     strict = assistant.with_settings(AnswerSettings(abstention=Abstention(unrelated_below=1.0)))
@@ -122,6 +147,13 @@ def test_the_coverage_bar_leaves_follow_ups_to_the_conversation(assistant):
                            ("What about lawyers?", ["What help do victims get?"])):
         assert not strict.answer(question, past).abstained, question
         assert _covered(strict, question) is None, question
+    # A question read with the conversation is not judged alone: alone, it would be.
+    past = ["What help do victims get?"]
+    ev, j = strict.answerer.best_reading("And the medical side?", past, "hybrid", None, 5)
+    assert ev.query.context and not strict.answer("And the medical side?", past).abstained
+    alone = strict.answerer.evidence(make_query("And the medical side?"))[0]
+    assert strict.answerer.unrelated(alone, strict.answerer.features(
+        alone, strict.answerer.judge(alone).candidates))
     # The fitted mode has its own coverage threshold; this bar is the default mode's.
     fitted = assistant.with_settings(AnswerSettings(abstention=Abstention(
         fitted=True, unrelated_below=1.0)))

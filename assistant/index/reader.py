@@ -34,6 +34,8 @@ class Index:
     doc_pos: np.ndarray = field(init=False, repr=False)  # passage row -> document position
     doc_sentence_starts: np.ndarray | None = field(init=False, repr=False)
     field_values: dict | None = field(default=None, init=False, repr=False)  # see search
+    # The documents' words, read on the first question that needs them (spelling.vocabulary)
+    spelling: object | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         position = {d: i for i, d in enumerate(self.documents)}

@@ -1,0 +1,66 @@
+"""Whether a question's word looks like a misspelling of a word the documents use.
+
+A misspelled question ("how long is the refection period") finds its answer by the words it
+gets right, but its evidence looks thin, like a question about something else; the check here
+keeps such a question from being refused as unrelated (``Answerer.unrelated``). One edit
+(a letter added, dropped, changed, or two swapped: Damerau's four) separates a misspelling from
+the word meant; an inflection is not one ("times" of "time", "funds" of "fund").
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# A word as the check reads it: letters only, so figures and codes ("x^3", "CC0") are no words.
+_WORD = re.compile(r"[^\W\d_]+")
+MIN_LENGTH = 5  # shorter words are one edit from too many others ("live", "line")
+_ALPHABET_MAX = 100  # beyond (a script of thousands of signs), the letters of a-z and the word
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The distinct words of some texts, in lower case, and the letters they are written in."""
+
+    words: frozenset[str]
+    letters: str
+
+
+def vocabulary(texts: Iterable[str]) -> Vocabulary:
+    out: set[str] = set()
+    for text in texts:
+        out.update(m.group().lower() for m in _WORD.finditer(text))
+    return Vocabulary(frozenset(out), "".join(sorted({c for w in out for c in w})))
+
+
+def _one_edit(word: str, alphabet: Iterable[str]) -> Iterable[str]:
+    """Every string one edit away from ``word`` (Damerau: insertion, deletion, substitution,
+    transposition of neighbours), some more than once."""
+    for i in range(len(word) + 1):
+        a, b = word[:i], word[i:]
+        if b:
+            yield a + b[1:]  # deletion
+            if len(b) > 1:
+                yield a + b[1] + b[0] + b[2:]  # transposition
+        for c in alphabet:
+            yield a + c + b  # insertion
+            if b:
+                yield a + c + b[1:]  # substitution
+
+
+def misspelt(question: str, vocab: Vocabulary) -> list[tuple[str, str]]:
+    """The words of ``question`` that the documents' ``vocab`` lacks but holds one edit away,
+    each with the word it likely stands for: ("refection", "reflection"). A word that only
+    adds or drops an ending ("times" for "time") is an inflection, not a misspelling."""
+    out = []
+    for m in _WORD.finditer(question):
+        w = m.group().lower()
+        if len(w) < MIN_LENGTH or w in vocab.words:
+            continue
+        alphabet = vocab.letters if len(vocab.letters) <= _ALPHABET_MAX \
+            else sorted(set("abcdefghijklmnopqrstuvwxyz") | set(w))
+        meant = next((c for c in _one_edit(w, alphabet) if c in vocab.words
+                      and not (c.startswith(w) or w.startswith(c))), None)
+        if meant is not None:
+            out.append((w, meant))
+    return out
