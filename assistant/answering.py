@@ -445,7 +445,8 @@ class Answerer:
         if not ev.scored:
             return Judgement([], 0.0, 0.0)
         cands = quoting.rank(self.index, ev.pool, s.weights, s.quotes,
-                             quoting.asks_where_to_read(ev.query.asked))
+                             quoting.asks_where_to_read(ev.query.asked),
+                             quoting.asks_sequel(ev.query.asked))
         if not cands:  # passages without sentences: nothing to quote
             return Judgement([], 0.0, 0.0)
         by_row = {x.row: x for x in ev.scored}

@@ -357,11 +357,26 @@ def asks_where_to_read(question: str) -> bool:
     return bool(_WHERE_TO_READ.search(question))
 
 
+# A question about what came after something ("What happened after the conference?", "Once
+# the 90 days are over, ...", "after I die"), or before it. Chosen on the fitting part: hit@1
+# 130 to 135 of 247 (after-period 13 to 16), quotes 268 to 273 characters on average.
+_ASKS_AFTER = re.compile(r"\b(after|afterwards|once|following)\b", re.IGNORECASE)
+_ASKS_BEFORE = re.compile(r"\b(before|prior to|preceded)\b", re.IGNORECASE)
+
+
+def asks_sequel(question: str) -> int:
+    """1 for a question about what came after something, -1 before, 0 neither (or both)."""
+    return int(bool(_ASKS_AFTER.search(question))) - int(bool(_ASKS_BEFORE.search(question)))
+
+
 def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weights(),
-         rules: QuoteRules = QuoteRules(), pointer: bool = False) -> list[Candidate]:
+         rules: QuoteRules = QuoteRules(), pointer: bool = False, sequel: int = 0
+         ) -> list[Candidate]:
     """Score every pooled sentence, grow each into a quote, best first. ``pointer``: the
     question asks where to read about something, so sentences pointing elsewhere keep their
-    score."""
+    score. ``sequel`` (``asks_sequel``): the question asks what came after (1) or before (-1)
+    something; the sentence that names it is what matches best, and the answer is most often
+    the one that follows (precedes) it, which then joins the quote."""
     out: list[Candidate] = []
     for doc_id, seq in pool.items():
         text = index.documents[doc_id].text
@@ -376,9 +391,25 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
             first, last = _extend(text, seq, own, i, weights.neighbour_share,
                                   rules.max_sentences, rules.follow_on_share)
             first, last = _grow_to_cover(text, seq, first, last, rules, pointer)
+            if sequel and rules.sequel:
+                first, last = _take_sequel(text, seq, first, last, rules, sequel)
             out.append(Candidate(doc_id, seq[first].start, seq[last].end, x.score, x))
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _take_sequel(text: str, seq: list[Evidence], first: int, last: int, rules: QuoteRules,
+                 sequel: int) -> tuple[int, int]:
+    """The quote with the adjacent sentence after it (``sequel`` 1) or before it (-1), when
+    that keeps it within ``rules.max_sentences`` and ``rules.cover_max_chars``."""
+    k = last + 1 if sequel > 0 else first - 1
+    if not 0 <= k < len(seq) or last - first + 1 >= rules.max_sentences:
+        return first, last
+    a, b = min(k, first), max(k, last)
+    if not _adjacent(text, seq[min(k, last)], seq[max(k, first)]) \
+            or seq[b].end - seq[a].start > rules.cover_max_chars:
+        return first, last
+    return a, b
 
 
 def _dangling(text: str, end: int) -> bool:

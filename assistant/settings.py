@@ -115,7 +115,7 @@ class Weights:
 # answer that was confident stays confident.
 WEIGHTED_ABSTAIN_BELOW = 0.28
 WEIGHTED_TENTATIVE_BELOW = 0.36
-UNLIKELY_BELOW = 0.5
+UNLIKELY_BELOW = 0.56
 UNRELATED_BELOW = 0.1574
 
 
@@ -152,8 +152,8 @@ class Abstention:
     # model (``confidence.json``: a logistic regression fitted on the fitting part of the
     # evaluation set) gives its top quote a probability of answering below this; None: never.
     # That probability is then ``Answer.confidence``. Chosen on the fitting part: the lowest bar
-    # within two of the fewest labelling errors, confident but wrong plus right but tentative
-    # (README, "Abstention and tentative answers").
+    # within two of the fewest labelling errors, confident but wrong counted twice plus right
+    # but tentative (README, "Abstention and tentative answers").
     unlikely_below: float | None = UNLIKELY_BELOW
     # With the weighted confidence, a question read by itself (not with the conversation, not
     # pointing back, with at least two words of its own) abstains when the shipped coverage
@@ -259,6 +259,11 @@ class QuoteRules:
     # Chosen on the evaluation set's fitting part (README, "Figures").
     cover_gain: float = 0.02
     cover_max_chars: int = 500
+    # A question about what came after (before) something takes in the sentence after (before)
+    # the one that names it, within ``max_sentences`` and ``cover_max_chars``
+    # (``quoting.asks_sequel``; False: never). Chosen on the fitting part (README, "How
+    # answers are made").
+    sequel: bool = True
     # Besides the best passages, quotes are taken from the passages holding this many of the
     # sentences closest to the question (stored sentence vectors; 0: none): the sentence that
     # answers in other words often sits in a passage that ranks low as a whole. Chosen on the
@@ -277,6 +282,8 @@ class QuoteRules:
             _check_share(self, "sentence_margin")
         _check_share(self, "relative_floor", "dangling_penalty", "follow_on_share",
                      "cover_gain")
+        if not isinstance(self.sequel, bool):
+            raise ValueError("QuoteRules.sequel must be True or False")
 
 
 @dataclass(frozen=True)

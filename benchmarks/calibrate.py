@@ -21,8 +21,9 @@ set; report calibration on the held-out part.
    answerable questions newly abstains (``ALLOWED_SHARE``).
 5. The bar under which the default (weighted) confidence's answers are labelled unlikely
    (``Abstention.unlikely_below``), chosen on the fitting part: the lowest within two of the
-   fewest labelling errors (confident but wrong, plus right but tentative). Printed, and kept
-   in the provenance with the bar of 4; the settings' defaults are set by hand from them.
+   fewest labelling errors (confident but wrong counted twice, plus right but tentative).
+   Printed, and kept in the provenance with the bar of 4; the settings' defaults are set by
+   hand from them.
 6. With --write: the model, thresholds and provenance go to assistant/confidence.json.
 7. Held-out figures (never used above): the evaluation report and expected calibration error
    of the fitted model and of the default (weighted) confidence, and a reliability diagram of
@@ -151,11 +152,6 @@ def main() -> None:
             fitted_by="benchmarks/calibrate.py")
         MODEL_FILE.write_text(json.dumps(model.to_json(), indent=2) + "\n")
         default_model.cache_clear()
-        # The bar under which the default (weighted) confidence's answers are labelled
-        # unlikely (Abstention.unlikely_below), on the fitting part as answer() reads it: the
-        # lowest bar within two of the fewest labelling errors (shown confidently but wrong,
-        # plus right but shown as tentative). The errors change little over a wide range of
-        # bars; the lowest of that range labels the fewest right answers.
         # The bar under which a question standing alone abstains for the coverage model
         # (Abstention.unrelated_below), with the default settings otherwise: the highest at
         # which no answerable question of the fitting part newly abstains.
@@ -163,6 +159,13 @@ def main() -> None:
             n: a.with_settings(AnswerSettings(abstention=Abstention(
                 unrelated_below=None, unlikely_below=None))) for n, a in assistants.items()})
         model.provenance["unrelated_below"] = unrelated_below
+        # The bar under which the default (weighted) confidence's answers are labelled
+        # unlikely (Abstention.unlikely_below), on the fitting part as answer() reads it: the
+        # lowest bar within two of the fewest labelling errors, where an answer shown
+        # confidently but wrong (near-topic and off-topic ones included) counts twice and a
+        # right answer shown as tentative once: a confident wrong quote is what a user would
+        # trust and cite, a doubted right one is still shown. The count changes little over a
+        # wide range of bars; the lowest of that range labels the fewest right answers.
         unlabelled = {n: a.with_settings(AnswerSettings(abstention=Abstention(
             unlikely_below=None, unrelated_below=unrelated_below)))
             for n, a in assistants.items()}
@@ -178,8 +181,8 @@ def main() -> None:
                 right = q.answerable and o.rank == 1
                 wrong += confident and not right
                 right_doubted += right and not confident
-            errors[float(bar)] = int(wrong + right_doubted)
-        print("  labelling errors by bar: " + ", ".join(
+            errors[float(bar)] = int(WRONG_WEIGHT * wrong + right_doubted)
+        print("  labelling errors by bar (confident but wrong counted twice): " + ", ".join(
             f"{b:.2f} {e}" for b, e in errors.items() if round(b * 100) % 4 == 0))
         best = min(errors.values())
         unlikely_below = min(b for b, e in errors.items() if e <= best + 2)
@@ -207,6 +210,11 @@ def main() -> None:
             else:
                 MODEL_FILE.write_text(backup)
 
+
+# What an answer shown confidently but wrong counts in the labelling errors that choose
+# Abstention.unlikely_below, against 1 for a right answer shown as tentative (1 until the fourth
+# session of 2026-12-06: then each refit moved the bar along a flat count, from 0.34 to 0.55).
+WRONG_WEIGHT = 2
 
 # The share of the fitting part's answerable questions that may newly abstain for the
 # coverage model (Abstention.unrelated_below): none. Refusing real questions was the first

@@ -101,7 +101,8 @@ def main() -> None:
             r[2] += 1
             index = assistants[corpus].index
             chosen = quoting.pick(quoting.rank(index, ev.pool, w,
-                                               pointer=quoting.asks_where_to_read(ev.query.asked)),
+                                               pointer=quoting.asks_where_to_read(ev.query.asked),
+                                               sequel=quoting.asks_sequel(ev.query.asked)),
                                   1)
             if chosen:
                 c = chosen[0]

@@ -186,7 +186,8 @@ def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path, text, questi
                                                            answer):
     """The subject in one sentence, what the question asks of it in the next ("He ...",
     "Nevertheless, she ..."): the quote takes both in, unless follow_on_share is 0 (and the
-    growth by what a neighbour covers, which takes such a sentence in too, is off)."""
+    growth by what a neighbour covers, and by the sentence after for a question on what came
+    after, which take such a sentence in too, are off)."""
     from assistant import AnswerSettings
     from assistant.settings import QuoteRules
     from conftest import assistant_over
@@ -195,7 +196,7 @@ def test_a_next_sentence_that_refers_back_joins_the_quote(tmp_path, text, questi
     top = a.answer(question).quotes[0].text
     assert subject in top and answer in top
     off = a.with_settings(AnswerSettings(quotes=QuoteRules(follow_on_share=0.0,
-                                                           cover_gain=0.0)))
+                                                           cover_gain=0.0, sequel=False)))
     top = off.answer(question).quotes[0].text
     assert answer not in top or subject not in top
 
