@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import quoting, spelling
-from .embedding import Embedder, TokenVectors
+from .embedding import Embedder, TokenVectors, knows_word
 from .index import Index
 from .render import answer_markdown
 from .search import MODES, Scored, search, to_hit
@@ -501,7 +501,7 @@ class Answerer:
                ) -> Answer:
         """Abstain, answer tentatively, or quote: the pure step after the evidence."""
         asked, s = ev.query.asked, self.settings
-        j = self._asked_year_first(ev, judgement or self.judge(ev))
+        j = self.reorder(ev, judgement or self.judge(ev))
         if not j.candidates:
             return build_answer(asked, (), 0.0)
         abstain_below, tentative_below = self.thresholds()
@@ -539,11 +539,19 @@ class Answerer:
         at all (``features`` ``values`` of its best candidate), for a question read by itself
         that stands alone: not read with the conversation, not pointing back ("Who pays for
         it?", "Which article covers that?"), with at least two words of its own (a lone
-        "Trafficking?" has too little to judge). None otherwise, or without a model."""
+        "Trafficking?" has too little to judge) and none of the collection's subject. None
+        otherwise, or without a model."""
         if values is None or ev.query.context:
             return None
         asked = ev.query.asked
-        if is_follow_up(asked) or _THAT.search(asked) or len(quoting.asked_terms(asked)) < 2:
+        terms = quoting.asked_terms(asked)
+        if is_follow_up(asked) or _THAT.search(asked) or len(terms) < 2:
+            return None
+        # A word of the collection's own subject (in at least half of its passages: "Who
+        # arrests traffickers?" of a page on trafficking) makes it a question on the subject,
+        # however thinly the rest of it matches.
+        n = len(self.index.passages)
+        if any(self.index.keyword.df(t) * 2 >= n for t in terms):
             return None
         from .confidence import default_model
 
@@ -558,14 +566,18 @@ class Answerer:
         if bar is None or self.settings.abstention.fitted:
             return False
         p = self.covered_probability(ev, values)
-        if p is None or p >= bar:
-            return False
         # A misspelt question ("how long is the refection period") reads as thinly as one
         # about something else; it is left to the weighted bar, as before this check.
+        return p is not None and p < bar and not self.misspelt(ev.query.asked)
+
+    def misspelt(self, question: str) -> bool:
+        """Whether a word of the question looks like a misspelling of one of the documents'
+        words (``spelling.misspelt``, with the model's vocabulary for the words it knows)."""
         if self.index.spelling is None:  # once per index; two threads may both build it
             self.index.spelling = spelling.vocabulary(
                 d.text for d in self.index.documents.values())
-        return not spelling.misspelt(ev.query.asked, self.index.spelling)
+        return bool(spelling.misspelt(question, self.index.spelling,
+                                      lambda w: knows_word(self.embedder, w)))
 
     def _failed_checks(self, asked: str, top: Quote) -> list[str]:
         """What the question asks that the top quote cannot give (``quoting.lacks_*``), said
@@ -583,6 +595,11 @@ class Answerer:
                        if quoting.asks_for_year(asked) else
                        f"the quote gives no figure next to “{' '.join(counted)[:60]}”"
                        if counted else "your question asks for a figure the quote does not give")
+        abbreviation = quoting.asked_abbreviation(asked)
+        if abbreviation is not None and abbreviation[1] \
+                and not quoting.spells_out(top.text, abbreviation[0]):
+            out.append(f"your question asks what “{abbreviation[0]}” stands for and the quote "
+                       "does not spell it out")
         if quoting.lacks_asked_name(asked, top.text):
             out.append("your question asks for a name and the quote names none")
         if quoting.lacks_asked_time(asked, top.text):
@@ -775,6 +792,26 @@ class Answerer:
         dense = next(x.dense for x in ev.scored if x.row == c.row)
         return replace(j, candidates=[c] + j.candidates[:i] + j.candidates[i + 1:],
                        confidence=self.settings.abstention.weighted(c.evidence, dense))
+
+    def reorder(self, ev: Evidence, j: Judgement) -> Judgement:
+        """The candidates with one that gives what the question's form asks for put first,
+        when the best does not: the year a figure is asked of (``_asked_year_first``), what an
+        abbreviation stands for (``_spelt_out_first``)."""
+        return self._spelt_out_first(ev, self._asked_year_first(ev, j))
+
+    def _spelt_out_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking what an abbreviation stands for or is ("What does JIT stand for?",
+        "What is JIT?") whose top quote only uses it ("As JITs are a tool rarely used ..."),
+        while one of the next candidates spells it out ("Joint Investigation Teams (JIT)"):
+        that candidate comes first."""
+        asked = quoting.asked_abbreviation(ev.query.asked)
+        if asked is None or not j.candidates \
+                or quoting.spells_out(self._text(j.candidates[0]), asked[0]):
+            return j
+        for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
+            if quoting.spells_out(self._text(c), asked[0]):
+                return self._put_first(ev, j, i)
+        return j
 
     def _asked_year_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question about a year ("How many inspections were carried out in 2022?") whose top

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -153,6 +153,20 @@ class SentenceVectors:
                                  np.array([[0, len(text)]], np.int32))
 
 
+def _whole_word(vocab_has: Callable[[str], bool], word: str) -> bool:
+    """Whether a vocabulary holds ``word`` as one token (in lower case or as written, or as
+    SentencePiece writes a word's start)."""
+    return any(vocab_has(w) for w in (word, word.lower(), "\u2581" + word.lower()))
+
+
+def knows_word(embedder, word: str) -> bool | None:
+    """Whether the embedder's model has ``word`` as one token of its vocabulary (a word it
+    learnt, not one it must spell out in pieces: "where", not a misspelt "goverment"); None
+    when it has no vocabulary to ask."""
+    ask = getattr(embedder, "knows_word", None)
+    return ask(word) if callable(ask) else None
+
+
 def as_embedder(model) -> Embedder:
     """``model`` itself when it gives word-piece vectors, else the sentence-vector adapter."""
     return model if getattr(model, "has_token_vectors", False) else SentenceVectors(model)
@@ -289,6 +303,10 @@ class TorchEmbedder:
         vecs = self._model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
                                   normalize_embeddings=True, show_progress_bar=False)
         return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def knows_word(self, word: str) -> bool | None:
+        vocab = getattr(self._model.tokenizer, "vocab", None)
+        return _whole_word(vocab.__contains__, word) if isinstance(vocab, dict) else None
 
     def _offsets(self, text: str, truncate: bool) -> list[tuple[int, int]]:
         enc = self._model.tokenizer(text, return_offsets_mapping=True, truncation=truncate,
@@ -483,6 +501,9 @@ class OnnxEmbedder:
         vec = self._pool(hidden).astype(np.float32)
         vec /= max(float(np.linalg.norm(vec)), 1e-12)
         return vec, _token_vectors(hidden, enc.offsets)
+
+    def knows_word(self, word: str) -> bool:
+        return _whole_word(lambda w: self._tok.token_to_id(w) is not None, word)
 
     def _pool(self, hidden: np.ndarray) -> np.ndarray:
         if self._pooling == "cls":

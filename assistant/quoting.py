@@ -535,6 +535,58 @@ def make_quote(index: Index, c: Candidate, scored_by_row: dict[int, Scored]) -> 
                  passage=to_hit(index, scored_by_row[c.row]), page=d.page_at(c.start))
 
 
+# --- what an abbreviation stands for ---------------------------------------------------------
+
+# A question asking what an abbreviation stands for ("What does JIT stand for?", "What does
+# THB mean?", "What's NAP short for?") or what it is ("What is the IWG?", "What is ISEC?").
+_ABBREVIATION = r"([A-Z][A-Z0-9]{1,7})"
+_ASKS_EXPANSION = re.compile(
+    rf"^\W*what\s+(?:does|do|did)\s+(?:the\s+)?(?:abbreviation\s+|acronym\s+)?{_ABBREVIATION}"
+    r"\s+(?:stand|mean)\b|"
+    rf"^\W*what(?:'s|\s+is)\s+(?:the\s+)?{_ABBREVIATION}\s+(?:short|an?\s+abbreviation)\s+for\b|"
+    rf"\b(?:abbreviation|acronym)\s+{_ABBREVIATION}\b", re.IGNORECASE)
+_ASKS_WHAT_IS = re.compile(
+    rf"^\W*(?i:what|who)(?i:'s|\s+is|\s+are)\s+(?i:the\s+|an?\s+)?{_ABBREVIATION}\W*$")
+# Words that may sit inside a name without giving it a letter ("Trafficking in Human Beings").
+_LINKS = frozenset("of in the for and on to at by against with de".split())
+
+
+def asked_abbreviation(question: str) -> tuple[str, bool] | None:
+    """The abbreviation a question asks about, and whether it asks what it stands for (True)
+    or only what it is (False); None when it asks neither. Only an abbreviation written in
+    capitals counts ("JIT", "IWG"; not "it")."""
+    m = _ASKS_EXPANSION.search(question)
+    found = next((g for g in m.groups() if g), None) if m else None
+    if found is not None and found.isupper():
+        return found, True
+    m = _ASKS_WHAT_IS.search(question.strip())
+    if m is not None and m.group(1).isupper():
+        return m.group(1), False
+    return None
+
+
+def spells_out(text: str, abbreviation: str) -> bool:
+    """Whether ``text`` spells the abbreviation out: capitalised words whose first letters
+    give it, in a row (linked only by short words such as "in", "of", "the"), as in "Joint
+    Investigation Teams (JIT)" or "Trafficking in Human Beings" for THB."""
+    letters = abbreviation.upper()
+    words = _QUOTE_WORD.findall(text)
+    for i, w in enumerate(words):
+        if not w[0].isupper() or w[0].upper() != letters[0]:
+            continue
+        k, j = 1, i + 1
+        while k < len(letters) and j < len(words):
+            v = words[j]
+            if v[0].isupper() and v[0].upper() == letters[k]:
+                k += 1
+            elif v.lower() not in _LINKS:
+                break
+            j += 1
+        if k == len(letters):
+            return True
+    return False
+
+
 # --- what a question names that its document must hold ----------------------------------------
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"

@@ -156,7 +156,8 @@ class Abstention:
     # but tentative (README, "Abstention and tentative answers").
     unlikely_below: float | None = UNLIKELY_BELOW
     # With the weighted confidence, a question read by itself (not with the conversation, not
-    # pointing back, with at least two words of its own) abstains when the shipped coverage
+    # pointing back, with at least two words of its own, none of them of the collection's
+    # subject, none misspelt) abstains when the shipped coverage
     # model (``confidence.json``: the probability that the documents answer the question at
     # all, fitted on the answerable and the off-topic questions of the fitting part) gives it
     # less than this; None: never. It catches questions that share a word with the documents

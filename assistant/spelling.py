@@ -4,12 +4,13 @@ A misspelled question ("how long is the refection period") finds its answer by t
 gets right, but its evidence looks thin, like a question about something else; the check here
 keeps such a question from being refused as unrelated (``Answerer.unrelated``). One edit
 (a letter added, dropped, changed, or two swapped: Damerau's four) separates a misspelling from
-the word meant; an inflection is not one ("times" of "time", "funds" of "fund").
+the word meant; an inflection is not one ("times" of "time", "funds" of "fund"), nor a word the
+embedding model knows whole ("where" of "there").
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 # A word as the check reads it: letters only, so figures and codes ("x^3", "CC0") are no words.
@@ -48,14 +49,17 @@ def _one_edit(word: str, alphabet: Iterable[str]) -> Iterable[str]:
                 yield a + c + b[1:]  # substitution
 
 
-def misspelt(question: str, vocab: Vocabulary) -> list[tuple[str, str]]:
+def misspelt(question: str, vocab: Vocabulary,
+             known: Callable[[str], bool | None] | None = None) -> list[tuple[str, str]]:
     """The words of ``question`` that the documents' ``vocab`` lacks but holds one edit away,
     each with the word it likely stands for: ("refection", "reflection"). A word that only
-    adds or drops an ending ("times" for "time") is an inflection, not a misspelling."""
+    adds or drops an ending ("times" for "time") is an inflection, not a misspelling; nor is a
+    word that ``known`` says is a word of the language (the embedding model's vocabulary holds
+    it whole: "where" is one edit from "there", "right" from "fight"; None: cannot tell)."""
     out = []
     for m in _WORD.finditer(question):
         w = m.group().lower()
-        if len(w) < MIN_LENGTH or w in vocab.words:
+        if len(w) < MIN_LENGTH or w in vocab.words or (known is not None and known(w)):
             continue
         alphabet = vocab.letters if len(vocab.letters) <= _ALPHABET_MAX \
             else sorted(set("abcdefghijklmnopqrstuvwxyz") | set(w))

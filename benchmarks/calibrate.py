@@ -241,8 +241,10 @@ def _unrelated_below(fitting, assistants) -> float:
             j = answerer.judge(ev)
         if not j.candidates:
             continue
-        j = answerer._asked_year_first(ev, j)
+        j = answerer.reorder(ev, j)
         p = answerer.covered_probability(ev, answerer.features(ev, j.candidates))
+        if p is not None and answerer.misspelt(ev.query.asked):
+            p = None  # never refused by the bar (Answerer.unrelated)
         if q.answerable:
             if p is not None:
                 probs.append(p)

@@ -40,6 +40,16 @@ def test_onnx_fp32_matches_sentence_transformers(seed_texts, torch_vectors):
     assert cos.min() >= 0.9999, seed_texts[int(cos.argmin())][:80]
 
 
+def test_every_backend_knows_the_same_words():
+    # The misspelling check asks the model's vocabulary (answering.Answerer.misspelt).
+    from assistant.embedding import knows_word
+
+    for backend in ("torch", "onnx", "onnx-int8"):
+        e = get_embedder(None, backend)
+        assert [knows_word(e, w) for w in ("where", "Right", "goverment", "refection")] == \
+            [True, True, False, False], backend
+
+
 def test_onnx_int8_stays_close(seed_texts, torch_vectors):
     vecs = get_embedder(None, "onnx-int8").encode(seed_texts)
     cos = (vecs * torch_vectors).sum(axis=1)
