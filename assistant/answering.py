@@ -553,10 +553,17 @@ class Answerer:
         n = len(self.index.passages)
         if any(self.index.keyword.df(t) * 2 >= n for t in terms):
             return None
-        from .confidence import default_model
+        model = self.settings.abstention.coverage_model()
+        return model.probability(values) if model is not None else None
 
-        model = default_model()
-        return model.covers.probability(values) if model is not None else None
+    def unrelated_probability(self, ev: Evidence, values: dict[str, float] | None,
+                              below: float = 1.0) -> float | None:
+        """``covered_probability``, for the questions ``unrelated`` may refuse: None also for
+        a misspelt one ("how long is the refection period" reads as thinly as a question
+        about something else; it is left to the weighted bar). The misspelling is looked for
+        only under ``below``: it reads the documents' words on its first use."""
+        p = self.covered_probability(ev, values)
+        return None if p is None or (p < below and self.misspelt(ev.query.asked)) else p
 
     def unrelated(self, ev: Evidence, values: dict[str, float] | None) -> bool:
         """Whether a question standing alone is taken to be about something the documents do
@@ -565,10 +572,8 @@ class Answerer:
         bar = self.settings.abstention.unrelated_below
         if bar is None or self.settings.abstention.fitted:
             return False
-        p = self.covered_probability(ev, values)
-        # A misspelt question ("how long is the refection period") reads as thinly as one
-        # about something else; it is left to the weighted bar, as before this check.
-        return p is not None and p < bar and not self.misspelt(ev.query.asked)
+        p = self.unrelated_probability(ev, values, bar)
+        return p is not None and p < bar
 
     def misspelt(self, question: str) -> bool:
         """Whether a word of the question looks like a misspelling of one of the documents'

@@ -211,6 +211,15 @@ class Abstention:
         model = default_model()
         return model.answers if model is not None else None
 
+    def coverage_model(self):
+        """The shipped model of whether the documents answer the question at all
+        (``confidence.json``), or None without one: the fitted mode's abstention, and the
+        default mode's ``unrelated_below``."""
+        from .confidence import default_model
+
+        model = default_model()
+        return model.covers if model is not None else None
+
     @property
     def adapts(self) -> bool:
         """Whether the abstention threshold depends on the index (``unrelated_quantile``)."""

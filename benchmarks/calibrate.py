@@ -54,7 +54,6 @@ def main() -> None:
     args = ap.parse_args()
 
     from assistant import Abstention, AnswerSettings
-    from assistant.answering import Query as answerer_query
     from assistant.answering import follow_up_candidates
     from assistant.confidence import (COVER_FEATURES, FEATURES, MODEL_FILE, Calibration,
                                       ConfidenceModel, fit)
@@ -123,12 +122,7 @@ def main() -> None:
                   for n, a in assistants.items()}
         coverage, confidence = {}, {}
         for q in fitting:  # the reading answer() chooses, and its two probabilities
-            answerer = fitted[q.corpus].answerer
-            if q.history:
-                ev, j = answerer.best_reading(q.q, list(q.history), "hybrid", None, 5)
-            else:
-                ev, _ = answerer.evidence(answerer_query(q.q))
-                j = answerer.judge(ev)
+            _, j = _chosen_reading(fitted[q.corpus].answerer, q)
             coverage[q.id], confidence[q.id] = j.coverage, j.confidence
         kind = lambda k, d: np.array([d[q.id] for q in fitting if q.kind == k])
         ans, off = kind("answerable", coverage), kind("off-topic", coverage)
@@ -229,27 +223,29 @@ WRONG_WEIGHT = 2
 ALLOWED_SHARE = 0.0
 
 
-def _unrelated_below(fitting, assistants) -> float:
-    """``Abstention.unrelated_below`` chosen on the fitting part (see the caller)."""
+def _chosen_reading(answerer, q):
+    """The reading of a set question that answer() chooses, with its judgement."""
     from assistant.answering import make_query
 
+    if q.history:
+        return answerer.best_reading(q.q, list(q.history), "hybrid", None, 5)
+    ev, _ = answerer.evidence(make_query(q.q))
+    return ev, answerer.judge(ev)
+
+
+def _unrelated_below(fitting, assistants) -> float:
+    """``Abstention.unrelated_below`` chosen on the fitting part (see the caller)."""
     probs, caught, off_shown = [], [], 0
     for q in fitting:
         a = assistants[q.corpus]
         if a.answer(q.q, list(q.history)).abstained:
             continue
         answerer = a.answerer
-        if q.history:
-            ev, j = answerer.best_reading(q.q, list(q.history), "hybrid", None, 5)
-        else:
-            ev, _ = answerer.evidence(make_query(q.q))
-            j = answerer.judge(ev)
+        ev, j = _chosen_reading(answerer, q)
         if not j.candidates:
             continue
         j = answerer.reorder(ev, j)
-        p = answerer.covered_probability(ev, answerer.features(ev, j.candidates))
-        if p is not None and answerer.misspelt(ev.query.asked):
-            p = None  # never refused by the bar (Answerer.unrelated)
+        p = answerer.unrelated_probability(ev, answerer.features(ev, j.candidates))
         if q.answerable:
             if p is not None:
                 probs.append(p)
