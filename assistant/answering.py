@@ -609,6 +609,8 @@ class Answerer:
             out.append("your question asks for a name and the quote names none")
         if quoting.lacks_asked_time(asked, top.text):
             out.append("your question asks when and the quote gives no date")
+        if quoting.lacks_clock_time(asked, top.text):
+            out.append("your question asks for a time of day and the quote gives none")
         if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):
             out.append("the quote does not name the place your question asks about")
         years = quoting.other_years(asked, self._around(top))

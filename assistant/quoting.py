@@ -705,6 +705,27 @@ def lacks_asked_time(question: str, quote: str) -> bool:
     return bool(_ASKS_PAST_TIME.search(question)) and not _TIME.search(quote)
 
 
+# A question asking for a time of day or opening hours ("What time does it close?", "When does
+# the office open?", "What are the opening hours?"), not a span ("what time period", "what time
+# limit"). A sentence that only dates something ("in recent years", "in 2013") does not answer it.
+_ASKS_CLOCK = re.compile(
+    r"\b(what|which) time\b(?!\s*(period|frame|span|limits?|lines?|scale|zones?)\b)"
+    r"|\b(opening|closing|office|business|visiting|working) hours\b"
+    r"|\bwhen (do|does|will|is|are)\b[^?]*\b(opens?|closes?|open|closed)\b", re.IGNORECASE)
+# A time of day, a day of the week or a part of the day, or a month (the answer to "what time
+# of year").
+_CLOCK = re.compile(
+    rf"\b\d{{1,2}}([:.]\d{{2}})?\s*(a\.?m\b\.?|p\.?m\b\.?|h\b|hrs\b)|\b\d{{1,2}}:\d{{2}}\b|24/7"
+    rf"|\b(o'clock|noon|midday|midnight|hours|daily|around the clock|round the clock|"
+    rf"mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|weekdays?|"
+    rf"weekends?|mornings?|afternoons?|evenings?|nights?|{_MONTHS})\b", re.IGNORECASE)
+
+
+def lacks_clock_time(question: str, quote: str) -> bool:
+    """A question asking for a time of day or opening hours, answered by a quote with none."""
+    return bool(_ASKS_CLOCK.search(question)) and not _CLOCK.search(quote)
+
+
 # A year as a time ("in 2012", "since 2009", "October 2013", "2012-2013"), not an amount
 # ("EUR 2000", "2000 victims") or part of a larger figure ("90,000").
 _YEAR = re.compile(rf"\b(in|since|until|till|by|from|to|during|of|between|and|before|after|"

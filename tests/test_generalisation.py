@@ -766,6 +766,27 @@ def test_a_question_asking_when_something_happened_needs_a_date_in_its_quote(ass
     assert r.abstained or r.tentative
 
 
+def test_a_question_asking_for_a_time_of_day_needs_one_in_its_quote(assistant):
+    from assistant.quoting import lacks_clock_time
+
+    assert lacks_clock_time("what time does it close today?",
+                            "In the recent years, a special emphasis has been made on training.")
+    assert lacks_clock_time("What are the opening hours?", "The shelter was opened in 2004.")
+    assert lacks_clock_time("When does the office open?", "The office coordinates the work.")
+    for quote in ("It is open from 9 a.m. to 5 p.m.", "It closes at 17:00.",
+                  "The hotline answers 24 hours a day.", "It is open Monday to Friday."):
+        assert not lacks_clock_time("What time does it close?", quote), quote
+    # A span or a past event is not a time of day.
+    assert not lacks_clock_time("What time period does the report cover?", "It covers 2013.")
+    assert not lacks_clock_time("When did the shelter close?", "It closed in 2013.")
+    # A change of subject that points back: the conversation's reading must not make a quote
+    # about something else a confident answer.
+    r = assistant.answer("what time does it close today?",
+                         history=["Who coordinates anti-trafficking work in Slovenia?"])
+    assert r.abstained or r.tentative
+    assert r.abstained or any("time of day" in c for c in r.caveats)
+
+
 def test_vague_quantities_are_not_figures_and_malformed_where_and_links_are_explained():
     from assistant.endpoints import BadRequest, where_filter
     from assistant.quoting import lacks_asked_number
