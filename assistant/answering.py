@@ -594,12 +594,15 @@ class Answerer:
                        + _listed([f"“{w[:40]}”" for w in unheld], 3))
         if quoting.lacks_asked_number(asked, top.text):
             counted = quoting.counted_words(asked, shown=True)
-            # Named, so a reader can check it: a quote giving "19 minors" for "how many
-            # children" holds a figure, only not of the word asked.
+            # Named as words, so a reader can check it: a quote giving "19 minors" for "how
+            # many children", or "fifteen officers" for "how many cops", holds a figure, only
+            # not of the word asked ("gives no figure of cops" would be false).
+            words = " or ".join(f"“{w[:30]}”" for w in counted[:3])
             out.append("your question asks for a year the quote does not give"
                        if quoting.asks_for_year(asked) else
-                       f"the quote gives no figure next to “{' '.join(counted)[:60]}”"
-                       if counted else "your question asks for a figure the quote does not give")
+                       f"no figure in the quote is followed by the word{'s' * (len(counted) > 1)}"
+                       f" {words}" if counted else
+                       "your question asks for a figure the quote does not give")
         abbreviation = quoting.asked_abbreviation(asked)
         if abbreviation is not None and abbreviation[1] \
                 and not quoting.spells_out(top.text, abbreviation[0]):
@@ -609,6 +612,10 @@ class Answerer:
             out.append("your question asks for a name and the quote names none")
         if quoting.lacks_asked_time(asked, top.text):
             out.append("your question asks when and the quote gives no date")
+        order = quoting.lacks_asked_order(asked, top.text)
+        if order:
+            out.append(f"your question asks about the “{order}” one and the quote does not "
+                       "say which that is")
         if quoting.lacks_clock_time(asked, top.text):
             out.append("your question asks for a time of day and the quote gives none")
         if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):

@@ -705,6 +705,43 @@ def lacks_asked_time(question: str, quote: str) -> bool:
     return bool(_ASKS_PAST_TIME.search(question)) and not _TIME.search(quote)
 
 
+# A question about one of a series by its place in it ("the final conference", "the next
+# workshop", "the last country to host ..."), and the words by which a quote can say so.
+_ORDER = {
+    "first": r"first|1st|initial\w*|earliest|opening|kick-off|beg[ia]n\w*|start\w*|launch\w*|"
+             r"establish\w*|found(ed|ing)|introduc\w*",
+    "earliest": r"earliest|first|initial\w*",
+    "initial": r"initial\w*|first",
+    "opening": r"open\w*|first|kick-off|initial\w*",
+    "second": r"second|2nd|sequel",
+    "third": r"third|3rd",
+    "final": r"final\w*|last|conclu\w*|clos\w*|end\w*",
+    "last": r"last|final\w*|conclu\w*|clos\w*|end\w*",
+    "closing": r"clos\w*|final\w*|last|conclu\w*|end\w*",
+    "latest": r"latest|recent\w*|last|current\w*|new\w*",
+    "most recent": r"recent\w*|latest|last|current\w*|new\w*",
+    "next": r"next|upcoming|subsequent\w*|future|plan\w*|will|following",
+    "upcoming": r"upcoming|next|future|plan\w*|will",
+    "previous": r"previous\w*|earlier|prior|former\w*|preced\w*",
+}
+# After a determiner and before a noun: "the next conference", not "What happens next?" nor
+# "last year" (a time of the asker's, which the year checks judge).
+_ASKS_ORDER = re.compile(
+    r"\b(?:the|its|their|a|an|this|that|which|what)\s+(?:very\s+)?(" + "|".join(_ORDER)
+    + r")\s+(?!(?:time|times|year|years|month|week|day)\b)[A-Za-z]", re.IGNORECASE)
+
+
+def lacks_asked_order(question: str, quote: str) -> str | None:
+    """The place in a series that a question asks about ("final") when the quote says
+    nothing of the kind (a quote naming only "the first event" does not say which was the
+    final one)."""
+    for m in _ASKS_ORDER.finditer(question):
+        word = m.group(1).lower()
+        if not re.search(rf"\b({_ORDER[word]})\b", quote, re.IGNORECASE):
+            return word
+    return None
+
+
 # A question asking for a time of day or opening hours ("What time does it close?", "When does
 # the office open?", "What are the opening hours?"), not a span ("what time period", "what time
 # limit"). A sentence that only dates something ("in recent years", "in 2013") does not answer it.

@@ -30,7 +30,7 @@ def test_tentative_answers_show_quotes_with_a_label(assistant):
     # The figure check names what was counted: a quote giving "19 minors" for "how many
     # children" had been said to give no figure at all (found by a probe).
     shelters = assistant.answer("How many shelters are there in Slovenia?")
-    assert "the quote gives no figure next to “shelters”" in shelters.caveats
+    assert "no figure in the quote is followed by the word “shelters”" in shelters.caveats
 
 
 def test_the_answer_model_ships_as_json_and_gives_the_confidence(assistant):
@@ -785,6 +785,33 @@ def test_a_question_asking_for_a_time_of_day_needs_one_in_its_quote(assistant):
                          history=["Who coordinates anti-trafficking work in Slovenia?"])
     assert r.abstained or r.tentative
     assert r.abstained or any("time of day" in c for c in r.caveats)
+
+
+def test_a_question_about_one_of_a_series_by_its_place_needs_the_quote_to_say_it(assistant):
+    from assistant.quoting import lacks_asked_order
+
+    first = "The first event was the Kick-off Conference in Sofia, followed by workshops."
+    assert lacks_asked_order("Where was the final conference held?", first) == "final"
+    assert lacks_asked_order("Where will the next workshop take place?", first) == "next"
+    assert lacks_asked_order("What was the last country to host a workshop?", first) == "last"
+    assert lacks_asked_order("Where was the first conference held?", first) is None
+    assert lacks_asked_order("Where was the closing event?", "The project closed in Zagreb.") \
+        is None
+    # Not a place in a series: an adverb, or a time of the asker's ("last year").
+    assert lacks_asked_order("What happens next?", first) is None
+    assert lacks_asked_order("How many victims were identified the last year?", first) is None
+    # End to end: the page names only the first event, so "the last" one is not answered.
+    r = assistant.answer("Which city hosted the last conference of the JIT project?")
+    assert r.abstained or any("“last”" in c for c in r.caveats)
+
+
+def test_a_caveat_about_a_figure_names_the_words_it_looked_for(assistant):
+    # "fifteen officers" is a figure of cops in other words: the caveat must not say the
+    # quote gives none, only that no figure is followed by the question's words.
+    r = assistant.answer("How many cops work on this full time?")
+    assert r.quotes and "fifteen officers" in r.quotes[0].text
+    assert "no figure in the quote is followed by the words “cops” or “work”" in r.caveats
+    assert not any("gives no figure" in c for c in r.caveats)
 
 
 def test_vague_quantities_are_not_figures_and_malformed_where_and_links_are_explained():
