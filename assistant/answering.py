@@ -612,6 +612,8 @@ class Answerer:
             out.append("your question asks for a name and the quote names none")
         if quoting.lacks_asked_time(asked, top.text):
             out.append("your question asks when and the quote gives no date")
+        if quoting.lacks_asked_penalty(asked, top.text):
+            out.append("your question asks for a penalty and the quote gives none")
         order = quoting.lacks_asked_order(asked, top.text)
         if order:
             out.append(f"your question asks about the “{order}” one and the quote does not "

@@ -742,6 +742,26 @@ def lacks_asked_order(question: str, quote: str) -> str | None:
     return None
 
 
+# A question asking for a penalty: the penalty word within the first words after "what",
+# "which" or "how" ("What penalty does Article 187 provide ...?", "What is the prison term
+# for ...?", "How long is the sentence ...?"), not one that names penalties on the way to
+# asking something else ("What triggered Brussels to consider criminal penalties ...?").
+_ASKS_PENALTY = re.compile(
+    r"\b(what|which|how)\b[^?]{0,30}?\b(penalt(y|ies)|punishments?|sentences?|prison|jail|"
+    r"imprisonment|fines?|sanctions?)\b", re.IGNORECASE)
+# What a quote giving a penalty says: the penalty's own words, or a term ("up to 12 years";
+# not "in recent years").
+_PENALTY = re.compile(r"\b(penalt\w*|punish\w*|imprison\w*|prison\w*|jail\w*|fine[sd]?|"
+                      r"sentenc\w*|sanction\w*|custod\w*|detention)\b|(" + _NUMBER.pattern
+                      + r")[\s-]+(years?|months?)\b", re.IGNORECASE)
+
+
+def lacks_asked_penalty(question: str, quote: str) -> bool:
+    """A question asking what penalty applies, answered by a quote that gives none (one that
+    says only that something is an offence, or who prosecutes it)."""
+    return bool(_ASKS_PENALTY.search(question)) and not _PENALTY.search(quote)
+
+
 # A question asking for a time of day or opening hours ("What time does it close?", "When does
 # the office open?", "What are the opening hours?"), not a span ("what time period", "what time
 # limit"). A sentence that only dates something ("in recent years", "in 2013") does not answer it.

@@ -806,6 +806,26 @@ def test_a_question_about_one_of_a_series_by_its_place_needs_the_quote_to_say_it
     assert r.abstained or any("“last”" in c for c in r.caveats)
 
 
+def test_a_question_asking_for_a_penalty_needs_one_in_its_quote(assistant):
+    from assistant.quoting import lacks_asked_penalty
+
+    offence = "It is defined as a criminal offence under Article 187 of the Penal Code."
+    for question in ("What penalty does Article 187 provide?", "What is the prison term for it?",
+                     "How long is the jail term for traffickers?", "What fine applies?"):
+        assert lacks_asked_penalty(question, offence), question
+    for quote in ("It is punishable by imprisonment.", "It carries up to 12 years.",
+                  "Offenders face ten-year terms.", "A fine of EUR 500 applies."):
+        assert not lacks_asked_penalty("What is the penalty for it?", quote), quote
+    # "In recent years" is no term; a question naming penalties on its way to asking something
+    # else asks for none.
+    assert lacks_asked_penalty("What is the penalty?", "Projects ran in recent years.")
+    assert not lacks_asked_penalty(
+        "What triggered Brussels to consider criminal penalties for dumping waste?", offence)
+    r = assistant.answer("What punishment does the law set for forwarding child pornography?")
+    assert r.abstained or "your question asks for a penalty and the quote gives none" \
+        in r.caveats
+
+
 def test_a_caveat_about_a_figure_names_the_words_it_looked_for(assistant):
     # "fifteen officers" is a figure of cops in other words: the caveat must not say the
     # quote gives none, only that no figure is followed by the question's words.
