@@ -626,6 +626,9 @@ class Answerer:
         if order:
             out.append(f"your question asks about the “{order}” one and the quote does not "
                        "say which that is")
+        moment = quoting.lacks_asked_moment(asked, top.text)
+        if moment:
+            out.append(f"your question asks about “{moment}” and the quote does not speak of it")
         if quoting.lacks_clock_time(asked, top.text):
             out.append("your question asks for a time of day and the quote gives none")
         if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):

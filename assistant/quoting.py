@@ -785,6 +785,23 @@ def lacks_asked_penalty(question: str, quote: str) -> bool:
     return bool(_ASKS_PENALTY.search(question)) and not _PENALTY.search(quote)
 
 
+# A day or a moment counted from the asker's now ("today", "tonight", "this weekend", "right
+# now"): a document says what held when it was written. Not "now" or "nowadays" alone ("What
+# happens now?", "still in force nowadays" of a text saying what survives today).
+_MOMENT = re.compile(r"\b(today|tonight|tomorrow|yesterday|right now|this (morning|afternoon|"
+                     r"evening|week|weekend|month)|next (week|weekend|month)|last (night|week|"
+                     r"weekend))\b", re.IGNORECASE)
+
+
+def lacks_asked_moment(question: str, quote: str) -> str | None:
+    """The moment counted from now that a question asks about ("tonight") when the quote does
+    not speak of it: it says what held when its document was written."""
+    m = _MOMENT.search(question)
+    if m is None or re.search(rf"\b{re.escape(m.group(0))}\b", quote, re.IGNORECASE):
+        return None
+    return m.group(0).lower()
+
+
 # A question asking for a time of day or opening hours ("What time does it close?", "When does
 # the office open?", "What are the opening hours?"), not a span ("what time period", "what time
 # limit"). A sentence that only dates something ("in recent years", "in 2013") does not answer it.

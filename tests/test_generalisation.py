@@ -852,6 +852,23 @@ def test_a_closing_qualifier_the_document_never_uses_can_take_a_question_elsewhe
     assert not any("astronomy" in c for c in r.caveats)
 
 
+def test_a_question_about_a_moment_counted_from_now_needs_its_quote_to_speak_of_it(
+        assistant):
+    from assistant.quoting import lacks_asked_moment
+
+    quote = "Meetings are broadcast on the Parliament's own channel."
+    assert lacks_asked_moment("What's on TV tonight?", quote) == "tonight"
+    assert lacks_asked_moment("Is the hotline open this weekend?", quote) == "this weekend"
+    assert lacks_asked_moment("What is on today?", "Today the office is closed.") is None
+    # "Now" and "nowadays" alone are no moment of the asker's.
+    assert lacks_asked_moment("What happens now?", quote) is None
+    assert lacks_asked_moment("Is the code still in force nowadays?", quote) is None
+    # The page says who prosecutes as it was written; whether that holds today it cannot say.
+    r = assistant.answer("Who prosecutes trafficking cases today?")
+    assert r.abstained or "your question asks about “today” and the quote does not speak of " \
+        "it" in r.caveats
+
+
 def test_a_caveat_about_a_figure_names_the_words_it_looked_for(assistant):
     # "fifteen officers" is a figure of cops in other words: the caveat must not say the
     # quote gives none, only that no figure is followed by the question's words.
