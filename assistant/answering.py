@@ -215,14 +215,6 @@ FOLLOW_UP_MARGIN = 0.15
 # A question this short that would be refused alone may still be a follow-up on the topic
 # ("And lawyers bringing the charges?"): answered tentatively with the conversation.
 FOLLOW_UP_TERMS = 3
-# A qualifier closing a question in words the quoted document never uses ("What is the
-# reflection period in photography?") takes the question elsewhere when leaving it out brings
-# the question this much closer to the quote (cosine): the quote answers the question without
-# it. A qualifier that paraphrases the quote ("... if she is at university?" of "working or
-# studying") does not. Chosen on the fitting part of the evaluation set and its off-topic
-# set: above the highest a right answer gets (0.052, "... at uni?"; held out, at most 0.028);
-# wrong answers and off-topic questions reach 0.136 (README, "How answers are made").
-QUALIFIER_DRIFT = 0.06
 # A reading with the conversation that leans on it (tentative) is kept only if its top quote
 # supports the question's own words at least this much (``quoting.asked_support``). Chosen on
 # the fitting part of the evaluation set (README, "Follow-ups"): of 0.15, 0.2, 0.25 and 0.3,
@@ -596,7 +588,7 @@ class Answerer:
         """What the question asks that the top quote cannot give (``quoting.lacks_*``), said
         for the reader."""
         out = []
-        unheld = self._unheld(asked, top.doc_id) + self._elsewhere(asked, top)
+        unheld = self._unheld(asked, top.doc_id)
         if unheld:
             out.append("the document quoted never mentions "
                        + _listed([f"“{w[:40]}”" for w in unheld], 3))
@@ -638,22 +630,6 @@ class Answerer:
             out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "
                        f"passage is about {_listed(years[1], 4)}")
         return out
-
-    def _elsewhere(self, asked: str, top: Quote) -> list[str]:
-        """The words of a qualifier closing the question that the quoted document never uses
-        (nor misspells), when the qualifier takes the question away from the quote
-        (``QUALIFIER_DRIFT``): "What is the reflection period in photography?" -> ["photography"].
-        Two more encodings, only for a question closing with such words."""
-        found = quoting.closing_qualifier(asked)
-        if found is None:
-            return []
-        holds = self._holder(top.doc_id)
-        words = [w for w in found[0] if not holds(w) and not self.misspelt(w)]
-        if not words:
-            return []
-        v = np.asarray(self.embedder.encode([asked, found[1], top.text]), dtype=np.float32)
-        v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-        return words if float(v[1] @ v[2] - v[0] @ v[2]) > QUALIFIER_DRIFT else []
 
     def _around(self, quote: Quote) -> str:
         """The quote and the passage it was taken from: what dates it."""

@@ -620,29 +620,6 @@ def missing_specifics(question: str, holds: Callable[[str], bool]) -> list[str]:
     return [w for w in specifics(question) if not holds(w)]
 
 
-# A qualifier that closes a question and may put it where the documents never go: "What is
-# the reflection period in photography?", "... for students?". Not "to" (as often an
-# infinitive: "expected to testify"), not a question word ("with what instrument"), nor a
-# question opening with its preposition ("For how long?"). Capitalised words are
-# ``specifics``' to judge.
-_QUALIFIER = re.compile(
-    r"(?<=\w)\s+(?:in|for|of|at|on|during|under|among|about|with|within|inside)\s+"
-    r"(?:(?:the|a|an|my|our|your|their|his|her|its|this|that|these|those|some|any)\s+)?"
-    r"(?!(?:what|which|whose|whom|how)\b)([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?(\W*)$")
-
-
-def closing_qualifier(question: str) -> tuple[list[str], str] | None:
-    """The content words (at most two) of a qualifier closing ``question``, and the question
-    without it: "What is the reflection period in photography?" -> (["photography"], "What is
-    the reflection period?"). None when it closes with none."""
-    q = question.strip()
-    m = _QUALIFIER.search(q)
-    if m is None:
-        return None
-    words = [w for w in (m.group(1), m.group(2)) if w and tokenize(w)]
-    return (words, q[:m.start()] + m.group(3)) if words else None
-
-
 # A numbered item: a word and the figure right after it ("Article 187", "version 4",
 # "Directive 96/9", "section 6c").
 # (A letter right after the figure is part of it: "Article 111a" is not Article 111.)

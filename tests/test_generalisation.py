@@ -826,32 +826,6 @@ def test_a_question_asking_for_a_penalty_needs_one_in_its_quote(assistant):
         in r.caveats
 
 
-def test_a_closing_qualifier_the_document_never_uses_can_take_a_question_elsewhere(
-        assistant, monkeypatch):
-    from assistant import answering
-    from assistant.quoting import closing_qualifier
-
-    assert closing_qualifier("What is the reflection period in astronomy?") == \
-        (["astronomy"], "What is the reflection period?")
-    assert closing_qualifier("What is it for a mortgage offer?") == \
-        (["mortgage", "offer"], "What is it?")
-    # Not an infinitive, a question word or a question opening with its preposition.
-    for question in ("Are victims expected to testify?", "Who measured it, and with what tool?",
-                     "For how long?", "Who funds it?"):
-        assert closing_qualifier(question) is None, question
-    # The page is about trafficking victims, never astronomy: its 90-day quote answers the
-    # question without the qualifier, not with it.
-    r = assistant.answer("What is the reflection period in astronomy?")
-    assert r.abstained or "the document quoted never mentions “astronomy”" in r.caveats
-    # A qualifier in the document's own words is no other field.
-    r = assistant.answer("What is the reflection period for victims?")
-    assert not r.tentative and not r.caveats
-    # What decides is that leaving the qualifier out brings the question closer to the quote.
-    monkeypatch.setattr(answering, "QUALIFIER_DRIFT", 1.0)
-    r = assistant.answer("What is the reflection period in astronomy?")
-    assert not any("astronomy" in c for c in r.caveats)
-
-
 def test_a_question_about_a_moment_counted_from_now_needs_its_quote_to_speak_of_it(
         assistant):
     from assistant.quoting import lacks_asked_moment
