@@ -705,55 +705,60 @@ def lacks_asked_time(question: str, quote: str) -> bool:
     return bool(_ASKS_PAST_TIME.search(question)) and not _TIME.search(quote)
 
 
-# A question about one of a series by its place in it ("the final conference", "the next
-# workshop", "the last country to host ..."), and the words by which a quote can say so.
+# A question about one of a series by its later place in it ("the final conference", "the
+# next workshop", "the last country to host ..."), and the words by which a quote can say so.
+# Not "first" or "initial": "the first reflection period" of a page with one is the same thing
+# (a review of the fifth session of 2026-12-06), and a first one is what pages name.
 _ORDER = {
-    "first": r"first|1st|initial\w*|earliest|opening|kick-off|beg[ia]n\w*|start\w*|launch\w*|"
-             r"establish\w*|found(ed|ing)|introduc\w*",
-    "earliest": r"earliest|first|initial\w*",
-    "initial": r"initial\w*|first",
-    "opening": r"open\w*|first|kick-off|initial\w*",
-    "second": r"second|2nd|sequel",
-    "third": r"third|3rd",
     "final": r"final\w*|last|conclu\w*|clos\w*|end\w*",
     "last": r"last|final\w*|conclu\w*|clos\w*|end\w*",
     "closing": r"clos\w*|final\w*|last|conclu\w*|end\w*",
     "latest": r"latest|recent\w*|last|current\w*|new\w*",
     "most recent": r"recent\w*|latest|last|current\w*|new\w*",
-    "next": r"next|upcoming|subsequent\w*|future|plan\w*|will|following",
-    "upcoming": r"upcoming|next|future|plan\w*|will",
-    "previous": r"previous\w*|earlier|prior|former\w*|preced\w*",
+    "next": r"next|upcoming|subsequent\w*|future|plan\w*|will|following|after\w*|then|again|"
+            r"later",
+    "upcoming": r"upcoming|next|future|plan\w*|will|again|later",
+    "previous": r"previous\w*|earlier|prior|former\w*|preced\w*|before",
 }
-# After a determiner and before a noun: "the next conference", not "What happens next?" nor
-# "last year" (a time of the asker's, which the year checks judge).
+# Lower case, after a determiner and before a noun: "the next conference"; not "What happens
+# next?", "last year" (a time of the asker's, which the year checks judge), a fixed phrase
+# ("next of kin", "last name", "final decision", "last resort") nor a name ("the Last Supper").
 _ASKS_ORDER = re.compile(
-    r"\b(?:the|its|their|a|an|this|that|which|what)\s+(?:very\s+)?(" + "|".join(_ORDER)
-    + r")\s+(?!(?:time|times|year|years|month|week|day)\b)[A-Za-z]", re.IGNORECASE)
+    r"\b(?i:the|its|their|a|an|this|that|which|what)\s+(?:very\s+)?(" + "|".join(_ORDER)
+    + r")\s+(?!(?:time|times|year|years|month|months|week|weeks|day|days|night|of|to|name|names|"
+    r"decision|decisions|say|word|words|resort|minute|straw|date|dates|deadline)\b)[A-Za-z]")
 
 
 def lacks_asked_order(question: str, quote: str) -> str | None:
-    """The place in a series that a question asks about ("final") when the quote says
+    """The later place in a series that a question asks about ("final") when the quote says
     nothing of the kind (a quote naming only "the first event" does not say which was the
     final one)."""
     for m in _ASKS_ORDER.finditer(question):
-        word = m.group(1).lower()
+        word = m.group(1)
         if not re.search(rf"\b({_ORDER[word]})\b", quote, re.IGNORECASE):
             return word
     return None
 
 
-# A question asking for a penalty: the penalty word within the first words after "what",
-# "which" or "how" ("What penalty does Article 187 provide ...?", "What is the prison term
-# for ...?", "How long is the sentence ...?"), not one that names penalties on the way to
-# asking something else ("What triggered Brussels to consider criminal penalties ...?").
+# A question asking for a penalty: "what", "which", "how long / much / severe" and, within
+# the next few words, the penalty asked for ("What penalty does Article 187 provide ...?",
+# "What is the prison term for ...?", "How long is the sentence ...?"). Not one naming
+# penalties on the way to asking something else ("What triggered Brussels to consider
+# criminal penalties ...?"), a sentence of a text ("Which sentence mentions ...?"), a prison
+# ("Which prison is he in?") nor sanctions between states.
 _ASKS_PENALTY = re.compile(
-    r"\b(what|which|how)\b[^?]{0,30}?\b(penalt(y|ies)|punishments?|sentences?|prison|jail|"
-    r"imprisonment|fines?|sanctions?)\b", re.IGNORECASE)
-# What a quote giving a penalty says: the penalty's own words, or a term ("up to 12 years";
-# not "in recent years").
+    r"\b(what|which|how)\b[^?]{0,30}?\b(penalt(y|ies)|punishments?|sentences?(?!\s+(mentions?|"
+    r"says?|states?|contains?|describes?|refers?|names?|speaks?|talks?|is\s+structured|of|in|"
+    r"from|on)\b)|prison\s+(terms?|sentences?)|jail\s+(terms?|time)|imprisonment|fines?)\b",
+    re.IGNORECASE)
+# What a quote giving a penalty says: the penalty's own words, a term ("up to 12 years"; not
+# "in recent years"), or a sum to pay ("liable to pay EUR 500", "a surcharge of 5 percent").
 _PENALTY = re.compile(r"\b(penalt\w*|punish\w*|imprison\w*|prison\w*|jail\w*|fine[sd]?|"
-                      r"sentenc\w*|sanction\w*|custod\w*|detention)\b|(" + _NUMBER.pattern
-                      + r")[\s-]+(years?|months?)\b", re.IGNORECASE)
+                      r"sentenc\w*|sanction\w*|custod\w*|detention|pa(y|id|ys|ying)|"
+                      r"surcharges?|fees?|forfeit\w*|confiscat\w*|deport\w*|disqualif\w*|"
+                      r"community service|eur|euros?|usd|dollars?|pounds?|percent)\b|[€$£%]|("
+                      + _NUMBER.pattern + r")[\s-]+(years?|months?|weeks?|days?)\b",
+                      re.IGNORECASE)
 
 
 def lacks_asked_penalty(question: str, quote: str) -> bool:
@@ -763,34 +768,47 @@ def lacks_asked_penalty(question: str, quote: str) -> bool:
 
 
 # A day or a moment counted from the asker's now ("today", "tonight", "this weekend", "right
-# now"): a document says what held when it was written. Not "now" or "nowadays" alone ("What
-# happens now?", "still in force nowadays" of a text saying what survives today).
-_MOMENT = re.compile(r"\b(today|tonight|tomorrow|yesterday|right now|this (morning|afternoon|"
-                     r"evening|week|weekend|month)|next (week|weekend|month)|last (night|week|"
-                     r"weekend))\b", re.IGNORECASE)
+# now"), in lower case (not a name, "TODAY"): a document says what held when it was written.
+# Not "now" or "nowadays" alone ("What happens now?", "still in force nowadays" of a text saying
+# what survives today), nor "today's" ("today's workers" are present-day ones).
+_MOMENT = re.compile(r"\b(today(?!'s)|tonight|tomorrow|yesterday|right now|this (morning|"
+                     r"afternoon|evening|week|weekend|month)|next (week|weekend|month)|last "
+                     r"(night|week|weekend))\b")
+# What a quote says of the present, or of days, that may answer it ("Currently, two shelters
+# operate", "open daily", "on Saturday and Sunday").
+_PRESENT = re.compile(r"\b(today|tonight|tomorrow|yesterday|now|currently|nowadays|presently|"
+                      r"at present|at the moment|to date|this (morning|afternoon|evening|week|"
+                      r"weekend|month)|daily|every day|saturdays?|sundays?|weekends?|"
+                      r"evenings?|nights?)\b", re.IGNORECASE)
 
 
 def lacks_asked_moment(question: str, quote: str) -> str | None:
     """The moment counted from now that a question asks about ("tonight") when the quote does
-    not speak of it: it says what held when its document was written."""
+    not speak of the present or of that moment: it says what held when its document was
+    written."""
     m = _MOMENT.search(question)
-    if m is None or re.search(rf"\b{re.escape(m.group(0))}\b", quote, re.IGNORECASE):
+    if m is None or _PRESENT.search(quote):
         return None
-    return m.group(0).lower()
+    return m.group(0)
 
 
-# A question asking for a time of day or opening hours ("What time does it close?", "When does
-# the office open?", "What are the opening hours?"), not a span ("what time period", "what time
-# limit"). A sentence that only dates something ("in recent years", "in 2013") does not answer it.
+# A question asking for a time of day or opening hours ("What time does it close?", "What are
+# the opening hours?"), not a span ("what time period", "what time-frame", "what time of
+# year"). "When does it close?" may ask for a date as well ("When does the reflection period
+# close?"): not this check's. A sentence that only dates something ("in recent years") does not
+# answer it.
 _ASKS_CLOCK = re.compile(
-    r"\b(what|which) time\b(?!\s*(period|frame|span|limits?|lines?|scale|zones?)\b)"
-    r"|\b(opening|closing|office|business|visiting|working) hours\b"
-    r"|\bwhen (do|does|will|is|are)\b[^?]*\b(opens?|closes?|open|closed)\b", re.IGNORECASE)
-# A time of day, a day of the week or a part of the day, or a month (the answer to "what time
-# of year").
+    r"\b(what|which) time\b(?![\s-]*(periods?|frames?|spans?|limits?|lines?|scales?|zones?|"
+    r"windows?|horizons?|constraints?|tables?|budgets?|of\s+(the\s+)?(year|life|history|"
+    r"month|season))\b)|\b(opening|closing|office|business|visiting|working) hours\b",
+    re.IGNORECASE)
+# A time of day, a day of the week (or its abbreviation) or a part of the day, a month; any
+# figure at all ("10–18", "17h30", "1730 hrs", "15/06/2024"): the check stays out of the way of
+# every way of writing a time it does not know.
 _CLOCK = re.compile(
-    rf"\b\d{{1,2}}([:.]\d{{2}})?\s*(a\.?m\b\.?|p\.?m\b\.?|h\b|hrs\b)|\b\d{{1,2}}:\d{{2}}\b|24/7"
-    rf"|\b(o'clock|noon|midday|midnight|hours|daily|around the clock|round the clock|"
+    rf"\d|\b(o'clock|noon|midday|midnight|hours|daily|around the clock|round the clock|"
+    rf"half past|quarter (past|to)|dawn|dusk|sunrise|sunset|"
+    rf"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
     rf"mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|weekdays?|"
     rf"weekends?|mornings?|afternoons?|evenings?|nights?|{_MONTHS})\b", re.IGNORECASE)
 
