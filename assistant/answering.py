@@ -491,10 +491,15 @@ class Answerer:
         pos = self.index.doc_position(doc_id)
         meta = " ".join(str(v) for v in d.metadata.values()).lower()
 
+        def held(w: str) -> bool:
+            tokens = tokenize(w) or [w.lower()]
+            return all(self.index.doc_keyword.contains(t, pos) for t in tokens)
+
         def holds(word: str) -> bool:
-            tokens = tokenize(word) or [word.lower()]
-            return word.lower() in meta or all(self.index.doc_keyword.contains(t, pos)
-                                               for t in tokens)
+            # Or its plural or singular: the keyword index does not stem an abbreviation, and
+            # a page speaking of "3 NGOs" had been said never to mention "NGO".
+            other = word[:-1] if word[-1:] in "sS" and len(word) > 2 else word + "s"
+            return word.lower() in meta or held(word) or held(other)
         return holds
 
     def decide(self, ev: Evidence, max_quotes: int, judgement: Judgement | None = None

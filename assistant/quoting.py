@@ -746,11 +746,16 @@ def lacks_asked_order(question: str, quote: str) -> str | None:
 # penalties on the way to asking something else ("What triggered Brussels to consider
 # criminal penalties ...?"), a sentence of a text ("Which sentence mentions ...?"), a prison
 # ("Which prison is he in?") nor sanctions between states.
+_PENALTY_ASKED = (r"(penalt(y|ies)|punishments?|sentences?(?!\s+(mentions?|says?|states?|"
+                  r"contains?|describes?|refers?|names?|speaks?|talks?|is\s+structured|of|in|"
+                  r"from|on)\b)|prison\s+(terms?|sentences?)|jail\s+(terms?|time)|"
+                  r"imprisonment|fines?)")
+# Or the penalty alone, as a keyword question opens ("Penalty for trafficking in Slovenia?",
+# "Maximum sentence for forced labour?": a blind probe's, left confident by the first form).
 _ASKS_PENALTY = re.compile(
-    r"\b(what|which|how)\b[^?]{0,30}?\b(penalt(y|ies)|punishments?|sentences?(?!\s+(mentions?|"
-    r"says?|states?|contains?|describes?|refers?|names?|speaks?|talks?|is\s+structured|of|in|"
-    r"from|on)\b)|prison\s+(terms?|sentences?)|jail\s+(terms?|time)|imprisonment|fines?)\b",
-    re.IGNORECASE)
+    r"\b(what|which|how)\b[^?]{0,30}?\b" + _PENALTY_ASKED + r"\b"
+    r"|^\W*((and|so)\s+)?((the|a)\s+)?((maximum|minimum|max|min|usual|typical)\s+)?"
+    + _PENALTY_ASKED + r"\s+(for|under|of|in)\b", re.IGNORECASE)
 # What a quote giving a penalty says: the penalty's own words, a term ("up to 12 years"; not
 # "in recent years"), or a sum to pay ("liable to pay EUR 500", "a surcharge of 5 percent").
 _PENALTY = re.compile(r"\b(penalt\w*|punish\w*|imprison\w*|prison\w*|jail\w*|fine[sd]?|"

@@ -840,6 +840,11 @@ def test_a_question_asking_for_a_penalty_needs_one_in_its_quote(assistant):
         assert not lacks_asked_penalty(question, offence), question
     for quote in ("Late filers shall pay a surcharge of 5 percent.", "It costs EUR 250."):
         assert not lacks_asked_penalty("What is the penalty for late filing?", quote), quote
+    # A keyword question asks as well (a blind probe's "Penalty for trafficking in Slovenia?"
+    # had been answered confidently).
+    for question in ("Penalty for trafficking in Slovenia?", "Maximum sentence for forced labour?",
+                     "And the punishment for it?"):
+        assert lacks_asked_penalty(question, offence), question
     r = assistant.answer("What punishment does the law set for forwarding child pornography?")
     assert r.abstained or "your question asks for a penalty and the quote gives none" \
         in r.caveats
@@ -864,6 +869,15 @@ def test_a_question_about_a_moment_counted_from_now_needs_its_quote_to_speak_of_
     r = assistant.answer("Who prosecutes trafficking cases today?")
     assert r.abstained or "your question asks about “today” and the quote does not speak of " \
         "it" in r.caveats
+
+
+def test_a_name_the_document_holds_in_the_plural_is_held(assistant):
+    # The page speaks of "3 NGOs"; the keyword index does not stem an abbreviation, and "Which
+    # NGO ...?" had been told the document never mentions "NGO" (a blind probe).
+    r = assistant.answer("Which NGO runs a shelter specifically for male victims?")
+    assert not any("never mentions “NGO”" in c for c in r.caveats)
+    r = assistant.answer("Which NGO runs the shelters in Croatia?")
+    assert not any("“NGO”" in c for c in r.caveats)
 
 
 def test_a_caveat_about_a_figure_names_the_words_it_looked_for(assistant):
