@@ -623,6 +623,8 @@ class Answerer:
         if order:
             out.append(f"your question asks about the “{order}” one and the quote does not "
                        "say which that is")
+        if quoting.lacks_asked_comparison(asked, top.text):
+            out.append("your question asks for a comparison and the quote makes none")
         moment = quoting.lacks_asked_moment(asked, top.text)
         if moment:
             out.append(f"your question asks about “{moment}” and the quote does not speak of it")

@@ -797,6 +797,36 @@ def lacks_asked_moment(question: str, quote: str) -> str | None:
     return m.group(0)
 
 
+# A question asking for a comparison ("Is the reflection period longer for child victims?",
+# "Is labour exploitation more common than sexual exploitation?"): a comparative word asked
+# against something ("than", "for", "in" ... or closing the question), in a question with
+# "than" or one asking yes or no. Not a threshold ("more than two") nor a name ("a larger
+# work").
+_COMPARATIVE = (r"(more|less|fewer|longer|shorter|higher|lower|bigger|smaller|greater|larger|"
+                r"better|worse|older|younger|cheaper|stricter|harsher|faster|slower|stronger|"
+                r"weaker)")
+_ASKS_COMPARISON = re.compile(
+    r"\b" + _COMPARATIVE + r"\b(?!\s+than\s+(" + _NUMBER.pattern + r"|a\s+(few|dozen)))"
+    r"(?=(\s+\w+){0,4}\s+than\b|\s+(for|in|among|with|at)\b|\W*$)", re.IGNORECASE)
+_YES_NO = re.compile(r"^\W*((and|so|but)\s+)?(is|are|was|were|do|does|did|can|could|will|would|"
+                     r"has|have|had|should)\b", re.IGNORECASE)
+# What a quote making a comparison says.
+_COMPARES = re.compile(
+    r"\b(than|more|less|fewer|most|least|longer|shorter|higher|lower|greater|larger|smaller|"
+    r"bigger|better|worse|earlier|later|older|younger|majority|minority|compared|comparison|"
+    r"versus|vs|whereas|increas\w*|decreas\w*|rise|rose|risen|fell|fall\w*|doubl\w*|twice|"
+    r"same|equal\w*|exceed\w*|outnumber\w*)\b", re.IGNORECASE)
+
+
+def lacks_asked_comparison(question: str, quote: str) -> bool:
+    """A question asking how two things compare, answered by a quote that compares nothing
+    (it gives the one fact the page has: "Identified foreign victims are granted a 90 day
+    reflection period" for "Is it longer for child victims?")."""
+    return bool(_ASKS_COMPARISON.search(question)) \
+        and bool(re.search(r"\bthan\b", question, re.IGNORECASE) or _YES_NO.search(question)) \
+        and not _COMPARES.search(quote)
+
+
 # A question asking for a time of day or opening hours ("What time does it close?", "What are
 # the opening hours?"), not a span ("what time period", "what time-frame", "what time of
 # year"). "When does it close?" may ask for a date as well ("When does the reflection period

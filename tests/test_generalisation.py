@@ -880,6 +880,25 @@ def test_a_name_the_document_holds_in_the_plural_is_held(assistant):
     assert not any("“NGO”" in c for c in r.caveats)
 
 
+def test_a_question_asking_for_a_comparison_needs_one_in_its_quote(assistant):
+    from assistant.quoting import lacks_asked_comparison
+
+    fact = "Identified foreign victims are granted a 90 day reflection period."
+    for question in ("Is the reflection period longer for child victims?",
+                     "Are children granted a longer period than adults?",
+                     "Is labour exploitation more common than sexual exploitation?"):
+        assert lacks_asked_comparison(question, fact), question
+    assert not lacks_asked_comparison("Is it longer for children?",
+                                      "Child victims are granted a longer period.")
+    # A threshold, a name or a comparative used otherwise asks for no comparison.
+    for question in ("Do more than two NGOs get funding?", "Can it be used in a larger work?",
+                     "Can the person later revoke it?", "What is the reflection period?"):
+        assert not lacks_asked_comparison(question, fact), question
+    r = assistant.answer("Do child victims get a longer reflection period than adults?")
+    assert r.abstained or "your question asks for a comparison and the quote makes none" \
+        in r.caveats
+
+
 def test_a_caveat_about_a_figure_names_the_words_it_looked_for(assistant):
     # "fifteen officers" is a figure of cops in other words: the caveat must not say the
     # quote gives none, only that no figure is followed by the question's words.
