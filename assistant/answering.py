@@ -132,6 +132,9 @@ class Query:
 
     asked: str
     context: str = ""
+    # The question as it was typed, when ``asked`` has its misspellings put right
+    # (``Answerer.spelt_right``); empty otherwise.
+    typed: str = ""
 
     @property
     def text(self) -> str:
@@ -568,7 +571,8 @@ class Answerer:
         about something else; it is left to the weighted bar). The misspelling is looked for
         only under ``below``: it reads the documents' words on its first use."""
         p = self.covered_probability(ev, values)
-        return None if p is None or (p < below and self.misspelt(ev.query.asked)) else p
+        return None if p is None or (p < below and self.misspelt(ev.query.typed
+                                                               or ev.query.asked)) else p
 
     def unrelated(self, ev: Evidence, values: dict[str, float] | None) -> bool:
         """Whether a question standing alone is taken to be about something the documents do
@@ -580,14 +584,34 @@ class Answerer:
         p = self.unrelated_probability(ev, values, bar)
         return p is not None and p < bar
 
-    def misspelt(self, question: str) -> bool:
-        """Whether a word of the question looks like a misspelling of one of the documents'
-        words (``spelling.misspelt``, with the model's vocabulary for the words it knows)."""
+    def _vocabulary(self) -> spelling.Vocabulary:
         if self.index.spelling is None:  # once per index; two threads may both build it
             self.index.spelling = spelling.vocabulary(
                 d.text for d in self.index.documents.values())
-        return bool(spelling.misspelt(question, self.index.spelling,
+        return self.index.spelling
+
+    def misspelt(self, question: str) -> bool:
+        """Whether a word of the question looks like a misspelling of one of the documents'
+        words (``spelling.misspelt``, with the model's vocabulary for the words it knows)."""
+        return bool(spelling.misspelt(question, self._vocabulary(),
                                       lambda w: knows_word(self.embedder, w)))
+
+    def spelt(self, query: Query, history: Sequence[str] | None = None
+              ) -> tuple[Query, list | None]:
+        """The query and the earlier questions with their misspellings of the documents' words
+        put right (``spelt_right``); the query keeps how it was typed (``Query.typed``)."""
+        right = self.spelt_right(query.asked)
+        if right != query.asked:
+            query = replace(query, asked=right, typed=query.asked)
+        if history:
+            history = [self.spelt_right(h) if isinstance(h, str) else h for h in history]
+        return query, history
+
+    def spelt_right(self, text: str) -> str:
+        """``text`` with its misspellings of the documents' words put right
+        (``spelling.corrected``): what is searched and checked for a question typed in haste."""
+        return spelling.corrected(text, self._vocabulary(),
+                                  lambda w: knows_word(self.embedder, w))
 
     def _failed_checks(self, asked: str, top: Quote) -> list[str]:
         """What the question asks that the top quote cannot give (``quoting.lacks_*``), said
@@ -668,7 +692,8 @@ class Answerer:
         return missing
 
     def best_reading(self, question: str, history: Sequence[str] | None, mode: str,
-                     where: Mapping | None, passages: int) -> tuple[Evidence, Judgement]:
+                     where: Mapping | None, passages: int, typed: str = ""
+                     ) -> tuple[Evidence, Judgement]:
         """Which reading of a question in a conversation to answer, decided by evidence:
 
         - no words at all ("???"): alone;
@@ -694,6 +719,8 @@ class Answerer:
         shelters is not a follow-up, and tentative quotes would show it the earlier answer.
         """
         readings = follow_up_candidates(question, history)
+        if typed and readings:  # the question alone, as typed before its spelling was put right
+            readings[0] = replace(readings[0], typed=typed)
         judged = []
         for q in readings:
             ev, _ = self.evidence(q, mode, where, passages)
@@ -891,8 +918,15 @@ class Answerer:
             return build_answer(query.asked, (), 0.0)
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
+        # A misspelt word of the documents is searched as they spell it ("refelction"): its
+        # evidence had looked thin, and a question typed in haste was refused or answered
+        # tentatively. The answer keeps the question as it was asked.
+        typed = query.asked
+        query, history = self.spelt(query, history)
         if in_conversation(history):
-            ev, j = self.best_reading(query.asked, history, mode, where, passages)
-            return self.decide(ev, max_quotes, j)
-        ev, _ = self.evidence(query, mode, where, passages)
-        return self.decide(ev, max_quotes)
+            ev, j = self.best_reading(query.asked, history, mode, where, passages, query.typed)
+            out = self.decide(ev, max_quotes, j)
+        else:
+            ev, _ = self.evidence(query, mode, where, passages)
+            out = self.decide(ev, max_quotes)
+        return out if out.question == typed else replace(out, question=typed)

@@ -168,10 +168,11 @@ class Assistant:
 
     def _reading(self, question: str, history: Sequence[str] | None, mode: str,
                  where: Mapping | None):
+        query, history = self.answerer.spelt(make_query(question), history)
         if in_conversation(history):
-            ev, _ = self.answerer.best_reading(question, history, mode, where, 5)
+            ev, _ = self.answerer.best_reading(query.asked, history, mode, where, 5, query.typed)
             return ev.query
-        return make_query(question)
+        return query
 
     def evidence(self, question: str, history: Sequence[str] | None = None, *,
                  mode: str = "hybrid", where: Mapping | None = None,
@@ -179,10 +180,12 @@ class Assistant:
         """What ``answer`` decides on (the passages and every sentence's evidence), for
         benchmarks that re-rank it under other settings (``Answerer.decide``)."""
         history, passages = conversation(history), _count(passages, "passages")
+        query, history = self.answerer.spelt(make_query(question), history)
         if in_conversation(history):
-            ev, _ = self.answerer.best_reading(question, history, mode, where, passages)
+            ev, _ = self.answerer.best_reading(query.asked, history, mode, where, passages,
+                                               query.typed)
             return ev
-        ev, _ = self.answerer.evidence(make_query(question), mode, where, passages)
+        ev, _ = self.answerer.evidence(query, mode, where, passages)
         return ev
 
     def answer(self, question: str, history: Sequence[str] | None = None, *, max_quotes: int = 3,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A word as the check reads it: letters only, so figures and codes ("x^3", "CC0") are no words.
 _WORD = re.compile(r"[^\W\d_]+")
@@ -68,3 +69,41 @@ def misspelt(question: str, vocab: Vocabulary,
         if meant is not None:
             out.append((w, meant))
     return out
+
+
+def corrected(text: str, vocab: Vocabulary,
+              known: Callable[[str], bool | None] | None = None) -> str:
+    """``text`` with each of its misspellings (``misspelt``) replaced by the word of the
+    documents it likely stands for, capitalised as written: "How long is the refelction
+    period?" -> "How long is the reflection period?". A word of the language (``known``, and
+    the English word list of ``in_dictionary``: "germs" is no misspelling of "terms", nor
+    "boson" of "Boston") and a capitalised word after the first (a name: "Tories", "Camino")
+    stay as written."""
+    first = _WORD.search(text)
+    names = {m.group().lower() for m in _WORD.finditer(text)
+             if m.group()[:1].isupper() and first is not None and m.start() > first.start()}
+    meant = {w: right for w, right in misspelt(
+        text, vocab, lambda w: bool(known is not None and known(w)) or in_dictionary(w))
+        if w not in names}
+    if not meant:
+        return text
+
+    def fix(m: re.Match) -> str:
+        w = m.group()
+        right = meant.get(w.lower())
+        if right is None:
+            return w
+        return right[:1].upper() + right[1:] if w[:1].isupper() else right
+    return _WORD.sub(fix, text)
+
+
+@lru_cache(maxsize=1)
+def _dictionary():
+    from spellchecker import SpellChecker  # 0.2 s and 160,000 words: loaded on first need
+
+    return SpellChecker(distance=1)
+
+
+def in_dictionary(word: str) -> bool:
+    """Whether an English word list (pyspellchecker's) holds ``word``."""
+    return word.lower() in _dictionary()

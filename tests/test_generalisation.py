@@ -141,6 +141,29 @@ def test_misspellings_are_one_edit_from_the_documents_words():
     assert spelling.misspelt("where right", vocab, lambda w: w in {"where", "right"}) == []
 
 
+def test_a_misspelt_word_of_the_documents_is_searched_as_they_spell_it(assistant):
+    from assistant import spelling
+
+    vocab = spelling.vocabulary(["The reflection period of the Government lasts 90 days.",
+                                 "Victims may apply; the terms in Boston."])
+    assert spelling.corrected("How long is the refelction priod for victmis?", vocab) == \
+        "How long is the reflection period for victims?"
+    assert spelling.corrected("Refelction?", vocab) == "Reflection?"
+    # A word of the language stays, though one edit from a word of the documents ("germs" of
+    # "terms", "boson" of "Boston", "approves" of "approved": each had been "corrected" on the
+    # evaluation set before the English word list was asked), and so does a name.
+    for text in ("What do germs cause?", "What is a boson?", "Who approves it?",
+                 "Who led the Tories?"):
+        assert spelling.corrected(text, vocab) == text, text
+    r = assistant.answer("How long is the refelction period for foreign victmis?")
+    assert r.question == "How long is the refelction period for foreign victmis?"
+    assert not r.tentative and "90 day reflection period" in r.quotes[0].text
+    # Retrieval reads the question as answer() does, alone and in a conversation.
+    assert assistant.retrieve("refelction period", 3) == assistant.retrieve("reflection period", 3)
+    assert assistant.retrieve("And for how lnog?", 3, history=["What is the refelction period?"]) \
+        == assistant.retrieve("And for how lnog?", 3, history=["What is the reflection period?"])
+
+
 def test_the_model_vocabulary_tells_words_from_misspellings(assistant):
     from assistant.embedding import knows_word
 
