@@ -596,11 +596,13 @@ class Answerer:
         return bool(spelling.misspelt(question, self._vocabulary(),
                                       lambda w: knows_word(self.embedder, w)))
 
-    def spelt(self, query: Query, history: Sequence[str] | None = None
+    def as_searched(self, query: Query, history: Sequence[str] | None = None
               ) -> tuple[Query, list | None]:
-        """The query and the earlier questions with their misspellings of the documents' words
-        put right (``spelt_right``); the query keeps how it was typed (``Query.typed``)."""
-        right = self.spelt_right(query.asked)
+        """The query and the earlier questions as they are searched: misspellings of the
+        documents' words put right (``spelt_right``), and the query without a request's
+        opening ("Please tell me: ...", ``quoting.without_preamble``); it keeps how it was
+        typed (``Query.typed``)."""
+        right = self.spelt_right(quoting.without_preamble(query.asked))
         if right != query.asked:
             query = replace(query, asked=right, typed=query.asked)
         if history:
@@ -922,7 +924,7 @@ class Answerer:
         # evidence had looked thin, and a question typed in haste was refused or answered
         # tentatively. The answer keeps the question as it was asked.
         typed = query.asked
-        query, history = self.spelt(query, history)
+        query, history = self.as_searched(query, history)
         if in_conversation(history):
             ev, j = self.best_reading(query.asked, history, mode, where, passages, query.typed)
             out = self.decide(ev, max_quotes, j)

@@ -168,7 +168,7 @@ class Assistant:
 
     def _reading(self, question: str, history: Sequence[str] | None, mode: str,
                  where: Mapping | None):
-        query, history = self.answerer.spelt(make_query(question), history)
+        query, history = self.answerer.as_searched(make_query(question), history)
         if in_conversation(history):
             ev, _ = self.answerer.best_reading(query.asked, history, mode, where, 5, query.typed)
             return ev.query
@@ -180,7 +180,7 @@ class Assistant:
         """What ``answer`` decides on (the passages and every sentence's evidence), for
         benchmarks that re-rank it under other settings (``Answerer.decide``)."""
         history, passages = conversation(history), _count(passages, "passages")
-        query, history = self.answerer.spelt(make_query(question), history)
+        query, history = self.answerer.as_searched(make_query(question), history)
         if in_conversation(history):
             ev, _ = self.answerer.best_reading(query.asked, history, mode, where, passages,
                                                query.typed)

@@ -175,6 +175,24 @@ def asks_again(question: str) -> bool:
     return bool(_ASKS_AGAIN.search(_THANKS_AGAIN.sub(" ", question)))
 
 
+# A request's opening that asks nothing itself ("Please tell me: ...", "Can you tell me who
+# ...?", "I'd like to know ...", "Do you know ...?"): searched, its words only thin the
+# question's evidence (on the seed sets, "Please tell me: " before each question made 5 of 38
+# confident right answers tentative).
+_PREAMBLE = re.compile(
+    r"^\W*(?:(?:hi|hello|hey)\b[\s,!.]*)?(?:please\s+)?"
+    r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|explain\s+to|let)\s+me"
+    r"|tell\s+me|i(?:'d|\s+would)\s+like\s+to\s+know|i\s+want\s+to\s+know|do\s+you\s+know"
+    r"|i\s+(?:was\s+)?wonder(?:ing)?)\b(?:\s+please)?[\s,:;-]*(?=\w)", re.IGNORECASE)
+
+
+def without_preamble(question: str) -> str:
+    """``question`` without a request's opening that asks nothing itself ("Please tell me:
+    who approves the plans?" -> "who approves the plans?"); as it is when nothing would be
+    left."""
+    return _PREAMBLE.sub("", question, count=1) or question
+
+
 def conversational_words(question: str) -> frozenset[str]:
     """The words of ``question`` (lowercased) that belong to the conversation, not to what it
     asks about."""

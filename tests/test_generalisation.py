@@ -164,6 +164,25 @@ def test_a_misspelt_word_of_the_documents_is_searched_as_they_spell_it(assistant
         == assistant.retrieve("And for how lnog?", 3, history=["What is the reflection period?"])
 
 
+def test_a_requests_opening_is_not_searched(assistant):
+    from assistant.quoting import without_preamble
+
+    for typed, searched in (("Please tell me: who approves the plans?", "who approves the plans?"),
+                            ("Can you tell me who funds NGOs?", "who funds NGOs?"),
+                            ("Hi, could you please tell me when it was adopted?",
+                             "when it was adopted?"),
+                            ("I'd like to know how long the period is", "how long the period is"),
+                            ("Do you know who runs the shelters?", "who runs the shelters?")):
+        assert without_preamble(typed) == searched, typed
+    # Nothing else is an opening, and nothing is left empty.
+    for question in ("Who tells me the truth?", "Do you know?", "Please tell me"):
+        assert without_preamble(question) == question
+    plain = assistant.answer("Who approves the National Action Plans?")
+    r = assistant.answer("Please tell me: who approves the National Action Plans?")
+    assert r.question == "Please tell me: who approves the National Action Plans?"
+    assert r.quotes[0].text == plain.quotes[0].text and r.tentative == plain.tentative
+
+
 def test_the_model_vocabulary_tells_words_from_misspellings(assistant):
     from assistant.embedding import knows_word
 
