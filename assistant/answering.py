@@ -132,8 +132,8 @@ class Query:
 
     asked: str
     context: str = ""
-    # The question as it was typed, when ``asked`` has its misspellings put right
-    # (``Answerer.spelt_right``); empty otherwise.
+    # The question as it was typed, when ``asked`` is searched otherwise (its misspellings put
+    # right, a request's opening dropped: ``Answerer.as_searched``); empty otherwise.
     typed: str = ""
 
     @property
@@ -597,7 +597,7 @@ class Answerer:
                                       lambda w: knows_word(self.embedder, w)))
 
     def as_searched(self, query: Query, history: Sequence[str] | None = None
-              ) -> tuple[Query, list | None]:
+                    ) -> tuple[Query, list | None]:
         """The query and the earlier questions as they are searched: misspellings of the
         documents' words put right (``spelt_right``), and the query without a request's
         opening ("Please tell me: ...", ``quoting.without_preamble``); it keeps how it was
