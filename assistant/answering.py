@@ -593,8 +593,10 @@ class Answerer:
     def misspelt(self, question: str) -> bool:
         """Whether a word of the question looks like a misspelling of one of the documents'
         words (``spelling.misspelt``, with the model's vocabulary for the words it knows)."""
-        return bool(spelling.misspelt(question, self._vocabulary(),
-                                      lambda w: knows_word(self.embedder, w)))
+        return bool(spelling.misspelt(question, self._vocabulary(), self._knows_word))
+
+    def _knows_word(self, word: str) -> bool | None:
+        return knows_word(self.embedder, word)
 
     def as_searched(self, query: Query, history: Sequence[str] | None = None
                     ) -> tuple[Query, list | None]:
@@ -606,14 +608,21 @@ class Answerer:
         if right != query.asked:
             query = replace(query, asked=right, typed=query.asked)
         if history:
-            history = [self.spelt_right(h) if isinstance(h, str) else h for h in history]
+            # Only the last two earlier questions are ever read (``follow_up_candidates``):
+            # a long history, or a long question in it, costs nothing more to put right.
+            past: list[str] = []
+            for h in reversed(list(history)):
+                if len(past) == 2:
+                    break
+                if isinstance(h, str) and (cleaned := clean_question(h)):
+                    past.insert(0, self.spelt_right(cleaned))
+            history = past
         return query, history
 
     def spelt_right(self, text: str) -> str:
         """``text`` with its misspellings of the documents' words put right
         (``spelling.corrected``): what is searched and checked for a question typed in haste."""
-        return spelling.corrected(text, self._vocabulary(),
-                                  lambda w: knows_word(self.embedder, w))
+        return spelling.corrected(text, self._vocabulary(), self._knows_word)
 
     def _failed_checks(self, asked: str, top: Quote) -> list[str]:
         """What the question asks that the top quote cannot give (``quoting.lacks_*``), said
@@ -923,7 +932,6 @@ class Answerer:
         # A misspelt word of the documents is searched as they spell it ("refelction"): its
         # evidence had looked thin, and a question typed in haste was refused or answered
         # tentatively. The answer keeps the question as it was asked.
-        typed = query.asked
         query, history = self.as_searched(query, history)
         if in_conversation(history):
             ev, j = self.best_reading(query.asked, history, mode, where, passages, query.typed)
@@ -931,4 +939,4 @@ class Answerer:
         else:
             ev, _ = self.evidence(query, mode, where, passages)
             out = self.decide(ev, max_quotes)
-        return out if out.question == typed else replace(out, question=typed)
+        return replace(out, question=query.typed) if query.typed else out

@@ -1,11 +1,14 @@
-"""Whether a question's word looks like a misspelling of a word the documents use.
+"""Whether a question's word looks like a misspelling of a word the documents use, and the
+question with it put right.
 
 A misspelled question ("how long is the refection period") finds its answer by the words it
-gets right, but its evidence looks thin, like a question about something else; the check here
-keeps such a question from being refused as unrelated (``Answerer.unrelated``). One edit
-(a letter added, dropped, changed, or two swapped: Damerau's four) separates a misspelling from
-the word meant; an inflection is not one ("times" of "time", "funds" of "fund"), nor a word the
-embedding model knows whole ("where" of "there").
+gets right, but its evidence looks thin, like a question about something else. So it is
+searched with its misspellings put right (``corrected``, through ``Answerer.as_searched``), and
+the check keeps it from being refused as unrelated (``Answerer.unrelated``). One edit (a letter
+added, dropped, changed, or two swapped: Damerau's four) separates a misspelling from the word
+meant; an inflection is not one ("times" of "time", "funds" of "fund"), nor a word the
+embedding model knows whole ("where" of "there"), nor, for putting right, a word of an English
+word list ("germs" of "terms").
 """
 from __future__ import annotations
 
