@@ -665,8 +665,18 @@ class Answerer:
             out.append(f"your question asks about “{moment}” and the quote does not speak of it")
         if quoting.lacks_clock_time(asked, top.text):
             out.append("your question asks for a time of day and the quote gives none")
+        contact = quoting.lacks_contact_detail(asked, top.text)
+        if contact:
+            out.append(f"your question asks for {contact} and the quote gives none")
         if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):
             out.append("the quote does not name the place your question asks about")
+        else:
+            names = [n for n in quoting.names_unmentioned(asked, self._around(top),
+                                                          self.index.keyword.df)
+                     if not set(n.casefold().split()) & {w.casefold() for w in unheld}]
+            if names:
+                out.append(f"your question names {_listed([f'“{n[:40]}”' for n in names], 3)}"
+                           f", which the quoted passage does not mention")
         years = quoting.other_years(asked, self._around(top))
         if years and not set(years[0]) <= set(unheld):  # (a year no word of it says already)
             out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "

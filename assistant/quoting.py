@@ -871,6 +871,50 @@ def lacks_clock_time(question: str, quote: str) -> bool:
     return bool(_ASKS_CLOCK.search(question)) and not _CLOCK.search(quote)
 
 
+# A question asking for a way to reach someone (a phone number, an e-mail or postal address, a
+# web address), and what a quote giving one must hold: a figure, an "@", a web address, a
+# house number or postcode by a name. A
+# question asking whether there is a helpline or what a website offers asks for none; "address"
+# as a verb ("How does the plan address child trafficking?") is not read.
+_POSSESSIVE = r"(?:the|its|their|his|her|your|our|an?)"
+_CONTACT_ASKS = (
+    ("a phone number", re.compile(
+        r"\b(?:phone|telephone|hotline|helpline|help-line|fax|contact|emergency|toll-free|"
+        r"mobile)\s+numbers?\b|\bnumbers?\s+(?:to|I\s+can|I\s+should|one\s+can)\s+"
+        r"(?:call|ring|dial)\b|\b(?:what|which)\s+number\s+(?:can|should|do|could|must)\s+"
+        r"(?:I|we|you|they|victims?|one)\s+(?:call|ring|dial)\b", re.IGNORECASE),
+     # three digits or more in a row, not a year ("2013") nor the end of an amount ("90,000")
+     re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))\d{3,}")),
+    ("an e-mail address", re.compile(
+        rf"\be-?mail\s+address(?:es)?\b|\bwhat(?:'s|\s+is)\s+{_POSSESSIVE}\s+e-?mail\b",
+        re.IGNORECASE), re.compile(r"@|[\[(]at[\])]", re.IGNORECASE)),
+    ("a web address", re.compile(
+        rf"\b(?:web\s*site|homepage|web)\s+address(?:es)?\b|\burls?\b|"
+        rf"\bwhat(?:'s|\s+is|\s+are)\s+{_POSSESSIVE}\s+(?:web\s*sites?|homepages?)\b",
+        re.IGNORECASE),
+     re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:org|com|net|eu|gov|int|edu|info|io)\b|"
+                r"\b[\w-]+(?:\.[\w-]+)+\.[a-z]{2}/", re.IGNORECASE)),
+    ("a postal address", re.compile(
+        rf"\b(?:postal|street|mailing|office|home|physical|registered|visiting)\s+"
+        rf"address(?:es)?\b|\bwhat(?:'s|\s+is|\s+are)\s+{_POSSESSIVE}\s+address(?:es)?\b|"
+        rf"\b(?:the|its|their)\s+address\s+of\b", re.IGNORECASE),
+     # a house number or postcode by a name ("51 Franklin Street", "1000 Ljubljana",
+     # "Trg OF 13,"), or a post box: not any figure ("Section 10.3")
+     re.compile(r"\b\d{1,6}[A-Za-z]?,?\s+[A-Z][\w-]+|\bP\.?\s?O\.?\s+Box\b|"
+                r"\b[A-Z][\w-]*\s+\d{1,5}[A-Za-z]?,\s")),
+)
+
+
+def lacks_contact_detail(question: str, quote: str) -> str | None:
+    """What way to reach someone a question asks for ("a phone number") when the quote does
+    not give it (no figure, no "@", no web address): the page may name the helpline and give
+    no number."""
+    for kind, asks, gives in _CONTACT_ASKS:
+        if asks.search(question) and not gives.search(quote):
+            return kind
+    return None
+
+
 # A year as a time ("in 2012", "since 2009", "October 2013", "2012-2013"), not an amount
 # ("EUR 2000", "2000 victims") or part of a larger figure ("90,000").
 _YEAR = re.compile(rf"\b(in|since|until|till|by|from|to|during|of|between|and|before|after|"
@@ -1030,6 +1074,49 @@ def lacks_asked_place(question: str, quote: str, df: Callable[[str], int]) -> bo
         if tokens and not set(tokens) <= held \
                 and all(0 < df(t) <= RARE_PLACE_PASSAGES for t in tokens):
             return True
+    return False
+
+
+# A name a question asks about anywhere after its first word ("How many prosecutors does
+# Croatia have?"): capitalised words, not written in capitals alone (an abbreviation such as
+# "MPL", "MPL's" or "NGOs" is often spelt out or put in the plural by the text, so how many
+# passages hold it says little).
+_NAME_WORD = r"(?![A-Z]+s\b)[A-Z][\w-]*[a-z][\w-]*(?:'[a-z]*)?"
+_ASKED_NAME = re.compile(rf"(?<=\w )({_NAME_WORD}(?:\s+{_NAME_WORD})*)")
+
+
+def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> list[str]:
+    """The names a question asks about that the collection mentions only in passing (in at
+    most ``RARE_PLACE_PASSAGES`` passages, by ``df``) and that the quote's passage does not
+    mention: "How many prosecutors does Croatia have?" answered from a passage about Slovenia.
+    ``lacks_asked_place`` reads only a place after "in" or "from", and needs the quote itself
+    to name it; a name the answer's passage holds may be named in the sentence before the
+    quote ("Caritas ... It runs a shelter"), so the passage is enough here."""
+    held = set(tokenize(passage))
+    out = []
+    for m in _ASKED_NAME.finditer(question):
+        tokens = tokenize(m.group(1))
+        if tokens and not set(tokens) <= held \
+                and all(0 < df(t) <= RARE_PLACE_PASSAGES and not _of_a_subject(t, df)
+                        for t in tokens):
+            out.append(m.group(1))
+    return list(dict.fromkeys(out))
+
+
+# How a name of people or things from a place is made from it: "Sloven-ian" from "Sloveni-a",
+# "Croat-ian" from "Croati-a", "German" from "German-y".
+_DEMONYM_ENDINGS = ("ian", "an", "n", "ese", "ish", "i")
+_PLACE_ENDINGS = ("", "a", "ia", "y")
+
+
+def _of_a_subject(token: str, df: Callable[[str], int]) -> bool:
+    """A word made from a name the collection mentions often ("slovenian" where "slovenia"
+    is in many passages): the collection's subject, not a detail of it."""
+    for ending in _DEMONYM_ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= 3:
+            base = token[:len(token) - len(ending)]
+            if any(df(base + e) > RARE_PLACE_PASSAGES for e in _PLACE_ENDINGS):
+                return True
     return False
 
 
