@@ -62,8 +62,9 @@ _PLEONASTIC_IT = re.compile(
     r"|\b(?:what|which)\s+(?:time|day|date|year|month|season)\s+(?:is|was)\s+it\b"
     r"|\bit(?:['’]s|\s+is|\s+was)?(?:\s+(?:going\s+to|gonna|supposed\s+to))?\s+"
     r"(?:rain|raining|snow|snowing|sunny|cloudy|windy|stormy|foggy|freezing)\b"
-    r"|\bit(?:['’]s|\s+is|\s+was)?\s+(?:cold|hot|warm|chilly|humid|dark|light|nice|sunny)\s+"
-    r"(?:in|at|outside|today|tonight|tomorrow|now|there|here)\b"
+    r"|\bit(?:['’]s|\s+is|\s+was|(?:\s+will)?\s+be|\s+(?:is\s+)?(?:going\s+to|gonna)\s+be)?\s+"
+    r"(?:cold|hot|warm|chilly|humid|dark|light|nice|sunny|rainy|snowy|windy|freezing|stormy|"
+    r"cloudy|foggy)\s+(?:in|at|outside|today|tonight|tomorrow|now|there|here)\b"
     r"|\bwhen\s+it\s+comes\s+to\b|\bit\s+(?:seems|seemed|appears|appeared|turns\s+out)\b",
     re.IGNORECASE)
 
@@ -380,6 +381,15 @@ class Answerer:
         # (document, word) -> the figures that follow the word in the document (``_unheld``);
         # the words come from visitors' questions, so the cache is bounded.
         self._numbers_after: dict[tuple[str, str], frozenset[str]] = {}
+        # document -> the words it goes by (``quoting.document_names``); one entry per
+        # document of the index, which does not change under this answerer.
+        self._doc_names: dict[str, frozenset[str]] = {}
+
+    def _document_names(self, doc_id: str) -> frozenset[str]:
+        names = self._doc_names.get(doc_id)
+        if names is None:
+            names = self._doc_names[doc_id] = quoting.document_names(self.index.documents[doc_id])
+        return names
 
     def unrelated_scores(self) -> list[float]:
         """The coverage of the questions unrelated to any documents (``assistant.unrelated``)
@@ -438,7 +448,9 @@ class Answerer:
         q = quoting.query_tokens(qtok, query.text, query.asked_at, w)
         tokens = self._passage_tokens([s.row for s in scored])
         pool = quoting.sentence_pool(self.index, scored, qvec, q, tokens.__getitem__, terms,
-                                     quoting.asks_where_to_read(query.asked))
+                                     quoting.asks_where_to_read(query.asked),
+                                     self._document_names if self.settings.quotes.names_implied
+                                     else None)
         return Evidence(query, tuple(scored), pool, terms, qtok,
                         ranked=min(passages, len(scored))), qvec
 

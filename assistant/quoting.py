@@ -86,12 +86,15 @@ def query_terms(index: Index, question: str, context: str = "",
     return QueryTerms({t: w for t, w in weights.items() if w > 0})
 
 
-def lexical_coverage(terms: QueryTerms, text: str) -> float:
-    """IDF-weighted share of the question's content words that ``text`` contains."""
+def lexical_coverage(terms: QueryTerms, text: str, implied: frozenset[str] = frozenset()
+                     ) -> float:
+    """IDF-weighted share of the question's content words that ``text`` contains (or that
+    its document holds throughout: ``implied``)."""
     if terms.total <= 0:
         return 0.0
     present = _word_set(text)
-    return sum(w for t, w in terms.weights.items() if t in present) / terms.total
+    return sum(w for t, w in terms.weights.items() if t in present or t in implied) \
+        / terms.total
 
 
 @functools.lru_cache(maxsize=16384)
@@ -112,6 +115,12 @@ class QueryTokens:
     # (m,) 1 for a piece of the question asked now, 0 for one of the conversation before it:
     # what a quote grows to cover (``_grow_to_cover``) is what is asked now. None: all asked.
     asked: np.ndarray | None = None
+    # Per word piece, the stemmed word it is part of, when that word is written as a name
+    # (capitalised after the first word, or in capitals: "MPL", "Slovenia"); "" otherwise.
+    # Such a word may name a document, which then holds it in every sentence
+    # (``document_names``). A follow-up's conversation names its document too ("Does CC0
+    # waive moral rights?" then "And privacy?").
+    names: tuple[str, ...] = ()
 
 
 _WORD = re.compile(r"\w+")
@@ -122,12 +131,16 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
     """Weights for the word pieces of ``text`` (whose first ``context_chars`` characters are
     earlier context). A word piece counts when its word is a content word."""
     weights = np.zeros(len(tv.offsets), dtype=np.float32)
-    words = [(m.start(), m.end(), bool(tokenize(m.group()))) for m in _WORD.finditer(text)]
+    words = [(m.start(), m.end(), tokenize(m.group())) for m in _WORD.finditer(text)]
     starts = [w[0] for w in words]
+    named = _written_as_names(text, words)
+    names = [""] * len(tv.offsets)
     for k, (a, _) in enumerate(tv.offsets.tolist()):
         i = bisect.bisect_right(starts, a) - 1
         if i >= 0 and a < words[i][1] and words[i][2]:
             weights[k] = context_weight if a < context_chars else 1.0
+            if i in named:
+                names[k] = words[i][2][0]
     if not weights.any():  # only question words: better to match them than nothing
         weights[:] = 1.0
     total = weights.sum()
@@ -138,7 +151,31 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
         # conversation's subject, and its words are what a quote grows to cover.
         asked = None
     return QueryTokens(np.asarray(tv.vectors, dtype=np.float32),
-                       weights / total if total else weights, asked)
+                       weights / total if total else weights, asked, tuple(names))
+
+
+def _written_as_names(text: str, words: Sequence[tuple[int, int, list[str]]]) -> set[int]:
+    """Which of ``words`` (start, end, tokens) are written as names: in capitals ("MPL",
+    "CC0"), or capitalised and not opening a sentence ("the Mozilla licence")."""
+    out = set()
+    for i, (a, b, toks) in enumerate(words):
+        w = text[a:b]
+        if not toks or not w[0].isupper():
+            continue
+        opening = not text[:a].strip() or text[:a].rstrip()[-1] in ".?!:;\"'(\n"
+        if (len(w) > 1 and w.upper() == w) or not opening:
+            out.add(i)
+    return out
+
+
+def document_names(document) -> frozenset[str]:
+    """The stemmed words a document goes by: its title's, and its file name's ("MPL-2.0.txt":
+    "mpl"; not a record's collection file, "squad.jsonl#12")."""
+    words = set(tokenize(document.title or ""))
+    if "#" not in document.doc_id:
+        stem = document.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        words.update(tokenize(stem.replace("_", " ")))
+    return frozenset(words)
 
 
 # Pronouns that point back to something said earlier ("Who pays for it?"): a question holding
@@ -277,7 +314,8 @@ def without_urls(text: str) -> str:
 
 def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: int,
                      spans: Sequence[tuple[int, int]],
-                     unmatched: Sequence[tuple[int, int]] = ()) -> PassageEvidence:
+                     unmatched: Sequence[tuple[int, int]] = (),
+                     floor: np.ndarray | None = None) -> PassageEvidence:
     """How well each sentence of a passage answers, from the passage's token vectors.
 
     The passage is run through the model once, so every word piece is read in its context
@@ -286,7 +324,8 @@ def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: i
     one of the sentence's word pieces, averaged by weight: a late-interaction score (as in
     ColBERT) that rewards a sentence holding each thing the question names, in any wording.
     ``base`` is the document offset of the passage text the offsets refer to. Word pieces
-    inside ``unmatched`` spans (web addresses) match nothing.
+    inside ``unmatched`` spans (web addresses) match nothing. ``floor`` (per question piece)
+    is the least cosine each piece has in every sentence: what the document holds throughout.
     """
     n = len(spans)
     meaning, match = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
@@ -305,10 +344,16 @@ def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: i
             continue
         mean = vecs[lo:hi].mean(axis=0)
         meaning[i] = float(mean @ qv) / max(float(np.linalg.norm(mean)), 1e-12)
-        best = sims[:, lo:hi].max(axis=1) * q.weights
+        best = sims[:, lo:hi].max(axis=1)
+        if floor is not None:
+            best = np.maximum(best, floor)
+        best = best * q.weights
         match[i] = float(best.sum())
         pieces[i] = best if q.asked is None else best * q.asked
-    return PassageEvidence(meaning, match, float(sims.max(axis=1) @ q.weights), pieces)
+    whole = sims.max(axis=1)
+    if floor is not None:
+        whole = np.maximum(whole, floor)
+    return PassageEvidence(meaning, match, float(whole @ q.weights), pieces)
 
 
 @dataclass
@@ -330,7 +375,9 @@ class Evidence:
 
 def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: QueryTokens,
                   token_vectors: Callable[[int], TokenVectors], terms: QueryTerms,
-                  pointer: bool = False) -> dict[str, list[Evidence]]:
+                  pointer: bool = False,
+                  names: Callable[[str], frozenset[str]] | None = None
+                  ) -> dict[str, list[Evidence]]:
     """The evidence for every sentence of the top passages, per document in text order.
 
     Sentences are pooled per document (passages overlap), so a quote can take in a neighbour
@@ -338,16 +385,22 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
     words of a web address match the question's only when it asks where to read
     (``pointer``): "But first, please read <https://www.gnu.org/licenses/why-not-lgpl.html>"
     had answered every question naming the LGPL.
+
+    ``names`` (a document id to the words it goes by, ``document_names``): a name the
+    question gives a document counts as held by each of its sentences, as well as the best
+    of its retrieved passages holds it (``_implied_names``).
     """
     if not scored:
         return {}
     top = max(s.fused for s in scored)
+    implied = _implied_names(index, scored, qvec, q, token_vectors, names) if names else {}
     pool: dict[str, dict[tuple[int, int], Evidence]] = {}
     for s in scored:
         p = index.passages[s.row]
         text = index.documents[p.doc_id].text
         urls = [] if pointer else url_spans(text[p.start:p.end], p.start)
-        ev = passage_evidence(q, qvec, token_vectors(s.row), p.start, p.sentences, urls)
+        held, floor = implied.get(p.doc_id, (frozenset(), None))
+        ev = passage_evidence(q, qvec, token_vectors(s.row), p.start, p.sentences, urls, floor)
         rel = max(s.fused, 0.0) / top if top > 0 else 0.0  # nothing matched: no credit
         sents = pool.setdefault(p.doc_id, {})
         for i, (a, b) in enumerate(p.sentences):
@@ -356,9 +409,38 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
                 continue
             words = text[a:b] if not urls else without_urls(text[a:b])
             sents[(a, b)] = Evidence(a, b, s.row, float(ev.meaning[i]), float(ev.match[i]),
-                                     ev.passage_match, lexical_coverage(terms, words), rel,
+                                     ev.passage_match, lexical_coverage(terms, words, held),
+                                     rel,
                                      pieces=ev.pieces[i] if ev.pieces is not None else None)
     return {d: sorted(v.values(), key=lambda x: x.start) for d, v in pool.items()}
+
+
+def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: QueryTokens,
+                   token_vectors: Callable[[int], TokenVectors],
+                   names: Callable[[str], frozenset[str]]
+                   ) -> dict[str, tuple[frozenset[str], np.ndarray]]:
+    """Per document the question names (``QueryTokens.names`` among the words it goes by),
+    those words and the least cosine each question piece then has in its sentences: for the
+    name's pieces, the best any of its retrieved passages gives them; 0 for the rest."""
+    asked = {t for t in q.names if t}
+    if not asked:
+        return {}
+    out: dict[str, tuple[frozenset[str], np.ndarray]] = {}
+    for s in scored:
+        doc_id = index.passages[s.row].doc_id
+        held = asked & names(doc_id)
+        if not held:
+            continue
+        rows = np.array([t in held for t in q.names])
+        tv = token_vectors(s.row)
+        if not len(tv.offsets):
+            continue
+        best = (q.vectors[rows] @ np.asarray(tv.vectors, dtype=np.float32).T).max(axis=1)
+        known = out.get(doc_id)
+        floor = known[1] if known else np.zeros(len(q.names), dtype=np.float32)
+        floor[rows] = np.maximum(floor[rows], best)
+        out[doc_id] = (frozenset(held), floor)
+    return out
 
 
 # A question that asks where something is written, published or can be read about: its answer

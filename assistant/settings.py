@@ -286,6 +286,12 @@ class QuoteRules:
     # hold (None: any of the closest): fewer passages to read, as many answers found.
     # Chosen on the fitting part (README, "Figures").
     sentence_margin: float | None = 0.02
+    # A name the question gives a document by (a word of its title or file name, written
+    # capitalised: "the MPL", "Slovenia") counts as held by every sentence of that document,
+    # so a sentence merely repeating the name ("This Source Code Form is subject to the terms
+    # of the Mozilla Public License") gains nothing over the one that answers
+    # (``quoting.document_names``; False: names count only where written).
+    names_implied: bool = True
 
     def __post_init__(self):
         _check_count(self, "max_sentences")
@@ -295,8 +301,9 @@ class QuoteRules:
             _check_share(self, "sentence_margin")
         _check_share(self, "relative_floor", "dangling_penalty", "follow_on_share",
                      "cover_gain")
-        if not isinstance(self.sequel, bool):
-            raise ValueError("QuoteRules.sequel must be True or False")
+        for name in ("sequel", "names_implied"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"QuoteRules.{name} must be True or False")
 
 
 @dataclass(frozen=True)

@@ -501,6 +501,64 @@ def test_a_web_address_the_page_does_not_give_is_not_answered_with_confidence(as
     assert "your question asks for a web address and the quote gives none" in r.caveats
 
 
+_LICENCES = {
+    "Zorblax-1.0.txt": (
+        "Zorblax Public Licence\n\nThis file is subject to the terms of the Zorblax Public "
+        "Licence, version 1.0. If a copy of the Zorblax licence was not sent with this file, ask "
+        "the sender for one.\n\nTermination\n\nYour rights end automatically if you break these "
+        "terms. They come back if you put the breach right within 30 days of being told of it. "
+        "Rights granted to others before the end stay in force.\n\nPatents\n\nEach contributor "
+        "grants a licence to its patents that the contribution reads on. This grant ends for "
+        "anyone who sues a contributor over a patent.\n"),
+    "Quentor-2.0.txt": (
+        "Quentor Licence\n\nUse of this software is governed by the Quentor Licence. You may "
+        "copy and share the software in any medium. You must keep all copyright notices intact. "
+        "There is no warranty of any kind.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def licences_index(tmp_path_factory):
+    from conftest import assistant_over
+
+    folder = tmp_path_factory.mktemp("licences")
+    assistant_over(folder, _LICENCES)
+    return folder / "index"
+
+
+def test_the_words_a_document_goes_by():
+    from assistant.quoting import document_names
+    from assistant.types import Document
+
+    doc = Document("licences/MPL-2.0.txt", "Mozilla Public License Version 2.0", "text", ())
+    assert {"mpl", "mozilla"} <= document_names(doc)
+    # a record's collection file names the collection, not the record
+    assert "squad" not in document_names(Document("squad.jsonl#000-001", "Normans", "t", ()))
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("Under the Zorblax licence, can I get my rights back after a breach?", "They come back"),
+    ("What does the Zorblax licence say about patents?", "grants a licence to its patents"),
+    ("Does Zorblax let me recover my rights if I fix a violation?", "They come back"),
+])
+def test_a_sentence_repeating_the_documents_name_does_not_outrank_the_answer(licences_index,
+                                                                             question, answer):
+    from dataclasses import replace
+
+    from assistant import Assistant
+    from assistant.settings import AnswerSettings
+
+    index = licences_index
+    default = Assistant.load(index)
+    assert answer in default.answer(question).quotes[0].text
+    # Where a name counts only where it is written, the licence's header ("This file is
+    # subject to the terms of the Zorblax Public Licence") or its opening line wins.
+    s = AnswerSettings()
+    literal = Assistant.load(index, settings=replace(s, quotes=replace(s.quotes,
+                                                                       names_implied=False)))
+    assert answer not in literal.answer(question).quotes[0].text
+
+
 def test_the_evaluation_set_is_split_by_document_and_sized():
     from assistant.evaluation import sets
 
