@@ -666,6 +666,9 @@ class Answerer:
             out.append("your question asks when and the quote gives no date")
         if quoting.lacks_asked_penalty(asked, top.text):
             out.append("your question asks for a penalty and the quote gives none")
+        if quoting.lacks_asked_head(asked, top.text):
+            out.append("your question asks who heads it and the quote does not say who heads "
+                       "or leads anything")
         order = quoting.lacks_asked_order(asked, top.text)
         if order:
             out.append(f"your question asks about the “{order}” one and the quote does not "

@@ -927,6 +927,30 @@ def lacks_asked_comparison(question: str, quote: str) -> bool:
         and not _COMPARES.search(quote)
 
 
+# A question asking who heads something now ("Who heads the police unit?", "Who chairs the
+# IWG?", "Who is the head of ...?"), and what a quote saying it holds: a word of heading or
+# leading, or of a post that heads ("Director", "Minister", "coordinator"). A quote that says
+# only what the body does ("Offences ... are investigated by the units of the police") does not
+# say who heads it. Not "who runs / manages" (a service is "provided by" or "operated by" its
+# runner) nor the past ("Who led the Normans?" is answered by what they did).
+_ASKS_HEAD = re.compile(
+    r"\bwho\s+(?:currently\s+)?(?:heads|leads|chairs|directs|presides\s+over)\b"
+    r"(?!\s+(?:to|by|for|from|with|into|away|out|up)\b)"
+    r"|\bwho(?:'s|\s+is|\s+are)\s+(?:the\s+|currently\s+the\s+)?"
+    r"(?:heads?|leaders?|chair|chairs|chairman|chairwoman|chairperson|director|chief|"
+    r"president|manager|boss|in\s+charge)\b", re.IGNORECASE)
+_HEADS = re.compile(
+    r"\b(?:head\w*|lead\w*|led|chair\w*|direct(?:or|ors|s|ed|orate)|chief\w*|president\w*|"
+    r"manag\w*|coordinat\w*|in\s+charge|responsib\w*|run\s+by|minister\w*|secretar\w*|"
+    r"commissioner\w*|boss\w*|presid\w*|governor\w*|mayor\w*|commander\w*)\b", re.IGNORECASE)
+
+
+def lacks_asked_head(question: str, quote: str) -> bool:
+    """A question asking who heads, chairs or leads something, answered by a quote that says
+    nothing of heading or leading anything."""
+    return bool(_ASKS_HEAD.search(question)) and not _HEADS.search(quote)
+
+
 # A question asking for a time of day or opening hours ("What time does it close?", "What are
 # the opening hours?"), not a span ("what time period", "what time-frame", "what time of
 # year"). "When does it close?" may ask for a date as well ("When does the reflection period

@@ -501,6 +501,32 @@ def test_a_web_address_the_page_does_not_give_is_not_answered_with_confidence(as
     assert "your question asks for a web address and the quote gives none" in r.caveats
 
 
+@pytest.mark.parametrize("question, flagged", [
+    ("Who heads the police anti-trafficking unit?", True),
+    ("Who chairs the IWG?", True),
+    ("Who is the head of the Specialised Service?", True),
+    ("Who is in charge of prosecutions?", True),
+    # a service's runner, the past, and "leads to" ask for no head
+    ("Who runs the shelter?", False),
+    ("Who led the Normans into England?", False),
+    ("Who leads to the arrest?", False),
+])
+def test_a_question_asking_who_heads_something_needs_a_quote_that_says(question, flagged):
+    from assistant.quoting import lacks_asked_head
+
+    assert lacks_asked_head(question, "Offences are investigated by the criminal police units.") \
+        is flagged
+    assert not lacks_asked_head(question, "The IWG is headed by the State Secretary.")
+
+
+def test_who_heads_a_unit_the_page_only_names_is_not_answered_with_confidence(assistant):
+    # The page says which police units investigate trafficking, not who heads them; this was
+    # answered confidently with that sentence.
+    r = assistant.answer("Who heads the police units that investigate trafficking offences?")
+    assert r.tentative and r.quotes
+    assert any("who heads" in c for c in r.caveats)
+
+
 _LICENCES = {
     "Zorblax-1.0.txt": (
         "Zorblax Public Licence\n\nThis file is subject to the terms of the Zorblax Public "
