@@ -351,6 +351,10 @@ def _leaning(reading: tuple[Evidence, Judgement]) -> tuple[Evidence, Judgement]:
     return reading[0], replace(reading[1], leans_on_conversation=True)
 
 
+# A name with its version run into it: "GPLv3", "LGPL3", "MPL2".
+_VERSIONED = re.compile(r"([A-Za-z]{2,}?)v?\d+(?:\.\d+)*")
+
+
 def _listed(items: Sequence[str], most: int, sep: str = ", ") -> str:
     return sep.join(items[:most]) + (" ..." if len(items) > most else "")
 
@@ -381,15 +385,21 @@ class Answerer:
         # (document, word) -> the figures that follow the word in the document (``_unheld``);
         # the words come from visitors' questions, so the cache is bounded.
         self._numbers_after: dict[tuple[str, str], frozenset[str]] = {}
-        # document -> the words it goes by (``quoting.document_names``); one entry per
-        # document of the index, which does not change under this answerer.
-        self._doc_names: dict[str, frozenset[str]] = {}
+        # document -> the words it goes by, and those of its file name
+        # (``quoting.document_names``, ``quoting.file_names``); one entry per document of the
+        # index, which does not change under this answerer.
+        self._doc_names: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
-    def _document_names(self, doc_id: str) -> frozenset[str]:
+    def _names_of(self, doc_id: str) -> tuple[frozenset[str], frozenset[str]]:
         names = self._doc_names.get(doc_id)
         if names is None:
-            names = self._doc_names[doc_id] = quoting.document_names(self.index.documents[doc_id])
+            d = self.index.documents[doc_id]
+            names = self._doc_names[doc_id] = (quoting.document_names(d),
+                                               quoting.file_names(d))
         return names
+
+    def _document_names(self, doc_id: str) -> frozenset[str]:
+        return self._names_of(doc_id)[0]
 
     def unrelated_scores(self) -> list[float]:
         """The coverage of the questions unrelated to any documents (``assistant.unrelated``)
@@ -449,7 +459,7 @@ class Answerer:
         tokens = self._passage_tokens([s.row for s in scored])
         pool = quoting.sentence_pool(self.index, scored, qvec, q, tokens.__getitem__, terms,
                                      quoting.asks_where_to_read(query.asked),
-                                     self._document_names if self.settings.quotes.names_implied
+                                     self._names_of if self.settings.quotes.names_implied
                                      else None)
         return Evidence(query, tuple(scored), pool, terms, qtok,
                         ranked=min(passages, len(scored))), qvec
@@ -505,16 +515,22 @@ class Answerer:
         d = self.index.documents[doc_id]
         pos = self.index.doc_position(doc_id)
         meta = " ".join(str(v) for v in d.metadata.values()).lower()
+        names = self._document_names(doc_id)
 
         def held(w: str) -> bool:
             tokens = tokenize(w) or [w.lower()]
-            return all(self.index.doc_keyword.contains(t, pos) for t in tokens)
+            return all(t in names or self.index.doc_keyword.contains(t, pos) for t in tokens)
 
         def holds(word: str) -> bool:
             # Or its plural or singular: the keyword index does not stem an abbreviation, and
-            # a page speaking of "3 NGOs" had been said never to mention "NGO".
+            # a page speaking of "3 NGOs" had been said never to mention "NGO". Or a word made
+            # from it ("Bulgarian partners" for "Bulgaria"), or a version of a name the document
+            # goes by ("GPLv3" in "GPL-3.txt", named in its file name, not in its text).
             other = word[:-1] if word[-1:] in "sS" and len(word) > 2 else word + "s"
-            return word.lower() in meta or held(word) or held(other)
+            version = _VERSIONED.fullmatch(word)
+            return word.lower() in meta or held(word) or held(other) \
+                or any(held(w) for w in quoting.demonyms(word)) \
+                or (version is not None and held(version.group(1)))
         return holds
 
     def decide(self, ev: Evidence, max_quotes: int, judgement: Judgement | None = None

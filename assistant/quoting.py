@@ -121,6 +121,9 @@ class QueryTokens:
     # (``document_names``). A follow-up's conversation names its document too ("Does CC0
     # waive moral rights?" then "And privacy?").
     names: tuple[str, ...] = ()
+    # Per word piece, the stemmed content word it is part of, however written ("" for none):
+    # a word of a document's file name names it in any case ("the gpl", ``file_names``).
+    words: tuple[str, ...] = ()
 
 
 _WORD = re.compile(r"\w+")
@@ -135,10 +138,12 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
     starts = [w[0] for w in words]
     named = _written_as_names(text, words)
     names = [""] * len(tv.offsets)
+    stems = [""] * len(tv.offsets)
     for k, (a, _) in enumerate(tv.offsets.tolist()):
         i = bisect.bisect_right(starts, a) - 1
         if i >= 0 and a < words[i][1] and words[i][2]:
             weights[k] = context_weight if a < context_chars else 1.0
+            stems[k] = words[i][2][0]
             if i in named:
                 names[k] = words[i][2][0]
     if not weights.any():  # only question words: better to match them than nothing
@@ -151,7 +156,7 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
         # conversation's subject, and its words are what a quote grows to cover.
         asked = None
     return QueryTokens(np.asarray(tv.vectors, dtype=np.float32),
-                       weights / total if total else weights, asked, tuple(names))
+                       weights / total if total else weights, asked, tuple(names), tuple(stems))
 
 
 def _written_as_names(text: str, words: Sequence[tuple[int, int, list[str]]]) -> set[int]:
@@ -170,12 +175,18 @@ def _written_as_names(text: str, words: Sequence[tuple[int, int, list[str]]]) ->
 
 def document_names(document) -> frozenset[str]:
     """The stemmed words a document goes by: its title's, and its file name's ("MPL-2.0.txt":
-    "mpl"; not a record's collection file, "squad.jsonl#12")."""
-    words = set(tokenize(document.title or ""))
-    if "#" not in document.doc_id:
-        stem = document.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        words.update(tokenize(stem.replace("_", " ")))
-    return frozenset(words)
+    "mpl")."""
+    return frozenset(tokenize(document.title or "")) | file_names(document)
+
+
+def file_names(document) -> frozenset[str]:
+    """The stemmed words of a document's file name ("GPL-3.txt": "gpl"); not its figures (a
+    question's "3" asks about section 3 as often as version 3), and none for a record or a
+    part of a collection file ("squad.jsonl#12" names the collection)."""
+    if "#" in document.doc_id:
+        return frozenset()
+    stem = document.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return frozenset(t for t in tokenize(stem.replace("_", " ")) if not t.isdigit())
 
 
 # Pronouns that point back to something said earlier ("Who pays for it?"): a question holding
@@ -376,7 +387,7 @@ class Evidence:
 def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: QueryTokens,
                   token_vectors: Callable[[int], TokenVectors], terms: QueryTerms,
                   pointer: bool = False,
-                  names: Callable[[str], frozenset[str]] | None = None
+                  names: Callable[[str], tuple[frozenset[str], frozenset[str]]] | None = None
                   ) -> dict[str, list[Evidence]]:
     """The evidence for every sentence of the top passages, per document in text order.
 
@@ -386,9 +397,10 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
     (``pointer``): "But first, please read <https://www.gnu.org/licenses/why-not-lgpl.html>"
     had answered every question naming the LGPL.
 
-    ``names`` (a document id to the words it goes by, ``document_names``): a name the
-    question gives a document counts as held by each of its sentences, as well as the best
-    of its retrieved passages holds it (``_implied_names``).
+    ``names`` (a document id to the words it goes by when written as names,
+    ``document_names``, and those of its file name, which name it however written,
+    ``file_names``): a name the question gives a document counts as held by each of its
+    sentences, as well as the best of its retrieved passages holds it (``_implied_names``).
     """
     if not scored:
         return {}
@@ -417,27 +429,30 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
 
 def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: QueryTokens,
                    token_vectors: Callable[[int], TokenVectors],
-                   names: Callable[[str], frozenset[str]]
+                   names: Callable[[str], tuple[frozenset[str], frozenset[str]]]
                    ) -> dict[str, tuple[frozenset[str], np.ndarray]]:
-    """Per document the question names (``QueryTokens.names`` among the words it goes by),
-    those words and the least cosine each question piece then has in its sentences: for the
-    name's pieces, the best any of its retrieved passages gives them; 0 for the rest."""
-    asked = {t for t in q.names if t}
-    if not asked:
+    """Per document the question names (``QueryTokens.names`` among the words it goes by, or
+    ``QueryTokens.words`` among its file name's), those words and the least cosine each
+    question piece then has in its sentences: for the name's pieces, the best any of its
+    retrieved passages gives them; 0 for the rest."""
+    named = {t for t in q.names if t}
+    typed = {t for t in q.words if t}
+    if not typed:
         return {}
     out: dict[str, tuple[frozenset[str], np.ndarray]] = {}
     for s in scored:
         doc_id = index.passages[s.row].doc_id
-        held = asked & names(doc_id)
+        goes_by, file = names(doc_id)
+        held = (named & goes_by) | (typed & file)
         if not held:
             continue
-        rows = np.array([t in held for t in q.names])
+        rows = np.array([t in held for t in q.words])
         tv = token_vectors(s.row)
         if not len(tv.offsets):
             continue
         best = (q.vectors[rows] @ np.asarray(tv.vectors, dtype=np.float32).T).max(axis=1)
         known = out.get(doc_id)
-        floor = known[1] if known else np.zeros(len(q.names), dtype=np.float32)
+        floor = known[1] if known else np.zeros(len(q.words), dtype=np.float32)
         floor[rows] = np.maximum(floor[rows], best)
         out[doc_id] = (frozenset(held), floor)
     return out
@@ -932,13 +947,14 @@ def lacks_asked_comparison(question: str, quote: str) -> bool:
 # leading, or of a post that heads ("Director", "Minister", "coordinator"). A quote that says
 # only what the body does ("Offences ... are investigated by the units of the police") does not
 # say who heads it. Not "who runs / manages" (a service is "provided by" or "operated by" its
-# runner) nor the past ("Who led the Normans?" is answered by what they did).
+# runner), "who is in charge of prosecuting ...?" (a body's competence answers it) nor the past
+# ("Who led the Normans?" is answered by what they did).
 _ASKS_HEAD = re.compile(
     r"\bwho\s+(?:currently\s+)?(?:heads|leads|chairs|directs|presides\s+over)\b"
     r"(?!\s+(?:to|by|for|from|with|into|away|out|up)\b)"
     r"|\bwho(?:'s|\s+is|\s+are)\s+(?:the\s+|currently\s+the\s+)?"
     r"(?:heads?|leaders?|chair|chairs|chairman|chairwoman|chairperson|director|chief|"
-    r"president|manager|boss|in\s+charge)\b", re.IGNORECASE)
+    r"president|manager|boss)\b", re.IGNORECASE)
 _HEADS = re.compile(
     r"\b(?:head\w*|lead\w*|led|chair\w*|direct(?:or|ors|s|ed|orate)|chief\w*|president\w*|"
     r"manag\w*|coordinat\w*|in\s+charge|responsib\w*|run\s+by|minister\w*|secretar\w*|"
@@ -996,6 +1012,9 @@ _CONTACT_ASKS = (
         re.IGNORECASE), re.compile(r"@|[\[(]at[\])]", re.IGNORECASE)),
     ("a web address", re.compile(
         rf"\b(?:web\s*site|homepage|web)\s+address(?:es)?\b|\burls?\b|"
+        # a link asked for, not a link between things ("any link to our nerves?")
+        rf"\b(?:give|send|share|show|post|provide|paste|get|need|want)\s+(?:me\s+|us\s+)?"
+        rf"(?:the|a)\s+(?:web\s*)?link\b|\bwhat(?:'s|\s+is)\s+the\s+(?:web\s*)?link\b|"
         rf"\bwhat(?:'s|\s+is|\s+are)\s+{_POSSESSIVE}\s+(?:web\s*sites?|homepages?)\b",
         re.IGNORECASE),
      re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:org|com|net|eu|gov|int|edu|info|io)\b|"
@@ -1005,8 +1024,8 @@ _CONTACT_ASKS = (
         rf"address(?:es)?\b|\bwhat(?:'s|\s+is|\s+are)\s+{_POSSESSIVE}\s+address(?:es)?\b|"
         rf"\b(?:the|its|their)\s+address\s+of\b", re.IGNORECASE),
      # a house number or postcode by a name ("51 Franklin Street", "1000 Ljubljana",
-     # "Trg OF 13,"), or a post box: not any figure ("Section 10.3")
-     re.compile(r"\b\d{1,6}[A-Za-z]?,?\s+[A-Z][\w-]+|\bP\.?\s?O\.?\s+Box\b|"
+     # "Trg OF 13,"), or a post box: not any figure ("Section 10.3", "3 NGOs")
+     re.compile(r"\b\d{1,6}[A-Za-z]?,?\s+[A-Z][a-z][\w-]*|\bP\.?\s?O\.?\s+Box\b|"
                 r"\b[A-Z][\w-]*\s+\d{1,5}[A-Za-z]?,\s")),
 )
 
@@ -1213,6 +1232,19 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
 # "Croat-ian" from "Croati-a", "German" from "German-y".
 _DEMONYM_ENDINGS = ("ian", "an", "n", "ese", "ish", "i")
 _PLACE_ENDINGS = ("", "a", "ia", "y")
+
+
+def demonyms(name: str) -> list[str]:
+    """Words made from a place's name the way ``_DEMONYM_ENDINGS`` are ("Bulgaria":
+    "Bulgarian", ...; "Germany": "German"); most of them are not words, and a lookup finds
+    none of those."""
+    if len(name) < 4 or not name[:1].isupper():
+        return []
+    out = [name + e for e in ("n", "an", "ese", "ish")]
+    for end in _PLACE_ENDINGS[1:]:
+        if name.endswith(end):
+            out += [name[:-len(end)] + e for e in ("",) + _DEMONYM_ENDINGS]
+    return list(dict.fromkeys(w for w in out if w != name and len(w) > 3))
 
 
 def _of_a_subject(token: str, df: Callable[[str], int]) -> bool:

@@ -467,6 +467,10 @@ def test_a_country_the_page_lists_in_passing_is_not_answered_for_with_confidence
     ("What is the postal address of the Foundation?",
      "Except as provided in Section 10.3, no one other than the steward may modify it.",
      "a postal address"),
+    ("What is the address of Association Ključ?",
+     "The Government funded an Association of 3 NGOs (Association Ključ, ...).", "a postal address"),
+    ("Give me the link to the National Action Plans",
+     "The field of prevention is defined in National Action Plans.", "a web address"),
 ])
 def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(question, quote,
                                                                               kind):
@@ -485,6 +489,8 @@ def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(qu
     ("How does the plan address child trafficking?", "It funds prevention."),
     ("Is there a helpline for victims?", "The SOS telephone line helps victims."),
     ("What number of victims were identified?", "Several victims were identified."),
+    ("Do dendritic cells have any link to our nerves?", "They are not connected to nerves."),
+    ("Is there a link between poverty and trafficking?", "Poverty is a risk factor."),
 ])
 def test_a_quote_giving_the_detail_or_a_question_not_asking_for_one_passes(question, quote):
     from assistant.quoting import lacks_contact_detail
@@ -505,8 +511,8 @@ def test_a_web_address_the_page_does_not_give_is_not_answered_with_confidence(as
     ("Who heads the police anti-trafficking unit?", True),
     ("Who chairs the IWG?", True),
     ("Who is the head of the Specialised Service?", True),
-    ("Who is in charge of prosecutions?", True),
-    # a service's runner, the past, and "leads to" ask for no head
+    # a service's runner, a body's competence, the past, and "leads to" ask for no head
+    ("Who is in charge of prosecuting trafficking?", False),
     ("Who runs the shelter?", False),
     ("Who led the Normans into England?", False),
     ("Who leads to the arrest?", False),
@@ -527,6 +533,29 @@ def test_who_heads_a_unit_the_page_only_names_is_not_answered_with_confidence(as
     assert any("who heads" in c for c in r.caveats)
 
 
+def test_a_document_holds_the_names_it_goes_by_and_the_words_made_from_them(assistant,
+                                                                            licences_index):
+    from assistant import Assistant
+
+    # The page says "Bulgarian partners", never "Bulgaria": not a word it never mentions.
+    r = assistant.answer("What role did Bulgaria play in the JIT project?")
+    assert not any("never mentions" in c for c in r.caveats)
+    # The Quentor licence never writes "QPL", but its file is QPL-2.0.txt.
+    lic = Assistant.load(licences_index)
+    for question in ("Does the QPL let me share the software?",
+                     "Does QPLv2 let me share the software?"):
+        r = lic.answer(question)
+        assert r.quotes and r.quotes[0].doc_id == "QPL-2.0.txt"
+        assert not any("never mentions" in c for c in r.caveats), r.caveats
+
+
+def test_words_made_from_a_place():
+    from assistant.quoting import demonyms
+
+    assert "Bulgarian" in demonyms("Bulgaria") and "German" in demonyms("Germany")
+    assert demonyms("EU") == [] and demonyms("trafficking") == []
+
+
 _LICENCES = {
     "Zorblax-1.0.txt": (
         "Zorblax Public Licence\n\nThis file is subject to the terms of the Zorblax Public "
@@ -536,7 +565,7 @@ _LICENCES = {
         "Rights granted to others before the end stay in force.\n\nPatents\n\nEach contributor "
         "grants a licence to its patents that the contribution reads on. This grant ends for "
         "anyone who sues a contributor over a patent.\n"),
-    "Quentor-2.0.txt": (
+    "QPL-2.0.txt": (
         "Quentor Licence\n\nUse of this software is governed by the Quentor Licence. You may "
         "copy and share the software in any medium. You must keep all copyright notices intact. "
         "There is no warranty of any kind.\n"),
@@ -566,6 +595,8 @@ def test_the_words_a_document_goes_by():
     ("Under the Zorblax licence, can I get my rights back after a breach?", "They come back"),
     ("What does the Zorblax licence say about patents?", "grants a licence to its patents"),
     ("Does Zorblax let me recover my rights if I fix a violation?", "They come back"),
+    # a word of the file name names the document however it is typed
+    ("under the zorblax licence, can i get my rights back after a breach?", "They come back"),
 ])
 def test_a_sentence_repeating_the_documents_name_does_not_outrank_the_answer(licences_index,
                                                                              question, answer):
