@@ -499,7 +499,8 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
         for x in seq:
             x.score = weights.score(x)
             own.append(weights.own_score(x))
-            if _dangling(text, x.end) and not pointer:
+            # A heading names what follows; a line ending in a colon introduces what is gone.
+            if (_dangling(text, x.end) or _heading_alone(text, x.start, x.end)) and not pointer:
                 x.score *= rules.dangling_penalty
                 own[-1] *= rules.dangling_penalty
         for i, x in enumerate(seq):
@@ -531,6 +532,31 @@ def _dangling(text: str, end: int) -> bool:
     """A paragraph's last sentence that ends with a colon introduces something (a link, a list)
     the text no longer has: "... can be found at the following link:". Not an answer."""
     return text[end - 1:end] == ":" and (end >= len(text) or text[end:end + 2].strip() == "")
+
+
+# A numbered heading in title case ("8. Termination.", "13. Use with the GNU Affero General
+# Public License."): its words are capitalised but for these.
+_NUMBERED_HEADING = re.compile(r"\d+(?:\.\d+)*\.?\s+(.+?)\.?")
+_SMALL = frozenset("a an and as at by for from in into nor of on onto or over than that the "
+                   "these this those to under upon via with".split())
+
+
+def _heading_alone(text: str, start: int, end: int) -> bool:
+    """A sentence that is a numbered heading in title case on a line of its own ("13. Use
+    with the GNU Affero General Public License.", split from its number or not): plain text
+    keeps such headings among the sentences, and one matches a question naming its subject
+    best while it answers nothing. A numbered line that reads as a sentence ("1. Victims must
+    register.") is not one."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    if not line.endswith(text[start:end].strip()):
+        return False  # the line goes on after the sentence
+    m = _NUMBERED_HEADING.fullmatch(line)
+    if m is None or len(line.split()) > 12:
+        return False
+    words = re.findall(r"[^\W\d_][\w'’-]*", m.group(1))
+    return bool(words) and all(w[0].isupper() or w.lower() in _SMALL for w in words)
 
 
 def _adjacent(text: str, a: Evidence, b: Evidence) -> bool:

@@ -549,6 +549,37 @@ def test_a_document_holds_the_names_it_goes_by_and_the_words_made_from_them(assi
         assert not any("never mentions" in c for c in r.caveats), r.caveats
 
 
+@pytest.mark.parametrize("question, answer", [
+    ("What does the Vantor licence say about commercial use?", "You may sell copies"),
+    ("How does termination of rights work under Vantor?", "Your rights end"),
+])
+def test_a_numbered_heading_is_not_quoted_as_the_answer(licences_index, question, answer):
+    from assistant import Assistant
+
+    # Plain text keeps "2. Commercial Use." among the sentences; it matched the question best
+    # and was quoted alone.
+    r = Assistant.load(licences_index).answer(question)
+    assert r.quotes[0].text.startswith(answer)
+
+
+def test_what_reads_as_a_numbered_heading():
+    from assistant.quoting import _heading_alone
+
+    def alone(line: str, sentence: str | None = None) -> bool:
+        text = f"Intro.\n\n{line}\n\nBody text follows here."
+        s = sentence or line.strip()
+        start = text.index(s)
+        return _heading_alone(text, start, start + len(s))
+
+    assert alone("  13. Use with the GNU Affero General Public License.")
+    assert alone("  13. Use with the GNU Affero General Public License.",
+                 "Use with the GNU Affero General Public License.")  # split from its number
+    assert alone("2.1. Grants")
+    assert not alone("1. Victims must register.")
+    assert not alone("Identified foreign victims are granted a 90 day reflection period.")
+    assert not alone("4. Termination. Your rights end if you break the terms.", "4. Termination.")
+
+
 def test_words_made_from_a_place():
     from assistant.quoting import demonyms
 
@@ -565,6 +596,12 @@ _LICENCES = {
         "Rights granted to others before the end stay in force.\n\nPatents\n\nEach contributor "
         "grants a licence to its patents that the contribution reads on. This grant ends for "
         "anyone who sues a contributor over a patent.\n"),
+    "Vantor-3.txt": (
+        "Vantor Licence\n\nTERMS AND CONDITIONS\n\n  1. Definitions.\n\n  A \"work\" means any "
+        "text released under this licence.\n\n  2. Commercial Use.\n\n  You may sell copies of "
+        "the work and charge for support. You must give buyers the same freedoms you received."
+        "\n\n  3. Termination of Rights.\n\n  Your rights end if you break these terms, and come "
+        "back when you stop.\n"),
     "QPL-2.0.txt": (
         "Quentor Licence\n\nUse of this software is governed by the Quentor Licence. You may "
         "copy and share the software in any medium. You must keep all copyright notices intact. "
