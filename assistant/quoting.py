@@ -539,6 +539,7 @@ def _dangling(text: str, end: int) -> bool:
 _NUMBERED_HEADING = re.compile(r"\d+(?:\.\d+)*\.?\s+(.+?)\.?")
 _SMALL = frozenset("a an and as at by for from in into nor of on onto or over than that the "
                    "these this those to under upon via with".split())
+_HEADING_MAX_CHARS = 120
 
 
 def _heading_alone(text: str, start: int, end: int) -> bool:
@@ -547,9 +548,15 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
     keeps such headings among the sentences, and one matches a question naming its subject
     best while it answers nothing. A numbered line that reads as a sentence ("1. Victims must
     register.") is not one."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    if end - start > _HEADING_MAX_CHARS:
+        return False
+    # Only so far either side: a long line is no heading, and a document on one line (a
+    # record, a PDF's text) must not be scanned end to end for every candidate sentence.
+    lo, hi = max(0, start - _HEADING_MAX_CHARS), min(len(text), end + _HEADING_MAX_CHARS)
+    line_start, line_end = text.rfind("\n", lo, start), text.find("\n", end, hi)
+    if (line_start < 0 and lo > 0) or (line_end < 0 and hi < len(text)):
+        return False
+    line = text[line_start + 1:hi if line_end < 0 else line_end].strip()
     if not line.endswith(text[start:end].strip()):
         return False  # the line goes on after the sentence
     m = _NUMBERED_HEADING.fullmatch(line)
