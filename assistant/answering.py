@@ -351,8 +351,11 @@ def _leaning(reading: tuple[Evidence, Judgement]) -> tuple[Evidence, Judgement]:
     return reading[0], replace(reading[1], leans_on_conversation=True)
 
 
-# A name with its version run into it: "GPLv3", "LGPL3", "MPL2".
-_VERSIONED = re.compile(r"([A-Za-z]{2,}?)v?\d+(?:\.\d+)*")
+# A name with its version run into it: "LGPL3", "MPL2.0", and in capitals before a "v",
+# "GPLv3"; the figures of a title or file name ("GPL-3.txt": "3").
+_VERSIONED = re.compile(r"([A-Za-z]{2,})(\d+(?:\.\d+)*)")
+_VERSIONED_CAPS = re.compile(r"([A-Z]{2,})v(\d+(?:\.\d+)*)")
+_FIGURE = re.compile(r"\d+(?:\.\d+)*")
 
 
 def _listed(items: Sequence[str], most: int, sep: str = ", ") -> str:
@@ -393,9 +396,14 @@ class Answerer:
     def _names_of(self, doc_id: str) -> tuple[frozenset[str], frozenset[str]]:
         names = self._doc_names.get(doc_id)
         if names is None:
+            from .spelling import in_dictionary
+
             d = self.index.documents[doc_id]
-            names = self._doc_names[doc_id] = (quoting.document_names(d),
-                                               quoting.file_names(d))
+            # A file name's word names the document however typed ("the gpl") unless it is
+            # an English word: "the annual budget" does not name 2023-annual-report.pdf.
+            names = self._doc_names[doc_id] = (
+                quoting.document_names(d),
+                frozenset(t for t in quoting.file_names(d) if not in_dictionary(t)))
         return names
 
     def _document_names(self, doc_id: str) -> frozenset[str]:
@@ -516,6 +524,7 @@ class Answerer:
         pos = self.index.doc_position(doc_id)
         meta = " ".join(str(v) for v in d.metadata.values()).lower()
         names = self._document_names(doc_id)
+        figures = _FIGURE.findall(f"{d.title} {d.doc_id.rsplit('/', 1)[-1]}")
 
         def held(w: str) -> bool:
             tokens = tokenize(w) or [w.lower()]
@@ -527,10 +536,16 @@ class Answerer:
             # from it ("Bulgarian partners" for "Bulgaria"), or a version of a name the document
             # goes by ("GPLv3" in "GPL-3.txt", named in its file name, not in its text).
             other = word[:-1] if word[-1:] in "sS" and len(word) > 2 else word + "s"
-            version = _VERSIONED.fullmatch(word)
             return word.lower() in meta or held(word) or held(other) \
-                or any(held(w) for w in quoting.demonyms(word)) \
-                or (version is not None and held(version.group(1)))
+                or any(held(w) for w in quoting.place_forms(word)) or named_version(word)
+
+        def named_version(word: str) -> bool:
+            # "GPLv3" for GPL-3.txt: the name, and the version among the figures of the title
+            # or file name ("GPLv2" is not held by it).
+            m = _VERSIONED_CAPS.fullmatch(word) or _VERSIONED.fullmatch(word)
+            return m is not None and held(m.group(1)) and any(
+                f == m.group(2) or f.startswith(m.group(2) + ".")
+                or m.group(2).startswith(f + ".") for f in figures)
         return holds
 
     def decide(self, ev: Evidence, max_quotes: int, judgement: Judgement | None = None

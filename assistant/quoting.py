@@ -182,7 +182,8 @@ def document_names(document) -> frozenset[str]:
 def file_names(document) -> frozenset[str]:
     """The stemmed words of a document's file name ("GPL-3.txt": "gpl"); not its figures (a
     question's "3" asks about section 3 as often as version 3), and none for a record or a
-    part of a collection file ("squad.jsonl#12" names the collection)."""
+    part of a collection file ("squad.jsonl#12" names the collection). Those that are no
+    English word ("gpl", not "report" or "annual") name it however typed (``Answerer``)."""
     if "#" in document.doc_id:
         return frozenset()
     stem = document.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -452,7 +453,8 @@ def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: 
             continue
         best = (q.vectors[rows] @ np.asarray(tv.vectors, dtype=np.float32).T).max(axis=1)
         known = out.get(doc_id)
-        floor = known[1] if known else np.zeros(len(q.words), dtype=np.float32)
+        # (-1 for the other pieces: no cosine is below it, so the floor leaves them alone)
+        floor = known[1] if known else np.full(len(q.words), -1.0, dtype=np.float32)
         floor[rows] = np.maximum(floor[rows], best)
         out[doc_id] = (frozenset(held), floor)
     return out
@@ -536,7 +538,7 @@ def _dangling(text: str, end: int) -> bool:
 
 # A numbered heading in title case ("8. Termination.", "13. Use with the GNU Affero General
 # Public License."): its words are capitalised but for these.
-_NUMBERED_HEADING = re.compile(r"\d+(?:\.\d+)*\.?\s+(.+?)\.?")
+_NUMBERED_HEADING = re.compile(r"\d{1,3}(?:\.\d+)*\.\s+(\D+?)\.?")
 _SMALL = frozenset("a an and as at by for from in into nor of on onto or over than that the "
                    "these this those to under upon via with".split())
 _HEADING_MAX_CHARS = 120
@@ -547,7 +549,8 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
     with the GNU Affero General Public License.", split from its number or not): plain text
     keeps such headings among the sentences, and one matches a question naming its subject
     best while it answers nothing. A numbered line that reads as a sentence ("1. Victims must
-    register.") is not one."""
+    register."), holds a further figure ("1. Call 113."), or has no full stop after its
+    number ("116 006 Victim Support Helpline", "51 Franklin Street") is not one."""
     if end - start > _HEADING_MAX_CHARS:
         return False
     # Only so far either side: a long line is no heading, and a document on one line (a
@@ -982,12 +985,15 @@ def lacks_asked_comparison(question: str, quote: str) -> bool:
 # say who heads it. Not "who runs / manages" (a service is "provided by" or "operated by" its
 # runner), "who is in charge of prosecuting ...?" (a body's competence answers it) nor the past
 # ("Who led the Normans?" is answered by what they did).
+# The post asked for ends the phrase or is "of" something: "Who is the chief of ...?", not
+# "Who are the chief partners?"; leading someone into something is no heading ("Who leads
+# victims into trafficking?").
 _ASKS_HEAD = re.compile(
     r"\bwho\s+(?:currently\s+)?(?:heads|leads|chairs|directs|presides\s+over)\b"
-    r"(?!\s+(?:to|by|for|from|with|into|away|out|up)\b)"
-    r"|\bwho(?:'s|\s+is|\s+are)\s+(?:the\s+|currently\s+the\s+)?"
-    r"(?:heads?|leaders?|chair|chairs|chairman|chairwoman|chairperson|director|chief|"
-    r"president|manager|boss)\b", re.IGNORECASE)
+    r"(?!\s+(?:to|by|for|from|with|into|away|out|up)\b)(?![^?.!]*\b(?:into|astray)\b)"
+    r"|\bwho(?:'s|’s|\s+is|\s+are)\s+(?:the\s+|currently\s+the\s+)?"
+    r"(?:heads?|leaders?|chairs?|chairm[ae]n|chairwom[ae]n|chairpersons?|directors?|chiefs?|"
+    r"presidents?|managers?|boss(?:es)?)(?=\s*(?:[?.!,]|$)|\s+of\b)", re.IGNORECASE)
 _HEADS = re.compile(
     r"\b(?:head\w*|lead\w*|led|chair\w*|direct(?:or|ors|s|ed|orate)|chief\w*|president\w*|"
     r"manag\w*|coordinat\w*|in\s+charge|responsib\w*|run\s+by|minister\w*|secretar\w*|"
@@ -1028,34 +1034,47 @@ def lacks_clock_time(question: str, quote: str) -> bool:
 
 # A question asking for a way to reach someone (a phone number, an e-mail or postal address, a
 # web address), and what a quote giving one must hold: a figure, an "@", a web address, a
-# house number or postcode by a name. A
-# question asking whether there is a helpline or what a website offers asks for none; "address"
-# as a verb ("How does the plan address child trafficking?") is not read.
-_POSSESSIVE = r"(?:the|its|their|his|her|your|our|an?)"
+# house number or postcode by a name. A question asking whether there is a helpline asks for
+# none; "address" as a verb ("How does the plan address child trafficking?") is not read.
+# The detail is asked for: the detail after a request ("what is", "give me", "I need",
+# "do you have"; a few words may come between: "What is the hotline number ...?") and before
+# the question's end or "of", "for", "to" ... ("What is the address of ...?"), or opening a
+# keyword question ("Phone number of the SOS line?"). Not the detail as a topic: "Is a phone
+# number needed to apply?", "Can a company sell my e-mail address?", "What is the e-mail
+# policy?", "What is the link between poverty and trafficking?", "What is the website for?".
+_ASKING = (r"(?:\bwhat(?:'s|’s|\s+is|\s+are|\s+was)|\bwhich\s+(?:is|are)|"
+           r"\b(?:give|send|tell|show|find|get)\s+(?:me|us)|\bneed|\bwant|\blooking\s+for|"
+           r"\bknow|\bdo\s+(?:you|they|we)\s+have)")
+
+
+def _asks_detail(noun: str) -> re.Pattern:
+    return re.compile(
+        rf"{_ASKING}\s+(?:[\w'’-]+\s+){{0,4}}?{noun}"
+        rf"(?=\s*(?:[?.!,;:]|$)|\s+(?:of|for|to|at|in|please)\b(?!\s*\?))"
+        rf"|^\W*(?:(?:the|their|its|your)\s+)?{noun}\s+(?:of|for)\b", re.IGNORECASE)
+
+
 _CONTACT_ASKS = (
     ("a phone number", re.compile(
-        r"\b(?:phone|telephone|hotline|helpline|help-line|fax|contact|emergency|toll-free|"
-        r"mobile)\s+numbers?\b|\bnumbers?\s+(?:to|I\s+can|I\s+should|one\s+can)\s+"
-        r"(?:call|ring|dial)\b|\b(?:what|which)\s+number\s+(?:can|should|do|could|must)\s+"
+        _asks_detail(r"(?:(?:tele)?phone|hotline|helpline|help-line|fax|contact|emergency|"
+                     r"toll-free|mobile|cell)\s+numbers?").pattern
+        + r"|\bnumbers?\s+(?:to|I\s+can|I\s+should|one\s+can)\s+(?:call|ring|dial)\b"
+        r"|\b(?:what|which)\s+number\s+(?:can|should|do|could|must)\s+"
         r"(?:I|we|you|they|victims?|one)\s+(?:call|ring|dial)\b", re.IGNORECASE),
-     # three digits or more in a row, not a year ("2013") nor the end of an amount ("90,000")
-     re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))\d{3,}")),
-    ("an e-mail address", re.compile(
-        rf"\be-?mail\s+address(?:es)?\b|\bwhat(?:'s|\s+is)\s+{_POSSESSIVE}\s+e-?mail\b",
-        re.IGNORECASE), re.compile(r"@|[\[(]at[\])]", re.IGNORECASE)),
-    ("a web address", re.compile(
-        rf"\b(?:web\s*site|homepage|web)\s+address(?:es)?\b|\burls?\b|"
-        # a link asked for, not a link between things ("any link to our nerves?")
-        rf"\b(?:give|send|share|show|post|provide|paste|get|need|want)\s+(?:me\s+|us\s+)?"
-        rf"(?:the|a)\s+(?:web\s*)?link\b|\bwhat(?:'s|\s+is)\s+the\s+(?:web\s*)?link\b|"
-        rf"\bwhat(?:'s|\s+is|\s+are)\s+{_POSSESSIVE}\s+(?:web\s*sites?|homepages?)\b",
-        re.IGNORECASE),
-     re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:org|com|net|eu|gov|int|edu|info|io)\b|"
-                r"\b[\w-]+(?:\.[\w-]+)+\.[a-z]{2}/", re.IGNORECASE)),
-    ("a postal address", re.compile(
-        rf"\b(?:postal|street|mailing|office|home|physical|registered|visiting)\s+"
-        rf"address(?:es)?\b|\bwhat(?:'s|\s+is|\s+are)\s+{_POSSESSIVE}\s+address(?:es)?\b|"
-        rf"\b(?:the|its|their)\s+address\s+of\b", re.IGNORECASE),
+     # three digits or more in a row, not a year ("2013") nor the end of an amount ("90,000");
+     # digits in groups ("01 45 67 89 10", "+386 1 234"); a short number to call ("Dial 15")
+     re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))\d{3,}|\+?\d{1,4}(?:[\s./-]\d{2,4}){2,}|"
+                r"\b(?:call|dial|ring|tel\.?|telephone|phone)\s*:?\s*\+?\d", re.IGNORECASE)),
+    ("an e-mail address", _asks_detail(r"e-?mail(?:\s+address(?:es)?)?"),
+     re.compile(r"@|[\[(]at[\])]", re.IGNORECASE)),
+    ("a web address", _asks_detail(r"(?:web\s*sites?|homepages?|web\s*pages?|urls?|"
+                                   r"web\s+address(?:es)?|(?:web\s*)?links?)"),
+     # (no "\b" before a run of word characters and hyphens: on "a-a-a-..." it restarted at
+     # every hyphen, quadratic in the quote's length)
+     re.compile(r"https?://|\bwww\.|(?<![\w-])[\w-]+\.(?:org|com|net|eu|gov|int|edu|info|io)\b|"
+                r"(?<![\w-])[\w-]+(?:\.[\w-]+)+\.[a-z]{2}/", re.IGNORECASE)),
+    ("a postal address", _asks_detail(r"(?:(?:postal|street|mailing|office|home|physical|"
+                                      r"registered|visiting)\s+)?address(?:es)?"),
      # a house number or postcode by a name ("51 Franklin Street", "1000 Ljubljana",
      # "Trg OF 13,"), or a post box: not any figure ("Section 10.3", "3 NGOs")
      re.compile(r"\b\d{1,6}[A-Za-z]?,?\s+[A-Z][a-z][\w-]*|\bP\.?\s?O\.?\s+Box\b|"
@@ -1066,10 +1085,11 @@ _CONTACT_ASKS = (
 def lacks_contact_detail(question: str, quote: str) -> str | None:
     """What way to reach someone a question asks for ("a phone number") when the quote does
     not give it (no figure, no "@", no web address): the page may name the helpline and give
-    no number."""
+    no number. The first kind asked is the one read: "the e-mail address" asks for no postal
+    address."""
     for kind, asks, gives in _CONTACT_ASKS:
-        if asks.search(question) and not gives.search(quote):
-            return kind
+        if asks.search(question):
+            return None if gives.search(quote) else kind
     return None
 
 
@@ -1246,49 +1266,55 @@ _ASKED_NAME = re.compile(rf"(?<=\w )({_NAME_WORD}(?:\s+{_NAME_WORD})*)")
 def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> list[str]:
     """The names a question asks about that the collection mentions only in passing (in at
     most ``RARE_PLACE_PASSAGES`` passages, by ``df``) and that the quote's passage does not
-    mention: "How many prosecutors does Croatia have?" answered from a passage about Slovenia.
-    ``lacks_asked_place`` reads only a place after "in" or "from", and needs the quote itself
-    to name it; a name the answer's passage holds may be named in the sentence before the
-    quote ("Caritas ... It runs a shelter"), so the passage is enough here."""
+    mention, itself or as a word made from it (``place_forms``): "How many prosecutors does
+    Croatia have?" answered from a passage about Slovenia. ``lacks_asked_place`` reads only a
+    place after "in" or "from", and needs the quote itself to name it; a name the answer's
+    passage holds may be named in the sentence before the quote ("Caritas ... It runs a
+    shelter"), so the passage is enough here."""
     held = set(tokenize(passage))
+
+    def mentioned(word: str) -> bool:
+        return any(set(t) <= held for t in map(tokenize, [word, *place_forms(word)]) if t)
+
     out = []
     for m in _ASKED_NAME.finditer(question):
+        words = m.group(1).split()
         tokens = tokenize(m.group(1))
-        if tokens and not set(tokens) <= held \
-                and all(0 < df(t) <= RARE_PLACE_PASSAGES and not _of_a_subject(t, df)
-                        for t in tokens):
+        if tokens and not all(mentioned(w) for w in words) \
+                and all(0 < df(t) <= RARE_PLACE_PASSAGES for t in tokens) \
+                and not any(_of_a_subject(w, df) for w in words):
             out.append(m.group(1))
     return list(dict.fromkeys(out))
 
 
-# How a name of people or things from a place is made from it: "Sloven-ian" from "Sloveni-a",
-# "Croat-ian" from "Croati-a", "German" from "German-y".
-_DEMONYM_ENDINGS = ("ian", "an", "n", "ese", "ish", "i")
-_PLACE_ENDINGS = ("", "a", "ia", "y")
-
-
-def demonyms(name: str) -> list[str]:
-    """Words made from a place's name the way ``_DEMONYM_ENDINGS`` are ("Bulgaria":
-    "Bulgarian", ...; "Germany": "German"); most of them are not words, and a lookup finds
-    none of those."""
-    if len(name) < 4 or not name[:1].isupper():
+def place_forms(word: str) -> list[str]:
+    """The words for a place and for its people made from each other: "Bulgaria" and
+    "Bulgarian(s)", "Croatia" and "Croatian", "Germany" and "German", "Italy" and "Italian",
+    "Japan" and "Japanese". Not the bare stem of a place in "-a" ("Niger" from "Nigeria",
+    "Roman" from "Romania": other words)."""
+    if len(word) < 4 or not word[:1].isupper():
         return []
-    out = [name + e for e in ("n", "an", "ese", "ish")]
-    for end in _PLACE_ENDINGS[1:]:
-        if name.endswith(end):
-            out += [name[:-len(end)] + e for e in ("",) + _DEMONYM_ENDINGS]
-    return list(dict.fromkeys(w for w in out if w != name and len(w) > 3))
+    w = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    out = []
+    if w.endswith("a"):  # a place: Bulgaria, Korea
+        out.append(w + "n")
+    if w.endswith("y"):  # Germany, Italy
+        out += [w[:-1], w[:-1] + "ian"]
+    if not w.endswith(("a", "y", "ese", "ish")):  # Japan, Vietnam, Sudan
+        out += [w + "ese"]
+    if w.endswith("ian"):  # a people: Italian, Croatian
+        out += [w[:-1], w[:-3] + "y"]
+    elif w.endswith("an"):  # Bulgarian, German, Korean
+        out += [w[:-1], w + "y"]
+    if w.endswith("ese"):  # Japanese, Chinese
+        out += [w[:-3], w[:-3] + "a"]
+    return list(dict.fromkeys(f for f in out if f != word and len(f) > 3))
 
 
-def _of_a_subject(token: str, df: Callable[[str], int]) -> bool:
-    """A word made from a name the collection mentions often ("slovenian" where "slovenia"
+def _of_a_subject(word: str, df: Callable[[str], int]) -> bool:
+    """A word made from a name the collection mentions often ("Slovenian" where "Slovenia"
     is in many passages): the collection's subject, not a detail of it."""
-    for ending in _DEMONYM_ENDINGS:
-        if token.endswith(ending) and len(token) - len(ending) >= 3:
-            base = token[:len(token) - len(ending)]
-            if any(df(base + e) > RARE_PLACE_PASSAGES for e in _PLACE_ENDINGS):
-                return True
-    return False
+    return any(df(t) > RARE_PLACE_PASSAGES for f in place_forms(word) for t in tokenize(f))
 
 
 # A year in a question or a passage: four digits from 1000 to 2099 standing alone ("in 2021",

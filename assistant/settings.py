@@ -287,7 +287,8 @@ class QuoteRules:
     # Chosen on the fitting part (README, "Figures").
     sentence_margin: float | None = 0.02
     # A name the question gives a document by (a word of its title or file name, written
-    # capitalised: "the MPL", "Slovenia") counts as held by every sentence of that document,
+    # capitalised: "the MPL", "Slovenia"; a file name's word that is no English word however
+    # typed: "the gpl") counts as held by every sentence of that document,
     # so a sentence merely repeating the name ("This Source Code Form is subject to the terms
     # of the Mozilla Public License") gains nothing over the one that answers
     # (``quoting.document_names``; False: names count only where written).

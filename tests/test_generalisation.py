@@ -547,6 +547,10 @@ def test_a_document_holds_the_names_it_goes_by_and_the_words_made_from_them(assi
         r = lic.answer(question)
         assert r.quotes and r.quotes[0].doc_id == "QPL-2.0.txt"
         assert not any("never mentions" in c for c in r.caveats), r.caveats
+    # another version of it is not held: QPL-2.0.txt is not QPLv3
+    r = lic.answer("Does QPLv3 let me share the software?")
+    assert r.quotes and r.quotes[0].doc_id == "QPL-2.0.txt"
+    assert any("never mentions “QPLv3”" in c for c in r.caveats), r.caveats
 
 
 @pytest.mark.parametrize("question, answer", [
@@ -578,13 +582,27 @@ def test_what_reads_as_a_numbered_heading():
     assert not alone("1. Victims must register.")
     assert not alone("Identified foreign victims are granted a 90 day reflection period.")
     assert not alone("4. Termination. Your rights end if you break the terms.", "4. Termination.")
+    for line in ("1. Call 113.", "116 006 Victim Support Helpline", "90 Days.",
+                 "51 Franklin Street, Fifth Floor, Boston"):
+        assert not alone(line)
 
 
 def test_words_made_from_a_place():
-    from assistant.quoting import demonyms
+    from assistant.quoting import names_unmentioned, place_forms
 
-    assert "Bulgarian" in demonyms("Bulgaria") and "German" in demonyms("Germany")
-    assert demonyms("EU") == [] and demonyms("trafficking") == []
+    assert "Bulgarian" in place_forms("Bulgaria") and "German" in place_forms("Germany")
+    assert "Bulgaria" in place_forms("Bulgarians") and "Italy" in place_forms("Italian")
+    # not the bare stem of a place in "-a": another word
+    assert "Niger" not in place_forms("Nigeria") and "Roman" not in place_forms("Romania")
+    assert place_forms("EU") == [] and place_forms("trafficking") == []
+    df = {"bulgaria": 1, "bulgarian": 1, "germani": 9, "german": 1}.get
+    df0 = lambda t: df(t) or 0
+    # the passage names the place, the question its people (or the other way round)
+    assert not names_unmentioned("Which Bulgarians were identified?", "Victims from Bulgaria.",
+                                 df0)
+    assert not names_unmentioned("What did Bulgaria do?", "With Bulgarian partners.", df0)
+    # "German" where "Germany" is the collection's subject (stemmed "germani")
+    assert not names_unmentioned("Do German courts hear them?", "Courts hear them.", df0)
 
 
 _LICENCES = {
