@@ -491,6 +491,18 @@ def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(qu
     ("What number of victims were identified?", "Several victims were identified."),
     ("Do dendritic cells have any link to our nerves?", "They are not connected to nerves."),
     ("Is there a link between poverty and trafficking?", "Poverty is a risk factor."),
+    ("What is the link between child pornography and trafficking?", "They are related."),
+    ("What is the website for?", "It informs victims."),
+    # the detail as a topic, not asked for
+    ("Is a phone number needed to apply for a permit?", "Victims may apply for a permit."),
+    ("Can a company sell my e-mail address?", "Data must be protected."),
+    ("What is the e-mail policy of the ministry?", "The ministry answers in writing."),
+    ("Do I have to give my home address to the police?", "Victims must report."),
+    # a number in groups, or a short one to call
+    ("What is the phone number of the helpline?", "It is reached on 01 45 67 89 10."),
+    ("What is the emergency number?", "Dial 15 for help."),
+    # an e-mail address asked for is no postal address
+    ("What is the e-mail address of Ključ?", "Write to info@kljuc.si."),
 ])
 def test_a_quote_giving_the_detail_or_a_question_not_asking_for_one_passes(question, quote):
     from assistant.quoting import lacks_contact_detail
@@ -514,6 +526,9 @@ def test_a_web_address_the_page_does_not_give_is_not_answered_with_confidence(as
     # a service's runner, a body's competence, the past, and "leads to" ask for no head
     ("Who is in charge of prosecuting trafficking?", False),
     ("Who runs the shelter?", False),
+    ("Who are the chief partners of the ministry?", False),
+    ("Who leads victims into trafficking?", False),
+    ("Who are the directors of the Service?", True),
     ("Who led the Normans into England?", False),
     ("Who leads to the arrest?", False),
 ])
