@@ -498,11 +498,12 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
     for doc_id, seq in pool.items():
         text = index.documents[doc_id].text
         own = []
-        for x in seq:
+        for k, x in enumerate(seq):
             x.score = weights.score(x)
             own.append(weights.own_score(x))
             # A heading names what follows; a line ending in a colon introduces what is gone.
-            if (_dangling(text, x.end) or _heading_alone(text, x.start, x.end)) and not pointer:
+            if ((_dangling(text, x.end) and not _introduces_list(text, seq, k))
+                    or _heading_alone(text, x.start, x.end)) and not pointer:
                 x.score *= rules.dangling_penalty
                 own[-1] *= rules.dangling_penalty
         for i, x in enumerate(seq):
@@ -528,6 +529,23 @@ def _take_sequel(text: str, seq: list[Evidence], first: int, last: int, rules: Q
             or seq[b].end - seq[a].start > rules.cover_max_chars:
         return first, last
     return a, b
+
+
+# A list item's opening mark: "(a)", "b)", "1)", "iv)", "-", "•".
+_LIST_ITEM = re.compile(r"(?:\(?(?:[a-z]|\d{1,2}|[ivx]{1,4})\)|[-•*–])\s")
+_FINISHED = tuple(".!?\"'”’)]")
+
+
+def _introduces_list(text: str, seq: list[Evidence], i: int) -> bool:
+    """Sentence ``i`` ends its paragraph unfinished or with a colon ("... means", "... the
+    following:") and the next paragraph opens a list ("(a) that the initial Contributor ..."):
+    the sentence introduces that list, which is here (not gone: ``_dangling``), and is quoted
+    with its first item."""
+    if i + 1 >= len(seq) or text[seq[i].end - 1:seq[i].end].endswith(_FINISHED):
+        return False
+    gap = text[seq[i].end:seq[i + 1].start]
+    return seq[i].end <= seq[i + 1].start and gap.strip() == "" and "\n" in gap \
+        and bool(_LIST_ITEM.match(text, seq[i + 1].start))
 
 
 def _dangling(text: str, end: int) -> bool:
@@ -596,6 +614,8 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     if _LABEL_ONLY.match(sentence) and last + 1 < len(seq) \
             and _adjacent(text, seq[last], seq[last + 1]):
         last += 1  # a label quotes what it labels
+    if _introduces_list(text, seq, last) and last - first + 1 < max_sentences:
+        last += 1  # and a list's lead-in its first item
     if first > 0 and _adjacent(text, seq[first - 1], seq[first]) \
             and _LABEL_ONLY.match(text[seq[first - 1].start:seq[first - 1].end]):
         first -= 1  # and an item is quoted with its label (a few characters, over the bound)

@@ -602,6 +602,21 @@ def test_what_reads_as_a_numbered_heading():
         assert not alone(line)
 
 
+def test_a_list_s_lead_in_is_quoted_with_its_first_item(tmp_path):
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"plan.txt": (
+        "National Action Plan 2024\n\nMeasures\n\nThe Government adopted the plan in March "
+        "2024. The plan sets out how victims are identified and supported.\n\n"
+        "A \"presumed victim\"\n    means\n\n    (a) a person whom the police or an NGO believes "
+        "to have been trafficked; or\n\n    (b) a person who says so and whose account is not "
+        "manifestly unfounded.\n\nShelters are run by NGOs and funded by the Ministry of "
+        "Labour.\n")})
+    # "A "presumed victim" means" had been quoted alone, without what it means.
+    quote = a.answer("What is a presumed victim?").quotes[0].text
+    assert quote.startswith('A "presumed victim"') and "(a) a person whom the police" in quote
+
+
 def test_words_made_from_a_place():
     from assistant.quoting import names_unmentioned, place_forms
 
