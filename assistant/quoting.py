@@ -548,6 +548,15 @@ def _introduces_list(text: str, seq: list[Evidence], i: int) -> bool:
         and bool(_LIST_ITEM.match(text, seq[i + 1].start))
 
 
+def _next_item(text: str, seq: list[Evidence], i: int) -> bool:
+    """Sentence ``i`` is a list item and the next paragraph is the next item."""
+    if i + 1 >= len(seq) or not _LIST_ITEM.match(text, seq[i].start):
+        return False
+    gap = text[seq[i].end:seq[i + 1].start]
+    return seq[i].end <= seq[i + 1].start and gap.strip() == "" and "\n" in gap \
+        and bool(_LIST_ITEM.match(text, seq[i + 1].start))
+
+
 def _dangling(text: str, end: int) -> bool:
     """A paragraph's last sentence that ends with a colon introduces something (a link, a list)
     the text no longer has: "... can be found at the following link:". Not an answer."""
@@ -557,6 +566,10 @@ def _dangling(text: str, end: int) -> bool:
 # A numbered heading in title case ("8. Termination.", "13. Use with the GNU Affero General
 # Public License."): its words are capitalised but for these.
 _NUMBERED_HEADING = re.compile(r"\d{1,3}(?:\.\d+)*\.\s+(\D+?)\.?")
+# Or a labelled one in any case ("Article 3. Rights of presumed victims."): the label says it.
+_LABELLED_HEADING = re.compile(r"(?:Article|Art\.|Section|Chapter|Part|Title|Annex|Appendix|"
+                               r"Schedule|Clause|Measure)\s+\d{1,3}[a-z]?(?:\.\d+)*\.?\s+"
+                               r"[A-Z]\D*?\.?")
 _SMALL = frozenset("a an and as at by for from in into nor of on onto or over than that the "
                    "these this those to under upon via with".split())
 _HEADING_MAX_CHARS = 120
@@ -564,7 +577,8 @@ _HEADING_MAX_CHARS = 120
 
 def _heading_alone(text: str, start: int, end: int) -> bool:
     """A sentence that is a numbered heading in title case on a line of its own ("13. Use
-    with the GNU Affero General Public License.", split from its number or not): plain text
+    with the GNU Affero General Public License.", split from its number or not), or a
+    labelled one in any case ("Article 3. Rights of presumed victims."): plain text
     keeps such headings among the sentences, and one matches a question naming its subject
     best while it answers nothing. A numbered line that reads as a sentence ("1. Victims must
     register."), holds a further figure ("1. Call 113."), or has no full stop after its
@@ -580,8 +594,12 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
     line = text[line_start + 1:hi if line_end < 0 else line_end].strip()
     if not line.endswith(text[start:end].strip()):
         return False  # the line goes on after the sentence
+    if len(line.split()) > 12:
+        return False
+    if _LABELLED_HEADING.fullmatch(line):
+        return True
     m = _NUMBERED_HEADING.fullmatch(line)
-    if m is None or len(line.split()) > 12:
+    if m is None:
         return False
     words = re.findall(r"[^\W\d_][\w'’-]*", m.group(1))
     return bool(words) and all(w[0].isupper() or w.lower() in _SMALL for w in words)
@@ -614,8 +632,12 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     if _LABEL_ONLY.match(sentence) and last + 1 < len(seq) \
             and _adjacent(text, seq[last], seq[last + 1]):
         last += 1  # a label quotes what it labels
+    if first > 0 and _introduces_list(text, seq, first - 1):
+        first -= 1  # a list's first item is quoted with its lead-in
     if _introduces_list(text, seq, last) and last - first + 1 < max_sentences:
-        last += 1  # and a list's lead-in its first item
+        last += 1  # and a list's lead-in its first items, as many as the quote may hold
+        while last - first + 1 < max_sentences and _next_item(text, seq, last):
+            last += 1
     if first > 0 and _adjacent(text, seq[first - 1], seq[first]) \
             and _LABEL_ONLY.match(text[seq[first - 1].start:seq[first - 1].end]):
         first -= 1  # and an item is quoted with its label (a few characters, over the bound)
@@ -1011,9 +1033,10 @@ def lacks_asked_comparison(question: str, quote: str) -> bool:
 _ASKS_HEAD = re.compile(
     r"\bwho\s+(?:currently\s+)?(?:heads|leads|chairs|directs|presides\s+over)\b"
     r"(?!\s+(?:to|by|for|from|with|into|away|out|up)\b)(?![^?.!]*\b(?:into|astray)\b)"
-    r"|\bwho(?:'s|’s|\s+is|\s+are)\s+(?:the\s+|currently\s+the\s+)?"
+    r"|\bwho(?:'s|’s|\s+is|\s+are)\s+(?:the\s+|currently\s+the\s+)?(?:[\w-]+\s+)?"
     r"(?:heads?|leaders?|chairs?|chairm[ae]n|chairwom[ae]n|chairpersons?|directors?|chiefs?|"
-    r"presidents?|managers?|boss(?:es)?)(?=\s*(?:[?.!,]|$)|\s+of\b)", re.IGNORECASE)
+    r"presidents?|managers?|boss(?:es)?|coordinators?)(?=\s*(?:[?.!,]|$)|\s+(?:of|for)\b)",
+    re.IGNORECASE)
 _HEADS = re.compile(
     r"\b(?:head\w*|lead\w*|led|chair\w*|direct(?:or|ors|s|ed|orate)|chief\w*|president\w*|"
     r"manag\w*|coordinat\w*|in\s+charge|responsib\w*|run\s+by|minister\w*|secretar\w*|"
@@ -1063,8 +1086,10 @@ def lacks_clock_time(question: str, quote: str) -> bool:
 # number needed to apply?", "Can a company sell my e-mail address?", "What is the e-mail
 # policy?", "What is the link between poverty and trafficking?", "What is the website for?".
 _ASKING = (r"(?:\bwhat(?:'s|’s|\s+is|\s+are|\s+was)|\bwhich\s+(?:is|are)|"
-           r"\b(?:give|send|tell|show|find|get)\s+(?:me|us)|\bneed|\bwant|\blooking\s+for|"
-           r"\bknow|\bdo\s+(?:you|they|we)\s+have)")
+           r"\b(?:give|send|tell|show|find|get)\s+(?:me|us)|"
+           # "I need the number of ...", not "Do I need an e-mail address to register?"
+           r"\bI\s+(?:need|want|am\s+looking\s+for|'m\s+looking\s+for)(?=\s+(?:the|their|its|"
+           r"his|her|your)\b)|\bdo\s+you\s+know|\bdo\s+(?:you|they|we)\s+have)")
 
 
 def _asks_detail(noun: str) -> re.Pattern:

@@ -498,6 +498,7 @@ def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(qu
     ("Can a company sell my e-mail address?", "Data must be protected."),
     ("What is the e-mail policy of the ministry?", "The ministry answers in writing."),
     ("Do I have to give my home address to the police?", "Victims must report."),
+    ("Do I need an e-mail address to register as a victim?", "Victims register in person."),
     # a number in groups, or a short one to call
     ("What is the phone number of the helpline?", "It is reached on 01 45 67 89 10."),
     ("What is the emergency number?", "Dial 15 for help."),
@@ -529,6 +530,7 @@ def test_a_web_address_the_page_does_not_give_is_not_answered_with_confidence(as
     ("Who are the chief partners of the ministry?", False),
     ("Who leads victims into trafficking?", False),
     ("Who are the directors of the Service?", True),
+    ("Who is the national coordinator for anti-trafficking?", True),
     ("Who led the Normans into England?", False),
     ("Who leads to the arrest?", False),
 ])
@@ -594,6 +596,7 @@ def test_what_reads_as_a_numbered_heading():
     assert alone("  13. Use with the GNU Affero General Public License.",
                  "Use with the GNU Affero General Public License.")  # split from its number
     assert alone("2.1. Grants")
+    assert alone("Article 3. Rights of presumed victims.")  # labelled: in any case
     assert not alone("1. Victims must register.")
     assert not alone("Identified foreign victims are granted a 90 day reflection period.")
     assert not alone("4. Termination. Your rights end if you break the terms.", "4. Termination.")
@@ -612,9 +615,11 @@ def test_a_list_s_lead_in_is_quoted_with_its_first_item(tmp_path):
         "to have been trafficked; or\n\n    (b) a person who says so and whose account is not "
         "manifestly unfounded.\n\nShelters are run by NGOs and funded by the Ministry of "
         "Labour.\n")})
-    # "A "presumed victim" means" had been quoted alone, without what it means.
+    # "A "presumed victim" means" had been quoted alone, without what it means; the items
+    # follow as far as the quote may hold (three sentences).
     quote = a.answer("What is a presumed victim?").quotes[0].text
     assert quote.startswith('A "presumed victim"') and "(a) a person whom the police" in quote
+    assert "(b) a person who says so" in quote
 
 
 def test_words_made_from_a_place():
