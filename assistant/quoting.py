@@ -501,9 +501,11 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
         for k, x in enumerate(seq):
             x.score = weights.score(x)
             own.append(weights.own_score(x))
-            # A heading names what follows; a line ending in a colon introduces what is gone.
+            # A heading or a label names what follows; a line ending in a colon introduces
+            # what is gone.
             if ((_dangling(text, x.end) and not _introduces_list(text, seq, k))
-                    or _heading_alone(text, x.start, x.end)) and not pointer:
+                    or _heading_alone(text, x.start, x.end) or _label(text, x.start, x.end)
+                    ) and not pointer:
                 x.score *= rules.dangling_penalty
                 own[-1] *= rules.dangling_penalty
         for i, x in enumerate(seq):
@@ -573,12 +575,14 @@ _LABELLED_HEADING = re.compile(r"(?:Article|Art\.|Section|Chapter|Part|Title|Ann
 _SMALL = frozenset("a an and as at by for from in into nor of on onto or over than that the "
                    "these this those to under upon via with".split())
 _HEADING_MAX_CHARS = 120
+_NUMBER_LABEL = re.compile(r"\d{1,3}(?:\.\d+)*\.")
 
 
 def _heading_alone(text: str, start: int, end: int) -> bool:
     """A sentence that is a numbered heading in title case on a line of its own ("13. Use
-    with the GNU Affero General Public License.", split from its number or not), or a
-    labelled one in any case ("Article 3. Rights of presumed victims."): plain text
+    with the GNU Affero General Public License.", split from its number or not) or opening
+    its line ("4. Redistribution. You may reproduce ..."), or a labelled one in any case
+    ("Article 3. Rights of presumed victims."): plain text
     keeps such headings among the sentences, and one matches a question naming its subject
     best while it answers nothing. A numbered line that reads as a sentence ("1. Victims must
     register."), holds a further figure ("1. Call 113."), or has no full stop after its
@@ -591,9 +595,12 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
     line_start, line_end = text.rfind("\n", lo, start), text.find("\n", end, hi)
     if (line_start < 0 and lo > 0) or (line_end < 0 and hi < len(text)):
         return False
-    line = text[line_start + 1:hi if line_end < 0 else line_end].strip()
-    if not line.endswith(text[start:end].strip()):
-        return False  # the line goes on after the sentence
+    before = text[line_start + 1:start]
+    if before.strip() and not _NUMBER_LABEL.fullmatch(before.strip()):
+        return False  # the sentence is inside its line
+    # The sentence with the number the splitter may have cut from it; a run-in heading is
+    # followed by its body on the same line ("4. Redistribution. You may reproduce ...").
+    line = (before + text[start:end]).strip()
     if len(line.split()) > 12:
         return False
     if _LABELLED_HEADING.fullmatch(line):
@@ -603,6 +610,15 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
         return False
     words = re.findall(r"[^\W\d_][\w'’-]*", m.group(1))
     return bool(words) and all(w[0].isupper() or w.lower() in _SMALL for w in words)
+
+
+# What a document's title block says besides its title: a version, a date, a web address.
+def _label(text: str, start: int, end: int) -> bool:
+    """A sentence that is only a numbered item's label ("4.", "Article 12."): it scores by its
+    passage alone, and is quoted with what it labels when that is chosen (``_extend``)."""
+    sentence = text[start:end].strip()
+    return len(sentence) <= 24 and bool(_NUMBER_LABEL.fullmatch(sentence)
+                                        or _LABEL_ONLY.match(sentence))
 
 
 def _adjacent(text: str, a: Evidence, b: Evidence) -> bool:

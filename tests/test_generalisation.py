@@ -583,6 +583,18 @@ def test_a_numbered_heading_is_not_quoted_as_the_answer(licences_index, question
     assert r.quotes[0].text.startswith(answer)
 
 
+def test_a_run_in_heading_and_its_label_are_not_quoted_as_the_answer(licences_index):
+    from assistant import Assistant
+
+    # "3. Warranty." opens the line of its section's first sentence; "Warranty." had been
+    # quoted alone, and "Redistribution." for the redistribution question.
+    a = Assistant.load(licences_index)
+    assert a.answer("What does Kestrel say about warranty?").quotes[0].text.startswith(
+        "The work comes with no warranty")
+    assert not a.answer("What does the Kestrel licence say about redistribution?"
+                        ).quotes[0].text.startswith(("Redistribution", "2."))
+
+
 def test_what_reads_as_a_numbered_heading():
     from assistant.quoting import _heading_alone
 
@@ -599,7 +611,13 @@ def test_what_reads_as_a_numbered_heading():
     assert alone("Article 3. Rights of presumed victims.")  # labelled: in any case
     assert not alone("1. Victims must register.")
     assert not alone("Identified foreign victims are granted a 90 day reflection period.")
-    assert not alone("4. Termination. Your rights end if you break the terms.", "4. Termination.")
+    # a run-in heading opening its line is one; a sentence inside a line is not
+    assert alone("4. Termination. Your rights end if you break the terms.", "4. Termination.")
+    assert not alone("As said in 4. Termination. Rights end.", "Termination.")
+    from assistant.quoting import _label
+
+    assert _label("x 4. y", 2, 4) and _label("Article 12.", 0, 11)
+    assert not _label("4 victims were found.", 0, 21)
     for line in ("1. Call 113.", "116 006 Victim Support Helpline", "90 Days.",
                  "51 Franklin Street, Fifth Floor, Boston"):
         assert not alone(line)
@@ -655,6 +673,11 @@ _LICENCES = {
         "the work and charge for support. You must give buyers the same freedoms you received."
         "\n\n  3. Termination of Rights.\n\n  Your rights end if you break these terms, and come "
         "back when you stop.\n"),
+    "Kestrel-1.txt": (
+        "Kestrel Licence\n\n   1. Definitions. A \"work\" is any program released under this "
+        "licence.\n\n   2. Redistribution. You may give copies of the work to anyone, provided "
+        "that you keep this notice with every copy.\n\n   3. Warranty. The work comes with no "
+        "warranty of any kind.\n"),
     "QPL-2.0.txt": (
         "Quentor Licence\n\nUse of this software is governed by the Quentor Licence. You may "
         "copy and share the software in any medium. You must keep all copyright notices intact. "
