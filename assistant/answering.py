@@ -714,16 +714,16 @@ class Answerer:
         contact = quoting.lacks_contact_detail(asked, top.text)
         if contact:
             out.append(f"your question asks for {contact} and the quote gives none")
+        around = self._around(top)
         if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):
             out.append("the quote does not name the place your question asks about")
         else:
-            names = [n for n in quoting.names_unmentioned(asked, self._around(top),
-                                                          self.index.keyword.df)
+            names = [n for n in quoting.names_unmentioned(asked, around, self.index.keyword.df)
                      if not set(n.casefold().split()) & {w.casefold() for w in unheld}]
             if names:
                 out.append(f"your question names {_listed([f'“{n[:40]}”' for n in names], 3)}"
                            f", which the quoted passage does not mention")
-        years = quoting.other_years(asked, self._around(top))
+        years = quoting.other_years(asked, around)
         if years and not set(years[0]) <= set(unheld):  # (a year no word of it says already)
             out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "
                        f"passage is about {_listed(years[1], 4)}")

@@ -435,7 +435,7 @@ def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: 
     """Per document the question names (``QueryTokens.names`` among the words it goes by, or
     ``QueryTokens.words`` among its file name's), those words and the least cosine each
     question piece then has in its sentences: for the name's pieces, the best any of its
-    retrieved passages gives them; 0 for the rest."""
+    retrieved passages gives them; -1 (no floor) for the rest."""
     named = {t for t in q.names if t}
     typed = {t for t in q.words if t}
     if not typed:
@@ -543,16 +543,19 @@ def _introduces_list(text: str, seq: list[Evidence], i: int) -> bool:
     following:") and the next paragraph opens a list ("(a) that the initial Contributor ..."):
     the sentence introduces that list, which is here (not gone: ``_dangling``), and is quoted
     with its first item."""
-    if i + 1 >= len(seq) or text[seq[i].end - 1:seq[i].end].endswith(_FINISHED):
-        return False
-    gap = text[seq[i].end:seq[i + 1].start]
-    return seq[i].end <= seq[i + 1].start and gap.strip() == "" and "\n" in gap \
-        and bool(_LIST_ITEM.match(text, seq[i + 1].start))
+    return not text[seq[i].end - 1:seq[i].end].endswith(_FINISHED) \
+        and _item_follows(text, seq, i)
 
 
 def _next_item(text: str, seq: list[Evidence], i: int) -> bool:
     """Sentence ``i`` is a list item and the next paragraph is the next item."""
-    if i + 1 >= len(seq) or not _LIST_ITEM.match(text, seq[i].start):
+    return bool(_LIST_ITEM.match(text, seq[i].start)) and _item_follows(text, seq, i)
+
+
+def _item_follows(text: str, seq: list[Evidence], i: int) -> bool:
+    """The next pooled sentence opens the next line (or paragraph) of the text, and a list
+    item."""
+    if i + 1 >= len(seq):
         return False
     gap = text[seq[i].end:seq[i + 1].start]
     return seq[i].end <= seq[i + 1].start and gap.strip() == "" and "\n" in gap \
@@ -582,9 +585,8 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
     """A sentence that is a numbered heading in title case on a line of its own ("13. Use
     with the GNU Affero General Public License.", split from its number or not) or opening
     its line ("4. Redistribution. You may reproduce ..."), or a labelled one in any case
-    ("Article 3. Rights of presumed victims."): plain text
-    keeps such headings among the sentences, and one matches a question naming its subject
-    best while it answers nothing. A numbered line that reads as a sentence ("1. Victims must
+    ("Article 3. Rights of presumed victims."): plain text keeps such headings among the
+    sentences, and one matches a question naming its subject best while it answers nothing. A numbered line that reads as a sentence ("1. Victims must
     register."), holds a further figure ("1. Call 113."), or has no full stop after its
     number ("116 006 Victim Support Helpline", "51 Franklin Street") is not one."""
     if end - start > _HEADING_MAX_CHARS:
@@ -612,7 +614,6 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
     return bool(words) and all(w[0].isupper() or w.lower() in _SMALL for w in words)
 
 
-# What a document's title block says besides its title: a version, a date, a web address.
 def _label(text: str, start: int, end: int) -> bool:
     """A sentence that is only a numbered item's label ("4.", "Article 12."): it scores by its
     passage alone, and is quoted with what it labels when that is chosen (``_extend``)."""
