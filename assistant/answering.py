@@ -704,6 +704,9 @@ class Answerer:
         if order:
             out.append(f"your question asks about the “{order}” one and the quote does not "
                        "say which that is")
+        cited_for = quoting.unbound_article(asked, top.text)
+        if cited_for:
+            out.append(f"the quote cites an article or section, but not for “{cited_for[:60]}”")
         if quoting.lacks_asked_comparison(asked, top.text):
             out.append("your question asks for a comparison and the quote makes none")
         moment = quoting.lacks_asked_moment(asked, top.text)

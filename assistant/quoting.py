@@ -982,6 +982,60 @@ def lacks_asked_penalty(question: str, quote: str) -> bool:
     return bool(_ASKS_PENALTY.search(question)) and not _PENALTY.search(quote)
 
 
+# A question asking which article, section or clause says something ("Which article of the
+# Criminal Code defines trafficking?"), and the words it asks about: not the words of the frame
+# (the numbered unit, the text it belongs to, "defines", "covers" ...). A quote citing an
+# article only for something else ("... child pornography ... under Article 187 of the Criminal
+# Code", in the sentence after one naming trafficking) does not answer it.
+# (Case matters only for the text's name: its words are capitalised, or words of a code.)
+_ASKS_ARTICLE = re.compile(
+    r"\b(?i:which|what)\s+(?i:articles?|sections?|subsections?|clauses?|paragraphs?|"
+    r"provisions?)\b((?:\s+(?i:of|in|under)(?:\s+(?i:the))?(?:\s+(?:[A-Z][\w.-]*|\d[\w.-]*|"
+    r"(?i:" + "|".join(
+        "criminal penal civil labour labor code law act licence license convention directive "
+        "regulation treaty constitution statute public general protocol agreement".split())
+    + r")\b))+)?)")
+# The verbs of asking what a unit of a text does, as ``keyword.tokenize`` stems them.
+_ARTICLE_FRAME = frozenset(tokenize(
+    "article articles section sections subsection clause clauses paragraph paragraphs "
+    "provision provisions defines define defined definition covers cover covered deals deal "
+    "regulates regulate governs govern says say sets set lays lay contains contain provides "
+    "provide concerns concern applies apply addresses address refers refer mentions mention "
+    "states state specifies specify describes describe explains explain talks talk handles "
+    "handle treats treat discusses discuss criminalises criminalise criminalizes criminalize "
+    "prohibits prohibit bans ban punishes punish makes make lists list exactly number "
+    "relevant applicable offence offences offense offenses crime crimes criminal"))
+# A cited unit: "Article 187(2)", "Art. 12", "section 6b", "§ 3", "paragraph 2".
+_CITED_UNIT = re.compile(r"\b(?:articles?|art\.|sections?|subsections?|clauses?|paragraphs?|"
+                         r"para\.)\s*\(?\d|§\s*\d", re.IGNORECASE)
+
+
+def unbound_article(question: str, quote: str) -> str:
+    """For a question asking which article (section, clause ...) says something, what it asks
+    about (the question's words from the first to the last it asks about) when no sentence of
+    the quote that cites an article holds any of them: the article the quote cites is cited for
+    something else. Empty when the question asks no such thing, names nothing beyond the frame
+    ("Which article?" after a question), or the quote cites no article (other checks read what
+    it lacks)."""
+    m = _ASKS_ARTICLE.search(question)
+    if m is None or not _CITED_UNIT.search(quote):
+        return ""
+    skip = conversational_words(question) | _FUNCTION_WORDS
+    words = [w for w in _WORD.finditer(question)
+             if not (m.start() <= w.start() < m.end()) and (t := tokenize(w.group()))
+             and not set(t) <= _ARTICLE_FRAME and w.group().lower() not in skip]
+    asked = set(tokenize(" ".join(w.group() for w in words)))
+    if not asked:
+        return ""
+    from .chunking import sentences
+
+    for a, b in sentences(quote, 0, len(quote)):
+        part = quote[a:b]
+        if _CITED_UNIT.search(part) and asked & set(tokenize(part)):
+            return ""
+    return question[words[0].start():words[-1].end()]
+
+
 # A day or a moment counted from the asker's now ("today", "tonight", "this weekend", "right
 # now"), in lower case (not a name, "TODAY"): a document says what held when it was written.
 # Not "now" or "nowadays" alone ("What happens now?", "still in force nowadays" of a text saying

@@ -550,6 +550,43 @@ def test_who_heads_a_unit_the_page_only_names_is_not_answered_with_confidence(as
     assert any("who heads" in c for c in r.caveats)
 
 
+_CITES_187 = ("The government gives priority to child pornography, closely related to human "
+              "trafficking. In the Penal Code, child pornography on the Internet is a criminal "
+              "offence under Article 187(2) and (3) of the Criminal Code.")
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Which article of the Criminal Code defines trafficking?", "trafficking"),
+    ("What article of the criminal code covers human trafficking?", "human trafficking"),
+    ("Which article of the Slovenian Criminal Code defines the offence of trafficking in human "
+     "beings?", "trafficking in human beings"),
+    ("What section deals with forced labour?", "forced labour"),
+    # asked of the article the quote cites, or of nothing beyond the frame: no verdict
+    ("Under which article is child pornography a criminal offence?", ""),
+    ("Which article covers child pornography online?", ""),
+    ("Which article?", ""), ("Which article exactly?", ""), ("Which article covers that?", ""),
+    # not asking which article
+    ("What does the Criminal Code say about trafficking?", ""),
+])
+def test_an_article_cited_for_something_else_does_not_answer_which_article(question, asked):
+    from assistant.quoting import unbound_article
+
+    assert unbound_article(question, _CITES_187) == asked
+    # A quote citing no article at all is left to the other checks.
+    assert unbound_article(question, "Trafficking is a criminal offence.") == ""
+
+
+def test_which_article_defines_trafficking_is_not_answered_with_the_pornography_article(
+        assistant):
+    # The page cites one article, Article 187, for child pornography, in the sentence after
+    # one naming trafficking: it had been the confident answer.
+    r = assistant.answer("Which article of the Criminal Code defines trafficking?")
+    assert r.tentative and "Article 187" in r.quotes[0].text
+    assert any("not for “trafficking”" in c for c in r.caveats)
+    r = assistant.answer("Under which article is child pornography a criminal offence?")
+    assert not r.tentative and "Article 187" in r.quotes[0].text
+
+
 def test_a_document_holds_the_names_it_goes_by_and_the_words_made_from_them(assistant,
                                                                             licences_index):
     from assistant import Assistant
