@@ -388,6 +388,9 @@ class Answerer:
         # (document, word) -> the figures that follow the word in the document (``_unheld``);
         # the words come from visitors' questions, so the cache is bounded.
         self._numbers_after: dict[tuple[str, str], frozenset[str]] = {}
+        # (document, abbreviation) -> whether the document spells it out (``_holder``);
+        # bounded for the same reason.
+        self._spelt: dict[tuple[str, str], bool] = {}
         # document -> the words it goes by, and those of its file name
         # (``quoting.document_names``, ``quoting.file_names``); one entry per document of the
         # index, which does not change under this answerer.
@@ -537,7 +540,21 @@ class Answerer:
             # goes by ("GPLv3" in "GPL-3.txt", named in its file name, not in its text).
             other = word[:-1] if word[-1:] in "sS" and len(word) > 2 else word + "s"
             return word.lower() in meta or held(word) or held(other) \
-                or any(held(w) for w in quoting.place_forms(word)) or named_version(word)
+                or any(held(w) for w in quoting.place_forms(word)) or named_version(word) \
+                or spelt_out(word)
+
+        def spelt_out(word: str) -> bool:
+            # "EU" in a document saying "the European Union" (a blind probe's false caveat).
+            if not (2 <= len(word) <= 6 and word.isalpha() and word.isupper()) \
+                    or len(d.text) > MAX_NUMBERED_SCAN_CHARS:
+                return False
+            key = (doc_id, word)
+            found = self._spelt.get(key)
+            if found is None:
+                if len(self._spelt) >= MAX_NUMBERED_CACHED:
+                    self._spelt.clear()
+                found = self._spelt[key] = quoting.spells_out(f"{d.title}\n{d.text}", word)
+            return found
 
         def named_version(word: str) -> bool:
             # "GPLv3" for GPL-3.txt: the name, and the version among the figures of the title

@@ -928,7 +928,10 @@ _ORDER = {
     "next": r"next|upcoming|subsequent\w*|future|plan\w*|will|following|after\w*|then|again|"
             r"later",
     "upcoming": r"upcoming|next|future|plan\w*|will|again|later",
-    "previous": r"previous\w*|earlier|prior|former\w*|preced\w*|before",
+    # ("follows the plan for 2020-2023", "It replaces Guideline No. 4/2018" name it too)
+    # (not "followed by ...", which names what came after)
+    "previous": r"previous\w*|earlier|prior|former\w*|preced\w*|before|last|follows|"
+                r"succeeds|replac(?:es|ing)|supersed(?:es|ing)",
 }
 # Lower case, after a determiner and before a noun: "the next conference"; not "What happens
 # next?", "last year" (a time of the asker's, which the year checks judge), a fixed phrase
@@ -1234,6 +1237,7 @@ _A_YEAR = re.compile(r"((?<![\w,.])(1[0-9]|20)\d\d|\b(in|since|by|from|until|til
 # "How many shelters / people died / regional police directorates ...": the words that name
 # what is counted, up to the first stop word ("does", "are", "in").
 _HOW_MANY = re.compile(r"\bhow many\s+([\w'-]+(?:\s+[\w'-]+){0,3})", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 _COUNT_WINDOW = 4  # words after a figure that may name what it counts ("11 regional police
 # directorates")
 
@@ -1280,7 +1284,10 @@ def _counts(quote: str, counted: set[str]) -> bool:
     """Whether a figure in ``quote`` is followed, within a few words, by one of ``counted``."""
     text = _without_dates(quote)
     for m in _NUMBER.finditer(text):
-        after = _WORD.findall(text[m.end():m.end() + 80])[:_COUNT_WINDOW + 1]
+        # Within its sentence: "It replaces Guideline No. 4/2018. It applies to all inspectors"
+        # counts no inspectors.
+        after = _SENTENCE_END.split(text[m.end():m.end() + 80], 1)[0]
+        after = _WORD.findall(after)[:_COUNT_WINDOW + 1]
         if any(set(tokenize(w)) & counted for w in after):
             return True
     return False
@@ -1434,8 +1441,10 @@ def _of_a_subject(word: str, df: Callable[[str], int]) -> bool:
 
 
 # A year in a question or a passage: four digits from 1000 to 2099 standing alone ("in 2021",
-# "2012-2013", "the 1990s"), not inside a larger figure ("90,000", "EUR 20000").
-_YEAR_NUMBER = re.compile(r"(?<![\w,.])((?:1[0-9]|20)\d\d)s?(?![\w]|[.,]\d)")
+# "2012-2013", "the 1990s"), not inside a larger figure ("90,000", "EUR 20000") nor a number
+# with a year ("Guideline No. 7/2023", "Decision 123/2024"; a date's "15/06/2024" is a year).
+_YEAR_NUMBER = re.compile(r"(?<![\w,.])(?<!(?<![\d/])\d/)(?<!(?<![\d/])\d\d/)"
+                          r"(?<!(?<![\d/])\d\d\d/)((?:1[0-9]|20)\d\d)s?(?![\w]|[.,]\d)")
 
 
 # A year the question asks about as its time ("in 2022", "during 2019", "for 2021"), not one
@@ -1479,7 +1488,7 @@ def lacks_asked_number(question: str, quote: str) -> bool:
         return not _A_YEAR.search(_without_figures_of(question, quote))
     if not _ASKS_NUMBER.search(question):
         return False
-    return not _gives_figure(question, quote, _counted(question))
+    return not _gives_figure(question, quote, _counted(question, shown=True))
 
 
 _FIGURE = re.compile(_DIGIT + r"[\d.,/]*\d|" + _DIGIT)

@@ -923,6 +923,17 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert lacks_asked_number("What's the population of Slovenia?",
                               "Prevention goals include raising target population awareness.")
     assert lacks_asked_number("What was the total budget?", "The budget was approved.")
+    # What is counted is named before the first function word: "were" after a figure ("81
+    # were women") counts no convictions; nor does a figure count what the next sentence
+    # names (a blind probe's two confident answers).
+    assert lacks_asked_number("How many trafficking convictions were there in 2023?",
+                              "In 2023 we assisted 147 victims. Of them, 81 were women.")
+    assert not lacks_asked_number("How many trafficking convictions were there in 2023?",
+                                  "In 2023 the courts handed down 12 convictions.")
+    assert lacks_asked_number("How many inspectors does the Inspectorate employ?",
+                              "It replaces Guideline No. 4/2018. It applies to all inspectors.")
+    assert not lacks_asked_number("How many inspectors does the Inspectorate employ?",
+                                  "The Inspectorate employs 85 inspectors.")
     assert not lacks_asked_number("What was the total budget?", "It was EUR 500,000.")
     assert not lacks_asked_number("What is the name of the project?", "It is called JIT.")
     # A year is not the amount or count asked for ...
@@ -988,6 +999,23 @@ def test_how_many_needs_a_figure_of_what_is_counted_and_a_year_question_a_year()
                                   "It was founded in 1883 by descendants of Huguenots.")
 
 
+def test_a_document_spelling_an_abbreviation_out_is_not_said_never_to_mention_it(tmp_path):
+    # "the document quoted never mentions “EU”" had made a right answer tentative: the quote
+    # itself said "the European Union" (a blind probe).
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"plan.md": (
+        "# Budget\n\nThe total budget of the plan is EUR 4.2 million, of which EUR 1.3 million "
+        "comes from the Internal Security Fund of the European Union.\n\n# Shelters\n\nTwo "
+        "shelters are run by non-governmental organisations.\n")})
+    r = a.answer("How much does the EU contribute to the plan?")
+    assert "European Union" in r.quotes[0].text
+    assert not any("never mentions" in c for c in r.caveats)
+    # An abbreviation the document does not spell out is still said to be missing.
+    r = a.answer("How much does the UN contribute to the plan?")
+    assert any("never mentions “UN”" in c for c in r.caveats)
+
+
 def test_a_question_naming_a_year_needs_that_year_around_its_quote():
     from assistant.quoting import lacks_asked_year
 
@@ -1001,6 +1029,11 @@ def test_a_question_naming_a_year_needs_that_year_around_its_quote():
     assert not lacks_asked_year("How much was paid in 2013?", "EUR 90,000 was paid.")
     assert lacks_asked_year("What changed in the 1990s?", "The law of 2009 changed it.")
     assert not lacks_asked_year("What happened in 2012-2013?", "During 2013 the Government ...")
+    # A number with a year is no year of the text's ("Guideline No. 7/2023" replacing "No.
+    # 4/2018" was said to be about 2018); a date's year is.
+    assert not lacks_asked_year("Which guideline did Guideline 7/2023 replace?",
+                                "This guideline replaces Guideline No. 4/2018.")
+    assert lacks_asked_year("What happened in 2023?", "The office opened on 15/06/2024.")
 
 
 def test_a_follow_up_asking_another_year_gets_the_sentence_that_gives_it(tmp_path):
@@ -1196,6 +1229,12 @@ def test_a_question_about_one_of_a_series_by_its_place_needs_the_quote_to_say_it
                      "How long is the first reflection period granted to victims?"):
         assert lacks_asked_order(question, first) is None, question
     assert lacks_asked_order("Where is the next meeting?", "It meets again in Brussels.") is None
+    # A plan that follows or replaces another names the previous one (a blind probe).
+    assert lacks_asked_order("What did the previous plan achieve?",
+                             "It follows the plan for the period 2020-2023.") is None
+    assert lacks_asked_order("What did the previous guideline say?",
+                             "It replaces Guideline No. 4/2018.") is None
+    assert lacks_asked_order("What did the previous plan achieve?", first) == "previous"
     # End to end: the page names only the first event, so "the last" one is not answered.
     r = assistant.answer("Which city hosted the last conference of the JIT project?")
     assert r.abstained or any("“last”" in c for c in r.caveats)
