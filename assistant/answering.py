@@ -345,6 +345,10 @@ class Judgement:
     # The reading leans on the conversation for a question that does not stand by itself
     # (``Answerer.best_reading``): its answer can be tentative at best (``_leaning``).
     leans_on_conversation: bool = False
+    # The question names a numbered unit of a text ("Measure 3.2") and the top quote's passage
+    # is that unit's (``Answerer._named_unit_first``): the documents cover it, however thinly
+    # its sentences match; the answer is not refused.
+    names_found_unit: bool = False
 
 
 def _leaning(reading: tuple[Evidence, Judgement]) -> tuple[Evidence, Judgement]:
@@ -374,6 +378,9 @@ LOOSE = "they match your question only loosely"
 MAX_NUMBERED_ITEMS = 3
 MAX_NUMBERED_SCAN_CHARS = 500_000
 MAX_NUMBERED_CACHED = 4096
+# Passages under the heading of a numbered unit a question names, added to those retrieved
+# when none of them mentions it (``Answerer._unit_passages``).
+MAX_UNIT_PASSAGES = 2
 
 
 class Answerer:
@@ -391,6 +398,8 @@ class Answerer:
         # (document, abbreviation) -> whether the document spells it out (``_holder``);
         # bounded for the same reason.
         self._spelt: dict[tuple[str, str], bool] = {}
+        # heading -> the passage rows under it (``_unit_passages``), made on first use
+        self._sections: dict[str, list[int]] | None = None
         # document -> the words it goes by, and those of its file name
         # (``quoting.document_names``, ``quoting.file_names``); one entry per document of the
         # index, which does not change under this answerer.
@@ -464,6 +473,7 @@ class Answerer:
                         sentence_margin=self.settings.quotes.sentence_margin)
         if not scored:
             return Evidence(query, (), {}), qvec
+        scored = scored + self._unit_passages(query.asked, qvec, scored, where)
         w = self.settings.weights.context
         terms = quoting.query_terms(self.index, query.asked, query.context, w)
         q = quoting.query_tokens(qtok, query.text, query.asked_at, w)
@@ -474,6 +484,34 @@ class Answerer:
                                      else None)
         return Evidence(query, tuple(scored), pool, terms, qtok,
                         ranked=min(passages, len(scored))), qvec
+
+    def _unit_passages(self, asked: str, qvec: np.ndarray, scored: Sequence[Scored],
+                       where: Mapping | None) -> list[Scored]:
+        """For a question naming a numbered unit of a text ("Who is responsible for Measure
+        3.1?") that no retrieved passage mentions, the first passages under a heading naming
+        it (at most ``MAX_UNIT_PASSAGES``): its sentences seldom repeat the unit's name, and the
+        search had found the other measures' passages, alike in their words."""
+        units = quoting.text_units(asked)
+        if not units or where:
+            return []
+        found = [self.index.passages[s.row] for s in scored]
+        if any(quoting.mentions_unit(p.text, p.section, u) for p in found for u in units):
+            return []
+        if self._sections is None:  # once per index: the rows under each heading
+            sections: dict[str, list[int]] = {}
+            for row, p in enumerate(self.index.passages):
+                sections.setdefault(p.section, []).append(row)
+            self._sections = sections
+        rows = [r for section, rs in self._sections.items() if section
+                and any(quoting.mentions_unit("", section, u) for u in units)
+                for r in rs][:MAX_UNIT_PASSAGES]
+        q = np.asarray(qvec, dtype=np.float32).reshape(-1)
+        w = self.settings.fusion.dense_weight_for(self.index.has_sentence_vectors)
+        out = []
+        for r in rows:
+            dense = float(self.index.vectors[r] @ q)
+            out.append(Scored(r, w * dense, dense, 0.0))
+        return out
 
     def judge(self, ev: Evidence) -> Judgement:
         """Rank the candidates and compute the confidence (fitted model, or the weighted sum)."""
@@ -574,9 +612,10 @@ class Answerer:
             return build_answer(asked, (), 0.0)
         abstain_below, tentative_below = self.thresholds()
         values = None
-        if j.coverage >= abstain_below and not s.abstention.fitted:
+        if (j.coverage >= abstain_below or j.names_found_unit) and not s.abstention.fitted:
             values = self.features(ev, j.candidates)
-        if j.coverage < abstain_below or self.unrelated(ev, values):
+        if not j.names_found_unit and (j.coverage < abstain_below
+                                       or self.unrelated(ev, values)):
             # No quote is offered, so none is claimed to answer (gibberish such as "aaaa" may
             # score 0.4 on the model: its features are no question's).
             closest = [to_hit(self.index, x) for x in ev.best[:2]]
@@ -743,6 +782,11 @@ class Answerer:
             if names:
                 out.append(f"your question names {_listed([f'“{n[:40]}”' for n in names], 3)}"
                            f", which the quoted passage does not mention")
+        items = [i for i in quoting.items_unmentioned(asked, around, top.section)
+                 if i.casefold() not in {w.casefold() for w in unheld}]
+        if items:
+            out.append(f"your question names {_listed([f'“{i[:40]}”' for i in items], 3)}, "
+                       "which the quoted passage does not mention")
         years = quoting.other_years(asked, around)
         if years and not set(years[0]) <= set(unheld):  # (a year no word of it says already)
             out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "
@@ -937,7 +981,29 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), what an
         abbreviation stands for (``_spelt_out_first``)."""
-        return self._spelt_out_first(ev, self._asked_year_first(ev, j))
+        return self._named_unit_first(ev, self._spelt_out_first(ev, self._asked_year_first(ev, j)))
+
+    def _named_unit_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question naming a numbered unit of a text ("What does Measure 3.2 do?", "What
+        does step 4 require?") whose top quote's passage does not mention it, while the passage
+        of one of the next candidates does (under the heading "Measure 3.2 — Financial
+        investigations"): that candidate comes first. A blind probe's: the plan's objectives
+        were quoted, and the measure's own section came second."""
+        units = quoting.text_units(ev.query.asked)
+        if not units or not j.candidates:
+            return j
+
+        def mentions(c) -> bool:
+            p = self.index.passages[c.row]
+            return any(quoting.mentions_unit(p.text, p.section, u) for u in units)
+        if mentions(j.candidates[0]):
+            return replace(j, names_found_unit=True)
+        # Among all candidates: the unit's own passage is retrieved, but its sentences, which
+        # do not repeat its name, may all score below other passages' ones.
+        for i, c in enumerate(j.candidates[1:], start=1):
+            if mentions(c):
+                return replace(self._put_first(ev, j, i), names_found_unit=True)
+        return j
 
     def _spelt_out_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what an abbreviation stands for or is ("What does JIT stand for?",

@@ -871,6 +871,52 @@ def unnumbered(item: tuple[str, str], figures: frozenset[str]) -> bool:
     return bool(figures) and not any(same(item[1], f) for f in figures)
 
 
+# The numbered units of a text a question may ask about ("Measure 3.2", "Article 113", "step
+# 4"): a quote from elsewhere does not answer for them. Not versions ("GPL 3", "version 2.1"):
+# a document is the version it is, and its passages do not repeat its number.
+_TEXT_UNITS = frozenset(
+    "article articles section sections measure measures clause clauses paragraph paragraphs "
+    "chapter chapters annex annexes appendix step steps objective objectives recommendation "
+    "recommendations rule rules point points activity activities action actions goal goals "
+    "pillar pillars priority priorities indicator indicators task tasks".split())
+# A line opening with a number ("6. Conveying Non-Source Forms.", "3.2 Financial ..."): a
+# numbered unit's heading in plain text, which does not repeat the unit's word.
+_NUMBERED_LINE = re.compile(r"(?m)^[ \t#]*(?:([A-Za-z]+)[ \t]+)?(\d{1,3}(?:\.\d{1,3})*[a-z]?)"
+                            r"(?:[.):]|[ \t]+[—–-])?[ \t]")
+
+
+def items_unmentioned(question: str, around: str, section: str = "") -> list[str]:
+    """The numbered units of a text the question names ("What is the budget for Measure
+    3.2?") that neither the quote's passage (``around``) nor its section heading mentions,
+    with the unit's word or as a numbered heading: the quote is about another unit, or the
+    whole text ("The total budget of the plan is ...")."""
+    out = []
+    for word, figure in text_units(question):
+        if not mentions_unit(around, section, (word, figure)):
+            m = re.search(rf"\b{re.escape(word)}\s+{re.escape(figure)}", question, re.IGNORECASE)
+            out.append(m.group(0) if m else f"{word} {figure}")
+    return out
+
+
+def text_units(question: str) -> list[tuple[str, str]]:
+    """The numbered units of a text a question names (``numbered``, of ``_TEXT_UNITS``)."""
+    return [item for item in numbered(question) if item[0] in _TEXT_UNITS]
+
+
+def mentions_unit(text: str, section: str, unit: tuple[str, str]) -> bool:
+    """Whether a passage (``text`` under the heading ``section``) mentions a numbered unit,
+    with the unit's word ("Measure 3.2", "under Article 113") or as a numbered heading
+    ("6. Conveying Non-Source Forms.")."""
+    hay = f"{section}\n{text}"
+    word = unit[0].rstrip("s")
+    figures = set(numbers_after(hay, unit[0])) | set(numbers_after(hay, word))
+    # A heading line with no word, or with the unit's own ("Step 4.", not "Measure 4.1 —").
+    figures |= {f for w, f in _NUMBERED_LINE.findall(hay) if not w or w.lower().rstrip("s") == word}
+    # The same figure, "4" and "4.0" alike; not the "2" of a heading over unit "2.2".
+    asked = unit[1].removesuffix(".0")
+    return any(f.removesuffix(".0") == asked for f in figures)
+
+
 # A question that asks for a count, an amount, a share or a year.
 _ASKS_NUMBER = re.compile(r"^\W*((and|so|but|also|ok|okay|then|tell me)\W+)*"
                           r"(how (many|much|old)|what (percentage|proportion|share|"

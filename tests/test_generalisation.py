@@ -1668,3 +1668,75 @@ def test_what_an_abbreviation_stands_for_is_quoted_where_it_is_spelt_out(assista
     # The page never spells out IWG: said, as a reason the answer is tentative.
     r = assistant.answer("What does IWG stand for?")
     assert r.tentative and any("does not spell it out" in c for c in r.caveats)
+
+
+_PLAN = """# Action plan 2025-2028
+
+## 1. Introduction
+
+The plan was adopted by the Government in March 2025. Its total budget is EUR 3.1 million
+for four years, of which EUR 0.9 million comes from the European Union.
+
+## 2. Objectives
+
+The plan has three objectives: to prevent exploitation, to protect victims and to punish
+offenders.
+
+## 3. Measures
+
+### Measure 3.1 — Regional prosecutors
+
+The State Prosecutor's Office shall name a prosecutor for exploitation cases in each of its
+five regional offices by the end of 2025. The budget for the measure is EUR 80,000.
+
+### Measure 3.2 — Following the money
+
+In every investigation the police shall open a parallel inquiry to trace and seize the
+proceeds of crime. Seized assets go to a fund from which help for victims is paid.
+
+### Measure 3.3 — Work abroad
+
+The police will sign agreements with the police of two neighbouring states by the end of 2026.
+"""
+
+
+def test_what_mentions_a_numbered_unit_of_a_text():
+    from assistant.quoting import items_unmentioned, mentions_unit, text_units
+
+    assert text_units("What is the budget for Measure 3.2?") == [("measure", "3.2")]
+    # Versions and other figures are no units of a text.
+    assert text_units("What does GPL version 3 say?") == []
+    assert text_units("How many victims in 2023?") == []
+    unit = ("measure", "3.2")
+    assert mentions_unit("Text.", "Measure 3.2 — Following the money", unit)
+    assert mentions_unit("As Measure 3.2 says, ...", "", unit)
+    assert mentions_unit("3.2 Following the money\nText.", "", unit)  # a numbered heading
+    # Not the "3" of a heading over unit 3.2, nor another unit's numbered heading.
+    assert not mentions_unit("Text.", "3. Measures", unit)
+    assert not mentions_unit("Step 3.2 Check the papers\n", "", unit)
+    assert mentions_unit("Text.", "Article 4.0", ("article", "4"))  # "4" and "4.0" alike
+    assert items_unmentioned("What is the budget for Measure 3.2?",
+                             "The total budget of the plan is EUR 3.1 million.") == ["Measure 3.2"]
+    assert items_unmentioned("What is the budget for Measure 3.2?", "Text.",
+                             "Measure 3.2 — Following the money") == []
+
+
+def test_a_question_naming_a_numbered_unit_is_answered_from_it(tmp_path):
+    # A blind probe's: "What does Measure 3.2 do?" quoted the plan's objectives (its own
+    # section came second and its sentences, which do not name it, scored lower), and the
+    # plan's total budget was given confidently for one measure's.
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"plan.md": _PLAN})
+    r = a.answer("What does Measure 3.2 do?")
+    assert not r.abstained and "parallel inquiry" in r.quotes[0].text
+    assert "Measure 3.2" in r.quotes[0].section
+    # A unit whose passage the search did not find is looked up by its heading.
+    r = a.answer("Who is responsible for Measure 3.1?")
+    assert not r.abstained and "Measure 3.1" in r.quotes[0].section
+    # The measure gives no budget: said, not answered with the plan's.
+    r = a.answer("What is the budget for Measure 3.2?")
+    assert r.tentative and "3.1 million" not in r.quotes[0].text
+    # A unit the plan does not have.
+    r = a.answer("What is the budget of Measure 9.9?")
+    assert r.abstained or (r.tentative and any("9.9" in c for c in r.caveats))
