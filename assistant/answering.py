@@ -993,9 +993,13 @@ class Answerer:
         if not units or not j.candidates:
             return j
 
+        seen: dict[int, bool] = {}  # by passage row: candidates share their passages
+
         def mentions(c) -> bool:
-            p = self.index.passages[c.row]
-            return any(quoting.mentions_unit(p.text, p.section, u) for u in units)
+            if c.row not in seen:
+                p = self.index.passages[c.row]
+                seen[c.row] = any(quoting.mentions_unit(p.text, p.section, u) for u in units)
+            return seen[c.row]
         if mentions(j.candidates[0]):
             return replace(j, names_found_unit=True)
         # Among all candidates: the unit's own passage is retrieved, but its sentences, which

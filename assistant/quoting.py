@@ -858,6 +858,10 @@ def numbered(question: str) -> list[tuple[str, str]]:
 def numbers_after(text: str, word: str) -> frozenset[str]:
     """Every figure that follows ``word`` in ``text`` ("Article 187", "article 14" ->
     {"187", "14"}): how a document numbers the things it calls ``word``."""
+    return _figures_after(text, word)
+
+
+def _figures_after(text: str, word: str) -> frozenset[str]:
     pattern = re.compile(rf"\b{re.escape(word)}\s+" + _ITEM_FIGURE, re.IGNORECASE)
     return frozenset(m.group(1) for m in pattern.finditer(text))
 
@@ -874,6 +878,7 @@ def unnumbered(item: tuple[str, str], figures: frozenset[str]) -> bool:
 # The numbered units of a text a question may ask about ("Measure 3.2", "Article 113", "step
 # 4"): a quote from elsewhere does not answer for them. Not versions ("GPL 3", "version 2.1"):
 # a document is the version it is, and its passages do not repeat its number.
+MAX_TEXT_UNITS = 3
 _TEXT_UNITS = frozenset(
     "article articles section sections measure measures clause clauses paragraph paragraphs "
     "chapter chapters annex annexes appendix step steps objective objectives recommendation "
@@ -899,8 +904,9 @@ def items_unmentioned(question: str, around: str, section: str = "") -> list[str
 
 
 def text_units(question: str) -> list[tuple[str, str]]:
-    """The numbered units of a text a question names (``numbered``, of ``_TEXT_UNITS``)."""
-    return [item for item in numbered(question) if item[0] in _TEXT_UNITS]
+    """The numbered units of a text a question names (``numbered``, of ``_TEXT_UNITS``), the
+    first ``MAX_TEXT_UNITS``: each is looked for in every candidate's passage."""
+    return [item for item in numbered(question) if item[0] in _TEXT_UNITS][:MAX_TEXT_UNITS]
 
 
 def mentions_unit(text: str, section: str, unit: tuple[str, str]) -> bool:
@@ -909,7 +915,7 @@ def mentions_unit(text: str, section: str, unit: tuple[str, str]) -> bool:
     ("6. Conveying Non-Source Forms.")."""
     hay = f"{section}\n{text}"
     word = unit[0].rstrip("s")
-    figures = set(numbers_after(hay, unit[0])) | set(numbers_after(hay, word))
+    figures = set(_figures_after(hay, unit[0])) | set(_figures_after(hay, word))
     # A heading line with no word, or with the unit's own ("Step 4.", not "Measure 4.1 —").
     figures |= {f for w, f in _NUMBERED_LINE.findall(hay) if not w or w.lower().rstrip("s") == word}
     # The same figure, "4" and "4.0" alike; not the "2" of a heading over unit "2.2".

@@ -1707,6 +1707,10 @@ def test_what_mentions_a_numbered_unit_of_a_text():
     # Versions and other figures are no units of a text.
     assert text_units("What does GPL version 3 say?") == []
     assert text_units("How many victims in 2023?") == []
+    # Each is looked for in every candidate's passage: a visitor naming fifty gets three read.
+    many = " ".join(f"Article {i}" for i in range(1, 51))
+    assert text_units(f"What do {many} say?") == [("article", "1"), ("article", "2"),
+                                                  ("article", "3")]
     unit = ("measure", "3.2")
     assert mentions_unit("Text.", "Measure 3.2 — Following the money", unit)
     assert mentions_unit("As Measure 3.2 says, ...", "", unit)
