@@ -610,6 +610,10 @@ class Answerer:
         j = self.reorder(ev, judgement or self.judge(ev))
         if not j.candidates:
             return build_answer(asked, (), 0.0)
+        if not ev.query.context and not quoting.asked_terms(asked):
+            # Read alone, it asks about nothing ("Thanks, that's all!", "Why?" with nothing
+            # before it): a sentence sharing its one word ("I thank our staff") is no answer.
+            return build_answer(asked, (), 0.0, [to_hit(self.index, x) for x in ev.best[:2]])
         abstain_below, tentative_below = self.thresholds()
         values = None
         if (j.coverage >= abstain_below or j.names_found_unit) and not s.abstention.fitted:

@@ -1744,3 +1744,20 @@ def test_a_question_naming_a_numbered_unit_is_answered_from_it(tmp_path):
     # A unit the plan does not have.
     r = a.answer("What is the budget of Measure 9.9?")
     assert r.abstained or (r.tentative and any("9.9" in c for c in r.caveats))
+
+
+def test_a_message_asking_about_nothing_is_not_answered(tmp_path):
+    # A blind probe's: on a report whose foreword says "I thank our staff", "Thanks, that's
+    # all!" and "thank you" were answered (tentatively) with that sentence.
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"report.txt": (
+        "Foreword\n\nI thank our staff, our volunteers and our donors, without whom none of "
+        "this work would have been possible.\n\nHotline\n\nThe hotline 0800 1818 is free of "
+        "charge and answers from Monday to Saturday.\n")})
+    for message in ("Thanks, that's all!", "thank you", "Why?"):
+        r = a.answer(message)
+        assert r.abstained and not r.quotes, message
+    r = a.answer("Thanks, that's all!", ["What is the number of the hotline?"])
+    assert r.abstained and not r.quotes
+    assert "0800 1818" in a.answer("What is the number of the hotline?").quotes[0].text
