@@ -985,7 +985,21 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), what an
         abbreviation stands for (``_spelt_out_first``)."""
-        return self._named_unit_first(ev, self._spelt_out_first(ev, self._asked_year_first(ev, j)))
+        return self._pointer_first(ev, self._named_unit_first(
+            ev, self._spelt_out_first(ev, self._asked_year_first(ev, j))))
+
+    def _pointer_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking where to read about something ("Where can I read the yearly
+        reports?") whose top quote points nowhere ("The Office shall publish an annual report
+        ..."), while one of the next candidates does ("The reports are published on the
+        website of the Government at www.gov.ar/trafficking."): that candidate comes first."""
+        if not j.candidates or not quoting.asks_where_to_read(ev.query.asked) \
+                or quoting.points_to_source(self._text(j.candidates[0])):
+            return j
+        for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
+            if quoting.points_to_source(self._text(c)):
+                return self._put_first(ev, j, i)
+        return j
 
     def _named_unit_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question naming a numbered unit of a text ("What does Measure 3.2 do?", "What

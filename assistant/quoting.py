@@ -470,6 +470,20 @@ _WHERE_TO_READ = re.compile(
     r"(site|website|page|link|document|article|report))\b", re.IGNORECASE)
 
 
+# What a sentence that says where to read something holds: a web address, or words of finding
+# or publishing it somewhere ("can be found in", "is published on the website").
+_POINTS_TO_SOURCE = re.compile(
+    r"https?://|\bwww\.|(?<![@.\w-])[\w-]+\.(?:org|gov|int|eu|com|net)\b|\b(?:can|may) be (?:found|read|"
+    r"consulted|downloaded|obtained|accessed)|\b(?:is|are) (?:available|published|posted) "
+    r"(?:on|at|in|from)\b|\bwebsite|\bweb ?site|\bweb ?page|\bhomepage", re.IGNORECASE)
+
+
+def points_to_source(text: str) -> bool:
+    """Whether ``text`` says where something can be read: a web address, or "can be found
+    in", "is published on ...", "the website"."""
+    return bool(_POINTS_TO_SOURCE.search(text))
+
+
 def asks_where_to_read(question: str) -> bool:
     return bool(_WHERE_TO_READ.search(question))
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1761,3 +1762,41 @@ def test_a_message_asking_about_nothing_is_not_answered(tmp_path):
     r = a.answer("Thanks, that's all!", ["What is the number of the hotline?"])
     assert r.abstained and not r.quotes
     assert "0800 1818" in a.answer("What is the number of the hotline?").quotes[0].text
+
+
+@pytest.fixture(scope="module")
+def arvenia(tmp_path_factory):
+    """Four documents on a fictional country (an action plan, a labour-inspection guideline,
+    an NGO's annual report, a victims' FAQ page) that a blind probing helper wrote in the
+    seventh session of 2026-12-06 (tests/data/arvenia)."""
+    from conftest import assistant_over
+
+    folder = Path(__file__).parent / "data" / "arvenia"
+    return assistant_over(tmp_path_factory.mktemp("arvenia"),
+                          {f.name: f.read_text(encoding="utf-8") for f in folder.iterdir()})
+
+
+def test_where_to_read_is_answered_by_the_sentence_that_points_there(arvenia):
+    # The probe's: "Where can I read the yearly reports?" quoted, confidently, the sentence
+    # saying the reports are published each year; the one giving the website came second.
+    from assistant.quoting import points_to_source
+
+    assert points_to_source("It is published on the website of the Government.")
+    assert points_to_source("More can be found in the National Action Plans at www.vlada.si.")
+    assert not points_to_source("The Office shall publish an annual report.")
+    assert not points_to_source("Write to guideline7@sli.gov.ar.")  # an e-mail address
+    r = arvenia.answer("Where can I read the yearly reports on trafficking?")
+    assert r.quotes[0].text.startswith("The reports are published on the website")
+
+
+def test_the_probes_false_caveats_stay_away(arvenia):
+    r = arvenia.answer("How much does the EU contribute to the plan?")
+    assert "European Union" in r.quotes[0].text
+    assert not any("never mentions" in c for c in r.caveats)
+    r = arvenia.answer("Which guideline did Guideline 7/2023 replace?")
+    assert not any("names 2023" in c for c in r.caveats)
+    for question in ("How many trafficking convictions were there in 2023?",
+                     "How many inspectors does the State Labour Inspectorate employ?"):
+        r = arvenia.answer(question)
+        assert r.abstained or r.tentative, question
+    assert arvenia.answer("Thanks, that's all!").abstained
