@@ -767,6 +767,8 @@ class Answerer:
         cited_for = quoting.unbound_article(asked, top.text)
         if cited_for:
             out.append(f"the quote cites an article or section, but not for “{cited_for[:60]}”")
+        if quoting.lacks_asked_purpose(asked, top.text):
+            out.append("your question asks what it is for and the quote does not say")
         if quoting.lacks_asked_comparison(asked, top.text):
             out.append("your question asks for a comparison and the quote makes none")
         moment = quoting.lacks_asked_moment(asked, top.text)
@@ -985,8 +987,23 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), what an
         abbreviation stands for (``_spelt_out_first``)."""
-        return self._pointer_first(ev, self._named_unit_first(
-            ev, self._spelt_out_first(ev, self._asked_year_first(ev, j))))
+        return self._purpose_first(ev, self._pointer_first(ev, self._named_unit_first(
+            ev, self._spelt_out_first(ev, self._asked_year_first(ev, j)))))
+
+    def _purpose_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking what something is for ("What is the purpose of the JIT THB WB
+        project?") whose top quote says nothing of what anything is for (the project's title),
+        while one of the next candidates of the same document does ("... brings together
+        representatives of the prosecution and the police in order to promote ..."): that
+        candidate comes first."""
+        if not j.candidates or not quoting.asks_purpose(ev.query.asked) \
+                or quoting.states_purpose(self._text(j.candidates[0])):
+            return j
+        doc = j.candidates[0].doc_id
+        for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
+            if c.doc_id == doc and quoting.states_purpose(self._text(c)):
+                return self._put_first(ev, j, i)
+        return j
 
     def _pointer_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking where to read about something ("Where can I read the yearly

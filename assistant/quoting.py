@@ -1105,6 +1105,40 @@ def unbound_article(question: str, quote: str) -> str:
     return question[words[0].start():words[-1].end()]
 
 
+# A question asking what something is for ("What is the purpose of the project?", "What are
+# the aims of the plan?", "Why was the unit set up?"), and the words by which a sentence says
+# what something is for. Not "to fight ..." alone: a project's title says that much. Not
+# "What was it for?" either: after "How much did the Government provide?" it asks what the
+# money went to ("for victim assistance"), which no word of purpose says.
+_ASKS_PURPOSE = re.compile(
+    r"\b(?:purposes?|aims?|goals?|objectives?|intentions?|missions?|rationale)\s+(?:of|for|"
+    r"behind)\b|\bwhy\s+(?:was|were|is|are|did)\s+"
+    r"[\w\s-]{1,60}?\b(?:set\s+up|created|established|launched|founded|introduced|started|"
+    r"adopted)\b|\bwhat\s+(?:does|did|do)\s+[\w\s-]{1,60}?\baims?\s+(?:to|at|for)\b",
+    re.IGNORECASE)
+_PURPOSE = re.compile(r"\b(?:in\s+order\s+to|so\s+as\s+to|so\s+that|aim\w*|goals?|"
+                      r"objectives?|purposes?|intend\w*|intention\w*|seeks?\s+to|designed\s+to|"
+                      r"meant\s+to|with\s+a\s+view\s+to|mission)\b", re.IGNORECASE)
+
+
+def asks_purpose(question: str) -> bool:
+    """Whether a question asks what something is for: its purpose, aim or goal, or why it was
+    set up."""
+    return bool(_ASKS_PURPOSE.search(question))
+
+
+def states_purpose(text: str) -> bool:
+    """Whether ``text`` says what something is for ("in order to promote", "aims to", "the
+    goal is")."""
+    return bool(_PURPOSE.search(text))
+
+
+def lacks_asked_purpose(question: str, quote: str) -> bool:
+    """A question asking what something is for, answered by a quote that says nothing of what
+    anything is for (a project's title: "The title of the new project is ...")."""
+    return asks_purpose(question) and not states_purpose(quote)
+
+
 # A day or a moment counted from the asker's now ("today", "tonight", "this weekend", "right
 # now"), in lower case (not a name, "TODAY"): a document says what held when it was written.
 # Not "now" or "nowadays" alone ("What happens now?", "still in force nowadays" of a text saying

@@ -1800,3 +1800,29 @@ def test_the_probes_false_caveats_stay_away(arvenia):
         r = arvenia.answer(question)
         assert r.abstained or r.tentative, question
     assert arvenia.answer("Thanks, that's all!").abstained
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("What is the purpose of the JIT THB WB project?", True),
+    ("What are the aims of the plan?", True), ("What is the goal behind the campaign?", True),
+    ("Why was the Specialised Service set up?", True),
+    ("What does the project aim to do?", True),
+    # what money went to, or what a word means, is not what something is for
+    ("What was it for?", False), ("What is the money for?", False),
+    ("What are the prevention goals?", False), ("Why are victims reluctant to testify?", False),
+])
+def test_what_asks_what_something_is_for(question, asks):
+    from assistant.quoting import asks_purpose, lacks_asked_purpose
+
+    assert asks_purpose(question) is asks
+    title = 'The title of the new project is "Use of Joint Investigation Teams to fight THB".'
+    assert lacks_asked_purpose(question, title) is asks
+    assert not lacks_asked_purpose(question, "It brings prosecutors together in order to promote "
+                                             "the use of joint teams.")
+
+
+def test_the_purpose_of_a_project_is_quoted_from_the_sentence_that_states_it(assistant):
+    # The project's title had been the confident answer; the sentence after it says what the
+    # project does it for (a blind probe's, on the default page).
+    r = assistant.answer("What is the purpose of the JIT THB WB project?")
+    assert "in order to promote" in r.quotes[0].text
