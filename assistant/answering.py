@@ -381,6 +381,11 @@ MAX_NUMBERED_CACHED = 4096
 # Passages under the heading of a numbered unit a question names, added to those retrieved
 # when none of them mentions it (``Answerer._unit_passages``).
 MAX_UNIT_PASSAGES = 2
+# How far down a question asking who does something looks for a candidate that names someone
+# (``Answerer._agent_first``): the next three. Ten changed one fitting question's wrong answer
+# for another wrong one, and the sentence naming the doer sits next to the one naming the
+# thing done.
+AGENT_CANDIDATES = 4
 
 
 class Answerer:
@@ -987,8 +992,24 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), what an
         abbreviation stands for (``_spelt_out_first``)."""
-        return self._purpose_first(ev, self._pointer_first(ev, self._named_unit_first(
-            ev, self._spelt_out_first(ev, self._asked_year_first(ev, j)))))
+        return self._agent_first(ev, self._purpose_first(ev, self._pointer_first(
+            ev, self._named_unit_first(ev, self._spelt_out_first(
+                ev, self._asked_year_first(ev, j))))))
+
+    def _agent_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking who does something ("Who delivers the forced labour course?")
+        whose top quote names nobody ("Every new inspector completes a two-day course ..."),
+        while one of the next candidates of the same document does ("The training is provided
+        by the Police Academy ..."): that candidate comes first."""
+        asked = ev.query.asked
+        if not j.candidates or not quoting.asks_agent(asked) \
+                or quoting.names_agent(asked, self._text(j.candidates[0])):
+            return j
+        doc = j.candidates[0].doc_id
+        for i, c in enumerate(j.candidates[1:AGENT_CANDIDATES], start=1):
+            if c.doc_id == doc and quoting.names_agent(asked, self._text(c)):
+                return self._put_first(ev, j, i)
+        return j
 
     def _purpose_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what something is for ("What is the purpose of the JIT THB WB

@@ -1433,6 +1433,36 @@ def _name_runs(text: str) -> list[list[str]]:
     return runs
 
 
+# "Who approves / delivers / funded ...?": a question asking who does something (not "who is
+# ...", whose answer may be described).
+_ASKS_AGENT = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?who\s+(?!is\b|are\b|was\b|were\b|"
+                         r"can\b|could\b|may\b|might\b|must\b|should\b|will\b|would\b|"
+                         r"has\b|have\b|had\b)[a-z]+", re.IGNORECASE)
+# Who does it, in the passive ("investigated by anti-organised crime units", "provided by the
+# Police Academy"), or a name after "by".
+_BY_AGENT = re.compile(r"\b[Bb]y\s+(?:the\s+|a\s+|an\s+)?[A-Z]|\b(?i:\w+ed|run|led|given|done|"
+                       r"taught|made|held|paid|kept|borne|drawn|set\s+up|carried\s+out|"
+                       r"overseen|undertaken|written|chosen|built|sent)\s+(?i:by)\b")
+
+
+def asks_agent(question: str) -> bool:
+    """Whether a question asks who does something ("Who delivers the course?")."""
+    return bool(_ASKS_AGENT.search(question))
+
+
+_INNER_CAPITAL = re.compile(r"(?<=[\w,;:)] )[A-Z][\w'-]*")
+
+
+def names_agent(question: str, text: str) -> bool:
+    """Whether ``text`` names someone who does something: "by" someone ("provided by the
+    Police Academy"), or a capitalised word inside a sentence that the question does not
+    give (a sentence's first word names nobody: "Every new inspector ...")."""
+    if _BY_AGENT.search(text):
+        return True
+    known = {w.casefold() for w in _QUOTE_WORD.findall(question)} | _MONTH_NAMES
+    return any(w.casefold() not in known and tokenize(w) for w in _INNER_CAPITAL.findall(text))
+
+
 def lacks_asked_name(question: str, quote: str) -> bool:
     """A question asking which country, city or language (or what something is called),
     answered by a quote that names nothing the question does not already name (a capitalised
@@ -1441,6 +1471,11 @@ def lacks_asked_name(question: str, quote: str) -> bool:
     Croatia?") is left out: its answer names one of them."""
     if not _ASKS_NAME.search(question) or re.search(r"\bor\b", question, re.IGNORECASE):
         return False
+    return _names_nothing_new(question, quote)
+
+
+def _names_nothing_new(question: str, quote: str) -> bool:
+    """Whether ``quote`` names nothing the question does not already name (``lacks_asked_name``)."""
     known = {w.casefold() for w in _QUOTE_WORD.findall(question)} | _MONTH_NAMES
     # The words of a name that lead up to one of the question's are the asked thing's own
     # ("The Office of the National Anti-Trafficking Coordinator" for "What is the name of the

@@ -1826,3 +1826,22 @@ def test_the_purpose_of_a_project_is_quoted_from_the_sentence_that_states_it(ass
     # project does it for (a blind probe's, on the default page).
     r = assistant.answer("What is the purpose of the JIT THB WB project?")
     assert "in order to promote" in r.quotes[0].text
+
+
+def test_who_does_something_is_answered_by_the_sentence_naming_the_doer(arvenia):
+    from assistant.quoting import asks_agent, names_agent
+
+    assert asks_agent("Who delivers the forced labour course?")
+    assert asks_agent("And who approved it?")
+    assert not asks_agent("Who is the coordinator?") and not asks_agent("Who can apply?")
+    q = "Who delivers the forced labour course?"
+    # A sentence's first word names nobody; a name inside it, or a passive's doer, does.
+    assert not names_agent(q, "Every new inspector completes a two-day course.")
+    assert names_agent(q, "The training is provided by the Police Academy.")
+    assert names_agent(q, "Offences are investigated by anti-organised crime units.")
+    assert names_agent(q, "It is run with the help of Caritas.")
+    assert not names_agent(q, "Every program is threatened constantly by software patents.")
+    # The probe's: the sentence naming the course was the confident answer; the next one
+    # says who gives it.
+    r = arvenia.answer("Who delivers the forced labour course for new inspectors?")
+    assert "Police Academy" in r.quotes[0].text
