@@ -760,6 +760,9 @@ class Answerer:
             out.append("your question asks for a name and the quote names none")
         if quoting.lacks_asked_time(asked, top.text):
             out.append("your question asks when and the quote gives no date")
+        if quoting.lacks_asked_amount(asked, top.text) \
+                and not quoting.lacks_asked_number(asked, top.text):  # (said already if so)
+            out.append("your question asks for a sum of money and the quote gives none")
         if quoting.lacks_asked_penalty(asked, top.text):
             out.append("your question asks for a penalty and the quote gives none")
         if quoting.lacks_asked_head(asked, top.text):
@@ -793,15 +796,33 @@ class Answerer:
             if names:
                 out.append(f"your question names {_listed([f'“{n[:40]}”' for n in names], 3)}"
                            f", which the quoted passage does not mention")
-        items = [i for i in quoting.items_unmentioned(asked, around, top.section)
+        items = [i for i in self._units_elsewhere(asked, top)
                  if i.casefold() not in {w.casefold() for w in unheld}]
         if items:
-            out.append(f"your question names {_listed([f'“{i[:40]}”' for i in items], 3)}, "
-                       "which the quoted passage does not mention")
-        years = quoting.other_years(asked, around)
+            out.append(f"your question asks about {_listed([f'“{i[:40]}”' for i in items], 3)}"
+                       ", and the quote is not from it")
+        # A quote that dates what it says is judged by its own years ("3,450 inspections in
+        # 2023, compared with 2,900 in 2021" does not give 2022, though its passage names
+        # 2022 elsewhere); one that dates nothing, by its passage's.
+        dated = quoting.other_time_years(asked, top.text)
+        years = dated or (None if quoting.names_a_year(top.text)
+                          else quoting.other_years(asked, around))
         if years and not set(years[0]) <= set(unheld):  # (a year no word of it says already)
             out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "
-                       f"passage is about {_listed(years[1], 4)}")
+                       f"{'text' if dated else 'passage'} is about {_listed(years[1], 4)}")
+        return out
+
+    def _units_elsewhere(self, asked: str, quote: Quote) -> list[str]:
+        """The numbered units the question names that the quote is not from (``in_unit``),
+        as the question writes them."""
+        text = self.index.documents[quote.doc_id].text
+        passage = quote.passage.text if quote.passage else ""
+        out = []
+        for unit in quoting.text_units(asked):
+            if not quoting.in_unit(text, quote.start, quote.end, passage, quote.section, unit):
+                m = re.search(rf"\b{re.escape(unit[0])}\s+{re.escape(unit[1])}", asked,
+                              re.IGNORECASE)
+                out.append(m.group(0) if m else f"{unit[0]} {unit[1]}")
         return out
 
     def _around(self, quote: Quote) -> str:
@@ -1049,13 +1070,11 @@ class Answerer:
         if not units or not j.candidates:
             return j
 
-        seen: dict[int, bool] = {}  # by passage row: candidates share their passages
-
         def mentions(c) -> bool:
-            if c.row not in seen:
-                p = self.index.passages[c.row]
-                seen[c.row] = any(quoting.mentions_unit(p.text, p.section, u) for u in units)
-            return seen[c.row]
+            p = self.index.passages[c.row]
+            text = self.index.documents[c.doc_id].text
+            return any(quoting.in_unit(text, c.start, c.end, p.text, p.section, u)
+                       for u in units)
         if mentions(j.candidates[0]):
             return replace(j, names_found_unit=True)
         # Among all candidates: the unit's own passage is retrieved, but its sentences, which

@@ -587,7 +587,7 @@ def _dangling(text: str, end: int) -> bool:
 _NUMBERED_HEADING = re.compile(r"\d{1,3}(?:\.\d+)*\.\s+(\D+?)\.?")
 # Or a labelled one in any case ("Article 3. Rights of presumed victims."): the label says it.
 _LABELLED_HEADING = re.compile(r"(?:Article|Art\.|Section|Chapter|Part|Title|Annex|Appendix|"
-                               r"Schedule|Clause|Measure)\s+\d{1,3}[a-z]?(?:\.\d+)*\.?\s+"
+                               r"Schedule|Clause|Measure|Step|Stage|Phase)\s+\d{1,3}[a-z]?(?:\.\d+)*\.?\s+"
                                r"[A-Z]\D*?\.?")
 _SMALL = frozenset("a an and as at by for from in into nor of on onto or over than that the "
                    "these this those to under upon via with".split())
@@ -663,12 +663,24 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     if _LABEL_ONLY.match(sentence) and last + 1 < len(seq) \
             and _adjacent(text, seq[last], seq[last + 1]):
         last += 1  # a label quotes what it labels
+    # and a heading (with its label: "Step 8." "Durable solution.") what it heads
+    if last + 1 < len(seq) and last - first + 1 < max_sentences \
+            and _heading_alone(text, seq[first].start, seq[last].end) \
+            and _adjacent(text, seq[last], seq[last + 1]):
+        last += 1
     if first > 0 and _introduces_list(text, seq, first - 1):
         first -= 1  # a list's first item is quoted with its lead-in
     if _introduces_list(text, seq, last) and last - first + 1 < max_sentences:
         last += 1  # and a list's lead-in its first items, as many as the quote may hold
         while last - first + 1 < max_sentences and _next_item(text, seq, last):
             last += 1
+    # The first sentence under a heading is quoted with it, and its label ("Step 2."
+    # "Notification." "The professional shall ...").
+    if first == last and first > 0 and _adjacent(text, seq[first - 1], seq[first]):
+        back = first - 2 if first > 1 and _adjacent(text, seq[first - 2], seq[first - 1]) \
+            and _LABEL_ONLY.match(text[seq[first - 2].start:seq[first - 2].end]) else first - 1
+        if _heading_alone(text, seq[back].start, seq[first - 1].end):
+            first = back
     if first > 0 and _adjacent(text, seq[first - 1], seq[first]) \
             and _LABEL_ONLY.match(text[seq[first - 1].start:seq[first - 1].end]):
         first -= 1  # and an item is quoted with its label (a few characters, over the bound)
@@ -897,7 +909,7 @@ _TEXT_UNITS = frozenset(
     "article articles section sections measure measures clause clauses paragraph paragraphs "
     "chapter chapters annex annexes appendix step steps objective objectives recommendation "
     "recommendations rule rules point points activity activities action actions goal goals "
-    "pillar pillars priority priorities indicator indicators task tasks".split())
+    "pillar pillars priority priorities indicator indicators task tasks case cases".split())
 # A line opening with a number ("6. Conveying Non-Source Forms.", "3.2 Financial ..."): a
 # numbered unit's heading in plain text, which does not repeat the unit's word.
 _NUMBERED_LINE = re.compile(r"(?m)^[ \t#]*(?:([A-Za-z]+)[ \t]+)?(\d{1,3}(?:\.\d{1,3})*[a-z]?)"
@@ -917,6 +929,45 @@ def items_unmentioned(question: str, around: str, section: str = "") -> list[str
     return out
 
 
+# How far before a sentence its unit's label is looked for ("Recommendation 4." opening the
+# paragraph it is in), and the units that plain text numbers without their word ("6. Conveying
+# Non-Source Forms." for section 6).
+UNIT_LOOKBACK = 4000
+_BARE_UNITS = frozenset("article articles section sections clause clauses paragraph "
+                        "paragraphs".split())
+
+
+def unit_label_before(text: str, start: int, end: int, word: str) -> str | None:
+    """The figure of the last label of a ``word`` unit opening a line before ``end`` (and not
+    more than ``UNIT_LOOKBACK`` characters before ``start``): "Recommendation 4. Ensure ..." or
+    "## Case 2: ..." labels what follows it, up to the next label."""
+    stem = word.rstrip("s")
+    bare = r"|(?P<bare>\d{1,3})\.[ \t]+(?=[A-Z])" if word in _BARE_UNITS else ""
+    pattern = re.compile(rf"(?im)^[ \t#*>_-]*(?:{re.escape(stem)}s?[ \t]+(?P<fig>"
+                         rf"\d+(?:[./]\d+)*[a-z]?)\b{bare})")
+    found = None
+    for m in pattern.finditer(text, max(0, start - UNIT_LOOKBACK), end):
+        found = m.group("fig") or m.group("bare")
+    return found
+
+
+def in_unit(text: str, start: int, end: int, passage: str, section: str,
+            unit: tuple[str, str]) -> bool:
+    """Whether the quote ``text[start:end]`` is from (or names) a numbered unit: it names it;
+    or the last label of such units before it is this one's; or, with no label before it, its
+    section heading names it, or else its passage (``mentions_unit``)."""
+    asked = unit[1].removesuffix(".0")
+    word = unit[0].rstrip("s")
+    named = set(_figures_after(text[start:end], unit[0])) | set(_figures_after(text[start:end],
+                                                                                word))
+    if any(f.removesuffix(".0") == asked for f in named):
+        return True
+    label = unit_label_before(text, start, end, unit[0])
+    if label is not None:
+        return label.removesuffix(".0") == asked
+    return mentions_unit(passage, section, unit)
+
+
 def text_units(question: str) -> list[tuple[str, str]]:
     """The numbered units of a text a question names (``numbered``, of ``_TEXT_UNITS``), the
     first ``MAX_TEXT_UNITS``: each is looked for in every candidate's passage."""
@@ -930,8 +981,12 @@ def mentions_unit(text: str, section: str, unit: tuple[str, str]) -> bool:
     hay = f"{section}\n{text}"
     word = unit[0].rstrip("s")
     figures = set(_figures_after(hay, unit[0])) | set(_figures_after(hay, word))
-    # A heading line with no word, or with the unit's own ("Step 4.", not "Measure 4.1 —").
-    figures |= {f for w, f in _NUMBERED_LINE.findall(hay) if not w or w.lower().rstrip("s") == word}
+    # A heading line with the unit's word ("Step 4.", not "Measure 4.1 —"), or with none for
+    # the units plain text numbers so ("6. Conveying Non-Source Forms.": section 6) and for a
+    # figure with its parts ("3.2 Following the money": measure 3.2, not step 5 of "5.").
+    figures |= {f for w, f in _NUMBERED_LINE.findall(hay)
+                if (not w and (unit[0] in _BARE_UNITS or "." in f))
+                or w.lower().rstrip("s") == word}
     # The same figure, "4" and "4.0" alike; not the "2" of a heading over unit "2.2".
     asked = unit[1].removesuffix(".0")
     return any(f.removesuffix(".0") == asked for f in figures)
@@ -1043,6 +1098,30 @@ _PENALTY = re.compile(r"\b(penalt\w*|punish\w*|imprison\w*|prison\w*|jail\w*|fin
                       r"community service|eur|euros?|usd|dollars?|pounds?|percent)\b|[€$£%]|("
                       + _NUMBER.pattern + r")[\s-]+(years?|months?|weeks?|days?)\b",
                       re.IGNORECASE)
+
+
+# A question asking for a sum of money: "how much" with a word of money in it ("How much is the
+# rent subsidy?", "How much did the Government provide?" is left to the figure check: it names
+# no money), or "what is the cost / price / fee / salary ...". A sum is written with a currency
+# or its sign; "free (of charge)" or "no fee" answers too.
+_MONEY_WORDS = (r"(?:cost|costs|price|prices|fee|fees|subsid(?:y|ies)|salar(?:y|ies)|wages?|"
+                r"budget|funding|funds?|money|grants?|payments?|compensation|damages|fines?|"
+                r"allowances?|rent|charges?|donations?|contributions?|spend|spent|earn|earns|"
+                r"worth|paid|pay|pays|award|awarded)")
+_ASKS_AMOUNT = re.compile(r"\bhow\s+much\b(?=[^?.!]*\b" + _MONEY_WORDS + r"\b)|\bwhat(?:\W?s|\s+"
+                          r"(?:is|was|are|were))\s+(?:the\s+)?(?:\w+\s+)?(?:cost|price|fee|"
+                          r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"[€$£¥₴₽]|\b(?:EUR|USD|GBP|CHF|RSD|HRK|BGN|RON|PLN|HUF|CZK|SEK|NOK|DKK|"
+                     r"euros?|cents?|dollars?|pounds?|francs?|dinars?|kunas?|lei|leva|zlot(?:y|ys)|"
+                     r"forints?|rubles?|roubles?|hryvnias?|yen|yuan|rupees?|crowns?|kron(?:a|or|er|e)|"
+                     r"pence)\b|\bfree\b|\bno\s+(?:fee|charge|cost)s?\b|\bnothing\b",
+                     re.IGNORECASE)
+
+
+def lacks_asked_amount(question: str, quote: str) -> bool:
+    """A question asking for a sum of money, answered by a quote that gives none (no currency
+    nor its sign: "a rent subsidy for up to one more year" gives no amount of the subsidy)."""
+    return bool(_ASKS_AMOUNT.search(question)) and not _AMOUNT.search(quote)
 
 
 def lacks_asked_penalty(question: str, quote: str) -> bool:
@@ -1338,6 +1417,7 @@ _A_YEAR = re.compile(r"((?<![\w,.])(1[0-9]|20)\d\d|\b(in|since|by|from|until|til
 # what is counted, up to the first stop word ("does", "are", "in").
 _HOW_MANY = re.compile(r"\bhow many\s+([\w'-]+(?:\s+[\w'-]+){0,3})", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+_SHARE_AFTER = re.compile(r"[\d.,]*\s*(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
 _COUNT_WINDOW = 4  # words after a figure that may name what it counts ("11 regional police
 # directorates")
 
@@ -1384,9 +1464,13 @@ def _counts(quote: str, counted: set[str]) -> bool:
     """Whether a figure in ``quote`` is followed, within a few words, by one of ``counted``."""
     text = _without_dates(quote)
     for m in _NUMBER.finditer(text):
+        rest = text[m.end():m.end() + 80]
+        # A share counts nothing: "only 9% of foreign victims" is no number of them.
+        if _SHARE_AFTER.match(rest):
+            continue
         # Within its sentence: "It replaces Guideline No. 4/2018. It applies to all inspectors"
         # counts no inspectors.
-        after = _SENTENCE_END.split(text[m.end():m.end() + 80], 1)[0]
+        after = _SENTENCE_END.split(rest, 1)[0]
         after = _WORD.findall(after)[:_COUNT_WINDOW + 1]
         if any(set(tokenize(w)) & counted for w in after):
             return True
@@ -1603,6 +1687,22 @@ def other_years(question: str, passage: str) -> tuple[list[str], list[str]] | No
         return None
     given = set(_YEAR_NUMBER.findall(passage))
     return (sorted(asked), sorted(given)) if given and not asked & given else None
+
+
+def other_time_years(question: str, text: str) -> tuple[list[str], list[str]] | None:
+    """``other_years`` for the years a question asks about as its time ("in 2022",
+    ``time_frame_years``), not those naming a thing ("the 1973 embargo" is answered by "the end
+    of the embargo in March 1974")."""
+    asked = set(time_frame_years(question))
+    if not asked:
+        return None
+    given = set(_YEAR_NUMBER.findall(text))
+    return (sorted(asked), sorted(given)) if given and not asked & given else None
+
+
+def names_a_year(text: str) -> bool:
+    """Whether ``text`` names a year (``_YEAR_NUMBER``)."""
+    return bool(_YEAR_NUMBER.search(text))
 
 
 def lacks_asked_year(question: str, passage: str) -> bool:
