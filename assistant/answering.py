@@ -386,6 +386,9 @@ MAX_UNIT_PASSAGES = 2
 # for another wrong one, and the sentence naming the doer sits next to the one naming the
 # thing done.
 AGENT_CANDIDATES = 4
+# How far down a follow-up whose top quote holds none of its own words looks for one holding
+# two of them (``Answerer._own_words_first``).
+OWN_WORDS_CANDIDATES = 4
 
 
 class Answerer:
@@ -1013,9 +1016,26 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), what an
         abbreviation stands for (``_spelt_out_first``)."""
-        return self._agent_first(ev, self._purpose_first(ev, self._pointer_first(
-            ev, self._named_unit_first(ev, self._spelt_out_first(
-                ev, self._asked_year_first(ev, j))))))
+        return self._own_words_first(ev, self._agent_first(ev, self._purpose_first(
+            ev, self._pointer_first(ev, self._named_unit_first(ev, self._spelt_out_first(
+                ev, self._asked_year_first(ev, j)))))))
+
+    def _own_words_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question read with the conversation whose top quote holds none of its own words
+        ("Can they get a residence permit?" after the reflection period: the conversation's
+        words favour the reflection-period sentence again), while one of the next candidates
+        holds them (two of them, or the one): that candidate comes first."""
+        if not ev.query.context or not j.candidates:
+            return j
+        from .keyword import tokenize
+
+        terms = {t for t in quoting.asked_terms(ev.query.asked) if self.index.keyword.idf(t)}
+        if len(terms) < 2 or terms & set(tokenize(self._text(j.candidates[0]))):
+            return j
+        for i, c in enumerate(j.candidates[1:OWN_WORDS_CANDIDATES], start=1):
+            if len(terms & set(tokenize(self._text(c)))) >= 2:
+                return self._put_first(ev, j, i)
+        return j
 
     def _agent_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking who does something ("Who delivers the forced labour course?")

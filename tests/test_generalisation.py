@@ -1914,3 +1914,11 @@ def test_a_heading_is_quoted_with_what_it_heads(tmp_path):
         "The professional shall call the Duty Line within two hours of the first contact.\n")})
     r = a.answer("What does Step 2 cover?")
     assert r.quotes[0].text.startswith("Step 2. Notification.") and "Duty Line" in r.quotes[0].text
+
+
+def test_a_follow_up_is_answered_with_its_own_words_not_the_last_answer_again(assistant):
+    # The second probe's, on the default page: the conversation's words brought back the
+    # reflection-period sentence, confidently; the next candidate holds "residence permit".
+    history = ["How long is the reflection period for foreign victims?"]
+    r = assistant.answer("Can they get a residence permit?", history)
+    assert "temporary residence permit" in r.quotes[0].text
