@@ -403,9 +403,8 @@ class Answerer:
         # (document, word) -> the figures that follow the word in the document (``_unheld``);
         # the words come from visitors' questions, so the cache is bounded.
         self._numbers_after: dict[tuple[str, str], frozenset[str]] = {}
-        # (document, abbreviation) -> whether the document spells it out (``_holder``);
-        # bounded for the same reason.
-        self._spelt: dict[tuple[str, str], bool] = {}
+        # document -> the abbreviations it spells out (``_holder``); one entry per document
+        self._spelt: dict[str, frozenset[str]] = {}
         # heading -> the passage rows under it (``_unit_passages``), made on first use
         self._sections: dict[str, list[int]] | None = None
         # document -> the words it goes by, and those of its file name
@@ -591,16 +590,16 @@ class Answerer:
 
         def spelt_out(word: str) -> bool:
             # "EU" in a document saying "the European Union" (a blind probe's false caveat).
-            if not (2 <= len(word) <= 6 and word.isalpha() and word.isupper()) \
-                    or len(d.text) > MAX_NUMBERED_SCAN_CHARS:
+            # Every abbreviation a document spells out is read in one pass, once per document:
+            # a visitor's new words cost no further scan.
+            if not (2 <= len(word) <= quoting.MAX_SPELT_LETTERS and word.isalpha()
+                    and word.isupper()) or len(d.text) > MAX_NUMBERED_SCAN_CHARS:
                 return False
-            key = (doc_id, word)
-            found = self._spelt.get(key)
-            if found is None:
-                if len(self._spelt) >= MAX_NUMBERED_CACHED:
-                    self._spelt.clear()
-                found = self._spelt[key] = quoting.spells_out(f"{d.title}\n{d.text}", word)
-            return found
+            spelt = self._spelt.get(doc_id)
+            if spelt is None:
+                spelt = self._spelt[doc_id] = quoting.spelt_abbreviations(
+                    f"{d.title}\n{d.text}")
+            return word in spelt
 
         def named_version(word: str) -> bool:
             # "GPLv3" for GPL-3.txt: the name, and the version among the figures of the title
@@ -808,7 +807,7 @@ class Answerer:
         # 2023, compared with 2,900 in 2021" does not give 2022, though its passage names
         # 2022 elsewhere); one that dates nothing, by its passage's.
         dated = quoting.other_time_years(asked, top.text)
-        years = dated or (None if quoting.names_a_year(top.text)
+        years = dated or (None if quoting.names_asked_year(asked, top.text)
                           else quoting.other_years(asked, around))
         if years and not set(years[0]) <= set(unheld):  # (a year no word of it says already)
             out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "
@@ -1016,9 +1015,12 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), what an
         abbreviation stands for (``_spelt_out_first``)."""
-        return self._own_words_first(ev, self._agent_first(ev, self._purpose_first(
-            ev, self._pointer_first(ev, self._named_unit_first(ev, self._spelt_out_first(
-                ev, self._asked_year_first(ev, j)))))))
+        # The unit a question names goes last: it has the final say, so that no other rule
+        # moves its quote away (and what ``names_found_unit`` claims stays true).
+        j = self._own_words_first(ev, self._agent_first(ev, self._purpose_first(
+            ev, self._pointer_first(ev, self._spelt_out_first(
+                ev, self._asked_year_first(ev, j))))))
+        return self._named_unit_first(ev, j)
 
     def _own_words_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question read with the conversation whose top quote holds none of its own words
@@ -1095,13 +1097,17 @@ class Answerer:
             text = self.index.documents[c.doc_id].text
             return any(quoting.in_unit(text, c.start, c.end, p.text, p.section, u)
                        for u in units)
+        # Not refused when the rest of the question is in the documents' words: "What does
+        # Measure 3.2 do?" is; "What is step 4 of the pancake recipe?" is not.
+        found = quoting.asks_only_of_documents(ev.query.asked,
+                                               lambda t: bool(self.index.keyword.idf(t)))
         if mentions(j.candidates[0]):
-            return replace(j, names_found_unit=True)
+            return replace(j, names_found_unit=found)
         # Among all candidates: the unit's own passage is retrieved, but its sentences, which
         # do not repeat its name, may all score below other passages' ones.
         for i, c in enumerate(j.candidates[1:], start=1):
             if mentions(c):
-                return replace(self._put_first(ev, j, i), names_found_unit=True)
+                return replace(self._put_first(ev, j, i), names_found_unit=found)
         return j
 
     def _spelt_out_first(self, ev: Evidence, j: Judgement) -> Judgement:

@@ -473,9 +473,14 @@ _WHERE_TO_READ = re.compile(
 # What a sentence that says where to read something holds: a web address, or words of finding
 # or publishing it somewhere ("can be found in", "is published on the website").
 _POINTS_TO_SOURCE = re.compile(
-    r"https?://|\bwww\.|(?<![@.\w-])[\w-]+\.(?:org|gov|int|eu|com|net)\b|\b(?:can|may) be (?:found|read|"
-    r"consulted|downloaded|obtained|accessed)|\b(?:is|are) (?:available|published|posted) "
-    r"(?:on|at|in|from)\b|\bwebsite|\bweb ?site|\bweb ?page|\bhomepage", re.IGNORECASE)
+    r"https?://|\bwww\.|(?<![@.\w-])[\w-]+\.(?:org|gov|int|eu|com|net)\b|\b(?:can|may) be "
+    r"(?:found|read|consulted|downloaded|obtained|accessed|viewed)\s+(?:in|at|on|from|via|"
+    r"through)\s+(?:(?:the|our|their|its|this|a|an)\s+)?(?:\w+\s+){0,3}?(?:websites?|sites?|"
+    r"pages?|links?|portal|reports?|plans?|documents?|publications?|annex\w*|chapters?|"
+    r"sections?|appendix\w*|brochures?|leaflets?|guides?|handbooks?|(?-i:[A-Z])\w+)\b|\b(?:is|are) "
+    r"(?:available|published|posted)\s+(?:on|at)\s+(?:(?:the|our|their|its)\s+)?(?:\w+\s+){0,2}?"
+    r"(?:websites?|sites?|pages?|internet|web|portal|links?)\b|\bwebsite|\bweb ?site|"
+    r"\bweb ?page|\bhomepage", re.IGNORECASE)
 
 
 def points_to_source(text: str) -> bool:
@@ -605,12 +610,14 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
     number ("116 006 Victim Support Helpline", "51 Franklin Street") is not one."""
     if end - start > _HEADING_MAX_CHARS:
         return False
-    # Only so far either side: a long line is no heading, and a document on one line (a
-    # record, a PDF's text) must not be scanned end to end for every candidate sentence.
-    lo, hi = max(0, start - _HEADING_MAX_CHARS), min(len(text), end + _HEADING_MAX_CHARS)
-    line_start, line_end = text.rfind("\n", lo, start), text.find("\n", end, hi)
-    if (line_start < 0 and lo > 0) or (line_end < 0 and hi < len(text)):
-        return False
+    # Only so far back: a long line is no heading, and a document on one line (a record, a
+    # PDF's text) must not be scanned end to end for every candidate sentence.
+    lo = max(0, start - _HEADING_MAX_CHARS)
+    line_start = text.rfind("\n", lo, start)
+    if line_start < 0 and lo > 0:
+        return False  # inside a long line
+    # (A line going on past the window is a run-in heading's body: "Step 4. Check the
+    # documents. The inspector checks ...".)
     before = text[line_start + 1:start]
     if before.strip() and not _NUMBER_LABEL.fullmatch(before.strip()):
         return False  # the sentence is inside its line
@@ -663,11 +670,6 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     if _LABEL_ONLY.match(sentence) and last + 1 < len(seq) \
             and _adjacent(text, seq[last], seq[last + 1]):
         last += 1  # a label quotes what it labels
-    # and a heading (with its label: "Step 8." "Durable solution.") what it heads
-    if last + 1 < len(seq) and last - first + 1 < max_sentences \
-            and _heading_alone(text, seq[first].start, seq[last].end) \
-            and _adjacent(text, seq[last], seq[last + 1]):
-        last += 1
     if first > 0 and _introduces_list(text, seq, first - 1):
         first -= 1  # a list's first item is quoted with its lead-in
     if _introduces_list(text, seq, last) and last - first + 1 < max_sentences:
@@ -684,6 +686,11 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     if first > 0 and _adjacent(text, seq[first - 1], seq[first]) \
             and _LABEL_ONLY.match(text[seq[first - 1].start:seq[first - 1].end]):
         first -= 1  # and an item is quoted with its label (a few characters, over the bound)
+    # A heading (with its label: "Step 8." "Durable solution.") is quoted with what it heads.
+    if last + 1 < len(seq) and last - first + 1 < max_sentences \
+            and _heading_alone(text, seq[first].start, seq[last].end) \
+            and _adjacent(text, seq[last], seq[last + 1]):
+        last += 1
     # The next sentence goes on about this one ("He began teaching in Rotterdam."): it joins
     # the quote at a lower share, as it often holds what the question asks of the subject.
     if follow and last + 1 < len(seq) and last - first + 1 < max_sentences \
@@ -799,6 +806,34 @@ def asked_abbreviation(question: str) -> tuple[str, bool] | None:
     if m is not None and m.group(1).isupper():
         return m.group(1), False
     return None
+
+
+MAX_SPELT_LETTERS = 6
+
+
+def spelt_abbreviations(text: str) -> frozenset[str]:
+    """Every abbreviation of two to ``MAX_SPELT_LETTERS`` letters that ``text`` spells out
+    (``spells_out``): the initials of capitalised words in a row, linked only by at most three
+    short words in a row. One pass, whatever the abbreviations asked: "EU" for "the European
+    Union", "CC" for "Creative Commons"."""
+    words = _QUOTE_WORD.findall(text)
+    out: set[str] = set()
+    for i, w in enumerate(words):
+        if not w[0].isupper():
+            continue
+        letters, j, links = w[0].upper(), i + 1, 0
+        while len(letters) < MAX_SPELT_LETTERS and j < len(words) and links <= 3:
+            v = words[j]
+            if v[0].isupper():
+                letters += v[0].upper()
+                out.add(letters)
+                links = 0
+            elif v.lower() in _LINKS:
+                links += 1
+            else:
+                break
+            j += 1
+    return frozenset(out)
 
 
 def spells_out(text: str, abbreviation: str) -> bool:
@@ -931,22 +966,39 @@ def items_unmentioned(question: str, around: str, section: str = "") -> list[str
 
 # How far before a sentence its unit's label is looked for ("Recommendation 4." opening the
 # paragraph it is in), and the units that plain text numbers without their word ("6. Conveying
-# Non-Source Forms." for section 6).
+# Non-Source Forms." for section 6; not articles: a law numbers its paragraphs so).
 UNIT_LOOKBACK = 4000
-_BARE_UNITS = frozenset("article articles section sections clause clauses paragraph "
-                        "paragraphs".split())
+_BARE_UNITS = frozenset({"section", "sections"})
+
+
+def _singular(word: str) -> str:
+    """"activities" -> "activity", "annexes" -> "annex", "cases" -> "case"."""
+    w = word.lower()
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("xes", "sses", "ches", "shes")):
+        return w[:-2]
+    return w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+
+
+def _unit_word(word: str) -> str:
+    """A pattern for a unit's word, singular or plural ("activit(?:y|ies)")."""
+    w = _singular(word)
+    return re.escape(w[:-1]) + "(?:y|ies)" if w.endswith("y") else re.escape(w) + "(?:s|es)?"
 
 
 def unit_label_before(text: str, start: int, end: int, word: str) -> str | None:
-    """The figure of the last label of a ``word`` unit opening a line before ``end`` (and not
-    more than ``UNIT_LOOKBACK`` characters before ``start``): "Recommendation 4. Ensure ..." or
-    "## Case 2: ..." labels what follows it, up to the next label."""
-    stem = word.rstrip("s")
+    """The figure of the last label of a ``word`` unit opening a line at or before ``start``
+    (and not more than ``UNIT_LOOKBACK`` characters before it): "Recommendation 4. Ensure ..."
+    or "## Case 2: ..." labels what follows it, up to the next label. Labels inside the quote
+    are not its own (a law's "2." of a paragraph of Article 3)."""
     bare = r"|(?P<bare>\d{1,3})\.[ \t]+(?=[A-Z])" if word in _BARE_UNITS else ""
-    pattern = re.compile(rf"(?im)^[ \t#*>_-]*(?:{re.escape(stem)}s?[ \t]+(?P<fig>"
+    pattern = re.compile(rf"(?im)^[ \t#*>_-]*(?:{_unit_word(word)}[ \t]+(?P<fig>"
                          rf"\d+(?:[./]\d+)*[a-z]?)\b{bare})")
     found = None
     for m in pattern.finditer(text, max(0, start - UNIT_LOOKBACK), end):
+        if m.start() > start:
+            break
         found = m.group("fig") or m.group("bare")
     return found
 
@@ -957,9 +1009,8 @@ def in_unit(text: str, start: int, end: int, passage: str, section: str,
     or the last label of such units before it is this one's; or, with no label before it, its
     section heading names it, or else its passage (``mentions_unit``)."""
     asked = unit[1].removesuffix(".0")
-    word = unit[0].rstrip("s")
-    named = set(_figures_after(text[start:end], unit[0])) | set(_figures_after(text[start:end],
-                                                                                word))
+    named = set(_figures_after(text[start:end], unit[0])) | set(
+        _figures_after(text[start:end], _singular(unit[0])))
     if any(f.removesuffix(".0") == asked for f in named):
         return True
     label = unit_label_before(text, start, end, unit[0])
@@ -968,10 +1019,27 @@ def in_unit(text: str, start: int, end: int, passage: str, section: str,
     return mentions_unit(passage, section, unit)
 
 
+# The words of asking what a unit says, which a text seldom uses ("What does Recommendation 2
+# say?", "What does step 4 involve?").
+_UNIT_ASKING = frozenset(tokenize(
+    "say says said require requires involve involves mean means ask asks cover covers "
+    "contain contains demand demands need needs tell tells read reads explain explains"))
+
+
+def asks_only_of_documents(question: str, known: Callable[[str], bool]) -> bool:
+    """Whether every word a question asks about, the words of asking what a unit says aside,
+    is one the documents use (``known``): "What does Measure 3.2 do?" is; "What is step 4 of
+    the pancake recipe?" is not."""
+    return all(known(t) or t in _UNIT_ASKING or t in _ARTICLE_FRAME
+               for t in asked_terms(question))
+
+
 def text_units(question: str) -> list[tuple[str, str]]:
     """The numbered units of a text a question names (``numbered``, of ``_TEXT_UNITS``), the
-    first ``MAX_TEXT_UNITS``: each is looked for in every candidate's passage."""
-    return [item for item in numbered(question) if item[0] in _TEXT_UNITS][:MAX_TEXT_UNITS]
+    first ``MAX_TEXT_UNITS``: each is looked for in every candidate's passage. Not a year
+    ("cases 2024", "goals 2030")."""
+    return [item for item in numbered(question) if item[0] in _TEXT_UNITS
+            and not re.fullmatch(r"\d{4,}", item[1])][:MAX_TEXT_UNITS]
 
 
 def mentions_unit(text: str, section: str, unit: tuple[str, str]) -> bool:
@@ -979,14 +1047,14 @@ def mentions_unit(text: str, section: str, unit: tuple[str, str]) -> bool:
     with the unit's word ("Measure 3.2", "under Article 113") or as a numbered heading
     ("6. Conveying Non-Source Forms.")."""
     hay = f"{section}\n{text}"
-    word = unit[0].rstrip("s")
+    word = _singular(unit[0])
     figures = set(_figures_after(hay, unit[0])) | set(_figures_after(hay, word))
     # A heading line with the unit's word ("Step 4.", not "Measure 4.1 —"), or with none for
     # the units plain text numbers so ("6. Conveying Non-Source Forms.": section 6) and for a
     # figure with its parts ("3.2 Following the money": measure 3.2, not step 5 of "5.").
     figures |= {f for w, f in _NUMBERED_LINE.findall(hay)
                 if (not w and (unit[0] in _BARE_UNITS or "." in f))
-                or w.lower().rstrip("s") == word}
+                or _singular(w) == word}
     # The same figure, "4" and "4.0" alike; not the "2" of a heading over unit "2.2".
     asked = unit[1].removesuffix(".0")
     return any(f.removesuffix(".0") == asked for f in figures)
@@ -1050,9 +1118,12 @@ _ORDER = {
             r"later",
     "upcoming": r"upcoming|next|future|plan\w*|will|again|later",
     # ("follows the plan for 2020-2023", "It replaces Guideline No. 4/2018" name it too)
-    # (not "followed by ...", which names what came after)
-    "previous": r"previous\w*|earlier|prior|former\w*|preced\w*|before|last|follows|"
-                r"succeeds|replac(?:es|ing)|supersed(?:es|ing)",
+    # (a plan that follows or replaces a named or dated one names it: "follows the plan for
+    # the period 2020-2023", "replaces Guideline No. 4/2018"; not "followed by ...", nor
+    # "follows a human-rights based approach")
+    "previous": r"previous\w*|earlier|prior|former\w*|preced\w*|before|(?:follows|succeeds|"
+                r"replac(?:es|ing)|supersed(?:es|ing))\s+(?:\S+\s+){0,5}?(?:\d{4}|No\.|"
+                r"(?-i:[A-Z])\w*)",
 }
 # Lower case, after a determiner and before a noun: "the next conference"; not "What happens
 # next?", "last year" (a time of the asker's, which the year checks judge), a fixed phrase
@@ -1111,11 +1182,14 @@ _MONEY_WORDS = (r"(?:cost|costs|price|prices|fee|fees|subsid(?:y|ies)|salar(?:y|
 _ASKS_AMOUNT = re.compile(r"\bhow\s+much\b(?=[^?.!]*\b" + _MONEY_WORDS + r"\b)|\bwhat(?:\W?s|\s+"
                           r"(?:is|was|are|were))\s+(?:the\s+)?(?:\w+\s+)?(?:cost|price|fee|"
                           r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)
-_AMOUNT = re.compile(r"[€$£¥₴₽]|\b(?:EUR|USD|GBP|CHF|RSD|HRK|BGN|RON|PLN|HUF|CZK|SEK|NOK|DKK|"
-                     r"euros?|cents?|dollars?|pounds?|francs?|dinars?|kunas?|lei|leva|zlot(?:y|ys)|"
-                     r"forints?|rubles?|roubles?|hryvnias?|yen|yuan|rupees?|crowns?|kron(?:a|or|er|e)|"
-                     r"pence)\b|\bfree\b|\bno\s+(?:fee|charge|cost)s?\b|\bnothing\b",
-                     re.IGNORECASE)
+# A sum: a currency sign, a currency code by a figure ("MDL 20,000", "20,000 RUR", "10 EUR"),
+# a currency's name, or "free" / "no fee".
+_AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b[A-Z]{3}\s?\d|\d[\d.,]*\s?(?:[A-Z]{3}"
+                     r"|million|billion|thousand|bn)\b|\b(?:euros?|cents?|dollars?|pounds?|"
+                     r"francs?|dinars?|denars?|kunas?|lei|leu|leva|lev|lek[eë]?|lari|lira|liras|"
+                     r"zlot(?:y|ys|ych)|forints?|rubles?|roubles?|hryvnias?|yen|yuan|rupees?|"
+                     r"crowns?|kron(?:a|or|er|e)|marks?|pence|manat|tenge|dram|som)\b|\bfree\b|"
+                     r"\bno\s+(?:fee|charge|cost)s?\b|\bnothing\b", re.IGNORECASE)
 
 
 def lacks_asked_amount(question: str, quote: str) -> bool:
@@ -1177,6 +1251,10 @@ def unbound_article(question: str, quote: str) -> str:
         return ""
     from .chunking import sentences
 
+    # A quote opening with the unit it cites ("Article 2\nDefinitions\n1. Trafficking ...
+    # means ...") cites it for all it says.
+    if _CITED_UNIT.match(quote.lstrip(" \t\n#*")) and asked & set(tokenize(quote)):
+        return ""
     for a, b in sentences(quote, 0, len(quote)):
         part = quote[a:b]
         if _CITED_UNIT.search(part) and asked & set(tokenize(part)):
@@ -1517,11 +1595,17 @@ def _name_runs(text: str) -> list[list[str]]:
     return runs
 
 
-# "Who approves / delivers / funded ...?": a question asking who does something (not "who is
-# ...", whose answer may be described).
-_ASKS_AGENT = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?who\s+(?!is\b|are\b|was\b|were\b|"
-                         r"can\b|could\b|may\b|might\b|must\b|should\b|will\b|would\b|"
-                         r"has\b|have\b|had\b)[a-z]+", re.IGNORECASE)
+# "Who approves / delivers / funded ...?": a question asking who does something, by a verb of
+# doing (not "who needs / gets / qualifies ...", whose answer is a kind of person: "a victim
+# who holds a permit", nor "who is ...").
+_DOER_VERBS = (r"deliver|run|ran|fund|financ|approv|prepar|organi[sz]|manag|operat|lead|led|"
+               r"chair|coordinat|provid|pay|paid|investigat|prosecut|decid|appoint|issu|sign|"
+               r"adopt|draft|wr[io]te|written|found|creat|establish|conduct|carr(?:y|ies|ied)|"
+               r"monitor|supervis|train|publish|overs(?:ee|aw)|send|sent|review|evaluat|assess|"
+               r"implement|administer|host|award|grant|certif|regist|draw|drew|launch|initiat|"
+               r"sponsor|commission|order|build|built|develop|design|produc|support|teach|taught")
+_ASKS_AGENT = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?who\s+(?:(?:has|have|had|will|would|"
+                         r"did|does|do)\s+)?(?:" + _DOER_VERBS + r")\w*\b", re.IGNORECASE)
 # Who does it, in the passive ("investigated by anti-organised crime units", "provided by the
 # Police Academy"), or a name after "by".
 _BY_AGENT = re.compile(r"\b[Bb]y\s+(?:the\s+|a\s+|an\s+)?[A-Z]|\b(?i:\w+ed|run|led|given|done|"
@@ -1660,10 +1744,26 @@ def _of_a_subject(word: str, df: Callable[[str], int]) -> bool:
 
 
 # A year in a question or a passage: four digits from 1000 to 2099 standing alone ("in 2021",
-# "2012-2013", "the 1990s"), not inside a larger figure ("90,000", "EUR 20000") nor a number
-# with a year ("Guideline No. 7/2023", "Decision 123/2024"; a date's "15/06/2024" is a year).
-_YEAR_NUMBER = re.compile(r"(?<![\w,.])(?<!(?<![\d/])\d/)(?<!(?<![\d/])\d\d/)"
-                          r"(?<!(?<![\d/])\d\d\d/)((?:1[0-9]|20)\d\d)s?(?![\w]|[.,]\d)")
+# "2012-2013", "the 1990s", "03/2024"), not inside a larger figure ("90,000", "EUR 20000").
+_YEAR_NUMBER = re.compile(r"(?<![\w,.])((?:1[0-9]|20)\d\d)s?(?![\w]|[.,]\d)")
+# A number with a year, which is no year of the text: "Guideline No. 7/2023", "Decision
+# 123/2024", "K 118/2021" (a number after "No." or a capitalised word); not a date's "03/2024"
+# or "15/06/2024".
+_NUMBER_WITH_YEAR = re.compile(r"(?:\b(?:No|Nr|no|nr|Number|number)\.?\s*|\b[A-Z][\w.-]*\s+)"
+                               r"\d{1,3}/$")
+
+
+def _years(text: str) -> list[str]:
+    """The years ``text`` names (``_YEAR_NUMBER``), but those of numbers with a year."""
+    return [m.group(1) for m in _YEAR_NUMBER.finditer(text)
+            if not (text[m.start() - 1:m.start()] == "/"
+                    and _NUMBER_WITH_YEAR.search(text, max(0, m.start() - 30), m.start()))]
+
+
+# A year that names a thing rather than a time: after "the", "its" ... and before a word ("the
+# 1973 embargo", "the 2021 amendment").
+_THING_YEAR = re.compile(r"\b(?:the|a|an|its|their|this|that)\s+((?:1[0-9]|20)\d\d)\s+[a-z]",
+                         re.IGNORECASE)
 
 
 # A year the question asks about as its time ("in 2022", "during 2019", "for 2021"), not one
@@ -1682,27 +1782,27 @@ def time_frame_years(question: str) -> list[str]:
 def other_years(question: str, passage: str) -> tuple[list[str], list[str]] | None:
     """(the years a question names, the years its passage names instead) when the passage
     names years and none of the question's; None otherwise (``lacks_asked_year``)."""
-    asked = set(_YEAR_NUMBER.findall(question))
+    asked = set(_years(question))
     if not asked:
         return None
-    given = set(_YEAR_NUMBER.findall(passage))
+    given = set(_years(passage))
     return (sorted(asked), sorted(given)) if given and not asked & given else None
 
 
 def other_time_years(question: str, text: str) -> tuple[list[str], list[str]] | None:
-    """``other_years`` for the years a question asks about as its time ("in 2022",
-    ``time_frame_years``), not those naming a thing ("the 1973 embargo" is answered by "the end
-    of the embargo in March 1974")."""
-    asked = set(time_frame_years(question))
+    """``other_years`` for the years a question asks about as times ("in 2022", "for 2025"),
+    not those naming a thing ("the 1973 embargo" is answered by "the end of the embargo in
+    March 1974")."""
+    asked = set(_years(question)) - {m.group(1) for m in _THING_YEAR.finditer(question)}
     if not asked:
         return None
-    given = set(_YEAR_NUMBER.findall(text))
+    given = set(_years(text))
     return (sorted(asked), sorted(given)) if given and not asked & given else None
 
 
-def names_a_year(text: str) -> bool:
-    """Whether ``text`` names a year (``_YEAR_NUMBER``)."""
-    return bool(_YEAR_NUMBER.search(text))
+def names_asked_year(question: str, text: str) -> bool:
+    """Whether ``text`` names a year the question names."""
+    return bool(set(_years(question)) & set(_years(text)))
 
 
 def lacks_asked_year(question: str, passage: str) -> bool:
@@ -1723,7 +1823,11 @@ def lacks_asked_number(question: str, quote: str) -> bool:
         return not _A_YEAR.search(_without_figures_of(question, quote))
     if not _ASKS_NUMBER.search(question):
         return False
-    return not _gives_figure(question, quote, _counted(question, shown=True))
+    # What is counted, and what is said of it ("victims were identified": a quote saying "120
+    # were identified" answers), but no function word ("81 were women" counts no convictions).
+    counted = {t for w in counted_words(question) if w.lower() not in _FUNCTION_WORDS
+               for t in tokenize(w)}
+    return not _gives_figure(question, quote, counted)
 
 
 _FIGURE = re.compile(_DIGIT + r"[\d.,/]*\d|" + _DIGIT)

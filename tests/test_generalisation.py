@@ -1922,3 +1922,60 @@ def test_a_follow_up_is_answered_with_its_own_words_not_the_last_answer_again(as
     history = ["How long is the reflection period for foreign victims?"]
     r = assistant.answer("Can they get a residence permit?", history)
     assert "temporary residence permit" in r.quotes[0].text
+
+
+def test_the_reviews_findings_on_this_sessions_rules(arvenia):
+    """A review of the seventh session's diff reproduced these; each is put right."""
+    from assistant import quoting
+
+    # A year asked "for 2025" is a time too; "the 1973 embargo" names a thing.
+    assert quoting.other_time_years("What was the budget for 2025?",
+                                     "The total budget for 2024 was EUR 1.2 million.")
+    assert quoting.other_time_years("How much did oil rise by the end of the 1973 embargo?",
+                                    "By the end of the embargo in March 1974 ...") is None
+    # A number with a year is no year; a month's is.
+    assert quoting._years("Guideline No. 7/2023 and Decision 123/2024") == []
+    assert quoting._years("valid since 03/2024") == ["2024"]
+    # Paragraph numbers are no article labels; labels inside the quote are not its own.
+    law = ("Article 2\nDefinitions\n5. The consent of a victim shall be irrelevant.\n\n"
+           "Article 3\nPenalties\n1. Trafficking is punished.\n2. Against a child, more.\n")
+    a3 = law.index("Article 3")
+    assert not quoting.in_unit(law, a3, len(law) - 1, law, "", ("article", "2"))
+    # Years and plurals.
+    assert quoting.text_units("How many trafficking cases 2024?") == []
+    md = "## Activity 2 - Training\n\nThe police train officers."
+    assert quoting.in_unit(md, md.index("The"), len(md), md, "", ("activities", "2"))
+    # Who needs / gets something asks for a kind of person, not a doer.
+    assert not quoting.asks_agent("Who needs a work permit?")
+    assert not quoting.asks_agent("Who qualifies for a temporary residence permit?")
+    # A passive answer with no noun counts what the question counts.
+    assert not quoting.lacks_asked_number("How many victims were identified in 2023?",
+                                          "In 2023, 120 were identified, of whom 81 were women.")
+    # Currencies by their codes and names.
+    for sum_ in ("up to MDL 20,000", "RUR 20,000", "10 EUR", "5,000 denars", "3.1 million"):
+        assert not quoting.lacks_asked_amount("How much compensation is paid?", sum_), sum_
+    # A quote opening with the article it cites cites it for all it says.
+    assert quoting.unbound_article("Which article defines trafficking?", "Article 2\n"
+                                   "Definitions\n1. Trafficking in human beings means ...") == ""
+    # "follows" or "last" alone name no previous one; "can be found in agriculture" points
+    # nowhere.
+    assert quoting.lacks_asked_order("What did the previous plan achieve?",
+                                     "The new plan follows a human-rights based approach.")
+    assert quoting.lacks_asked_order("What did the previous plan achieve?", "At last, it passed.")
+    assert not quoting.points_to_source("Victims can be found in agriculture and construction.")
+    assert not quoting.points_to_source("The helpline is available in seven languages.")
+    # Off-topic questions naming a unit are refused, not answered from the plan's Measure.
+    for q in ("What is step 4 of the pancake recipe?", "How do I bake bread, step 2?",
+              "What does Measure 3.2 say about football stadiums?"):
+        assert arvenia.answer(q).abstained, q
+    # A labelled heading is quoted with what it heads.
+    assert "The inspector checks" in arvenia.answer("what is step 4").quotes[0].text
+
+
+def test_abbreviations_a_document_spells_out_are_read_in_one_pass():
+    from assistant.quoting import spelt_abbreviations
+
+    spelt = spelt_abbreviations("Money from the Internal Security Fund of the European Union.")
+    assert {"EU", "ISF", "ISFEU"} <= spelt and "UN" not in spelt
+    # At most six letters: a run of capitalised words gives no longer ones.
+    assert max(map(len, spelt_abbreviations("The " * 50))) == 6
