@@ -129,6 +129,8 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
             blocks.append(Block("body", "\n".join(r for r in rows if r.strip(" |"))))
         else:
             blocks.append(Block("body", "".join(el.itertext())))
+    if not any(b.kind == "heading" for b in blocks):
+        blocks = _with_source_headings(html, blocks)
     metadata = {}
     title = ""
     if meta is not None:
@@ -144,6 +146,45 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
     if blocks and blocks[0].kind == "heading" and _clean(blocks[0].text) == _clean(title):
         blocks = blocks[1:]
     return title, blocks, metadata
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _with_source_headings(html: str, blocks: list[Block]) -> list[Block]:
+    """``blocks`` with the page's own headings put back before the paragraphs they head.
+    trafilatura keeps headings when a page has an <article> or <main>, but drops them from a
+    plain <body> of <h2> and <p> (a blind probe's page: every quote cited an empty section).
+    Each paragraph is found by its text among the page's elements in order, and the last
+    heading before it heads it."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, TypeError, lxml.etree.ParserError):
+        return blocks
+    heading_of: dict[str, str] = {}  # a block element's text -> the heading before it
+    heading, found = "", False
+    for el in root.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _HEADING_TAGS:
+            heading, found = _clean(el.text_content()), True
+        # (not <div>: nested ones would each read their whole subtree, on a page of any size)
+        elif tag in ("p", "li", "td", "th", "dd", "dt", "blockquote", "pre"):
+            text = _clean(el.text_content())
+            if text and text not in heading_of:
+                heading_of[text] = heading
+    if not found:
+        return blocks
+    out: list[Block] = []
+    current = ""
+    for b in blocks:
+        under = heading_of.get(_clean(b.text)) if b.kind == "body" else None
+        if under and under != current:
+            out.append(Block("heading", under))
+            current = under
+        out.append(b)
+    return out
 
 
 # --- PDF ------------------------------------------------------------------------------------

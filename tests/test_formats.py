@@ -73,6 +73,24 @@ def test_html_main_text_without_boilerplate(mixed):
     assert [s.heading for s in d.sections] == ["", "Police", "Social services"]
 
 
+def test_html_headings_of_a_page_without_article_or_main(tmp_path):
+    # trafilatura drops the <h2> headings of some pages made of a plain <body> of headings and
+    # paragraphs (this one a blind probe wrote): every quote had been cited with an empty
+    # section.
+    from pathlib import Path
+
+    page = Path(__file__).parent / "data" / "html" / "plain_body_project.html"
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "project.html").write_bytes(page.read_bytes())
+    build_index(tmp_path / "c", tmp_path / "i")
+    a = Assistant.load(tmp_path / "i")
+    d = a.document("project.html")
+    headings = [s.heading for s in d.sections]
+    assert headings[:5] == ["", "Summary", "Partners", "Funding", "Target groups"]
+    r = a.answer("How much is the EU grant for SAFE HARVEST?")
+    assert "EUR 485,000" in r.quotes[0].text and r.quotes[0].section == "Funding"
+
+
 def test_docx_headings_come_from_paragraph_styles(mixed):
     _, a = mixed
     d = a.document("guidelines.docx")
