@@ -1538,8 +1538,19 @@ def _gives_figure(question: str, text: str, counted: set[str]) -> bool:
     return bool(_NUMBER.search(_without_dates(_without_figures_of(question, text))))
 
 
+_NONE_OF = re.compile(r"\b(?:no|none\s+of\s+the|not\s+a\s+single|zero)\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
+                      re.IGNORECASE)
+_TIMES = re.compile(r"\b(?:once|twice|thrice|never)\b", re.IGNORECASE)
+
+
 def _counts(quote: str, counted: set[str]) -> bool:
-    """Whether a figure in ``quote`` is followed, within a few words, by one of ``counted``."""
+    """Whether a figure in ``quote`` is followed, within a few words, by one of ``counted``;
+    or "no" is ("no suspended sentence was given": none), or, for "how many times", "once",
+    "twice" or "never" says how often."""
+    if "time" in counted and _TIMES.search(quote):
+        return True
+    if any(set(tokenize(m.group(1))) & counted for m in _NONE_OF.finditer(quote)):
+        return True
     text = _without_dates(quote)
     for m in _NUMBER.finditer(text):
         rest = text[m.end():m.end() + 80]

@@ -936,6 +936,12 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
                               "It replaces Guideline No. 4/2018. It applies to all inspectors.")
     assert not lacks_asked_number("How many inspectors does the Inspectorate employ?",
                                   "The Inspectorate employs 85 inspectors.")
+    # None is a figure, and "once" says how many times (a conversation probe's false caveats).
+    assert not lacks_asked_number("How many suspended sentences were given in 2022?",
+                                  "No suspended sentence was given in 2022.")
+    assert not lacks_asked_number("How many times can a victim be interviewed?",
+                                  "The victim is interviewed at most once.")
+    assert lacks_asked_number("How many victims were identified?", "No information is given.")
     assert not lacks_asked_number("What was the total budget?", "It was EUR 500,000.")
     assert not lacks_asked_number("What is the name of the project?", "It is called JIT.")
     # A year is not the amount or count asked for ...
