@@ -1014,7 +1014,10 @@ class Answerer:
     def reorder(self, ev: Evidence, j: Judgement) -> Judgement:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), what an
-        abbreviation stands for (``_spelt_out_first``)."""
+        abbreviation stands for (``_spelt_out_first``), where to read (``_pointer_first``),
+        what something is for (``_purpose_first``), who does it (``_agent_first``), a
+        follow-up's own words (``_own_words_first``), and last the numbered unit a question
+        names (``_named_unit_first``)."""
         # The unit a question names goes last: it has the final say, so that no other rule
         # moves its quote away (and what ``names_found_unit`` claims stays true).
         j = self._own_words_first(ev, self._agent_first(ev, self._purpose_first(
@@ -1025,8 +1028,9 @@ class Answerer:
     def _own_words_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question read with the conversation whose top quote holds none of its own words
         ("Can they get a residence permit?" after the reflection period: the conversation's
-        words favour the reflection-period sentence again), while one of the next candidates
-        holds them (two of them, or the one): that candidate comes first."""
+        words favour the reflection-period sentence again), while one of the next three
+        candidates holds two of them: that candidate comes first. Only for a question with two
+        words of its own or more: with one ("And in Europe?") it lost a right answer."""
         if not ev.query.context or not j.candidates:
             return j
         from .keyword import tokenize
@@ -1084,10 +1088,10 @@ class Answerer:
 
     def _named_unit_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question naming a numbered unit of a text ("What does Measure 3.2 do?", "What
-        does step 4 require?") whose top quote's passage does not mention it, while the passage
-        of one of the next candidates does (under the heading "Measure 3.2 — Financial
-        investigations"): that candidate comes first. A blind probe's: the plan's objectives
-        were quoted, and the measure's own section came second."""
+        does step 4 require?") whose top quote is not from it (``quoting.in_unit``), while one
+        of the next candidates is (under the heading "Measure 3.2 — Financial investigations",
+        or the label "Recommendation 4."): that candidate comes first. A blind probe's: the
+        plan's objectives were quoted, and the measure's own section came second."""
         units = quoting.text_units(ev.query.asked)
         if not units or not j.candidates:
             return j
