@@ -937,7 +937,10 @@ class Answerer:
             # "And for children?" continues the conversation; "Trafficking?" after a question
             # on something else stands by itself unless the conversation reads better.
             continues = bool(_CONTINUES.match(asked))
-            chosen = best_context if continues or gain > 0 else alone
+            # With no word of its own ("Since when?", "Who got it?", "What were they
+            # about?"), it asks about the conversation however thin the reading: alone, it asks
+            # about nothing (and is refused, ``decide``).
+            chosen = best_context if continues or gain > 0 or not terms else alone
             if chosen is not alone and terms and not is_follow_up(asked) \
                     and self.uses_documents_words(terms) and not self._quote_names(chosen, terms):
                 # "What about 2012?", "IWG?": the conversation's quote does not name what is

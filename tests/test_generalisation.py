@@ -1985,3 +1985,24 @@ def test_abbreviations_a_document_spells_out_are_read_in_one_pass():
     assert {"EU", "ISF", "ISFEU"} <= spelt and "UN" not in spelt
     # At most six letters: a run of capitalised words gives no longer ones.
     assert max(map(len, spelt_abbreviations("The " * 50))) == 6
+
+
+@pytest.fixture(scope="module")
+def norland(tmp_path_factory):
+    """Three documents (a referral mechanism guide, statistics for 2021-2023, an NGO's project
+    page) that a third blind probing helper wrote to try conversations, in the seventh session
+    of 2026-12-06 (tests/data/norland)."""
+    from conftest import assistant_over
+
+    folder = Path(__file__).parent / "data" / "norland"
+    return assistant_over(tmp_path_factory.mktemp("norland"),
+                          {f.name: f.read_text(encoding="utf-8") for f in folder.iterdir()})
+
+
+def test_a_follow_up_with_no_word_of_its_own_is_read_with_the_conversation(norland):
+    # The probe's: "What were they about?" after a question on the helpline's calls was
+    # refused; read alone it asks about nothing, so it is read with the conversation.
+    r = norland.answer("What were they about?",
+                       ["How many calls did the Open Doors helpline receive?"])
+    assert not r.abstained and "unpaid wages" in r.quotes[0].text
+    assert norland.answer("What were they about?").abstained  # alone: about nothing
