@@ -255,7 +255,9 @@ def conversational_words(question: str) -> frozenset[str]:
 # Function words the keyword index's short stop list keeps (it is BM25's, and changing it would
 # change every index): quantifiers and "were". Counted as content words, they made "And
 # how many were children?" a question of three words, too many to be read as a follow-up.
-_FUNCTION_WORDS = frozenset("were many much more most some very just only".split())
+# "since" and "got" too: "Since when?" and "Who got it?" ask nothing of their own
+# (a conversation probe's refusals, after the answer that held what they ask).
+_FUNCTION_WORDS = frozenset("were many much more most some very just only since got".split())
 
 
 def asked_terms(question: str) -> list[str]:

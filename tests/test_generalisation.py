@@ -2006,3 +2006,7 @@ def test_a_follow_up_with_no_word_of_its_own_is_read_with_the_conversation(norla
                        ["How many calls did the Open Doors helpline receive?"])
     assert not r.abstained and "unpaid wages" in r.quotes[0].text
     assert norland.answer("What were they about?").abstained  # alone: about nothing
+    # "got" and "since" are no words of its own either.
+    r = norland.answer("Who got it?", ["What was the average prison sentence in 2023?",
+                                       "What was the longest sentence?"])
+    assert not r.abstained and "leader of a criminal group" in r.quotes[0].text
