@@ -953,19 +953,6 @@ _NUMBERED_LINE = re.compile(r"(?m)^[ \t#]*(?:([A-Za-z]+)[ \t]+)?(\d{1,3}(?:\.\d{
                             r"(?:[.):]|[ \t]+[—–-])?[ \t]")
 
 
-def items_unmentioned(question: str, around: str, section: str = "") -> list[str]:
-    """The numbered units of a text the question names ("What is the budget for Measure
-    3.2?") that neither the quote's passage (``around``) nor its section heading mentions,
-    with the unit's word or as a numbered heading: the quote is about another unit, or the
-    whole text ("The total budget of the plan is ...")."""
-    out = []
-    for word, figure in text_units(question):
-        if not mentions_unit(around, section, (word, figure)):
-            m = re.search(rf"\b{re.escape(word)}\s+{re.escape(figure)}", question, re.IGNORECASE)
-            out.append(m.group(0) if m else f"{word} {figure}")
-    return out
-
-
 # How far before a sentence its unit's label is looked for ("Recommendation 4." opening the
 # paragraph it is in), and the units that plain text numbers without their word ("6. Conveying
 # Non-Source Forms." for section 6; not articles: a law numbers its paragraphs so).

@@ -1709,7 +1709,7 @@ The police will sign agreements with the police of two neighbouring states by th
 
 
 def test_what_mentions_a_numbered_unit_of_a_text():
-    from assistant.quoting import items_unmentioned, mentions_unit, text_units
+    from assistant.quoting import in_unit, mentions_unit, text_units
 
     assert text_units("What is the budget for Measure 3.2?") == [("measure", "3.2")]
     # Versions and other figures are no units of a text.
@@ -1727,10 +1727,14 @@ def test_what_mentions_a_numbered_unit_of_a_text():
     assert not mentions_unit("Text.", "3. Measures", unit)
     assert not mentions_unit("Step 3.2 Check the papers\n", "", unit)
     assert mentions_unit("Text.", "Article 4.0", ("article", "4"))  # "4" and "4.0" alike
-    assert items_unmentioned("What is the budget for Measure 3.2?",
-                             "The total budget of the plan is EUR 3.1 million.") == ["Measure 3.2"]
-    assert items_unmentioned("What is the budget for Measure 3.2?", "Text.",
-                             "Measure 3.2 — Following the money") == []
+    # A quote from the plan's introduction is not from Measure 3.2; one under its heading is.
+    plan = ("## 1. Introduction\n\nThe total budget of the plan is EUR 3.1 million.\n\n"
+            "### Measure 3.2 — Following the money\n\nThe police open a parallel inquiry.\n")
+    intro, body = plan.index("The total"), plan.index("The police")
+    passage = plan[intro:plan.index("\n", intro)]  # passages do not cross headings
+    assert not in_unit(plan, intro, intro + 20, passage, "1. Introduction", unit)
+    assert in_unit(plan, body, len(plan) - 1, plan[body:], "Measure 3.2 — Following the money",
+                   unit)
 
 
 def test_a_question_naming_a_numbered_unit_is_answered_from_it(tmp_path):
