@@ -790,16 +790,16 @@ class Answerer:
         if contact:
             out.append(f"your question asks for {contact} and the quote gives none")
         around = self._around(top)
+        unheld_folded = {w.casefold() for w in unheld}  # said already: not said again
         if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):
             out.append("the quote does not name the place your question asks about")
         else:
             names = [n for n in quoting.names_unmentioned(asked, around, self.index.keyword.df)
-                     if not set(n.casefold().split()) & {w.casefold() for w in unheld}]
+                     if not set(n.casefold().split()) & unheld_folded]
             if names:
                 out.append(f"your question names {_listed([f'“{n[:40]}”' for n in names], 3)}"
                            f", which the quoted passage does not mention")
-        items = [i for i in self._units_elsewhere(asked, top)
-                 if i.casefold() not in {w.casefold() for w in unheld}]
+        items = [i for i in self._units_elsewhere(asked, top) if i.casefold() not in unheld_folded]
         if items:
             out.append(f"your question asks about {_listed([f'“{i[:40]}”' for i in items], 3)}"
                        ", and the quote is not from it")
@@ -1041,10 +1041,8 @@ class Answerer:
         terms = {t for t in quoting.asked_terms(ev.query.asked) if self.index.keyword.idf(t)}
         if len(terms) < 2 or terms & set(tokenize(self._text(j.candidates[0]))):
             return j
-        for i, c in enumerate(j.candidates[1:OWN_WORDS_CANDIDATES], start=1):
-            if len(terms & set(tokenize(self._text(c)))) >= 2:
-                return self._put_first(ev, j, i)
-        return j
+        return self._promote(ev, j, lambda text: len(terms & set(tokenize(text))) >= 2,
+                             OWN_WORDS_CANDIDATES)
 
     def _agent_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking who does something ("Who delivers the forced labour course?")
@@ -1055,11 +1053,8 @@ class Answerer:
         if not j.candidates or not quoting.asks_agent(asked) \
                 or quoting.names_agent(asked, self._text(j.candidates[0])):
             return j
-        doc = j.candidates[0].doc_id
-        for i, c in enumerate(j.candidates[1:AGENT_CANDIDATES], start=1):
-            if c.doc_id == doc and quoting.names_agent(asked, self._text(c)):
-                return self._put_first(ev, j, i)
-        return j
+        return self._promote(ev, j, lambda text: quoting.names_agent(asked, text),
+                             AGENT_CANDIDATES, same_doc=True)
 
     def _purpose_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what something is for ("What is the purpose of the JIT THB WB
@@ -1070,11 +1065,7 @@ class Answerer:
         if not j.candidates or not quoting.asks_purpose(ev.query.asked) \
                 or quoting.states_purpose(self._text(j.candidates[0])):
             return j
-        doc = j.candidates[0].doc_id
-        for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
-            if c.doc_id == doc and quoting.states_purpose(self._text(c)):
-                return self._put_first(ev, j, i)
-        return j
+        return self._promote(ev, j, quoting.states_purpose, same_doc=True)
 
     def _pointer_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking where to read about something ("Where can I read the yearly
@@ -1084,10 +1075,7 @@ class Answerer:
         if not j.candidates or not quoting.asks_where_to_read(ev.query.asked) \
                 or quoting.points_to_source(self._text(j.candidates[0])):
             return j
-        for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
-            if quoting.points_to_source(self._text(c)):
-                return self._put_first(ev, j, i)
-        return j
+        return self._promote(ev, j, quoting.points_to_source)
 
     def _named_unit_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question naming a numbered unit of a text ("What does Measure 3.2 do?", "What
@@ -1126,8 +1114,16 @@ class Answerer:
         if asked is None or not j.candidates \
                 or quoting.spells_out(self._text(j.candidates[0]), asked[0]):
             return j
-        for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
-            if quoting.spells_out(self._text(c), asked[0]):
+        return self._promote(ev, j, lambda text: quoting.spells_out(text, asked[0]))
+
+    def _promote(self, ev: Evidence, j: Judgement, good: Callable[[str], bool],
+                 limit: int | None = NAMING_CANDIDATES, same_doc: bool = False) -> Judgement:
+        """``j`` with the first of its next candidates (up to ``limit``; of the top one's
+        document only, with ``same_doc``) whose quote is ``good`` put first; ``j`` itself when
+        none is. The search of the reordering rules (``reorder``)."""
+        doc = j.candidates[0].doc_id
+        for i, c in enumerate(j.candidates[1:limit], start=1):
+            if (not same_doc or c.doc_id == doc) and good(self._text(c)):
                 return self._put_first(ev, j, i)
         return j
 

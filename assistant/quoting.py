@@ -594,8 +594,8 @@ def _dangling(text: str, end: int) -> bool:
 _NUMBERED_HEADING = re.compile(r"\d{1,3}(?:\.\d+)*\.\s+(\D+?)\.?")
 # Or a labelled one in any case ("Article 3. Rights of presumed victims."): the label says it.
 _LABELLED_HEADING = re.compile(r"(?:Article|Art\.|Section|Chapter|Part|Title|Annex|Appendix|"
-                               r"Schedule|Clause|Measure|Step|Stage|Phase)\s+\d{1,3}[a-z]?(?:\.\d+)*\.?\s+"
-                               r"[A-Z]\D*?\.?")
+                               r"Schedule|Clause|Measure|Step|Stage|Phase)\s+\d{1,3}[a-z]?"
+                               r"(?:\.\d+)*\.?\s+[A-Z]\D*?\.?")
 _SMALL = frozenset("a an and as at by for from in into nor of on onto or over than that the "
                    "these this those to under upon via with".split())
 _HEADING_MAX_CHARS = 120
@@ -607,9 +607,11 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
     with the GNU Affero General Public License.", split from its number or not) or opening
     its line ("4. Redistribution. You may reproduce ..."), or a labelled one in any case
     ("Article 3. Rights of presumed victims."): plain text keeps such headings among the
-    sentences, and one matches a question naming its subject best while it answers nothing. A numbered line that reads as a sentence ("1. Victims must
-    register."), holds a further figure ("1. Call 113."), or has no full stop after its
-    number ("116 006 Victim Support Helpline", "51 Franklin Street") is not one."""
+    sentences, and one matches a question naming its subject best while it answers nothing. A
+    numbered line that reads as a sentence ("1. Victims must register."), holds a further
+    figure ("1. Call 113."), or has no full stop after its number ("116 006 Victim Support
+    Helpline", "51 Franklin Street") is not one. The line may go on past the sentence: a
+    run-in heading's body ("Step 4. Check the documents. The inspector checks ...")."""
     if end - start > _HEADING_MAX_CHARS:
         return False
     # Only so far back: a long line is no heading, and a document on one line (a record, a
@@ -1173,7 +1175,8 @@ _ASKS_AMOUNT = re.compile(r"\bhow\s+much\b(?=[^?.!]*\b" + _MONEY_WORDS + r"\b)|\
                           r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)
 # A sum: a currency sign, a currency code by a figure ("MDL 20,000", "20,000 RUR", "10 EUR"),
 # a currency's name, or "free" / "no fee".
-_AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b[A-Z]{3}\s?\d|\d[\d.,]*\s?(?:[A-Z]{3}"
+_AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b[A-Z]{3}\s?\d|"
+                     r"\d[\d.,]*\s?(?:[A-Z]{3}"
                      r"|million|billion|thousand|bn)\b|\b(?:euros?|cents?|dollars?|pounds?|"
                      r"francs?|dinars?|denars?|kunas?|lei|leu|leva|lev|lek[eë]?|lari|lira|liras|"
                      r"zlot(?:y|ys|ych)|forints?|rubles?|roubles?|hryvnias?|yen|yuan|rupees?|"
@@ -1527,8 +1530,8 @@ def _gives_figure(question: str, text: str, counted: set[str]) -> bool:
     return bool(_NUMBER.search(_without_dates(_without_figures_of(question, text))))
 
 
-_NONE_OF = re.compile(r"\b(?:no|none\s+of\s+the|not\s+a\s+single|zero)\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
-                      re.IGNORECASE)
+_NONE_OF = re.compile(r"\b(?:no|none\s+of\s+the|not\s+a\s+single|zero)\s+"
+                      r"((?:[\w'-]+\s+){0,2}[\w'-]+)", re.IGNORECASE)
 _TIMES = re.compile(r"\b(?:once|twice|thrice|never)\b", re.IGNORECASE)
 
 
