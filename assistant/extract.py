@@ -110,13 +110,12 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
         html = data.decode("cp1252", errors="replace")
     xml = trafilatura.extract(html, output_format="xml", include_comments=False,
                               include_tables=True, include_links=False, favor_recall=True)
-    if not xml:
-        raise ExtractError("no main text found in the page")
     meta = trafilatura.extract_metadata(html)
-    root = etree.fromstring(xml.encode("utf-8"))
+    root = etree.fromstring(xml.encode("utf-8")) if xml else None
+    page = _parse_page(html)
     blocks: list[Block] = []
-    main = root.find("main")
-    for el in (main if main is not None else root):
+    main = root.find("main") if root is not None else None
+    for el in (main if main is not None else root if root is not None else ()):
         tag = el.tag
         if tag == "head":
             blocks.append(Block("heading", "".join(el.itertext())))
@@ -129,8 +128,14 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
             blocks.append(Block("body", "\n".join(r for r in rows if r.strip(" |"))))
         else:
             blocks.append(Block("body", "".join(el.itertext())))
-    if not any(b.kind == "heading" for b in blocks):
-        blocks = _with_source_headings(html, blocks)
+    if page is not None and not any(b.kind == "heading" for b in blocks):
+        blocks = _with_source_headings(page, blocks)
+    if page is not None and not any(b.kind == "body" and b.text.strip() for b in blocks):
+        # trafilatura found no paragraph (text written straight into <body>, between
+        # headings, or with <br>): the page's own text, in order, rather than losing the file.
+        blocks = _body_blocks(page)
+    if not any(b.kind == "body" and b.text.strip() for b in blocks):
+        raise ExtractError("no main text found in the page")
     metadata = {}
     title = ""
     if meta is not None:
@@ -142,8 +147,10 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
                 metadata[key] = value
     if not title and blocks and blocks[0].kind == "heading":
         title = blocks[0].text
-    # The page's own H1 repeats the title: keep it out of the text's first section heading.
-    if blocks and blocks[0].kind == "heading" and _clean(blocks[0].text) == _clean(title):
+    # The page's own H1 repeats its <title>: keep it out of the text's first section heading.
+    # (A page without a <title> has one guessed from its first heading, which stays.)
+    if blocks and blocks[0].kind == "heading" and _clean(blocks[0].text) == _clean(title) \
+            and _page_title(page):
         blocks = blocks[1:]
     return title, blocks, metadata
 
@@ -151,21 +158,78 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
-def _with_source_headings(html: str, blocks: list[Block]) -> list[Block]:
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer",
+                           "aside", "form", "head", "title"})
+_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "tr", "table", "section",
+                         "article", "main", "blockquote", "pre", "dd", "dt", "dl", "hr"})
+
+
+def _parse_page(html: str):
+    """The page as an lxml tree, or None when it cannot be parsed."""
+    import lxml.html
+
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ValueError, TypeError, lxml.etree.ParserError):
+        return None
+
+
+def _page_title(page) -> str:
+    if page is None:
+        return ""
+    title = page.find(".//title")
+    return _clean(title.text_content()) if title is not None else ""
+
+
+def _body_blocks(page) -> list[Block]:
+    """The text of a page's <body> in order: its headings, and the text between them broken
+    at block elements and <br>; scripts, navigation, headers and footers left out. One walk
+    of the tree, without recursion (a page may nest thousands of elements)."""
+    from lxml import etree
+
+    body = page.find("body")
+    blocks: list[Block] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = _clean(" ".join(buf))
+        buf.clear()
+        if text:
+            blocks.append(Block("body", text))
+    walker = etree.iterwalk(body if body is not None else page, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _SKIPPED_TAGS or tag in _HEADING_TAGS:
+                if tag in _HEADING_TAGS:
+                    flush()
+                    heading = _clean(el.text_content())
+                    if heading:
+                        blocks.append(Block("heading", heading))
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK_TAGS:
+                flush()
+            if el.text and tag:
+                buf.append(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                flush()
+            if el.tail:
+                buf.append(el.tail)
+    flush()
+    return blocks
+
+
+def _with_source_headings(page, blocks: list[Block]) -> list[Block]:
     """``blocks`` with the page's own headings put back before the paragraphs they head.
     trafilatura keeps headings when a page has an <article> or <main>, but drops them from a
     plain <body> of <h2> and <p> (a blind probe's page: every quote cited an empty section).
     Each paragraph is found by its text among the page's elements in order, and the last
     heading before it heads it."""
-    import lxml.html
-
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (ValueError, TypeError, lxml.etree.ParserError):
-        return blocks
     heading_of: dict[str, str] = {}  # a block element's text -> the heading before it
     heading, found = "", False
-    for el in root.iter():
+    for el in page.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in _HEADING_TAGS:
             heading, found = _clean(el.text_content()), True

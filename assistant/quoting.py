@@ -996,17 +996,18 @@ def unit_label_before(text: str, start: int, end: int, word: str) -> str | None:
 
 def in_unit(text: str, start: int, end: int, passage: str, section: str,
             unit: tuple[str, str]) -> bool:
-    """Whether the quote ``text[start:end]`` is from (or names) a numbered unit: it names it;
-    or the last label of such units before it is this one's; or, with no label before it, its
-    section heading names it, or else its passage (``mentions_unit``)."""
+    """Whether the quote ``text[start:end]`` is from a numbered unit: the last label of such
+    units at or before it is this one's (a quote under "Article 114" that cites "Article 112"
+    is Article 114's, not 112's); with no label before it, it names the unit, or its section
+    heading or else its passage does (``mentions_unit``)."""
     asked = unit[1].removesuffix(".0")
+    label = unit_label_before(text, start, end, unit[0])
+    if label is not None:
+        return label.removesuffix(".0") == asked
     named = set(_figures_after(text[start:end], unit[0])) | set(
         _figures_after(text[start:end], _singular(unit[0])))
     if any(f.removesuffix(".0") == asked for f in named):
         return True
-    label = unit_label_before(text, start, end, unit[0])
-    if label is not None:
-        return label.removesuffix(".0") == asked
     return mentions_unit(passage, section, unit)
 
 

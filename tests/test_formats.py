@@ -91,6 +91,33 @@ def test_html_headings_of_a_page_without_article_or_main(tmp_path):
     assert "EUR 485,000" in r.quotes[0].text and r.quotes[0].section == "Funding"
 
 
+@pytest.mark.parametrize("page, headings, text", [
+    # Text written straight into <body>, between headings, and with <br>: trafilatura finds
+    # no paragraph, and the file had been skipped with "no body text found" (a probe's).
+    ("<html><body>Intro text here.<h2>Measure 6.1 Awareness</h2>Schools run awareness "
+     "campaigns every spring.<h2>Measure 6.2 Media</h2>Television spots are broadcast twice a "
+     "year.</body></html>",
+     ["", "Measure 6.1 Awareness", "Measure 6.2 Media"], "Schools run awareness campaigns"),
+    ("<html><head><title>Plan</title></head><body><h2>Measure 7.1 Data</h2>The statistics "
+     "office collects data on victims.<br>It publishes them yearly.<script>var x=1;</script>"
+     "<h2>Measure 7.2 Research</h2>Universities study labour exploitation.</body></html>",
+     ["Measure 7.1 Data", "Measure 7.2 Research"], "It publishes them yearly."),
+    # No <title>: the title is guessed from the first heading, which stays a section.
+    ("<html><body><h2>Measure 4.1 Financial investigations</h2><p>Police follow the money in "
+     "each case.</p><h2>Measure 4.2 Prosecution</h2><p>Prosecutors specialise in trafficking."
+     "</p></body></html>",
+     ["Measure 4.1 Financial investigations", "Measure 4.2 Prosecution"], "Police follow"),
+])
+def test_html_text_outside_paragraphs_is_kept_under_its_headings(tmp_path, page, headings,
+                                                                 text):
+    from assistant.extract import html_blocks
+
+    title, blocks, _ = html_blocks(page.encode("utf-8"))
+    assert [b.text for b in blocks if b.kind == "heading"] == [h for h in headings if h]
+    assert any(text in b.text for b in blocks if b.kind == "body")
+    assert not any("var x" in b.text for b in blocks)
+
+
 def test_docx_headings_come_from_paragraph_styles(mixed):
     _, a = mixed
     d = a.document("guidelines.docx")

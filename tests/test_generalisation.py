@@ -1946,6 +1946,13 @@ def test_the_reviews_findings_on_this_sessions_rules(arvenia):
     # A number with a year is no year; a month's is.
     assert quoting._years("Guideline No. 7/2023 and Decision 123/2024") == []
     assert quoting._years("valid since 03/2024") == ["2024"]
+    # A quote under "Article 114" citing "Article 112" is Article 114's (a probe's: "What does
+    # Article 112 say?" had been answered confidently from the articles citing it).
+    code = ("Article 112\n\n(1) Whoever recruits a person shall be punished.\n\nArticle 114\n\n"
+            "(1) Where an offence under Article 112 is committed by an official, more.\n")
+    cite = code.index("(1) Where")
+    assert not quoting.in_unit(code, cite, len(code) - 1, code[cite:], "", ("article", "112"))
+    assert quoting.in_unit(code, cite, len(code) - 1, code[cite:], "", ("article", "114"))
     # Paragraph numbers are no article labels; labels inside the quote are not its own.
     law = ("Article 2\nDefinitions\n5. The consent of a victim shall be irrelevant.\n\n"
            "Article 3\nPenalties\n1. Trafficking is punished.\n2. Against a child, more.\n")
