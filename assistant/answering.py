@@ -730,9 +730,11 @@ class Answerer:
         return query, history
 
     def spelt_right(self, text: str) -> str:
-        """``text`` with its misspellings of the documents' words put right
-        (``spelling.corrected``): what is searched and checked for a question typed in haste."""
-        return spelling.corrected(text, self._vocabulary(), self._knows_word)
+        """``text`` with its shorthand written out (``spelling.written_out``) and its
+        misspellings of the documents' words put right (``spelling.corrected``): what is
+        searched and checked for a question typed in haste."""
+        return spelling.corrected(spelling.written_out(text), self._vocabulary(),
+                                  self._knows_word)
 
     def _failed_checks(self, asked: str, top: Quote) -> list[str]:
         """What the question asks that the top quote cannot give (``quoting.lacks_*``), said

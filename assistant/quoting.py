@@ -872,6 +872,7 @@ _MONTH_NAMES = frozenset(_MONTHS.split("|"))
 # capital after a word, a comma or a bracket; not after a colon, which starts a sentence).
 _SPECIFIC = re.compile(r"(?<![\w.])(\d[\d,.]*\d|\d)(?![\w])|(?<=[\w,;)] )([A-Z][\w'-]*\w)")
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z]")
+_NO_CENTS = re.compile(r"(?<=\d)[.,]00$")
 
 
 def specifics(question: str) -> list[str]:
@@ -884,6 +885,8 @@ def specifics(question: str) -> list[str]:
     out = []
     for m in _SPECIFIC.finditer(question):
         word = m.group(1) or (None if title_case else m.group(2))
+        if m.group(1):  # no cents: "EUR 12,500.00" is the 12,500 a document gives
+            word = _NO_CENTS.sub("", word)
         # A stop word ("May", "The", "US", "IT") carries no content to look for.
         if word and word not in out and (m.group(1) or tokenize(word)):
             out.append(word)

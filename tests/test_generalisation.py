@@ -846,6 +846,9 @@ def test_specifics_are_the_figures_and_names_a_question_asks_about():
     assert specifics("What does Article 113 say about EUR 90,000?") == \
         ["Article", "113", "EUR", "90,000"]
     assert specifics("Is the hotline free?") == []
+    # An amount with cents of nothing is the amount a document gives without them (a probe's
+    # false "never mentions “12,500.00”" on a quote saying EUR 12,500).
+    assert specifics("Was 12,500.00 paid, or 12,500.50?") == ["12,500", "12,500.50"]
     held = {"croatia"}.__contains__
     assert missing_specifics("Did Croatia or Austria act in 2015?",
                              lambda w: held(w.lower())) == ["Austria", "2015"]
@@ -1987,6 +1990,29 @@ def test_the_reviews_findings_on_this_sessions_rules(arvenia):
         assert arvenia.answer(q).abstained, q
     # A labelled heading is quoted with what it heads.
     assert "The inspector checks" in arvenia.answer("what is step 4").quotes[0].text
+
+
+def test_shorthand_of_hasty_typing_is_written_out():
+    from assistant.spelling import written_out
+
+    assert written_out("what abt art. 113 pls") == "what about article 113 please"
+    assert written_out("what is step4, and measure3.2?") == "what is step 4, and measure 3.2?"
+    assert written_out("Sec.6c or §§ 12") == "section 6c or sections 12"
+    assert written_out("para 2 of ch. 3") == "paragraph 2 of chapter 3"
+    # Names, years and words that only look alike stay as written.
+    for kept in ("U.S. law", "the art 2024 fair", "the rec room", "Article 113", "UR code",
+                 "about", "artist 5", "abtX"):
+        assert written_out(kept) == kept, kept
+
+
+def test_units_typed_in_haste_are_read_as_the_units(arvenia):
+    # A careless user's "art. 113", "step4" and "what abt measure 3.2" had been refused.
+    for typed, spelt in (("what is step4", "what is step 4"),
+                         ("what abt measure 3.2", "what about Measure 3.2"),
+                         ("what does art. 113 say", "What does Article 113 say")):
+        r, right = arvenia.answer(typed), arvenia.answer(spelt)
+        assert not r.abstained, typed
+        assert r.quotes[0].text == right.quotes[0].text, typed
 
 
 def test_abbreviations_a_document_spells_out_are_read_in_one_pass():
