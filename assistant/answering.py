@@ -9,6 +9,7 @@ functions over the index and already computed vectors.
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -201,6 +202,13 @@ def in_conversation(history: Sequence[str] | None) -> bool:
     return bool(history) and any(isinstance(h, str) and h.strip() for h in history)
 
 
+@functools.lru_cache(maxsize=1)
+def _answer_kind_terms() -> frozenset[str]:
+    from .keyword import tokenize
+
+    return frozenset(tokenize(" ".join(_ANSWER_KINDS)))
+
+
 def make_query(question: str) -> Query:
     """The query for a question asked alone. In a conversation, ``Answerer.best_reading``
     decides by evidence whether to read it with earlier questions (``follow_up_candidates``)."""
@@ -213,6 +221,11 @@ NAMING_CANDIDATES = 10
 # A question with this few content words cannot stand alone after a conversation ("And for
 # children?", "Why?", "Since when?"): it is read with the conversation.
 UNDERSPECIFIED_TERMS = 1
+# Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
+# was that?"): such a question asks it of the conversation's subject, like "When?". Read
+# alone, "year" had found "in recent years" (a probe's follow-ups after the proposal's author).
+_ANSWER_KINDS = frozenset(
+    "year years date dates day month place location venue amount sum figure number".split())
 # With the conversation, the answer's confidence must be higher by this much to be preferred
 # over the question alone (a self-contained question stays put).
 FOLLOW_UP_MARGIN = 0.15
@@ -941,7 +954,10 @@ class Answerer:
             continues = bool(_CONTINUES.match(asked))
             # With no word of its own ("Since when?", "Who got it?", "What were they
             # about?"), it asks about the conversation however thin the reading: alone, it asks
-            # about nothing (and is refused, ``decide``).
+            # about nothing (and is refused, ``decide``). So with only the kind of answer it
+            # wants ("What year?").
+            if set(terms) <= _answer_kind_terms():
+                terms = []
             chosen = best_context if continues or gain > 0 or not terms else alone
             if chosen is not alone and terms and not is_follow_up(asked) \
                     and self.uses_documents_words(terms) and not self._quote_names(chosen, terms):

@@ -1393,6 +1393,17 @@ def test_a_question_without_words_follows_nothing_up(assistant):
         assert assistant.answer(question, ["Who funds victim assistance?"]).abstained
 
 
+def test_a_follow_up_naming_only_the_kind_of_answer_asks_it_of_the_conversation(assistant):
+    # A probe's: alone, "year" found "in recent years", and "What year?" after the question on
+    # the proposal's author quoted that sentence instead of the one dating the proposal.
+    earlier = ["Who prepared the JIT THB WB proposal?"]
+    for question in ("What year?", "In what year was that?", "Which date?"):
+        r = assistant.answer(question, earlier)
+        assert not r.abstained and "In 2012 the Slovenian Ministry" in r.quotes[0].text, question
+    # Still not a follow-up of a question the documents do not answer.
+    assert assistant.answer("What year?", ["What is the capital of Australia?"]).abstained
+
+
 def test_a_one_word_question_stands_alone_after_unrelated_history(assistant):
     for question, history in (("Trafficking?", ["What is the capital of Australia?"]),
                               ("Police?", ["Who founded Caritas Slovenia?"])):
