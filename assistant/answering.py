@@ -681,8 +681,13 @@ class Answerer:
         # A word of the collection's own subject (in at least half of its passages: "Who
         # arrests traffickers?" of a page on trafficking) makes it a question on the subject,
         # however thinly the rest of it matches.
+        # A name is no subject: a page on one country names it throughout, and "What is the
+        # capital of Slovenia?" asks about the country, not about what the page is on.
+        from .keyword import tokenize
+
+        named = set(tokenize(" ".join(quoting.specifics(asked))))
         n = len(self.index.passages)
-        if any(self.index.keyword.df(t) * 2 >= n for t in terms):
+        if any(self.index.keyword.df(t) * 2 >= n for t in terms if t not in named):
             return None
         model = self.settings.abstention.coverage_model()
         return model.probability(values) if model is not None else None
@@ -705,7 +710,24 @@ class Answerer:
         if bar is None or self.settings.abstention.fitted:
             return False
         p = self.unrelated_probability(ev, values, bar)
-        return p is not None and p < bar
+        return p is not None and (p < bar or self._asks_only_of_setting(ev.query.asked))
+
+    def _asks_only_of_setting(self, asked: str) -> bool:
+        """Whether the only words of a question that the documents use are names of their
+        setting, found throughout them (in at least half of the passages): "What is the
+        capital of Slovenia?", "Can you write me a poem about Slovenia?" of a page on
+        trafficking in Slovenia. The name matched the page everywhere, so such questions
+        had looked covered, and were answered tentatively with any sentence naming it. A name
+        the documents never use may be among its names; any other word of theirs makes it a
+        question about them."""
+        from .keyword import tokenize
+
+        named = set(tokenize(" ".join(quoting.specifics(asked))))
+        rest = [t for t in quoting.asked_terms(asked) if t not in named]
+        df, n = self.index.keyword.df, len(self.index.passages)
+        return bool(rest) and all(df(t) == 0 for t in rest) \
+            and any(df(t) * 2 >= n for t in named) \
+            and all(df(t) == 0 or df(t) * 2 >= n for t in named)
 
     def _vocabulary(self) -> spelling.Vocabulary:
         if self.index.spelling is None:  # once per index; two threads may both build it

@@ -206,6 +206,18 @@ def test_a_question_on_the_collections_subject_is_not_refused_as_unrelated(assis
         assert not strict.answer(question).abstained, question
 
 
+def test_a_question_on_the_setting_alone_is_refused_as_unrelated(assistant):
+    # "Slovenia" is in most passages of the page, but it is where the page is set, not what it
+    # is about: a probe's questions on the country were answered tentatively with any
+    # sentence naming it. Any other word of the page's makes it a question about the page.
+    for question in ("What's the capital of Slovenia?", "Can you write me a poem about Slovenia?",
+                     "What language do people speak in Slovenia?"):
+        assert assistant.answer(question).abstained, question
+    for question in ("How does Slovenia help victims?", "Who investigates trafficking in Slovenia?",
+                     "Does Slovenia give foreign victims time to recover?"):
+        assert not assistant.answer(question).abstained, question
+
+
 def test_the_coverage_bar_leaves_follow_ups_to_the_conversation(assistant):
     # At the highest bar every question it judges is refused, so what it leaves alone shows.
     strict = assistant.with_settings(AnswerSettings(abstention=Abstention(unrelated_below=1.0)))
