@@ -382,6 +382,12 @@ def _listed(items: Sequence[str], most: int, sep: str = ", ") -> str:
 # Why an answer is tentative (``Answer.caveats``), besides the checks of what is asked.
 LEANS = "they were found by reading your question with the earlier ones"
 LOOSE = "they match your question only loosely"
+# The same doubt about a top quote that holds every word the question asks about, where "only
+# loosely" would be false (a probe's "Was the project approved by the European Commission?",
+# quoting "The project, which was approved by the European Commission ..."). It stays
+# tentative: "How many prosecutors deal with terrorism cases?" holds its words in a sentence
+# counting the prosecutors of an office that deals with terrorism among other crimes.
+LOOSE_WORDS = "they hold the words of your question, but may not say what it asks"
 
 
 # The numbered-item check (``Answerer._unheld``) scans a document's text once per word: a
@@ -659,7 +665,10 @@ class Answerer:
         floor = s.abstention.meaning_floor
         loose = j.confidence < tentative_below or unlikely \
             or (floor is not None and chosen[0].evidence.meaning < floor)
-        caveats = ([LEANS] if j.leans_on_conversation else []) + ([LOOSE] if loose else [])
+        if loose:
+            loose_caveat = LOOSE_WORDS if quoting.holds_asked_words(asked, quotes[0].text) \
+                else LOOSE
+        caveats = ([LEANS] if j.leans_on_conversation else []) + ([loose_caveat] if loose else [])
         if s.abstention.require_specifics:
             caveats += self._failed_checks(asked, quotes[0])
         return build_answer(asked, quotes, conf, tentative=bool(caveats), caveats=caveats)

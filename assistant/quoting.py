@@ -267,6 +267,13 @@ def asked_terms(question: str) -> list[str]:
     return tokenize(" ".join(w for w in _WORD.findall(question) if w.lower() not in skip))
 
 
+def holds_asked_words(question: str, text: str) -> bool:
+    """Whether ``text`` holds every word a question asks about (``asked_terms``, as the
+    keyword index stems them); False for a question that asks about no word."""
+    terms = asked_terms(question)
+    return bool(terms) and set(terms) <= _word_set(text)
+
+
 def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVectors,
                   base: int, span: tuple[int, int]) -> float | None:
     """How well a quote found with the conversation supports what the question itself asks:

@@ -24,6 +24,11 @@ def test_tentative_answers_show_quotes_with_a_label(assistant):
     assert not confident.tentative and "may not answer" not in confident.markdown
     assert confident.caveats == () and r.caveats == ("they match your question only loosely",)
     assert "only loosely" in r.markdown
+    # A quote holding every word asked is not said to match only loosely (that would be
+    # false); its doubt is said otherwise.
+    r = always_tentative.answer("Who approved the JIT THB WB project?")
+    assert "approved by the European Commission" in r.quotes[0].text
+    assert r.caveats == ("they hold the words of your question, but may not say what it asks",)
     # A year the document never names is said once, by the document check.
     later = assistant.answer("How long was the reflection period in 2030?")
     assert "the document quoted never mentions “2030”" in later.caveats
