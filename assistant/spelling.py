@@ -12,9 +12,10 @@ word list ("germs" of "terms").
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # A word as the check reads it: letters only, so figures and codes ("x^3", "CC0") are no words.
@@ -29,13 +30,45 @@ class Vocabulary:
 
     words: frozenset[str]
     letters: str
+    # Hyphenated words of the texts by the word they make written together ("kickoff" ->
+    # "kick-off"): typed whole, such a word matched none of its parts, and "where was the
+    # kickoff conf" was refused.
+    compounds: dict[str, str] = field(default_factory=dict)
+    ordered: tuple[str, ...] = ()  # ``words`` sorted: the words a typed start may stand for
+
+
+# A hyphenated word of two or three parts, each of letters ("Kick-off", "follow-up").
+_HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+){1,2}(?![\w-])")
 
 
 def vocabulary(texts: Iterable[str]) -> Vocabulary:
     out: set[str] = set()
+    compounds: dict[str, str] = {}
     for text in texts:
         out.update(m.group().lower() for m in _WORD.finditer(text))
-    return Vocabulary(frozenset(out), "".join(sorted({c for w in out for c in w})))
+        for m in _HYPHENATED.finditer(text):
+            written = m.group().lower()
+            compounds.setdefault(written.replace("-", ""), written)
+    # A word the texts also write whole stays as they write it.
+    return Vocabulary(frozenset(out), "".join(sorted({c for w in out for c in w})),
+                      {k: v for k, v in compounds.items() if k not in out}, tuple(sorted(out)))
+
+
+# A word cut short ("conf", "wher") is read as the one word of the documents it starts, when
+# it is no word itself; cut any shorter, it starts too many.
+MIN_CUT = 4
+MAX_CUT = 6
+
+
+def completed(word: str, vocab: Vocabulary) -> str | None:
+    """The one word of the documents that ``word`` (lower case) starts and is shorter than by
+    at least two letters ("conf" -> "conference"); None when none or several do."""
+    if not MIN_CUT <= len(word) <= MAX_CUT or word in vocab.words or not vocab.ordered:
+        return None
+    # The words starting with it follow it in order: one is the word, two are too many.
+    i = bisect.bisect_left(vocab.ordered, word)
+    starting = [w for w in vocab.ordered[i:i + 2] if w.startswith(word)]
+    return starting[0] if len(starting) == 1 and len(starting[0]) >= len(word) + 2 else None
 
 
 def _one_edit(word: str, alphabet: Iterable[str]) -> Iterable[str]:
@@ -81,13 +114,24 @@ def corrected(text: str, vocab: Vocabulary,
     period?" -> "How long is the reflection period?". A word of the language (``known``, and
     the English word list of ``in_dictionary``: "germs" is no misspelling of "terms", nor
     "boson" of "Boston") and a capitalised word after the first (a name: "Tories", "Camino")
-    stay as written."""
+    stay as written. A word the documents hyphenate is written as they do ("kickoff" ->
+    "kick-off"), and one cut short as the one word of theirs it starts (``completed``)."""
+    if vocab.compounds:
+        text = _WORD.sub(lambda m: _as_written(m.group(), vocab.compounds), text)
     first = _WORD.search(text)
     names = {m.group().lower() for m in _WORD.finditer(text)
              if m.group()[:1].isupper() and first is not None and m.start() > first.start()}
-    meant = {w: right for w, right in misspelt(
-        text, vocab, lambda w: bool(known is not None and known(w)) or in_dictionary(w))
-        if w not in names}
+    def is_word(w: str) -> bool:
+        return bool(known is not None and known(w)) or in_dictionary(w)
+
+    meant = {w: right for w, right in misspelt(text, vocab, is_word) if w not in names}
+    for m in _WORD.finditer(text):  # words cut short ("conf")
+        w = m.group().lower()
+        if w not in meant and w not in names and MIN_CUT <= len(w) <= MAX_CUT \
+                and w not in vocab.words and not is_word(w):
+            right = completed(w, vocab)
+            if right is not None:
+                meant[w] = right
     if not meant:
         return text
 
@@ -130,6 +174,15 @@ def written_out(text: str) -> str:
     text = _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1)], text)
     text = _UNIT_ABBREVIATED.sub(lambda m: _UNIT_SHORT[m.group(1).lower()] + " ", text)
     return _UNIT_GLUED.sub(lambda m: m.group(0) + " ", text)
+
+
+def _as_written(word: str, compounds: dict[str, str]) -> str:
+    """``word`` as the documents hyphenate it, capitalised as typed ("Kickoff" ->
+    "Kick-off"), or as typed."""
+    written = compounds.get(word.lower())
+    if written is None:
+        return word
+    return written[:1].upper() + written[1:] if word[:1].isupper() else written
 
 
 @lru_cache(maxsize=1)

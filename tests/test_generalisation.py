@@ -147,6 +147,27 @@ def test_misspellings_are_one_edit_from_the_documents_words():
     assert spelling.misspelt("where right", vocab, lambda w: w in {"where", "right"}) == []
 
 
+def test_words_typed_whole_or_cut_short_are_read_as_the_documents_write_them(assistant):
+    from assistant import spelling
+
+    vocab = spelling.vocabulary(["The Kick-off Conference was held in Sofia; the follow-up",
+                                 "meeting and the conference report. A workplace, a work-place."])
+    assert vocab.compounds == {"kickoff": "kick-off", "followup": "follow-up"}
+    assert spelling.corrected("Where was the Kickoff conf, and the followup?", vocab) == \
+        "Where was the Kick-off conference, and the follow-up?"
+    # Cut short, a word starting two of the documents' words stands for neither ("meet" is a
+    # word anyway); a word of the language, a name and a word too short stay as written.
+    assert spelling.completed("conf", vocab) == "conference"
+    assert spelling.completed("repo", vocab) == "report"
+    vocab = spelling.vocabulary(["prosecutor prosecution conference"])
+    assert spelling.completed("prosec", vocab) is None
+    assert spelling.corrected("Is the conf with Confe ready? con", vocab,
+                              lambda w: w == "ready") == "Is the conference with Confe ready? con"
+    # A probe's note-style question had been refused.
+    r = assistant.answer("wher was kickoff conf")
+    assert not r.abstained and "Kick-off Conference in Sofia" in r.quotes[0].text
+
+
 def test_a_misspelt_word_of_the_documents_is_searched_as_they_spell_it(assistant):
     from assistant import spelling
 
