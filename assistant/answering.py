@@ -202,6 +202,11 @@ def in_conversation(history: Sequence[str] | None) -> bool:
     return bool(history) and any(isinstance(h, str) and h.strip() for h in history)
 
 
+# A name in fewer passages than this is no setting, however small the collection: in a
+# paragraph on Pierre Bayle every word is in every passage.
+SETTING_PASSAGES = 4
+
+
 @functools.lru_cache(maxsize=1)
 def _answer_kind_terms() -> frozenset[str]:
     from .keyword import tokenize
@@ -690,13 +695,8 @@ class Answerer:
         # A word of the collection's own subject (in at least half of its passages: "Who
         # arrests traffickers?" of a page on trafficking) makes it a question on the subject,
         # however thinly the rest of it matches.
-        # A name is no subject: a page on one country names it throughout, and "What is the
-        # capital of Slovenia?" asks about the country, not about what the page is on.
-        from .keyword import tokenize
-
-        named = set(tokenize(" ".join(quoting.specifics(asked))))
         n = len(self.index.passages)
-        if any(self.index.keyword.df(t) * 2 >= n for t in terms if t not in named):
+        if any(self.index.keyword.df(t) * 2 >= n for t in terms):
             return None
         model = self.settings.abstention.coverage_model()
         return model.probability(values) if model is not None else None
@@ -719,24 +719,30 @@ class Answerer:
         if bar is None or self.settings.abstention.fitted:
             return False
         p = self.unrelated_probability(ev, values, bar)
-        return p is not None and (p < bar or self._asks_only_of_setting(ev.query.asked))
+        return p < bar if p is not None else self._asks_only_of_setting(ev)
 
-    def _asks_only_of_setting(self, asked: str) -> bool:
-        """Whether the only words of a question that the documents use are names of their
-        setting, found throughout them (in at least half of the passages): "What is the
-        capital of Slovenia?", "Can you write me a poem about Slovenia?" of a page on
-        trafficking in Slovenia. The name matched the page everywhere, so such questions
-        had looked covered, and were answered tentatively with any sentence naming it. A name
-        the documents never use may be among its names; any other word of theirs makes it a
-        question about them."""
-        from .keyword import tokenize
-
-        named = set(tokenize(" ".join(quoting.specifics(asked))))
+    def _asks_only_of_setting(self, ev: Evidence) -> bool:
+        """Whether the only words of a question read alone that the documents use are names
+        of their setting, found throughout them (in at least ``SETTING_PASSAGES`` passages and
+        half of all): "What is the capital of Slovenia?", "Can you write me a poem about
+        Slovenia?" of a page on trafficking in Slovenia. Such a name counts as a word of the
+        collection's subject (``covered_probability``), so these questions had been answered
+        tentatively with any sentence naming it. A name the documents never use may be among
+        its names; any other word of theirs makes it a question about them, and so does
+        naming a numbered item ("Who is responsible for Measure 3.1?" of a plan whose every
+        passage says "Measure"), pointing back, or a misspelt word."""
+        asked = ev.query.asked
+        if ev.query.context or is_follow_up(asked) or _THAT.search(asked) \
+                or quoting.numbered(asked):
+            return False
+        named = quoting.names_in(asked)
         rest = [t for t in quoting.asked_terms(asked) if t not in named]
-        df, n = self.index.keyword.df, len(self.index.passages)
+        df = self.index.keyword.df
+        least = max(SETTING_PASSAGES, len(self.index.passages) / 2)
         return bool(rest) and all(df(t) == 0 for t in rest) \
-            and any(df(t) * 2 >= n for t in named) \
-            and all(df(t) == 0 or df(t) * 2 >= n for t in named)
+            and any(df(t) >= least for t in named) \
+            and all(df(t) == 0 or df(t) >= least for t in named) \
+            and not self.misspelt(ev.query.typed or asked)
 
     def _vocabulary(self) -> spelling.Vocabulary:
         if self.index.spelling is None:  # once per index; two threads may both build it

@@ -901,6 +901,14 @@ def specifics(question: str) -> list[str]:
     return out
 
 
+def names_in(question: str) -> frozenset[str]:
+    """The words (``keyword.tokenize``) of the names a question gives (``specifics`` that are
+    words), not those labelling a numbered item ("Measure" of "Measure 3.1")."""
+    items = {w for w, _ in numbered(question)}
+    return frozenset(t for w in specifics(question) if not w[:1].isdigit()
+                     and w.casefold() not in items for t in tokenize(w))
+
+
 def missing_specifics(question: str, holds: Callable[[str], bool]) -> list[str]:
     """The ``specifics`` of ``question`` for which ``holds(word)`` is false."""
     return [w for w in specifics(question) if not holds(w)]
