@@ -269,10 +269,10 @@ def asked_terms(question: str) -> list[str]:
 
 def holds_asked_words(question: str, text: str) -> bool:
     """Whether ``text`` holds every word a question asks about (``asked_terms``, as the
-    keyword index stems them); False for a question that asks about fewer than two words
-    (holding the "time" of "What time is it?" says nothing)."""
-    terms = asked_terms(question)
-    return len(set(terms)) >= 2 and set(terms) <= _word_set(text)
+    keyword index stems them), words pointing back aside ("them"); False for a question that
+    asks about fewer than two words (holding the "time" of "What time is it?" says nothing)."""
+    terms = set(asked_terms(question)) - set(tokenize(" ".join(_POINTS_BACK)))
+    return len(terms) >= 2 and terms <= _word_set(text)
 
 
 def asked_support(question: str, qtok: TokenVectors, quote: str, tv: TokenVectors,

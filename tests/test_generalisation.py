@@ -29,6 +29,11 @@ def test_tentative_answers_show_quotes_with_a_label(assistant):
     r = always_tentative.answer("Who approved the JIT THB WB project?")
     assert "approved by the European Commission" in r.quotes[0].text
     assert r.caveats == ("they hold the words of your question, but may not say what it asks",)
+    # A word pointing back, or a single word, is no word of the question a quote could hold.
+    from assistant.quoting import holds_asked_words
+    assert holds_asked_words("Who approved the project?", "The project was approved by them.")
+    assert not holds_asked_words("And who investigates them?", "They told them to investigate.")
+    assert not holds_asked_words("What time is it?", "About fifteen officers work full time.")
     # A year the document never names is said once, by the document check.
     later = assistant.answer("How long was the reflection period in 2030?")
     assert "the document quoted never mentions “2030”" in later.caveats
