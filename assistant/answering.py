@@ -831,7 +831,10 @@ class Answerer:
             out.append(f"the quote cites an article or section, but not for “{cited_for[:60]}”")
         if quoting.lacks_asked_purpose(asked, top.text):
             out.append("your question asks what it is for and the quote does not say")
-        if quoting.lacks_asked_comparison(asked, top.text):
+        compared = quoting.compared_thing(asked)
+        if quoting.lacks_asked_comparison(asked, top.text) or (
+                compared and not quoting.makes_comparison(top.text)
+                and not self._holds_phrase(top.doc_id, compared)):
             out.append("your question asks for a comparison and the quote makes none")
         moment = quoting.lacks_asked_moment(asked, top.text)
         if moment:
@@ -865,6 +868,15 @@ class Answerer:
             out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "
                        f"{'text' if dated else 'passage'} is about {_listed(years[1], 4)}")
         return out
+
+    def _holds_phrase(self, doc_id: str, phrase: str) -> bool:
+        """Whether a document's text holds ``phrase`` (words apart by spaces, any case); True
+        for one too long to scan per answer (no verdict)."""
+        text = self.index.documents[doc_id].text
+        if len(text) > MAX_NUMBERED_SCAN_CHARS:
+            return True
+        words = [re.escape(w) for w in phrase.split()]
+        return re.search(r"\b" + r"\s+".join(words) + r"\b", text, re.IGNORECASE) is not None
 
     def _units_elsewhere(self, asked: str, quote: Quote) -> list[str]:
         """The numbered units the question names that the quote is not from (``in_unit``),

@@ -1363,6 +1363,28 @@ def lacks_asked_comparison(question: str, quote: str) -> bool:
         and not _COMPARES.search(quote)
 
 
+# A yes/no question closing on a comparative and what it qualifies ("Are children granted a
+# longer reflection period?", "Do men get more support?"): it asks whether the thing is so
+# compared. A document may name a thing so ("a larger work" of a licence): the phrase it
+# holds asks for no comparison (``Answerer``).
+_COMPARED_THING = re.compile(r"\b" + _COMPARATIVE + r"\s+([a-z][\w-]*)(?:\s+[a-z][\w-]*)?\W*$",
+                             re.IGNORECASE)
+
+
+def compared_thing(question: str) -> str | None:
+    """The comparative and the next word of a yes/no question closing on them ("longer
+    reflection" of "Are children granted a longer reflection period?"), or None."""
+    if not _YES_NO.search(question) or re.search(r"\bthan\b", question, re.IGNORECASE):
+        return None  # (one with "than" is ``lacks_asked_comparison``'s)
+    m = _COMPARED_THING.search(question)
+    return f"{m.group(1)} {m.group(2)}" if m else None
+
+
+def makes_comparison(quote: str) -> bool:
+    """Whether a quote says how things compare (``_COMPARES``)."""
+    return bool(_COMPARES.search(quote))
+
+
 # A question asking who heads something now ("Who heads the police unit?", "Who chairs the
 # IWG?", "Who is the head of ...?"), and what a quote saying it holds: a word of heading or
 # leading, or of a post that heads ("Director", "Minister", "coordinator"). A quote that says

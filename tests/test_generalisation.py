@@ -249,6 +249,21 @@ def test_a_question_on_the_setting_alone_is_refused_as_unrelated(assistant):
         assert not assistant.answer(question).abstained, question
 
 
+def test_a_thing_a_document_names_with_a_comparative_asks_for_no_comparison(tmp_path):
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"licence.txt": (
+        "You may combine the Library with other code into a larger work. The combined work "
+        "may be conveyed under terms of your choice. Each copy must keep this notice.\n")})
+    r = a.answer("Can I put the library into a larger work?")
+    assert r.quotes and "larger work" in r.quotes[0].text
+    assert not any("comparison" in c for c in r.caveats)
+    doc = r.quotes[0].doc_id
+    assert a.answerer._holds_phrase(doc, "larger work")
+    assert a.answerer._holds_phrase(doc, "LARGER  work") and not a.answerer._holds_phrase(
+        doc, "larger library")
+
+
 def test_the_coverage_bar_leaves_follow_ups_to_the_conversation(assistant):
     # At the highest bar every question it judges is refused, so what it leaves alone shows.
     strict = assistant.with_settings(AnswerSettings(abstention=Abstention(unrelated_below=1.0)))
@@ -1372,6 +1387,17 @@ def test_a_question_asking_for_a_comparison_needs_one_in_its_quote(assistant):
         assert not lacks_asked_comparison(question, fact), question
     r = assistant.answer("Do child victims get a longer reflection period than adults?")
     assert r.abstained or "your question asks for a comparison and the quote makes none" \
+        in r.caveats
+    # Closing on a comparative and what it qualifies asks for a comparison too (a probe's
+    # confident answer), unless the document names a thing so ("a larger work").
+    from assistant.quoting import compared_thing
+    assert compared_thing("Are children granted a longer reflection period?") == \
+        "longer reflection"
+    assert compared_thing("Can it be used in a larger work?") == "larger work"
+    for question in ("Who gets more support?", "Is there more?", "Do more than two NGOs apply?"):
+        assert compared_thing(question) is None, question
+    r = assistant.answer("Are children granted a longer reflection period?")
+    assert r.tentative and "your question asks for a comparison and the quote makes none" \
         in r.caveats
 
 
