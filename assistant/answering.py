@@ -1163,14 +1163,21 @@ class Answerer:
         # Measure 3.2 do?" is; "What is step 4 of the pancake recipe?" is not.
         found = quoting.asks_only_of_documents(ev.query.asked,
                                                lambda t: bool(self.index.keyword.idf(t)))
-        if mentions(j.candidates[0]):
-            return replace(j, names_found_unit=found)
-        # Among all candidates: the unit's own passage is retrieved, but its sentences, which
-        # do not repeat its name, may all score below other passages' ones.
-        for i, c in enumerate(j.candidates[1:], start=1):
+        # "What happens in Step 7?" is answered by the sentence opening the step ("Step 7. The
+        # Identification Team shall interview ..."), not by its third: for a question asking
+        # only what a unit says, its candidate naming the unit comes before its others.
+        opening = quoting.asks_what_unit_says(ev.query.asked)
+        first = None
+        for i, c in enumerate(j.candidates):
             if mentions(c):
-                return replace(self._put_first(ev, j, i), names_found_unit=found)
-        return j
+                if not opening or any(quoting.names_unit(self._text(c), u) for u in units):
+                    first = i
+                    break
+                if first is None:
+                    first = i
+        if first is None:
+            return j
+        return replace(j if first == 0 else self._put_first(ev, j, first), names_found_unit=found)
 
     def _spelt_out_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what an abbreviation stands for or is ("What does JIT stand for?",

@@ -1034,7 +1034,9 @@ def in_unit(text: str, start: int, end: int, passage: str, section: str,
 # say?", "What does step 4 involve?").
 _UNIT_ASKING = frozenset(tokenize(
     "say says said require requires involve involves mean means ask asks cover covers "
-    "contain contains demand demands need needs tell tells read reads explain explains"))
+    "contain contains demand demands need needs tell tells read reads explain explains "
+    "happen happens happened describe describes concern concerns entail entails state states "
+    "provide provides specify specifies deal deals"))
 
 
 def asks_only_of_documents(question: str, known: Callable[[str], bool]) -> bool:
@@ -1043,6 +1045,25 @@ def asks_only_of_documents(question: str, known: Callable[[str], bool]) -> bool:
     the pancake recipe?" is not."""
     return all(known(t) or t in _UNIT_ASKING or t in _ARTICLE_FRAME
                for t in asked_terms(question))
+
+
+def asks_what_unit_says(question: str) -> bool:
+    """Whether a question naming numbered units asks only what they say ("What happens in
+    Step 7?", "What does Article 113 say?"): no word of it but the units' and words of asking
+    what a text says. Its answer opens the unit."""
+    units = text_units(question)
+    if not units:
+        return False
+    own = set(tokenize(" ".join(f"{w} {f}" for w, f in units)))
+    return all(t in own or t in _UNIT_ASKING or t in _ARTICLE_FRAME
+               for t in asked_terms(question))
+
+
+def names_unit(sentence: str, unit: tuple[str, str]) -> bool:
+    """Whether a sentence names the unit itself ("Step 7. The team shall ...")."""
+    asked = unit[1].removesuffix(".0")
+    return any(f.removesuffix(".0") == asked
+               for w in (unit[0], _singular(unit[0])) for f in _figures_after(sentence, w))
 
 
 def text_units(question: str) -> list[tuple[str, str]]:

@@ -2127,3 +2127,31 @@ def test_a_follow_up_with_no_word_of_its_own_is_read_with_the_conversation(norla
     r = norland.answer("Who got it?", ["What was the average prison sentence in 2023?",
                                        "What was the longest sentence?"])
     assert not r.abstained and "leader of a criminal group" in r.quotes[0].text
+
+
+@pytest.fixture(scope="module")
+def dravonia(tmp_path_factory):
+    """Four documents on a fictional country (a labour inspectorate's annual report, a
+    procedure for identifying and referring victims in 13 steps, a bulletin of two judgments,
+    a shelter's web page) that a blind probing helper wrote in the eighth session of
+    2026-12-06 (tests/data/dravonia)."""
+    from conftest import assistant_over
+
+    folder = Path(__file__).parent / "data" / "dravonia"
+    return assistant_over(tmp_path_factory.mktemp("dravonia"),
+                          {f.name: f.read_text(encoding="utf-8") for f in folder.iterdir()})
+
+
+def test_asking_what_a_step_says_is_answered_by_the_sentence_opening_it(dravonia):
+    # A probe's "What happens in Step 7?" was refused ("happens" is no word of the documents)
+    # and, once answered, quoted the step's last sentence.
+    from assistant.quoting import asks_what_unit_says, names_unit
+
+    for question in ("What happens in Step 7?", "what is step 7", "What does Step 7 say?"):
+        r = dravonia.answer(question)
+        assert not r.abstained and r.quotes[0].text.startswith("Step 7. The Identification"), \
+            question
+    assert asks_what_unit_says("What does Article 113 say?")
+    assert not asks_what_unit_says("Who takes part in Step 7?")
+    assert names_unit("Step 7. The team meets.", ("step", "7"))
+    assert not names_unit("As in step 17, the team meets.", ("step", "7"))
