@@ -864,6 +864,10 @@ class Answerer:
         dated = quoting.other_time_years(asked, top.text)
         years = dated or (None if quoting.names_asked_year(asked, top.text)
                           else quoting.other_years(asked, around))
+        figures = None if years else quoting.figures_of_other_years(asked, top.text)
+        if figures and not set(figures[0]) <= set(unheld):
+            out.append(f"your question names {_listed(figures[0], 3, ' and ')}; the quoted "
+                       f"figures are for {_listed(figures[1], 4)}")
         if years and not set(years[0]) <= set(unheld):  # (a year no word of it says already)
             out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "
                        f"{'text' if dated else 'passage'} is about {_listed(years[1], 4)}")

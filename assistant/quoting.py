@@ -1097,7 +1097,8 @@ _ASKS_NUMBER = re.compile(r"^\W*((and|so|but|also|ok|okay|then|tell me)\W+)*"
                           r"(how (many|much|old)|what (percentage|proportion|share|"
                           r"number|amount|year)|in (what|which) year|which year|"
                           # "What's the population of ...?", "What was the budget?"
-                          r"what(\W?s|\s+(is|was|are|were))\s+(the\s+)?"
+                          # (of someone: "What was the inspectorate's budget?")
+                          r"what(\W?s|\s+(is|was|are|were))\s+(the\s+)?([\w-]+['’]s?\s+)?"
                           r"(population|budget|cost|price|percentage|proportion|share|number|"
                           r"amount|total|rate|salary|wage|age|size|sum|"
                           # "What is the maximum sentence?", "What's the average wait?"
@@ -1212,7 +1213,8 @@ _MONEY_WORDS = (r"(?:cost|costs|price|prices|fee|fees|subsid(?:y|ies)|salar(?:y|
                 r"allowances?|rent|charges?|donations?|contributions?|spend|spent|earn|earns|"
                 r"worth|paid|pay|pays|award|awarded)")
 _ASKS_AMOUNT = re.compile(r"\bhow\s+much\b(?=[^?.!]*\b" + _MONEY_WORDS + r"\b)|\bwhat(?:\W?s|\s+"
-                          r"(?:is|was|are|were))\s+(?:the\s+)?(?:\w+\s+)?(?:cost|price|fee|"
+                          r"(?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+['’]s?\s+)?(?:\w+\s+)?"
+                          r"(?:cost|price|fee|"
                           r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)
 # A sum: a currency sign, a currency code by a figure ("MDL 20,000", "20,000 RUR", "10 EUR"),
 # a currency's name, or "free" / "no fee".
@@ -1863,6 +1865,29 @@ def other_time_years(question: str, text: str) -> tuple[list[str], list[str]] | 
     if not asked:
         return None
     given = set(_years(text))
+    return (sorted(asked), sorted(given)) if given and not asked & given else None
+
+
+# Where one sentence of a quote ends and the next begins (good enough within a quote, whose
+# sentences the index has already cut).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9])")
+
+
+def figures_of_other_years(question: str, quote: str) -> tuple[list[str], list[str]] | None:
+    """(the years a question asking for a figure names, the years of the quote's sentences
+    that give a figure instead) when those sentences are dated and not with a year asked;
+    None otherwise. A quote may name the year asked in one sentence and give another year's
+    figure in the next: "... appointed in September 2021. In 2023 its budget amounted to
+    14.2 million" had answered "What was the budget in 2021?" confidently."""
+    if not _ASKS_NUMBER.search(question) or asks_for_year(question):
+        return None
+    asked = set(_years(question)) - {m.group(1) for m in _THING_YEAR.finditer(question)}
+    if not asked:
+        return None
+    given: set[str] = set()
+    for sentence in _SENTENCE_BREAK.split(quote):
+        if _NUMBER.search(_without_dates(_without_figures_of(question, sentence))):
+            given |= set(_years(sentence))
     return (sorted(asked), sorted(given)) if given and not asked & given else None
 
 

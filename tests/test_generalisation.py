@@ -2155,3 +2155,21 @@ def test_asking_what_a_step_says_is_answered_by_the_sentence_opening_it(dravonia
     assert not asks_what_unit_says("Who takes part in Step 7?")
     assert names_unit("Step 7. The team meets.", ("step", "7"))
     assert not names_unit("As in step 17, the team meets.", ("step", "7"))
+
+
+def test_a_figure_of_another_year_is_not_given_for_the_year_asked(dravonia):
+    # A probe's: the quote named 2021 (an appointment) and gave the 2023 budget; the answer
+    # to "What was the inspectorate's budget in 2021?" was confident.
+    from assistant.quoting import figures_of_other_years
+
+    text = ("The Chief Inspector was appointed in September 2021. In 2023 its budget amounted "
+            "to 14.2 million dravs.")
+    assert figures_of_other_years("What was the budget in 2021?", text) == (["2021"], ["2023"])
+    assert figures_of_other_years("What was the budget in 2023?", text) is None
+    assert figures_of_other_years("When was the Chief Inspector appointed?", text) is None
+    assert figures_of_other_years("How many inspections were made in 2021?",
+                                  "In 2021 the inspectorate made 3,450 inspections.") is None
+    r = dravonia.answer("What was the inspectorate's budget in 2021?")
+    assert r.tentative and "your question names 2021; the quoted figures are for 2022, 2023" \
+        in r.caveats
+    assert not dravonia.answer("What was the inspectorate's budget in 2023?").tentative
