@@ -534,7 +534,7 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
             # what is gone.
             if ((_dangling(text, x.end) and not _introduces_list(text, seq, k))
                     or _heading_alone(text, x.start, x.end) or _label(text, x.start, x.end)
-                    ) and not pointer:
+                    or _in_capitals(text[x.start:x.end])) and not pointer:
                 x.score *= rules.dangling_penalty
                 own[-1] *= rules.dangling_penalty
         for i, x in enumerate(seq):
@@ -645,6 +645,22 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
         return False
     words = re.findall(r"[^\W\d_][\w'’-]*", m.group(1))
     return bool(words) and all(w[0].isupper() or w.lower() in _SMALL for w in words)
+
+
+def _in_capitals(sentence: str) -> bool:
+    """A title, heading or letterhead in capitals ("NATIONAL ANTI-TRAFFICKING COORDINATOR'S
+    OFFICE / REPUBLIC OF DRAVONIA"): no lower-case letter, at least two words, at most
+    ``_CAPITALS_MAX_WORDS``, no full stop at its end. It names what the text is about and
+    answers nothing: a probe's "Who is the National Anti-Trafficking Coordinator?" got a
+    letterhead, confidently. A sentence in capitals ("CREATIVE COMMONS MAKES NO WARRANTIES
+    ... HEREUNDER.") is text all the same."""
+    s = sentence.strip()
+    words = re.findall(r"[^\W\d_]+", s)
+    return 2 <= len(words) <= _CAPITALS_MAX_WORDS and not any(c.islower() for c in s) \
+        and not s.endswith(".")
+
+
+_CAPITALS_MAX_WORDS = 20
 
 
 def _label(text: str, start: int, end: int) -> bool:
@@ -785,9 +801,36 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
 def make_quote(index: Index, c: Candidate, scored_by_row: dict[int, Scored]) -> Quote:
     p = index.passages[c.row]
     d = index.documents[p.doc_id]
-    return Quote(text=d.text[c.start:c.end], doc_id=d.doc_id, title=d.title, section=p.section,
-                 start=c.start, end=c.end, score=round(c.score, 6),
-                 passage=to_hit(index, scored_by_row[c.row]), page=d.page_at(c.start))
+    start, end = without_rules(d.text, c.start, c.end)
+    return Quote(text=d.text[start:end], doc_id=d.doc_id, title=d.title, section=p.section,
+                 start=start, end=end, score=round(c.score, 6),
+                 passage=to_hit(index, scored_by_row[c.row]), page=d.page_at(start))
+
+
+# A line with no letter or figure: a rule ("-----", "=====", "* * *") or bare punctuation.
+_RULE_LINE = re.compile(r"[^\w\n]*\n|[^\w\n]*$")
+
+
+def without_rules(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span ``start:end`` of ``text`` without the lines at its ends that hold no letter
+    nor figure (a rule of dashes above a heading had opened a quote: "-----...\nJudgment 2:
+    ..."), nor the spaces around; as it is when nothing else is left."""
+    a, b = start, end
+    while a < b:
+        m = _RULE_LINE.match(text, a, b)
+        if m is None or m.end() == a:
+            break
+        a = m.end()
+    while a < b:
+        line = text.rfind("\n", a, b - 1)
+        if line < 0 or re.search(r"\w", text[line + 1:b]):
+            break
+        b = line
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if a < b else (start, end)
 
 
 # --- what an abbreviation stands for ---------------------------------------------------------
@@ -1167,14 +1210,25 @@ _ASKS_ORDER = re.compile(
     r"decision|decisions|say|word|words|resort|minute|straw|date|dates|deadline)\b)[A-Za-z]")
 
 
+# Who came before someone named ("Who was the Chief Inspector before Marta Kovanic?", "Who
+# preceded her?", "her predecessor"): a question about the previous one too. A probe's was
+# answered confidently by the sentence naming the one now in office.
+_ASKS_PREDECESSOR = re.compile(r"\bwho\b[^?.!]*\b(?:before|prior\s+to)\s+(?-i:[A-Z])|"
+                               r"\bwho\s+preceded\b|\bpredecessors?\b", re.IGNORECASE)
+
+
 def lacks_asked_order(question: str, quote: str) -> str | None:
     """The later place in a series that a question asks about ("final") when the quote says
     nothing of the kind (a quote naming only "the first event" does not say which was the
-    final one)."""
+    final one); "previous" for one asking who came before someone the quote does not place
+    so."""
     for m in _ASKS_ORDER.finditer(question):
         word = m.group(1)
         if not re.search(rf"\b({_ORDER[word]})\b", quote, re.IGNORECASE):
             return word
+    if _ASKS_PREDECESSOR.search(question) and not re.search(
+            rf"\b({_ORDER['previous']}|until|succeed\w*|took\s+over)\b", quote, re.IGNORECASE):
+        return "previous"
     return None
 
 

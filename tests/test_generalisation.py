@@ -2173,3 +2173,30 @@ def test_a_figure_of_another_year_is_not_given_for_the_year_asked(dravonia):
     assert r.tentative and "your question names 2021; the quoted figures are for 2022, 2023" \
         in r.caveats
     assert not dravonia.answer("What was the inspectorate's budget in 2023?").tentative
+
+
+def test_the_probes_letterheads_rules_and_predecessors(dravonia):
+    from assistant import quoting
+
+    # Who came before someone is not answered by the sentence naming the one in office.
+    assert quoting.lacks_asked_order("Who was the Chief Inspector before Marta Kovanic?",
+                                     "Marta Kovanic was appointed in September 2021.") == \
+        "previous"
+    assert quoting.lacks_asked_order("Who preceded her?", "She succeeded Ivan Petrov.") is None
+    assert quoting.lacks_asked_order("Who must be told before the interview?", "No one.") is None
+    r = dravonia.answer("Who was the Chief Inspector before Marta Kovanic?")
+    assert r.tentative and any("“previous”" in c for c in r.caveats)
+    # A letterhead in capitals answers nothing; a sentence in capitals is text all the same.
+    assert quoting._in_capitals("NATIONAL ANTI-TRAFFICKING COORDINATOR'S OFFICE\nREPUBLIC OF X")
+    assert not quoting._in_capitals("CREATIVE COMMONS MAKES NO WARRANTIES HEREUNDER.")
+    assert not quoting._in_capitals("Version 3, 29 June 2007")
+    r = dravonia.answer("Who is the National Anti-Trafficking Coordinator?")
+    assert "REPUBLIC OF DRAVONIA" not in r.quotes[0].text
+    # A rule of dashes is no part of a quote.
+    text = "Intro.\n\n-----\nJudgment 2: High Court (the Nightclub case)\n-----\n\nFacts"
+    a, b = quoting.without_rules(text, text.index("-----"), text.index("\n\nFacts"))
+    assert text[a:b] == "Judgment 2: High Court (the Nightclub case)"
+    assert quoting.without_rules("-----", 0, 5) == (0, 5)
+    r = dravonia.answer("And in the Nightclub case?",
+                        ["What sentence did the court give in the Greenhouse case?"])
+    assert not r.quotes[0].text.startswith("-")
