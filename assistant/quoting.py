@@ -1671,10 +1671,20 @@ def _counts(quote: str, counted: set[str]) -> bool:
         # Within its sentence: "It replaces Guideline No. 4/2018. It applies to all inspectors"
         # counts no inspectors.
         after = _SENTENCE_END.split(rest, 1)[0]
+        if _OCCASIONS.match(after):
+            # "Joint inspections ... were carried out on 64 occasions": the figure counts what
+            # its sentence says before it.
+            before = _SENTENCE_END.split(text[max(0, m.start() - 200):m.start()])[-1]
+            if any(set(tokenize(w)) & counted for w in _WORD.findall(before)):
+                return True
         after = _WORD.findall(after)[:_COUNT_WINDOW + 1]
         if any(set(tokenize(w)) & counted for w in after):
             return True
     return False
+
+
+# A figure of how often ("on 64 occasions", "12 times"), of what its sentence is about.
+_OCCASIONS = re.compile(r"\s*(?:separate\s+)?(?:occasions|times|instances)\b", re.IGNORECASE)
 
 
 # A question asking which place or language, or for a name: its answer names one. Bodies

@@ -2200,3 +2200,17 @@ def test_the_probes_letterheads_rules_and_predecessors(dravonia):
     r = dravonia.answer("And in the Nightclub case?",
                         ["What sentence did the court give in the Greenhouse case?"])
     assert not r.quotes[0].text.startswith("-")
+
+
+def test_a_figure_of_how_often_counts_what_its_sentence_is_about(dravonia):
+    # A probe's false caveat: "no figure in the quote is followed by the words “joint” or
+    # “inspections”" on "Joint inspections ... were carried out on 64 occasions in 2023".
+    from assistant.quoting import lacks_asked_number
+
+    q = "How many joint inspections were carried out in 2023?"
+    assert not lacks_asked_number(q, "Joint inspections with the police were carried out on "
+                                     "64 occasions in 2023.")
+    assert lacks_asked_number(q, "The police met on 64 occasions. Joint inspections were rare.")
+    r = dravonia.answer(q)
+    assert "64 occasions" in r.quotes[0].text
+    assert not any("no figure in the quote" in c for c in r.caveats)
