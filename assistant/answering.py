@@ -719,7 +719,26 @@ class Answerer:
         if bar is None or self.settings.abstention.fitted:
             return False
         p = self.unrelated_probability(ev, values, bar)
-        return p < bar if p is not None else self._asks_only_of_setting(ev)
+        return (p is not None and p < bar) or self._asks_only_of_setting(ev) \
+            or self._asks_only_errand(ev)
+
+    def _asks_only_errand(self, ev: Evidence) -> bool:
+        """Whether a question read alone asks an everyday errand the documents never speak of
+        (a word of ``quoting.ERRANDS`` they never use: "weather", "restaurant", "recipe") and
+        holds no word of theirs but names: "What is the weather in Velgrad?" of documents
+        naming the city was answered confidently with the sentence naming it. "What weather
+        ruined the Mongol fleet's second attempt?" holds "fleet" and is asked as before."""
+        asked = ev.query.asked
+        if ev.query.context or is_follow_up(asked) or _THAT.search(asked) \
+                or quoting.numbered(asked):
+            return False
+        df = self.index.keyword.df
+        terms = quoting.asked_terms(asked)
+        if not any(t in quoting.errand_terms() and df(t) == 0 for t in terms):
+            return False
+        named = quoting.names_in(asked)
+        return all(df(t) == 0 for t in terms if t not in named) \
+            and not self.misspelt(ev.query.typed or asked)
 
     def _asks_only_of_setting(self, ev: Evidence) -> bool:
         """Whether the only words of a question read alone that the documents use are names

@@ -944,6 +944,24 @@ def specifics(question: str) -> list[str]:
     return out
 
 
+# Everyday errands and pastimes that no collection of documents on a subject answers (the
+# weather, travel, food, entertainment, sport, home computing): a closed class, like a stop
+# list. A word of it that the documents use is theirs (a report on hotels' staff), so it counts
+# only when they never do (``Answerer._asks_only_errand``).
+ERRANDS = ("weather forecast sunny rain raining snow snowing flight flights taxi ticket tickets "
+           "hotel hotels restaurant restaurants recipe recipes cook cooking bake baking pizza "
+           "coffee dinner lunch breakfast menu movie movies film films song songs lyrics poem "
+           "poems joke jokes novel novels netflix football soccer basketball tennis shopping "
+           "discount password router wifi tip tipping vacation holiday holidays tourist tourists "
+           "sightseeing museum museums beach beaches")
+
+
+@functools.lru_cache(maxsize=1)
+def errand_terms() -> frozenset[str]:
+    """``ERRANDS`` as the keyword index stems them."""
+    return frozenset(tokenize(ERRANDS))
+
+
 def names_in(question: str) -> frozenset[str]:
     """The words (``keyword.tokenize``) of the names a question gives (``specifics`` that are
     words), not those labelling a numbered item ("Measure" of "Measure 3.1")."""

@@ -2214,3 +2214,19 @@ def test_a_figure_of_how_often_counts_what_its_sentence_is_about(dravonia):
     r = dravonia.answer(q)
     assert "64 occasions" in r.quotes[0].text
     assert not any("no figure in the quote" in c for c in r.caveats)
+
+
+def test_an_errand_asked_of_a_place_the_documents_name_is_refused(dravonia, tmp_path):
+    # A probe's "What is the weather in Velgrad?" was answered confidently with the sentence
+    # naming the city; an everyday errand the documents never speak of, with no word of theirs
+    # but names, is refused. A word of theirs makes it a question about them.
+    for question in ("What is the weather in Velgrad?", "Any good restaurants in Port Sela?"):
+        assert dravonia.answer(question).abstained, question
+    assert not dravonia.answer("Is the shelter in Velgrad?").abstained
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"history.txt": (
+        "In 1281 the Mongol fleet sailed for Japan a second time. A typhoon destroyed most of "
+        "the fleet before the army could land.\n")})
+    r = a.answer("What weather ruined the Mongol fleet's second attempt?")
+    assert not r.abstained and "typhoon" in r.quotes[0].text
