@@ -202,11 +202,6 @@ def in_conversation(history: Sequence[str] | None) -> bool:
     return bool(history) and any(isinstance(h, str) and h.strip() for h in history)
 
 
-# A name in fewer passages than this is no setting, however small the collection: in a
-# paragraph on Pierre Bayle every word is in every passage.
-SETTING_PASSAGES = 4
-
-
 @functools.lru_cache(maxsize=1)
 def _answer_kind_terms() -> frozenset[str]:
     from .keyword import tokenize
@@ -719,8 +714,7 @@ class Answerer:
         if bar is None or self.settings.abstention.fitted:
             return False
         p = self.unrelated_probability(ev, values, bar)
-        return (p is not None and p < bar) or self._asks_only_of_setting(ev) \
-            or self._asks_only_errand(ev)
+        return (p is not None and p < bar) or self._asks_only_errand(ev)
 
     def _asks_only_errand(self, ev: Evidence) -> bool:
         """Whether a question read alone asks an everyday errand the documents never speak of
@@ -738,29 +732,6 @@ class Answerer:
             return False
         named = quoting.names_in(asked)
         return all(df(t) == 0 for t in terms if t not in named) \
-            and not self.misspelt(ev.query.typed or asked)
-
-    def _asks_only_of_setting(self, ev: Evidence) -> bool:
-        """Whether the only words of a question read alone that the documents use are names
-        of their setting, found throughout them (in at least ``SETTING_PASSAGES`` passages and
-        half of all): "What is the capital of Slovenia?", "Can you write me a poem about
-        Slovenia?" of a page on trafficking in Slovenia. Such a name counts as a word of the
-        collection's subject (``covered_probability``), so these questions had been answered
-        tentatively with any sentence naming it. A name the documents never use may be among
-        its names; any other word of theirs makes it a question about them, and so does
-        naming a numbered item ("Who is responsible for Measure 3.1?" of a plan whose every
-        passage says "Measure"), pointing back, or a misspelt word."""
-        asked = ev.query.asked
-        if ev.query.context or is_follow_up(asked) or _THAT.search(asked) \
-                or quoting.numbered(asked):
-            return False
-        named = quoting.names_in(asked)
-        rest = [t for t in quoting.asked_terms(asked) if t not in named]
-        df = self.index.keyword.df
-        least = max(SETTING_PASSAGES, len(self.index.passages) / 2)
-        return bool(rest) and all(df(t) == 0 for t in rest) \
-            and any(df(t) >= least for t in named) \
-            and all(df(t) == 0 or df(t) >= least for t in named) \
             and not self.misspelt(ev.query.typed or asked)
 
     def _vocabulary(self) -> spelling.Vocabulary:

@@ -534,7 +534,8 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
             # what is gone.
             if ((_dangling(text, x.end) and not _introduces_list(text, seq, k))
                     or _heading_alone(text, x.start, x.end) or _label(text, x.start, x.end)
-                    or _in_capitals(text[x.start:x.end])) and not pointer:
+                    or _in_capitals(text[x.start:x.end])
+                    or not _HAS_WORD.search(text, x.start, x.end)) and not pointer:
                 x.score *= rules.dangling_penalty
                 own[-1] *= rules.dangling_penalty
         for i, x in enumerate(seq):
@@ -601,8 +602,9 @@ def _dangling(text: str, end: int) -> bool:
 # Public License."): its words are capitalised but for these.
 _NUMBERED_HEADING = re.compile(r"\d{1,3}(?:\.\d+)*\.\s+(\D+?)\.?")
 # Or a labelled one in any case ("Article 3. Rights of presumed victims."): the label says it.
-_LABELLED_HEADING = re.compile(r"(?:Article|Art\.|Section|Chapter|Part|Title|Annex|Appendix|"
-                               r"Schedule|Clause|Measure|Step|Stage|Phase)\s+\d{1,3}[a-z]?"
+_LABELLED_HEADING = re.compile(r"(?:(?:Article|Art\.|Section|Sec\.|Chapter|Part|Title|Annex|"
+                               r"Appendix|Schedule|Clause|Measure|Step|Stage|Phase)\s+|§\s*)"
+                               r"\d{1,3}[a-z]?"
                                r"(?:\.\d+)*\.?\s+[A-Z]\D*?\.?")
 _SMALL = frozenset("a an and as at by for from in into nor of on onto or over than that the "
                    "these this those to under upon via with".split())
@@ -649,18 +651,24 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
 
 def _in_capitals(sentence: str) -> bool:
     """A title, heading or letterhead in capitals ("NATIONAL ANTI-TRAFFICKING COORDINATOR'S
-    OFFICE / REPUBLIC OF DRAVONIA"): no lower-case letter, at least two words, at most
+    OFFICE / REPUBLIC OF DRAVONIA"): no lower-case letter nor figure, at least two words, at most
     ``_CAPITALS_MAX_WORDS``, no full stop at its end. It names what the text is about and
     answers nothing: a probe's "Who is the National Anti-Trafficking Coordinator?" got a
     letterhead, confidently. A sentence in capitals ("CREATIVE COMMONS MAKES NO WARRANTIES
     ... HEREUNDER.") is text all the same."""
     s = sentence.strip()
     words = re.findall(r"[^\W\d_]+", s)
+    # (A script without capitals has no headings in them; a line with a figure, "TOTAL 2023:
+    # EUR 14.2 MILLION", gives something.)
     return 2 <= len(words) <= _CAPITALS_MAX_WORDS and not any(c.islower() for c in s) \
+        and any(c.isupper() for c in s) and not any(c.isdigit() for c in s) \
         and not s.endswith(".")
 
 
 _CAPITALS_MAX_WORDS = 20
+# A sentence with no letter nor figure (a rule of "=" a splitter kept as a sentence): a
+# review's "What does Section 2 say?" was answered with one.
+_HAS_WORD = re.compile(r"[^\W_]")
 
 
 def _label(text: str, start: int, end: int) -> bool:
@@ -1007,8 +1015,24 @@ def numbers_after(text: str, word: str) -> frozenset[str]:
 
 
 def _figures_after(text: str, word: str) -> frozenset[str]:
-    pattern = re.compile(rf"\b{re.escape(word)}\s+" + _ITEM_FIGURE, re.IGNORECASE)
+    pattern = re.compile(_word_or_short(word, r"\s+") + _ITEM_FIGURE, re.IGNORECASE)
     return frozenset(m.group(1) for m in pattern.finditer(text))
+
+
+# How documents shorten a unit's word ("Art. 12", "Sec 6", "§ 8"): a question's "article 12"
+# (``spelling.written_out`` writes "art. 12" out) is their "Art. 12".
+_SHORT_FORMS = {"article": r"arts?\.?", "section": r"secs?\.?|§§?", "paragraph": r"paras?\.?",
+                "chapter": r"chap\.?|ch\."}
+
+
+def _word_or_short(word: str, space: str, whole: str | None = None) -> str:
+    """A pattern for ``word`` (or the pattern ``whole`` for it) then ``space``, or for its
+    short forms, then ``space`` or, after a full stop or "§", no space at all."""
+    short = _SHORT_FORMS.get(_singular(word.lower()))
+    whole = rf"\b(?:{whole or re.escape(word)}){space}"
+    if not short:
+        return whole
+    return rf"(?:{whole}|(?<![\w.])(?:{short})(?:{space}|(?<=[.§])))"
 
 
 def unnumbered(item: tuple[str, str], figures: frozenset[str]) -> bool:
@@ -1064,7 +1088,8 @@ def unit_label_before(text: str, start: int, end: int, word: str) -> str | None:
     or "## Case 2: ..." labels what follows it, up to the next label. Labels inside the quote
     are not its own (a law's "2." of a paragraph of Article 3)."""
     bare = r"|(?P<bare>\d{1,3})\.[ \t]+(?=[A-Z])" if word in _BARE_UNITS else ""
-    pattern = re.compile(rf"(?im)^[ \t#*>_-]*(?:{_unit_word(word)}[ \t]+(?P<fig>"
+    label = _word_or_short(word, r"[ \t]+", _unit_word(word))
+    pattern = re.compile(rf"(?im)^[ \t#*>_-]*(?:{label}(?P<fig>"
                          rf"\d+(?:[./]\d+)*[a-z]?)\b{bare})")
     found = None
     for m in pattern.finditer(text, max(0, start - UNIT_LOOKBACK), end):
@@ -1231,8 +1256,12 @@ _ASKS_ORDER = re.compile(
 # Who came before someone named ("Who was the Chief Inspector before Marta Kovanic?", "Who
 # preceded her?", "her predecessor"): a question about the previous one too. A probe's was
 # answered confidently by the sentence naming the one now in office.
-_ASKS_PREDECESSOR = re.compile(r"\bwho\b[^?.!]*\b(?:before|prior\s+to)\s+(?-i:[A-Z])|"
-                               r"\bwho\s+preceded\b|\bpredecessors?\b", re.IGNORECASE)
+# (Asked of a person: "Who was / held / led ... before <Name>", not a clause "applicants who
+# registered before March", "before I go" or "before Step 6".)
+_ASKS_PREDECESSOR = re.compile(
+    r"^\W*who\s+(?:was|were|is|held|led|headed|ran|chaired|served)\b[^?.!]*\b"
+    r"(?:before|prior\s+to)\s+(?!(?i:" + _MONTHS + r")\b)(?-i:[A-Z][a-z]+)\b(?!\s+\d)|"
+    r"\bwho\s+preceded\b|\bpredecessors?\b", re.IGNORECASE)
 
 
 def lacks_asked_order(question: str, quote: str) -> str | None:
@@ -1462,8 +1491,10 @@ def lacks_asked_comparison(question: str, quote: str) -> bool:
 # longer reflection period?", "Do men get more support?"): it asks whether the thing is so
 # compared. A document may name a thing so ("a larger work" of a licence): the phrase it
 # holds asks for no comparison (``Answerer``).
-_COMPARED_THING = re.compile(r"\b" + _COMPARATIVE + r"\s+([a-z][\w-]*)(?:\s+[a-z][\w-]*)?\W*$",
-                             re.IGNORECASE)
+# After "a" or "an", or a quantity ("more support"): "Can younger children stay?" and "Are
+# older victims helped?" name a group, not a comparison (a review's false caveats).
+_COMPARED_THING = re.compile(r"(?:\ban?\s+" + _COMPARATIVE + r"|\b(more|less|fewer))\s+"
+                             r"([a-z][\w-]*)(?:\s+[a-z][\w-]*)?\W*$", re.IGNORECASE)
 
 
 def compared_thing(question: str) -> str | None:
@@ -1472,7 +1503,7 @@ def compared_thing(question: str) -> str | None:
     if not _YES_NO.search(question) or re.search(r"\bthan\b", question, re.IGNORECASE):
         return None  # (one with "than" is ``lacks_asked_comparison``'s)
     m = _COMPARED_THING.search(question)
-    return f"{m.group(1)} {m.group(2)}" if m else None
+    return f"{m.group(1) or m.group(2)} {m.group(3)}" if m else None
 
 
 def makes_comparison(quote: str) -> bool:
@@ -1689,20 +1720,11 @@ def _counts(quote: str, counted: set[str]) -> bool:
         # Within its sentence: "It replaces Guideline No. 4/2018. It applies to all inspectors"
         # counts no inspectors.
         after = _SENTENCE_END.split(rest, 1)[0]
-        if _OCCASIONS.match(after):
-            # "Joint inspections ... were carried out on 64 occasions": the figure counts what
-            # its sentence says before it.
-            before = _SENTENCE_END.split(text[max(0, m.start() - 200):m.start()])[-1]
-            if any(set(tokenize(w)) & counted for w in _WORD.findall(before)):
-                return True
         after = _WORD.findall(after)[:_COUNT_WINDOW + 1]
         if any(set(tokenize(w)) & counted for w in after):
             return True
     return False
 
-
-# A figure of how often ("on 64 occasions", "12 times"), of what its sentence is about.
-_OCCASIONS = re.compile(r"\s*(?:separate\s+)?(?:occasions|times|instances)\b", re.IGNORECASE)
 
 
 # A question asking which place or language, or for a name: its answer names one. Bodies
@@ -1969,8 +1991,22 @@ def figures_of_other_years(question: str, quote: str) -> tuple[list[str], list[s
     given: set[str] = set()
     for sentence in _SENTENCE_BREAK.split(quote):
         if _NUMBER.search(_without_dates(_without_figures_of(question, sentence))):
-            given |= set(_years(sentence))
+            for m in _YEAR_RANGE.finditer(sentence):  # "between 2021 and 2023": 2022 too
+                a, b = int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
+                if 0 < b - a < 50:
+                    given |= {str(y) for y in range(a, b + 1)}
+            # The year a figure is compared with is not the figure's ("In 2023 its budget
+            # amounted to 14.2 million, 9 per cent more than in 2022" gives no 2022 budget).
+            given |= set(_years(_COMPARED_WITH.sub(" ", sentence)))
     return (sorted(asked), sorted(given)) if given and not asked & given else None
+
+
+_YEAR_RANGE = re.compile(r"\b(?:between|from)\s+((?:1[0-9]|20)\d\d)\s+(?:and|to|until|till)\s+"
+                         r"((?:1[0-9]|20)\d\d)\b|\b((?:1[0-9]|20)\d\d)\s*[-–]\s*((?:1[0-9]|20)\d\d)\b",
+                         re.IGNORECASE)
+_COMPARED_WITH = re.compile(r"\b(?:compared\s+(?:with|to)|than|since|up\s+from|down\s+from|"
+                            r"as\s+against|against)\s+(?:(?:in|the\s+year|that\s+of)\s+)?"
+                            r"(?:1[0-9]|20)\d\d\b", re.IGNORECASE)
 
 
 def names_asked_year(question: str, text: str) -> bool:

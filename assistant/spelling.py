@@ -151,7 +151,7 @@ _SHORTHAND = {"abt": "about", "u": "you", "ur": "your", "pls": "please", "plz": 
               "approx": "approximately", "yr": "year", "yrs": "years", "w/o": "without",
               "b/c": "because", "bc": "because"}
 _SHORTHAND_WORD = re.compile(r"(?<![\w/.-])(" + "|".join(
-    re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/-])")
+    re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/-]|\.\w)")
 # A numbered unit abbreviated ("art. 113", "Sec 6", "para.2", "§ 4") or glued to its number
 # ("step4", "measure3.2"): written out, so that it is read as the unit (``quoting.text_units``).
 # Without a full stop only before a number that is no year ("art 2024 fair" stays).
@@ -159,9 +159,11 @@ _UNIT_SHORT = {"art": "article", "arts": "articles", "sec": "section", "secs": "
                "para": "paragraph", "paras": "paragraphs", "par": "paragraph",
                "ch": "chapter", "chap": "chapter", "rec": "recommendation", "§": "section",
                "§§": "sections"}
+# ("SEC 10", in capitals, is a name; "par 3" of golf and "ch 4" are left alone: with a full
+# stop they are units.)
 _UNIT_ABBREVIATED = re.compile(
-    r"(?i)(?<![\w.])(arts?|secs?|paras?|par|chap|ch|rec|§§?)(?:\.\s*|\s+|(?<=§)|(?<=§§))"
-    r"(?=\d{1,3}(?!\d))")
+    r"(?<![\w.])((?i:arts?|secs?|paras?|par|chap|ch|rec)\.\s*|(?:[Aa]rts?|[Ss]ecs?|[Pp]aras?|"
+    r"[Cc]hap|[Rr]ec)\s+|§§?\s*)(?=\d{1,3}(?!\d))")
 _UNIT_GLUED = re.compile(
     r"(?i)\b(article|section|measure|clause|paragraph|chapter|annex|appendix|step|objective|"
     r"recommendation|rule|point|activity|action|goal|pillar|priority|indicator|task)s?"
@@ -172,7 +174,8 @@ def written_out(text: str) -> str:
     """``text`` with the shorthand of hasty typing written out: "what abt art. 113" -> "what
     about article 113", "what is step4" -> "what is step 4"."""
     text = _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1)], text)
-    text = _UNIT_ABBREVIATED.sub(lambda m: _UNIT_SHORT[m.group(1).lower()] + " ", text)
+    text = _UNIT_ABBREVIATED.sub(
+        lambda m: _UNIT_SHORT[m.group(1).rstrip(". \t\n").lower()] + " ", text)
     return _UNIT_GLUED.sub(lambda m: m.group(0) + " ", text)
 
 

@@ -239,31 +239,14 @@ def test_a_question_on_the_collections_subject_is_not_refused_as_unrelated(assis
         assert not strict.answer(question).abstained, question
 
 
-def test_a_question_on_the_setting_alone_is_refused_as_unrelated(assistant):
-    # "Slovenia" is in most passages of the page, but it is where the page is set, not what it
-    # is about: a probe's questions on the country were answered tentatively with any
-    # sentence naming it. Any other word of the page's makes it a question about the page.
-    for question in ("What's the capital of Slovenia?", "Can you write me a poem about Slovenia?",
-                     "What language do people speak in Slovenia?"):
-        assert assistant.answer(question).abstained, question
-    for question in ("How does Slovenia help victims?", "Who investigates trafficking in Slovenia?",
-                     "Does Slovenia give foreign victims time to recover?"):
+def test_a_question_naming_only_the_setting_is_not_refused_for_that(assistant):
+    # "Slovenia" is in most passages of the page. Refusing questions whose only word of the
+    # page is such a name was tried and dropped: a review found "How much did Slovenia
+    # spend?" and "What does Slovenia offer?" refused. An errand is refused all the same.
+    assert assistant.answer("Can you write me a poem about Slovenia?").abstained
+    for question in ("How much did Slovenia spend?", "What does Slovenia offer?",
+                     "How does Slovenia help victims?"):
         assert not assistant.answer(question).abstained, question
-
-
-def test_a_thing_a_document_names_with_a_comparative_asks_for_no_comparison(tmp_path):
-    from conftest import assistant_over
-
-    a = assistant_over(tmp_path, {"licence.txt": (
-        "You may combine the Library with other code into a larger work. The combined work "
-        "may be conveyed under terms of your choice. Each copy must keep this notice.\n")})
-    r = a.answer("Can I put the library into a larger work?")
-    assert r.quotes and "larger work" in r.quotes[0].text
-    assert not any("comparison" in c for c in r.caveats)
-    doc = r.quotes[0].doc_id
-    assert a.answerer._holds_phrase(doc, "larger work")
-    assert a.answerer._holds_phrase(doc, "LARGER  work") and not a.answerer._holds_phrase(
-        doc, "larger library")
 
 
 def test_the_coverage_bar_leaves_follow_ups_to_the_conversation(assistant):
@@ -2083,8 +2066,28 @@ def test_shorthand_of_hasty_typing_is_written_out():
     assert written_out("para 2 of ch. 3") == "paragraph 2 of chapter 3"
     # Names, years and words that only look alike stay as written.
     for kept in ("U.S. law", "the art 2024 fair", "the rec room", "Article 113", "UR code",
-                 "about", "artist 5", "abtX"):
+                 "about", "artist 5", "abtX", "the u.s. position", "the SEC 10 filing",
+                 "a par 3 hole"):
         assert written_out(kept) == kept, kept
+
+
+def test_a_unit_the_question_writes_out_is_found_as_the_document_shortens_it(tmp_path):
+    # A review's: "art 12" written out as "article 12" no longer found the document's "Art. 12",
+    # and the right quote got a false "the quote is not from it".
+    from assistant.quoting import _figures_after, unit_label_before
+    from conftest import assistant_over
+
+    text = ("Art. 12 Berth fees\nThe berth fee is EUR 120 per day.\n\n§ 8 Appeals\nAn appeal "
+            "may be lodged by the ship's owner within 15 days.\n")
+    assert _figures_after(text, "article") == {"12"} and _figures_after(text, "section") == {"8"}
+    assert unit_label_before(text, text.index("An appeal"), len(text), "section") == "8"
+    assert not _figures_after("The artist 15 sang.", "article")
+    a = assistant_over(tmp_path, {"port.txt": text})
+    for question, expected in (("What is the berth fee under art 12?", "EUR 120"),
+                               ("Who can appeal under § 8?", "ship's owner")):
+        r = a.answer(question)
+        assert expected in r.quotes[0].text, question
+        assert not any("not from it" in c for c in r.caveats), question
 
 
 def test_units_typed_in_haste_are_read_as_the_units(arvenia):
@@ -2204,18 +2207,16 @@ def test_the_probes_letterheads_rules_and_predecessors(dravonia):
     assert not r.quotes[0].text.startswith("-")
 
 
-def test_a_figure_of_how_often_counts_what_its_sentence_is_about(dravonia):
-    # A probe's false caveat: "no figure in the quote is followed by the words “joint” or
-    # “inspections”" on "Joint inspections ... were carried out on 64 occasions in 2023".
+def test_a_figure_of_how_often_does_not_count_what_its_sentence_names():
+    # Counting it was tried for a probe's "Joint inspections ... were carried out on 64
+    # occasions" and dropped: a review found "Inspectors visited the terminal 12 times" then
+    # answering how many inspectors, and "three times higher" how many fines, confidently.
     from assistant.quoting import lacks_asked_number
 
-    q = "How many joint inspections were carried out in 2023?"
-    assert not lacks_asked_number(q, "Joint inspections with the police were carried out on "
-                                     "64 occasions in 2023.")
-    assert lacks_asked_number(q, "The police met on 64 occasions. Joint inspections were rare.")
-    r = dravonia.answer(q)
-    assert "64 occasions" in r.quotes[0].text
-    assert not any("no figure in the quote" in c for c in r.caveats)
+    assert lacks_asked_number("How many inspectors visited the container terminal?",
+                              "Inspectors visited the container terminal 12 times in 2023.")
+    assert lacks_asked_number("How many fines were imposed in 2023?",
+                              "In 2023 the fines imposed were three times higher.")
 
 
 def test_an_errand_asked_of_a_place_the_documents_name_is_refused(dravonia, tmp_path):
