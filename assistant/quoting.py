@@ -534,7 +534,6 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
             # what is gone.
             if ((_dangling(text, x.end) and not _introduces_list(text, seq, k))
                     or _heading_alone(text, x.start, x.end) or _label(text, x.start, x.end)
-                    or _in_capitals(text[x.start:x.end])
                     or not _HAS_WORD.search(text, x.start, x.end)) and not pointer:
                 x.score *= rules.dangling_penalty
                 own[-1] *= rules.dangling_penalty
@@ -649,23 +648,6 @@ def _heading_alone(text: str, start: int, end: int) -> bool:
     return bool(words) and all(w[0].isupper() or w.lower() in _SMALL for w in words)
 
 
-def _in_capitals(sentence: str) -> bool:
-    """A title, heading or letterhead in capitals ("NATIONAL ANTI-TRAFFICKING COORDINATOR'S
-    OFFICE / REPUBLIC OF DRAVONIA"): no lower-case letter nor figure, at least two words, at most
-    ``_CAPITALS_MAX_WORDS``, no full stop at its end. It names what the text is about and
-    answers nothing: a probe's "Who is the National Anti-Trafficking Coordinator?" got a
-    letterhead, confidently. A sentence in capitals ("CREATIVE COMMONS MAKES NO WARRANTIES
-    ... HEREUNDER.") is text all the same."""
-    s = sentence.strip()
-    words = re.findall(r"[^\W\d_]+", s)
-    # (A script without capitals has no headings in them; a line with a figure, "TOTAL 2023:
-    # EUR 14.2 MILLION", gives something.)
-    return 2 <= len(words) <= _CAPITALS_MAX_WORDS and not any(c.islower() for c in s) \
-        and any(c.isupper() for c in s) and not any(c.isdigit() for c in s) \
-        and not s.endswith(".")
-
-
-_CAPITALS_MAX_WORDS = 20
 # A sentence with no letter nor figure (a rule of "=" a splitter kept as a sentence): a
 # review's "What does Section 2 say?" was answered with one.
 _HAS_WORD = re.compile(r"[^\W_]")
