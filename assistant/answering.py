@@ -9,7 +9,6 @@ functions over the index and already computed vectors.
 """
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import unicodedata
@@ -202,11 +201,12 @@ def in_conversation(history: Sequence[str] | None) -> bool:
     return bool(history) and any(isinstance(h, str) and h.strip() for h in history)
 
 
-@functools.lru_cache(maxsize=1)
-def _answer_kind_terms() -> frozenset[str]:
-    from .keyword import tokenize
-
-    return frozenset(tokenize(" ".join(_ANSWER_KINDS)))
+def _stands_alone(query: Query) -> bool:
+    """Whether a question is read by itself and stands by itself: read without the
+    conversation, pointing back to nothing ("Who pays for it?", "Which article covers
+    that?")."""
+    return not query.context and not is_follow_up(query.asked) \
+        and not _THAT.search(query.asked)
 
 
 def make_query(question: str) -> Query:
@@ -221,11 +221,6 @@ NAMING_CANDIDATES = 10
 # A question with this few content words cannot stand alone after a conversation ("And for
 # children?", "Why?", "Since when?"): it is read with the conversation.
 UNDERSPECIFIED_TERMS = 1
-# Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
-# was that?"): such a question asks it of the conversation's subject, like "When?". Read
-# alone, "year" had found "in recent years" (a probe's follow-ups after the proposal's author).
-_ANSWER_KINDS = frozenset(
-    "year years date dates day month place location venue amount sum figure number".split())
 # With the conversation, the answer's confidence must be higher by this much to be preferred
 # over the question alone (a self-contained question stays put).
 FOLLOW_UP_MARGIN = 0.15
@@ -665,10 +660,10 @@ class Answerer:
         floor = s.abstention.meaning_floor
         loose = j.confidence < tentative_below or unlikely \
             or (floor is not None and chosen[0].evidence.meaning < floor)
+        caveats = [LEANS] if j.leans_on_conversation else []
         if loose:
-            loose_caveat = LOOSE_WORDS if quoting.holds_asked_words(asked, quotes[0].text) \
-                else LOOSE
-        caveats = ([LEANS] if j.leans_on_conversation else []) + ([loose_caveat] if loose else [])
+            caveats.append(LOOSE_WORDS if quoting.holds_asked_words(asked, quotes[0].text)
+                           else LOOSE)
         if s.abstention.require_specifics:
             caveats += self._failed_checks(asked, quotes[0])
         return build_answer(asked, quotes, conf, tentative=bool(caveats), caveats=caveats)
@@ -681,11 +676,11 @@ class Answerer:
         it?", "Which article covers that?"), with at least two words of its own (a lone
         "Trafficking?" has too little to judge) and none of the collection's subject. None
         otherwise, or without a model."""
-        if values is None or ev.query.context:
+        if values is None or not _stands_alone(ev.query):
             return None
         asked = ev.query.asked
         terms = quoting.asked_terms(asked)
-        if is_follow_up(asked) or _THAT.search(asked) or len(terms) < 2:
+        if len(terms) < 2:
             return None
         # A word of the collection's own subject (in at least half of its passages: "Who
         # arrests traffickers?" of a page on trafficking) makes it a question on the subject,
@@ -723,12 +718,11 @@ class Answerer:
         naming the city was answered confidently with the sentence naming it. "What weather
         ruined the Mongol fleet's second attempt?" holds "fleet" and is asked as before."""
         asked = ev.query.asked
-        if ev.query.context or is_follow_up(asked) or _THAT.search(asked) \
-                or quoting.numbered(asked):
+        if not _stands_alone(ev.query) or quoting.numbered(asked):
             return False
         df = self.index.keyword.df
         terms = quoting.asked_terms(asked)
-        if not any(t in quoting.errand_terms() and df(t) == 0 for t in terms):
+        if not any(t in quoting.ERRANDS and df(t) == 0 for t in terms):
             return False
         named = quoting.names_in(asked)
         return all(df(t) == 0 for t in terms if t not in named) \
@@ -999,7 +993,7 @@ class Answerer:
             # about?"), it asks about the conversation however thin the reading: alone, it asks
             # about nothing (and is refused, ``decide``). So with only the kind of answer it
             # wants ("What year?").
-            if set(terms) <= _answer_kind_terms():
+            if set(terms) <= quoting.ANSWER_KINDS:
                 terms = []
             chosen = best_context if continues or gain > 0 or not terms else alone
             if chosen is not alone and terms and not is_follow_up(asked) \

@@ -198,6 +198,7 @@ BACK_REFERENCES = frozenset("it its they them their theirs these those this he s
 # subject, not something asked of the quote by itself (``asked_support``). "that", "one" and
 # "there" are left out of the follow-up marks: too many questions that stand alone hold them.
 _POINTS_BACK = BACK_REFERENCES | {"that", "one", "ones", "there"}
+_POINTS_BACK_TERMS = frozenset(tokenize(" ".join(_POINTS_BACK)))
 
 
 # Words of the conversation rather than of what is asked: politeness, apology, thanks and
@@ -271,7 +272,7 @@ def holds_asked_words(question: str, text: str) -> bool:
     """Whether ``text`` holds every word a question asks about (``asked_terms``, as the
     keyword index stems them), words pointing back aside ("them"); False for a question that
     asks about fewer than two words (holding the "time" of "What time is it?" says nothing)."""
-    terms = set(asked_terms(question)) - set(tokenize(" ".join(_POINTS_BACK)))
+    terms = set(asked_terms(question)) - _POINTS_BACK_TERMS
     return len(terms) >= 2 and terms <= _word_set(text)
 
 
@@ -797,29 +798,24 @@ def make_quote(index: Index, c: Candidate, scored_by_row: dict[int, Scored]) -> 
                  passage=to_hit(index, scored_by_row[c.row]), page=d.page_at(start))
 
 
-# A line with no letter or figure: a rule ("-----", "=====", "* * *") or bare punctuation.
-_RULE_LINE = re.compile(r"[^\w\n]*\n|[^\w\n]*$")
-
-
 def without_rules(text: str, start: int, end: int) -> tuple[int, int]:
     """The span ``start:end`` of ``text`` without the lines at its ends that hold no letter
-    nor figure (a rule of dashes above a heading had opened a quote: "-----...\nJudgment 2:
-    ..."), nor the spaces around; as it is when nothing else is left."""
+    nor figure (``_HAS_WORD``: a rule of dashes above a heading had opened a quote:
+    "-----...\nJudgment 2: ..."), nor the spaces around; as it is when nothing else is
+    left."""
     a, b = start, end
     while a < b:
-        m = _RULE_LINE.match(text, a, b)
-        if m is None or m.end() == a:
+        line = text.find("\n", a, b)
+        if line < 0 or _HAS_WORD.search(text, a, line):
             break
-        a = m.end()
+        a = line + 1
     while a < b:
-        line = text.rfind("\n", a, b - 1)
-        if line < 0 or re.search(r"\w", text[line + 1:b]):
+        line = text.rfind("\n", a, b)
+        if line < 0 or _HAS_WORD.search(text, line, b):
             break
         b = line
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
+    part = text[a:b]
+    a, b = a + len(part) - len(part.lstrip()), a + len(part.rstrip())
     return (a, b) if a < b else (start, end)
 
 
@@ -938,18 +934,18 @@ def specifics(question: str) -> list[str]:
 # weather, travel, food, entertainment, sport, home computing): a closed class, like a stop
 # list. A word of it that the documents use is theirs (a report on hotels' staff), so it counts
 # only when they never do (``Answerer._asks_only_errand``).
-ERRANDS = ("weather forecast sunny rain raining snow snowing flight flights taxi ticket tickets "
-           "hotel hotels restaurant restaurants recipe recipes cook cooking bake baking pizza "
-           "coffee dinner lunch breakfast menu movie movies film films song songs lyrics poem "
-           "poems joke jokes novel novels netflix football soccer basketball tennis shopping "
-           "discount password router wifi tip tipping vacation holiday holidays tourist tourists "
-           "sightseeing museum museums beach beaches")
-
-
-@functools.lru_cache(maxsize=1)
-def errand_terms() -> frozenset[str]:
-    """``ERRANDS`` as the keyword index stems them."""
-    return frozenset(tokenize(ERRANDS))
+ERRANDS = frozenset(tokenize(
+    "weather forecast sunny rain raining snow snowing flight flights taxi ticket tickets "
+    "hotel hotels restaurant restaurants recipe recipes cook cooking bake baking pizza "
+    "coffee dinner lunch breakfast menu movie movies film films song songs lyrics poem "
+    "poems joke jokes novel novels netflix football soccer basketball tennis shopping "
+    "discount password router wifi tip tipping vacation holiday holidays tourist tourists "
+    "sightseeing museum museums beach beaches"))
+# Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
+# was that?"): such a follow-up asks it of the conversation's subject, like "When?" (read
+# alone, "year" had found "in recent years"; ``Answerer._reading``).
+ANSWER_KINDS = frozenset(tokenize(
+    "year years date dates day month place location venue amount sum figure number"))
 
 
 def names_in(question: str) -> frozenset[str]:
@@ -1466,7 +1462,7 @@ def lacks_asked_comparison(question: str, quote: str) -> bool:
     reflection period" for "Is it longer for child victims?")."""
     return bool(_ASKS_COMPARISON.search(question)) \
         and bool(re.search(r"\bthan\b", question, re.IGNORECASE) or _YES_NO.search(question)) \
-        and not _COMPARES.search(quote)
+        and not makes_comparison(quote)
 
 
 # A yes/no question closing on a comparative and what it qualifies ("Are children granted a

@@ -117,31 +117,36 @@ def corrected(text: str, vocab: Vocabulary,
     stay as written. A word the documents hyphenate is written as they do ("kickoff" ->
     "kick-off"), and one cut short as the one word of theirs it starts (``completed``)."""
     if vocab.compounds:
-        text = _WORD.sub(lambda m: _as_written(m.group(), vocab.compounds), text)
+        text = _WORD.sub(lambda m: _cased(m.group(), vocab.compounds.get(m.group().lower())),
+                         text)
     first = _WORD.search(text)
     names = {m.group().lower() for m in _WORD.finditer(text)
              if m.group()[:1].isupper() and first is not None and m.start() > first.start()}
+
     def is_word(w: str) -> bool:
         return bool(known is not None and known(w)) or in_dictionary(w)
 
     meant = {w: right for w, right in misspelt(text, vocab, is_word) if w not in names}
     for m in _WORD.finditer(text):  # words cut short ("conf")
         w = m.group().lower()
-        if w not in meant and w not in names and MIN_CUT <= len(w) <= MAX_CUT \
-                and w not in vocab.words and not is_word(w):
+        if w not in meant and w not in names:
             right = completed(w, vocab)
-            if right is not None:
+            if right is not None and not is_word(w):
                 meant[w] = right
     if not meant:
         return text
 
     def fix(m: re.Match) -> str:
-        w = m.group()
-        right = meant.get(w.lower())
-        if right is None:
-            return w
-        return right[:1].upper() + right[1:] if w[:1].isupper() else right
+        return _cased(m.group(), meant.get(m.group().lower()))
     return _WORD.sub(fix, text)
+
+
+def _cased(typed: str, meant: str | None) -> str:
+    """``meant`` capitalised as ``typed`` was ("Refelction" -> "Reflection"), or ``typed``
+    when nothing is meant instead."""
+    if meant is None:
+        return typed
+    return meant[:1].upper() + meant[1:] if typed[:1].isupper() else meant
 
 
 # Shorthand of hasty typing, lower case only ("U" may be a name), for the words meant: a
@@ -177,15 +182,6 @@ def written_out(text: str) -> str:
     text = _UNIT_ABBREVIATED.sub(
         lambda m: _UNIT_SHORT[m.group(1).rstrip(". \t\n").lower()] + " ", text)
     return _UNIT_GLUED.sub(lambda m: m.group(0) + " ", text)
-
-
-def _as_written(word: str, compounds: dict[str, str]) -> str:
-    """``word`` as the documents hyphenate it, capitalised as typed ("Kickoff" ->
-    "Kick-off"), or as typed."""
-    written = compounds.get(word.lower())
-    if written is None:
-        return word
-    return written[:1].upper() + written[1:] if word[:1].isupper() else written
 
 
 @lru_cache(maxsize=1)
