@@ -203,32 +203,33 @@ def ensure_index(corpus_dir: str | os.PathLike | None = "corpus", index_dir: str
     already current (or there is no corpus folder to build from)."""
     _index.check_not_newer(index_dir)
     if corpus_dir is not None and Path(corpus_dir).is_dir() and (
-            _index.is_stale(corpus_dir, index_dir, backend) or _lacks_unrelated(index_dir)):
+            _index.is_stale(corpus_dir, index_dir, backend) or _incomplete(index_dir)):
         return build_index(corpus_dir, index_dir, progress=progress, backend=backend)
     return None
 
 
-def _lacks_unrelated(index_dir: str | os.PathLike) -> bool:
+def _incomplete(index_dir: str | os.PathLike) -> bool:
     """An index of the package's own model built before the abstention bar was recorded (or
-    with other defaults): a rebuild adds it without embedding anything, where the first answer
-    of every process would measure it. Read once per manifest (module-level ``answer`` asks
-    at every call)."""
+    with other defaults), or before its words had vectors (``nearwords``): a rebuild adds them
+    without embedding a passage again, where the first answer of every process would measure
+    the bar, and questions would be read by their own words only. Read once per manifest
+    (module-level ``answer`` asks at every call)."""
     try:
         st = (Path(index_dir) / "manifest.json").stat()
     except OSError:
         return False  # is_stale decides about a missing index
-    return _manifest_lacks_unrelated(str(Path(index_dir).resolve()), st.st_ino, st.st_mtime_ns,
-                                     st.st_size)
+    return _manifest_incomplete(str(Path(index_dir).resolve()), st.st_ino, st.st_mtime_ns,
+                                st.st_size)
 
 
 @functools.lru_cache(maxsize=8)
-def _manifest_lacks_unrelated(index_dir: str, *_stamp) -> bool:
+def _manifest_incomplete(index_dir: str, *_stamp) -> bool:
     try:
         manifest = _index.read_manifest(index_dir)
     except _index.IndexLoadError:
         return False  # is_stale decides about an unreadable index
     return manifest.get("model", {}).get("backend") in BACKENDS \
-        and not unrelated.current(manifest)
+        and (not unrelated.current(manifest) or not manifest.get("word_vectors"))
 
 
 class LiveAssistant:

@@ -58,7 +58,8 @@ def features(best, second, passage_dense: float, fused: float, asked: str,
     missing = [s for s in spec if not holds(s)]
     return {
         "meaning": best.evidence.meaning, "match": best.evidence.match,
-        "passage_match": best.evidence.passage_match, "lexical": best.evidence.lexical,
+        "passage_match": best.evidence.passage_match,
+        "lexical": best.evidence.written_lexical,
         "passage_dense": passage_dense, "fused": fused, "score": best.score,
         "margin": best.score - (second.score if second is not None else 0.0),
         "unseen": unseen_share,

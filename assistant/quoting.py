@@ -66,6 +66,9 @@ class Candidate:
 @dataclass(frozen=True)
 class QueryTerms:
     weights: dict[str, float]  # stemmed term -> weight (IDF, lower for history terms)
+    # A term no document uses -> the documents' words near it, with their cosines
+    # (``nearwords``): a sentence holding one holds the term at that cosine.
+    near: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -73,28 +76,36 @@ class QueryTerms:
 
 
 def query_terms(index: Index, question: str, context: str = "",
-                context_weight: float = Weights.context) -> QueryTerms:
+                context_weight: float = Weights.context,
+                near: dict[str, tuple[tuple[str, float], ...]] | None = None) -> QueryTerms:
     """IDF weights of the question's words. A word the corpus never uses ("Kublai", "bread")
     weighs as much as the rarest word it does use: its absence is evidence that the documents
-    are about something else."""
+    are about something else, unless a sentence holds a word near it (``near``, by term)."""
     weights: dict[str, float] = {}
     unseen = index.keyword.idf_unseen()
     for t in tokenize(context):
         weights[t] = context_weight * (index.keyword.idf(t) or unseen)
     for t in tokenize(question):
         weights[t] = index.keyword.idf(t) or unseen
-    return QueryTerms({t: w for t, w in weights.items() if w > 0})
+    kept = {t: w for t, w in weights.items() if w > 0}
+    return QueryTerms(kept, {t: v for t, v in (near or {}).items() if t in kept and v})
 
 
 def lexical_coverage(terms: QueryTerms, text: str, implied: frozenset[str] = frozenset()
                      ) -> float:
     """IDF-weighted share of the question's content words that ``text`` contains (or that
-    its document holds throughout: ``implied``)."""
+    its document holds throughout: ``implied``); a word it lacks counts at the cosine of the
+    nearest of its near words (``QueryTerms.near``) that it holds."""
     if terms.total <= 0:
         return 0.0
     present = _word_set(text)
-    return sum(w for t, w in terms.weights.items() if t in present or t in implied) \
-        / terms.total
+    total = 0.0
+    for t, w in terms.weights.items():
+        if t in present or t in implied:
+            total += w
+        elif t in terms.near:
+            total += w * max((c for s, c in terms.near[t] if s in present), default=0.0)
+    return total / terms.total
 
 
 @functools.lru_cache(maxsize=16384)
@@ -261,10 +272,16 @@ def conversational_words(question: str) -> frozenset[str]:
 _FUNCTION_WORDS = frozenset("were many much more most some very just only since got".split())
 
 
+def unasked_words(question: str) -> frozenset[str]:
+    """The words of ``question`` (lowercased) that name nothing it asks about: those of the
+    conversation (``conversational_words``) and function words ("many", "were")."""
+    return conversational_words(question) | _FUNCTION_WORDS
+
+
 def asked_terms(question: str) -> list[str]:
     """The content words (``keyword.tokenize``) of what a question asks about, without the
     words of the conversation (``conversational_words``) and function words."""
-    skip = conversational_words(question) | _FUNCTION_WORDS
+    skip = unasked_words(question)
     return tokenize(" ".join(w for w in _WORD.findall(question) if w.lower() not in skip))
 
 
@@ -394,6 +411,27 @@ class Evidence:
     score: float = 0.0
     # Per question word piece, its weighted best cosine in the sentence (``PassageEvidence``).
     pieces: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # ``lexical`` counting only the question's own words, not the documents' words near
+    # those they never use (``QueryTerms.near``); None when it is ``lexical``. The answer
+    # model reads it: fitted on words as written, it had made a near word a certainty ("Which
+    # is the best phone line provider?" confident on the sentence naming the "SOS telephone
+    # line").
+    written: float | None = field(default=None, compare=False)
+
+    @property
+    def written_lexical(self) -> float:
+        return self.lexical if self.written is None else self.written
+
+
+def as_written(c: Candidate, weights: Weights) -> Candidate:
+    """``c`` with the score its sentence would have by the question's own words alone
+    (``Evidence.written``): the score's words part without the documents' near words, any
+    down-weighting kept."""
+    e = c.evidence
+    full = weights.score(e)
+    if e.written is None or full <= 0:
+        return c
+    return replace(c, score=c.score * weights.score(replace(e, lexical=e.written)) / full)
 
 
 def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: QueryTokens,
@@ -417,6 +455,7 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
     if not scored:
         return {}
     top = max(s.fused for s in scored)
+    written = replace(terms, near={}) if terms.near else None
     implied = _implied_names(index, scored, qvec, q, token_vectors, names) if names else {}
     pool: dict[str, dict[tuple[int, int], Evidence]] = {}
     for s in scored:
@@ -432,10 +471,12 @@ def sentence_pool(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: Q
             if known is not None and known.passage >= rel:
                 continue
             words = text[a:b] if not urls else without_urls(text[a:b])
+            lexical = lexical_coverage(terms, words, held)
             sents[(a, b)] = Evidence(a, b, s.row, float(ev.meaning[i]), float(ev.match[i]),
-                                     ev.passage_match, lexical_coverage(terms, words, held),
-                                     rel,
-                                     pieces=ev.pieces[i] if ev.pieces is not None else None)
+                                     ev.passage_match, lexical, rel,
+                                     pieces=ev.pieces[i] if ev.pieces is not None else None,
+                                     written=lexical_coverage(written, words, held)
+                                     if written is not None else None)
     return {d: sorted(v.values(), key=lambda x: x.start) for d, v in pool.items()}
 
 

@@ -11,7 +11,7 @@ what is asked for when the rest of its document is about the same thing. The wei
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,13 @@ class Scored:
     # sentence's cosine on an index with sentence vectors)
     keyword: float  # the keyword side: BM25 / best BM25 among the candidates (0..1), blended
     # with the document's BM25
+    # The keyword side by the question's own words, when words near those the documents never
+    # use were searched too (``near``); None otherwise. The answer model reads it.
+    written_keyword: float | None = None
+
+    @property
+    def keyword_as_written(self) -> float:
+        return self.keyword if self.written_keyword is None else self.written_keyword
 
 
 # Bounds on a ``where`` filter: it comes from API callers, and matching must cost time that
@@ -147,8 +154,10 @@ def dense_scores(index: Index, qvec: np.ndarray, n: int, rows: np.ndarray | None
 def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5,
            mode: str = "hybrid", where: Mapping | None = None,
            fusion: Fusion = Fusion(), sentence_passages: int = 0,
-           sentence_margin: float | None = None) -> list[Scored]:
-    """The top ``k`` passages for a question, best first, with their evidence. With
+           sentence_margin: float | None = None, near: Sequence[str] = ()) -> list[Scored]:
+    """The top ``k`` passages for a question, best first, with their evidence. ``near``:
+    stemmed words of the documents searched for besides the question's (those near its words
+    that they never use, ``nearwords``). With
     ``sentence_passages`` (and stored sentence vectors, outside keyword mode), the candidates
     holding the sentences closest to the question follow them, up to that many passages
     counting those already among the top ``k``, and, with ``sentence_margin``, for sentences
@@ -167,17 +176,8 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
 
     # Both sides are scored in every mode: the mode decides which passages are candidates and
     # how they rank, while an answer's confidence reads both sides of what was found.
-    tokens = tokenize(query_text)
-    bm25 = index.keyword.scores(tokens)
-    doc_bm25 = index.doc_keyword.scores(tokens) if doc_share else None
-    if rows is not None:
-        mask = np.zeros(n_pass, dtype=bool)
-        mask[rows] = True
-        bm25 = np.where(mask, bm25, 0.0)
-        if doc_bm25 is not None:
-            doc_mask = np.zeros(len(doc_bm25), dtype=bool)
-            doc_mask[index.doc_pos[rows]] = True
-            doc_bm25 = np.where(doc_mask, doc_bm25, 0.0)
+    own = tokenize(query_text)
+    bm25, doc_bm25 = _bm25(index, own + list(near), rows, doc_share)
 
     cand: set[int] = set()
     dense: dict[int, float] = {}
@@ -205,10 +205,11 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
     else:
         cos = np.zeros(len(cand_rows), dtype=np.float32)
     raw = bm25[cand_rows]
-    best = float(raw.max()) if len(raw) else 0.0
-    kw = raw / best if best > 0 else np.zeros_like(raw)
-    if doc_bm25 is not None and doc_bm25.max() > 0:
-        kw = (1 - doc_share) * kw + doc_share * doc_bm25[index.doc_pos[cand_rows]] / doc_bm25.max()
+    kw = _keyword_side(index, raw, doc_bm25, cand_rows, doc_share)
+    written = None
+    if near:
+        own_bm25, own_doc_bm25 = _bm25(index, own, rows, doc_share)
+        written = _keyword_side(index, own_bm25[cand_rows], own_doc_bm25, cand_rows, doc_share)
     if mode == "semantic":
         fused = cos
     elif mode == "keyword":
@@ -225,8 +226,38 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
                     index, qvec, cand_rows[order], sentence_passages, len(top), scored_sentences,
                     sentence_margin)
                 if r not in taken]
-    return [Scored(int(cand_rows[i]), float(fused[i]), float(cos[i]), float(kw[i]))
+    return [Scored(int(cand_rows[i]), float(fused[i]), float(cos[i]), float(kw[i]),
+                   float(written[i]) if written is not None else None)
             for i in top]
+
+
+def _bm25(index: Index, tokens: Sequence[str], rows: np.ndarray | None, doc_share: float
+          ) -> tuple[np.ndarray, np.ndarray | None]:
+    """BM25 of every passage and (with ``doc_share``) of every document; zero outside
+    ``rows`` when a filter gives them."""
+    bm25 = index.keyword.scores(tokens)
+    doc_bm25 = index.doc_keyword.scores(tokens) if doc_share else None
+    if rows is not None:
+        mask = np.zeros(len(bm25), dtype=bool)
+        mask[rows] = True
+        bm25 = np.where(mask, bm25, 0.0)
+        if doc_bm25 is not None:
+            doc_mask = np.zeros(len(doc_bm25), dtype=bool)
+            doc_mask[index.doc_pos[rows]] = True
+            doc_bm25 = np.where(doc_mask, doc_bm25, 0.0)
+    return bm25, doc_bm25
+
+
+def _keyword_side(index: Index, raw: np.ndarray, doc_bm25: np.ndarray | None,
+                  cand_rows: np.ndarray, doc_share: float) -> np.ndarray:
+    """The keyword side of each candidate (``raw``: their BM25, in ``cand_rows`` order): its
+    BM25 over the best candidate's, blended with its document's BM25 over the best
+    document's."""
+    best = float(raw.max()) if len(raw) else 0.0
+    kw = raw / best if best > 0 else np.zeros_like(raw)
+    if doc_bm25 is not None and doc_bm25.max() > 0:
+        kw = (1 - doc_share) * kw + doc_share * doc_bm25[index.doc_pos[cand_rows]] / doc_bm25.max()
+    return kw
 
 
 @dataclass(frozen=True)

@@ -217,11 +217,16 @@ def latency_of(b: str) -> None:
 
     qs = [r["q"] for f in ("seed_questions.jsonl", "seed_followups.jsonl")
           for r in read_questions(SHARED / f)]
+    # Questions in other words than the page's, asked alone: most hold a word it never uses,
+    # which is embedded alone the first time it is asked (``Answerer.near_words``).
+    paraphrases = [r["q"] for r in read_questions(ROOT / "benchmarks" / "questions" / "seed.jsonl")
+                   if r.get("class") == "paraphrase" and not r.get("history")]
     claims = [json.loads(line)["text"] for line in
               open(SHARED / "scifact" / "queries.jsonl", encoding="utf-8")][:40]
     with tempfile.TemporaryDirectory() as tmp:
         build_index(ROOT / "corpus", Path(tmp) / "index", backend=b)
-        targets = [("seed", Assistant.load(Path(tmp) / "index"), qs)]
+        seed = Assistant.load(Path(tmp) / "index")
+        targets = [("seed", seed, qs), ("reworded", seed, paraphrases)]
         sci = ROOT / "benchmarks" / "results" / f"scifact-{b}" / "index"
         if (sci / "manifest.json").exists():
             targets.append(("scifact", Assistant.load(sci), claims))
@@ -241,6 +246,25 @@ def latency_of(b: str) -> None:
             r, s = np.percentile(ret, 50), np.percentile(ans, 50)
             print(f"  {b:<10} {name:<8} {e:>7.1f} {r:>7.1f} ({r / e:.2f}x) "
                   f"{s:>7.1f} ({s / e:.2f}x)")
+            if name == "reworded":
+                # Each question's unseen words asked for the first time: a fresh answerer
+                # (same index, model and word-piece cache) keeps no word vectors. Beside it, a
+                # fresh one that reads no word as the documents' (``NearWords(count=0)``): the
+                # difference is the cost of embedding the new words.
+                from assistant import AnswerSettings, NearWords
+
+                off = AnswerSettings(near_words=NearWords(count=0))
+                cold = {True: [], False: []}
+                for _ in range(3):
+                    for q in questions:
+                        for near in (True, False):
+                            fresh = a.with_settings(a.answerer.settings if near else off)
+                            t = time.perf_counter()
+                            fresh.answer(q)
+                            cold[near].append((time.perf_counter() - t) * 1000)
+                for near, label in ((True, "new words"), (False, "words off")):
+                    c = np.percentile(cold[near], 50)
+                    print(f"  {b:<10} {label:<8} {e:>7.1f} {'':>15} {c:>7.1f} ({c / e:.2f}x)")
 
 
 def startup() -> None:

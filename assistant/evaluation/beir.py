@@ -78,12 +78,16 @@ def evaluate(assistant, queries: dict[str, str], qrels: dict[str, dict[str, int]
     fusion = Fusion(candidates=3 * depth)
     qids = sorted(queries)
     vecs = assistant.embedder.encode([queries[q] for q in qids]) if qids else []
+    # The words of the documents near a query's words that they never use, as ``retrieve``
+    # searches for them too (``nearwords``).
+    reader = assistant.answerer
+    near = {q: reader.near_terms(reader.near_words(queries[q])) for q in qids}
     totals = {m: [0.0, 0.0, 0.0] for m in modes}
     for qid, qvec in zip(qids, vecs):
         for m in modes:
             # Enough passages that ``depth`` distinct documents are nearly always reached.
             scored = search(assistant.index, qvec, queries[qid], k=3 * depth, mode=m,
-                            fusion=fusion)
+                            fusion=fusion, near=near[qid])
             ranked = rank_documents(assistant.index, scored)
             t = totals[m]
             t[0] += ndcg_at_k(ranked, qrels[qid], 10)

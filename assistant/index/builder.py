@@ -24,11 +24,12 @@ from ..chunking import ChunkParams, chunk_document
 from ..keyword import KeywordIndex, tokenize
 from ..loading import (READERS_VERSION, CorpusFile, discover, is_transient, is_whole_file_skip,
                        load_file)
+from ..nearwords import document_words, normalised
 from ..types import BuildReport, Document, Passage, SkippedFile
 from . import ann
 from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, EMBED_FORMAT_VERSION, FORMAT_VERSION,
                      KEYWORD_DIR, MANIFEST, PASSAGES, REUSABLE_FORMATS, SENTENCE_VECTORS,
-                     SENTENCES, VECTORS,
+                     SENTENCES, VECTORS, WORD_VECTORS, WORDS,
                      BuildError, BuildLocked, IndexLoadError, backend_of, checksums,
                      doc_to_row, embed_format_of, embed_text, foreign_files, is_index_folder,
                      passage_to_row,
@@ -382,6 +383,7 @@ class _Build:
                            and old.manifest.get("keyword") == keyword.settings()
                            and old.manifest.get("readers") == READERS_VERSION
                            and bool(old.manifest.get("sentence_vectors")) == self.with_sentences
+                           and bool(old.manifest.get("word_vectors"))
                            and (not self.with_sentences
                                 or old.manifest.get("sentence_pooling", SEPARATE)
                                 == self._pooling())
@@ -446,7 +448,7 @@ class _Build:
                     self._write_sentences(tmp, old, splan)
             del plan, splan  # the texts to embed are a copy of every new passage
             vectors.flush()
-            self._write(tmp, files, results, vectors, skipped, unreadable)
+            self._write(tmp, files, results, vectors, skipped, unreadable, old)
         except BaseException as e:
             if self.swapped:  # ``tmp`` now holds the previous index, which swap_in dealt with
                 if isinstance(e, KeyboardInterrupt):  # not "the previous index is unchanged"
@@ -525,9 +527,31 @@ class _Build:
                         self.on_progress, desc="Embedding sentences")
         out.flush()
 
+    def _write_words(self, tmp: Path, documents: list[Document], old: Index | None,
+                     dim: int) -> None:
+        """The documents' words and a vector of each, embedded alone (``nearwords``); words
+        the previous index had keep their vectors."""
+        words = document_words(f"{d.title}\n{d.text}" for d in documents)
+        reuse = old.words.by_word() if old is not None and old.words is not None else {}
+        out = np.zeros((len(words), dim), dtype=np.float32)
+        need = []
+        for i, w in enumerate(words):
+            known = reuse.get(w)
+            if known is None:
+                need.append(i)
+            else:
+                out[i] = known
+        if need:
+            if self.embedder is None:
+                self.embedder = self._model()
+            encode_into(self.embedder, [words[i] for i in need], need, out, self.progress,
+                        self.on_progress, desc="Embedding words")
+        np.save(tmp / WORD_VECTORS, normalised(out).astype(np.float16), allow_pickle=False)
+        storage.write_json(tmp / WORDS, words)
+
     def _write(self, tmp: Path, files: list[CorpusFile], results: list[FileResult],
                vectors: np.ndarray, skipped: list[SkippedFile],
-               unreadable: dict[str, tuple[str, list[str]]]) -> None:
+               unreadable: dict[str, tuple[str, list[str]]], old: Index | None) -> None:
         documents: list[Document] = [d for r in results for d in r.documents]
         passages: list[Passage] = []
         pid = 0
@@ -549,6 +573,7 @@ class _Build:
         doc_kw = KeywordIndex.build(tokenize(f"{d.title} {d.text}") for d in documents)
         (tmp / DOC_KEYWORD_DIR).mkdir()
         doc_kw.save(tmp / DOC_KEYWORD_DIR)
+        self._write_words(tmp, documents, old, int(vectors.shape[1]))
         manifest = {
             "format_version": FORMAT_VERSION,
             "build_id": uuid.uuid4().hex,
@@ -561,6 +586,7 @@ class _Build:
             "dense": dense_cfg,
             "sentence_vectors": (tmp / SENTENCE_VECTORS).exists(),
             "sentence_pooling": self._pooling() if (tmp / SENTENCE_VECTORS).exists() else None,
+            "word_vectors": True,
             "counts": {"documents": len(documents), "passages": len(passages)},
             "files": {r.file.rel: {"sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns,
                                    "documents": len(r.documents), "passages": len(r.passages),

@@ -39,6 +39,8 @@ KEYWORD_DIR = "keyword"
 DOC_KEYWORD_DIR = "keyword_docs"
 SENTENCES = "sentences.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
+WORDS = "words.json"  # the documents' words (nearwords.document_words)
+WORD_VECTORS = "word_vectors.npy"  # one vector each, embedded alone
 
 # What the model reads for a passage. Bump the version whenever ``embed_text`` changes: the
 # manifest records it, and an index embedded another way is never reused for its vectors.
@@ -108,7 +110,8 @@ def is_index_folder(folder: Path) -> bool:
 # Every name a build writes at the top of an index folder: what a folder whose manifest cannot
 # be read is compared against.
 LAYOUT = frozenset({storage.MARKER, storage.IN_PROGRESS, MANIFEST, DOCUMENTS, PASSAGES, VECTORS,
-                    DENSE, KEYWORD_DIR, DOC_KEYWORD_DIR, SENTENCES, SENTENCE_VECTORS})
+                    DENSE, KEYWORD_DIR, DOC_KEYWORD_DIR, SENTENCES, SENTENCE_VECTORS, WORDS,
+                    WORD_VECTORS})
 MAX_FOREIGN_LISTED = 50
 
 

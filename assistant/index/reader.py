@@ -1,6 +1,7 @@
 """A loaded index: ``load(folder) -> Index``, checked against its manifest."""
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,11 +10,12 @@ import numpy as np
 
 from .. import storage
 from ..keyword import KeywordIndex
+from ..nearwords import WordVectors
 from ..types import Document, Passage
 from . import ann
 from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, FORMAT_VERSION, KEYWORD_DIR, PASSAGES,
                      REUSABLE_FORMATS, SENTENCE_VECTORS,
-                     SENTENCES, VECTORS, IndexLoadError, backend_of, read_manifest, rebuild_hint,
+                     SENTENCES, VECTORS, WORD_VECTORS, WORDS, IndexLoadError, backend_of, read_manifest, rebuild_hint,
                      row_to_doc, row_to_passage, verify)
 
 
@@ -31,6 +33,9 @@ class Index:
     doc_keyword: KeywordIndex  # one row per document, in ``documents`` order
     sentence_spans: np.ndarray | None = None  # (document position, start, end), by document
     sentence_vectors: np.ndarray | None = None
+    # The documents' words and their vectors (``nearwords``); None in an index built before
+    # they were kept, whose questions are read by their own words only.
+    words: WordVectors | None = None
     doc_pos: np.ndarray = field(init=False, repr=False)  # passage row -> document position
     doc_sentence_starts: np.ndarray | None = field(init=False, repr=False)
     field_values: dict | None = field(default=None, init=False, repr=False)  # see search
@@ -126,7 +131,13 @@ def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
             vectors = np.load(index_dir / VECTORS, allow_pickle=False, mmap_mode="r")
         keyword = keyword or KeywordIndex.load(index_dir / KEYWORD_DIR)
         doc_keyword = doc_keyword or KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
-        spans = svecs = None
+        spans = svecs = words = None
+        if manifest.get("word_vectors"):
+            listed = json.loads((index_dir / WORDS).read_text(encoding="utf-8"))
+            if not isinstance(listed, list) or not all(isinstance(w, str) for w in listed):
+                raise ValueError(f"{WORDS} is not a list of words")
+            words = WordVectors(tuple(listed),
+                                np.load(index_dir / WORD_VECTORS, allow_pickle=False))
         if manifest.get("sentence_vectors"):
             spans = np.load(index_dir / SENTENCES, allow_pickle=False)
             svecs = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False,
@@ -147,5 +158,8 @@ def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
                               or np.unique(spans[:, 0]).size != len(documents)):
         raise IndexLoadError(f"{index_dir}/ is inconsistent (sentence files); "
                              f"{rebuild_hint(index_dir)}")
+    if words is not None and words.vectors.shape[1:] != (manifest["model"]["dimension"],):
+        raise IndexLoadError(f"{index_dir}/ is inconsistent (word vectors); "
+                             f"{rebuild_hint(index_dir)}")
     return Index(index_dir, manifest, documents, passages, vectors, dense, keyword, doc_keyword,
-                 spans, svecs)
+                 spans, svecs, words)

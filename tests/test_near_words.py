@@ -1,0 +1,128 @@
+"""A question's words that the documents never use, read as the nearest of their words
+(``assistant.nearwords``): the documents' words and their vectors in the index, what a
+question's unseen words are, and what the search and the words evidence make of them."""
+import json
+
+import numpy as np
+import pytest
+
+from assistant import AnswerSettings, NearWords, build_index
+from assistant.api import ensure_index
+from assistant.nearwords import WordVectors, document_words, unseen_words
+
+
+def test_the_documents_words_are_one_form_per_stem_without_names_or_stop_words():
+    words = document_words(["The victims were victims. Victim support in Slovenia and Caritas.",
+                            "Victims of the police; police officers in Slovenia."])
+    assert "victims" in words and "victim" not in words  # the form written most often
+    assert "police" in words and "officers" in words and "support" in words
+    assert "slovenia" not in words and "Slovenia" not in words  # a name
+    assert "Caritas" not in words and "caritas" not in words
+    assert "the" not in words and "and" not in words
+    assert words == sorted(words)
+
+
+def test_a_questions_unseen_words_are_its_lower_case_content_words():
+    def seen(stem):
+        return stem in {"victim", "polic"}
+
+    found = [w for w, *_ in unseen_words("Kids and cops: how long do victims wait in Croatia "
+                                        "before a trial?", seen)]
+    # "Kids" opens the question; "Croatia" is a name; "long" asks for a kind of answer after
+    # "how"; "before" is a function word; "victims" is the documents' own word.
+    assert found == ["kids", "cops", "wait", "trial"]
+    assert unseen_words("How many cops?", seen, skip={"cops"}) == []
+    (word, stem, start, end), = unseen_words("Do the kids wait?", lambda s: s != "kid")
+    assert (word, stem) == ("kids", "kid") and "Do the kids wait?"[start:end] == "kids"
+
+
+def test_nearest_words_are_those_at_the_cosine_or_nearer_nearest_first():
+    v = np.eye(3, dtype=np.float16)
+    words = WordVectors(("police", "officers", "weather"), v)
+    q = np.array([0.9, 0.43, 0.0], dtype=np.float32)
+    q /= np.linalg.norm(q)
+    near = words.nearest(q, 2, 0.4)
+    assert [s for s, _ in near] == ["polic", "offic"] and near[0][1] > near[1][1]
+    assert [s for s, _ in words.nearest(q, 2, 0.5)] == ["polic"]
+    assert words.nearest(q, 0, 0.0) == ()
+    with pytest.raises(ValueError):
+        WordVectors(("a",), np.zeros((2, 3), dtype=np.float16))
+
+
+def test_settings_are_checked():
+    with pytest.raises(ValueError, match="NearWords.count"):
+        NearWords(count=-1)
+    with pytest.raises(ValueError, match="NearWords.min_cosine"):
+        NearWords(min_cosine=1.5)
+    with pytest.raises(ValueError, match="AnswerSettings.near_words"):
+        AnswerSettings(near_words=2)
+
+
+def test_the_index_keeps_the_documents_words_with_their_vectors(seed_index):
+    manifest = json.loads((seed_index / "manifest.json").read_text())
+    assert manifest["word_vectors"] is True
+    words = json.loads((seed_index / "words.json").read_text())
+    vectors = np.load(seed_index / "word_vectors.npy")
+    assert "police" in words and "children" in words
+    assert vectors.shape == (len(words), manifest["model"]["dimension"])
+    assert np.allclose(np.linalg.norm(vectors.astype(np.float32), axis=1), 1.0, atol=1e-2)
+
+
+def test_a_word_the_documents_never_use_finds_theirs(assistant):
+    near = assistant.answerer.near_words("How many cops work on it?")
+    assert "polic" in [s for s, _ in near["cop"]]
+    assert assistant.answerer.near_words("How many police officers?") == {}
+    # In the keyword search alone, "cops" finds the police's passage only through its near
+    # words; read by its own words only, it finds nothing.
+    hits = assistant.retrieve("cops", k=1, mode="keyword")
+    assert hits and "police" in hits[0].text
+    alone = assistant.with_settings(AnswerSettings(near_words=NearWords(count=0)))
+    assert alone.retrieve("cops", k=1, mode="keyword") == []
+
+
+def test_a_sentence_holding_a_near_word_holds_the_question_word_at_its_cosine(assistant):
+    alone = assistant.with_settings(AnswerSettings(near_words=NearWords(count=0)))
+    question = "Which money paid for the project with Bulgarian partners?"
+
+    def lexical(a):
+        ev = a.evidence(question)
+        return max(e.lexical for doc, sentences in ev.pool.items() for e in sentences
+                   if "funding" in a.index.documents[doc].text[e.start:e.end])
+
+    assert lexical(assistant) > lexical(alone) > 0
+
+
+def test_an_index_from_before_word_vectors_gets_them_without_embedding_passages(
+        seed_corpus, tmp_path):
+    index = tmp_path / "index"
+    build_index(seed_corpus, index)
+    manifest_path = index / "manifest.json"
+    m = json.loads(manifest_path.read_text())
+    del m["word_vectors"]
+    manifest_path.write_text(json.dumps(m))
+    report = ensure_index(seed_corpus, index)  # as the app's start-up does
+    assert report is not None and report.embedded == 0
+    assert json.loads(manifest_path.read_text())["word_vectors"] is True
+    assert ensure_index(seed_corpus, index) is None
+
+
+def test_near_words_choose_the_sentence_but_make_no_answer_surer(assistant):
+    """The answer model was fitted on the question's own words: it reads the keyword side,
+    the words part and the score as written, so a near word ("phone": "telephone") that
+    picks the same sentence leaves the confidence where it was."""
+    question = "Which is the best phone line provider in Slovenia?"
+    assert "phone" in assistant.answerer.near_words(question)
+    alone = assistant.with_settings(AnswerSettings(near_words=NearWords(count=0)))
+    seen = []
+    for a in (assistant, alone):
+        ev = a.evidence(question)
+        cands = a.answerer.judge(ev).candidates
+        seen.append((cands[0].start, a.answerer.features(ev, cands)))
+    (start, near), (start_alone, written) = seen
+    assert start == start_alone
+    # (the score's passage part may move a little: the passage's fused score is the search's)
+    assert near == pytest.approx(written, abs=0.005)
+    # while the sentence's own evidence does count the near word
+    ev = assistant.evidence(question)
+    best = max((e for sentences in ev.pool.values() for e in sentences), key=lambda e: e.lexical)
+    assert best.lexical > best.written_lexical
