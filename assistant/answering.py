@@ -271,6 +271,8 @@ class TokenCache:
 
     def __init__(self, max_bytes: int = TOKEN_CACHE_BYTES):
         self.max_bytes = max_bytes
+        # Question words' vectors (``Answerer.near_words``), of the same model.
+        self.words = nearwords.WordCache()
         self._items: OrderedDict[int, TokenVectors] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -403,8 +405,6 @@ AGENT_CANDIDATES = 4
 # How far down a follow-up whose top quote holds none of its own words looks for one holding
 # two of them (``Answerer._own_words_first``).
 OWN_WORDS_CANDIDATES = 4
-# Question words whose vectors an answerer keeps (``Answerer.near_words``).
-MAX_WORD_VECTORS = 4096
 
 
 class Answerer:
@@ -427,45 +427,47 @@ class Answerer:
         # (``quoting.document_names``, ``quoting.file_names``); one entry per document of the
         # index, which does not change under this answerer.
         self._doc_names: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        # word -> its vector, embedded alone (``near_words``); the words come from visitors'
-        # questions, so the cache is bounded.
-        self._word_vectors: dict[str, np.ndarray] = {}
 
     def near_words(self, text: str) -> dict[str, tuple[tuple[str, float], ...]]:
         """Each stemmed word of ``text`` that no document uses (``nearwords.unseen_words``),
         with the documents' words near it (``NearWords``): empty for an index without word
         vectors, or with ``NearWords(count=0)``. Each such word is embedded alone, as the
-        documents' words were, once per answerer (about 1 ms a word with int8). Read from the
-        question's own word pieces instead, at no cost, a word lies further from them (cosines
-        about two thirds as high); at the bar that gave the same hit@1 on the fitting part
-        (0.35), more near-topic questions were answered confidently there (8.5% against
-        6.8%)."""
+        documents' words were, once per model (``TokenCache.words``; about 1 ms a word with
+        int8). Read from the question's own word pieces instead, at no cost, a word lies
+        further from them (cosines about two thirds as high); at the bar that gave the same
+        hit@1 on the fitting part (0.35), more near-topic questions were answered confidently
+        there (8.5% against 6.8%)."""
         near = self.settings.near_words
         words = self.index.words
-        if words is None or near.count == 0:
+        if words is None or near.count == 0 or not text:
             return {}
         unseen = nearwords.unseen_words(text, lambda t: self.index.keyword.df(t) > 0,
                                         quoting.unasked_words(text))
         if not unseen:
             return {}
-        missing = [w for w, _, _, _ in unseen if w not in self._word_vectors]
-        if missing:
-            if len(self._word_vectors) > MAX_WORD_VECTORS:
-                self._word_vectors.clear()
-            got = nearwords.normalised(np.asarray(self.embedder.encode(missing), np.float32))
-            self._word_vectors.update(zip(missing, got))
+        vectors = self.cache.words.get_many([w for w, _, _, _ in unseen], self.embedder.encode)
         out = {}
         for w, stem, _, _ in unseen:
-            v = self._word_vectors.get(w)
-            found = words.nearest(v, near.count, near.min_cosine) if v is not None else ()
+            found = words.nearest(vectors[w], near.count, near.min_cosine, w)
             if found:
                 out[stem] = found
         return out
 
+    def query_near_words(self, query: Query) -> dict[str, tuple[tuple[str, float], ...]]:
+        """``near_words`` of a query's conversation and of its question, each read by itself:
+        the question's first word opens it ("Kids?" after a question is no name)."""
+        return {**self.near_words(query.context), **self.near_words(query.asked)}
+
     @staticmethod
-    def near_terms(near: dict[str, tuple[tuple[str, float], ...]]) -> list[str]:
-        """The documents' words to search for besides a question's own (``near_words``)."""
-        return [stem for found in near.values() for stem, _ in found]
+    def near_terms(near: dict[str, tuple[tuple[str, float], ...]], text: str = "") -> list[str]:
+        """The documents' words to search for besides a question's own (``near_words``),
+        each once and none that ``text`` (the question) holds: BM25 adds up a word given
+        twice."""
+        from .keyword import tokenize
+
+        own = set(tokenize(text))
+        return [t for t in dict.fromkeys(stem for found in near.values() for stem, _ in found)
+                if t not in own]
 
     def _names_of(self, doc_id: str) -> tuple[frozenset[str], frozenset[str]]:
         names = self._doc_names.get(doc_id)
@@ -518,9 +520,9 @@ class Answerer:
         if not query.text or k <= 0:
             return []
         qvec = self.embedder.encode([query.text])[0] if mode != "keyword" else None
-        near = self.near_words(query.text)
+        near = self.query_near_words(query)
         return search(self.index, qvec, query.text, k=k, mode=mode, where=where,
-                      fusion=self.settings.fusion, near=self.near_terms(near))
+                      fusion=self.settings.fusion, near=self.near_terms(near, query.text))
 
     def evidence(self, query: Query, mode: str = "hybrid", where: Mapping | None = None,
                  passages: int = 5) -> tuple[Evidence, np.ndarray]:
@@ -528,14 +530,14 @@ class Answerer:
         question, ``QuoteRules.sentence_passages``) and the evidence of each of their
         sentences; and the question's vector."""
         qvec, qtok = self.embedder.encode_query(query.text)
-        near = self.near_words(query.text)
+        near = self.query_near_words(query)
         # The vector goes to a keyword search too: it picks no passage there, but gives each
         # passage found its dense score, without which every keyword answer looked doubtful.
         scored = search(self.index, qvec, query.text, k=passages, mode=mode, where=where,
                         fusion=self.settings.fusion,
                         sentence_passages=self.settings.quotes.sentence_passages,
                         sentence_margin=self.settings.quotes.sentence_margin,
-                        near=self.near_terms(near))
+                        near=self.near_terms(near, query.text))
         if not scored:
             return Evidence(query, (), {}), qvec
         scored = scored + self._unit_passages(query.asked, qvec, scored, where)

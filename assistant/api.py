@@ -204,8 +204,22 @@ def ensure_index(corpus_dir: str | os.PathLike | None = "corpus", index_dir: str
     _index.check_not_newer(index_dir)
     if corpus_dir is not None and Path(corpus_dir).is_dir() and (
             _index.is_stale(corpus_dir, index_dir, backend) or _incomplete(index_dir)):
-        return build_index(corpus_dir, index_dir, progress=progress, backend=backend)
+        model, params = _built_with(index_dir)
+        return build_index(corpus_dir, index_dir, model, progress=progress, backend=backend,
+                           params=params)
     return None
+
+
+def _built_with(index_dir: str | os.PathLike) -> tuple[str | None, ChunkParams | None]:
+    """The model and chunking an existing index was built with, for rebuilding it as it was
+    (a rebuild with the defaults had re-embedded a custom model's index with the packaged
+    model); None for a missing or unreadable index, which gets the defaults."""
+    try:
+        manifest = _index.read_manifest(index_dir, _index.REUSABLE_FORMATS)
+        chunking = manifest.get("chunking")
+        return manifest["model"]["name"], ChunkParams(**chunking) if chunking else None
+    except (_index.IndexLoadError, KeyError, TypeError):
+        return None, None
 
 
 def _incomplete(index_dir: str | os.PathLike) -> bool:

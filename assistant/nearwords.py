@@ -13,8 +13,9 @@ and, in the words part of a sentence's evidence, counted as held at their cosine
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,25 +23,32 @@ import numpy as np
 from .keyword import stopwords, tokenize
 
 # A word as read here: three letters or more, letters only (figures, codes and the parts of
-# names like "x^3" have no neighbours worth reading).
-_WORD = re.compile(r"(?<![\w'-])[^\W\d_]{3,}(?![\w])")
+# names like "x^3" have no neighbours worth reading). Not a part of a hyphenated word
+# ("kick-off": "kick" is no word of it), nor the stub of a contraction ("won't": "won" was read
+# as "win" and "prize").
+_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{3,}(?![\w-])(?!['’]t\b)")
+# A word opening a sentence or a line: its capital says nothing about it being a name.
+_OPENS = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"'“‘(]\s*)$")
 
 
 def document_words(texts: Iterable[str]) -> list[str]:
-    """One written form of each stemmed word of ``texts`` (the form written most often; the
-    first of those in alphabetical order on a tie), sorted; stop words and names left out. A
-    word written most often with a capital is taken for a name: a question's word read as a
-    name of the documents ("state" as "Slovenia") would ask about what they name instead."""
+    """One written form of each stemmed word of ``texts`` (the form written most often, lower
+    case on a tie), sorted; stop words, numbers in words and names left out. A word written
+    most often with a capital, where a sentence or a line does not open with it, is taken for
+    a name: a question's word read as a name of the documents ("state" as "Slovenia") would
+    ask about what they name instead."""
     forms: dict[str, Counter] = {}
     for text in texts:
         for m in _WORD.finditer(text):
             w = m.group()
-            if w.lower() in stopwords():
+            low = w.lower()
+            if low in stopwords() or low in NOT_READ:
                 continue
-            stem = tokenize(w.lower())
+            stem = tokenize(low)
             if stem:
-                forms.setdefault(stem[0], Counter())[w] += 1
-    chosen = (min(c, key=lambda w: (-c[w], w)) for c in forms.values())
+                opens = _OPENS.search(text, max(0, m.start() - 8), m.start()) is not None
+                forms.setdefault(stem[0], Counter())[low if opens else w] += 1
+    chosen = (min(c, key=lambda w: (-c[w], not w.islower(), w)) for c in forms.values())
     return sorted(w for w in chosen if w.islower())
 
 
@@ -71,17 +79,20 @@ class WordVectors:
     def by_word(self) -> dict[str, np.ndarray]:
         return dict(zip(self.words, self.vectors))
 
-    def nearest(self, vector: np.ndarray, count: int, min_cosine: float
+    def nearest(self, vector: np.ndarray, count: int, min_cosine: float, word: str = ""
                 ) -> tuple[tuple[str, float], ...]:
         """The stems of the ``count`` words nearest ``vector`` (normalised) at ``min_cosine``
-        or nearer, nearest first, with their cosines."""
+        or nearer, nearest first, with their cosines; not a word that negates ``word`` (the
+        question's) or that it negates by a prefix: "unpaid" is not "paid"."""
         if not len(self.words) or count <= 0:
             return ()
         cos = self.matrix @ np.asarray(vector, dtype=np.float32)
-        top = np.argpartition(-cos, count - 1)[:count] if count < len(cos) \
+        want = count + 1  # room for one negation left out
+        top = np.argpartition(-cos, want - 1)[:want] if want < len(cos) \
             else np.arange(len(cos))
         top = top[np.lexsort((top, -cos[top]))]  # nearest first; on a tie, the first word
-        return tuple((self.stems[i], float(cos[i])) for i in top if cos[i] >= min_cosine)
+        return tuple((self.stems[i], float(cos[i])) for i in top
+                     if cos[i] >= min_cosine and not negates(word, self.words[i]))[:count]
 
 
 # English function words the keyword index's short stop list keeps (pronouns, prepositions,
@@ -109,23 +120,46 @@ FUNCTION_WORDS = frozenset("""
     long far old big large many much more most less least
     people person persons thing things stuff lot lots kind kinds sort sorts way ways
     """.split())
+# Numbers in words, months and weekdays: each lies near the others ("twenty" near "fifteen"
+# at 0.69), and a question naming another figure or date than the documents asks about what
+# they do not say. Left out on both sides, like figures.
+NUMBER_WORDS = frozenset("""
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred hundreds thousand thousands million millions billion billions dozen dozens
+    first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+    twentieth hundredth thousandth half halves twice thrice double triple quarter quarters
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    """.split())
+NOT_READ = FUNCTION_WORDS | NUMBER_WORDS
+_NEGATING = ("un", "in", "im", "il", "ir", "non", "non-", "dis")
+
+
+def negates(a: str, b: str) -> bool:
+    """Whether one word is the other with a negating prefix ("paid", "unpaid")."""
+    a, b = a.lower(), b.lower()
+    return any(a == p + b or b == p + a for p in _NEGATING)
+
+
 # After "how" a word asks for a kind of answer ("how long", "how big"), not about a topic.
 _AFTER_HOW = re.compile(r"\bhow\s+([^\W\d_]+)", re.IGNORECASE)
 
 
 def unseen_words(question: str, seen: Callable[[str], bool],
                  skip: Collection[str] = ()) -> list[tuple[str, str, int, int]]:
-    """(word, stem, start, end) of each content word of ``question`` written in lower case (or opening it
-    with a capital) whose stem ``seen`` says no document uses, but those in ``skip`` (words
+    """(word, stem, start, end) of each content word of ``question`` written in lower case (or
+    opening it with a capital) whose stem ``seen`` says no document uses, but those in ``skip`` (words
     that name nothing asked: "many" is no "one"). A word typed with a capital elsewhere is
     taken for a name and read as typed: "Croatia" is not "Slovenia"."""
     out, taken = [], set()
     asks_kind = {m.start(1) for m in _AFTER_HOW.finditer(question)}
-    for i, m in enumerate(_WORD.finditer(question)):
+    first = re.search(r"[^\W\d_]", question)
+    for m in _WORD.finditer(question):
         w = m.group()
-        if i == 0 and w[:1].isupper() and w[1:].islower():
-            w = w.lower()
-        if not w.islower() or w in stopwords() or w in FUNCTION_WORDS or w in skip \
+        if first is not None and m.start() == first.start() and w[1:].islower():
+            w = w.lower()  # the question's first word, not "Croatia" in "Is Croatia ...?"
+        if not w.islower() or w in stopwords() or w in NOT_READ or w in skip \
                 or m.start() in asks_kind:
             continue
         stem = tokenize(w)
@@ -133,3 +167,35 @@ def unseen_words(question: str, seen: Callable[[str], bool],
             taken.add(stem[0])
             out.append((w, stem[0], m.start(), m.end()))
     return out
+
+
+class WordCache:
+    """Question words' vectors, each embedded alone, by word: bounded, thread-safe. They
+    depend on the model only, so answerers of one model share one (``TokenCache.words``)."""
+
+    def __init__(self, max_words: int = 4096):
+        self.max_words = max_words
+        self._items: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def get_many(self, words: Sequence[str], encode: Callable[[list[str]], np.ndarray]
+                 ) -> dict[str, np.ndarray]:
+        """The vector of each of ``words``, those not yet held encoded (outside the lock)."""
+        with self._lock:
+            found = {w: self._items[w] for w in words if w in self._items}
+        missing = list(dict.fromkeys(w for w in words if w not in found))
+        if missing:
+            got = normalised(np.asarray(encode(missing), dtype=np.float32))
+            found.update(zip(missing, got))
+            with self._lock:
+                if len(self._items) + len(missing) > self.max_words:
+                    self._items.clear()  # questions' words: no order worth keeping
+                self._items.update(zip(missing, got))
+        return found

@@ -429,7 +429,7 @@ def as_written(c: Candidate, weights: Weights) -> Candidate:
     down-weighting kept."""
     e = c.evidence
     full = weights.score(e)
-    if e.written is None or full <= 0:
+    if e.written is None or full == 0:
         return c
     return replace(c, score=c.score * weights.score(replace(e, lexical=e.written)) / full)
 

@@ -176,8 +176,14 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
 
     # Both sides are scored in every mode: the mode decides which passages are candidates and
     # how they rank, while an answer's confidence reads both sides of what was found.
-    own = tokenize(query_text)
-    bm25, doc_bm25 = _bm25(index, own + list(near), rows, doc_share)
+    # BM25 adds up over a query's words: the question's own and the near ones are scored
+    # apart, for the answer model's reading of the question as written (``written_keyword``).
+    own_bm25, own_doc_bm25 = _bm25(index, tokenize(query_text), rows, doc_share)
+    bm25, doc_bm25 = own_bm25, own_doc_bm25
+    if near:
+        near_bm25, near_doc_bm25 = _bm25(index, near, rows, doc_share)
+        bm25 = own_bm25 + near_bm25
+        doc_bm25 = own_doc_bm25 + near_doc_bm25 if doc_bm25 is not None else None
 
     cand: set[int] = set()
     dense: dict[int, float] = {}
@@ -206,10 +212,8 @@ def search(index: Index, qvec: np.ndarray | None, query_text: str, *, k: int = 5
         cos = np.zeros(len(cand_rows), dtype=np.float32)
     raw = bm25[cand_rows]
     kw = _keyword_side(index, raw, doc_bm25, cand_rows, doc_share)
-    written = None
-    if near:
-        own_bm25, own_doc_bm25 = _bm25(index, own, rows, doc_share)
-        written = _keyword_side(index, own_bm25[cand_rows], own_doc_bm25, cand_rows, doc_share)
+    written = _keyword_side(index, own_bm25[cand_rows], own_doc_bm25, cand_rows, doc_share) \
+        if near else None
     if mode == "semantic":
         fused = cos
     elif mode == "keyword":

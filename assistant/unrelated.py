@@ -41,8 +41,8 @@ def fingerprint(settings, backend: str) -> str:
     """What the scores depend on: the questions, every setting that changes a question's
     coverage (not the thresholds), and the backend that encodes the questions."""
     a = settings.abstention
-    parts = (questions(), settings.fusion, settings.weights, settings.quotes, a.fitted,
-             a.meaning, a.passage_dense, a.lexical, backend)
+    parts = (questions(), settings.fusion, settings.weights, settings.quotes,
+             settings.near_words, a.fitted, a.meaning, a.passage_dense, a.lexical, backend)
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
 
 

@@ -247,20 +247,20 @@ def latency_of(b: str) -> None:
             print(f"  {b:<10} {name:<8} {e:>7.1f} {r:>7.1f} ({r / e:.2f}x) "
                   f"{s:>7.1f} ({s / e:.2f}x)")
             if name == "reworded":
-                # Each question's unseen words asked for the first time: a fresh answerer
-                # (same index, model and word-piece cache) keeps no word vectors. Beside it, a
-                # fresh one that reads no word as the documents' (``NearWords(count=0)``): the
-                # difference is the cost of embedding the new words.
+                # Each question's unseen words asked for the first time: the vectors of
+                # question words (shared by the answerers of one model) are dropped before each
+                # answer. Beside it, the same answers reading no word as the documents'
+                # (``NearWords(count=0)``): the difference is the cost of the new words.
                 from assistant import AnswerSettings, NearWords
 
-                off = AnswerSettings(near_words=NearWords(count=0))
+                off = a.with_settings(AnswerSettings(near_words=NearWords(count=0)))
                 cold = {True: [], False: []}
                 for _ in range(3):
                     for q in questions:
-                        for near in (True, False):
-                            fresh = a.with_settings(a.answerer.settings if near else off)
+                        for near, x in ((True, a), (False, off)):
+                            a.answerer.cache.words.clear()
                             t = time.perf_counter()
-                            fresh.answer(q)
+                            x.answer(q)
                             cold[near].append((time.perf_counter() - t) * 1000)
                 for near, label in ((True, "new words"), (False, "words off")):
                     c = np.percentile(cold[near], 50)

@@ -126,3 +126,94 @@ def test_near_words_choose_the_sentence_but_make_no_answer_surer(assistant):
     ev = assistant.evidence(question)
     best = max((e for sentences in ev.pool.values() for e in sentences), key=lambda e: e.lexical)
     assert best.lexical > best.written_lexical
+
+
+def test_what_a_question_word_is_not_read_as():
+    def seen(stem):
+        return False
+
+    def words(q):
+        return [w for w, *_ in unseen_words(q, seen)]
+
+    # A name after a short opening word is still a name; the opening word itself is not.
+    assert words("Is Croatia involved?") == ["involved"]
+    assert words("Kids?") == ["kids"]
+    # Contractions' stubs, halves of hyphenated words, numbers, months: no words to read.
+    assert words("Why won't they refund my trip?") == ["refund", "trip"]
+    assert words("When was the kick-off of the self-employed scheme?") == ["scheme"]
+    assert words("Are there twenty officers since March?") == ["officers"]
+
+
+def test_the_documents_words_read_capitals_that_open_a_sentence_as_lower_case():
+    words = document_words(["Police in Slovenia\n\nThe police work. Prosecutors handle it. "
+                            "Slovenia funds them, and in Slovenia the State decides."])
+    assert "police" in words and "prosecutors" in words
+    assert "slovenia" not in words and "Slovenia" not in words
+    assert "twenty" not in document_words(["There are twenty officers."])
+
+
+def test_a_word_and_its_negation_are_not_near():
+    v = np.array([[1.0, 0.0], [0.8, 0.6]], dtype=np.float16)
+    words = WordVectors(("paid", "salary"), v)
+    q = np.array([1.0, 0.0], dtype=np.float32)
+    assert [s for s, _ in words.nearest(q, 1, 0.5)] == ["paid"]
+    assert [s for s, _ in words.nearest(q, 1, 0.5, "unpaid")] == ["salari"]
+
+
+def test_the_word_cache_keeps_a_questions_words_when_it_overflows():
+    from assistant.nearwords import WordCache
+
+    cache = WordCache(max_words=1)
+    calls = []
+
+    def encode(ws):
+        calls.append(list(ws))
+        return np.ones((len(ws), 3), dtype=np.float32)
+
+    got = cache.get_many(["cops", "survivors", "cops"], encode)
+    assert set(got) == {"cops", "survivors"} and calls == [["cops", "survivors"]]
+    assert set(cache.get_many(["cops", "lawyers"], encode)) == {"cops", "lawyers"}
+
+
+def test_near_terms_are_searched_once_and_not_when_the_question_holds_them():
+    from assistant.answering import Answerer
+
+    near = {"cop": (("polic", 0.9), ("offic", 0.6)), "squad": (("offic", 0.6),)}
+    assert Answerer.near_terms(near) == ["polic", "offic"]
+    assert Answerer.near_terms(near, "police and cops") == ["offic"]
+
+
+def test_a_follow_ups_first_word_is_read_as_its_first(assistant):
+    from assistant.answering import Query
+
+    q = Query("Kids?", context="What support do victims receive?")
+    assert "kid" in assistant.answerer.query_near_words(q)
+    assert "kid" not in assistant.answerer.near_words(q.text)  # mid-text, "Kids" is a name
+
+
+def test_word_vectors_that_are_no_normalised_floats_are_refused(seed_index, tmp_path):
+    import shutil
+
+    from assistant import IndexLoadError
+    from assistant.index import load
+
+    idx = tmp_path / "index"
+    shutil.copytree(seed_index, idx)
+    v = np.load(idx / "word_vectors.npy")
+    np.save(idx / "word_vectors.npy", (v * 100).astype(np.int8))
+    with pytest.raises(IndexLoadError, match="word_vectors.npy"):
+        load(idx, check=False)
+
+
+def test_the_start_up_upgrade_keeps_the_indexs_chunking(seed_corpus, tmp_path):
+    from assistant.chunking import ChunkParams
+
+    index = tmp_path / "index"
+    build_index(seed_corpus, index, params=ChunkParams(max_tokens=60))
+    manifest_path = index / "manifest.json"
+    m = json.loads(manifest_path.read_text())
+    del m["word_vectors"]
+    manifest_path.write_text(json.dumps(m))
+    report = ensure_index(seed_corpus, index)
+    assert report is not None and report.embedded == 0
+    assert json.loads(manifest_path.read_text())["chunking"]["max_tokens"] == 60

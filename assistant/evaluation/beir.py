@@ -81,7 +81,7 @@ def evaluate(assistant, queries: dict[str, str], qrels: dict[str, dict[str, int]
     # The words of the documents near a query's words that they never use, as ``retrieve``
     # searches for them too (``nearwords``).
     reader = assistant.answerer
-    near = {q: reader.near_terms(reader.near_words(queries[q])) for q in qids}
+    near = {q: reader.near_terms(reader.near_words(queries[q]), queries[q]) for q in qids}
     totals = {m: [0.0, 0.0, 0.0] for m in modes}
     for qid, qvec in zip(qids, vecs):
         for m in modes:

@@ -532,7 +532,9 @@ class _Build:
         """The documents' words and a vector of each, embedded alone (``nearwords``); words
         the previous index had keep their vectors."""
         words = document_words(f"{d.title}\n{d.text}" for d in documents)
-        reuse = old.words.by_word() if old is not None and old.words is not None else {}
+        # (not across a change of backend: the model fell back to torch, ``_write_new``)
+        reuse = old.words.by_word() if old is not None and old.words is not None \
+            and old.backend == self.backend else {}
         out = np.zeros((len(words), dim), dtype=np.float32)
         need = []
         for i, w in enumerate(words):

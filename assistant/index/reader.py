@@ -14,8 +14,8 @@ from ..nearwords import WordVectors
 from ..types import Document, Passage
 from . import ann
 from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, FORMAT_VERSION, KEYWORD_DIR, PASSAGES,
-                     REUSABLE_FORMATS, SENTENCE_VECTORS,
-                     SENTENCES, VECTORS, WORD_VECTORS, WORDS, IndexLoadError, backend_of, read_manifest, rebuild_hint,
+                     REUSABLE_FORMATS, SENTENCE_VECTORS, SENTENCES, VECTORS, WORD_VECTORS,
+                     WORDS, IndexLoadError, backend_of, read_manifest, rebuild_hint,
                      row_to_doc, row_to_passage, verify)
 
 
@@ -136,8 +136,14 @@ def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
             listed = json.loads((index_dir / WORDS).read_text(encoding="utf-8"))
             if not isinstance(listed, list) or not all(isinstance(w, str) for w in listed):
                 raise ValueError(f"{WORDS} is not a list of words")
-            words = WordVectors(tuple(listed),
-                                np.load(index_dir / WORD_VECTORS, allow_pickle=False))
+            vecs = np.load(index_dir / WORD_VECTORS, allow_pickle=False)
+            # Normalised floats, or the cosines they give mean nothing (an int8 file of the
+            # right shape had given "cosines" of 60).
+            if vecs.dtype.kind != "f" or vecs.ndim != 2 or not np.isfinite(vecs).all() \
+                    or (len(vecs) and not np.allclose(
+                        np.linalg.norm(vecs.astype(np.float32), axis=1), 1.0, atol=0.02)):
+                raise ValueError(f"{WORD_VECTORS} does not hold normalised vectors")
+            words = WordVectors(tuple(listed), vecs)
         if manifest.get("sentence_vectors"):
             spans = np.load(index_dir / SENTENCES, allow_pickle=False)
             svecs = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False,
