@@ -27,6 +27,9 @@ from .keyword import stopwords, tokenize
 # ("kick-off": "kick" is no word of it), nor the stub of a contraction ("won't": "won" was read
 # as "win" and "prize").
 _WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{3,}(?![\w-])(?!['’]t\b)")
+# A web or e-mail address: its parts ("gov" of "www.inspectorate.gov.kv") are no words, and
+# "government" had been read as "gov".
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+", re.IGNORECASE)
 # A word opening a sentence or a line: its capital says nothing about it being a name.
 _OPENS = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"'“‘(]\s*)$")
 
@@ -39,6 +42,7 @@ def document_words(texts: Iterable[str]) -> list[str]:
     ask about what they name instead."""
     forms: dict[str, Counter] = {}
     for text in texts:
+        text = _ADDRESS.sub(lambda m: " " * len(m.group()), text)
         for m in _WORD.finditer(text):
             w = m.group()
             low = w.lower()
