@@ -871,6 +871,10 @@ class Answerer:
                 compared and not quoting.makes_comparison(top.text)
                 and not self._holds_phrase(top.doc_id, compared)):
             out.append("your question asks for a comparison and the quote makes none")
+        bound = quoting.opposite_bound(asked, top.text)
+        if bound:
+            given = "maximum" if bound == "minimum" else "minimum"
+            out.append(f"your question asks for a {bound} and the quote gives only a {given}")
         moment = quoting.lacks_asked_moment(asked, top.text)
         if moment:
             out.append(f"your question asks about “{moment}” and the quote does not speak of it")

@@ -1497,6 +1497,33 @@ _COMPARES = re.compile(
     r"same|equal\w*|exceed\w*|outnumber\w*)\b", re.IGNORECASE)
 
 
+# A bound asked for, and a bound given. A text that gives only the longest time or the
+# highest sum ("suspension of work for up to 30 days") does not give the least one, and
+# "What is the minimum period ...?" had been answered by it with confidence (a blind probe
+# of the ninth session of 2026-12-06); nor the other way round.
+_ASKS_LEAST = re.compile(r"\b(minimum|min|at\s+least|shortest|lowest|smallest|fewest)\b",
+                         re.IGNORECASE)
+_ASKS_MOST = re.compile(r"\b(maximum|max|at\s+most|longest|highest|largest|up\s+to|"
+                        r"no\s+more\s+than)\b", re.IGNORECASE)
+_GIVES_MOST = re.compile(r"\b(up\s+to|at\s+most|maximum|max|(no|not)\s+more\s+than|"
+                         r"(not|never)\s+(to\s+)?exceed\w*|shall\s+not\s+exceed)\b",
+                         re.IGNORECASE)
+_GIVES_LEAST = re.compile(r"\b(at\s+least|minimum|min|(no|not)\s+less\s+than|or\s+more|"
+                          r"or\s+longer)\b", re.IGNORECASE)
+
+
+def opposite_bound(question: str, quote: str) -> str | None:
+    """"minimum" for a question asking the least of something whose quote gives only the
+    most ("up to 30 days"), "maximum" for the other way round; None otherwise."""
+    if _ASKS_LEAST.search(question) and _GIVES_MOST.search(quote) \
+            and not _GIVES_LEAST.search(quote):
+        return "minimum"
+    if _ASKS_MOST.search(question) and _GIVES_LEAST.search(quote) \
+            and not _GIVES_MOST.search(quote):
+        return "maximum"
+    return None
+
+
 def lacks_asked_comparison(question: str, quote: str) -> bool:
     """A question asking how two things compare, answered by a quote that compares nothing
     (it gives the one fact the page has: "Identified foreign victims are granted a 90 day

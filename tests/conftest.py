@@ -134,3 +134,14 @@ def serve_app(root: Path, seed_index: Path, extra: dict[str, str], *, read_only:
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
                 quiet=True, **launch_options(state), **launch)
     return demo, f"http://127.0.0.1:{port}/", state
+
+
+@pytest.fixture(scope="session")
+def kestovia(tmp_path_factory):
+    """Three documents on a fictional country (a shelter's annual report, a labour
+    inspectorate's circular, a national action plan) that a blind probing helper wrote in the
+    ninth session of 2026-12-06 to try the reading of words the documents never use
+    (tests/data/kestovia)."""
+    folder = Path(__file__).parent / "data" / "kestovia"
+    return assistant_over(tmp_path_factory.mktemp("kestovia"),
+                          {f.name: f.read_text(encoding="utf-8") for f in folder.iterdir()})

@@ -2249,3 +2249,31 @@ def test_an_errand_asked_of_a_place_the_documents_name_is_refused(dravonia, tmp_
         "the fleet before the army could land.\n")})
     r = a.answer("What weather ruined the Mongol fleet's second attempt?")
     assert not r.abstained and "typhoon" in r.quotes[0].text
+
+
+@pytest.mark.parametrize("question, quote, bound", [
+    ("What is the minimum period for which work can be suspended?",
+     "The inspector may order the suspension of work at the site for up to 30 days.", "minimum"),
+    ("How long is the shortest stay?", "A stay shall not exceed 90 days.", "minimum"),
+    ("What is the maximum fine?", "The employer shall be fined at least EUR 500.", "maximum"),
+    ("For how long at most?", "Residents stay for a minimum of six months.", "maximum"),
+    # the bound asked is given, or both are, or none is
+    ("What is the maximum fine?", "A fine of up to EUR 5,000 applies.", None),
+    ("What is the minimum stay?", "Stays last at least 30 and at most 90 days.", None),
+    ("How long is the reflection period?", "The period lasts at least 30 days.", None),
+    ("What is the minimum wage?", "The minimum wage is EUR 1,203 a month.", None),
+])
+def test_a_question_asking_one_bound_is_not_answered_by_the_other(question, quote, bound):
+    from assistant.quoting import opposite_bound
+
+    assert opposite_bound(question, quote) == bound
+
+
+def test_a_minimum_asked_where_the_text_gives_only_a_maximum_is_doubted(kestovia):
+    r = kestovia.answer("What is the minimum period for which work at a site can be "
+                        "suspended?")
+    assert r.tentative and any("asks for a minimum" in c for c in r.caveats)
+    r = kestovia.answer("What is the maximum period for which work at a site can be "
+                        "suspended?")
+    assert "up to 30 days" in r.quotes[0].text
+    assert not any("asks for a maximum" in c for c in r.caveats)

@@ -219,20 +219,6 @@ def test_the_start_up_upgrade_keeps_the_indexs_chunking(seed_corpus, tmp_path):
     assert json.loads(manifest_path.read_text())["chunking"]["max_tokens"] == 60
 
 
-@pytest.fixture(scope="module")
-def kestovia(tmp_path_factory):
-    """Three documents on a fictional country (a shelter's annual report, a labour
-    inspectorate's circular, a national action plan) that a blind probing helper wrote in the
-    ninth session of 2026-12-06 to try this reading (tests/data/kestovia)."""
-    from pathlib import Path
-
-    from conftest import assistant_over
-
-    folder = Path(__file__).parent / "data" / "kestovia"
-    return assistant_over(tmp_path_factory.mktemp("kestovia"),
-                          {f.name: f.read_text(encoding="utf-8") for f in folder.iterdir()})
-
-
 def test_a_follow_up_in_other_words_finds_what_the_documents_say(kestovia):
     history = ["How many residents returned to their country of origin?"]
     r = kestovia.answer("Who paid for the trip?", history)
@@ -245,3 +231,4 @@ def test_a_follow_up_in_other_words_finds_what_the_documents_say(kestovia):
 def test_the_parts_of_a_web_address_are_no_words_of_the_documents(kestovia):
     words = kestovia.index.words.words
     assert "shelter" in words and "gov" not in words  # www.inspectorate.gov.kv
+
