@@ -796,9 +796,10 @@ class Answerer:
     def as_searched(self, query: Query, history: Sequence[str] | None = None
                     ) -> tuple[Query, list | None]:
         """The query and the earlier questions as they are searched: misspellings of the
-        documents' words put right (``spelt_right``), and the query without a request's
-        opening ("Please tell me: ...", ``quoting.without_preamble``); it keeps how it was
-        typed (``Query.typed``)."""
+        documents' words put right (``spelt_right``), the query without a request's
+        opening ("Please tell me: ...", ``quoting.without_preamble``) and with a year it names
+        relative to the last question's written out ("the year before": ``quoting.
+        with_year_named``); it keeps how it was typed (``Query.typed``)."""
         right = self.spelt_right(quoting.without_preamble(query.asked))
         if right != query.asked:
             query = replace(query, asked=right, typed=query.asked)
@@ -812,6 +813,10 @@ class Answerer:
                 if isinstance(h, str) and (cleaned := clean_question(h)):
                     past.insert(0, self.spelt_right(cleaned))
             history = past
+            if past:
+                named = quoting.with_year_named(query.asked, past[-1])
+                if named != query.asked:
+                    query = replace(query, asked=named, typed=query.typed or query.asked)
         return query, history
 
     def spelt_right(self, text: str) -> str:

@@ -1512,6 +1512,32 @@ _GIVES_LEAST = re.compile(r"\b(at\s+least|minimum|min|(no|not)\s+less\s+than|or\
                           r"or\s+longer)\b", re.IGNORECASE)
 
 
+# A year named relative to one the conversation named ("And the year before?" after a
+# question on 2023): two blind probes asked so, and the sentence on 2023 was quoted again, or
+# another one, confidently. Not "next year" or "last year", which count from the asker's now.
+_YEAR_BEFORE = re.compile(
+    r"\b(the\s+)?(year\s+before|previous\s+year|prior\s+year|preceding\s+year|"
+    r"year\s+prior|a\s+year\s+earlier)\b", re.IGNORECASE)
+_YEAR_AFTER = re.compile(
+    r"\b(the\s+)?(year\s+after|following\s+year|a\s+year\s+later)\b",
+    re.IGNORECASE)
+_YEAR_WRITTEN = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+
+
+def with_year_named(question: str, earlier: str) -> str:
+    """``question`` with a year it names relative to the one year of ``earlier`` (the last
+    question before it) written out: "And the year before?" after a question on 2023 is "And
+    in 2022?". As it is when it names a year itself, or ``earlier`` names none or several."""
+    years = set(_YEAR_WRITTEN.findall(earlier))
+    if len(years) != 1 or _YEAR_WRITTEN.search(question):
+        return question
+    year = int(years.pop())
+    for pattern, shift in ((_YEAR_BEFORE, -1), (_YEAR_AFTER, 1)):
+        if pattern.search(question):
+            return pattern.sub(f"in {year + shift}", question, count=1)
+    return question
+
+
 def opposite_bound(question: str, quote: str) -> str | None:
     """"minimum" for a question asking the least of something whose quote gives only the
     most ("up to 30 days"), "maximum" for the other way round; None otherwise."""

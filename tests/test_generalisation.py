@@ -2277,3 +2277,27 @@ def test_a_minimum_asked_where_the_text_gives_only_a_maximum_is_doubted(kestovia
                         "suspended?")
     assert "up to 30 days" in r.quotes[0].text
     assert not any("asks for a maximum" in c for c in r.caveats)
+
+
+@pytest.mark.parametrize("question, earlier, searched", [
+    ("And the year before?", "How many people did the shelter accommodate in 2023?",
+     "And in 2022?"),
+    ("What about the previous year?", "What was the budget in 2013?", "What about in 2012?"),
+    ("And a year later?", "What happened in 2012?", "And in 2013?"),
+    # a year of its own, none or several before it, or a year counted from the asker's now
+    ("And the year before, 2019?", "What happened in 2021?", "And the year before, 2019?"),
+    ("And the year before?", "How many were referred?", "And the year before?"),
+    ("And the year before?", "Compare 2012 and 2013.", "And the year before?"),
+    ("And next year?", "What happened in 2012?", "And next year?"),
+])
+def test_a_year_named_relative_to_the_last_questions_is_written_out(question, earlier, searched):
+    from assistant.quoting import with_year_named
+
+    assert with_year_named(question, earlier) == searched
+
+
+def test_the_year_before_is_answered_by_the_sentence_that_gives_it(kestovia):
+    r = kestovia.answer("And the year before?",
+                        ["How many people did Harbour House accommodate in 2023?"])
+    assert "47 in 2022" in r.quotes[0].text
+    assert r.question == "And the year before?"  # shown as typed
