@@ -31,7 +31,7 @@ _WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{3,}(?![\w-])(?!['’]t\b)")
 # "government" had been read as "gov".
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+", re.IGNORECASE)
 # A word opening a sentence or a line: its capital says nothing about it being a name.
-_OPENS = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"'“‘(]\s*)$")
+_OPENS = re.compile(r"(?:^\s*|[.!?:]\s+|\n\s*|[\"'“‘(]\s*)$")
 
 
 def document_words(texts: Iterable[str]) -> list[str]:
