@@ -1521,15 +1521,14 @@ _YEAR_BEFORE = re.compile(
 _YEAR_AFTER = re.compile(
     r"\b(the\s+)?(year\s+after|following\s+year|a\s+year\s+later)\b",
     re.IGNORECASE)
-_YEAR_WRITTEN = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 
 
 def with_year_named(question: str, earlier: str) -> str:
     """``question`` with a year it names relative to the one year of ``earlier`` (the last
     question before it) written out: "And the year before?" after a question on 2023 is "And
     in 2022?". As it is when it names a year itself, or ``earlier`` names none or several."""
-    years = set(_YEAR_WRITTEN.findall(earlier))
-    if len(years) != 1 or _YEAR_WRITTEN.search(question):
+    years = set(_years(earlier))
+    if len(years) != 1 or _years(question):
         return question
     year = int(years.pop())
     for pattern, shift in ((_YEAR_BEFORE, -1), (_YEAR_AFTER, 1)):

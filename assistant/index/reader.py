@@ -137,13 +137,14 @@ def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
             if not isinstance(listed, list) or not all(isinstance(w, str) for w in listed):
                 raise ValueError(f"{WORDS} is not a list of words")
             vecs = np.load(index_dir / WORD_VECTORS, allow_pickle=False)
-            # Normalised floats, or the cosines they give mean nothing (an int8 file of the
-            # right shape had given "cosines" of 60).
-            if vecs.dtype.kind != "f" or vecs.ndim != 2 or not np.isfinite(vecs).all() \
-                    or (len(vecs) and not np.allclose(
-                        np.linalg.norm(vecs.astype(np.float32), axis=1), 1.0, atol=0.02)):
+            if vecs.dtype.kind != "f" or vecs.ndim != 2:
                 raise ValueError(f"{WORD_VECTORS} does not hold normalised vectors")
             words = WordVectors(tuple(listed), vecs)
+            # Normalised, or the cosines they give mean nothing (an int8 file of the right
+            # shape had given "cosines" of 60).
+            norms = np.linalg.norm(words.matrix, axis=1)
+            if not (np.isfinite(norms).all() and np.allclose(norms, 1.0, atol=0.02)):
+                raise ValueError(f"{WORD_VECTORS} does not hold normalised vectors")
         if manifest.get("sentence_vectors"):
             spans = np.load(index_dir / SENTENCES, allow_pickle=False)
             svecs = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False,
