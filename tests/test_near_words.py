@@ -232,3 +232,25 @@ def test_the_parts_of_a_web_address_are_no_words_of_the_documents(kestovia):
     words = kestovia.index.words.words
     assert "shelter" in words and "gov" not in words  # www.inspectorate.gov.kv
 
+
+
+def test_a_question_of_many_unknown_words_reads_only_the_first_ones():
+    from assistant.nearwords import MAX_UNSEEN
+
+    question = " ".join(f"zq{chr(97 + i // 26)}{chr(97 + i % 26)}x" for i in range(50))
+    found = unseen_words(question, lambda stem: False)
+    assert len(found) == MAX_UNSEEN and found[0][0] == "zqaax"
+
+
+def test_a_words_file_with_an_empty_word_is_refused(seed_index, tmp_path):
+    import shutil
+
+    from assistant import IndexLoadError
+    from assistant.index import load
+
+    idx = tmp_path / "index"
+    shutil.copytree(seed_index, idx)
+    words = json.loads((idx / "words.json").read_text())
+    (idx / "words.json").write_text(json.dumps([""] * len(words)))
+    with pytest.raises(IndexLoadError, match="words.json"):
+        load(idx, check=False)

@@ -134,9 +134,13 @@ def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
         spans = svecs = words = None
         if manifest.get("word_vectors"):
             listed = json.loads((index_dir / WORDS).read_text(encoding="utf-8"))
-            if not isinstance(listed, list) or not all(isinstance(w, str) for w in listed):
-                raise ValueError(f"{WORDS} is not a list of words")
-            vecs = np.load(index_dir / WORD_VECTORS, allow_pickle=False)
+            # Words as the build writes them (``nearwords.document_words``): an empty one had
+            # become a search term that the keyword index could not score.
+            if not isinstance(listed, list) or not all(
+                    isinstance(w, str) and w.isalpha() and w.islower() for w in listed):
+                raise ValueError(f"{WORDS} is not a list of lower-case words")
+            # Memory-mapped: only the float32 copy WordVectors makes stays in memory.
+            vecs = np.load(index_dir / WORD_VECTORS, allow_pickle=False, mmap_mode="r")
             if vecs.dtype.kind != "f" or vecs.ndim != 2:
                 raise ValueError(f"{WORD_VECTORS} does not hold normalised vectors")
             words = WordVectors(tuple(listed), vecs)
