@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     from .app import create_app, launch_options, prepare
     from .embedding import ModelError
     from .index import BuildError, IndexLoadError
+    from .nearwords import ensure_common_words
 
     try:
         state = prepare(corpus_to_update(args), args.index, read_only=args.read_only,
@@ -86,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildError, IndexLoadError, ModelError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    state.current().embedder  # load the model now, not on the first question
+    embedder = state.current().embedder  # load the model now, not on the first question
+    # The common English words' vectors of this model (``nearwords``): made by any build
+    # since they exist, so only an index built before needs them made here, once per model.
+    ensure_common_words(embedder, progress=True)
     demo = create_app(state)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         print(f"warning: serving on {args.host} without --auth: anyone who can reach this "

@@ -12,11 +12,19 @@ and, in the words part of a sentence's evidence, counted as held at their cosine
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
 import re
+import shutil
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -54,6 +62,11 @@ def document_words(texts: Iterable[str]) -> list[str]:
                 forms.setdefault(stem[0], Counter())[low if opens else w] += 1
     chosen = (min(c, key=lambda w: (-c[w], not w.islower(), w)) for c in forms.values())
     return sorted(w for w in chosen if w.islower())
+
+
+def as_stored(v: np.ndarray) -> np.ndarray:
+    """Vectors at the precision word vectors are stored in (float16), as float32."""
+    return np.asarray(v, dtype=np.float16).astype(np.float32)
 
 
 def normalised(v: np.ndarray) -> np.ndarray:
@@ -204,10 +217,196 @@ class WordCache:
             found = {w: self._items[w] for w in words if w in self._items}
         missing = list(dict.fromkeys(w for w in words if w not in found))
         if missing:
-            got = normalised(np.asarray(encode(missing), dtype=np.float32))
+            # At the precision the documents' words and the common words are stored in: a
+            # word's vector is then the same whether it was read from those or embedded now.
+            got = as_stored(normalised(np.asarray(encode(missing), dtype=np.float32)))
             found.update(zip(missing, got))
             with self._lock:
                 if len(self._items) + len(missing) > self.max_words:
                     self._items.clear()  # questions' words: no order worth keeping
                 self._items.update(zip(missing, got))
         return found
+
+
+# --- common English words, embedded once per model -------------------------------------------
+# A question's word that no document uses is embedded alone when it is asked (``WordCache``):
+# about 0.4 ms a word with int8 on 2 cores, against about 1 ms for the whole question, so a
+# question of three new words took over twice as long to answer as to encode. The most
+# frequent English words (``data/common_words.txt``, written by benchmarks/common_words.py)
+# are embedded once per model instead, into the user's cache folder, by the first build with
+# that model (``index.builder``) or the chat's start-up (``api.ensure_index``); a word of the
+# list is then read, not run. The documents' own words are taken from it too when an index is
+# built.
+
+COMMON_WORDS_FILE = Path(__file__).resolve().parent / "data" / "common_words.txt"
+_COMMON_FORMAT = 1
+_COMMON_MANIFEST = "common_words.json"
+_COMMON_VECTORS = "vectors.npy"
+_log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def common_word_list() -> tuple[str, ...]:
+    """The common words, most frequent first (the file's lines, but its comments)."""
+    text = COMMON_WORDS_FILE.read_text(encoding="utf-8")
+    return tuple(w for w in (line.strip() for line in text.splitlines())
+                 if w and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _list_digest() -> str:
+    return hashlib.sha256("\n".join(common_word_list()).encode()).hexdigest()
+
+
+def _identity(embedder) -> dict | None:
+    """What the common words' vectors depend on: the model, its backend (and, for the ONNX
+    backends, its exported files), the dimension and the word list. None for a stand-in model
+    (tests, a caller's own): nothing is cached for it."""
+    from .embedding import BACKENDS
+
+    name, backend = getattr(embedder, "name", None), getattr(embedder, "backend", None)
+    dimension = getattr(embedder, "dimension", None)
+    if not isinstance(name, str) or backend not in BACKENDS or not isinstance(dimension, int):
+        return None
+    folder = getattr(embedder, "folder", None)
+    return {"format": _COMMON_FORMAT, "model": name, "backend": backend,
+            "export": Path(folder).name if folder is not None else None,
+            "dimension": dimension, "words": _list_digest()}
+
+
+def common_words_folder(embedder) -> Path | None:
+    """Where the common words' vectors of ``embedder`` are kept (under the cache folder of the
+    ONNX exports, ``$VERBATIM_CACHE`` or ``~/.cache/verbatim``); None for a stand-in model."""
+    from .onnx_export import cache_root
+
+    ident = _identity(embedder)
+    if ident is None:
+        return None
+    key = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
+    return cache_root() / "words" / key
+
+
+class CommonWords:
+    """The common words' vectors of one model (float16, memory-mapped), by word."""
+
+    def __init__(self, words: Sequence[str], vectors: np.ndarray):
+        if len(words) != len(vectors):
+            raise ValueError("CommonWords: as many vectors as words are needed")
+        self.vectors = vectors
+        self._rows = {w: i for i, w in enumerate(words)}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._rows
+
+    def vectors_of(self, words: Iterable[str]) -> dict[str, np.ndarray]:
+        """The float32 vector of each of ``words`` the list holds."""
+        return {w: np.asarray(self.vectors[i], dtype=np.float32)
+                for w in words if (i := self._rows.get(w)) is not None}
+
+
+_tables: dict[Path, CommonWords] = {}
+_tables_lock = threading.Lock()
+
+
+def common_words(embedder) -> CommonWords | None:
+    """The common words' vectors of ``embedder``, when they have been embedded (on this
+    machine, with this model, backend and word list); None otherwise (or for a stand-in
+    model), and the words are then embedded as they are asked."""
+    folder = common_words_folder(embedder)
+    if folder is None:
+        return None
+    with _tables_lock:
+        table = _tables.get(folder)
+    if table is not None:
+        return table
+    table = _read_common(folder, _identity(embedder))
+    if table is not None:
+        with _tables_lock:
+            table = _tables.setdefault(folder, table)
+    return table
+
+
+def _read_common(folder: Path, ident: dict) -> CommonWords | None:
+    try:
+        manifest = json.loads((folder / _COMMON_MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("identity") != ident:
+            return None
+        vectors = np.load(folder / _COMMON_VECTORS, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return None  # not made yet, or half made by a process that died: made again
+    words = common_word_list()
+    if vectors.dtype != np.float16 or vectors.shape != (len(words), ident["dimension"]):
+        return None
+    return CommonWords(words, vectors)
+
+
+def ensure_common_words(embedder, progress: bool = False,
+                        on_progress: Callable[[str, float], None] | None = None
+                        ) -> CommonWords | None:
+    """``common_words`` of ``embedder``, embedding them first if they are not there yet (tens of
+    seconds, once per model and machine). None for a stand-in model. When the cache folder
+    cannot be written, the vectors serve this process only."""
+    folder = common_words_folder(embedder)
+    if folder is None:
+        return None
+    table = common_words(embedder)
+    if table is not None:
+        return table
+    from tqdm.auto import tqdm
+
+    words = list(common_word_list())
+    desc = "Embedding common English words (once per model)"
+    out = np.zeros((len(words), embedder.dimension), dtype=np.float16)
+    bar = tqdm(total=len(words), desc=desc, unit="word", disable=not progress,
+               dynamic_ncols=True)
+    try:
+        step = 1024
+        for i in range(0, len(words), step):
+            out[i:i + step] = normalised(np.asarray(embedder.encode(words[i:i + step]),
+                                                    dtype=np.float32))
+            bar.update(len(words[i:i + step]))
+            if on_progress:
+                on_progress(desc, min(1.0, (i + step) / len(words)))
+    finally:
+        bar.close()
+    try:
+        _write_common(folder, _identity(embedder), out)
+    except OSError as e:
+        _log.warning("could not keep the common words' vectors in %s (%s): they serve this "
+                     "process only", folder, e)
+        table = CommonWords(words, out)
+        with _tables_lock:
+            return _tables.setdefault(folder, table)
+    return common_words(embedder)
+
+
+def _write_common(folder: Path, ident: dict, vectors: np.ndarray) -> None:
+    """Write the vectors into a folder of their own and move it into place whole: a reader
+    sees all of it or none. A folder there already that is not a complete one of the same
+    identity (a process died half-way, an older format) is replaced only when it holds
+    nothing but what this code writes."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.parent / f".{folder.name}.{uuid.uuid4().hex}.tmp"
+    tmp.mkdir()
+    try:
+        np.save(tmp / _COMMON_VECTORS, vectors, allow_pickle=False)
+        (tmp / _COMMON_MANIFEST).write_text(json.dumps(
+            {"identity": ident, "count": len(vectors)}, sort_keys=True), encoding="utf-8")
+        if folder.exists():
+            if _read_common(folder, ident) is not None:
+                return  # another process made them meanwhile
+            if not set(os.listdir(folder)) <= {_COMMON_MANIFEST, _COMMON_VECTORS}:
+                raise OSError(f"{folder} holds files this program did not write")
+            old = folder.parent / f".{folder.name}.{uuid.uuid4().hex}.old"
+            os.replace(folder, old)
+            shutil.rmtree(old, ignore_errors=True)
+        try:
+            os.replace(tmp, folder)
+        except OSError:
+            if _read_common(folder, ident) is None:  # not another process's complete copy
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

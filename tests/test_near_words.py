@@ -254,3 +254,126 @@ def test_a_words_file_with_an_empty_word_is_refused(seed_index, tmp_path):
     (idx / "words.json").write_text(json.dumps([""] * len(words)))
     with pytest.raises(IndexLoadError, match="words.json"):
         load(idx, check=False)
+
+
+# --- common English words, embedded once per model -------------------------------------------
+
+def _counting(monkeypatch, embedder) -> list[str]:
+    """Every text ``embedder`` is asked to encode from now on (the model is shared by the
+    process: the patch is undone after the test)."""
+    seen: list[str] = []
+    encode = embedder.encode
+
+    def counted(texts, *args, **kwargs):
+        seen.extend(texts)
+        return encode(texts, *args, **kwargs)
+
+    monkeypatch.setattr(embedder, "encode", counted)
+    return seen
+
+
+def test_a_common_word_is_read_from_the_vectors_made_once_not_run_through_the_model(
+        assistant, monkeypatch):
+    from assistant import nearwords
+
+    a = assistant.answerer
+    table = nearwords.common_words(a.embedder)  # made by the build of the session's index
+    assert table is not None and "cops" in table and "zorblat" not in table
+    a.cache.words.clear()
+    ran = _counting(monkeypatch, a.embedder)
+    near = a.near_words("How many cops and zorblats work on it?")
+    assert "cop" in near
+    assert "cops" not in ran and "zorblats" in ran  # only the word the list lacks is run
+
+
+def test_a_words_vector_is_the_same_from_the_common_words_and_run_on_its_own(assistant):
+    """So an answer does not depend on whether the common words have been made yet."""
+    from assistant import nearwords
+
+    a = assistant.answerer
+    table = nearwords.common_words(a.embedder)
+    words = ["cops", "kids", "cash"]
+    run = nearwords.WordCache().get_many(words, a.embedder.encode)
+    read = table.vectors_of(words)
+    for w in words:
+        assert read[w].dtype == np.float32 and np.array_equal(read[w], run[w])
+
+
+@pytest.fixture
+def small_word_list(monkeypatch, tmp_path):
+    """A fresh cache folder and a list of a few words, so making the vectors takes no time."""
+    from assistant import nearwords
+
+    words = ("cops", "kids", "cash", "lawyers", "survivors")
+    monkeypatch.setenv("VERBATIM_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(nearwords, "common_word_list", lambda: words)
+    monkeypatch.setattr(nearwords, "_list_digest", lambda: "test-" + ",".join(words))
+    return words
+
+
+def test_common_words_are_made_once_per_model_and_a_damaged_copy_is_made_again(
+        assistant, small_word_list, monkeypatch):
+    from assistant import nearwords
+
+    emb = assistant.answerer.embedder
+    assert nearwords.common_words(emb) is None  # not made yet in this cache folder
+    ran = _counting(monkeypatch, emb)
+    table = nearwords.ensure_common_words(emb)
+    assert len(table) == len(small_word_list) and sorted(ran) == sorted(small_word_list)
+    folder = nearwords.common_words_folder(emb)
+    assert sorted(p.name for p in folder.iterdir()) == ["common_words.json", "vectors.npy"]
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no leftovers
+    ran.clear()
+    assert nearwords.ensure_common_words(emb) is table and ran == []
+
+    # A copy cut short (a process that died while writing) is not read, and is made again.
+    nearwords._tables.clear()
+    np.save(folder / "vectors.npy", np.zeros((2, 3), dtype=np.float16))
+    assert nearwords.common_words(emb) is None
+    again = nearwords.ensure_common_words(emb)
+    assert again is not None and len(again) == len(small_word_list) and ran
+
+
+def test_a_cache_folder_holding_anything_else_is_left_as_it_is(
+        assistant, small_word_list, caplog):
+    from assistant import nearwords
+
+    emb = assistant.answerer.embedder
+    folder = nearwords.common_words_folder(emb)
+    folder.mkdir(parents=True)
+    (folder / "notes.txt").write_text("mine")
+    table = nearwords.ensure_common_words(emb)  # serves this process, from memory
+    assert table is not None and len(table) == len(small_word_list)
+    assert (folder / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+    assert "did not write" in caplog.text
+
+
+def test_no_common_words_for_a_stand_in_model():
+    from assistant import nearwords
+
+    class StandIn:
+        dimension, name, backend = 3, "stand-in", "custom"
+
+        def encode(self, texts):
+            return np.ones((len(texts), 3), dtype=np.float32)
+
+    assert nearwords.common_words_folder(StandIn()) is None
+    assert nearwords.ensure_common_words(StandIn()) is None
+
+
+def test_a_build_takes_the_documents_common_words_from_the_list(
+        assistant, small_word_list, tmp_path, monkeypatch):
+    from assistant import nearwords
+    from assistant.embedding import get_embedder
+
+    emb = get_embedder(assistant.index.model, assistant.index.backend)
+    nearwords.ensure_common_words(emb)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Cops and lawyers met the survivors. Prosecutors listened.\n")
+    ran = _counting(monkeypatch, emb)
+    build_index(corpus, tmp_path / "index", backend=assistant.index.backend)
+    words = json.loads((tmp_path / "index" / "words.json").read_text())
+    assert {"cops", "lawyers", "survivors", "prosecutors"} <= set(words)
+    assert "prosecutors" in ran and not {"cops", "lawyers", "survivors"} & set(ran)

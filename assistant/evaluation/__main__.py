@@ -81,6 +81,7 @@ def _build(corpus: Path, index: Path, backend: str | None, sentences: bool = Tru
     import time
 
     from ..api import Assistant, build_index
+    from ..nearwords import ensure_common_words
 
     t = time.perf_counter()
     report = build_index(corpus, index, progress=sys.stderr.isatty(), backend=backend,
@@ -88,7 +89,10 @@ def _build(corpus: Path, index: Path, backend: str | None, sentences: bool = Tru
     if report.embedded:
         print(f"indexed {count(report.documents, 'document')}, {count(report.passages, 'passage')} "
               f"({report.backend}) in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-    return Assistant.load(index)
+    assistant = Assistant.load(index)
+    # (an index built before them has none: the answers are the same, only slower)
+    ensure_common_words(assistant.answerer.embedder, progress=sys.stderr.isatty())
+    return assistant
 
 
 def _run_beir(args) -> int:

@@ -92,6 +92,7 @@ def assistants_for(corpora: dict[str, CorpusSpec], backend: str | None = None,
     """Each corpus of a set indexed in its work folder (built, or brought up to date) and
     loaded: what the benchmarks that tune on a set start from."""
     from ..api import Assistant, build_index
+    from ..nearwords import ensure_common_words
     from .workdir import work_dir
 
     out = {}
@@ -99,6 +100,8 @@ def assistants_for(corpora: dict[str, CorpusSpec], backend: str | None = None,
         work = work_dir(f"set-{name}", backend)
         build_index(corpus_folder(spec, work), work / "index", backend=backend)
         out[name] = Assistant.load(work / "index", settings=settings)
+        # (an index built before them has none: the answers are the same, only slower)
+        ensure_common_words(out[name].answerer.embedder)
     return out
 
 

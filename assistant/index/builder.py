@@ -24,7 +24,7 @@ from ..chunking import ChunkParams, chunk_document
 from ..keyword import KeywordIndex, tokenize
 from ..loading import (READERS_VERSION, CorpusFile, discover, is_transient, is_whole_file_skip,
                        load_file)
-from ..nearwords import document_words, normalised
+from ..nearwords import document_words, ensure_common_words, normalised
 from ..types import BuildReport, Document, Passage, SkippedFile
 from . import ann
 from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, EMBED_FORMAT_VERSION, FORMAT_VERSION,
@@ -535,6 +535,15 @@ class _Build:
         # (not across a change of backend: the model fell back to torch, ``_write_new``)
         reuse = old.words.by_word() if old is not None and old.words is not None \
             and old.backend == self.backend else {}
+        if self.embedder is None:
+            self.embedder = self._model()
+        # The common English words' vectors, embedded once per model (tens of seconds, the
+        # first time): the chat reads a question's common word from them, and the documents'
+        # words that are common need not be run again.
+        common = ensure_common_words(self.embedder, self.progress, self.on_progress) \
+            if getattr(self.embedder, "backend", None) == self.backend else None
+        if common is not None:
+            reuse = {**common.vectors_of(w for w in words if w not in reuse), **reuse}
         out = np.zeros((len(words), dim), dtype=np.float32)
         need = []
         for i, w in enumerate(words):
@@ -544,8 +553,6 @@ class _Build:
             else:
                 out[i] = known
         if need:
-            if self.embedder is None:
-                self.embedder = self._model()
             encode_into(self.embedder, [words[i] for i in need], need, out, self.progress,
                         self.on_progress, desc="Embedding words")
         np.save(tmp / WORD_VECTORS, normalised(out).astype(np.float16), allow_pickle=False)
