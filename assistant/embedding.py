@@ -296,6 +296,7 @@ class TorchEmbedder:
         # Word-piece offsets need a "fast" (Rust) tokenizer; quoting falls back to sentence
         # vectors without them.
         self.has_token_vectors = bool(getattr(self._model.tokenizer, "is_fast", False))
+        self._vocab: frozenset[str] | None = None  # the tokenizer's, read on first use
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         if not texts:
@@ -305,8 +306,14 @@ class TorchEmbedder:
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def knows_word(self, word: str) -> bool | None:
-        vocab = getattr(self._model.tokenizer, "vocab", None)
-        return _whole_word(vocab.__contains__, word) if isinstance(vocab, dict) else None
+        # The vocabulary read once: a fast tokenizer builds a new dict of every word piece at
+        # each ``vocab`` (6 ms for MiniLM's 30,522), and a question asks it of each of its
+        # words the documents lack: torch answered paraphrases in 31 ms against 11 ms.
+        vocab = self._vocab
+        if vocab is None:
+            vocab = getattr(self._model.tokenizer, "vocab", None)
+            self._vocab = vocab = frozenset(vocab) if isinstance(vocab, dict) else frozenset()
+        return _whole_word(vocab.__contains__, word) if vocab else None
 
     def _offsets(self, text: str, truncate: bool) -> list[tuple[int, int]]:
         enc = self._model.tokenizer(text, return_offsets_mapping=True, truncation=truncate,
