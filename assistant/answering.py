@@ -59,7 +59,8 @@ _PLEONASTIC_IT = re.compile(
     r"|\bit(?:['’]s)?(?:\s+(?:is|was|be|" + _ADVERB + r"))*\s+worth\s+\w+ing\b"
     r"|\bit\s+(?:take|takes|took|cost|costs|need|needs)\b[^?.!]*?\bto\s+[a-z]"
     r"|\b(?:is|was)\s+it\s+(?:that|to)\b"
-    r"|\b(?:what|which)\s+(?:time|day|date|year|month|season)\s+(?:is|was)\s+it\b"
+    # The time or day now; "What year was it?" asks the year of what was said before.
+    r"|\b(?:what|which)\s+(?:time|day|date|year|month|season)\s+is\s+it\b"
     r"|\bit(?:['’]s|\s+is|\s+was)?(?:\s+(?:going\s+to|gonna|supposed\s+to))?\s+"
     r"(?:rain|raining|snow|snowing|sunny|cloudy|windy|stormy|foggy|freezing)\b"
     r"|\bit(?:['’]s|\s+is|\s+was|(?:\s+will)?\s+be|\s+(?:is\s+)?(?:going\s+to|gonna)\s+be)?\s+"
@@ -768,7 +769,8 @@ class Answerer:
         if bar is None or self.settings.abstention.fitted:
             return False
         p = self.unrelated_probability(ev, values, bar)
-        return (p is not None and p < bar) or self._asks_only_errand(ev)
+        return (p is not None and p < bar) or self._asks_only_errand(ev) \
+            or (not ev.query.context and quoting.asks_the_moment(ev.query.asked))
 
     def _asks_only_errand(self, ev: Evidence) -> bool:
         """Whether a question read alone asks an everyday errand the documents never speak of
@@ -1045,10 +1047,11 @@ class Answerer:
             # small talk, not a follow-up ("Why?", "When was that?" have no content words
             # either, but ask something).
             return alone
-        if _PLEONASTIC_IT.search(asked) and not points_back(asked):
+        if quoting.asks_the_moment(asked) or (_PLEONASTIC_IT.search(asked)
+                                               and not points_back(asked)):
             # A whole clause about nothing said earlier ("What time is it?", "Is it safe to
-            # ...?"): its words are its own, however few, and a word it shares with the last
-            # answer ("time" in "full time") is no follow-up.
+            # ...?", "What's the date today?"): its words are its own, however few, and a word
+            # it shares with the last answer ("time" in "full time") is no follow-up.
             return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence

@@ -85,8 +85,10 @@ def query_terms(index: Index, question: str, context: str = "",
     unseen = index.keyword.idf_unseen()
     for t in tokenize(context):
         weights[t] = context_weight * (index.keyword.idf(t) or unseen)
+    kind = asks_only_kind(question) if context else frozenset()
     for t in tokenize(question):
-        weights[t] = index.keyword.idf(t) or unseen
+        if t not in kind:
+            weights[t] = index.keyword.idf(t) or unseen
     kept = {t: w for t, w in weights.items() if w > 0}
     return QueryTerms(kept, {t: v for t, v in (near or {}).items() if t in kept and v})
 
@@ -146,13 +148,15 @@ def query_tokens(tv: TokenVectors, text: str, context_chars: int = 0,
     earlier context). A word piece counts when its word is a content word."""
     weights = np.zeros(len(tv.offsets), dtype=np.float32)
     words = [(m.start(), m.end(), tokenize(m.group())) for m in _WORD.finditer(text)]
+    kind = asks_only_kind(text[context_chars:]) if context_chars else frozenset()
     starts = [w[0] for w in words]
     named = _written_as_names(text, words)
     names = [""] * len(tv.offsets)
     stems = [""] * len(tv.offsets)
     for k, (a, _) in enumerate(tv.offsets.tolist()):
         i = bisect.bisect_right(starts, a) - 1
-        if i >= 0 and a < words[i][1] and words[i][2]:
+        if i >= 0 and a < words[i][1] and words[i][2] and (
+                a < context_chars or words[i][2][0] not in kind):
             weights[k] = context_weight if a < context_chars else 1.0
             stems[k] = words[i][2][0]
             if i in named:
@@ -276,6 +280,16 @@ def unasked_words(question: str) -> frozenset[str]:
     """The words of ``question`` (lowercased) that name nothing it asks about: those of the
     conversation (``conversational_words``) and function words ("many", "were")."""
     return conversational_words(question) | _FUNCTION_WORDS
+
+
+def asks_only_kind(question: str) -> frozenset[str]:
+    """The words of a question that asks only for a kind of answer ("In what year?", "What
+    date was that?", "Which place?"): after a conversation it asks that of the conversation's
+    subject, like "When?", and its word is no topic. Read as one, "year" had drawn "In what
+    year?" after "When was the JIT project prepared?" to a sentence on "recent years". Empty
+    for a question with any other word ("In what year did the plan start?")."""
+    terms = set(asked_terms(question))
+    return frozenset(terms) if terms and terms <= ANSWER_KINDS else frozenset()
 
 
 def asked_terms(question: str) -> list[str]:
@@ -1464,6 +1478,29 @@ _PRESENT = re.compile(r"\b(today|tonight|tomorrow|yesterday|now|currently|nowada
                       r"at present|at the moment|to date|this (morning|afternoon|evening|week|"
                       r"weekend|month)|daily|every day|saturdays?|sundays?|weekends?|"
                       r"evenings?|nights?)\b", re.IGNORECASE)
+
+
+# A question asking what the time, the day or the date is now ("What time is it?", "what's
+# today's date", "What day is it today?", "what time is it in Beijing right now"): no document
+# answers it, written as it was at another moment; its one word ("time", "day") had found "full
+# time" and "a 90 day reflection period". Not in the past ("What year was it?" after a
+# question on an event asks the event's year), nor followed by what it asks about ("What day
+# is it held?", "What time is it open?").
+_ASKS_NOW = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|hey|hi|sorry|please)\W+)*(?:"
+    r"(?:what|which)\s+(?:time|day|date|year|month)(?:\s+of\s+the\s+(?:week|month|year))?"
+    r"\s+is\s+it"
+    r"|what(?:['’]s|\s+is)\s+(?:the\s+)?(?:time|date|day)"
+    r"|what(?:['’]s|\s+is)\s+today['’]s\s+date"
+    r"|(?:can|could)\s+you\s+tell\s+me\s+(?:the\s+(?:time|date)|what\s+time\s+it\s+is))"
+    r"(?:\s+(?:now|today|tonight|currently|at\s+the\s+moment|right\s+now|here|there|"
+    r"in\s+(?!(?:the|this|that|these|those|a|an|its|their|his|her|our|your|my)\b)"
+    r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?))*\W*$", re.IGNORECASE)
+
+
+def asks_the_moment(question: str) -> bool:
+    """Whether a question asks what the time, day or date is now (``_ASKS_NOW``)."""
+    return bool(_ASKS_NOW.search(question.strip()))
 
 
 def lacks_asked_moment(question: str, quote: str) -> str | None:

@@ -2301,3 +2301,40 @@ def test_the_year_before_is_answered_by_the_sentence_that_gives_it(kestovia):
                         ["How many people did Harbour House accommodate in 2023?"])
     assert "47 in 2022" in r.quotes[0].text
     assert r.question == "And the year before?"  # shown as typed
+
+
+@pytest.mark.parametrize("question", [
+    "What time is it?", "what time is it in beijing right now", "What day is it today?",
+    "what's today's date", "What's the time in New York?", "Can you tell me the time?",
+    "What year is it?"])
+def test_a_question_on_the_moment_now_is_seen(question):
+    from assistant.quoting import asks_the_moment
+
+    assert asks_the_moment(question)
+
+
+@pytest.mark.parametrize("question", [
+    "What year was it?", "What day is it held?", "What time is the hotline open?",
+    "What's the date of the kick-off conference?", "Which year is it in the report?",
+    "What is the time limit for appeals?"])
+def test_a_question_on_a_time_the_documents_may_give_is_not_taken_for_the_moment(question):
+    from assistant.quoting import asks_the_moment
+
+    assert not asks_the_moment(question)
+
+
+def test_the_moment_now_is_refused_alone_and_after_a_question_sharing_its_word(assistant):
+    # "time" is in "assigned full time", "day" in "a 90 day reflection period": no answer.
+    assert assistant.answer("What time is it?").abstained
+    assert assistant.answer("What day is it?").abstained
+    assert assistant.answer(
+        "What time is it?", ["How many officers work on trafficking full time?"]).abstained
+
+
+@pytest.mark.parametrize("follow_up", ["In what year?", "What year was it?", "What year?"])
+def test_a_follow_up_asking_only_a_kind_of_answer_asks_it_of_the_last_subject(
+        assistant, follow_up):
+    # Its one word is no topic: read as one, "year" had drawn "In what year?" to "recent
+    # years", and "What year was it?" had been read alone, as if it asked the year now.
+    r = assistant.answer(follow_up, ["When was the JIT project proposal prepared?"])
+    assert not r.abstained and r.quotes[0].text.startswith("In 2012 the Slovenian Ministry")
