@@ -770,7 +770,8 @@ class Answerer:
             return False
         p = self.unrelated_probability(ev, values, bar)
         return (p is not None and p < bar) or self._asks_only_errand(ev) \
-            or (not ev.query.context and quoting.asks_the_moment(ev.query.asked))
+            or (not ev.query.context and (quoting.asks_the_moment(ev.query.asked)
+                                          or quoting.asks_about_the_assistant(ev.query.asked)))
 
     def _asks_only_errand(self, ev: Evidence) -> bool:
         """Whether a question read alone asks an everyday errand the documents never speak of
@@ -1047,11 +1048,12 @@ class Answerer:
             # small talk, not a follow-up ("Why?", "When was that?" have no content words
             # either, but ask something).
             return alone
-        if quoting.asks_the_moment(asked) or (_PLEONASTIC_IT.search(asked)
-                                               and not points_back(asked)):
+        if quoting.asks_the_moment(asked) or quoting.asks_about_the_assistant(asked) \
+                or (_PLEONASTIC_IT.search(asked) and not points_back(asked)):
             # A whole clause about nothing said earlier ("What time is it?", "Is it safe to
-            # ...?", "What's the date today?"): its words are its own, however few, and a word
-            # it shares with the last answer ("time" in "full time") is no follow-up.
+            # ...?", "What's the date today?", "How old are you?"): its words are its own,
+            # however few, and a word it shares with the last answer ("time" in "full time")
+            # is no follow-up.
             return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence

@@ -1503,6 +1503,27 @@ def asks_the_moment(question: str) -> bool:
     return bool(_ASKS_NOW.search(question.strip()))
 
 
+# A question about the assistant itself ("Who built you?", "How old are you?", "Are you a
+# robot?", "What's your name?"): a closed class, like ``ERRANDS``. Its one word may be the
+# documents' ("program" of a licence, "old" near "children"), and it had been shown their
+# sentences. Only the whole question: "Who grants you the licence?" asks about the text's "you".
+_ABOUT_YOU = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|hey|hi|hello|sorry|please|but)\W+)*(?:"
+    r"(?:who|what)\s+(?:made|built|created|programmed|designed|developed|trained|coded|wrote|"
+    r"owns|runs|powers)\s+you"
+    r"|(?:who|what)\s+(?:are|r)\s+(?:you|u)"
+    r"|how\s+old\s+are\s+you"
+    r"|where\s+are\s+you\s+(?:from|based|located|hosted)"
+    r"|are\s+you\s+(?:an?\s+)?(?:robot|bot|human|person|real|machine|chatbot|ai|computer|"
+    r"program|alive|sentient|conscious)"
+    r"|what(?:['’]s|\s+is)\s+your\s+name)\W*$", re.IGNORECASE)
+
+
+def asks_about_the_assistant(question: str) -> bool:
+    """Whether a question asks about the assistant itself (``_ABOUT_YOU``)."""
+    return bool(_ABOUT_YOU.search(question.strip()))
+
+
 def lacks_asked_moment(question: str, quote: str) -> str | None:
     """The moment counted from now that a question asks about ("tonight") when the quote does
     not speak of the present or of that moment: it says what held when its document was

@@ -2338,3 +2338,22 @@ def test_a_follow_up_asking_only_a_kind_of_answer_asks_it_of_the_last_subject(
     # years", and "What year was it?" had been read alone, as if it asked the year now.
     r = assistant.answer(follow_up, ["When was the JIT project proposal prepared?"])
     assert not r.abstained and r.quotes[0].text.startswith("In 2012 the Slovenian Ministry")
+
+
+@pytest.mark.parametrize("question,about_it", [
+    ("Who built you?", True), ("How old are you?", True), ("Are you a robot?", True),
+    ("What's your name?", True), ("who created you", True),
+    ("Who grants you the licence?", False), ("Are you allowed to sell copies?", False),
+    ("How old are you when you can consent?", False), ("What are you allowed to do?", False)])
+def test_a_question_about_the_assistant_itself_is_seen(question, about_it):
+    from assistant.quoting import asks_about_the_assistant
+
+    assert asks_about_the_assistant(question) is about_it
+
+
+def test_a_question_about_the_assistant_is_refused_after_a_question_sharing_its_word(
+        assistant):
+    # "old" had been read with the question on children, and shown its sentence.
+    assert assistant.answer(
+        "How old are you?",
+        ["What does the government prioritise when it comes to children?"]).abstained
