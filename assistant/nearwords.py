@@ -234,14 +234,17 @@ class WordCache:
 # question of three new words took over twice as long to answer as to encode. The most
 # frequent English words (``data/common_words.txt``, written by benchmarks/common_words.py)
 # are embedded once per model instead, into the user's cache folder, by the first build with
-# that model (``index.builder``) or the chat's start-up (``api.ensure_index``); a word of the
-# list is then read, not run. The documents' own words are taken from it too when an index is
-# built.
+# that model (``index.builder``), the chat's start-up (``__main__``) or the evaluation; a word
+# of the list is then read, not run. The documents' own words are taken from it too when an
+# index is built. Only for the ONNX backends: they run every text alone, so a word's vector is
+# the same read from the list or embedded when asked (both kept at float16); torch pads a batch
+# of words together, which moves a word's vector in its last bits.
 
 COMMON_WORDS_FILE = Path(__file__).resolve().parent / "data" / "common_words.txt"
 _COMMON_FORMAT = 1
 _COMMON_MANIFEST = "common_words.json"
 _COMMON_VECTORS = "vectors.npy"
+_COMMON_BACKENDS = ("onnx", "onnx-int8")
 _log = logging.getLogger(__name__)
 
 
@@ -259,24 +262,22 @@ def _list_digest() -> str:
 
 
 def _identity(embedder) -> dict | None:
-    """What the common words' vectors depend on: the model, its backend (and, for the ONNX
-    backends, its exported files), the dimension and the word list. None for a stand-in model
-    (tests, a caller's own): nothing is cached for it."""
-    from .embedding import BACKENDS
-
+    """What the common words' vectors depend on: the model and its backend (by its exported
+    files, whose folder name hashes the model's files and the libraries' versions), the
+    dimension and the word list. None where nothing is kept: a stand-in model (tests, a
+    caller's own) and the torch backend (see above)."""
     name, backend = getattr(embedder, "name", None), getattr(embedder, "backend", None)
-    dimension = getattr(embedder, "dimension", None)
-    if not isinstance(name, str) or backend not in BACKENDS or not isinstance(dimension, int):
+    dimension, folder = getattr(embedder, "dimension", None), getattr(embedder, "folder", None)
+    if not isinstance(name, str) or backend not in _COMMON_BACKENDS \
+            or not isinstance(dimension, int) or folder is None:
         return None
-    folder = getattr(embedder, "folder", None)
     return {"format": _COMMON_FORMAT, "model": name, "backend": backend,
-            "export": Path(folder).name if folder is not None else None,
-            "dimension": dimension, "words": _list_digest()}
+            "export": Path(folder).name, "dimension": dimension, "words": _list_digest()}
 
 
 def common_words_folder(embedder) -> Path | None:
     """Where the common words' vectors of ``embedder`` are kept (under the cache folder of the
-    ONNX exports, ``$VERBATIM_CACHE`` or ``~/.cache/verbatim``); None for a stand-in model."""
+    ONNX exports, ``$VERBATIM_CACHE`` or ``~/.cache/verbatim``); None where none are kept."""
     from .onnx_export import cache_root
 
     ident = _identity(embedder)
@@ -308,13 +309,15 @@ class CommonWords:
 
 
 _tables: dict[Path, CommonWords] = {}
+# Folders found unwritable by this process: it does not embed the list again at every build.
+_unwritable: set[Path] = set()
 _tables_lock = threading.Lock()
 
 
 def common_words(embedder) -> CommonWords | None:
     """The common words' vectors of ``embedder``, when they have been embedded (on this
-    machine, with this model, backend and word list); None otherwise (or for a stand-in
-    model), and the words are then embedded as they are asked."""
+    machine, with this model, backend and word list); None otherwise (or where none are kept),
+    and the words are then embedded as they are asked."""
     folder = common_words_folder(embedder)
     if folder is None:
         return None
@@ -330,9 +333,14 @@ def common_words(embedder) -> CommonWords | None:
 
 
 def _read_common(folder: Path, ident: dict) -> CommonWords | None:
+    """The table in ``folder`` when it is complete, of ``ident`` and intact (its checksum
+    read once per process: a file zeroed by a crash would read as vectors of nothing)."""
+    from .storage import sha256_file
+
     try:
         manifest = json.loads((folder / _COMMON_MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("identity") != ident:
+        if not isinstance(manifest, dict) or manifest.get("identity") != ident \
+                or sha256_file(folder / _COMMON_VECTORS) != manifest.get("sha256"):
             return None
         vectors = np.load(folder / _COMMON_VECTORS, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError):
@@ -343,18 +351,69 @@ def _read_common(folder: Path, ident: dict) -> CommonWords | None:
     return CommonWords(words, vectors)
 
 
+def _ours(folder: Path) -> bool:
+    """Whether ``folder`` is one this code wrote (a manifest of its format, and no other
+    files), whatever it holds now: only such a folder is ever replaced."""
+    try:
+        manifest = json.loads((folder / _COMMON_MANIFEST).read_text(encoding="utf-8"))
+        return isinstance(manifest, dict) \
+            and (manifest.get("identity") or {}).get("format") == _COMMON_FORMAT \
+            and set(os.listdir(folder)) <= {_COMMON_MANIFEST, _COMMON_VECTORS}
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def ensure_common_words(embedder, progress: bool = False,
                         on_progress: Callable[[str, float], None] | None = None
                         ) -> CommonWords | None:
-    """``common_words`` of ``embedder``, embedding them first if they are not there yet (tens of
-    seconds, once per model and machine). None for a stand-in model. When the cache folder
-    cannot be written, the vectors serve this process only."""
+    """``common_words`` of ``embedder``, embedding them first if they are not there yet (8 s
+    with int8 on 2 cores, once per model and machine), one process at a time. None where none
+    are kept, or when the cache folder cannot be written (the words are then embedded as they
+    are asked, and this process does not try again)."""
+    from filelock import FileLock, Timeout
+
+    from .storage import fsync_dir
+
     folder = common_words_folder(embedder)
-    if folder is None:
+    if folder is None or folder in _unwritable:
         return None
     table = common_words(embedder)
     if table is not None:
         return table
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(folder.parent / f".{folder.name}.lock"), timeout=600)
+        with lock:
+            table = common_words(embedder)  # made by another process while this one waited
+            if table is not None:
+                return table
+            # What a process that died while writing left (under the lock no one writes).
+            for left in folder.parent.glob(f".{folder.name}.*.tmp"):
+                shutil.rmtree(left, ignore_errors=True)
+            if folder.exists() and not _ours(folder):
+                raise OSError(f"{folder} holds files this program did not write")
+            tmp = folder.parent / f".{folder.name}.{uuid.uuid4().hex}.tmp"
+            tmp.mkdir()
+            try:
+                _write_common(tmp, _identity(embedder),
+                              _embed_common(embedder, progress, on_progress))
+                if folder.exists():  # an older or damaged copy of ours
+                    shutil.rmtree(folder)
+                os.replace(tmp, folder)
+                fsync_dir(folder.parent)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    except (OSError, Timeout) as e:
+        _log.warning("the common words' vectors are not kept in %s (%s): words are embedded "
+                     "as they are asked", folder, e)
+        with _tables_lock:
+            _unwritable.add(folder)
+        return None
+    return common_words(embedder)
+
+
+def _embed_common(embedder, progress: bool,
+                  on_progress: Callable[[str, float], None] | None) -> np.ndarray:
     from tqdm.auto import tqdm
 
     words = list(common_word_list())
@@ -372,41 +431,16 @@ def ensure_common_words(embedder, progress: bool = False,
                 on_progress(desc, min(1.0, (i + step) / len(words)))
     finally:
         bar.close()
-    try:
-        _write_common(folder, _identity(embedder), out)
-    except OSError as e:
-        _log.warning("could not keep the common words' vectors in %s (%s): they serve this "
-                     "process only", folder, e)
-        table = CommonWords(words, out)
-        with _tables_lock:
-            return _tables.setdefault(folder, table)
-    return common_words(embedder)
+    return out
 
 
 def _write_common(folder: Path, ident: dict, vectors: np.ndarray) -> None:
-    """Write the vectors into a folder of their own and move it into place whole: a reader
-    sees all of it or none. A folder there already that is not a complete one of the same
-    identity (a process died half-way, an older format) is replaced only when it holds
-    nothing but what this code writes."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.parent / f".{folder.name}.{uuid.uuid4().hex}.tmp"
-    tmp.mkdir()
-    try:
-        np.save(tmp / _COMMON_VECTORS, vectors, allow_pickle=False)
-        (tmp / _COMMON_MANIFEST).write_text(json.dumps(
-            {"identity": ident, "count": len(vectors)}, sort_keys=True), encoding="utf-8")
-        if folder.exists():
-            if _read_common(folder, ident) is not None:
-                return  # another process made them meanwhile
-            if not set(os.listdir(folder)) <= {_COMMON_MANIFEST, _COMMON_VECTORS}:
-                raise OSError(f"{folder} holds files this program did not write")
-            old = folder.parent / f".{folder.name}.{uuid.uuid4().hex}.old"
-            os.replace(folder, old)
-            shutil.rmtree(old, ignore_errors=True)
-        try:
-            os.replace(tmp, folder)
-        except OSError:
-            if _read_common(folder, ident) is None:  # not another process's complete copy
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    """The vectors and their manifest (with the vectors' checksum), flushed to disk before the
+    folder is moved into place whole: a reader sees all of it or none."""
+    from .storage import fsync_tree, sha256_file, write_json
+
+    with open(folder / _COMMON_VECTORS, "wb") as f:
+        np.save(f, vectors, allow_pickle=False)
+    write_json(folder / _COMMON_MANIFEST, {"identity": ident, "count": len(vectors),
+                                           "sha256": sha256_file(folder / _COMMON_VECTORS)})
+    fsync_tree(folder)

@@ -1481,26 +1481,46 @@ _PRESENT = re.compile(r"\b(today|tonight|tomorrow|yesterday|now|currently|nowada
 
 
 # A question asking what the time, the day or the date is now ("What time is it?", "what's
-# today's date", "What day is it today?", "what time is it in Beijing right now"): no document
+# today's date", "What day is today?", "what time is it in Beijing right now"): no document
 # answers it, written as it was at another moment; its one word ("time", "day") had found "full
 # time" and "a 90 day reflection period". Not in the past ("What year was it?" after a
 # question on an event asks the event's year), nor followed by what it asks about ("What day
-# is it held?", "What time is it open?").
+# is it held?", "What time is it open?"), nor of a place without a word for now ("What is the
+# time in custody?", "What's the date in Annex II?" ask about the text).
+_NOW = r"(?:now|today|tonight|currently|at\s+the\s+moment|right\s+now)"
 _ASKS_NOW = re.compile(
-    r"^\W*(?:(?:so|and|ok|okay|hey|hi|sorry|please)\W+)*(?:"
-    r"(?:what|which)\s+(?:time|day|date|year|month)(?:\s+of\s+the\s+(?:week|month|year))?"
-    r"\s+is\s+it"
-    r"|what(?:['’]s|\s+is)\s+(?:the\s+)?(?:time|date|day)"
-    r"|what(?:['’]s|\s+is)\s+today['’]s\s+date"
-    r"|(?:can|could)\s+you\s+tell\s+me\s+(?:the\s+(?:time|date)|what\s+time\s+it\s+is))"
-    r"(?:\s+(?:now|today|tonight|currently|at\s+the\s+moment|right\s+now|here|there|"
-    r"in\s+(?!(?:the|this|that|these|those|a|an|its|their|his|her|our|your|my)\b)"
-    r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?))*\W*$", re.IGNORECASE)
+    r"^\W*(?:(?:so|and|ok|okay|hey|hi|hello|sorry|please|excuse\s+me)\W+)*(?P<core>"
+    r"(?P<clock>what\s+time\s+(?:is\s+it|it\s+is)|what(?:['’]s|\s+is)\s+the\s+time"
+    r"|(?:(?:can|could|would)\s+you\s+)?(?:tell|give)\s+me\s+(?:the\s+time|what\s+time\s+it\s+is)"
+    r"|(?:do|does)\s+(?:you|anyone)\s+(?:know|have)\s+(?:the\s+time|what\s+time\s+it\s+is))"
+    r"|(?P<isit>(?:what|which)\s+(?:day|date|year|month)(?:\s+of\s+the\s+(?:week|month|year))?"
+    r"\s+is\s+it)"
+    r"|what(?:['’]s|\s+is)\s+(?:the\s+)?(?:date|day)"
+    r"|what(?:['’]s|\s+is)\s+(?:today['’]?s|todays)\s+date"
+    r"|what\s+day\s+is(?=\s+today)"
+    r"|(?:(?:can|could|would)\s+you\s+)?(?:tell|give)\s+me\s+the\s+date)"
+    r"(?P<tail>(?:\s*,?\s+(?:" + _NOW + r"|here|there|please|in\s+(?!(?:the|this|that|these|"
+    r"those|a|an|its|their|his|her|our|your|my)\b)[^\W\d_][\w-]*(?:\s*,?\s+[^\W\d_][\w-]*)?))*)"
+    r"\W*$", re.IGNORECASE)
+_NOW_WORD = re.compile(r"\b" + _NOW + r"\b", re.IGNORECASE)
 
 
-def asks_the_moment(question: str) -> bool:
-    """Whether a question asks what the time, day or date is now (``_ASKS_NOW``)."""
-    return bool(_ASKS_NOW.search(question.strip()))
+def asks_the_moment(question: str, in_conversation: bool = False) -> bool:
+    """Whether a question asks what the time, day or date is now (``_ASKS_NOW``). After a
+    conversation, only the clock ("What time is it?"), "What day (year, ...) is it?" or a
+    form saying "now" ("What's the date today?") is taken so: "What is the date?" after a
+    question on a conference asks its date. (Read as one, "What day is it?" after a question
+    on prevention's goals had quoted them confidently.)"""
+    m = _ASKS_NOW.search(question.strip())
+    if m is None:
+        return False
+    clock, tail = m.group("clock") is not None, m.group("tail")
+    now = bool(_NOW_WORD.search(m.group(0).replace("today's", "today")))
+    if re.search(r"\bin\s", tail, re.IGNORECASE) and not now:
+        return False
+    if re.search(r"\b(here|there)\b", tail, re.IGNORECASE) and not (clock or now):
+        return False  # "What is the date here?" of a text
+    return not in_conversation or now or clock or m.group("isit") is not None
 
 
 # A question about the assistant itself ("Who built you?", "How old are you?", "Are you a

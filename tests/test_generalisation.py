@@ -2305,8 +2305,9 @@ def test_the_year_before_is_answered_by_the_sentence_that_gives_it(kestovia):
 
 @pytest.mark.parametrize("question", [
     "What time is it?", "what time is it in beijing right now", "What day is it today?",
-    "what's today's date", "What's the time in New York?", "Can you tell me the time?",
-    "What year is it?"])
+    "what's today's date", "Can you tell me the time?", "What year is it?",
+    "What time is it please?", "Do you know what time it is?", "What day is today?",
+    "what is todays date", "What time is it now in Ljubljana, Slovenia?"])
 def test_a_question_on_the_moment_now_is_seen(question):
     from assistant.quoting import asks_the_moment
 
@@ -2316,11 +2317,21 @@ def test_a_question_on_the_moment_now_is_seen(question):
 @pytest.mark.parametrize("question", [
     "What year was it?", "What day is it held?", "What time is the hotline open?",
     "What's the date of the kick-off conference?", "Which year is it in the report?",
-    "What is the time limit for appeals?"])
+    "What is the time limit for appeals?", "What is the time in custody?",
+    "What's the date in Annex II?", "What is the date here?"])
 def test_a_question_on_a_time_the_documents_may_give_is_not_taken_for_the_moment(question):
     from assistant.quoting import asks_the_moment
 
     assert not asks_the_moment(question)
+
+
+def test_after_a_question_the_bare_date_asks_the_date_of_what_was_asked():
+    from assistant.quoting import asks_the_moment
+
+    assert asks_the_moment("What is the date?") and not asks_the_moment(
+        "What is the date?", in_conversation=True)
+    assert asks_the_moment("What time is it?", in_conversation=True)
+    assert asks_the_moment("What's the date today?", in_conversation=True)
 
 
 def test_the_moment_now_is_refused_alone_and_after_a_question_sharing_its_word(assistant):

@@ -322,7 +322,7 @@ def test_common_words_are_made_once_per_model_and_a_damaged_copy_is_made_again(
     assert len(table) == len(small_word_list) and sorted(ran) == sorted(small_word_list)
     folder = nearwords.common_words_folder(emb)
     assert sorted(p.name for p in folder.iterdir()) == ["common_words.json", "vectors.npy"]
-    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no leftovers
+    assert not list(folder.parent.glob("*.tmp"))  # no leftovers (the lock file stays)
     ran.clear()
     assert nearwords.ensure_common_words(emb) is table and ran == []
 
@@ -335,18 +335,53 @@ def test_common_words_are_made_once_per_model_and_a_damaged_copy_is_made_again(
 
 
 def test_a_cache_folder_holding_anything_else_is_left_as_it_is(
-        assistant, small_word_list, caplog):
+        assistant, small_word_list, caplog, monkeypatch):
     from assistant import nearwords
 
     emb = assistant.answerer.embedder
     folder = nearwords.common_words_folder(emb)
     folder.mkdir(parents=True)
-    (folder / "notes.txt").write_text("mine")
-    table = nearwords.ensure_common_words(emb)  # serves this process, from memory
-    assert table is not None and len(table) == len(small_word_list)
-    assert (folder / "notes.txt").read_text() == "mine"
-    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+    (folder / "vectors.npy").write_text("mine")  # a name this code uses, and no manifest
+    ran = _counting(monkeypatch, emb)
+    assert nearwords.ensure_common_words(emb) is None  # words are embedded as asked
+    assert (folder / "vectors.npy").read_text() == "mine" and ran == []
     assert "did not write" in caplog.text
+
+
+def test_vectors_damaged_in_place_are_not_read(assistant, small_word_list):
+    """A crash can leave a file of the right size full of zeros: its checksum says so."""
+    from assistant import nearwords
+
+    emb = assistant.answerer.embedder
+    nearwords.ensure_common_words(emb)
+    folder = nearwords.common_words_folder(emb)
+    vectors = np.load(folder / "vectors.npy")
+    np.save(folder / "vectors.npy", np.zeros_like(vectors))
+    nearwords._tables.pop(folder, None)
+    assert nearwords.common_words(emb) is None
+    again = nearwords.ensure_common_words(emb)
+    assert np.array_equal(np.asarray(again.vectors), vectors)
+
+
+def test_an_unwritable_cache_folder_costs_no_embedding(
+        assistant, small_word_list, tmp_path, monkeypatch, caplog):
+    from assistant import nearwords
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("VERBATIM_CACHE", str(blocker))
+    emb = assistant.answerer.embedder
+    ran = _counting(monkeypatch, emb)
+    assert nearwords.ensure_common_words(emb) is None and ran == []
+    assert "not kept" in caplog.text
+    assert nearwords.ensure_common_words(emb) is None and ran == []  # not tried again
+
+
+def test_no_common_words_for_torch_which_pads_words_together():
+    from assistant import nearwords
+    from assistant.embedding import get_embedder
+
+    assert nearwords.common_words_folder(get_embedder(None, "torch")) is None
 
 
 def test_no_common_words_for_a_stand_in_model():
@@ -377,3 +412,16 @@ def test_a_build_takes_the_documents_common_words_from_the_list(
     words = json.loads((tmp_path / "index" / "words.json").read_text())
     assert {"cops", "lawyers", "survivors", "prosecutors"} <= set(words)
     assert "prosecutors" in ran and not {"cops", "lawyers", "survivors"} & set(ran)
+
+
+def test_what_a_process_killed_while_writing_left_is_cleared_at_the_next_making(
+        assistant, small_word_list):
+    from assistant import nearwords
+
+    emb = assistant.answerer.embedder
+    folder = nearwords.common_words_folder(emb)
+    left = folder.parent / f".{folder.name}.0123abcd.tmp"
+    left.mkdir(parents=True)
+    (left / "vectors.npy").write_bytes(b"half")
+    assert nearwords.ensure_common_words(emb) is not None
+    assert not left.exists()
