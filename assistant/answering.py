@@ -59,9 +59,8 @@ _PLEONASTIC_IT = re.compile(
     r"|\bit(?:['’]s)?(?:\s+(?:is|was|be|" + _ADVERB + r"))*\s+worth\s+\w+ing\b"
     r"|\bit\s+(?:take|takes|took|cost|costs|need|needs)\b[^?.!]*?\bto\s+[a-z]"
     r"|\b(?:is|was)\s+it\s+(?:that|to)\b"
-    # The time now ("What day is it?" may ask the day of what was said before:
-    # ``quoting.asks_the_moment`` tells).
-    r"|\b(?:what|which)\s+time\s+is\s+it\b"
+    # The time or day now; "What year was it?" asks the year of what was said before.
+    r"|\b(?:what|which)\s+(?:time|day|date|year|month|season)\s+is\s+it\b"
     r"|\bit(?:['’]s|\s+is|\s+was)?(?:\s+(?:going\s+to|gonna|supposed\s+to))?\s+"
     r"(?:rain|raining|snow|snowing|sunny|cloudy|windy|stormy|foggy|freezing)\b"
     r"|\bit(?:['’]s|\s+is|\s+was|(?:\s+will)?\s+be|\s+(?:is\s+)?(?:going\s+to|gonna)\s+be)?\s+"
