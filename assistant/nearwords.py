@@ -54,7 +54,10 @@ def document_words(texts: Iterable[str]) -> list[str]:
         for m in _WORD.finditer(text):
             w = m.group()
             low = w.lower()
-            if low in stopwords() or low in NOT_READ:
+            # Letters only, as the index's reader checks: the pattern's letters take in
+            # superscripts and other number signs ("km²" of a SciFact abstract), and a build
+            # holding one had failed its own read-back.
+            if low in stopwords() or low in NOT_READ or not low.isalpha():
                 continue
             stem = tokenize(low)
             if stem:

@@ -425,3 +425,18 @@ def test_what_a_process_killed_while_writing_left_is_cleared_at_the_next_making(
     (left / "vectors.npy").write_bytes(b"half")
     assert nearwords.ensure_common_words(emb) is not None
     assert not left.exists()
+
+
+def test_a_word_with_a_superscript_is_no_word_of_the_documents(tmp_path):
+    """The index's reader takes letters only; a build of a text with "km²" had failed its own
+    read-back (SciFact)."""
+    assert document_words(["An area of 20 km² and a volume of 5 m³ near Ljubljana."]) == \
+        ["area", "volume"]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The forest covers 20 km² of land; its lakes hold 5 m³.\n")
+    build_index(corpus, tmp_path / "index")
+    from assistant import Assistant
+
+    words = Assistant.load(tmp_path / "index").index.words.words
+    assert "forest" in words and not [w for w in words if not w.isalpha()]
