@@ -440,3 +440,30 @@ def test_a_word_with_a_superscript_is_no_word_of_the_documents(tmp_path):
 
     words = Assistant.load(tmp_path / "index").index.words.words
     assert "forest" in words and not [w for w in words if not w.isalpha()]
+
+
+@pytest.mark.parametrize("measured", [True, False])
+def test_a_new_index_whose_words_do_not_load_is_not_swapped_in(tmp_path, monkeypatch, measured):
+    """A build whose words file its reader refuses fails with what is wrong, keeps the previous
+    index, and names no temporary folder to rebuild (it had said "rebuild it with: python
+    build_index.py --index .../index.tmp-..."). Whether or not the build measures its new index
+    (``api.build_index`` does; ``index.build`` alone does not)."""
+    from assistant import index as _index
+    from assistant.index import builder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Victims are referred to shelters by the police.\n")
+    build_index(corpus, tmp_path / "index")
+    before = (tmp_path / "index" / "manifest.json").read_text()
+    (corpus / "b.txt").write_text("Prosecutors bring the charges.\n")
+    monkeypatch.setattr(builder, "document_words", lambda texts: ["charges", "km²"])
+    with pytest.raises(_index.BuildError) as e:
+        if measured:
+            build_index(corpus, tmp_path / "index")
+        else:
+            _index.build(corpus, tmp_path / "index", _index.BuildSettings())
+    assert "read-back check failed" in str(e.value) and "lower-case words" in str(e.value)
+    assert ".tmp" not in str(e.value)
+    assert (tmp_path / "index" / "manifest.json").read_text() == before
+    assert not [p for p in tmp_path.iterdir() if "tmp" in p.name]

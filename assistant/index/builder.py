@@ -36,7 +36,7 @@ from .format import (DENSE, DOC_KEYWORD_DIR, DOCUMENTS, EMBED_FORMAT_VERSION, FO
                      read_manifest, verify)
 from .plan import (IN_CONTEXT, SEPARATE, FileResult, OldByFile, group_by_file,
                    plan_sentences, plan_vectors)
-from .reader import Index, assemble, load
+from .reader import Index, assemble, load, read_words
 from .vectors import encode_in_context_into, encode_into, vector_file
 
 # The libraries that read corpus files: a remembered skip is only trusted while they and the
@@ -616,8 +616,15 @@ class _Build:
             # A model that fell back to torch: its scores would not be the index's backend's;
             # answers measure their own then.
             if (getattr(self.embedder, "backend", None) or self.backend) == self.backend:
-                new = assemble(tmp, manifest, {d.doc_id: d for d in documents}, passages,
-                               dense=dense, keyword=kw, doc_keyword=doc_kw, mapped=True)
+                try:
+                    new = assemble(tmp, manifest, {d.doc_id: d for d in documents}, passages,
+                                   dense=dense, keyword=kw, doc_keyword=doc_kw, mapped=True)
+                except IndexLoadError as e:
+                    # Said as what it is: the new index, not one to rebuild by hand (its hint
+                    # named the build's own temporary folder).
+                    raise BuildError("read-back check failed: the new index does not load "
+                                     f"({getattr(e, 'reason', None) or e}); the previous index "
+                                     "is kept") from None
                 manifest[self.annotate.key] = self.annotate(new, self.embedder)
                 del new
         del dense, kw, doc_kw
@@ -666,6 +673,11 @@ def _read_back(path: Path, n_docs: int, n_passages: int) -> None:
     if KeywordIndex.load(path / KEYWORD_DIR).size != n_passages or \
             KeywordIndex.load(path / DOC_KEYWORD_DIR).size != n_docs:
         raise BuildError("read-back check failed: a keyword index has the wrong size")
+    if manifest.get("word_vectors"):
+        try:
+            read_words(path)
+        except (OSError, ValueError) as e:
+            raise BuildError(f"read-back check failed: {e}") from None
 
 
 def _write_error(e: OSError) -> str:

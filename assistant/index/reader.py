@@ -103,8 +103,32 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
 
 
 def _unreadable(index_dir: Path, e: Exception) -> IndexLoadError:
-    return IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
-                          f"{rebuild_hint(index_dir)}")
+    err = IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
+                         f"{rebuild_hint(index_dir)}")
+    err.reason = f"{type(e).__name__}: {e}"  # what is wrong, without the folder and the hint
+    return err
+
+
+def read_words(index_dir: Path) -> WordVectors:
+    """The documents' words and their vectors (``words.json``, ``word_vectors.npy``), checked
+    as the build writes them; ValueError naming the file otherwise."""
+    listed = json.loads((Path(index_dir) / WORDS).read_text(encoding="utf-8"))
+    # Words as the build writes them (``nearwords.document_words``): an empty one had become a
+    # search term that the keyword index could not score.
+    if not isinstance(listed, list) or not all(
+            isinstance(w, str) and w.isalpha() and w.islower() for w in listed):
+        raise ValueError(f"{WORDS} is not a list of lower-case words")
+    # Memory-mapped: only the float32 copy WordVectors makes stays in memory.
+    vecs = np.load(Path(index_dir) / WORD_VECTORS, allow_pickle=False, mmap_mode="r")
+    if vecs.dtype.kind != "f" or vecs.ndim != 2:
+        raise ValueError(f"{WORD_VECTORS} does not hold normalised vectors")
+    words = WordVectors(tuple(listed), vecs)
+    # Normalised, or the cosines they give mean nothing (an int8 file of the right shape had
+    # given "cosines" of 60).
+    norms = np.linalg.norm(words.matrix, axis=1)
+    if not (np.isfinite(norms).all() and np.allclose(norms, 1.0, atol=0.02)):
+        raise ValueError(f"{WORD_VECTORS} does not hold normalised vectors")
+    return words
 
 
 def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
@@ -133,22 +157,7 @@ def assemble(index_dir: Path, manifest: dict, documents: dict[str, Document],
         doc_keyword = doc_keyword or KeywordIndex.load(index_dir / DOC_KEYWORD_DIR)
         spans = svecs = words = None
         if manifest.get("word_vectors"):
-            listed = json.loads((index_dir / WORDS).read_text(encoding="utf-8"))
-            # Words as the build writes them (``nearwords.document_words``): an empty one had
-            # become a search term that the keyword index could not score.
-            if not isinstance(listed, list) or not all(
-                    isinstance(w, str) and w.isalpha() and w.islower() for w in listed):
-                raise ValueError(f"{WORDS} is not a list of lower-case words")
-            # Memory-mapped: only the float32 copy WordVectors makes stays in memory.
-            vecs = np.load(index_dir / WORD_VECTORS, allow_pickle=False, mmap_mode="r")
-            if vecs.dtype.kind != "f" or vecs.ndim != 2:
-                raise ValueError(f"{WORD_VECTORS} does not hold normalised vectors")
-            words = WordVectors(tuple(listed), vecs)
-            # Normalised, or the cosines they give mean nothing (an int8 file of the right
-            # shape had given "cosines" of 60).
-            norms = np.linalg.norm(words.matrix, axis=1)
-            if not (np.isfinite(norms).all() and np.allclose(norms, 1.0, atol=0.02)):
-                raise ValueError(f"{WORD_VECTORS} does not hold normalised vectors")
+            words = read_words(index_dir)
         if manifest.get("sentence_vectors"):
             spans = np.load(index_dir / SENTENCES, allow_pickle=False)
             svecs = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False,
