@@ -424,6 +424,8 @@ class Answerer:
         self._spelt: dict[str, frozenset[str]] = {}
         # heading -> the passage rows under it (``_unit_passages``), made on first use
         self._sections: dict[str, list[int]] | None = None
+        # the documents' names by their lower case (``_with_names``), made on first use
+        self._name_forms: dict[str, str] | None = None
         # document -> the words it goes by, and those of its file name
         # (``quoting.document_names``, ``quoting.file_names``); one entry per document of the
         # index, which does not change under this answerer.
@@ -840,6 +842,7 @@ class Answerer:
     def _failed_checks(self, asked: str, top: Quote) -> list[str]:
         """What the question asks that the top quote cannot give (``quoting.lacks_*``), said
         for the reader."""
+        asked = self._with_names(asked)
         out = []
         unheld = self._unheld(asked, top.doc_id)
         if unheld:
@@ -927,6 +930,19 @@ class Answerer:
             out.append(f"your question names {_listed(years[0], 3, ' and ')}; the quoted "
                        f"{'text' if dated else 'passage'} is about {_listed(years[1], 4)}")
         return out
+
+    def _with_names(self, asked: str) -> str:
+        """The question with a word that the documents write only as a name, typed in lower
+        case, written as they write it ("how long is the reflection period in croatia":
+        "Croatia"): the checks read names by their capitals, and users type in lower case.
+        Read on "croatia", the check of a name its quote's passage does not mention had not
+        seen it, and a blind probe's question got the Slovenian 90 days confidently."""
+        forms = self._name_forms
+        if forms is None:
+            forms = self._name_forms = nearwords.name_forms(
+                f"{d.title}\n{d.text}" for d in self.index.documents.values())
+        return re.sub(r"[^\W\d_]+", lambda m: forms.get(m.group(), m.group())
+                      if m.group().islower() else m.group(), asked)
 
     def _holds_phrase(self, doc_id: str, phrase: str) -> bool:
         """Whether a document's text holds ``phrase`` (words apart by spaces, any case); True

@@ -48,6 +48,26 @@ def document_words(texts: Iterable[str]) -> list[str]:
     most often with a capital, where a sentence or a line does not open with it, is taken for
     a name: a question's word read as a name of the documents ("state" as "Slovenia") would
     ask about what they name instead."""
+    chosen = (min(c, key=lambda w: (-c[w], not w.islower(), w))
+              for c in _written_forms(texts).values())
+    return sorted(w for w in chosen if w.islower())
+
+
+def name_forms(texts: Iterable[str]) -> dict[str, str]:
+    """The documents' names as they write them, by their lower case ("croatia": "Croatia"):
+    the words they write with a capital where no sentence or line opens with them, and never
+    in lower case."""
+    out = {}
+    for c in _written_forms(texts).values():
+        if not any(w.islower() for w in c):
+            w = min(c, key=lambda w: (-c[w], w))
+            out[w.lower()] = w
+    return out
+
+
+def _written_forms(texts: Iterable[str]) -> dict[str, Counter]:
+    """Each stemmed word's written forms and how often each is written (lower case where it
+    opens a sentence or a line)."""
     forms: dict[str, Counter] = {}
     for text in texts:
         text = _ADDRESS.sub(lambda m: " " * len(m.group()), text)
@@ -63,8 +83,7 @@ def document_words(texts: Iterable[str]) -> list[str]:
             if stem:
                 opens = _OPENS.search(text, max(0, m.start() - 8), m.start()) is not None
                 forms.setdefault(stem[0], Counter())[low if opens else w] += 1
-    chosen = (min(c, key=lambda w: (-c[w], not w.islower(), w)) for c in forms.values())
-    return sorted(w for w in chosen if w.islower())
+    return forms
 
 
 def as_stored(v: np.ndarray) -> np.ndarray:

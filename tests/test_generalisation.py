@@ -2368,3 +2368,19 @@ def test_a_question_about_the_assistant_is_refused_after_a_question_sharing_its_
     assert assistant.answer(
         "How old are you?",
         ["What does the government prioritise when it comes to children?"]).abstained
+
+
+def test_the_documents_names_are_known_by_their_lower_case():
+    from assistant.nearwords import name_forms
+
+    forms = name_forms(["Workshops were held in Serbia and Croatia. The state pays. State "
+                        "aid is given by the Caritas Slovenia network."])
+    assert forms["croatia"] == "Croatia" and forms["caritas"] == "Caritas"
+    assert "state" not in forms and "workshops" not in forms  # written in lower case too
+
+
+def test_a_place_typed_in_lower_case_is_checked_as_a_name(assistant):
+    # The page names Croatia (a workshop there): the 90 days are Slovenia's, not Croatia's.
+    r = assistant.answer("how long is the reflection period for victims in croatia?")
+    assert r.tentative and "90 day" in r.quotes[0].text
+    assert not assistant.answer("how long is the reflection period for victims?").tentative
