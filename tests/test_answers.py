@@ -77,6 +77,25 @@ def test_questions_by_others(assistant):
     assert right >= 0.7 * confident
 
 
+def test_a_blind_probe_by_others(assistant):
+    """80 questions on the seed page by a helper that saw the page but no code nor question set
+    (2026-12-06, tenth session): paraphrases, follow-ups, near-topic and off-topic questions,
+    small talk after a question. Floors a little under the figures measured (hit@1 88.9% over
+    the 45 answerable, none answered confidently and wrongly, the 10 changes of subject to small
+    talk all refused: README, "Evaluation")."""
+    rows = read_questions(DATA / "probe_by_others.jsonl")
+    assert evaluate(assistant, rows).hit_at(1) >= 0.84
+    small_talk = refused = wrong = 0
+    for row in rows:
+        r = assistant.answer(row["q"], row.get("history") or [])
+        if row["kind"] == "small-talk-after":
+            small_talk += 1
+            refused += r.abstained
+        elif row["any"] and not (r.abstained or r.tentative):
+            wrong += not any(s in r.quotes[0].text for s in row["any"])
+    assert small_talk == 10 and refused >= 9 and wrong == 0
+
+
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
 def test_out_of_corpus_questions_abstain(assistant, question):
     reply = assistant.answer(question)
