@@ -69,20 +69,26 @@ def _written_forms(texts: Iterable[str]) -> dict[str, Counter]:
     """Each stemmed word's written forms and how often each is written (lower case where it
     opens a sentence or a line)."""
     forms: dict[str, Counter] = {}
+    # Each written word stemmed once (a collection repeats its words: SciFact's 5,183
+    # abstracts took 1.9 s stemmed at every occurrence); None for one that is not read.
+    stems: dict[str, str | None] = {}
     for text in texts:
         text = _ADDRESS.sub(lambda m: " " * len(m.group()), text)
         for m in _WORD.finditer(text):
             w = m.group()
             low = w.lower()
-            # Letters only, as the index's reader checks: the pattern's letters take in
-            # superscripts and other number signs ("km²" of a SciFact abstract), and a build
-            # holding one had failed its own read-back.
-            if low in stopwords() or low in NOT_READ or not low.isalpha():
-                continue
-            stem = tokenize(low)
+            stem = stems.get(low, "")
+            if stem == "":
+                # Letters only, as the index's reader checks: the pattern's letters take in
+                # superscripts and other number signs ("km²" of a SciFact abstract), and a
+                # build holding one had failed its own read-back.
+                read = low not in stopwords() and low not in NOT_READ and low.isalpha()
+                stem = stems[low] = ((tokenize(low) or [None])[0]) if read else None
             if stem:
-                opens = _OPENS.search(text, max(0, m.start() - 8), m.start()) is not None
-                forms.setdefault(stem[0], Counter())[low if opens else w] += 1
+                # (a word in lower case is written so wherever it stands)
+                opens = w != low and _OPENS.search(text, max(0, m.start() - 8),
+                                                   m.start()) is not None
+                forms.setdefault(stem, Counter())[low if opens else w] += 1
     return forms
 
 

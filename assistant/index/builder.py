@@ -623,7 +623,7 @@ class _Build:
                     # Said as what it is: the new index, not one to rebuild by hand (its hint
                     # named the build's own temporary folder).
                     raise BuildError("read-back check failed: the new index does not load "
-                                     f"({getattr(e, 'reason', None) or e}); the previous index "
+                                     f"({e.reason or e}); the previous index "
                                      "is kept") from None
                 manifest[self.annotate.key] = self.annotate(new, self.embedder)
                 del new

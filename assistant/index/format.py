@@ -62,6 +62,10 @@ def embed_format_of(manifest: dict) -> int | None:
 class IndexLoadError(RuntimeError):
     """The index folder is missing, damaged, or was built differently (message says how to fix)."""
 
+    # What is wrong, without the folder and the hint to rebuild it: a build says it of its own
+    # new index (``builder``). None where the message is all there is.
+    reason: str | None = None
+
 
 class BuildError(RuntimeError):
     """A build cannot proceed (message is one line for the user)."""

@@ -105,7 +105,7 @@ def load(index_dir: str | os.PathLike, *, model: str | None = None, check: bool 
 def _unreadable(index_dir: Path, e: Exception) -> IndexLoadError:
     err = IndexLoadError(f"cannot read the index in {index_dir}/ ({type(e).__name__}: {e}); "
                          f"{rebuild_hint(index_dir)}")
-    err.reason = f"{type(e).__name__}: {e}"  # what is wrong, without the folder and the hint
+    err.reason = f"{type(e).__name__}: {e}"
     return err
 
 
