@@ -902,6 +902,10 @@ class Answerer:
         contact = quoting.lacks_contact_detail(asked, top.text)
         if contact:
             out.append(f"your question asks for {contact} and the quote gives none")
+        role = quoting.foreign_role(asked, self.index.keyword.df)
+        if role:
+            out.append(f"your question asks as “{role[:40]}”, whom the documents never "
+                       "mention")
         around = self._around(top)
         unheld_folded = {w.casefold() for w in unheld}  # said already: not said again
         if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):
@@ -937,12 +941,25 @@ class Answerer:
         "Croatia"): the checks read names by their capitals, and users type in lower case.
         Read on "croatia", the check of a name its quote's passage does not mention had not
         seen it, and a blind probe's question got the Slovenian 90 days confidently."""
+        from .keyword import tokenize
+
         forms = self._name_forms
         if forms is None:
             forms = self._name_forms = nearwords.name_forms(
                 f"{d.title}\n{d.text}" for d in self.index.documents.values())
-        return re.sub(r"[^\W\d_]+", lambda m: forms.get(m.group(), m.group())
-                      if m.group().islower() else m.group(), asked)
+        def written(word: str) -> str:
+            if not word.islower():
+                return word
+            if word in forms:
+                return forms[word]
+            # A place the documents name only by its people's word ("bulgaria" where they
+            # write "Bulgarian partners"): a word of theirs it is not.
+            name = word.capitalize()
+            if not any(self.index.keyword.df(t) for t in tokenize(word)) \
+                    and any(f.lower() in forms for f in quoting.place_forms(name)):
+                return name
+            return word
+        return re.sub(r"[^\W\d_]+", lambda m: written(m.group()), asked)
 
     def _holds_phrase(self, doc_id: str, phrase: str) -> bool:
         """Whether a document's text holds ``phrase`` (words apart by spaces, any case); True

@@ -1767,6 +1767,31 @@ _CONTACT_ASKS = (
 )
 
 
+# The capacity a question is asked in ("... a work permit as a software developer?", "my
+# residence permit as an erasmus student"): "as a" or "as an" and up to three words before a
+# preposition, a clause or the end. Not "such as a ...", nor a fixed phrase ("as a result").
+_AS_ROLE = re.compile(r"(?<!such )\bas\s+an?\s+((?:[^\W\d_][\w'-]*\s+){0,2}[^\W\d_][\w'-]*)"
+                      r"(?=\s*(?:[?.!,;:]|$|\s+(?:in|at|on|from|for|to|with|who|that|and|or|"
+                      r"if|when|while|because|so|but)\b))", re.IGNORECASE)
+_NOT_A_ROLE = frozenset(("result", "whole", "rule", "matter", "consequence", "minimum",
+                         "maximum", "precaution", "last", "first", "final", "general"))
+
+
+def foreign_role(question: str, df: Callable[[str], int]) -> str | None:
+    """The capacity a question asks in ("as a software developer") when the collection
+    never uses any of its words (``df``: in how many passages a token occurs): the documents
+    say nothing of such a person, so a quote on their rule for someone else ("Foreign victims
+    ... can apply for a temporary residence permit") does not answer it. Two blind probes'
+    questions on work and residence permits were answered confidently so."""
+    for m in _AS_ROLE.finditer(question):
+        role = m.group(1)
+        tokens = tokenize(role)
+        if tokens and not set(role.lower().split()) & _NOT_A_ROLE \
+                and not any(df(t) for t in tokens):
+            return role
+    return None
+
+
 def lacks_contact_detail(question: str, quote: str) -> str | None:
     """What way to reach someone a question asks for ("a phone number") when the quote does
     not give it (no figure, no "@", no web address): the page may name the helpline and give
@@ -1995,11 +2020,26 @@ def lacks_asked_place(question: str, quote: str, df: Callable[[str], int]) -> bo
     check's: ``missing_specifics``.)"""
     held = set(tokenize(quote))
     for m in _IN_PLACE.finditer(question):
-        tokens = tokenize(m.group(1))
-        if tokens and not set(tokens) <= held \
-                and all(0 < df(t) <= RARE_PLACE_PASSAGES for t in tokens):
+        words = m.group(1).split()
+        if tokenize(m.group(1)) and not all(_names_place(w, held) for w in words) \
+                and all(0 < _place_passages(w, df) <= RARE_PLACE_PASSAGES for w in words
+                        if tokenize(w)):
             return True
     return False
+
+
+def _names_place(word: str, held: set[str]) -> bool:
+    """Whether ``held`` (a text's tokens) names ``word``, itself or as a word made from it
+    (``place_forms``: "Bulgarian" names Bulgaria)."""
+    return any(set(t) <= held for t in map(tokenize, [word, *place_forms(word)]) if t)
+
+
+def _place_passages(word: str, df: Callable[[str], int]) -> int:
+    """In how many passages (by ``df``) the collection names a place, by its own word or a
+    word made from it: a page that says only "Bulgarian partners" names Bulgaria (a blind
+    probe's "reflection period in Bulgaria" was answered from the Slovenian rule, as the
+    page held no token "bulgaria" and the place counted as never named)."""
+    return max((df(t) for f in [word, *place_forms(word)] for t in tokenize(f)), default=0)
 
 
 # A name a question asks about anywhere after its first word ("How many prosecutors does
@@ -2019,16 +2059,13 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
     passage holds may be named in the sentence before the quote ("Caritas ... It runs a
     shelter"), so the passage is enough here."""
     held = set(tokenize(passage))
-
-    def mentioned(word: str) -> bool:
-        return any(set(t) <= held for t in map(tokenize, [word, *place_forms(word)]) if t)
-
     out = []
     for m in _ASKED_NAME.finditer(question):
         words = m.group(1).split()
         tokens = tokenize(m.group(1))
-        if tokens and not all(mentioned(w) for w in words) \
-                and all(0 < df(t) <= RARE_PLACE_PASSAGES for t in tokens) \
+        if tokens and not all(_names_place(w, held) for w in words) \
+                and all(0 < _place_passages(w, df) <= RARE_PLACE_PASSAGES for w in words
+                        if tokenize(w)) \
                 and not any(_of_a_subject(w, df) for w in words):
             out.append(m.group(1))
     return list(dict.fromkeys(out))
