@@ -406,6 +406,9 @@ AGENT_CANDIDATES = 4
 # How far down a follow-up whose top quote holds none of its own words looks for one holding
 # two of them (``Answerer._own_words_first``).
 OWN_WORDS_CANDIDATES = 4
+# How far down a "how many" question's candidates the one counting what it asks is looked
+# for (``_counted_first``): as far as the candidates of who does something.
+COUNTED_CANDIDATES = 4
 
 
 class Answerer:
@@ -1187,8 +1190,26 @@ class Answerer:
         # moves its quote away (and what ``names_found_unit`` claims stays true).
         j = self._own_words_first(ev, self._agent_first(ev, self._purpose_first(
             ev, self._pointer_first(ev, self._spelt_out_first(
-                ev, self._asked_year_first(ev, j))))))
+                ev, self._counted_first(ev, self._asked_year_first(ev, j)))))))
         return self._named_unit_first(ev, j)
+
+    def _counted_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking how many of something ("How many police officers work on THB
+        cases?") whose top quote counts something else ("There are 11 prosecutors ...")
+        while one of the next candidates of the same document counts what is asked ("About
+        fifteen officers are assigned ..."): that candidate comes first. A year asked of is
+        ``_asked_year_first``'s: it has put its sentence first already."""
+        asked = ev.query.asked
+        if not j.candidates or not quoting.counted_words(asked, shown=True) \
+                or quoting.time_frame_years(asked):
+            return j
+        near = ev.terms.near if ev.terms is not None else None
+
+        def counts(text: str) -> bool:
+            return quoting.gives_counted_figure(asked, text, near)
+        if counts(self._text(j.candidates[0])):
+            return j
+        return self._promote(ev, j, counts, COUNTED_CANDIDATES, same_doc=True)
 
     def _own_words_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question read with the conversation whose top quote holds none of its own words

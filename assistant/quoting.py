@@ -1852,12 +1852,17 @@ def asks_a_figure(question: str) -> bool:
     return bool(_ASKS_NUMBER.search(question)) and not _ASKS_YEAR.search(question)
 
 
-def gives_counted_figure(question: str, text: str) -> bool:
+def gives_counted_figure(question: str, text: str,
+                         near: dict[str, tuple[tuple[str, float], ...]] | None = None) -> bool:
     """Whether ``text`` gives a figure of what a figure question counts, by the words that
     name it up to the first function word ("victims", not "victims were identified", whose
     "were" any sentence with a figure may hold); for a question naming nothing counted, any
-    figure it does not name itself."""
-    return _gives_figure(question, text, _counted(question, shown=True))
+    figure it does not name itself. ``near``: the documents' words near a counted word they
+    never use (``QueryTerms.near``: "cops" counted by "policing")."""
+    counted = _counted(question, shown=True)
+    for t in list(counted):
+        counted.update(stem for stem, _ in (near or {}).get(t, ()))
+    return _gives_figure(question, text, counted)
 
 
 def _counted(question: str, shown: bool = False) -> set[str]:
@@ -1877,6 +1882,13 @@ _NONE_OF = re.compile(r"\b(?:no|none\s+of\s+the|not\s+a\s+single|zero)\s+"
 _TIMES = re.compile(r"\b(?:once|twice|thrice|never)\b", re.IGNORECASE)
 
 
+_INSIDE_FIGURE = re.compile(r"\d[.,]?$")
+# The word labelling a number as a unit's ("section 3", "Article 187", "No. 4", "§ 2").
+_LABEL_BEFORE = re.compile(r"(?:\b(?:articles?|art|sections?|subsections?|clauses?|"
+                           r"paragraphs?|para|chapters?|parts?|steps?|measures?|no|nr)\.?|§)"
+                           r"\s*\(?$", re.IGNORECASE)
+
+
 def _counts(quote: str, counted: set[str]) -> bool:
     """Whether a figure in ``quote`` is followed, within a few words, by one of ``counted``;
     or "no" is ("no suspended sentence was given": none), or, for "how many times", "once",
@@ -1888,8 +1900,13 @@ def _counts(quote: str, counted: set[str]) -> bool:
     text = _without_dates(quote)
     for m in _NUMBER.finditer(text):
         rest = text[m.end():m.end() + 80]
-        # A share counts nothing: "only 9% of foreign victims" is no number of them.
-        if _SHARE_AFTER.match(rest):
+        # A share counts nothing: "only 9% of foreign victims" is no number of them; nor does
+        # a unit's number ("the Cover Text requirement of section 3 is applicable to these
+        # copies" gives no number of copies).
+        # (A figure is read from its first digit: ``_NUMBER`` finds each digit of "12".)
+        if _SHARE_AFTER.match(rest) or _INSIDE_FIGURE.search(text, max(0, m.start() - 2),
+                                                             m.start()) \
+                or _LABEL_BEFORE.search(text, max(0, m.start() - 16), m.start()):
             continue
         # Within its sentence: "It replaces Guideline No. 4/2018. It applies to all inspectors"
         # counts no inspectors.

@@ -2433,3 +2433,31 @@ def test_a_rule_for_someone_else_is_no_confident_answer(assistant, question):
     r = assistant.answer(question)
     assert r.abstained or r.tentative
     assert r.abstained or any("never mention" in c for c in r.caveats)
+
+
+def test_a_units_number_counts_nothing():
+    from assistant.quoting import gives_counted_figure
+
+    q = "How many printed copies trigger the cover text requirement?"
+    assert not gives_counted_figure(q, "If the Cover Text requirement of section 3 is "
+                                       "applicable to these copies of the Document")
+    assert not gives_counted_figure(q, "Article 12 applies to copies sold.")
+    assert gives_counted_figure(q, "If you publish more than 100 copies, covers are needed.")
+
+
+def test_a_counted_word_the_documents_never_use_is_read_by_its_near_words():
+    from assistant.quoting import gives_counted_figure
+
+    q = "how many cops are on THB cases?"
+    text = "About fifteen officers are assigned full time to the policing of trafficking."
+    assert not gives_counted_figure(q, text)
+    assert gives_counted_figure(q, text, {"cop": (("polic", 0.92), ("offic", 0.65))})
+
+
+@pytest.mark.parametrize("question", ["how many cops work exclusively on THB cases",
+                                      "how many police officers work exclusively on THB cases"])
+def test_a_how_many_question_gets_the_sentence_counting_what_it_asks(assistant, question):
+    # The prosecutors' sentence ("There are 11 prosecutors ...") came first: it counts
+    # prosecutors, not police officers.
+    r = assistant.answer(question)
+    assert r.quotes and "About fifteen officers" in r.quotes[0].text
