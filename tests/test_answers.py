@@ -96,6 +96,25 @@ def test_a_blind_probe_by_others(assistant):
     assert small_talk == 10 and refused >= 9 and wrong == 0
 
 
+def test_a_second_blind_probe_by_others(assistant):
+    """100 more questions on the seed page by a helper that saw only the page (2026-12-06,
+    eleventh session). Measured blind: hit@1 76.7% over the 60 answerable, and three questions
+    the page does not answer got confident quotes (a rule for Bulgaria, work and residence
+    permits for a software developer and a student); after the fixes they prompted, 78.3% and
+    none (README, "Evaluation"). Floors a little under those figures."""
+    rows = read_questions(DATA / "probe2_by_others.jsonl")
+    assert evaluate(assistant, rows).hit_at(1) >= 0.75
+    small_talk = refused = confident = 0
+    for row in rows:
+        r = assistant.answer(row["q"], row.get("history") or [])
+        if row["kind"] == "small-talk-after":
+            small_talk += 1
+            refused += r.abstained
+        elif not row["any"]:
+            confident += not (r.abstained or r.tentative)
+    assert small_talk == 10 and refused >= 9 and confident == 0
+
+
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
 def test_out_of_corpus_questions_abstain(assistant, question):
     reply = assistant.answer(question)
