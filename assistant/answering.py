@@ -1181,8 +1181,8 @@ class Answerer:
 
     def reorder(self, ev: Evidence, j: Judgement) -> Judgement:
         """The candidates with one that gives what the question's form asks for put first,
-        when the best does not: the year a figure is asked of (``_asked_year_first``), what an
-        abbreviation stands for (``_spelt_out_first``), where to read (``_pointer_first``),
+        when the best does not: the year a figure is asked of (``_asked_year_first``), a count
+        of what "how many" names (``_counted_first``), what an abbreviation stands for (``_spelt_out_first``), where to read (``_pointer_first``),
         what something is for (``_purpose_first``), who does it (``_agent_first``), a
         follow-up's own words (``_own_words_first``), and last the numbered unit a question
         names (``_named_unit_first``)."""
