@@ -1440,7 +1440,10 @@ _ASKS_PURPOSE = re.compile(
     r"\b(?:purposes?|aims?|goals?|objectives?|intentions?|missions?|rationale)\s+(?:of|for|"
     r"behind)\b|\bwhy\s+(?:was|were|is|are|did)\s+"
     r"[\w\s-]{1,60}?\b(?:set\s+up|created|established|launched|founded|introduced|started|"
-    r"adopted)\b|\bwhat\s+(?:does|did|do)\s+[\w\s-]{1,60}?\baims?\s+(?:to|at|for)\b",
+    r"adopted)\b|\bwhat\s+(?:does|did|do)\s+[\w\s-]{1,60}?\baims?\s+(?:to|at|for)\b|"
+    # "what's it meant to achieve?", "what is it trying to accomplish?", "the point of it"
+    r"\b(?:meant|supposed|intended|designed|trying|hoping|hopes?|set\s+out|want(?:s|ed)?)\s+"
+    r"to\s+(?:achieve|accomplish|attain)\b|\bthe\s+point\s+of\b(?!\s+contact)",
     re.IGNORECASE)
 _PURPOSE = re.compile(r"\b(?:in\s+order\s+to|so\s+as\s+to|so\s+that|aim\w*|goals?|"
                       r"objectives?|purposes?|intend\w*|intention\w*|seeks?\s+to|designed\s+to|"

@@ -1886,6 +1886,9 @@ def test_the_probes_false_caveats_stay_away(arvenia):
     ("What are the aims of the plan?", True), ("What is the goal behind the campaign?", True),
     ("Why was the Specialised Service set up?", True),
     ("What does the project aim to do?", True),
+    ("The new JIT project in the western balkans - what's it actually meant to achieve?", True),
+    ("What is the project trying to accomplish?", True), ("What's the point of it?", True),
+    ("Who is the point of contact?", False),
     # what money went to, or what a word means, is not what something is for
     ("What was it for?", False), ("What is the money for?", False),
     ("What are the prevention goals?", False), ("Why are victims reluctant to testify?", False),
