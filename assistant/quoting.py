@@ -35,6 +35,18 @@ def refers_back(sentence: str) -> bool:
     return bool(_ANAPHORA.match(sentence) or _CONNECTIVE.match(sentence))
 
 
+# A sentence opening with "The" and a noun ("The project, which was approved ...").
+_DEFINITE_OPENING = re.compile(r"^The\s+([a-z][\w-]*)\b")
+
+
+def names_again(sentence: str, after: str) -> bool:
+    """Whether ``after`` opens with "The" and a noun of ``sentence`` ("The title of the new
+    project is ..." then "The project, which was approved by the European Commission, brings
+    together ..."): it goes on about the thing the sentence named, as a pronoun would."""
+    m = _DEFINITE_OPENING.match(after)
+    return m is not None and bool(set(tokenize(m.group(1))) & set(tokenize(sentence)))
+
+
 # A numbered item's label standing as a sentence of its own ("Measure 2.3.", "Article 12."),
 # and a field of that item ("Responsible body: ...", "Deadline: 2026."): in action plans and
 # codes each means nothing without the item it belongs to, and a quote of a field alone may be
@@ -769,7 +781,8 @@ def _extend(text: str, seq: list[Evidence], own: list[float], i: int, share: flo
     # the quote at a lower share, as it often holds what the question asks of the subject.
     if follow and last + 1 < len(seq) and last - first + 1 < max_sentences \
             and _adjacent(text, seq[last], seq[last + 1]) \
-            and refers_back(text[seq[last + 1].start:seq[last + 1].end]) \
+            and (refers_back(nxt := text[seq[last + 1].start:seq[last + 1].end])
+                 or names_again(text[seq[last].start:seq[last].end], nxt)) \
             and own[last + 1] >= follow * best:
         last += 1
     while last - first + 1 < max_sentences:

@@ -1865,7 +1865,8 @@ def test_where_to_read_is_answered_by_the_sentence_that_points_there(arvenia):
     assert not points_to_source("The Office shall publish an annual report.")
     assert not points_to_source("Write to guideline7@sli.gov.ar.")  # an e-mail address
     r = arvenia.answer("Where can I read the yearly reports on trafficking?")
-    assert r.quotes[0].text.startswith("The reports are published on the website")
+    # (with the sentence before it, which it goes on about: "The reports ...")
+    assert "The reports are published on the website" in r.quotes[0].text
 
 
 def test_the_probes_false_caveats_stay_away(arvenia):
@@ -2464,3 +2465,20 @@ def test_a_how_many_question_gets_the_sentence_counting_what_it_asks(assistant, 
     # prosecutors, not police officers.
     r = assistant.answer(question)
     assert r.quotes and "About fifteen officers" in r.quotes[0].text
+
+
+def test_a_sentence_naming_again_what_the_one_before_named_goes_on_about_it():
+    from assistant.quoting import names_again
+
+    title = 'The title of the new project is "Use of Joint Investigation Teams" (JIT THB WB).'
+    assert names_again(title, "The project, which was approved by the European Commission, "
+                              "brings together prosecutors.")
+    assert not names_again(title, "The police investigate offences.")
+    assert not names_again(title, "Projects were funded.")  # no "The": not the same thing
+
+
+def test_what_a_project_does_is_quoted_with_the_sentence_naming_it(assistant):
+    # Its title sentence alone had been the confident answer (a blind probe's; the sentence
+    # after it, "The project, which ... brings together ...", says what it does).
+    r = assistant.answer("What does the JIT THB WB project actually do?")
+    assert r.quotes and "brings together representatives" in r.quotes[0].text

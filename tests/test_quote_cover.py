@@ -70,8 +70,11 @@ def test_the_sentence_saying_who_approved_joins_the_one_naming_the_project(tmp_p
     assert "Training" not in top  # the third sentence adds nothing the question asks
     # Without the rule the first sentence stands alone. (Asked "Which body ...?": for "Who
     # approved ...?" a top quote naming nobody now gives way to one naming someone,
-    # ``Answerer._agent_first``, which would join them too.)
-    off = a.with_settings(AnswerSettings(quotes=QuoteRules(cover_gain=0.0)))
+    # ``Answerer._agent_first``, which would join them too; and "The proposal ..." names
+    # again what the first sentence named, so the sentence following on joins it as well,
+    # ``quoting.names_again``, unless that is off too.)
+    off = a.with_settings(AnswerSettings(quotes=QuoteRules(cover_gain=0.0,
+                                                           follow_on_share=0.0)))
     which = "Which body approved the Safe Passage project?"
     assert "European Commission" in a.answer(which).quotes[0].text
     assert "European Commission" not in off.answer(which).quotes[0].text
