@@ -115,6 +115,26 @@ def test_a_second_blind_probe_by_others(assistant):
     assert small_talk == 10 and refused >= 9 and confident == 0
 
 
+def test_a_third_blind_probe_by_others(assistant):
+    """90 questions on the seed page by a helper that saw only the page (2026-12-06, eleventh
+    session): yes/no, where to read, the sentence after the topic's, after a period, and 30
+    follow-ups (elliptical, pronouns, chains, changes of topic). Measured blind: hit@1 90.0%
+    over the 60 answerable, none of the 20 near-topic or off-topic questions answered
+    confidently, 8 of the 10 changes to small talk refused; 91.7% after one rule it shares
+    with the fitting part (README, "Evaluation"). Floors a little under."""
+    rows = read_questions(DATA / "probe3_by_others.jsonl")
+    assert evaluate(assistant, rows).hit_at(1) >= 0.87
+    small_talk = refused = confident = 0
+    for row in rows:
+        r = assistant.answer(row["q"], row.get("history") or [])
+        if row["kind"] == "small-talk-after":
+            small_talk += 1
+            refused += r.abstained
+        elif not row["any"]:
+            confident += not (r.abstained or r.tentative)
+    assert small_talk == 10 and refused >= 7 and confident == 0
+
+
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
 def test_out_of_corpus_questions_abstain(assistant, question):
     reply = assistant.answer(question)
