@@ -791,7 +791,9 @@ class Answerer:
         terms = quoting.asked_terms(asked)
         if not any(t in quoting.ERRANDS and df(t) == 0 for t in terms):
             return False
-        named = quoting.names_in(asked)
+        # A name typed in lower case ("flights from sofia") is a name as the documents write
+        # it ("Sofia"), not a word of theirs.
+        named = quoting.names_in(self._with_names(asked))
         return all(df(t) == 0 for t in terms if t not in named) \
             and not self.misspelt(ev.query.typed or asked)
 

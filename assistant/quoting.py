@@ -1008,7 +1008,11 @@ ERRANDS = frozenset(tokenize(
     "coffee dinner lunch breakfast menu movie movies film films song songs lyrics poem "
     "poems joke jokes novel novels netflix football soccer basketball tennis shopping "
     "discount password router wifi tip tipping vacation holiday holidays tourist tourists "
-    "sightseeing museum museums beach beaches"))
+    "sightseeing museum museums beach beaches airline airlines airport airports train trains "
+    "bus buses trip trips ski skiing resort resorts hiking lake lakes mountain mountains "
+    "cuisine dish dishes dessert vegetarian vegan wine beer cocktail handball volleyball "
+    "hockey golf rugby cricket baseball marathon olympics laptop smartphone iphone android "
+    "wallet roaming currency passport parking"))
 # Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
 # was that?"): such a follow-up asks it of the conversation's subject, like "When?" (read
 # alone, "year" had found "in recent years"; ``Answerer._reading``).

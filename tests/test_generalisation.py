@@ -2482,3 +2482,18 @@ def test_what_a_project_does_is_quoted_with_the_sentence_naming_it(assistant):
     # after it, "The project, which ... brings together ...", says what it does).
     r = assistant.answer("What does the JIT THB WB project actually do?")
     assert r.quotes and "brings together representatives" in r.quotes[0].text
+
+
+@pytest.mark.parametrize("question", [
+    "cheap flights from sofia to ljubljana?",
+    "Who won the last handball match between Croatia and Slovenia?"])
+def test_an_errand_naming_the_pages_places_is_refused(assistant, question):
+    # Two blind probes' off-topic questions, shown the Sofia conference or the workshops'
+    # countries tentatively; a place typed in lower case is a name too ("sofia").
+    assert assistant.answer(question).abstained
+
+
+def test_an_errand_word_in_a_question_on_the_documents_is_no_errand(assistant):
+    # "victims" is the page's word: the question is asked as before.
+    assert not assistant.answer("Can victims travel by train to their home country?").abstained
+    assert not assistant.answer("Do victims get their passports back?").abstained
