@@ -776,7 +776,8 @@ class Answerer:
         p = self.unrelated_probability(ev, values, bar)
         return (p is not None and p < bar) or self._asks_only_errand(ev) \
             or (not ev.query.context and (quoting.asks_the_moment(ev.query.asked)
-                                          or quoting.asks_about_the_assistant(ev.query.asked)))
+                                          or quoting.asks_about_the_assistant(ev.query.asked)
+                                          or quoting.asks_arithmetic(ev.query.asked)))
 
     def _asks_only_errand(self, ev: Evidence) -> bool:
         """Whether a question read alone asks an everyday errand the documents never speak of
@@ -1087,7 +1088,7 @@ class Answerer:
             # either, but ask something).
             return alone
         if quoting.asks_the_moment(asked, in_conversation=True) \
-                or quoting.asks_about_the_assistant(asked) \
+                or quoting.asks_about_the_assistant(asked) or quoting.asks_arithmetic(asked) \
                 or (_PLEONASTIC_IT.search(asked) and not points_back(asked)):
             # A whole clause about nothing said earlier ("What time is it?", "Is it safe to
             # ...?", "What's the date today?", "How old are you?"): its words are its own,

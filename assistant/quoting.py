@@ -1564,6 +1564,26 @@ def asks_about_the_assistant(question: str) -> bool:
     return bool(_ABOUT_YOU.search(question.strip()))
 
 
+# A sum to work out ("what's 2+2", "how much is 15 x 3?", "12 divided by 4"): figures joined
+# by operators, with at most a "what is" or "calculate" before them.
+_NUMBER_TERM = r"-?\d+(?:[.,]\d+)?"
+# (a hyphen or a slash between figures only with spaces: "2012-2013" is a period, "24/7" and
+# "2011/36" are no sums, "100 - 20" is one)
+_OPERATOR = r"(?:[+*x×÷^]|(?<=\s)[-/](?=\s)|plus|minus|times|multiplied\s+by|divided\s+by)"
+_ARITHMETIC = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|hey|please|quick(?:\s+question)?)\W+)*"
+    r"(?:(?:what|how\s+much)(?:['’]s|\s+is|\s+are|\s+does)?|calculate|compute|solve)?\s*"
+    rf"{_NUMBER_TERM}(?:\s*{_OPERATOR}\s*{_NUMBER_TERM})+\s*(?:=|equals?|make)?\s*\W*$",
+    re.IGNORECASE)
+
+
+def asks_arithmetic(question: str) -> bool:
+    """Whether a message is only a sum to work out ("what's 2+2"): no document answers it,
+    and its figures had found "Article 187(2)" of the seed page, shown tentatively after a
+    question (a blind probe's)."""
+    return bool(_ARITHMETIC.match(question.strip()))
+
+
 def lacks_asked_moment(question: str, quote: str) -> str | None:
     """The moment counted from now that a question asks about ("tonight") when the quote does
     not speak of the present or of that moment: it says what held when its document was

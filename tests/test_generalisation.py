@@ -2497,3 +2497,20 @@ def test_an_errand_word_in_a_question_on_the_documents_is_no_errand(assistant):
     # "victims" is the page's word: the question is asked as before.
     assert not assistant.answer("Can victims travel by train to their home country?").abstained
     assert not assistant.answer("Do victims get their passports back?").abstained
+
+
+@pytest.mark.parametrize("message, sums", [
+    ("what's 2+2", True), ("What is 15 x 3?", True), ("how much is 100 - 20?", True),
+    ("12 divided by 4", True), ("calculate 3*7", True),
+    ("2012-2013?", False), ("24/7?", False), ("2011/36?", False), ("2013?", False),
+    ("What is Article 187(2)?", False), ("What is 90,000 EUR in dollars?", False)])
+def test_a_sum_to_work_out(message, sums):
+    from assistant.quoting import asks_arithmetic
+
+    assert asks_arithmetic(message) is sums
+
+
+@pytest.mark.parametrize("history", [[], ["How many prosecutors deal with THB?"]])
+def test_a_sum_is_refused_alone_or_after_a_question(assistant, history):
+    # A blind probe's "what's 2+2" after a question had been shown "Article 187(2)".
+    assert assistant.answer("what's 2+2", history).abstained
