@@ -1012,7 +1012,7 @@ ERRANDS = frozenset(tokenize(
     "bus buses trip trips ski skiing resort resorts hiking lake lakes mountain mountains "
     "cuisine dish dishes dessert vegetarian vegan wine beer cocktail handball volleyball "
     "hockey golf rugby cricket baseball marathon olympics laptop smartphone iphone android "
-    "wallet roaming currency passport parking"))
+    "wallet roaming currency passport parking translate translation"))
 # Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
 # was that?"): such a follow-up asks it of the conversation's subject, like "When?" (read
 # alone, "year" had found "in recent years"; ``Answerer._reading``).

@@ -2514,3 +2514,9 @@ def test_a_sum_to_work_out(message, sums):
 def test_a_sum_is_refused_alone_or_after_a_question(assistant, history):
     # A blind probe's "what's 2+2" after a question had been shown "Article 187(2)".
     assert assistant.answer("what's 2+2", history).abstained
+
+
+@pytest.mark.parametrize("history", [[], ["Can victims stay after the trial?"]])
+def test_a_request_to_translate_is_refused(assistant, history):
+    # Asked by two blind probes after a question; shown a sentence naming Slovenia.
+    assert assistant.answer("translate 'good morning' into Slovenian please", history).abstained
