@@ -406,6 +406,9 @@ AGENT_CANDIDATES = 4
 # How far down a follow-up whose top quote holds none of its own words looks for one holding
 # two of them (``Answerer._own_words_first``).
 OWN_WORDS_CANDIDATES = 4
+# How far down a question asking why looks for a candidate giving a reason
+# (``_reason_first``): as far as for who does something.
+REASON_CANDIDATES = 4
 # How far down a "how many" question's candidates the one counting what it asks is looked
 # for (``_counted_first``): as far as the candidates of who does something.
 COUNTED_CANDIDATES = 4
@@ -1186,14 +1189,15 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), a count
         of what "how many" names (``_counted_first``), what an abbreviation stands for (``_spelt_out_first``), where to read (``_pointer_first``),
-        what something is for (``_purpose_first``), who does it (``_agent_first``), a
+        what something is for (``_purpose_first``), why (``_reason_first``), who does it
+        (``_agent_first``), a
         follow-up's own words (``_own_words_first``), and last the numbered unit a question
         names (``_named_unit_first``)."""
         # The unit a question names goes last: it has the final say, so that no other rule
         # moves its quote away (and what ``names_found_unit`` claims stays true).
-        j = self._own_words_first(ev, self._agent_first(ev, self._purpose_first(
-            ev, self._pointer_first(ev, self._spelt_out_first(
-                ev, self._counted_first(ev, self._asked_year_first(ev, j)))))))
+        j = self._own_words_first(ev, self._agent_first(ev, self._reason_first(
+            ev, self._purpose_first(ev, self._pointer_first(ev, self._spelt_out_first(
+                ev, self._counted_first(ev, self._asked_year_first(ev, j))))))))
         return self._named_unit_first(ev, j)
 
     def _counted_first(self, ev: Evidence, j: Judgement) -> Judgement:
@@ -1252,6 +1256,25 @@ class Answerer:
                 or quoting.states_purpose(self._text(j.candidates[0])):
             return j
         return self._promote(ev, j, quoting.states_purpose, same_doc=True)
+
+    def _reason_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking why ("Why?" after what the JIT project is trying to achieve)
+        whose top quote gives no reason (the project's title), while one of the next
+        candidates of the same document does ("As JITs are a tool rarely used ..."): that
+        candidate comes first."""
+        if not j.candidates or not quoting.asks_reason(ev.query.asked) \
+                or quoting.states_reason(self._text(j.candidates[0])):
+            return j
+        if ev.query.context:
+            # A follow-up whose top quote holds its own words ("why those two?" after the
+            # government's two priorities, "... which are two issues closely related to human
+            # trafficking") is answered by that sentence's own clause.
+            from .keyword import tokenize
+
+            own = set(quoting.asked_terms(ev.query.asked))
+            if own & set(tokenize(self._text(j.candidates[0]))):
+                return j
+        return self._promote(ev, j, quoting.states_reason, REASON_CANDIDATES, same_doc=True)
 
     def _pointer_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking where to read about something ("Where can I read the yearly

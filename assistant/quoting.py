@@ -1467,6 +1467,29 @@ _PURPOSE = re.compile(r"\b(?:in\s+order\s+to|so\s+as\s+to|so\s+that|aim\w*|goals
                       r"meant\s+to|with\s+a\s+view\s+to|mission)\b", re.IGNORECASE)
 
 
+# A question asking why ("Why?", "and why was it set up?", "What is the reason for ...?",
+# "How come ...?"), and the words by which a sentence gives a reason or a cause.
+_ASKS_REASON = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\W+)?(?:why\b|how\s+come\b)|"
+                          r"\bwhat\s+(?:is|was|are|were)\s+the\s+reasons?\b|"
+                          r"\b(?:and|but)\s+why\b", re.IGNORECASE)
+_REASON = re.compile(r"\b(?:because|since|due\s+to|owing\s+to|thanks\s+to|given\s+that|"
+                     r"in\s+order\s+to|so\s+as\s+to|so\s+that|purposes?|aims?|aimed|reasons?|"
+                     r"as\s+a\s+result|therefore|hence|thus|precondition|to\s+ensure|caused?|"
+                     r"led\s+to|argu(?:e|ed|es|ing)|(?:felt|believed|feared)\s+that)\b|(?:^|[.;:]\s+)As\s+(?!a\b|an\b|the\b|well\b|of\b|to\b|for\b)"
+                     r"\w", re.IGNORECASE)
+
+
+def asks_reason(question: str) -> bool:
+    """Whether a question asks why something is or was so."""
+    return bool(_ASKS_REASON.search(question))
+
+
+def states_reason(text: str) -> bool:
+    """Whether ``text`` gives a reason, a cause or a purpose ("because", "due to", "in order
+    to", "As JITs are a tool rarely used ..., knowledge ... is a precondition ...")."""
+    return bool(_REASON.search(text))
+
+
 def asks_purpose(question: str) -> bool:
     """Whether a question asks what something is for: its purpose, aim or goal, or why it was
     set up."""
