@@ -406,6 +406,9 @@ AGENT_CANDIDATES = 4
 # How far down a follow-up whose top quote holds none of its own words looks for one holding
 # two of them (``Answerer._own_words_first``).
 OWN_WORDS_CANDIDATES = 4
+# How far down a question asking what something is called looks for a candidate saying it
+# (``_title_first``).
+TITLE_CANDIDATES = 4
 # How far down a question asking why looks for a candidate giving a reason
 # (``_reason_first``): as far as for who does something.
 REASON_CANDIDATES = 4
@@ -1188,7 +1191,8 @@ class Answerer:
     def reorder(self, ev: Evidence, j: Judgement) -> Judgement:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), a count
-        of what "how many" names (``_counted_first``), what an abbreviation stands for (``_spelt_out_first``), where to read (``_pointer_first``),
+        of what "how many" names (``_counted_first``), what a project is called
+        (``_title_first``), what an abbreviation stands for (``_spelt_out_first``), where to read (``_pointer_first``),
         what something is for (``_purpose_first``), why (``_reason_first``), who does it
         (``_agent_first``), a
         follow-up's own words (``_own_words_first``), and last the numbered unit a question
@@ -1197,7 +1201,8 @@ class Answerer:
         # moves its quote away (and what ``names_found_unit`` claims stays true).
         j = self._own_words_first(ev, self._agent_first(ev, self._reason_first(
             ev, self._purpose_first(ev, self._pointer_first(ev, self._spelt_out_first(
-                ev, self._counted_first(ev, self._asked_year_first(ev, j))))))))
+                ev, self._title_first(ev, self._counted_first(
+                    ev, self._asked_year_first(ev, j)))))))))
         return self._named_unit_first(ev, j)
 
     def _counted_first(self, ev: Evidence, j: Judgement) -> Judgement:
@@ -1256,6 +1261,16 @@ class Answerer:
                 or quoting.states_purpose(self._text(j.candidates[0])):
             return j
         return self._promote(ev, j, quoting.states_purpose, same_doc=True)
+
+    def _title_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking what a project (plan, report ...) is called whose top quote says
+        what nothing is called ("In 2012 the Slovenian Ministry of the Interior ... prepared
+        the proposal for a sequel ..."), while one of the next candidates of the same document
+        does ("The title of the new project is ..."): that candidate comes first."""
+        if not j.candidates or not quoting.asks_title(ev.query.asked) \
+                or quoting.gives_title(self._text(j.candidates[0])):
+            return j
+        return self._promote(ev, j, quoting.gives_title, TITLE_CANDIDATES, same_doc=True)
 
     def _reason_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking why ("Why?" after what the JIT project is trying to achieve)

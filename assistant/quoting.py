@@ -1490,6 +1490,33 @@ def states_reason(text: str) -> bool:
     return bool(_REASON.search(text))
 
 
+# A question asking what a work or an undertaking is called ("What is the title of the new
+# JIT project?", "what is the name of its sequel?", "what was the new project called?"), not a
+# person's name; and how a sentence gives a title ("The title of the new project is ...",
+# "a programme called ...").
+_TITLED = (r"(?:project|programme|program|scheme|plan|initiative|campaign|strategy|law|act|"
+           r"report|document|book|film|album|song|sequel|follow[- ]?(?:up|on)|conference|"
+           r"network|study|survey)s?")
+_ASKS_TITLE = re.compile(
+    rf"\b(?:title|name)\s+of\s+(?:(?:the|its|their|this|that|his|her)\s+)?(?:[\w'-]+\s+){{0,3}}?"
+    rf"{_TITLED}\b|\bwhat\s+(?:is|was|are|were)\s+(?:(?:the|its|their)\s+)?(?:[\w'-]+\s+){{0,4}}?"
+    rf"{_TITLED}\s+called\b|\b{_TITLED}(?:['’]s)?\s+(?:title|name)\b", re.IGNORECASE)
+_GIVES_TITLE = re.compile(r"\b(?:title|name)\s+of\s+[^.]{0,80}?\b(?:is|was)\b|"
+                          r"\b(?:called|entitled|titled|named|known\s+as)\b", re.IGNORECASE)
+
+
+def asks_title(question: str) -> bool:
+    """Whether a question asks what a work or an undertaking is called (a project, a plan, a
+    report ...; not a person)."""
+    return bool(_ASKS_TITLE.search(question))
+
+
+def gives_title(text: str) -> bool:
+    """Whether ``text`` says what something is called ("The title of the new project is
+    ...")."""
+    return bool(_GIVES_TITLE.search(text))
+
+
 def asks_purpose(question: str) -> bool:
     """Whether a question asks what something is for: its purpose, aim or goal, or why it was
     set up."""

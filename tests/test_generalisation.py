@@ -2551,3 +2551,31 @@ def test_a_question_asking_why_gets_the_sentence_giving_a_reason(assistant):
     # (A question of the evaluation set's fitting part.)
     r = assistant.answer("Why are job centre officials being briefed about THB?")
     assert "with the purpose of their early detection" in r.quotes[0].text
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("What is the title of the new JIT project?", True),
+    ("The earlier JIT project - what is the name of its sequel?", True),
+    ("what was the new project called?", True), ("The follow-up's name?", True),
+    ("What's the name of the national coordinator?", False),
+    ("What is the name of the current President of Warsaw?", False),
+    ("Who approved the project?", False)])
+def test_what_asks_what_something_is_called(question, asks):
+    from assistant.quoting import asks_title
+
+    assert asks_title(question) is asks
+
+
+def test_what_says_what_something_is_called():
+    from assistant.quoting import gives_title
+
+    assert gives_title('The title of the new project is "Use of Joint Investigation Teams".')
+    assert gives_title("They launched a programme called Safe Passage.")
+    assert not gives_title("In 2012 the Ministry prepared the proposal for a sequel of the "
+                           'previously concluded project "The introduction of JITs".')
+
+
+def test_the_name_of_a_sequel_is_quoted_from_the_sentence_giving_it(assistant):
+    # The sentence on the 2012 proposal had been the confident answer, alone.
+    r = assistant.answer("what is the name of the sequel the ministry prepared in 2012?")
+    assert "The title of the new project is" in r.quotes[0].text
