@@ -406,6 +406,9 @@ AGENT_CANDIDATES = 4
 # How far down a follow-up whose top quote holds none of its own words looks for one holding
 # two of them (``Answerer._own_words_first``).
 OWN_WORDS_CANDIDATES = 4
+# A question about an earlier one of a kind ("the previous project").
+_EARLIER = re.compile(r"\b(?:previous|earlier|old|former|original|prior|first|concluded)\b",
+                      re.IGNORECASE)
 # How far down a question asking what something is called looks for a candidate saying it
 # (``_title_first``).
 TITLE_CANDIDATES = 4
@@ -804,6 +807,14 @@ class Answerer:
         return all(df(t) == 0 for t in terms if t not in named) \
             and not self.misspelt(ev.query.typed or asked)
 
+    def _starts_word(self, prefix: str) -> bool:
+        """Whether a word of the documents starts with ``prefix`` (lower case)."""
+        import bisect
+
+        ordered = self._vocabulary().ordered
+        i = bisect.bisect_left(ordered, prefix)
+        return i < len(ordered) and ordered[i].startswith(prefix)
+
     def _vocabulary(self) -> spelling.Vocabulary:
         if self.index.spelling is None:  # once per index; two threads may both build it
             self.index.spelling = spelling.vocabulary(
@@ -914,7 +925,7 @@ class Answerer:
         contact = quoting.lacks_contact_detail(asked, top.text)
         if contact:
             out.append(f"your question asks for {contact} and the quote gives none")
-        role = quoting.foreign_role(asked, self.index.keyword.df)
+        role = quoting.foreign_role(asked, self.index.keyword.df, self._starts_word)
         if role:
             out.append(f"your question asks as “{role[:40]}”, whom the documents never "
                        "mention")
@@ -1267,10 +1278,23 @@ class Answerer:
         what nothing is called ("In 2012 the Slovenian Ministry of the Interior ... prepared
         the proposal for a sequel ..."), while one of the next candidates of the same document
         does ("The title of the new project is ..."): that candidate comes first."""
-        if not j.candidates or not quoting.asks_title(ev.query.asked) \
+        asked = ev.query.asked
+        if not j.candidates or not quoting.asks_title(asked) \
                 or quoting.gives_title(self._text(j.candidates[0])):
             return j
-        return self._promote(ev, j, quoting.gives_title, TITLE_CANDIDATES, same_doc=True)
+        from .keyword import tokenize
+
+        # Not another one's title: "What was the previous project called?" is not answered
+        # by "The title of the new project is ...", nor a question naming "ISEC" by a quote
+        # that does not (a review's).
+        phrase = quoting.title_asked(asked)
+        earlier = bool(_EARLIER.search(phrase))
+        names = quoting.names_in(phrase)
+
+        def titles_it(text: str) -> bool:
+            return quoting.gives_title(text) and names <= set(tokenize(text)) \
+                and not (earlier and re.search(r"\bnew\b", text, re.IGNORECASE))
+        return self._promote(ev, j, titles_it, TITLE_CANDIDATES, same_doc=True)
 
     def _reason_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking why ("Why?" after what the JIT project is trying to achieve)
@@ -1289,7 +1313,18 @@ class Answerer:
             own = set(quoting.asked_terms(ev.query.asked))
             if own & set(tokenize(self._text(j.candidates[0]))):
                 return j
-        return self._promote(ev, j, quoting.states_reason, REASON_CANDIDATES, same_doc=True)
+        from .keyword import tokenize
+
+        # The reason must be about what is asked: a sentence giving a reason for something
+        # else ("... with the purpose of their early detection") had displaced the answer to
+        # "Why has the government prioritised child pornography?" (a review's).
+        # (a word the documents never use counts by its near words: "job" by "work")
+        near = ev.terms.near if ev.terms is not None else {}
+        asked = quoting.asked_terms(ev.query.asked)
+        own = {t for t in asked if self.index.keyword.idf(t)} \
+            | {stem for t in asked for stem, _ in near.get(t, ())}
+        return self._promote(ev, j, lambda text: quoting.states_reason(text) and (
+            not own or bool(own & set(tokenize(text)))), REASON_CANDIDATES, same_doc=True)
 
     def _pointer_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking where to read about something ("Where can I read the yearly

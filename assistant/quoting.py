@@ -35,8 +35,11 @@ def refers_back(sentence: str) -> bool:
     return bool(_ANAPHORA.match(sentence) or _CONNECTIVE.match(sentence))
 
 
-# A sentence opening with "The" and a noun ("The project, which was approved ...").
-_DEFINITE_OPENING = re.compile(r"^The\s+([a-z][\w-]*)\b")
+# A sentence opening with "The" and a noun ("The project, which was approved ..."), past
+# words that only tell one of a kind from another ("The first workshop", "The new law").
+_DEFINITE_OPENING = re.compile(
+    r"^The\s+(?:(?:first|second|third|new|same|other|following|next|last|former|latter|above|"
+    r"said|previous|final|main|current|earlier|later|original)\s+)*([a-z][\w-]*)\b")
 
 
 def names_again(sentence: str, after: str) -> bool:
@@ -44,7 +47,8 @@ def names_again(sentence: str, after: str) -> bool:
     project is ..." then "The project, which was approved by the European Commission, brings
     together ..."): it goes on about the thing the sentence named, as a pronoun would."""
     m = _DEFINITE_OPENING.match(after)
-    return m is not None and bool(set(tokenize(m.group(1))) & set(tokenize(sentence)))
+    return m is not None and m.group(0).count(" ") == 1 \
+        and bool(set(tokenize(m.group(1))) & set(tokenize(sentence)))
 
 
 # A numbered item's label standing as a sentence of its own ("Measure 2.3.", "Article 12."),
@@ -1469,14 +1473,18 @@ _PURPOSE = re.compile(r"\b(?:in\s+order\s+to|so\s+as\s+to|so\s+that|aim\w*|goals
 
 # A question asking why ("Why?", "and why was it set up?", "What is the reason for ...?",
 # "How come ...?"), and the words by which a sentence gives a reason or a cause.
-_ASKS_REASON = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\W+)?(?:why\b|how\s+come\b)|"
-                          r"\bwhat\s+(?:is|was|are|were)\s+the\s+reasons?\b|"
-                          r"\b(?:and|but)\s+why\b", re.IGNORECASE)
-_REASON = re.compile(r"\b(?:because|since|due\s+to|owing\s+to|thanks\s+to|given\s+that|"
+_ASKS_REASON = re.compile(r"\bwhy\b|^\W*(?:(?:and|but|so|ok|okay)\W+)?how\s+come\b|"
+                          r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+the\s+(?:reasons?|"
+                          r"rationale)\b|\bfor\s+what\s+reasons?\b", re.IGNORECASE)
+# ("since" as a time, "Since 2013", "thus far", and "As many as ..." give no reason)
+_REASON = re.compile(r"\b(?:because|since(?!\s+(?:\d\w*|the\s+\d\w*|then|when|last|early|late|"
+                     rf"{_MONTHS})\b)|due\s+to|owing\s+to|thanks\s+to|given\s+that|"
                      r"in\s+order\s+to|so\s+as\s+to|so\s+that|purposes?|aims?|aimed|reasons?|"
-                     r"as\s+a\s+result|therefore|hence|thus|precondition|to\s+ensure|caused?|"
-                     r"led\s+to|argu(?:e|ed|es|ing)|(?:felt|believed|feared)\s+that)\b|(?:^|[.;:]\s+)As\s+(?!a\b|an\b|the\b|well\b|of\b|to\b|for\b)"
-                     r"\w", re.IGNORECASE)
+                     r"as\s+a\s+result|therefore|hence|thus(?!\s+far)|precondition|"
+                     r"to\s+ensure|caused?|led\s+to|argu(?:e|ed|es|ing)|"
+                     r"(?:felt|believed|feared)\s+that)\b|"
+                     r"(?:^|[.;:]\s+)As\s+(?!(?:a|an|the|well|of|to|for|many|much|such|soon|long|"
+                     r"far|regards)\b)\w", re.IGNORECASE)
 
 
 def asks_reason(question: str) -> bool:
@@ -1499,16 +1507,26 @@ _TITLED = (r"(?:project|programme|program|scheme|plan|initiative|campaign|strate
            r"network|study|survey)s?")
 _ASKS_TITLE = re.compile(
     rf"\b(?:title|name)\s+of\s+(?:(?:the|its|their|this|that|his|her)\s+)?(?:[\w'-]+\s+){{0,3}}?"
-    rf"{_TITLED}\b|\bwhat\s+(?:is|was|are|were)\s+(?:(?:the|its|their)\s+)?(?:[\w'-]+\s+){{0,4}}?"
+    rf"{_TITLED}\b|\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+(?:(?:the|its|their)\s+)?"
+    rf"(?:[\w'-]+\s+){{0,4}}?"
     rf"{_TITLED}\s+called\b|\b{_TITLED}(?:['’]s)?\s+(?:title|name)\b", re.IGNORECASE)
 _GIVES_TITLE = re.compile(r"\b(?:title|name)\s+of\s+[^.]{0,80}?\b(?:is|was)\b|"
-                          r"\b(?:called|entitled|titled|named|known\s+as)\b", re.IGNORECASE)
+                          r"(?<!so-)\b(?:called|entitled|titled|named|known\s+as)\b"
+                          r"(?!\s+(?:for|to|on|upon|in|by)\b)", re.IGNORECASE)
 
 
 def asks_title(question: str) -> bool:
     """Whether a question asks what a work or an undertaking is called (a project, a plan, a
     report ...; not a person)."""
     return bool(_ASKS_TITLE.search(question))
+
+
+def title_asked(question: str) -> str:
+    """The words asking for a title ("What was the previous project called", "name of its
+    sequel"), or "" for a question asking none: what they name is the thing whose title is
+    asked ("The earlier project - what is the name of its sequel?" asks the new one's)."""
+    m = _ASKS_TITLE.search(question)
+    return m.group(0) if m else ""
 
 
 def gives_title(text: str) -> bool:
@@ -1630,8 +1648,19 @@ _ARITHMETIC = re.compile(
 def asks_arithmetic(question: str) -> bool:
     """Whether a message is only a sum to work out ("what's 2+2"): no document answers it,
     and its figures had found "Article 187(2)" of the seed page, shown tentatively after a
-    question (a blind probe's)."""
-    return bool(_ARITHMETIC.match(question.strip()))
+    question (a blind probe's). Years apart by a dash or a slash ("2013 - 2014", "2012 /
+    2013") are a period, and "24 / 7" is all day: no sums."""
+    m = _ARITHMETIC.match(question.strip())
+    if m is None:
+        return False
+    figures = re.findall(r"\d+", m.group(0))
+    if not re.search(r"[+*x×÷^]|plus|minus|times|multiplied|divided", m.group(0), re.I):
+        if all(_YEAR_FIGURE.fullmatch(f) for f in figures) or figures == ["24", "7"]:
+            return False
+    return True
+
+
+_YEAR_FIGURE = re.compile(r"1\d\d\d|20\d\d")
 
 
 def lacks_asked_moment(question: str, quote: str) -> str | None:
@@ -1860,26 +1889,60 @@ _CONTACT_ASKS = (
 # The capacity a question is asked in ("... a work permit as a software developer?", "my
 # residence permit as an erasmus student"): "as a" or "as an" and up to three words before a
 # preposition, a clause or the end. Not "such as a ...", nor a fixed phrase ("as a result").
-_AS_ROLE = re.compile(r"(?<!such )\bas\s+an?\s+((?:[^\W\d_][\w'-]*\s+){0,2}[^\W\d_][\w'-]*)"
+_AS_ROLE = re.compile(r"(?:\b(?P<before>[\w'-]+)\s+)?\bas\s+an?\s+"
+                      r"(?P<role>(?:[^\W\d_][\w'-]*\s+){0,2}[^\W\d_][\w'-]*)"
                       r"(?=\s*(?:[?.!,;:]|$|\s+(?:in|at|on|from|for|to|with|who|that|and|or|"
                       r"if|when|while|because|so|but)\b))", re.IGNORECASE)
 _NOT_A_ROLE = frozenset(("result", "whole", "rule", "matter", "consequence", "minimum",
-                         "maximum", "precaution", "last", "first", "final", "general"))
+                         "maximum", "precaution", "last", "first", "final", "general", "right",
+                         "group", "team", "whole"))
+# Verbs after which "as a ..." says what a thing is taken for, not whom the asker is ("punished
+# as a felony", "treated as a misdemeanour", "given as a right").
+_TAKEN_AS = frozenset(("treated", "punished", "defined", "classified", "classed", "count",
+                       "counts", "counted", "regarded", "considered", "given", "seen",
+                       "recognised", "recognized", "listed", "registered", "described",
+                       "known", "used", "qualify", "qualifies", "prosecuted", "charged",
+                       "sentenced", "tried", "categorised", "categorized", "is", "are", "was",
+                       "were", "be", "been", "such"))
 
 
-def foreign_role(question: str, df: Callable[[str], int]) -> str | None:
-    """The capacity a question asks in ("as a software developer") when the collection
-    never uses any of its words (``df``: in how many passages a token occurs): the documents
-    say nothing of such a person, so a quote on their rule for someone else ("Foreign victims
-    ... can apply for a temporary residence permit") does not answer it. Two blind probes'
-    questions on work and residence permits were answered confidently so."""
+def foreign_role(question: str, df: Callable[[str], int],
+                 starts: Callable[[str], bool] | None = None) -> str | None:
+    """The capacity a question asks in ("as a software developer", "as an erasmus student")
+    when the collection never uses one of its words (``df``: in how many passages a token
+    occurs; nor the word in the singular or plural, nor, by ``starts``, a word of its root:
+    "student" is spoken of where the documents say "studying"): the documents say nothing of
+    such a person, so a quote on their rule for someone else ("Foreign victims ... can apply
+    for a temporary residence permit") does not answer it. Two blind probes' questions on
+    work and residence permits were answered confidently so. Not after a verb saying what a
+    thing is taken for ("punished as a felony", ``_TAKEN_AS``)."""
     for m in _AS_ROLE.finditer(question):
-        role = m.group(1)
+        role = m.group("role")
+        before = (m.group("before") or "").lower()
         tokens = tokenize(role)
-        if tokens and not set(role.lower().split()) & _NOT_A_ROLE \
-                and not any(df(t) for t in tokens):
+        if tokens and not set(role.lower().split()) & _NOT_A_ROLE and before not in _TAKEN_AS \
+                and not all(_mentioned(w, df, starts) for w in role.split() if tokenize(w)):
             return role
     return None
+
+
+def _mentioned(word: str, df: Callable[[str], int],
+               starts: Callable[[str], bool] | None) -> bool:
+    """Whether the collection uses a word of a role: itself, in the singular or plural ("NGO"
+    where it says "NGOs"), or a word of the same root (``starts``, the documents' words by
+    their start: "student" where they say "studying", "worker" where they say "working")."""
+    low = word.lower()
+    forms = {low, low + "s", low[:-1] if low.endswith("s") else low}
+    if any(df(t) for f in forms for t in tokenize(f)):
+        return True
+    if starts is None:
+        return False
+    root = low
+    for suffix in ("ents", "ers", "ors", "ent", "er", "or", "s"):
+        if root.endswith(suffix) and len(root) - len(suffix) >= 4:
+            root = root[:-len(suffix)]
+            break
+    return len(root) >= 4 and starts(root)
 
 
 def lacks_contact_detail(question: str, quote: str) -> str | None:
@@ -2128,7 +2191,8 @@ def lacks_asked_place(question: str, quote: str, df: Callable[[str], int]) -> bo
     held = set(tokenize(quote))
     for m in _IN_PLACE.finditer(question):
         words = m.group(1).split()
-        if tokenize(m.group(1)) and not all(_names_place(w, held) for w in words) \
+        if tokenize(m.group(1)) and not all(_names_place(w, held) for w in words
+                                            if tokenize(w)) \
                 and all(0 < _place_passages(w, df) <= RARE_PLACE_PASSAGES for w in words
                         if tokenize(w)):
             return True
@@ -2170,7 +2234,7 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
     for m in _ASKED_NAME.finditer(question):
         words = m.group(1).split()
         tokens = tokenize(m.group(1))
-        if tokens and not all(_names_place(w, held) for w in words) \
+        if tokens and not all(_names_place(w, held) for w in words if tokenize(w)) \
                 and all(0 < _place_passages(w, df) <= RARE_PLACE_PASSAGES for w in words
                         if tokenize(w)) \
                 and not any(_of_a_subject(w, df) for w in words):
