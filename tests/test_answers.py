@@ -1,9 +1,10 @@
 import re
+from dataclasses import dataclass
 
 import pytest
+from conftest import DATA, eval_file
 
 from assistant.evaluation.questions import evaluate, read_questions
-from conftest import DATA, eval_file
 
 
 def check_verbatim(assistant, reply):
@@ -77,23 +78,44 @@ def test_questions_by_others(assistant):
     assert right >= 0.7 * confident
 
 
+@dataclass
+class ProbeOutcome:
+    """What a blind probe's questions got: hit@1 over its answerable ones, its changes of
+    subject to small talk and how many were refused, confident answers to questions the page
+    does not answer, and confident wrong answers to ones it does."""
+
+    hit_at_1: float
+    small_talk: int = 0
+    refused: int = 0
+    confident_unanswerable: int = 0
+    confident_wrong: int = 0
+
+
+def probe_outcome(assistant, name: str) -> ProbeOutcome:
+    rows = read_questions(DATA / name)
+    out = ProbeOutcome(evaluate(assistant, rows).hit_at(1))
+    for row in rows:
+        r = assistant.answer(row["q"], row.get("history") or [])
+        sure = not (r.abstained or r.tentative)
+        if row["kind"] == "small-talk-after":
+            out.small_talk += 1
+            out.refused += r.abstained
+        elif not row["any"]:
+            out.confident_unanswerable += sure
+        elif sure:
+            out.confident_wrong += not any(s in r.quotes[0].text for s in row["any"])
+    return out
+
+
 def test_a_blind_probe_by_others(assistant):
     """80 questions on the seed page by a helper that saw the page but no code nor question set
     (2026-12-06, tenth session): paraphrases, follow-ups, near-topic and off-topic questions,
     small talk after a question. Floors a little under the figures measured (hit@1 88.9% over
     the 45 answerable, none answered confidently and wrongly, the 10 changes of subject to small
     talk all refused: README, "Evaluation")."""
-    rows = read_questions(DATA / "probe_by_others.jsonl")
-    assert evaluate(assistant, rows).hit_at(1) >= 0.84
-    small_talk = refused = wrong = 0
-    for row in rows:
-        r = assistant.answer(row["q"], row.get("history") or [])
-        if row["kind"] == "small-talk-after":
-            small_talk += 1
-            refused += r.abstained
-        elif row["any"] and not (r.abstained or r.tentative):
-            wrong += not any(s in r.quotes[0].text for s in row["any"])
-    assert small_talk == 10 and refused >= 9 and wrong == 0
+    o = probe_outcome(assistant, "probe_by_others.jsonl")
+    assert o.hit_at_1 >= 0.84 and o.confident_wrong == 0
+    assert o.small_talk == 10 and o.refused >= 9
 
 
 def test_a_second_blind_probe_by_others(assistant):
@@ -102,17 +124,9 @@ def test_a_second_blind_probe_by_others(assistant):
     the page does not answer got confident quotes (a rule for Bulgaria, work and residence
     permits for a software developer and a student); after the fixes they prompted, 78.3% and
     none (README, "Evaluation"). Floors a little under those figures."""
-    rows = read_questions(DATA / "probe2_by_others.jsonl")
-    assert evaluate(assistant, rows).hit_at(1) >= 0.75
-    small_talk = refused = confident = 0
-    for row in rows:
-        r = assistant.answer(row["q"], row.get("history") or [])
-        if row["kind"] == "small-talk-after":
-            small_talk += 1
-            refused += r.abstained
-        elif not row["any"]:
-            confident += not (r.abstained or r.tentative)
-    assert small_talk == 10 and refused >= 9 and confident == 0
+    o = probe_outcome(assistant, "probe2_by_others.jsonl")
+    assert o.hit_at_1 >= 0.75 and o.confident_unanswerable == 0
+    assert o.small_talk == 10 and o.refused >= 9
 
 
 def test_a_third_blind_probe_by_others(assistant):
@@ -122,17 +136,9 @@ def test_a_third_blind_probe_by_others(assistant):
     over the 60 answerable, none of the 20 near-topic or off-topic questions answered
     confidently, 8 of the 10 changes to small talk refused; 91.7% after one rule it shares
     with the fitting part (README, "Evaluation"). Floors a little under."""
-    rows = read_questions(DATA / "probe3_by_others.jsonl")
-    assert evaluate(assistant, rows).hit_at(1) >= 0.87
-    small_talk = refused = confident = 0
-    for row in rows:
-        r = assistant.answer(row["q"], row.get("history") or [])
-        if row["kind"] == "small-talk-after":
-            small_talk += 1
-            refused += r.abstained
-        elif not row["any"]:
-            confident += not (r.abstained or r.tentative)
-    assert small_talk == 10 and refused >= 7 and confident == 0
+    o = probe_outcome(assistant, "probe3_by_others.jsonl")
+    assert o.hit_at_1 >= 0.87 and o.confident_unanswerable == 0
+    assert o.small_talk == 10 and o.refused >= 7
 
 
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
