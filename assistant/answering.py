@@ -970,6 +970,7 @@ class Answerer:
         if forms is None:
             forms = self._name_forms = nearwords.name_forms(
                 f"{d.title}\n{d.text}" for d in self.index.documents.values())
+
         def written(word: str) -> str:
             if not word.islower():
                 return word
@@ -1203,11 +1204,11 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), a count
         of what "how many" names (``_counted_first``), what a project is called
-        (``_title_first``), what an abbreviation stands for (``_spelt_out_first``), where to read (``_pointer_first``),
-        what something is for (``_purpose_first``), why (``_reason_first``), who does it
-        (``_agent_first``), a
-        follow-up's own words (``_own_words_first``), and last the numbered unit a question
-        names (``_named_unit_first``)."""
+        (``_title_first``), what an abbreviation stands for (``_spelt_out_first``), where to
+        read (``_pointer_first``), what something is for (``_purpose_first``), why
+        (``_reason_first``), who does it (``_agent_first``), a follow-up's own words
+        (``_own_words_first``), and last the numbered unit a question names
+        (``_named_unit_first``)."""
         # The unit a question names goes last: it has the final say, so that no other rule
         # moves its quote away (and what ``names_found_unit`` claims stays true).
         j = self._own_words_first(ev, self._agent_first(ev, self._reason_first(
@@ -1223,16 +1224,11 @@ class Answerer:
         fifteen officers are assigned ..."): that candidate comes first. A year asked of is
         ``_asked_year_first``'s: it has put its sentence first already."""
         asked = ev.query.asked
-        if not j.candidates or not quoting.counted_words(asked, shown=True) \
-                or quoting.time_frame_years(asked):
+        if not quoting.counted_words(asked, shown=True) or quoting.time_frame_years(asked):
             return j
         near = ev.terms.near if ev.terms is not None else None
-
-        def counts(text: str) -> bool:
-            return quoting.gives_counted_figure(asked, text, near)
-        if counts(self._text(j.candidates[0])):
-            return j
-        return self._promote(ev, j, counts, COUNTED_CANDIDATES, same_doc=True)
+        return self._promote(ev, j, lambda text: quoting.gives_counted_figure(asked, text, near),
+                             COUNTED_CANDIDATES, same_doc=True)
 
     def _own_words_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question read with the conversation whose top quote holds none of its own words
@@ -1256,8 +1252,7 @@ class Answerer:
         while one of the next candidates of the same document does ("The training is provided
         by the Police Academy ..."): that candidate comes first."""
         asked = ev.query.asked
-        if not j.candidates or not quoting.asks_agent(asked) \
-                or quoting.names_agent(asked, self._text(j.candidates[0])):
+        if not quoting.asks_agent(asked):
             return j
         return self._promote(ev, j, lambda text: quoting.names_agent(asked, text),
                              AGENT_CANDIDATES, same_doc=True)
@@ -1268,8 +1263,7 @@ class Answerer:
         while one of the next candidates of the same document does ("... brings together
         representatives of the prosecution and the police in order to promote ..."): that
         candidate comes first."""
-        if not j.candidates or not quoting.asks_purpose(ev.query.asked) \
-                or quoting.states_purpose(self._text(j.candidates[0])):
+        if not quoting.asks_purpose(ev.query.asked):
             return j
         return self._promote(ev, j, quoting.states_purpose, same_doc=True)
 
@@ -1301,26 +1295,22 @@ class Answerer:
         whose top quote gives no reason (the project's title), while one of the next
         candidates of the same document does ("As JITs are a tool rarely used ..."): that
         candidate comes first."""
+        from .keyword import tokenize
+
         if not j.candidates or not quoting.asks_reason(ev.query.asked) \
                 or quoting.states_reason(self._text(j.candidates[0])):
             return j
-        if ev.query.context:
+        asked = quoting.asked_terms(ev.query.asked)
+        if ev.query.context and set(asked) & set(tokenize(self._text(j.candidates[0]))):
             # A follow-up whose top quote holds its own words ("why those two?" after the
             # government's two priorities, "... which are two issues closely related to human
             # trafficking") is answered by that sentence's own clause.
-            from .keyword import tokenize
-
-            own = set(quoting.asked_terms(ev.query.asked))
-            if own & set(tokenize(self._text(j.candidates[0]))):
-                return j
-        from .keyword import tokenize
-
+            return j
         # The reason must be about what is asked: a sentence giving a reason for something
         # else ("... with the purpose of their early detection") had displaced the answer to
-        # "Why has the government prioritised child pornography?" (a review's).
-        # (a word the documents never use counts by its near words: "job" by "work")
+        # "Why has the government prioritised child pornography?" (a review's). A word the
+        # documents never use counts by its near words ("job" by "work").
         near = ev.terms.near if ev.terms is not None else {}
-        asked = quoting.asked_terms(ev.query.asked)
         own = {t for t in asked if self.index.keyword.idf(t)} \
             | {stem for t in asked for stem, _ in near.get(t, ())}
         return self._promote(ev, j, lambda text: quoting.states_reason(text) and (
@@ -1331,8 +1321,7 @@ class Answerer:
         reports?") whose top quote points nowhere ("The Office shall publish an annual report
         ..."), while one of the next candidates does ("The reports are published on the
         website of the Government at www.gov.ar/trafficking."): that candidate comes first."""
-        if not j.candidates or not quoting.asks_where_to_read(ev.query.asked) \
-                or quoting.points_to_source(self._text(j.candidates[0])):
+        if not quoting.asks_where_to_read(ev.query.asked):
             return j
         return self._promote(ev, j, quoting.points_to_source)
 
@@ -1377,8 +1366,7 @@ class Answerer:
         while one of the next candidates spells it out ("Joint Investigation Teams (JIT)"):
         that candidate comes first."""
         asked = quoting.asked_abbreviation(ev.query.asked)
-        if asked is None or not j.candidates \
-                or quoting.spells_out(self._text(j.candidates[0]), asked[0]):
+        if asked is None:
             return j
         return self._promote(ev, j, lambda text: quoting.spells_out(text, asked[0]))
 
@@ -1386,7 +1374,10 @@ class Answerer:
                  limit: int | None = NAMING_CANDIDATES, same_doc: bool = False) -> Judgement:
         """``j`` with the first of its next candidates (up to ``limit``; of the top one's
         document only, with ``same_doc``) whose quote is ``good`` put first; ``j`` itself when
-        none is. The search of the reordering rules (``reorder``)."""
+        its top quote is good already, or none of them is. The search of the reordering rules
+        (``reorder``)."""
+        if not j.candidates or good(self._text(j.candidates[0])):
+            return j
         doc = j.candidates[0].doc_id
         for i, c in enumerate(j.candidates[1:limit], start=1):
             if (not same_doc or c.doc_id == doc) and good(self._text(c)):

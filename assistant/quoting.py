@@ -1637,7 +1637,8 @@ def asks_about_the_assistant(question: str) -> bool:
 _NUMBER_TERM = r"-?\d+(?:[.,]\d+)?"
 # (a hyphen or a slash between figures only with spaces: "2012-2013" is a period, "24/7" and
 # "2011/36" are no sums, "100 - 20" is one)
-_OPERATOR = r"(?:[+*x×÷^]|(?<=\s)[-/](?=\s)|plus|minus|times|multiplied\s+by|divided\s+by)"
+_SUM_SIGN = r"[+*x×÷^]|plus|minus|times|multiplied\s+by|divided\s+by"
+_OPERATOR = rf"(?:{_SUM_SIGN}|(?<=\s)[-/](?=\s))"
 _ARITHMETIC = re.compile(
     r"^\W*(?:(?:so|and|ok|okay|hey|please|quick(?:\s+question)?)\W+)*"
     r"(?:(?:what|how\s+much)(?:['’]s|\s+is|\s+are|\s+does)?|calculate|compute|solve)?\s*"
@@ -1654,7 +1655,7 @@ def asks_arithmetic(question: str) -> bool:
     if m is None:
         return False
     figures = re.findall(r"\d+", m.group(0))
-    if not re.search(r"[+*x×÷^]|plus|minus|times|multiplied|divided", m.group(0), re.I):
+    if not re.search(_SUM_SIGN, m.group(0), re.IGNORECASE):
         if all(_YEAR_FIGURE.fullmatch(f) for f in figures) or figures == ["24", "7"]:
             return False
     return True
@@ -1895,7 +1896,7 @@ _AS_ROLE = re.compile(r"(?:\b(?P<before>[\w'-]+)\s+)?\bas\s+an?\s+"
                       r"if|when|while|because|so|but)\b))", re.IGNORECASE)
 _NOT_A_ROLE = frozenset(("result", "whole", "rule", "matter", "consequence", "minimum",
                          "maximum", "precaution", "last", "first", "final", "general", "right",
-                         "group", "team", "whole"))
+                         "group", "team"))
 # Verbs after which "as a ..." says what a thing is taken for, not whom the asker is ("punished
 # as a felony", "treated as a misdemeanour", "given as a right").
 _TAKEN_AS = frozenset(("treated", "punished", "defined", "classified", "classed", "count",
@@ -2190,13 +2191,18 @@ def lacks_asked_place(question: str, quote: str, df: Callable[[str], int]) -> bo
     check's: ``missing_specifics``.)"""
     held = set(tokenize(quote))
     for m in _IN_PLACE.finditer(question):
-        words = m.group(1).split()
-        if tokenize(m.group(1)) and not all(_names_place(w, held) for w in words
-                                            if tokenize(w)) \
-                and all(0 < _place_passages(w, df) <= RARE_PLACE_PASSAGES for w in words
-                        if tokenize(w)):
+        if _named_in_passing_not_held(m.group(1), held, df):
             return True
     return False
+
+
+def _named_in_passing_not_held(name: str, held: set[str], df: Callable[[str], int]) -> bool:
+    """Whether the collection names ``name`` only in passing (each of its words, or a word
+    made from it, in 1 to ``RARE_PLACE_PASSAGES`` passages by ``df``) and ``held`` (a text's
+    tokens) does not name it."""
+    words = [w for w in name.split() if tokenize(w)]
+    return bool(words) and not all(_names_place(w, held) for w in words) \
+        and all(0 < _place_passages(w, df) <= RARE_PLACE_PASSAGES for w in words)
 
 
 def _names_place(word: str, held: set[str]) -> bool:
@@ -2232,12 +2238,8 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
     held = set(tokenize(passage))
     out = []
     for m in _ASKED_NAME.finditer(question):
-        words = m.group(1).split()
-        tokens = tokenize(m.group(1))
-        if tokens and not all(_names_place(w, held) for w in words if tokenize(w)) \
-                and all(0 < _place_passages(w, df) <= RARE_PLACE_PASSAGES for w in words
-                        if tokenize(w)) \
-                and not any(_of_a_subject(w, df) for w in words):
+        if _named_in_passing_not_held(m.group(1), held, df) \
+                and not any(_of_a_subject(w, df) for w in m.group(1).split()):
             out.append(m.group(1))
     return list(dict.fromkeys(out))
 
