@@ -110,6 +110,14 @@ class KeywordIndex:
         rows = self._bm25.scores["indices"][indptr[tid]:indptr[tid + 1]]
         return bool(np.any(rows == row))
 
+    def rows(self, token: str) -> np.ndarray:
+        """The rows whose text holds ``token`` (its postings), in order."""
+        tid = self._bm25.vocab_dict.get(token)
+        indptr = self._bm25.scores["indptr"]
+        if tid is None or tid + 1 >= len(indptr):
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(self._bm25.scores["indices"][indptr[tid]:indptr[tid + 1]])
+
     def df(self, token: str) -> int:
         """In how many passages a token occurs (0 for unknown tokens)."""
         tid = self._bm25.vocab_dict.get(token)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .embedding import TokenVectors
 from .index import Index
-from .keyword import tokenize
+from .keyword import stopwords, tokenize
 from .search import Scored, to_hit
 from .settings import QuoteRules, Weights
 from .types import Quote
@@ -547,7 +547,8 @@ def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: 
 # otherwise down-weighted for the list or link it introduces and no longer holds.
 _WHERE_TO_READ = re.compile(
     r"\b(where\b.*\b(find|read|see|look|published|written|documented|available|described|"
-    r"found|get|info|information|details?|learn)|(more|further) (about|info|information|"
+    r"found|get|info|information|details?|learn|stats|statistics|data|figures|reports?)|"
+    r"(more|further) (about|info|information|"
     r"details)|read (more|about)|learn more|find out more|(is|are) there (a|an|any) "
     r"(site|website|page|link|document|article|report))\b", re.IGNORECASE)
 
@@ -970,6 +971,51 @@ def spells_out(text: str, abbreviation: str) -> bool:
             return True
     return False
 
+
+
+def spelt_out_as(text: str, abbreviation: str) -> str | None:
+    """The words of ``text`` that spell the abbreviation out (``spells_out``), or None: those
+    it is defined by ("Joint Investigation Teams (JIT)") first, else the first name whose
+    initials are exactly it ("... to fight Trafficking in Human Beings in the Western Balkans"
+    for THB: a name may go on after a short word, not after another capital). A name spans
+    no punctuation, so a sentence's first word is no initial of the next sentence's name."""
+    letters = abbreviation.upper()
+    if len(letters) < 2:
+        return None
+    defined = re.compile(r"\s*\(\s*" + re.escape(abbreviation) + r"\b")
+    words = list(_QUOTE_WORD.finditer(text))
+    common = stopwords()
+    found = None
+    for i, m in enumerate(words):
+        w = m.group()
+        if w[0] != letters[0] or w.lower() in common:  # "If the Program" is no "IP"
+            continue
+        k, j, last = 1, i + 1, i
+        while k < len(letters) and j < len(words):
+            v = words[j].group()
+            if text[words[j - 1].end():words[j].start()].strip():
+                break
+            if v[0].isupper() and v[0] == letters[k] and v.lower() not in common:
+                k, last = k + 1, j
+            elif v.lower() not in _LINKS:
+                break
+            j += 1
+        if k < len(letters):
+            continue
+        end = words[last].end()
+        if defined.match(text, end):
+            return text[m.start():end]
+        if found is not None:
+            continue
+        before = words[i - 1] if i else None
+        starts = before is None or not before.group()[0].isupper() \
+            or before.group().lower() in _LINKS or bool(text[before.end():m.start()].strip())
+        after = words[last + 1] if last + 1 < len(words) else None
+        ends = after is None or not after.group()[0].isupper() \
+            or bool(text[end:after.start()].strip())
+        if starts and ends:
+            found = text[m.start():end]
+    return found
 
 # --- what a question names that its document must hold ----------------------------------------
 

@@ -293,6 +293,10 @@ class QuoteRules:
     # of the Mozilla Public License") gains nothing over the one that answers
     # (``quoting.document_names``; False: names count only where written).
     names_implied: bool = True
+    # An abbreviation in the question that the documents spell out ("THB": "Trafficking in
+    # Human Beings") is searched with its spelling out too (``Answerer.glossed``; False: as
+    # typed only).
+    glosses: bool = True
 
     def __post_init__(self):
         _check_count(self, "max_sentences")

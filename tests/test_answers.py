@@ -89,6 +89,8 @@ class ProbeOutcome:
     refused: int = 0
     confident_unanswerable: int = 0
     confident_wrong: int = 0
+    off_topic: int = 0
+    off_topic_refused: int = 0
 
 
 def probe_outcome(assistant, name: str) -> ProbeOutcome:
@@ -102,6 +104,9 @@ def probe_outcome(assistant, name: str) -> ProbeOutcome:
             out.refused += r.abstained
         elif not row["any"]:
             out.confident_unanswerable += sure
+            if row["kind"] == "off-topic":
+                out.off_topic += 1
+                out.off_topic_refused += r.abstained
         elif sure:
             out.confident_wrong += not any(s in r.quotes[0].text for s in row["any"])
     return out
@@ -139,6 +144,20 @@ def test_a_third_blind_probe_by_others(assistant):
     o = probe_outcome(assistant, "probe3_by_others.jsonl")
     assert o.hit_at_1 >= 0.87 and o.confident_unanswerable == 0
     assert o.small_talk == 10 and o.refused >= 7
+
+
+def test_a_fourth_blind_probe_by_others(assistant):
+    """100 questions on the seed page by a helper that saw only the page (2026-12-07): terse
+    search-box queries, typos, everyday words, yes/no, and 21 in conversations. Measured
+    blind: hit@1 91.0% over the 67 answerable, none answered confidently and wrongly, one of
+    the 17 near-topic questions answered confidently ("does slovenia have a national
+    rapporteur on trafficking?"), 12 of the 16 off-topic ones refused; after the changes it
+    prompted (abbreviations searched spelt out, "this weekend", errands and where to read
+    after a question), 95.5%, still none wrong and one near-topic, 14 of 16 refused (README,
+    "Evaluation"). Floors a little under."""
+    o = probe_outcome(assistant, "probe4_by_others.jsonl")
+    assert o.hit_at_1 >= 0.92 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
+    assert o.off_topic == 16 and o.off_topic_refused >= 13
 
 
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
