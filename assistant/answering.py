@@ -417,6 +417,8 @@ def _said(text: str, words: str, exact: bool = False) -> int:
 # The words next to a word, across a space only (``Answerer._among_abbreviations``).
 _WORD_BEFORE = re.compile(r"(?<![\w'-])([A-Za-z][A-Za-z0-9]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z0-9]*)(?![\w'-])")
+# A Roman numeral in capitals ("II", "XIV"), read as a numeral, not an abbreviation.
+_ROMAN = re.compile(r"(?=[IVXLCDM])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # A word that may be an abbreviation: letters (and figures after the first), two to eight.
 _ABBREVIATION_WORD = re.compile(r"(?<![\w'-])[A-Za-z][A-Za-z0-9]{1,7}(?![\w'-])")
 MAX_NUMBERED_CACHED = 4096
@@ -628,6 +630,8 @@ class Answerer:
         shouted = sum(c.isupper() for c in letters) * 2 > len(letters)
         for m in _ABBREVIATION_WORD.finditer(asked):
             word = m.group().lower() if shouted else m.group()
+            if _ROMAN.fullmatch(word):  # "Harold II", "Article IV": a numeral
+                continue
             key = word if word.isupper() else word.lower()  # capitals are read otherwise
             if key not in self._glosses:
                 if len(self._glosses) >= MAX_NUMBERED_CACHED:

@@ -978,24 +978,32 @@ def spelt_out_as(text: str, abbreviation: str) -> str | None:
     it is defined by ("Joint Investigation Teams (JIT)") first, else the first name whose
     initials are exactly it ("... to fight Trafficking in Human Beings in the Western Balkans"
     for THB: a name may go on after a short word, not after another capital). A name spans
-    no punctuation, so a sentence's first word is no initial of the next sentence's name."""
+    no punctuation, so a sentence's first word is no initial of the next sentence's name. Two
+    letters only where defined: by chance, "IgG and IgM" had spelt out the "II" of "Harold
+    II"."""
     letters = abbreviation.upper()
     if len(letters) < 2:
         return None
     defined = re.compile(r"\s*\(\s*" + re.escape(abbreviation) + r"\b")
     words = list(_QUOTE_WORD.finditer(text))
     common = stopwords()
+
+    def initial(v: str, letter: str) -> bool:
+        # A capitalised word, not a stop word ("If the Program" is no "IP") nor an
+        # abbreviation itself ("IgG and IgM" is no "II").
+        return v[0] == letter and v[1:] == v[1:].lower() and v.lower() not in common
+
     found = None
     for i, m in enumerate(words):
         w = m.group()
-        if w[0] != letters[0] or w.lower() in common:  # "If the Program" is no "IP"
+        if not initial(w, letters[0]):
             continue
         k, j, last = 1, i + 1, i
         while k < len(letters) and j < len(words):
             v = words[j].group()
             if text[words[j - 1].end():words[j].start()].strip():
                 break
-            if v[0].isupper() and v[0] == letters[k] and v.lower() not in common:
+            if initial(v, letters[k]):
                 k, last = k + 1, j
             elif v.lower() not in _LINKS:
                 break
@@ -1005,8 +1013,8 @@ def spelt_out_as(text: str, abbreviation: str) -> str | None:
         end = words[last].end()
         if defined.match(text, end):
             return text[m.start():end]
-        if found is not None:
-            continue
+        if found is not None or len(letters) < 3:
+            continue  # two letters spell out by chance too often, unless defined
         before = words[i - 1] if i else None
         starts = before is None or not before.group()[0].isupper() \
             or before.group().lower() in _LINKS or bool(text[before.end():m.start()].strip())

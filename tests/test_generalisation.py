@@ -1747,9 +1747,14 @@ def test_the_words_that_spell_an_abbreviation_out():
     # a stop word gives no initial, and a name spans no punctuation
     assert spelt_out_as("If the Program is run, it must say so.", "IP") is None
     assert spelt_out_as("It ended. Human Beings were freed.", "IHB") is None
-    # not inside a longer name of capitals ("Union" goes on)
-    assert spelt_out_as("the European Union Court", "EU") is None
-    assert spelt_out_as("Laws of the European Union apply.", "EU") == "European Union"
+    # not inside a longer name of capitals ("Court" goes on), nor of abbreviations
+    assert spelt_out_as("the European Union Court Bureau", "EUC") is None
+    assert spelt_out_as("Laws of the European Union Council apply.", "EUC") == \
+        "European Union Council"
+    assert spelt_out_as("Antibodies IgG and IgM", "II") is None
+    # two letters only where defined
+    assert spelt_out_as("Laws of the European Union apply.", "EU") is None
+    assert spelt_out_as("Laws of the European Union (EU) apply.", "EU") == "European Union"
 
 
 def test_an_abbreviation_the_documents_spell_out_is_searched_spelt_out(tmp_path):
@@ -1774,8 +1779,10 @@ def test_an_abbreviation_the_documents_spell_out_is_searched_spelt_out(tmp_path)
         "How often do JRT members train?"
     # the name a document goes by (its file name) counts as held by all of it already
     assert glossed(Query("Does the ZPL have a warranty?")) == "Does the ZPL have a warranty?"
-    # one of a name of abbreviations, and the conversation's: left as typed
+    # one of a name of abbreviations, a Roman numeral, and the conversation's: left as typed
     assert glossed(Query("the OVS JRT plan")) == "the OVS JRT plan"
+    assert glossed(Query("Did Harold II fund the OVS?")) == \
+        "Did Harold II fund the office for victim support?"
     assert glossed(Query("And at night?", "Who funds the OVS?")) == \
         "Who funds the OVS? And at night?"
 
