@@ -73,15 +73,19 @@ _PLEONASTIC_IT = re.compile(
 def points_back(question: str) -> bool:
     """Whether a question holds a word that points back to something said earlier ("Who pays
     for it?", "the same"); a pleonastic "it" ("Is it safe to ...?") does not, nor a "this" of
-    the time of asking ("this weekend", "these days")."""
+    the time of asking ("this weekend"; not "during this week")."""
     return bool(_BACK_REFERENCE.search(_NOW.sub(" ", _PLEONASTIC_IT.sub(" ", question))))
 
 
-# The time of asking, not something said earlier: "this weekend", "these days" ("whats the
-# weather in sofia this weekend" was read as a follow-up, and never refused as an errand).
+# The time of asking, not something said earlier: "this weekend" ("whats the weather in
+# sofia this weekend" was read as a follow-up, and never refused as an errand). Not after a
+# preposition ("during this week" is a week said earlier); "these days" only ending the
+# question ("How much is a flat white in London these days?", not "Are these days
+# extendable?" after the reflection period's 90 days).
 _NOW = re.compile(
-    r"\b(?:this|these)\s+(?:weekend|week|month|year|morning|afternoon|evening|night|summer|"
-    r"winter|spring|autumn|season|days|weeks|months|moment)\b", re.IGNORECASE)
+    r"(?<!during )(?<!for )(?<!of )(?<!in )(?<!over )(?<!within )(?<!throughout )"
+    r"\b(?:this\s+(?:weekend|week|month|year|morning|afternoon|evening|night|summer|winter|"
+    r"spring|autumn|season|moment)(?![\w'-])|these\s+days(?=\W*$))", re.IGNORECASE)
 
 
 # "that", which may point back ("Which article covers that?") but marks no follow-up (too many
@@ -405,9 +409,14 @@ LOOSE_WORDS = "they hold the words of your question, but may not say what it ask
 # in 37-72 ms on a busy machine; a visitor's new words miss the cache).
 MAX_NUMBERED_ITEMS = 3
 MAX_NUMBERED_SCAN_CHARS = 500_000
-# An abbreviation's spelling out is looked for in at most this many documents using it
-# (``Answerer.glossed``).
+# An abbreviation's spelling out is looked for in at most this many documents using it, of
+# at most this many characters in all besides a definition's surroundings (``MAX_SPELT_SPAN``
+# before it), and for at most this many new words of a question (``Answerer.glossed``).
 MAX_GLOSS_DOCUMENTS = 20
+MAX_GLOSS_CHARS = 300_000
+MAX_SPELT_SPAN = 300
+MAX_GLOSS_LOOKUPS = 4
+_NOT_LOOKED_UP = object()
 def _said(text: str, words: str, exact: bool = False) -> int:
     """How often ``text`` says ``words`` (as words; in any case unless ``exact``)."""
     pattern = r"(?<![\w-])" + r"\s+".join(map(re.escape, words.split())) + r"(?![\w-])"
@@ -420,7 +429,7 @@ _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z0-9]*)(?![\w'-])")
 # A Roman numeral in capitals ("II", "XIV"), read as a numeral, not an abbreviation.
 _ROMAN = re.compile(r"(?=[IVXLCDM])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # A word that may be an abbreviation: letters (and figures after the first), two to eight.
-_ABBREVIATION_WORD = re.compile(r"(?<![\w'-])[A-Za-z][A-Za-z0-9]{1,7}(?![\w'-])")
+_ABBREVIATION_WORD = re.compile(r"(?<![\w'’-])[A-Za-z][A-Za-z0-9]{1,7}(?![\w'’-])")
 MAX_NUMBERED_CACHED = 4096
 # Passages under the heading of a numbered unit a question names, added to those retrieved
 # when none of them mentions it (``Answerer._unit_passages``).
@@ -613,13 +622,16 @@ class Answerer:
 
     def glossed(self, query: Query) -> str:
         """``query.text`` with the question's abbreviations written as the documents mostly
-        spell them out (``_spelt_out``): "who investigates Trafficking in Human Beings cases"
+        spell them out (``_spelt_out``): "who investigates trafficking in human beings cases"
         for "who investigates thb cases". The model reads an abbreviation as a rare word, and
         a question saying "THB" had found the project whose title holds "THB", not the
         sentence on who investigates trafficking in human beings. Written in its place, not
         after the question in brackets (fitting part: hit@1 59.5% to 60.3%, against no
         change). Only the question's own: the conversation's would pull a change of subject
         back to it. What is searched only: the question's checks read it as asked."""
+        from .keyword import tokenize
+        from .spelling import in_dictionary
+
         text, asked = query.text, query.asked
         if not self.settings.quotes.glosses:
             return text
@@ -628,16 +640,28 @@ class Answerer:
         # in lower case: only those no dictionary holds may be abbreviations.
         letters = [c for c in asked if c.isalpha()]
         shouted = sum(c.isupper() for c in letters) * 2 > len(letters)
+        looked_up = 0
         for m in _ABBREVIATION_WORD.finditer(asked):
             word = m.group().lower() if shouted else m.group()
             if _ROMAN.fullmatch(word):  # "Harold II", "Article IV": a numeral
                 continue
-            key = word if word.isupper() else word.lower()  # capitals are read otherwise
-            if key not in self._glosses:
+            capitals = word.isupper()
+            tokens = tokenize(word)
+            # A word the documents use as a word of their own, in capitals or (typed in lower
+            # case, "thb") no dictionary holds; looked up once per index and word.
+            if len(tokens) != 1 or not self.index.doc_keyword.df(tokens[0]) or not capitals \
+                    and (len(word) < 3 or in_dictionary(word)):
+                continue
+            key = word if capitals else word.lower()  # capitals are read otherwise
+            phrase = self._glosses.get(key, _NOT_LOOKED_UP)
+            if phrase is _NOT_LOOKED_UP:
+                if looked_up == MAX_GLOSS_LOOKUPS:  # a long question costs no more
+                    continue
+                looked_up += 1
+                phrase = self._spelt_out(word, tokens[0])
                 if len(self._glosses) >= MAX_NUMBERED_CACHED:
                     self._glosses.clear()
-                self._glosses[key] = self._spelt_out(word)
-            phrase = self._glosses[key]
+                self._glosses[key] = phrase
             # Not one of a name of abbreviations ("JIT THB WB", "jit thb wb"): a name of its
             # own, which the documents write as such.
             if phrase and phrase.lower() not in text.lower() \
@@ -673,44 +697,38 @@ class Answerer:
                 return True
         return False
 
-    def _spelt_out(self, word: str) -> str | None:
-        """The words the documents spell ``word`` out with, if it is an abbreviation: written
-        in capitals ("THB", "EU"), or typed in lower case ("thb") when no dictionary holds it
-        and the documents write it in capitals. Only documents that use it are read, unless
-        the collection is small: "the European Union" spells out "EU" unused."""
-        from .keyword import tokenize
-        from .spelling import in_dictionary
-
+    def _spelt_out(self, word: str, token: str) -> str | None:
+        """The words the documents that write ``word`` in capitals (their keyword ``token``)
+        spell it out with (``quoting.spelt_out_as``), when together they say it in full more
+        often than abbreviated; None otherwise, and for the name a document goes by. Only
+        documents using it are read, so chance initials ("Together Against Trafficking" for
+        "TAT") spell out nothing; a definition ("... (THB)") is looked for first, and a long
+        text is read around it only, within ``MAX_GLOSS_CHARS`` in all."""
         key = word.upper()
-        capitals = word.isupper()
-        if not capitals and (len(word) < 3 or in_dictionary(word)):
-            return None
         docs = list(self.index.documents.values())
-        tokens = tokenize(word)
-        rows = self.index.doc_keyword.rows(tokens[0]) if len(tokens) == 1 else []
-        if len(rows):
-            chosen = [docs[r] for r in rows[:MAX_GLOSS_DOCUMENTS]]
-        elif capitals and sum(len(d.text) for d in docs[:MAX_GLOSS_DOCUMENTS + 1]) \
-                <= MAX_NUMBERED_SCAN_CHARS and len(docs) <= MAX_GLOSS_DOCUMENTS:
-            chosen = docs
-        else:
-            return None
-        for d in chosen:
-            if len(d.text) > MAX_NUMBERED_SCAN_CHARS or (not capitals and key not in d.text):
-                continue
-            if any(t in names for names in self._names_of(d.doc_id) for t in tokens):
+        using = [d for d in (docs[r] for r in self.index.doc_keyword.rows(token)
+                             [:MAX_GLOSS_DOCUMENTS]) if _said(d.text, key, True)]
+        phrase, budget = None, MAX_GLOSS_CHARS
+        for d in using:
+            if token in self._names_of(d.doc_id)[0] | self._names_of(d.doc_id)[1]:
                 # The document's own name ("the GPL" of GPL-3.txt) already counts as held by
                 # every sentence of it; spelt out, it pulled the search to the title lines.
                 return None
-            phrase = quoting.spelt_out_as(d.text, key)
-            if phrase and _said(d.text, phrase) > _said(d.text, key, True):
-                return phrase
-            if phrase:
-                # Mostly written as the abbreviation ("JIT"): the question's word is already
-                # the documents' own, and the spelling out, written in one title, pulled the
-                # search to it.
-                return None
-        return None
+            if phrase is not None:
+                continue
+            m = re.search(r"\(\s*" + re.escape(key) + r"\b", d.text)
+            if m is not None:
+                phrase = quoting.spelt_out_as(
+                    d.text[max(0, m.start() - MAX_SPELT_SPAN):m.end() + 1], key)
+            if phrase is None and len(d.text) <= budget:
+                budget -= len(d.text)
+                phrase = quoting.spelt_out_as(d.text, key)
+        if phrase is None:
+            return None
+        # Mostly written as the abbreviation ("JIT"): the question's word is already theirs,
+        # and the spelling out, written in one title, had pulled the search to it.
+        full = sum(_said(d.text, phrase) for d in using)
+        return phrase if full > sum(_said(d.text, key, True) for d in using) else None
 
     def _unit_passages(self, asked: str, qvec: np.ndarray, scored: Sequence[Scored],
                        where: Mapping | None) -> list[Scored]:
@@ -757,7 +775,8 @@ class Answerer:
         # convictions 2012", read "slovenia trafficking in human beings convictions 2012",
         # matched every sentence on trafficking in human beings, and a page that gives no
         # convictions was quoted confidently.
-        written = self.judge(ev.as_written).confidence if ev.as_written is not None else 1.0
+        written = self.reorder(ev.as_written, self.judge(ev.as_written)).confidence \
+            if ev.as_written is not None else 1.0  # 0 where it finds nothing
         if model is None:
             conf = s.abstention.weighted(best.evidence, by_row[best.row].dense)
             return Judgement(cands, min(conf, written), conf)
@@ -868,9 +887,10 @@ class Answerer:
         model = None if s.abstention.fitted else s.abstention.answer_model()
         if model is not None:
             conf = model.probability(values)
-            if ev.as_written is not None and (jw := self.judge(ev.as_written)).candidates:
-                conf = min(conf, model.probability(self.features(ev.as_written,
-                                                                 jw.candidates)))
+            if ev.as_written is not None:  # no surer than as written (``judge``)
+                jw = self.reorder(ev.as_written, self.judge(ev.as_written))
+                conf = min(conf, model.probability(self.features(
+                    ev.as_written, jw.candidates))) if jw.candidates else 0.0
             unlikely = s.abstention.unlikely_below is not None \
                 and conf < s.abstention.unlikely_below
         by_row = {x.row: x for x in ev.scored}

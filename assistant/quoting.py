@@ -547,7 +547,8 @@ def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: 
 # otherwise down-weighted for the list or link it introduces and no longer holds.
 _WHERE_TO_READ = re.compile(
     r"\b(where\b.*\b(find|read|see|look|published|written|documented|available|described|"
-    r"found|get|info|information|details?|learn|stats|statistics|data|figures|reports?)|"
+    r"found|get|info|information|details?|learn)|where\s+(?:is|are)\s+(?:the\s+)?(?:\w+\s+)?"
+    r"(?:stats|statistics|data|figures|reports?)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
     r"(more|further) (about|info|information|"
     r"details)|read (more|about)|learn more|find out more|(is|are) there (a|an|any) "
     r"(site|website|page|link|document|article|report))\b", re.IGNORECASE)
@@ -1001,8 +1002,8 @@ def spelt_out_as(text: str, abbreviation: str) -> str | None:
         k, j, last = 1, i + 1, i
         while k < len(letters) and j < len(words):
             v = words[j].group()
-            if text[words[j - 1].end():words[j].start()].strip():
-                break
+            if text[words[j - 1].end():words[j].start()].strip(" \t"):
+                break  # punctuation or a line break ends a name
             if initial(v, letters[k]):
                 k, last = k + 1, j
             elif v.lower() not in _LINKS:
@@ -1017,10 +1018,11 @@ def spelt_out_as(text: str, abbreviation: str) -> str | None:
             continue  # two letters spell out by chance too often, unless defined
         before = words[i - 1] if i else None
         starts = before is None or not before.group()[0].isupper() \
-            or before.group().lower() in _LINKS or bool(text[before.end():m.start()].strip())
+            or before.group().lower() in _LINKS \
+            or bool(text[before.end():m.start()].strip(" \t"))
         after = words[last + 1] if last + 1 < len(words) else None
         ends = after is None or not after.group()[0].isupper() \
-            or bool(text[end:after.start()].strip())
+            or bool(text[end:after.start()].strip(" \t"))
         if starts and ends:
             found = text[m.start():end]
     return found

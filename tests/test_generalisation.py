@@ -1747,6 +1747,7 @@ def test_the_words_that_spell_an_abbreviation_out():
     # a stop word gives no initial, and a name spans no punctuation
     assert spelt_out_as("If the Program is run, it must say so.", "IP") is None
     assert spelt_out_as("It ended. Human Beings were freed.", "IHB") is None
+    assert spelt_out_as("permits.\n\nResidence Permit\n\nIdentified victims", "RPI") is None
     # not inside a longer name of capitals ("Court" goes on), nor of abbreviations
     assert spelt_out_as("the European Union Court Bureau", "EUC") is None
     assert spelt_out_as("Laws of the European Union Council apply.", "EUC") == \
@@ -1788,6 +1789,8 @@ def test_an_abbreviation_the_documents_spell_out_is_searched_spelt_out(tmp_path)
 
 
 def test_a_question_naming_the_subject_by_its_abbreviation_finds_its_sentence(assistant):
+    from assistant.answering import Query
+
     # "THB" had found the project whose title holds it, not who investigates such offences.
     r = assistant.answer("Which part of law enforcement handles THB probes?")
     assert "anti-organised crime units" in r.quotes[0].text
@@ -1796,9 +1799,15 @@ def test_a_question_naming_the_subject_by_its_abbreviation_finds_its_sentence(as
     # sentence on trafficking in human beings had matched it confidently.
     r = assistant.answer("slovenia thb convictions 2012")
     assert r.abstained or r.tentative
+    # ... as the question as written is answered, once its candidates are reordered
+    r = assistant.answer("What is THB?")
+    assert r.abstained or r.tentative
+    # Only an abbreviation the documents use: the title's "Together Against Trafficking"
+    # spells out "TAT" by chance, and a question about it had been answered.
+    assert assistant.answerer.glossed(Query("What is TAT?")) == "What is TAT?"
+    assert assistant.answer("What is TAT?").abstained
     # Spelt out or not, by settings.
     from assistant import Assistant
-    from assistant.answering import Query
     from assistant.settings import AnswerSettings, QuoteRules
 
     plain = Assistant(assistant.index, settings=AnswerSettings(quotes=QuoteRules(glosses=False)))
@@ -2592,12 +2601,22 @@ def test_an_errand_after_a_question_is_refused(assistant, question, history):
     assert assistant.answer(question, history).abstained
 
 
+def test_these_days_said_earlier_are_followed_up(assistant):
+    r = assistant.answer("Are these days extendable?", ["How long is the reflection period?"])
+    assert r.quotes and "90 day reflection period" in r.quotes[0].text
+
+
 def test_the_time_of_asking_points_back_to_nothing():
     from assistant.answering import points_back
 
     assert not points_back("whats the weather in sofia this weekend")
     assert not points_back("how many victims were identified this year")
+    assert not points_back("How much is a flat white in London these days?")
     assert points_back("what did this project do")
+    # a review's: these still point back
+    assert points_back("Did this week-long course happen?")
+    assert points_back("Can victims work during these days?")
+    assert points_back("Are these days extendable?")
 
 
 @pytest.mark.parametrize("question, history, expected", [
@@ -2614,6 +2633,15 @@ def test_where_to_read_after_a_question_gets_the_pointer(assistant, question, hi
     # ("read", "stats"); the sentence saying where to find them speaks to it all the same.
     r = assistant.answer(question, history)
     assert r.quotes and expected in r.quotes[0].text
+
+
+@pytest.mark.parametrize("question", [
+    "where were the reports submitted?", "Where were the annual reports presented?",
+    "Where do the reports say victims come from?", "Where is the data protection authority?"])
+def test_asking_where_something_happened_is_not_asking_where_to_read(question):
+    from assistant.quoting import asks_where_to_read
+
+    assert not asks_where_to_read(question)
 
 
 def test_an_errand_word_in_a_question_on_the_documents_is_no_errand(assistant):
