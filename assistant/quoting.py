@@ -551,7 +551,8 @@ _WHERE_TO_READ = re.compile(
     r"(?:stats|statistics|data|figures|reports?)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
     r"(more|further) (about|info|information|"
     r"details)|read (more|about)|learn more|find out more|(is|are) there (a|an|any) "
-    r"(site|website|page|link|document|article|report))\b", re.IGNORECASE)
+    r"(site|website|page|link|document|article|report)|(published|documented|reported) "
+    r"(in|on|at))\b", re.IGNORECASE)
 
 
 # What a sentence that says where to read something holds: a web address, or words of finding
@@ -1059,7 +1060,8 @@ def specifics(question: str) -> list[str]:
 
 
 # Everyday errands and pastimes that no collection of documents on a subject answers (the
-# weather, travel, food, entertainment, sport, home computing): a closed class, like a stop
+# weather, travel, food, entertainment, sport, home computing), and the almanac's facts about
+# a country (its capital, president, flag, language, climate): a closed class, like a stop
 # list. A word of it that the documents use is theirs (a report on hotels' staff), so it counts
 # only when they never do (``Answerer._asks_only_errand``).
 ERRANDS = frozenset(tokenize(
@@ -1072,7 +1074,9 @@ ERRANDS = frozenset(tokenize(
     "bus buses trip trips ski skiing resort resorts hiking lake lakes mountain mountains "
     "cuisine dish dishes dessert vegetarian vegan wine beer cocktail handball volleyball "
     "hockey golf rugby cricket baseball marathon olympics laptop smartphone iphone android "
-    "wallet roaming currency passport parking translate translation"))
+    "wallet roaming currency passport parking translate translation visa visas drive driving "
+    "capital president anthem flag climate timezone language languages dialect religion "
+    "inhabitants"))
 # Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
 # was that?"): such a follow-up asks it of the conversation's subject, like "When?" (read
 # alone, "year" had found "in recent years"; ``Answerer._reading``).

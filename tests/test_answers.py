@@ -160,6 +160,21 @@ def test_a_fourth_blind_probe_by_others(assistant):
     assert o.off_topic == 16 and o.off_topic_refused >= 13
 
 
+def test_a_fifth_blind_probe_by_others(assistant):
+    """102 questions on the seed page by a helper that saw only the page (2026-12-07):
+    verification questions (some with a wrong detail), negation and comparison, two-part
+    questions, half-quotes, and 27 in conversations of up to five turns. Measured blind:
+    hit@1 95.4% over the 65 answerable, none answered confidently and wrongly, one of the 20
+    near-topic questions answered confidently (a form to fill in for the permit), 6 of the 17
+    off-topic ones refused and none answered confidently; after the two rules it prompted
+    ("published in" asks where to read; a country's capital, president, flag, language,
+    climate, a visa or a drive are errands), 96.9% and 11 of 17 refused (README,
+    "Evaluation"). Floors a little under."""
+    o = probe_outcome(assistant, "probe5_by_others.jsonl")
+    assert o.hit_at_1 >= 0.93 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
+    assert o.off_topic == 17 and o.off_topic_refused >= 10
+
+
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
 def test_out_of_corpus_questions_abstain(assistant, question):
     reply = assistant.answer(question)

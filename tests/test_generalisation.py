@@ -2594,7 +2594,12 @@ def test_an_errand_naming_the_pages_places_is_refused(assistant, question):
     ("whats the weather in sofia this weekend",
      ["wich prosecutors office is competent for thb", "how many prosecutors there?"]),
     ("can you book me a hotel in sarajevo", ["what residence permit can foreign victims get"]),
-    ("And the weather?", ["What protection do foreign victims get?"])])
+    ("And the weather?", ["What protection do foreign victims get?"]),
+    # a fifth's: the almanac's facts about the page's countries
+    ("What's the capital of Slovenia?", []), ("Who is the current President of Slovenia?", []),
+    ("Do I need a visa to visit Montenegro as a US citizen?", []),
+    ("ok thanks. What is the capital of Croatia?",
+     ["What special protective measures exist for children in Slovenia?"])])
 def test_an_errand_after_a_question_is_refused(assistant, question, history):
     # A fourth blind probe's: "this weekend" had read as pointing back, and an errand sharing
     # "can" with the last question was shown its answer again, tentatively.
@@ -2627,7 +2632,9 @@ def test_the_time_of_asking_points_back_to_nothing():
     ("where are the stats?", [],
      "The statistics and the trends about the field of investigation"),
     ("where are the annual reports about victim support", [],
-     "More about the field of Assistance and support provided to victims can be found")])
+     "More about the field of Assistance and support provided to victims can be found"),
+    ("Are the trafficking statistics published in the IWG's annual reports - correct?", [],
+     "The statistics and the trends about the field of investigation")])
 def test_where_to_read_after_a_question_gets_the_pointer(assistant, question, history, expected):
     # A fourth blind probe's: refused, as no word of the pointer sentence is the question's
     # ("read", "stats"); the sentence saying where to find them speaks to it all the same.
