@@ -1246,7 +1246,41 @@ class Answerer:
             # joke"): a change of subject, not a follow-up. Read alone, as asked (which
             # mostly refuses it).
             return alone
+        if chosen is not alone:
+            return self._last_answer_first(chosen, history, mode, where, passages)
         return chosen
+
+    def _last_answer_first(self, reading: tuple[Evidence, Judgement],
+                           history: Sequence[str] | None, mode: str, where: Mapping | None,
+                           passages: int) -> tuple[Evidence, Judgement]:
+        """For a follow-up asking only how long ("For how long?", "Until when?"), the
+        candidate quoting the last question's answer put first when that answer says how long
+        (``quoting.gives_duration``): the question asks it of that answer. Read after the two
+        last questions, "For how long?" after "What is the reflection period for foreign
+        victims?" and "Can they get a residence permit?" had quoted the 90 day reflection
+        period, not the permit's "for the duration of the trial". The last answer is the last
+        question's top candidate, read after the one before it when it points back."""
+        ev, j = reading
+        asked = ev.query.asked
+        past = [h for h in (history or []) if isinstance(h, str) and h.strip()]
+        if not past or not j.candidates or not quoting.asks_only_duration(asked) \
+                or _GOES_ON.search(asked):
+            return reading
+        context = past[-2] if len(past) > 1 and is_follow_up(past[-1]) else ""
+        last_ev, _ = self.evidence(Query(clean_question(past[-1]), clean_question(context)),
+                                   mode, where, passages)
+        last = self.reorder(last_ev, self.judge(last_ev)).candidates
+        if not last:
+            return reading
+        text = self.index.documents[last[0].doc_id].text
+        if not quoting.gives_duration(text[last[0].start:last[0].end]):
+            return reading
+        key = (last[0].doc_id, last[0].evidence.start)
+        for i, c in enumerate(j.candidates):
+            if (c.doc_id, c.evidence.start) == key:
+                return reading if i == 0 else (ev, replace(self._put_first(ev, j, i),
+                                                           leans_on_conversation=True))
+        return reading
 
     def _reading(self, readings: list[Query], judged: list[tuple[Evidence, Judgement]]
                  ) -> tuple[Evidence, Judgement]:

@@ -1329,6 +1329,30 @@ _TIME_WORD = re.compile(rf"\b({_MONTHS}|century|centuries|decades?|years?|ago)\b
 _TIME = re.compile(rf"{_DIGIT}|{_TIME_WORD.pattern}", re.IGNORECASE)
 
 
+# A question asking how long something lasts ("For how long?", "Until when?", "How many
+# months?"), and what a sentence says a span with: a figure of days to years, or "for the
+# duration of", "until", "as long as", "permanently".
+_ASKS_DURATION = re.compile(r"\b(how\s+long|until\s+when|till\s+when|how\s+many\s+(days|"
+                            r"weeks|months|years))\b", re.IGNORECASE)
+_DURATION = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)"
+    r"[\s-]+(hours?|days?|weeks?|months?|years?)\b|\bfor\s+the\s+duration\s+of\b|\buntil\b|"
+    r"\bas\s+long\s+as\b|\bpermanent(ly)?\b|\bindefinitely\b", re.IGNORECASE)
+
+
+def asks_only_duration(question: str) -> bool:
+    """Whether a question asks how long something lasts and nothing else of its own ("For
+    how long?", "and until when?"; not "How long is the reflection period?")."""
+    return bool(_ASKS_DURATION.search(question)) and not (
+        set(asked_terms(_ASKS_DURATION.sub(" ", question))) - ANSWER_KINDS)
+
+
+def gives_duration(text: str) -> bool:
+    """Whether ``text`` says how long something lasts ("a 90 day reflection period", "for the
+    duration of the trial")."""
+    return bool(_DURATION.search(text))
+
+
 def lacks_asked_time(question: str, quote: str) -> bool:
     """A question asking when something happened, answered by a quote with no date, year or
     time word at all: it cannot be the answer."""

@@ -2606,6 +2606,30 @@ def test_an_errand_after_a_question_is_refused(assistant, question, history):
     assert assistant.answer(question, history).abstained
 
 
+def test_how_long_is_asked_of_the_last_answer(assistant):
+    # Read after both questions, the first one's "how long ... reflect" had won: the 90 day
+    # reflection period, not how long the permit lets victims stay.
+    history = ["How long do identified foreign victims get to reflect?",
+               "And can they get a residence permit?"]
+    for question in ("until when?", "For how long?"):
+        r = assistant.answer(question, history)
+        assert r.quotes and "for the duration of the trial" in r.quotes[0].text, question
+        assert r.tentative  # found by reading it with the earlier questions
+    # Asked of the reflection period, it stays there.
+    r = assistant.answer("how long is it", ["What is the reflection period for foreign victims?"])
+    assert "90 day reflection period" in r.quotes[0].text
+
+
+@pytest.mark.parametrize("question, only", [
+    ("For how long?", True), ("and until when?", True), ("for how many months?", True),
+    ("how long is it", True), ("How long is the reflection period?", False),
+    ("Who else?", False)])
+def test_a_question_asking_only_how_long(question, only):
+    from assistant.quoting import asks_only_duration
+
+    assert asks_only_duration(question) == only
+
+
 def test_these_days_said_earlier_are_followed_up(assistant):
     r = assistant.answer("Are these days extendable?", ["How long is the reflection period?"])
     assert r.quotes and "90 day reflection period" in r.quotes[0].text
