@@ -1343,7 +1343,12 @@ class Answerer:
                 # be named by a sentence about something else.)
                 named = self._naming_first(chosen, terms) \
                     if all(t.isdigit() for t in terms) else None
-                return named if named is not None else _leaning(chosen)
+                if named is not None:
+                    return named
+                # "And prosecutors?" after "How many police officers ...?": how many of them,
+                # tentatively still (the figure is found by the form of the question before).
+                counted = self._counted_again(chosen, readings[1].context) if continues else None
+                return _leaning(counted if counted is not None else chosen)
         elif is_follow_up(asked):
             chosen = best_context if gain > 0 else alone
         elif alone[1].coverage >= abstain_below:
@@ -1389,6 +1394,23 @@ class Answerer:
                 return True
         s = quoting.asked_support(alone[0].query.asked, qtok, text[a:b], tv, p.start, (a, b))
         return s is None or s >= ASKED_SUPPORT
+
+    def _counted_again(self, reading: tuple[Evidence, Judgement], last: str
+                       ) -> tuple[Evidence, Judgement] | None:
+        """"And X?" after a question asking how many of something ("How many police officers
+        work full time on trafficking?" then "And prosecutors?") asks how many X: the first of
+        the reading's next candidates that counts X (``quoting.gives_counted_figure``) comes
+        first; None when none does, or the last question counted nothing. The conversation's
+        words had kept the officers' sentence first."""
+        ev, j = reading
+        if not quoting.counted_words(last, shown=True) or not j.candidates:
+            return None
+        asked = "how many " + _CONTINUES.sub("", ev.query.asked, count=1).strip()
+        near = ev.terms.near if ev.terms is not None else None
+        for i, c in enumerate(j.candidates[1:COUNTED_CANDIDATES], start=1):
+            if quoting.gives_counted_figure(asked, self._text(c), near):
+                return ev, self._put_first(ev, j, i)
+        return None
 
     def _naming_first(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]
                       ) -> tuple[Evidence, Judgement] | None:

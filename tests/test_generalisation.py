@@ -2606,6 +2606,14 @@ def test_an_errand_after_a_question_is_refused(assistant, question, history):
     assert assistant.answer(question, history).abstained
 
 
+@pytest.mark.parametrize("question", ["And prosecutors?", "and prosecutors?"])
+def test_and_x_after_how_many_asks_how_many_x(assistant, question):
+    # Two blind probes': the conversation's words had kept the officers' sentence first.
+    r = assistant.answer(question, ["How many police officers work on trafficking full time?"])
+    assert r.quotes and "There are 11 prosecutors" in r.quotes[0].text
+    assert r.tentative
+
+
 def test_how_long_is_asked_of_the_last_answer(assistant):
     # Read after both questions, the first one's "how long ... reflect" had won: the 90 day
     # reflection period, not how long the permit lets victims stay.
