@@ -375,6 +375,9 @@ class Judgement:
     # is that unit's (``Answerer._named_unit_first``): the documents cover it, however thinly
     # its sentences match; the answer is not refused.
     names_found_unit: bool = False
+    # The judgement of the question as written, its candidates reordered (``Evidence.
+    # as_written``), when its abbreviations were searched spelt out: it caps the confidence.
+    as_written: "Judgement | None" = None
 
 
 def _leaning(reading: tuple[Evidence, Judgement]) -> tuple[Evidence, Judgement]:
@@ -409,6 +412,7 @@ LOOSE_WORDS = "they hold the words of your question, but may not say what it ask
 # in 37-72 ms on a busy machine; a visitor's new words miss the cache).
 MAX_NUMBERED_ITEMS = 3
 MAX_NUMBERED_SCAN_CHARS = 500_000
+MAX_NUMBERED_CACHED = 4096
 # An abbreviation's spelling out is looked for in at most this many documents using it, of
 # at most this many characters in all besides a definition's surroundings (``MAX_SPELT_SPAN``
 # before it), and for at most this many new words of a question (``Answerer.glossed``).
@@ -417,6 +421,8 @@ MAX_GLOSS_CHARS = 300_000
 MAX_SPELT_SPAN = 300
 MAX_GLOSS_LOOKUPS = 4
 _NOT_LOOKED_UP = object()
+
+
 def _said(text: str, words: str, exact: bool = False) -> int:
     """How often ``text`` says ``words`` (as words; in any case unless ``exact``)."""
     pattern = r"(?<![\w-])" + r"\s+".join(map(re.escape, words.split())) + r"(?![\w-])"
@@ -430,7 +436,6 @@ _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z0-9]*)(?![\w'-])")
 _ROMAN = re.compile(r"(?=[IVXLCDM])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # A word that may be an abbreviation: letters (and figures after the first), two to eight.
 _ABBREVIATION_WORD = re.compile(r"(?<![\w'’-])[A-Za-z][A-Za-z0-9]{1,7}(?![\w'’-])")
-MAX_NUMBERED_CACHED = 4096
 # Passages under the heading of a numbered unit a question names, added to those retrieved
 # when none of them mentions it (``Answerer._unit_passages``).
 MAX_UNIT_PASSAGES = 2
@@ -710,7 +715,7 @@ class Answerer:
                              [:MAX_GLOSS_DOCUMENTS]) if _said(d.text, key, True)]
         phrase, budget = None, MAX_GLOSS_CHARS
         for d in using:
-            if token in self._names_of(d.doc_id)[0] | self._names_of(d.doc_id)[1]:
+            if any(token in names for names in self._names_of(d.doc_id)):
                 # The document's own name ("the GPL" of GPL-3.txt) already counts as held by
                 # every sentence of it; spelt out, it pulled the search to the title lines.
                 return None
@@ -775,14 +780,15 @@ class Answerer:
         # convictions 2012", read "slovenia trafficking in human beings convictions 2012",
         # matched every sentence on trafficking in human beings, and a page that gives no
         # convictions was quoted confidently.
-        written = self.reorder(ev.as_written, self.judge(ev.as_written)).confidence \
-            if ev.as_written is not None else 1.0  # 0 where it finds nothing
+        jw = self.reorder(ev.as_written, self.judge(ev.as_written)) \
+            if ev.as_written is not None else None
+        written = jw.confidence if jw is not None else 1.0  # 0 where it finds nothing
         if model is None:
             conf = s.abstention.weighted(best.evidence, by_row[best.row].dense)
-            return Judgement(cands, min(conf, written), conf)
+            return Judgement(cands, min(conf, written), conf, as_written=jw)
         values = self.features(ev, cands)
         return Judgement(cands, min(model.answers.probability(values), written),
-                         model.covers.probability(values))
+                         model.covers.probability(values), as_written=jw)
 
     def features(self, ev: Evidence, cands) -> dict[str, float]:
         """The confidence model's features for the best candidate."""
@@ -887,8 +893,8 @@ class Answerer:
         model = None if s.abstention.fitted else s.abstention.answer_model()
         if model is not None:
             conf = model.probability(values)
-            if ev.as_written is not None:  # no surer than as written (``judge``)
-                jw = self.reorder(ev.as_written, self.judge(ev.as_written))
+            jw = j.as_written
+            if jw is not None:  # no surer than as written (``judge``)
                 conf = min(conf, model.probability(self.features(
                     ev.as_written, jw.candidates))) if jw.candidates else 0.0
             unlikely = s.abstention.unlikely_below is not None \
@@ -1403,14 +1409,14 @@ class Answerer:
         first; None when none does, or the last question counted nothing. The conversation's
         words had kept the officers' sentence first."""
         ev, j = reading
-        if not quoting.counted_words(last, shown=True) or not j.candidates:
+        if not quoting.counted_words(last, shown=True):
             return None
         asked = "how many " + _CONTINUES.sub("", ev.query.asked, count=1).strip()
         near = ev.terms.near if ev.terms is not None else None
-        for i, c in enumerate(j.candidates[1:COUNTED_CANDIDATES], start=1):
-            if quoting.gives_counted_figure(asked, self._text(c), near):
-                return ev, self._put_first(ev, j, i)
-        return None
+        promoted = self._promote(
+            ev, j, lambda text: quoting.gives_counted_figure(asked, text, near),
+            COUNTED_CANDIDATES)
+        return (ev, promoted) if promoted is not j else None
 
     def _naming_first(self, reading: tuple[Evidence, Judgement], terms: Sequence[str]
                       ) -> tuple[Evidence, Judgement] | None:

@@ -974,7 +974,6 @@ def spells_out(text: str, abbreviation: str) -> bool:
     return False
 
 
-
 def spelt_out_as(text: str, abbreviation: str) -> str | None:
     """The words of ``text`` that spell the abbreviation out (``spells_out``), or None: those
     it is defined by ("Joint Investigation Teams (JIT)") first, else the first name whose
