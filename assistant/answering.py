@@ -695,12 +695,18 @@ class Answerer:
             w = m.group(1)
             if w.isupper() and not shouted and len(w) >= 2:
                 return True
-            if (w.islower() or shouted) and 2 <= len(w) <= 8 and not in_dictionary(w) \
-                    and any(self.index.keyword.idf(t) for t in tokenize(w)) \
-                    and any(re.search(rf"(?<![\w-]){re.escape(w.upper())}(?![\w-])", d.text)
-                            for d in list(self.index.documents.values())[:MAX_GLOSS_DOCUMENTS]):
+            tokens = tokenize(w)
+            if (w.islower() or shouted) and 2 <= len(w) <= 8 and len(tokens) == 1 \
+                    and not in_dictionary(w) and self._in_capitals(w, tokens[0]):
                 return True
         return False
+
+    def _in_capitals(self, word: str, token: str) -> list:
+        """The documents (at most ``MAX_GLOSS_DOCUMENTS`` of those the keyword index finds
+        ``token`` in) that write ``word`` in capitals, as an abbreviation."""
+        key, docs = word.upper(), list(self.index.documents.values())
+        return [d for d in (docs[r] for r in self.index.doc_keyword.rows(token)
+                            [:MAX_GLOSS_DOCUMENTS]) if _said(d.text, key, True)]
 
     def _spelt_out(self, word: str, token: str) -> str | None:
         """The words the documents that write ``word`` in capitals (their keyword ``token``)
@@ -710,9 +716,7 @@ class Answerer:
         "TAT") spell out nothing; a definition ("... (THB)") is looked for first, and a long
         text is read around it only, within ``MAX_GLOSS_CHARS`` in all."""
         key = word.upper()
-        docs = list(self.index.documents.values())
-        using = [d for d in (docs[r] for r in self.index.doc_keyword.rows(token)
-                             [:MAX_GLOSS_DOCUMENTS]) if _said(d.text, key, True)]
+        using = self._in_capitals(word, token)
         phrase, budget = None, MAX_GLOSS_CHARS
         for d in using:
             if any(token in names for names in self._names_of(d.doc_id)):

@@ -1788,6 +1788,21 @@ def test_an_abbreviation_the_documents_spell_out_is_searched_spelt_out(tmp_path)
         "Who funds the OVS? And at night?"
 
 
+def test_a_row_of_abbreviations_is_known_in_any_document(tmp_path):
+    # "kpq", written in capitals only in the last of 22 documents: a name of abbreviations
+    # with "ovs", left as typed. Only the first 20 documents of the collection had been read.
+    from assistant.answering import Query
+    from conftest import assistant_over
+
+    files = {f"a{i:02}.txt": f"Filler page {i}\n\nNothing is said here.\n" for i in range(21)}
+    files["z-support.txt"] = ("Help\n\nThe Office for Victim Support (OVS) runs shelters. The "
+                          "Office for Victim Support is funded by the state. The Office for "
+                          "Victim Support answers calls. The OVS KPQ plan is new.\n")
+    glossed = assistant_over(tmp_path, files).answerer.glossed
+    assert glossed(Query("who funds the ovs")) == "who funds the office for victim support"
+    assert glossed(Query("what is the ovs kpq plan")) == "what is the ovs kpq plan"
+
+
 def test_a_question_naming_the_subject_by_its_abbreviation_finds_its_sentence(assistant):
     from assistant.answering import Query
 
