@@ -101,30 +101,25 @@ class KeywordIndex:
         n = self.size
         return float(np.log(1 + (n - 1 + 0.5) / (1 + 0.5)))
 
-    def contains(self, token: str, row: int) -> bool:
-        """Whether the text at ``row`` holds ``token``: one look at the token's postings."""
-        tid = self._bm25.vocab_dict.get(token)
-        indptr = self._bm25.scores["indptr"]
-        if tid is None or tid + 1 >= len(indptr):
-            return False
-        rows = self._bm25.scores["indices"][indptr[tid]:indptr[tid + 1]]
-        return bool(np.any(rows == row))
-
-    def rows(self, token: str) -> np.ndarray:
-        """The rows whose text holds ``token`` (its postings), in order."""
+    def _postings(self, token: str) -> np.ndarray:
+        """The rows holding ``token``, as the index stores them (empty for unknown tokens)."""
         tid = self._bm25.vocab_dict.get(token)
         indptr = self._bm25.scores["indptr"]
         if tid is None or tid + 1 >= len(indptr):
             return np.zeros(0, dtype=np.int64)
-        return np.unique(self._bm25.scores["indices"][indptr[tid]:indptr[tid + 1]])
+        return self._bm25.scores["indices"][indptr[tid]:indptr[tid + 1]]
+
+    def contains(self, token: str, row: int) -> bool:
+        """Whether the text at ``row`` holds ``token``: one look at the token's postings."""
+        return bool(np.any(self._postings(token) == row))
+
+    def rows(self, token: str) -> np.ndarray:
+        """The rows whose text holds ``token`` (its postings), in order."""
+        return np.unique(self._postings(token))
 
     def df(self, token: str) -> int:
         """In how many passages a token occurs (0 for unknown tokens)."""
-        tid = self._bm25.vocab_dict.get(token)
-        indptr = self._bm25.scores["indptr"]
-        if tid is None or tid + 1 >= len(indptr):
-            return 0
-        return int(indptr[tid + 1] - indptr[tid])
+        return len(self._postings(token))
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over passages (0 for unknown tokens)."""

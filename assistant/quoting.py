@@ -1722,6 +1722,7 @@ _NUMBER_TERM = r"-?\d+(?:[.,]\d+)?"
 # "2011/36" are no sums, "100 - 20" is one)
 _SUM_SIGN = r"[+*x×÷^]|plus|minus|times|multiplied\s+by|divided\s+by"
 _OPERATOR = rf"(?:{_SUM_SIGN}|(?<=\s)[-/](?=\s))"
+_YEAR_FIGURE = re.compile(r"1\d\d\d|20\d\d")
 _ARITHMETIC = re.compile(
     r"^\W*(?:(?:so|and|ok|okay|hey|please|quick(?:\s+question)?)\W+)*"
     r"(?:(?:what|how\s+much)(?:['’]s|\s+is|\s+are|\s+does)?|calculate|compute|solve)?\s*"
@@ -1743,8 +1744,6 @@ def asks_arithmetic(question: str) -> bool:
             return False
     return True
 
-
-_YEAR_FIGURE = re.compile(r"1\d\d\d|20\d\d")
 
 
 def lacks_asked_moment(question: str, quote: str) -> str | None:

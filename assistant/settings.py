@@ -293,9 +293,8 @@ class QuoteRules:
     # of the Mozilla Public License") gains nothing over the one that answers
     # (``quoting.document_names``; False: names count only where written).
     names_implied: bool = True
-    # An abbreviation in the question that the documents spell out ("THB": "Trafficking in
-    # Human Beings") is searched with its spelling out too (``Answerer.glossed``; False: as
-    # typed only).
+    # An abbreviation in the question that the documents mostly spell out ("THB": "Trafficking
+    # in Human Beings") is searched as they spell it (``Answerer.glossed``; False: as typed).
     glosses: bool = True
 
     def __post_init__(self):
