@@ -478,6 +478,9 @@ class Answerer:
         # abbreviation -> the words the documents spell it out with, or None (``glossed``);
         # the abbreviations come from visitors' questions, so the cache is bounded.
         self._glosses: dict[str, str | None] = {}
+        # word typed in lower case -> whether the documents write it in capitals
+        # (``_written_in_capitals``); bounded like the glosses
+        self._capitals: dict[str, bool] = {}
         # heading -> the passage rows under it (``_unit_passages``), made on first use
         self._sections: dict[str, list[int]] | None = None
         # the documents' names by their lower case (``_with_names``), made on first use
@@ -586,11 +589,12 @@ class Answerer:
     def retrieve(self, query: Query, k: int, mode: str, where: Mapping | None) -> list[Scored]:
         if not query.text or k <= 0:
             return []
-        text = self.glossed(query)
-        qvec = self.embedder.encode([text])[0] if mode != "keyword" else None
+        # The model reads the abbreviations spelt out; the keyword index, as typed: documents
+        # that only write "THB" are found by it (``glossed``).
+        qvec = self.embedder.encode([self.glossed(query)])[0] if mode != "keyword" else None
         near = self.query_near_words(query)
-        return search(self.index, qvec, text, k=k, mode=mode, where=where,
-                      fusion=self.settings.fusion, near=self.near_terms(near, text))
+        return search(self.index, qvec, query.text, k=k, mode=mode, where=where,
+                      fusion=self.settings.fusion, near=self.near_terms(near, query.text))
 
     def evidence(self, query: Query, mode: str = "hybrid", where: Mapping | None = None,
                  passages: int = 5, glossed: bool = True) -> tuple[Evidence, np.ndarray]:
@@ -604,11 +608,13 @@ class Answerer:
         near = self.query_near_words(query)
         # The vector goes to a keyword search too: it picks no passage there, but gives each
         # passage found its dense score, without which every keyword answer looked doubtful.
-        scored = search(self.index, qvec, text, k=passages, mode=mode, where=where,
+        # The keyword index reads the question as typed: documents that only write "THB"
+        # are found by it, whatever the others spell out (a probe's).
+        scored = search(self.index, qvec, query.text, k=passages, mode=mode, where=where,
                         fusion=self.settings.fusion,
                         sentence_passages=self.settings.quotes.sentence_passages,
                         sentence_margin=self.settings.quotes.sentence_margin,
-                        near=self.near_terms(near, text))
+                        near=self.near_terms(near, query.text))
         if not scored:
             return Evidence(query, (), {}), qvec
         scored = scored + self._unit_passages(query.asked, qvec, scored, where)
@@ -697,9 +703,21 @@ class Answerer:
                 return True
             tokens = tokenize(w)
             if (w.islower() or shouted) and 2 <= len(w) <= 8 and len(tokens) == 1 \
-                    and not in_dictionary(w) and self._in_capitals(w, tokens[0]):
+                    and not in_dictionary(w) and self._written_in_capitals(w.lower(), tokens[0]):
                 return True
         return False
+
+    def _written_in_capitals(self, word: str, token: str) -> bool:
+        """Whether the documents write ``word`` in capitals (``_in_capitals``), once per index
+        and word: a visitor's question of hundreds of made-up words next to an abbreviation
+        had read the documents for each (15 s for 2,000 characters over 2 MB)."""
+        seen = self._capitals.get(word)
+        if seen is None:
+            seen = bool(self._in_capitals(word, token))
+            if len(self._capitals) >= MAX_NUMBERED_CACHED:
+                self._capitals.clear()
+            self._capitals[word] = seen
+        return seen
 
     def _in_capitals(self, word: str, token: str) -> list:
         """The documents (at most ``MAX_GLOSS_DOCUMENTS`` of those the keyword index finds
