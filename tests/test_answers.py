@@ -332,3 +332,20 @@ def test_an_unknown_document_id_is_a_key_error_that_reads_plainly(assistant):
     with pytest.raises(KeyError) as e:
         assistant.document("nope.txt")
     assert str(e.value) == "no document 'nope.txt' in the index"
+
+
+def test_answering_leaves_no_telemetry_behind(seed_index, tmp_path):
+    # A probe found ONNX Runtime's event queue (with a device id) written under the user's
+    # home on every answer.
+    from conftest import run_python
+
+    out = run_python(f"""
+import os
+os.environ.setdefault("VERBATIM_CACHE", os.path.expanduser("~/.cache/verbatim"))
+os.environ["HOME"] = {str(tmp_path)!r}
+from assistant import Assistant
+Assistant.load({str(seed_index)!r}).answer("Who investigates trafficking?")
+print(sorted(os.listdir(os.path.join({str(tmp_path)!r}, ".cache")))
+      if os.path.isdir(os.path.join({str(tmp_path)!r}, ".cache")) else [])
+""")
+    assert "Microsoft" not in out
