@@ -905,7 +905,7 @@ _ASKS_EXPANSION = re.compile(
     rf"^\W*what(?:'s|\s+is)\s+(?:the\s+)?{_ABBREVIATION}\s+(?:short|an?\s+abbreviation)\s+for\b|"
     rf"\b(?:abbreviation|acronym)\s+{_ABBREVIATION}\b", re.IGNORECASE)
 _ASKS_WHAT_IS = re.compile(
-    rf"^\W*(?i:what|who)(?i:'s|\s+is|\s+are)\s+(?i:the\s+|an?\s+)?{_ABBREVIATION}\W*$")
+    rf"^\W*(?i:what|who)(?i:'s|\s+is|\s+are)\s+(?i:the\s+|an?\s+)?{_ABBREVIATION}s?\W*$")
 # Words that may sit inside a name without giving it a letter ("Trafficking in Human Beings").
 _LINKS = frozenset("of in the for and on to at by against with de".split())
 
@@ -915,12 +915,24 @@ def asked_abbreviation(question: str) -> tuple[str, bool] | None:
     or only what it is (False); None when it asks neither. Only an abbreviation written in
     capitals counts ("JIT", "IWG"; not "it")."""
     m = _ASKS_EXPANSION.search(question)
-    found = next((g for g in m.groups() if g), None) if m else None
-    if found is not None and found.isupper():
+    found = _singular_abbreviation(next((g for g in m.groups() if g), None) if m else None)
+    if found is not None:
         return found, True
     m = _ASKS_WHAT_IS.search(question.strip())
-    if m is not None and m.group(1).isupper():
-        return m.group(1), False
+    found = _singular_abbreviation(m.group(1) if m else None)
+    return (found, False) if found is not None else None
+
+
+def _singular_abbreviation(word: str | None) -> str | None:
+    """``word`` if written in capitals, or without its plural's small "s" ("NGOs" -> "NGO":
+    a page spelling out "non-governmental organisations" answers what "NGOs" stand for too);
+    else None."""
+    if word is None:
+        return None
+    if word.isupper():
+        return word
+    if len(word) > 2 and word[-1] == "s" and word[:-1].isupper():
+        return word[:-1]
     return None
 
 
@@ -953,18 +965,27 @@ def spelt_abbreviations(text: str) -> frozenset[str]:
 
 
 def spells_out(text: str, abbreviation: str) -> bool:
-    """Whether ``text`` spells the abbreviation out: capitalised words whose first letters
-    give it, in a row (linked only by short words such as "in", "of", "the"), as in "Joint
-    Investigation Teams (JIT)" or "Trafficking in Human Beings" for THB."""
+    """Whether ``text`` spells the abbreviation out: words whose first letters give it, in a
+    row (linked only by short words such as "in", "of", "the"), as in "Joint Investigation
+    Teams (JIT)" or "Trafficking in Human Beings" for THB. The halves of a hyphenated word
+    count apart, and from three letters on, words in small letters count too: "two
+    non-governmental organisations" spells out NGO (a false "does not spell it out" had
+    been said of it). Two small letters are too often a chance ("every user")."""
     letters = abbreviation.upper()
-    words = _QUOTE_WORD.findall(text)
+    small = len(letters) >= 3
+    common = stopwords()
+    words = [p for w in _QUOTE_WORD.findall(text) for p in w.split("-") if p]
+
+    def initial(v: str, letter: str) -> bool:
+        return v[0].upper() == letter and (v[0].isupper() or small and v not in common)
+
     for i, w in enumerate(words):
-        if not w[0].isupper() or w[0].upper() != letters[0]:
+        if not initial(w, letters[0]):
             continue
         k, j = 1, i + 1
         while k < len(letters) and j < len(words):
             v = words[j]
-            if v[0].isupper() and v[0].upper() == letters[k]:
+            if initial(v, letters[k]):
                 k += 1
             elif v.lower() not in _LINKS:
                 break
@@ -1049,13 +1070,22 @@ def specifics(question: str) -> list[str]:
     title_case = len(words) > 4 and len(_CAPITALISED.findall(question)) >= 0.6 * (len(words) - 1)
     out = []
     for m in _SPECIFIC.finditer(question):
-        word = m.group(1) or (None if title_case else m.group(2))
+        word = m.group(1) or (None if title_case else _named_part(m.group(2)))
         if m.group(1):  # no cents: "EUR 12,500.00" is the 12,500 a document gives
             word = _NO_CENTS.sub("", word)
         # A stop word ("May", "The", "US", "IT") carries no content to look for.
         if word and word not in out and (m.group(1) or tokenize(word)):
             out.append(word)
     return out
+
+
+def _named_part(word: str) -> str:
+    """A hyphenated name without its parts in small letters: "Slovenia-based" names
+    Slovenia, and a page on Slovenia's NGOs had been said never to mention
+    "Slovenia-based"."""
+    parts = word.split("-")
+    named = [p for p in parts if p[:1].isupper()]
+    return "-".join(named) if 0 < len(named) < len(parts) else word
 
 
 # Everyday errands and pastimes that no collection of documents on a subject answers (the

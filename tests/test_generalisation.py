@@ -889,6 +889,9 @@ def test_specifics_are_the_figures_and_names_a_question_asks_about():
     assert specifics("What does Article 113 say about EUR 90,000?") == \
         ["Article", "113", "EUR", "90,000"]
     assert specifics("Is the hotline free?") == []
+    # a hyphenated name names its capitalised part: "Slovenia-based" names Slovenia
+    assert specifics("Are there Slovenia-based NGOs or Bosnia-Herzegovina ones?") == \
+        ["Slovenia", "NGOs", "Bosnia-Herzegovina"]
     # An amount with cents of nothing is the amount a document gives without them (a probe's
     # false "never mentions “12,500.00”" on a quote saying EUR 12,500).
     assert specifics("Was 12,500.00 paid, or 12,500.50?") == ["12,500", "12,500.50"]
@@ -1718,7 +1721,10 @@ def test_a_question_about_what_came_after_is_answered_by_the_next_sentence(tmp_p
     ("What does JIT stand for?", ("JIT", True)), ("What does the acronym NRM mean?", ("NRM", True)),
     ("What's NAP short for?", ("NAP", True)), ("What is the IWG?", ("IWG", False)),
     ("Who is GRETA?", ("GRETA", False)), ("What is it?", None), ("What is Caritas?", None),
-    ("what does it stand for", None), ("What is the IWG doing about it?", None)])
+    ("what does it stand for", None), ("What is the IWG doing about it?", None),
+    # a plural asks what its singular stands for
+    ("What does NGOs stand for?", ("NGO", True)), ("What are NGOs?", ("NGO", False)),
+    ("What is Os?", None)])
 def test_a_question_about_an_abbreviation_is_recognised(question, asked):
     from assistant import quoting
 
@@ -1733,6 +1739,18 @@ def test_spelling_out_an_abbreviation():
     assert all(quoting.spells_out(title, a) for a in ("JIT", "THB", "WB"))
     assert not quoting.spells_out(title, "IWG")
     assert not quoting.spells_out("As JITs are a tool rarely used", "JIT")
+    # halves of a hyphenated word count apart, and from three letters small letters too
+    assert quoting.spells_out("to two non-governmental organisations- an", "NGO")
+    assert quoting.spells_out("the Non-Governmental Organisation", "NGO")
+    assert quoting.spells_out("victims of trafficking in human beings", "THB")
+    assert not quoting.spells_out("and every user", "EU")  # two small letters: chance
+    assert not quoting.spells_out("not a government office", "NGO")  # "a" gives no letter
+
+
+def test_a_page_spelling_out_a_plural_in_small_letters_gets_no_false_caveat(assistant):
+    r = assistant.answer("What does NGO stand for?")
+    assert "non-governmental organisations" in r.quotes[0].text
+    assert not any("spell it out" in c for c in r.caveats), r.caveats
 
 
 def test_the_words_that_spell_an_abbreviation_out():
