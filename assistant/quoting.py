@@ -547,8 +547,9 @@ def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: 
 # otherwise down-weighted for the list or link it introduces and no longer holds.
 _WHERE_TO_READ = re.compile(
     r"\b(where\b.*\b(find|read|see|look|published|written|documented|available|described|"
-    r"found|get|info|information|details?|learn)|where\s+(?:is|are)\s+(?:the\s+)?(?:\w+\s+)?"
-    r"(?:stats|statistics|data|figures|reports?)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
+    r"found|get|info|information|details?|learn)|where(?:'s|\s+is|\s+are)\s+(?:the\s+)?"
+    r"(?:\w+\s+){0,2}(?:stats|statistics|data|figures|reports?|write-?ups?|summary|"
+    r"overview|breakdown|documents?|texts?)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
     r"(more|further) (about|info|information|"
     r"details)|read (more|about)|learn more|find out more|(is|are) there (a|an|any) "
     r"(site|website|page|link|document|article|report)|(published|documented|reported) "
@@ -1329,7 +1330,7 @@ _ASKS_NUMBER = re.compile(r"^\W*((and|so|but|also|ok|okay|then|tell me)\W+)*"
                           # (of someone: "What was the inspectorate's budget?")
                           r"what(\W?s|\s+(is|was|are|were))\s+(the\s+)?([\w-]+['’]s?\s+)?"
                           r"(population|budget|cost|price|percentage|proportion|share|number|"
-                          r"amount|total|rate|salary|wage|age|size|sum|"
+                          r"amount|total|rate|salary|wage|age|size|sum|head\s?count|tally|"
                           # "What is the maximum sentence?", "What's the average wait?"
                           r"maximum|minimum|average|mean|median|highest|lowest|longest|"
                           r"shortest)s?)\b", re.IGNORECASE)
@@ -2093,7 +2094,10 @@ _A_YEAR = re.compile(r"((?<![\w,.])(1[0-9]|20)\d\d|\b(in|since|by|from|until|til
 
 # "How many shelters / people died / regional police directorates ...": the words that name
 # what is counted, up to the first stop word ("does", "are", "in").
-_HOW_MANY = re.compile(r"\bhow many\s+([\w'-]+(?:\s+[\w'-]+){0,3})", re.IGNORECASE)
+# "How many X", or "the number of X" and its everyday forms ("what's the headcount of
+# detectives ...?").
+_HOW_MANY = re.compile(r"\b(?:how many|(?:number|head\s?count|tally) of)\s+"
+                       r"([\w'-]+(?:\s+[\w'-]+){0,3})", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 _SHARE_AFTER = re.compile(r"[\d.,]*\s*(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
 _COUNT_WINDOW = 4  # words after a figure that may name what it counts ("11 regional police

@@ -1016,6 +1016,16 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert not lacks_asked_number("How long may they stay?", "For the duration of the trial.")
 
 
+def test_the_number_of_something_is_asked_like_how_many():
+    from assistant.quoting import asks_a_figure, counted_words, lacks_asked_number
+
+    for q in ("what's the headcount of officers on trafficking?",
+              "What is the number of officers on trafficking?"):
+        assert asks_a_figure(q) and counted_words(q, shown=True) == ["officers"]
+        assert not lacks_asked_number(q, "About fifteen officers are assigned full time.")
+        assert lacks_asked_number(q, "Offences are investigated by the police.")
+
+
 def test_how_many_needs_a_figure_of_what_is_counted_and_a_year_question_a_year():
     from assistant.quoting import lacks_asked_number
 
@@ -2708,7 +2718,10 @@ def test_the_time_of_asking_points_back_to_nothing():
     ("where are the annual reports about victim support", [],
      "More about the field of Assistance and support provided to victims can be found"),
     ("Are the trafficking statistics published in the IWG's annual reports - correct?", [],
-     "The statistics and the trends about the field of investigation")])
+     "The statistics and the trends about the field of investigation"),
+    # a sixth blind probe's: "where's", and a word for a text that is no report
+    ("where's the longer write-up on helping survivors?", [],
+     "More about the field of Assistance and support provided to victims can be found")])
 def test_where_to_read_after_a_question_gets_the_pointer(assistant, question, history, expected):
     # A fourth blind probe's: refused, as no word of the pointer sentence is the question's
     # ("read", "stats"); the sentence saying where to find them speaks to it all the same.
