@@ -235,7 +235,8 @@ NAMING_CANDIDATES = 10
 # children?", "Why?", "Since when?"): it is read with the conversation.
 UNDERSPECIFIED_TERMS = 1
 # With the conversation, the answer's confidence must be higher by this much to be preferred
-# over the question alone (a self-contained question stays put).
+# over the question alone (a self-contained question stays put); and alone, by as much over the
+# conversation for a one-word question pointing back ("What were they paid?").
 FOLLOW_UP_MARGIN = 0.15
 # A question this short that would be refused alone may still be a follow-up on the topic
 # ("And lawyers bringing the charges?"): answered tentatively with the conversation.
@@ -1355,7 +1356,12 @@ class Answerer:
             # wants ("What year?").
             if set(terms) <= quoting.ANSWER_KINDS:
                 terms = []
-            chosen = best_context if continues or gain > 0 or not terms else alone
+            # One pointing back ("What were they paid?" after "Tell me about the greenhouse
+            # case") asks about the conversation: read alone, its one word found a grant "paid
+            # only in June" with more confidence. Like a question standing alone, it is read the
+            # other way only when that is clearly more confident.
+            back = FOLLOW_UP_MARGIN if points_back(asked) else 0.0
+            chosen = best_context if continues or gain > -back or not terms else alone
             if chosen is not alone and terms and not is_follow_up(asked) \
                     and self.uses_documents_words(terms) and not self._quote_names(chosen, terms):
                 # "What about 2012?", "IWG?": the conversation's quote does not name what is

@@ -175,6 +175,48 @@ def test_a_fifth_blind_probe_by_others(assistant):
     assert o.off_topic == 17 and o.off_topic_refused >= 10
 
 
+def test_a_sixth_blind_probe_by_others(assistant):
+    """100 questions on the seed page by a helper that saw only the page (2026-12-07, second
+    session): heavy paraphrase ("a roof over their heads", "brussels green light"), "is it
+    true" with a wrong detail, and 31 in conversations. Measured blind: hit@1 79.0% over the
+    62 answerable (6 refused), none answered confidently and wrongly, none of the 38 near-topic
+    or off-topic ones confidently, 14 of the 18 off-topic refused; 80.6% after the where-to-read
+    form it prompted (README, "Evaluation"). Floors a little under."""
+    o = probe_outcome(assistant, "probe6_by_others.jsonl")
+    assert o.hit_at_1 >= 0.77 and o.confident_wrong == 0 and o.confident_unanswerable == 0
+    assert o.off_topic == 18 and o.off_topic_refused >= 12
+
+
+@pytest.fixture(scope="module")
+def estavia(tmp_path_factory):
+    """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual
+    report of a made-up country): a collection nothing was tuned on before."""
+    from conftest import assistant_over
+
+    files = {p.name: p.read_text(encoding="utf-8") for p in (DATA / "estavia").glob("*.txt")}
+    return assistant_over(tmp_path_factory.mktemp("estavia"), files)
+
+
+def test_a_seventh_blind_probe_on_new_documents(estavia):
+    """100 questions by the helper that wrote the two documents (2026-12-07, second session).
+    Far below the seed page, and kept as a floor so that it can only rise: measured blind,
+    hit@1 54.8% over the 62 answerable, 15 of them refused (their coverage just under this
+    index's bar, 0.279), 5 answered confidently and wrongly, 5 of the 38 near-topic or
+    off-topic answered confidently, 13 of the 18 off-topic refused; 56.5% and 4 wrong after the
+    rule it prompted (a one-word question pointing back keeps the conversation). README,
+    "Known limits"."""
+    o = probe_outcome(estavia, "probe7_by_others.jsonl")
+    assert o.hit_at_1 >= 0.53 and o.confident_wrong <= 5 and o.confident_unanswerable <= 6
+    assert o.off_topic == 18 and o.off_topic_refused >= 11
+
+
+def test_a_one_word_question_pointing_back_keeps_the_conversation(estavia):
+    # Read alone, "paid" found a grant "paid only in June 2023" with more confidence, and it
+    # was quoted confidently.
+    r = estavia.answer("what were they paid?", ["tell me about the greenhouse case"])
+    assert r.quotes and "they were paid EUR 2.10 per hour" in r.quotes[0].text
+
+
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
 def test_out_of_corpus_questions_abstain(assistant, question):
     reply = assistant.answer(question)
