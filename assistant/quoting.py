@@ -1487,9 +1487,11 @@ _ASKS_AMOUNT = re.compile(r"\bhow\s+much\b(?=[^?.!]*\b" + _MONEY_WORDS + r"\b)|\
                           r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)
 # A sum: a currency sign, a currency code by a figure ("MDL 20,000", "20,000 RUR", "10 EUR"),
 # a currency's name, or "free" / "no fee".
-_AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b[A-Z]{3}\s?\d|"
-                     r"\d[\d.,]*\s?(?:[A-Z]{3}"
-                     r"|million|billion|thousand|bn)\b|\b(?:euros?|cents?|dollars?|pounds?|"
+# (A currency code is in capitals, by a figure that ends in a digit: "and 3" or "2023, SHE"
+# had read as sums.)
+_AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b(?-i:[A-Z]{3})\s?\d|"
+                     r"\d(?:[\d.,]*\d)?\s?(?:(?-i:[A-Z]{3})"
+                     r"|million|billion|thousand|bn)\b|\b(?:eur(?:os?)?|cents?|dollars?|pounds?|usd|gbp|"
                      r"francs?|dinars?|denars?|kunas?|lei|leu|leva|lev|lek[eë]?|lari|lira|liras|"
                      r"zlot(?:y|ys|ych)|forints?|rubles?|roubles?|hryvnias?|yen|yuan|rupees?|"
                      r"crowns?|kron(?:a|or|er|e)|marks?|pence|manat|tenge|dram|som)\b|\bfree\b|"

@@ -2112,6 +2112,12 @@ def test_the_second_probes_near_topic_answers_are_not_confident(valdoria):
     assert not lacks_asked_amount("How much is the rent subsidy?", "The subsidy is EUR 200.")
     assert not lacks_asked_amount("What is the fee?", "The service is free of charge.")
     assert not lacks_asked_amount("How much time do victims get?", "They get 90 days.")
+    # A currency code is in capitals by a figure: a year before an abbreviation, or "and 3",
+    # is no sum (a seventh probe's "how much do hotline counsellors earn?" was confident).
+    assert lacks_asked_amount("How much do counsellors earn?",
+                              "At the end of 2023, SHE employed 19 staff and 3 lawyers.")
+    for paid in ("EUR 90,000", "90,000 EUR", "10 eur", "MDL 20,000", "USD100"):
+        assert not lacks_asked_amount("How much do counsellors earn?", f"They earn {paid}.")
     r = valdoria.answer("How much is the rent subsidy in the transitional housing programme?")
     assert r.abstained or r.tentative
     # A share counts nothing.
