@@ -41,7 +41,7 @@ def check_address(host: str, port: int) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .cli import add_backend_argument, add_paths, corpus_to_update
+    from .cli import add_backend_argument, add_paths
 
     parser = argparse.ArgumentParser(prog="python -m assistant",
                                      description="Serve the Verbatim web chat.")
@@ -76,7 +76,35 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # Gradio's uploads and cache go to a temporary folder of this server's own, unless the
+    # operator named one (GRADIO_TEMP_DIR), and it is removed when the server stops: the shared
+    # /tmp/gradio kept an empty file for every upload a client broke off. SIGTERM (systemd,
+    # docker stop) unwinds like Ctrl-C, so the folder goes then too.
+    import signal
+    import tempfile
+
+    own_temp = None
+    if not os.environ.get("GRADIO_TEMP_DIR"):
+        own_temp = os.environ["GRADIO_TEMP_DIR"] = tempfile.mkdtemp(prefix="verbatim-gradio-")
+    try:
+        previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    except ValueError:  # not the main thread (main() called from a test's thread)
+        previous = None
+    try:
+        return _serve(args, auth)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if own_temp is not None:
+            import shutil
+
+            shutil.rmtree(own_temp, ignore_errors=True)
+            os.environ.pop("GRADIO_TEMP_DIR", None)
+
+
+def _serve(args: argparse.Namespace, auth) -> int:
     from .app import create_app, launch_options, prepare
+    from .cli import corpus_to_update
     from .embedding import ModelError
     from .index import BuildError, IndexLoadError
     from .nearwords import ensure_common_words

@@ -188,3 +188,55 @@ def test_ctrl_c_outside_a_commands_own_handling_ends_in_one_line(capsys):
     assert run(interrupted) == 130
     assert capsys.readouterr().err == "error: interrupted\n"
     assert "run(main)" in (ROOT / "assistant" / "__main__.py").read_text()  # the web chat too
+
+
+def test_the_server_keeps_gradio_files_in_a_folder_of_its_own_and_removes_it(seed_corpus,
+                                                                              seed_index,
+                                                                              tmp_path):
+    """Gradio's uploads go to a temporary folder the server made, removed when it stops on
+    SIGTERM: the shared /tmp/gradio had kept an empty file for every upload broken off."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from conftest import ROOT
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "GRADIO_TEMP_DIR"}
+    env["TMPDIR"] = str(temp)
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "--corpus", str(seed_corpus),
+                             "--index", str(seed_index), "--port", str(port)], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if "Verbatim is ready" in line or not line:
+                break
+        assert "Verbatim is ready" in line
+        own = list(temp.glob("verbatim-gradio-*"))
+        assert len(own) == 1 and own[0].is_dir()
+        body = (b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n"
+                b"Content-Type: text/plain\r\n\r\nhello\r\n--b--\r\n")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/gradio_api/upload", data=body, method="POST",
+            headers={"Content-Type": "multipart/form-data; boundary=b"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert r.status == 200
+        assert any(p.is_file() for p in own[0].rglob("*"))  # the upload landed in it
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+        assert not own[0].exists() and not list(temp.glob("verbatim-gradio-*"))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
