@@ -1287,13 +1287,18 @@ class Answerer:
         (``quoting.gives_duration``): the question asks it of that answer. Read after the two
         last questions, "For how long?" after "What is the reflection period for foreign
         victims?" and "Can they get a residence permit?" had quoted the 90 day reflection
-        period, not the permit's "for the duration of the trial". The last answer is the last
-        question's top candidate, read after the one before it when it points back."""
+        period, not the permit's "for the duration of the trial". Likewise for one asking only
+        how many ("How many are they?", ``quoting.asks_only_count``): the nearest candidate
+        giving a figure from the last answer's sentence on, in its passage; "How many are
+        they?" after "Who investigates THB?" (the police units) had counted the prosecutors,
+        confidently. The last answer is the last question's top candidate, read after the one
+        before it when it points back."""
         ev, j = reading
         asked = ev.query.asked
         past = [h for h in (history or []) if isinstance(h, str) and h.strip()]
-        if not past or not j.candidates or not quoting.asks_only_duration(asked) \
-                or _GOES_ON.search(asked):
+        duration = quoting.asks_only_duration(asked)
+        count = quoting.asks_only_count(asked)
+        if not past or not j.candidates or not (duration or count) or _GOES_ON.search(asked):
             return reading
         context = past[-2] if len(past) > 1 and is_follow_up(past[-1]) else ""
         last_ev, _ = self.evidence(Query(clean_question(past[-1]), clean_question(context)),
@@ -1302,14 +1307,25 @@ class Answerer:
         if not last:
             return reading
         text = self.index.documents[last[0].doc_id].text
-        if not quoting.gives_duration(text[last[0].start:last[0].end]):
+        if duration:
+            if not quoting.gives_duration(text[last[0].start:last[0].end]):
+                return reading
+            key = (last[0].doc_id, last[0].evidence.start)
+            good = [i for i, c in enumerate(j.candidates) if (c.doc_id, c.evidence.start) == key]
+        else:
+            # The last answer's sentence, or one of the next two of its passage, that gives a
+            # figure: "How many are they?" after "Who investigates THB?" counts the units named.
+            top = last[0]
+            good = [i for i, c in enumerate(j.candidates[:COUNTED_CANDIDATES * 3])
+                    if c.doc_id == top.doc_id and c.evidence.row == top.evidence.row
+                    and 0 <= c.evidence.start - top.evidence.start <= 600
+                    and not quoting.lacks_asked_number(asked, self._text(c))]
+            good.sort(key=lambda i: j.candidates[i].evidence.start)
+        if not good:
             return reading
-        key = (last[0].doc_id, last[0].evidence.start)
-        for i, c in enumerate(j.candidates):
-            if (c.doc_id, c.evidence.start) == key:
-                return reading if i == 0 else (ev, replace(self._put_first(ev, j, i),
-                                                           leans_on_conversation=True))
-        return reading
+        i = good[0]
+        return reading if i == 0 else (ev, replace(self._put_first(ev, j, i),
+                                                   leans_on_conversation=True))
 
     def _reading(self, readings: list[Query], judged: list[tuple[Evidence, Judgement]]
                  ) -> tuple[Evidence, Judgement]:

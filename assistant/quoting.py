@@ -1377,6 +1377,16 @@ def asks_only_duration(question: str) -> bool:
         set(asked_terms(_ASKS_DURATION.sub(" ", question))) - ANSWER_KINDS)
 
 
+def asks_only_count(question: str) -> bool:
+    """Whether a question asks how many and names nothing it counts ("How many are they?",
+    "how many of them are there?", "How many?"): it counts what the last answer names."""
+    return bool(_HOW_MANY_ALONE.search(question)) and not counted_words(question) \
+        and not set(asked_terms(question)) - ANSWER_KINDS - BACK_REFERENCES
+
+
+_HOW_MANY_ALONE = re.compile(r"\bhow many\b", re.IGNORECASE)
+
+
 def gives_duration(text: str) -> bool:
     """Whether ``text`` says how long something lasts ("a 90 day reflection period", "for the
     duration of the trial")."""

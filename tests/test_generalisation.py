@@ -2686,6 +2686,27 @@ def test_how_long_is_asked_of_the_last_answer(assistant):
     assert "90 day reflection period" in r.quotes[0].text
 
 
+def test_how_many_is_asked_of_the_last_answer(assistant):
+    # The last answer names the police units; with the conversation's words, the prosecutors'
+    # count had come first, confidently.
+    r = assistant.answer("How many are they?", ["Who investigates THB?"])
+    assert r.quotes and "About fifteen officers are assigned full time" in r.quotes[0].text
+    assert r.tentative
+    # After the prosecution office, it counts the prosecutors.
+    r = assistant.answer("How many are they?", ["Which office prosecutes trafficking cases?"])
+    assert "There are 11 prosecutors" in r.quotes[0].text
+
+
+@pytest.mark.parametrize("question, only", [
+    ("How many are they?", True), ("how many of them are there?", True), ("How many?", True),
+    ("How many prosecutors?", False), ("how many of them do trafficking?", False),
+    ("and how many were women?", False), ("How long is it?", False)])
+def test_a_question_asking_only_how_many(question, only):
+    from assistant.quoting import asks_only_count
+
+    assert asks_only_count(question) == only
+
+
 @pytest.mark.parametrize("question, only", [
     ("For how long?", True), ("and until when?", True), ("for how many months?", True),
     ("how long is it", True), ("How long is the reflection period?", False),
