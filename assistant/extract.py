@@ -108,11 +108,12 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
         html = data.decode("utf-8")
     except UnicodeDecodeError:
         html = data.decode("cp1252", errors="replace")
-    xml = trafilatura.extract(html, output_format="xml", include_comments=False,
+    page = _parse_page(html)
+    content = _with_content_asides(page, html)
+    xml = trafilatura.extract(content, output_format="xml", include_comments=False,
                               include_tables=True, include_links=False, favor_recall=True)
     meta = trafilatura.extract_metadata(html)
     root = etree.fromstring(xml.encode("utf-8")) if xml else None
-    page = _parse_page(html)
     blocks: list[Block] = []
     main = root.find("main") if root is not None else None
     for el in (main if main is not None else root if root is not None else ()):
@@ -162,6 +163,33 @@ _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "he
                            "aside", "form", "head", "title"})
 _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "tr", "table", "section",
                          "article", "main", "blockquote", "pre", "dd", "dt", "dl", "hr"})
+
+
+# A box beside the text inside <main> or <article> ("Contact", "Key facts") whose text is
+# mostly its own, not links: content, which trafilatura and the fallback walk would drop as
+# an <aside>. A box of links ("Related articles", "Share") stays out.
+_ASIDE_MAX_LINK_SHARE = 0.5
+
+
+def _with_content_asides(page, html: str) -> str:
+    """The page's HTML with each content box (``_ASIDE_MAX_LINK_SHARE``) made a <section>, so
+    that it is read with the text: a labour inspectorate's page had lost its contact box
+    (telephone, e-mail, address) inside <main>. ``html`` itself when there is none; ``page``
+    is changed in place."""
+    import lxml.html
+
+    if page is None:
+        return html
+    changed = False
+    for el in list(page.iter("aside")):
+        if not any(a.tag in ("main", "article") for a in el.iterancestors()):
+            continue
+        text = len(el.text_content().strip())
+        links = sum(len(a.text_content().strip()) for a in el.iter("a"))
+        if text and links < _ASIDE_MAX_LINK_SHARE * text:
+            el.tag = "section"
+            changed = True
+    return lxml.html.tostring(page, encoding="unicode") if changed else html
 
 
 def _parse_page(html: str):

@@ -18,9 +18,10 @@ from .types import Document, SkippedFile
 
 # Bump when what a reader accepts or produces changes (limits included): builds then read
 # again the files an earlier build could not read, instead of trusting its remembered reasons.
-READERS_VERSION = 5  # 3: PDF running headers and footers left out; "Article 5" + title headings joined
+READERS_VERSION = 6  # 3: PDF running headers and footers left out; "Article 5" + title headings joined
 # 4: the headings of a web page trafilatura dropped (a plain <body> of <h2> and <p>) put back;
-# 5: a page's text straight in <body> read, a page without <title> keeps its first heading
+# 5: a page's text straight in <body> read, a page without <title> keeps its first heading;
+# 6: a content box (<aside> in <main> or <article>, mostly not links) read with the text
 
 Reader = Callable[["CorpusFile", Callable[[SkippedFile], None]], Iterator[Document]]
 

@@ -224,3 +224,24 @@ def test_pdf_edge_lines_that_are_content_stay():
     assert without_running_lines(["One.\n1", "Two.\n2", "Three.\n3"]) == ["One.", "Two.",
                                                                            "Three."]
     assert without_running_lines(["One.\n- 1 -", "Two.\nPage 2 of 2"]) == ["One.", "Two."]
+
+
+def test_a_content_box_in_the_main_text_is_read_and_a_box_of_links_is_not():
+    # A blind probe's labour inspectorate page had lost its contact box (an <aside> inside
+    # <main>): "what's their email" could not be answered.
+    from assistant.extract import html_blocks
+
+    page = ("<html><head><title>Guidance</title></head><body><nav><a href='/'>Home</a></nav>"
+            "<main><h1>Guidance</h1><p>Inspectors refer presumed victims to the police within "
+            "24 hours of the visit.</p><p>The referral describes the indicators observed.</p>"
+            "<aside class='contact-box'><h2>Contact</h2><p>Telephone: +387 21 440 900</p>"
+            "<p>E-mail: unit@inspectorate.gov.nv</p></aside>"
+            "<aside class='related'><h2>Related</h2><ul><li><a href='/a'>Annual report 2022"
+            "</a></li><li><a href='/b'>Press releases archive</a></li></ul></aside></main>"
+            "<aside><p>Sidebar outside the main text.</p></aside>"
+            "<footer>Copyright</footer></body></html>")
+    _, blocks, _ = html_blocks(page.encode("utf-8"))
+    text = "\n".join(b.text for b in blocks)
+    assert "+387 21 440 900" in text and "unit@inspectorate.gov.nv" in text
+    assert "Press releases archive" not in text and "Sidebar outside" not in text
+    assert "within 24 hours" in text
