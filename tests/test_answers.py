@@ -210,6 +210,29 @@ def test_a_seventh_blind_probe_on_new_documents(estavia):
     assert o.off_topic == 18 and o.off_topic_refused >= 11
 
 
+@pytest.fixture(scope="module")
+def norvania(tmp_path_factory):
+    """A web page and a Markdown document the eighth probe's helper wrote (a labour
+    inspectorate's guidance, with navigation, a cookie banner, a table and a contact box; an
+    inter-agency protocol on child victims)."""
+    from conftest import assistant_over
+
+    files = {p.name: p.read_text(encoding="utf-8") for p in (DATA / "norvania").iterdir()}
+    return assistant_over(tmp_path_factory.mktemp("norvania"), files)
+
+
+def test_an_eighth_blind_probe_on_a_web_page_and_markdown(norvania):
+    """80 questions by the helper that wrote the two documents (2026-12-07, second session):
+    table cells, list items, contact details, boilerplate words (cookies, sitemap, press
+    office), follow-ups. Measured blind: hit@1 68.0% over the 50 answerable (the quote's
+    Markdown emphasis read as the helper's plain text), 4 answered confidently and wrongly,
+    one of the 30 unanswerable answered confidently, all 15 off-topic refused; 70.0% and 3
+    after the contact box it prompted was read. README, "Evaluation"."""
+    o = probe_outcome(norvania, "probe8_by_others.jsonl")
+    assert o.hit_at_1 >= 0.66 and o.confident_wrong <= 4 and o.confident_unanswerable <= 2
+    assert o.off_topic == 15 and o.off_topic_refused >= 14
+
+
 def test_a_one_word_question_pointing_back_keeps_the_conversation(estavia):
     # Read alone, "paid" found a grant "paid only in June 2023" with more confidence, and it
     # was quoted confidently.
