@@ -1487,15 +1487,18 @@ class Answerer:
         of what "how many" names (``_counted_first``), what a project is called
         (``_title_first``), what an abbreviation stands for (``_spelt_out_first``), where to
         read (``_pointer_first``), what something is for (``_purpose_first``), why
-        (``_reason_first``), who does it (``_agent_first``), a follow-up's own words
-        (``_own_words_first``), and last the numbered unit a question names
+        (``_reason_first``), who does it (``_agent_first``), after a follow-up's own words
+        (``_own_words_first``, first), and last the numbered unit a question names
         (``_named_unit_first``)."""
         # The unit a question names goes last: it has the final say, so that no other rule
-        # moves its quote away (and what ``names_found_unit`` claims stays true).
-        j = self._own_words_first(ev, self._agent_first(ev, self._reason_first(
+        # moves its quote away (and what ``names_found_unit`` claims stays true). A follow-up's
+        # own words go first, so that the rules of the question's form come after them: "who
+        # carries it out?" had had its sentence naming who moved back behind the one holding
+        # "carried out".
+        j = self._agent_first(ev, self._reason_first(
             ev, self._purpose_first(ev, self._pointer_first(ev, self._spelt_out_first(
                 ev, self._title_first(ev, self._counted_first(
-                    ev, self._asked_year_first(ev, j)))))))))
+                    ev, self._asked_year_first(ev, self._own_words_first(ev, j)))))))))
         return self._named_unit_first(ev, j)
 
     def _counted_first(self, ev: Evidence, j: Judgement) -> Judgement:

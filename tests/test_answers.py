@@ -233,6 +233,13 @@ def test_an_eighth_blind_probe_on_a_web_page_and_markdown(norvania):
     assert o.off_topic == 15 and o.off_topic_refused >= 14
 
 
+def test_who_does_it_after_a_question_gets_the_sentence_naming_who(norvania):
+    # The follow-up's own words ("carries ... out") had put the sentence saying when the
+    # assessment is carried out back in front of the one saying by whom, confidently.
+    r = norvania.answer("who carries it out?", ["when do they do an age assessment?"])
+    assert "conducted by a social worker and a psychologist" in r.quotes[0].text
+
+
 def test_a_one_word_question_pointing_back_keeps_the_conversation(estavia):
     # Read alone, "paid" found a grant "paid only in June 2023" with more confidence, and it
     # was quoted confidently.
