@@ -1491,7 +1491,8 @@ _MONEY_WORDS = (r"(?:cost|costs|price|prices|fee|fees|subsid(?:y|ies)|salar(?:y|
                 r"budget|funding|funds?|money|grants?|payments?|compensation|damages|fines?|"
                 r"allowances?|rent|charges?|donations?|contributions?|spend|spent|earn|earns|"
                 r"worth|paid|pay|pays|award|awarded)")
-_ASKS_AMOUNT = re.compile(r"\bhow\s+much\b(?=[^?.!]*\b" + _MONEY_WORDS + r"\b)|\bwhat(?:\W?s|\s+"
+_ASKS_AMOUNT = re.compile(r"\bhow\s+(?:much|big|large|high|steep|heavy)\b(?=[^?.!]*\b"
+                          + _MONEY_WORDS + r"\b)|\bwhat(?:\W?s|\s+"
                           r"(?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+['’]s?\s+)?(?:\w+\s+)?"
                           r"(?:cost|price|fee|"
                           r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)

@@ -2118,6 +2118,13 @@ def test_the_second_probes_near_topic_answers_are_not_confident(valdoria):
                               "At the end of 2023, SHE employed 19 staff and 3 lawyers.")
     for paid in ("EUR 90,000", "90,000 EUR", "10 eur", "MDL 20,000", "USD100"):
         assert not lacks_asked_amount("How much do counsellors earn?", f"They earn {paid}.")
+    # "how big / high / large" a sum is asks one too (an eighth probe's "how big are the fines
+    # for employers ...?" was answered confidently by "may impose administrative fines").
+    fines = "The Inspectorate may still impose administrative fines for breaches of labour law."
+    assert lacks_asked_amount("how big are the fines for employers?", fines)
+    assert lacks_asked_amount("How high is the fee?", "A fee is charged.")
+    assert not lacks_asked_amount("how big are the fines?", "Fines reach EUR 20,000.")
+    assert not lacks_asked_amount("How big is the team?", "The team has 12 members.")
     r = valdoria.answer("How much is the rent subsidy in the transitional housing programme?")
     assert r.abstained or r.tentative
     # A share counts nothing.
