@@ -226,10 +226,11 @@ def test_an_eighth_blind_probe_on_a_web_page_and_markdown(norvania):
     table cells, list items, contact details, boilerplate words (cookies, sitemap, press
     office), follow-ups. Measured blind: hit@1 68.0% over the 50 answerable (the quote's
     Markdown emphasis read as the helper's plain text), 4 answered confidently and wrongly,
-    one of the 30 unanswerable answered confidently, all 15 off-topic refused; 70.0% and 3
-    after the contact box it prompted was read. README, "Evaluation"."""
+    one of the 30 unanswerable answered confidently, all 15 off-topic refused; 72.0%, 2 and
+    none after the changes it prompted (the contact box read, a follow-up's own words before
+    the form's rules, "how big are the fines"). README, "Evaluation"."""
     o = probe_outcome(norvania, "probe8_by_others.jsonl")
-    assert o.hit_at_1 >= 0.66 and o.confident_wrong <= 4 and o.confident_unanswerable <= 2
+    assert o.hit_at_1 >= 0.70 and o.confident_wrong <= 2 and o.confident_unanswerable == 0
     assert o.off_topic == 15 and o.off_topic_refused >= 14
 
 
