@@ -445,6 +445,9 @@ MAX_UNIT_PASSAGES = 2
 # for another wrong one, and the sentence naming the doer sits next to the one naming the
 # thing done.
 AGENT_CANDIDATES = 4
+# How many candidates a question asking for a phone number or an address looks through for one
+# giving it (``_contact_first``): a contact box's lines score low on meaning.
+CONTACT_CANDIDATES = 10
 # How far down a follow-up whose top quote holds none of its own words looks for one holding
 # two of them (``Answerer._own_words_first``).
 OWN_WORDS_CANDIDATES = 4
@@ -1496,9 +1499,10 @@ class Answerer:
         # carries it out?" had had its sentence naming who moved back behind the one holding
         # "carried out".
         j = self._agent_first(ev, self._reason_first(
-            ev, self._purpose_first(ev, self._pointer_first(ev, self._spelt_out_first(
+            ev, self._purpose_first(ev, self._contact_first(ev, self._pointer_first(
+                ev, self._spelt_out_first(
                 ev, self._title_first(ev, self._counted_first(
-                    ev, self._asked_year_first(ev, self._own_words_first(ev, j)))))))))
+                    ev, self._asked_year_first(ev, self._own_words_first(ev, j))))))))))
         return self._named_unit_first(ev, j)
 
     def _counted_first(self, ev: Evidence, j: Judgement) -> Judgement:
@@ -1529,6 +1533,18 @@ class Answerer:
             return j
         return self._promote(ev, j, lambda text: len(terms & set(tokenize(text))) >= 2,
                              OWN_WORDS_CANDIDATES)
+
+    def _contact_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking for a way to reach someone (a phone number, an e-mail, web or
+        postal address: ``quoting.lacks_contact_detail``) whose top quote gives none, while
+        one of the next candidates of the same document does: that candidate comes first. A
+        web page's contact box ("17 Harbour Street, Velmora") had lost to a sentence naming
+        the office, confidently."""
+        asked = ev.query.asked
+        if not j.candidates or not quoting.lacks_contact_detail(asked, self._text(j.candidates[0])):
+            return j
+        return self._promote(ev, j, lambda text: not quoting.lacks_contact_detail(asked, text),
+                             CONTACT_CANDIDATES, same_doc=True)
 
     def _agent_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking who does something ("Who delivers the forced labour course?")

@@ -2004,8 +2004,12 @@ _CONTACT_ASKS = (
      # every hyphen, quadratic in the quote's length)
      re.compile(r"https?://|\bwww\.|(?<![\w-])[\w-]+\.(?:org|com|net|eu|gov|int|edu|info|io)\b|"
                 r"(?<![\w-])[\w-]+(?:\.[\w-]+)+\.[a-z]{2}/", re.IGNORECASE)),
-    ("a postal address", _asks_detail(r"(?:(?:postal|street|mailing|office|home|physical|"
-                                      r"registered|visiting)\s+)?address(?:es)?"),
+    ("a postal address", re.compile(
+        _asks_detail(r"(?:(?:postal|street|mailing|office|home|physical|registered|visiting)"
+                     r"\s+)?address(?:es)?").pattern
+        # "where is the inspectorate's office located?", "where are their offices?"
+        + r"|\bwhere\s+(?:is|are|'s)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?"
+        r"(?:office|offices|headquarters|hq|premises|seat)\b", re.IGNORECASE),
      # a house number or postcode by a name ("51 Franklin Street", "1000 Ljubljana",
      # "Trg OF 13,"), or a post box: not any figure ("Section 10.3", "3 NGOs")
      re.compile(r"\b\d{1,6}[A-Za-z]?,?\s+[A-Z][a-z][\w-]*|\bP\.?\s?O\.?\s+Box\b|"

@@ -241,6 +241,15 @@ def test_who_does_it_after_a_question_gets_the_sentence_naming_who(norvania):
     assert "conducted by a social worker and a psychologist" in r.quotes[0].text
 
 
+def test_a_question_asking_for_a_contact_detail_gets_the_line_giving_it(norvania):
+    # The contact box's lines score low on meaning: a sentence naming the unit had come first.
+    r = norvania.answer("what is the postal address of the special unit?")
+    assert "17 Harbour Street, Velmora" in r.quotes[0].text
+    # Asked where the office is and not found among the candidates: said, not confident.
+    r = norvania.answer("where is the inspectorate's office located")
+    assert r.tentative and any("postal address" in c for c in r.caveats)
+
+
 def test_a_one_word_question_pointing_back_keeps_the_conversation(estavia):
     # Read alone, "paid" found a grant "paid only in June 2023" with more confidence, and it
     # was quoted confidently.
