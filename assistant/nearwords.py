@@ -56,18 +56,23 @@ def document_words(texts: Iterable[str]) -> list[str]:
 def name_forms(texts: Iterable[str]) -> dict[str, str]:
     """The documents' names as they write them, by their lower case ("croatia": "Croatia"):
     the words they write with a capital where no sentence or line opens with them, and never
-    in lower case."""
-    out = {}
-    for c in _written_forms(texts).values():
-        if not any(w.islower() for w in c):
-            w = min(c, key=lambda w: (-c[w], w))
-            out[w.lower()] = w
+    in lower case where none does."""
+    out: dict[str, str] = {}
+    # (A word opening a sentence or a line is no evidence either way: "Valmora is ..." had
+    # counted as "valmora" in lower case, and the country was never read as a name.)
+    for c in _written_forms(texts, openers=False).values():
+        if c and not any(w.islower() for w in c):
+            # Each form by its own lower case ("valmora": "Valmora", "valmoran": "Valmoran";
+            # the stem's most written form alone had left "valmora" unread as a name), the
+            # most written where forms differ only in case.
+            for w in sorted(c, key=lambda w: (-c[w], w)):
+                out.setdefault(w.lower(), w)
     return out
 
 
-def _written_forms(texts: Iterable[str]) -> dict[str, Counter]:
+def _written_forms(texts: Iterable[str], openers: bool = True) -> dict[str, Counter]:
     """Each stemmed word's written forms and how often each is written (lower case where it
-    opens a sentence or a line)."""
+    opens a sentence or a line; not counted there without ``openers``)."""
     forms: dict[str, Counter] = {}
     # Each written word stemmed once (a collection repeats its words: SciFact's 5,183
     # abstracts took 1.9 s stemmed at every occurrence); None for one that is not read.
@@ -88,6 +93,8 @@ def _written_forms(texts: Iterable[str]) -> dict[str, Counter]:
                 # (a word in lower case is written so wherever it stands)
                 opens = w != low and _OPENS.search(text, max(0, m.start() - 8),
                                                    m.start()) is not None
+                if opens and not openers:
+                    continue
                 forms.setdefault(stem, Counter())[low if opens else w] += 1
     return forms
 

@@ -1106,7 +1106,7 @@ ERRANDS = frozenset(tokenize(
     "hockey golf rugby cricket baseball marathon olympics laptop smartphone iphone android "
     "wallet roaming currency passport parking translate translation visa visas drive driving "
     "capital president anthem flag climate timezone language languages dialect religion "
-    "inhabitants"))
+    "inhabitants population"))
 # Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
 # was that?"): such a follow-up asks it of the conversation's subject, like "When?" (read
 # alone, "year" had found "in recent years"; ``Answerer._reading``).
@@ -1494,15 +1494,19 @@ _MONEY_WORDS = (r"(?:cost|costs|price|prices|fee|fees|subsid(?:y|ies)|salar(?:y|
 _ASKS_AMOUNT = re.compile(r"\bhow\s+(?:much|big|large|high|steep|heavy)\b(?=[^?.!]*\b"
                           + _MONEY_WORDS + r"\b)|\bwhat(?:\W?s|\s+"
                           r"(?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+['’]s?\s+)?(?:\w+\s+)?"
-                          r"(?:cost|price|fee|"
+                          r"(?:cost|price|fee|budget|"
                           r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)
 # A sum: a currency sign, a currency code by a figure ("MDL 20,000", "20,000 RUR", "10 EUR"),
 # a currency's name, or "free" / "no fee".
 # (A currency code is in capitals, by a figure that ends in a digit: "and 3" or "2023, SHE"
 # had read as sums.)
+# ("1.8 million people" is a count, not a sum: a figure in millions counts only when no word
+# of what it counts follows.)
 _AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b(?-i:[A-Z]{3})\s?\d|"
-                     r"\d(?:[\d.,]*\d)?\s?(?:(?-i:[A-Z]{3})"
-                     r"|million|billion|thousand|bn)\b|\b(?:eur(?:os?)?|cents?|dollars?|pounds?|usd|gbp|"
+                     r"\d(?:[\d.,]*\d)?\s?(?:(?-i:[A-Z]{3})\b"
+                     r"|(?:million|billion|thousand|bn)\b(?!\s+(?!(?:in|of|for|from|to|was|were|"
+                     r"is|are|and|or|per|a|each|by|on|at|with|over|under|into|budget|grants?|funds?|"
+                     r"funding|loans?|investments?)\b)[a-z]))|\b(?:eur(?:os?)?|(?<!per\s)cents?|dollars?|pounds?|usd|gbp|"
                      r"francs?|dinars?|denars?|kunas?|lei|leu|leva|lev|lek[eë]?|lari|lira|liras|"
                      r"zlot(?:y|ys|ych)|forints?|rubles?|roubles?|hryvnias?|yen|yuan|rupees?|"
                      r"crowns?|kron(?:a|or|er|e)|marks?|pence|manat|tenge|dram|som)\b|\bfree\b|"

@@ -2116,8 +2116,15 @@ def test_the_second_probes_near_topic_answers_are_not_confident(valdoria):
     # is no sum (a seventh probe's "how much do hotline counsellors earn?" was confident).
     assert lacks_asked_amount("How much do counsellors earn?",
                               "At the end of 2023, SHE employed 19 staff and 3 lawyers.")
-    for paid in ("EUR 90,000", "90,000 EUR", "10 eur", "MDL 20,000", "USD100"):
+    for paid in ("EUR 90,000", "90,000 EUR", "10 eur", "MDL 20,000", "USD100", "2 million.",
+                 "a 3 billion budget", "50 cents"):
         assert not lacks_asked_amount("How much do counsellors earn?", f"They earn {paid}.")
+    # A count in millions and a share "per cent" are no sums (a ninth probe's campaign cost
+    # and programme budget had been answered confidently by them).
+    assert lacks_asked_amount("how much did the campaign cost?",
+                              "It reached an estimated 1.8 million people.")
+    assert lacks_asked_amount("what was the total budget of the programme?",
+                              "It was financed 62 per cent from the state budget.")
     # "how big / high / large" a sum is asks one too (an eighth probe's "how big are the fines
     # for employers ...?" was answered confidently by "may impose administrative fines").
     fines = "The Inspectorate may still impose administrative fines for breaches of labour law."
@@ -2528,6 +2535,12 @@ def test_the_documents_names_are_known_by_their_lower_case():
                         "aid is given by the Caritas Slovenia network."])
     assert forms["croatia"] == "Croatia" and forms["caritas"] == "Caritas"
     assert "state" not in forms and "workshops" not in forms  # written in lower case too
+    # A name opening a sentence or a line is no evidence against it, and each of a stem's
+    # forms is known by its own lower case (a ninth probe's "population of valmora").
+    forms = name_forms(["Valmora is a country of destination.\nValmora has 9 regions. The "
+                        "Valmoran workforce grew, as in Valmora and Ostria."])
+    assert forms["valmora"] == "Valmora" and forms["valmoran"] == "Valmoran"
+    assert "has" not in forms and "the" not in forms
 
 
 def test_a_place_typed_in_lower_case_is_checked_as_a_name(assistant):
