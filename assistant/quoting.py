@@ -1500,13 +1500,17 @@ _ASKS_AMOUNT = re.compile(r"\bhow\s+(?:much|big|large|high|steep|heavy)\b(?=[^?.
 # a currency's name, or "free" / "no fee".
 # (A currency code is in capitals, by a figure that ends in a digit: "and 3" or "2023, SHE"
 # had read as sums.)
-# ("1.8 million people" is a count, not a sum: a figure in millions counts only when no word
-# of what it counts follows.)
+# ("1.8 million people" is a count, not a sum: a figure in millions counts unless a word for
+# people or things counted follows; a currency the list does not know, "14.2 million dravs",
+# still counts.)
 _AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b(?-i:[A-Z]{3})\s?\d|"
                      r"\d(?:[\d.,]*\d)?\s?(?:(?-i:[A-Z]{3})\b"
-                     r"|(?:million|billion|thousand|bn)\b(?!\s+(?!(?:in|of|for|from|to|was|were|"
-                     r"is|are|and|or|per|a|each|by|on|at|with|over|under|into|budget|grants?|funds?|"
-                     r"funding|loans?|investments?)\b)[a-z]))|\b(?:eur(?:os?)?|(?<!per\s)cents?|dollars?|pounds?|usd|gbp|"
+                     r"|(?:million|billion|thousand|bn)\b(?!\s+(?:people|persons?|inhabitants|"
+                     r"residents|citizens|users|visitors|viewers|listeners|readers|households|"
+                     r"families|children|women|men|adults|migrants|workers|victims|students|"
+                     r"voters|members|calls|views|copies|items|units|tonnes|tons|kilometres|"
+                     r"kilometers|km|hectares|litres|liters|barrels|cases|records|pages|"
+                     r"downloads|times|hours|days|years)\b))|\b(?:eur(?:os?)?|(?<!per\s)cents?|dollars?|pounds?|usd|gbp|"
                      r"francs?|dinars?|denars?|kunas?|lei|leu|leva|lev|lek[eë]?|lari|lira|liras|"
                      r"zlot(?:y|ys|ych)|forints?|rubles?|roubles?|hryvnias?|yen|yuan|rupees?|"
                      r"crowns?|kron(?:a|or|er|e)|marks?|pence|manat|tenge|dram|som)\b|\bfree\b|"
