@@ -79,15 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     # Gradio's uploads and cache go to a temporary folder of this server's own, unless the
     # operator named one (GRADIO_TEMP_DIR), and it is removed when the server stops: the shared
     # /tmp/gradio kept an empty file for every upload a client broke off. SIGTERM (systemd,
-    # docker stop) unwinds like Ctrl-C, so the folder goes then too.
+    # docker stop) is taken as Ctrl-C, so the folder goes then too.
     import signal
     import tempfile
 
     own_temp = None
     if not os.environ.get("GRADIO_TEMP_DIR"):
         own_temp = os.environ["GRADIO_TEMP_DIR"] = tempfile.mkdtemp(prefix="verbatim-gradio-")
+    def stop(*_):  # as Ctrl-C: Gradio closes its server first, a build stops as it would
+        raise KeyboardInterrupt
+
     try:
-        previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        previous = signal.signal(signal.SIGTERM, stop)
     except ValueError:  # not the main thread (main() called from a test's thread)
         previous = None
     try:

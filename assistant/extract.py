@@ -171,6 +171,12 @@ _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "tr", "table", "sec
 _ASIDE_MAX_LINK_SHARE = 0.5
 
 
+# A box named as clutter by its class or id ("newsletter", "share", "related" ...) stays out
+# however few links it has.
+_CLUTTER = re.compile(r"newsletter|subscri|share|social|related|promo|advert|\bads?\b|cookie|"
+                      r"banner|signup|sign-up|follow", re.IGNORECASE)
+
+
 def _with_content_asides(page, html: str) -> str:
     """The page's HTML with each content box (``_ASIDE_MAX_LINK_SHARE``) made a <section>, so
     that it is read with the text: a labour inspectorate's page had lost its contact box
@@ -186,7 +192,8 @@ def _with_content_asides(page, html: str) -> str:
             continue
         text = len(el.text_content().strip())
         links = sum(len(a.text_content().strip()) for a in el.iter("a"))
-        if text and links < _ASIDE_MAX_LINK_SHARE * text:
+        named = f"{el.get('class', '')} {el.get('id', '')}"
+        if text and links < _ASIDE_MAX_LINK_SHARE * text and not _CLUTTER.search(named):
             el.tag = "section"
             changed = True
     return lxml.html.tostring(page, encoding="unicode") if changed else html
@@ -396,13 +403,15 @@ def without_running_lines(pages: list[str]) -> list[str]:
     # Institute ...": a page label run into a footer, as chromium prints its margin boxes)
     # goes everywhere, its first occurrence too: it is no title. "Article 12" and "Article
     # 15" at the tops of pages 3 and 4 differ in another number, and stay.
-    numbered_form = [[_with_page_number(line, n) for line in lines]
-                     for n, lines in enumerate(norm, start=1)]
+    # (The printed number may be the page's own or one less, after an unnumbered cover.)
+    numbered_form = [[(_with_page_number(line, n), _with_page_number(line, n - 1))
+                      for line in lines] for n, lines in enumerate(norm, start=1)]
     seen_numbered: dict[str, int] = {}
     for lines, forms in zip(norm, numbered_form):
         for i in set(edges(lines)):
-            if forms[i] != lines[i] and _PAGE_LABEL_IN.search(forms[i]):
-                seen_numbered[forms[i]] = seen_numbered.get(forms[i], 0) + 1
+            for form in set(forms[i]):
+                if form != lines[i] and _PAGE_LABEL_IN.search(form):
+                    seen_numbered[form] = seen_numbered.get(form, 0) + 1
     running_numbered = {line for line, c in seen_numbered.items()
                         if c >= max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)}
     # A bare number is the page's own only where most pages carry theirs so.
@@ -413,7 +422,8 @@ def without_running_lines(pages: list[str]) -> list[str]:
     for n, (page, lines, low) in enumerate(zip(pages, split, norm), start=1):
         drop, apart = set(), set()
         for i in edges(lines):
-            if page_number(lines[i], n, bare) or numbered_form[n - 1][i] in running_numbered:
+            if page_number(lines[i], n, bare) \
+                    or any(f in running_numbered for f in numbered_form[n - 1][i]):
                 drop.add(i)
             elif low[i] in running:
                 (drop if low[i] in first_seen else apart).add(i)

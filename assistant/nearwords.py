@@ -79,7 +79,12 @@ def _written_forms(texts: Iterable[str], openers: bool = True) -> dict[str, Coun
     stems: dict[str, str | None] = {}
     for text in texts:
         text = _ADDRESS.sub(lambda m: " " * len(m.group()), text)
+        # Without ``openers``, words of a line in Title Case ("Access to Shelters and
+        # Support", a heading) say nothing either: their capitals are the line's.
+        titled = [] if openers else _title_case_lines(text)
         for m in _WORD.finditer(text):
+            if titled and _within(titled, m.start()):
+                continue
             w = m.group()
             low = w.lower()
             stem = stems.get(low, "")
@@ -97,6 +102,27 @@ def _written_forms(texts: Iterable[str], openers: bool = True) -> dict[str, Coun
                     continue
                 forms.setdefault(stem, Counter())[low if opens else w] += 1
     return forms
+
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text``'s lines whose words of three letters or more mostly open with a
+    capital (at least two such words): headings and titles in Title Case."""
+    out = []
+    for m in _LINE.finditer(text):
+        words = [w for w in _WORD.findall(m.group()) if len(w) >= 3]
+        if len(words) >= 2 and sum(w[0].isupper() for w in words) * 4 >= len(words) * 3:
+            out.append(m.span())
+    return out
+
+
+def _within(spans: list[tuple[int, int]], pos: int) -> bool:
+    import bisect
+
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def as_stored(v: np.ndarray) -> np.ndarray:

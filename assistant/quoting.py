@@ -549,7 +549,7 @@ _WHERE_TO_READ = re.compile(
     r"\b(where\b.*\b(find|read|see|look|published|written|documented|available|described|"
     r"found|get|info|information|details?|learn)|where(?:'s|\s+is|\s+are)\s+(?:the\s+)?"
     r"(?:\w+\s+){0,2}(?:stats|statistics|data|figures|reports?|write-?ups?|summary|"
-    r"overview|breakdown|documents?|texts?)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
+    r"overview|breakdown)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
     r"(more|further) (about|info|information|"
     r"details)|read (more|about)|learn more|find out more|(is|are) there (a|an|any) "
     r"(site|website|page|link|document|article|report)|(published|documented|reported) "
@@ -968,32 +968,40 @@ def spelt_abbreviations(text: str) -> frozenset[str]:
 def spells_out(text: str, abbreviation: str) -> bool:
     """Whether ``text`` spells the abbreviation out: words whose first letters give it, in a
     row (linked only by short words such as "in", "of", "the"), as in "Joint Investigation
-    Teams (JIT)" or "Trafficking in Human Beings" for THB. The halves of a hyphenated word
-    count apart, and from three letters on, words in small letters count too: "two
-    non-governmental organisations" spells out NGO (a false "does not spell it out" had
-    been said of it). Two small letters are too often a chance ("every user")."""
+    Teams (JIT)" or "Trafficking in Human Beings" for THB. A hyphenated word counts whole
+    ("Inter-Agency Working Group" for IWG) or by its halves ("Non-Governmental
+    Organisation" for NGO). Words in small letters count too, from three letters on, where
+    the text also writes the abbreviation itself: "two non-governmental organisations- an
+    Association of 3 NGOs" spells out NGO (a false "does not spell it out" had been said of
+    it), while "inspectors work globally" is no IWG by chance."""
     letters = abbreviation.upper()
-    small = len(letters) >= 3
+    small = len(letters) >= 3 and re.search(
+        rf"\b{re.escape(abbreviation)}s?\b", text) is not None
     common = stopwords()
-    words = [p for w in _QUOTE_WORD.findall(text) for p in w.split("-") if p]
+    found = _QUOTE_WORD.findall(text)
+    whole = [w.strip("-") for w in found if w.strip("-")]
+    halves = [p for w in found for p in w.split("-") if p]
 
     def initial(v: str, letter: str) -> bool:
         return v[0].upper() == letter and (v[0].isupper() or small and v not in common)
 
-    for i, w in enumerate(words):
-        if not initial(w, letters[0]):
-            continue
-        k, j = 1, i + 1
-        while k < len(letters) and j < len(words):
-            v = words[j]
-            if initial(v, letters[k]):
-                k += 1
-            elif v.lower() not in _LINKS:
-                break
-            j += 1
-        if k == len(letters):
-            return True
-    return False
+    def spelt(words: list[str]) -> bool:
+        for i, w in enumerate(words):
+            if not initial(w, letters[0]):
+                continue
+            k, j = 1, i + 1
+            while k < len(letters) and j < len(words):
+                v = words[j]
+                if initial(v, letters[k]):
+                    k += 1
+                elif v.lower() not in _LINKS:
+                    break
+                j += 1
+            if k == len(letters):
+                return True
+        return False
+
+    return spelt(whole) or (halves != whole and spelt(halves))
 
 
 def spelt_out_as(text: str, abbreviation: str) -> str | None:
@@ -1491,22 +1499,33 @@ _MONEY_WORDS = (r"(?:cost|costs|price|prices|fee|fees|subsid(?:y|ies)|salar(?:y|
                 r"budget|funding|funds?|money|grants?|payments?|compensation|damages|fines?|"
                 r"allowances?|rent|charges?|donations?|contributions?|spend|spent|earn|earns|"
                 r"worth|paid|pay|pays|award|awarded)")
-_ASKS_AMOUNT = re.compile(r"\bhow\s+(?:much|big|large|high|steep|heavy)\b(?=[^?.!]*\b"
-                          + _MONEY_WORDS + r"\b)|\bwhat(?:\W?s|\s+"
+_ASKS_AMOUNT = re.compile(r"\bhow\s+much\b(?=[^?.!]*\b" + _MONEY_WORDS + r"\b)|"
+                          # "how big are the fines ...?": the sum itself, not "how high is
+                          # the gender pay gap?" nor "how large is the share of fines ...?"
+                          r"\bhow\s+(?:big|large|high|steep|heavy)\s+(?:is|are|was|were)\s+"
+                          r"(?:the\s+|their\s+|its\s+)?(?:[\w-]+\s+)?" + _MONEY_WORDS
+                          + r"(?!\s+(?:gap|share|rate|ratio|of)\b)\b|\bwhat(?:\W?s|\s+"
                           r"(?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+['’]s?\s+)?(?:\w+\s+)?"
-                          r"(?:cost|price|fee|budget|"
+                          r"(?:cost|price|fee|budget(?!\s+(?:for\s*\?|period|line|cycle|year|"
+                          r"process|procedure|structure))|"
                           r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)
 # A sum: a currency sign, a currency code by a figure ("MDL 20,000", "20,000 RUR", "10 EUR"),
 # a currency's name, or "free" / "no fee".
-# (A currency code is in capitals, by a figure that ends in a digit: "and 3" or "2023, SHE"
-# had read as sums.)
+# (A currency code is one of ``_CURRENCY_CODES``, in capitals, by a figure that ends in a
+# digit: "and 3", "2023, SHE" and "2022 NGO" had read as sums.)
 # ("1.8 million people" is a count, not a sum: a figure in millions counts unless a word for
 # people or things counted follows; a currency the list does not know, "14.2 million dravs",
 # still counts.)
-_AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b(?-i:[A-Z]{3})\s?\d|"
-                     r"\d(?:[\d.,]*\d)?\s?(?:(?-i:[A-Z]{3})\b"
+_CURRENCY_CODES = ("EUR USD GBP CHF JPY CNY RUB UAH PLN CZK HUF RON BGN RSD BAM MKD ALL MDL GEL "
+                   "AMD AZN TRY SEK NOK DKK ISK HRK INR BRL CAD AUD NZD ZAR MXN KRW SGD HKD AED "
+                   "SAR ILS EGP NGN KES PHP IDR MYR VND PKR BDT LKR NPR RUR").split()
+# ("THB", the baht's code, is this domain's "trafficking in human beings": not a currency.)
+_CODE = r"(?-i:" + "|".join(_CURRENCY_CODES) + r")"
+_AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b" + _CODE + r"\s?\d|"
+                     r"\d(?:[\d.,]*\d)?\s?(?:" + _CODE + r"\b"
                      r"|(?:million|billion|thousand|bn)\b(?!\s+(?:people|persons?|inhabitants|"
                      r"residents|citizens|users|visitors|viewers|listeners|readers|households|"
+                     r"refugees|"
                      r"families|children|women|men|adults|migrants|workers|victims|students|"
                      r"voters|members|calls|views|copies|items|units|tonnes|tons|kilometres|"
                      r"kilometers|km|hectares|litres|liters|barrels|cases|records|pages|"
@@ -2015,13 +2034,17 @@ _CONTACT_ASKS = (
     ("a postal address", re.compile(
         _asks_detail(r"(?:(?:postal|street|mailing|office|home|physical|registered|visiting)"
                      r"\s+)?address(?:es)?").pattern
-        # "where is the inspectorate's office located?", "where are their offices?"
-        + r"|\bwhere\s+(?:is|are|'s)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?"
-        r"(?:office|offices|headquarters|hq|premises|seat)\b", re.IGNORECASE),
+        # "where is the inspectorate's office located?", "where are their offices?"; not
+        # "where is the Office for Victims report published?"
+        + r"|\bwhere(?:\s+is|\s+are|'s|’s)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?"
+        r"(?:office|offices|headquarters|hq|premises)(?:\s+(?:located|based|situated))?"
+        r"\s*[?.!]*\s*$", re.IGNORECASE),
      # a house number or postcode by a name ("51 Franklin Street", "1000 Ljubljana",
      # "Trg OF 13,"), or a post box: not any figure ("Section 10.3", "3 NGOs")
-     re.compile(r"\b\d{1,6}[A-Za-z]?,?\s+[A-Z][a-z][\w-]*|\bP\.?\s?O\.?\s+Box\b|"
-                r"\b[A-Z][\w-]*\s+\d{1,5}[A-Za-z]?,\s")),
+     # (not a year: "In 2021, Velmora's inspectors ...", "Since 2019 Nordhaven has ...")
+     re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d{1,6}[A-Za-z]?,?\s+[A-Z][a-z][\w-]*|"
+                r"\bP\.?\s?O\.?\s+Box\b|"
+                r"\b[A-Z][\w-]*\s+(?!(?:1[89]|20)\d\d\b)\d{1,5}[A-Za-z]?,\s")),
 )
 
 
@@ -2121,8 +2144,11 @@ _A_YEAR = re.compile(r"((?<![\w,.])(1[0-9]|20)\d\d|\b(in|since|by|from|until|til
 # what is counted, up to the first stop word ("does", "are", "in").
 # "How many X", or "the number of X" and its everyday forms ("what's the headcount of
 # detectives ...?").
-_HOW_MANY = re.compile(r"\b(?:how many|(?:number|head\s?count|tally) of)\s+"
-                       r"([\w'-]+(?:\s+[\w'-]+){0,3})", re.IGNORECASE)
+# Only the number asked for: "what is the (total) number of X", or a keyword question opening
+# with it; not "the fax number of ..." nor "why did the number of convictions fall?".
+_HOW_MANY = re.compile(r"(?:\bhow many|(?:\bwhat(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)\s+|^\W*)"
+                       r"(?:the\s+)?(?:total\s+|overall\s+)?(?:number|head\s?count|tally)\s+of)"
+                       r"\s+([\w'-]+(?:\s+[\w'-]+){0,3})", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 _SHARE_AFTER = re.compile(r"[\d.,]*\s*(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
 _COUNT_WINDOW = 4  # words after a figure that may name what it counts ("11 regional police

@@ -236,6 +236,10 @@ def test_a_pdf_page_label_run_into_a_footer_goes_and_numbered_content_stays():
     out = without_running_lines(pages)
     assert not any("Institute of Studies" in p for p in out)
     assert [p.strip().split("\n")[-1] for p in out[1:]] == [f"Body {n}." for n in range(2, 6)]
+    # After an unnumbered cover, the printed number is one less than the page's.
+    covered = ["Cover\nText."] + [
+        f"Header of the report\nPage {n - 1} of 4Institute of Studies\nBody {n}." for n in range(2, 6)]
+    assert not any("Institute of Studies" in p for p in without_running_lines(covered))
     # Other numbers at the tops of pages are content: "Article 12", "Article 15" ...
     articles = ["Intro.\nMore", "Article 12\nText a.", "Article 15\nText b.", "Article 17\nText c."]
     assert without_running_lines(articles) == articles
@@ -252,11 +256,13 @@ def test_a_content_box_in_the_main_text_is_read_and_a_box_of_links_is_not():
             "<aside class='contact-box'><h2>Contact</h2><p>Telephone: +387 21 440 900</p>"
             "<p>E-mail: unit@inspectorate.gov.nv</p></aside>"
             "<aside class='related'><h2>Related</h2><ul><li><a href='/a'>Annual report 2022"
-            "</a></li><li><a href='/b'>Press releases archive</a></li></ul></aside></main>"
+            "</a></li><li><a href='/b'>Press releases archive</a></li></ul></aside>"
+            "<aside class='newsletter'><p>Sign up for our monthly updates.</p></aside></main>"
             "<aside><p>Sidebar outside the main text.</p></aside>"
             "<footer>Copyright</footer></body></html>")
     _, blocks, _ = html_blocks(page.encode("utf-8"))
     text = "\n".join(b.text for b in blocks)
     assert "+387 21 440 900" in text and "unit@inspectorate.gov.nv" in text
     assert "Press releases archive" not in text and "Sidebar outside" not in text
+    assert "monthly updates" not in text  # a box named as clutter
     assert "within 24 hours" in text

@@ -1016,6 +1016,18 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
     assert not lacks_asked_number("How long may they stay?", "For the duration of the trial.")
 
 
+def test_where_an_office_is_asks_for_its_address():
+    from assistant.quoting import lacks_contact_detail
+
+    years = "In 2021, Velmora's inspectors carried out 1,142 inspections. Since 2019 it grew."
+    for q in ("where is the inspectorate's office located", "Where's the office?",
+              "Where are their headquarters?"):
+        assert lacks_contact_detail(q, years) == "a postal address", q  # a year is no number
+        assert lacks_contact_detail(q, "Inspectorate, 17 Harbour Street, Velmora") is None
+    for q in ("Where is the Office for Victims report published?", "Where is the seat belt rule?"):
+        assert lacks_contact_detail(q, years) is None, q
+
+
 def test_the_number_of_something_is_asked_like_how_many():
     from assistant.quoting import asks_a_figure, counted_words, lacks_asked_number
 
@@ -1024,6 +1036,10 @@ def test_the_number_of_something_is_asked_like_how_many():
         assert asks_a_figure(q) and counted_words(q, shown=True) == ["officers"]
         assert not lacks_asked_number(q, "About fifteen officers are assigned full time.")
         assert lacks_asked_number(q, "Offences are investigated by the police.")
+    # only the number asked for (a review's): not a fax number, nor why a number fell
+    for q in ("What is the fax number of Nordhaven Police?",
+              "Why did the number of convictions fall?"):
+        assert counted_words(q) == []
 
 
 def test_how_many_needs_a_figure_of_what_is_counted_and_a_year_question_a_year():
@@ -1749,12 +1765,18 @@ def test_spelling_out_an_abbreviation():
     assert all(quoting.spells_out(title, a) for a in ("JIT", "THB", "WB"))
     assert not quoting.spells_out(title, "IWG")
     assert not quoting.spells_out("As JITs are a tool rarely used", "JIT")
-    # halves of a hyphenated word count apart, and from three letters small letters too
-    assert quoting.spells_out("to two non-governmental organisations- an", "NGO")
+    # a hyphenated word counts whole or by its halves; from three letters, small letters
+    # too where the text writes the abbreviation itself
+    assert quoting.spells_out("two non-governmental organisations- an Association of 3 NGOs",
+                              "NGO")
     assert quoting.spells_out("the Non-Governmental Organisation", "NGO")
-    assert quoting.spells_out("victims of trafficking in human beings", "THB")
+    assert quoting.spells_out("The Inter-Agency Working Group (IWG) meets", "IWG")
+    assert quoting.spells_out("Organization for Security and Co-operation in Europe", "OSCE")
+    assert quoting.spells_out("victims of trafficking in human beings (THB)", "THB")
+    assert not quoting.spells_out("victims of trafficking in human beings", "THB")
+    assert not quoting.spells_out("Labour inspectors work globally with partners.", "IWG")
     assert not quoting.spells_out("and every user", "EU")  # two small letters: chance
-    assert not quoting.spells_out("not a government office", "NGO")  # "a" gives no letter
+    assert not quoting.spells_out("not a government office of NGOs", "NGO")  # "a": no letter
 
 
 def test_a_page_spelling_out_a_plural_in_small_letters_gets_no_false_caveat(assistant):
@@ -2132,6 +2154,14 @@ def test_the_second_probes_near_topic_answers_are_not_confident(valdoria):
     assert lacks_asked_amount("How high is the fee?", "A fee is charged.")
     assert not lacks_asked_amount("how big are the fines?", "Fines reach EUR 20,000.")
     assert not lacks_asked_amount("How big is the team?", "The team has 12 members.")
+    # (a review's) a pay gap, a share of fines, the budget's purpose ask for no sum; a figure
+    # by an abbreviation that is no currency's code is none
+    for q in ("How high is the gender pay gap?", "How large is the share of fines paid?",
+              "What is the budget for?", "What is the budget period?"):
+        assert not lacks_asked_amount(q, "It is 12 per cent.")
+    for no_sum in ("In 2022 NGO shelters took in 45 victims.", "There were 45 THB cases.",
+                   "2 million refugees arrived."):
+        assert lacks_asked_amount("How much funding did the NGOs receive?", no_sum)
     r = valdoria.answer("How much is the rent subsidy in the transitional housing programme?")
     assert r.abstained or r.tentative
     # A share counts nothing.
@@ -2541,6 +2571,10 @@ def test_the_documents_names_are_known_by_their_lower_case():
                         "Valmoran workforce grew, as in Valmora and Ostria."])
     assert forms["valmora"] == "Valmora" and forms["valmoran"] == "Valmoran"
     assert "has" not in forms and "the" not in forms
+    # A heading in Title Case says nothing of its words either (a review's "Shelters").
+    forms = name_forms(["Access to Shelters and Support\nShelters are run by NGOs. Support is "
+                        "free in Valmora."])
+    assert "shelters" not in forms and "support" not in forms and forms["valmora"] == "Valmora"
 
 
 def test_a_place_typed_in_lower_case_is_checked_as_a_name(assistant):
@@ -2777,6 +2811,8 @@ def test_where_to_read_after_a_question_gets_the_pointer(assistant, question, hi
 
 
 @pytest.mark.parametrize("question", [
+    "Where are the documents for the permit application submitted?",
+    "Where are the required documents?",
     "where were the reports submitted?", "Where were the annual reports presented?",
     "Where do the reports say victims come from?", "Where is the data protection authority?"])
 def test_asking_where_something_happened_is_not_asking_where_to_read(question):
