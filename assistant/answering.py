@@ -448,6 +448,10 @@ AGENT_CANDIDATES = 4
 # How many candidates a question asking for a phone number or an address looks through for one
 # giving it (``_contact_first``): a contact box's lines score low on meaning.
 CONTACT_CANDIDATES = 10
+# A follow-up asking only how many looks through this many candidates for the last answer's
+# sentence or one after it, within this many characters (``_last_answer_first``).
+LAST_ANSWER_CANDIDATES = 12
+LAST_ANSWER_SPAN = 600
 # How far down a follow-up whose top quote holds none of its own words looks for one holding
 # two of them (``Answerer._own_words_first``).
 OWN_WORDS_CANDIDATES = 4
@@ -1316,12 +1320,13 @@ class Answerer:
             key = (last[0].doc_id, last[0].evidence.start)
             good = [i for i, c in enumerate(j.candidates) if (c.doc_id, c.evidence.start) == key]
         else:
-            # The last answer's sentence, or one of the next two of its passage, that gives a
-            # figure: "How many are they?" after "Who investigates THB?" counts the units named.
+            # The last answer's sentence, or one after it in its passage within
+            # ``LAST_ANSWER_SPAN`` characters, that gives a figure: "How many are they?" after
+            # "Who investigates THB?" counts the units named.
             top = last[0]
-            good = [i for i, c in enumerate(j.candidates[:COUNTED_CANDIDATES * 3])
+            good = [i for i, c in enumerate(j.candidates[:LAST_ANSWER_CANDIDATES])
                     if c.doc_id == top.doc_id and c.evidence.row == top.evidence.row
-                    and 0 <= c.evidence.start - top.evidence.start <= 600
+                    and 0 <= c.evidence.start - top.evidence.start <= LAST_ANSWER_SPAN
                     and not quoting.lacks_asked_number(asked, self._text(c))]
             good.sort(key=lambda i: j.candidates[i].evidence.start)
         if not good:
@@ -1498,12 +1503,12 @@ class Answerer:
         # own words go first, so that the rules of the question's form come after them: "who
         # carries it out?" had had its sentence naming who moved back behind the one holding
         # "carried out".
-        j = self._agent_first(ev, self._reason_first(
-            ev, self._purpose_first(ev, self._contact_first(ev, self._pointer_first(
-                ev, self._spelt_out_first(
-                ev, self._title_first(ev, self._counted_first(
-                    ev, self._asked_year_first(ev, self._own_words_first(ev, j))))))))))
-        return self._named_unit_first(ev, j)
+        for rule in (self._own_words_first, self._asked_year_first, self._counted_first,
+                     self._title_first, self._spelt_out_first, self._pointer_first,
+                     self._contact_first, self._purpose_first, self._reason_first,
+                     self._agent_first, self._named_unit_first):
+            j = rule(ev, j)
+        return j
 
     def _counted_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking how many of something ("How many police officers work on THB
@@ -1540,9 +1545,7 @@ class Answerer:
         one of the next candidates of the same document does: that candidate comes first. A
         web page's contact box ("17 Harbour Street, Velmora") had lost to a sentence naming
         the office, confidently."""
-        asked = ev.query.asked
-        if not j.candidates or not quoting.lacks_contact_detail(asked, self._text(j.candidates[0])):
-            return j
+        asked = ev.query.asked  # (a question asking for none: every quote is good, none moves)
         return self._promote(ev, j, lambda text: not quoting.lacks_contact_detail(asked, text),
                              CONTACT_CANDIDATES, same_doc=True)
 

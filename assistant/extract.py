@@ -9,6 +9,7 @@ boilerplate), pypdf (text layer per page), python-docx (paragraphs and their sty
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -392,13 +393,10 @@ def without_running_lines(pages: list[str]) -> list[str]:
         return pages
     split = [[ln for ln in p.split("\n") if ln.strip()] for p in pages]
     norm = [[" ".join(ln.split()).lower() for ln in lines] for lines in split]
-    seen: dict[str, int] = {}
-    for lines in norm:
-        for line in {lines[i] for i in edges(lines)}:
-            if len(line.split()) >= 2:
-                seen[line] = seen.get(line, 0) + 1
-    running = {line for line, c in seen.items()
-               if c >= max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)}
+    recurs = max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)  # pages a running line is on
+    seen = Counter(line for lines in norm for line in {lines[i] for i in edges(lines)}
+                   if len(line.split()) >= 2)
+    running = {line for line, c in seen.items() if c >= recurs}
     # A line that recurs with only the page's own number changed ("Page 2 of 8Nordhaven
     # Institute ...": a page label run into a footer, as chromium prints its margin boxes)
     # goes everywhere, its first occurrence too: it is no title. "Article 12" and "Article
@@ -406,14 +404,10 @@ def without_running_lines(pages: list[str]) -> list[str]:
     # (The printed number may be the page's own or one less, after an unnumbered cover.)
     numbered_form = [[(_with_page_number(line, n), _with_page_number(line, n - 1))
                       for line in lines] for n, lines in enumerate(norm, start=1)]
-    seen_numbered: dict[str, int] = {}
-    for lines, forms in zip(norm, numbered_form):
-        for i in set(edges(lines)):
-            for form in set(forms[i]):
-                if form != lines[i] and _PAGE_LABEL_IN.search(form):
-                    seen_numbered[form] = seen_numbered.get(form, 0) + 1
-    running_numbered = {line for line, c in seen_numbered.items()
-                        if c >= max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)}
+    seen_numbered = Counter(form for lines, forms in zip(norm, numbered_form)
+                            for i in set(edges(lines)) for form in set(forms[i])
+                            if form != lines[i] and _PAGE_LABEL_IN.search(form))
+    running_numbered = {line for line, c in seen_numbered.items() if c >= recurs}
     # A bare number is the page's own only where most pages carry theirs so.
     numbered = sum(any(page_number(lines[i], n) and not page_number(lines[i], n, bare=False)
                        for i in edges(lines)) for n, lines in enumerate(split, start=1))

@@ -1521,15 +1521,17 @@ _CURRENCY_CODES = ("EUR USD GBP CHF JPY CNY RUB UAH PLN CZK HUF RON BGN RSD BAM 
                    "SAR ILS EGP NGN KES PHP IDR MYR VND PKR BDT LKR NPR RUR").split()
 # ("THB", the baht's code, is this domain's "trafficking in human beings": not a currency.)
 _CODE = r"(?-i:" + "|".join(_CURRENCY_CODES) + r")"
+# Words for people or things counted in millions: "1.8 million people" is no sum.
+_COUNTED_IN_MILLIONS = "|".join((
+    "people persons? inhabitants residents citizens users visitors viewers listeners readers "
+    "households refugees families children women men adults migrants workers victims "
+    "students voters members calls views copies items units tonnes tons kilometres "
+    "kilometers km hectares litres liters barrels cases records pages downloads times hours "
+    "days years").split())
 _AMOUNT = re.compile(r"[€$£¥₴₽₺₾₸]|\bK[čc]\b|\bz[łl]\b|\b" + _CODE + r"\s?\d|"
                      r"\d(?:[\d.,]*\d)?\s?(?:" + _CODE + r"\b"
-                     r"|(?:million|billion|thousand|bn)\b(?!\s+(?:people|persons?|inhabitants|"
-                     r"residents|citizens|users|visitors|viewers|listeners|readers|households|"
-                     r"refugees|"
-                     r"families|children|women|men|adults|migrants|workers|victims|students|"
-                     r"voters|members|calls|views|copies|items|units|tonnes|tons|kilometres|"
-                     r"kilometers|km|hectares|litres|liters|barrels|cases|records|pages|"
-                     r"downloads|times|hours|days|years)\b))|\b(?:eur(?:os?)?|(?<!per\s)cents?|dollars?|pounds?|usd|gbp|"
+                     r"|(?:million|billion|thousand|bn)\b(?!\s+(?:" + _COUNTED_IN_MILLIONS
+                     + r")\b))|\b(?:eur(?:os?)?|(?<!per\s)cents?|dollars?|pounds?|usd|gbp|"
                      r"francs?|dinars?|denars?|kunas?|lei|leu|leva|lev|lek[eë]?|lari|lira|liras|"
                      r"zlot(?:y|ys|ych)|forints?|rubles?|roubles?|hryvnias?|yen|yuan|rupees?|"
                      r"crowns?|kron(?:a|or|er|e)|marks?|pence|manat|tenge|dram|som)\b|\bfree\b|"
