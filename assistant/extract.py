@@ -172,10 +172,14 @@ _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "tr", "table", "sec
 _ASIDE_MAX_LINK_SHARE = 0.5
 
 
-# A box named as clutter by its class or id ("newsletter", "share", "related" ...) stays out
-# however few links it has.
-_CLUTTER = re.compile(r"newsletter|subscri|share|social|related|promo|advert|\bads?\b|cookie|"
-                      r"banner|signup|sign-up|follow", re.IGNORECASE)
+# A box named as clutter by a word of its class or id ("newsletter", "share" ...) stays out
+# however few links it has; whole words only: "social-services-contact" and "key-facts
+# shareable" are content (a probe's), and a box of related links is mostly links.
+_CLUTTER = frozenset("newsletter newsletters subscribe subscription signup share sharing "
+                     "promo promotion advert advertisement ad ads cookie cookies banner".split())
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 def _with_content_asides(page, html: str) -> str:
@@ -193,8 +197,12 @@ def _with_content_asides(page, html: str) -> str:
             continue
         text = len(el.text_content().strip())
         links = sum(len(a.text_content().strip()) for a in el.iter("a"))
-        named = f"{el.get('class', '')} {el.get('id', '')}"
-        if text and links < _ASIDE_MAX_LINK_SHARE * text and not _CLUTTER.search(named):
+        named = set(re.split(r"[\W_]+", f"{el.get('class', '')} {el.get('id', '')}".lower()))
+        # (a box the page hides is no text of it: a probe's <aside hidden> was indexed)
+        hidden = el.get("hidden") is not None or el.get("aria-hidden") == "true" \
+            or _HIDDEN_STYLE.search(el.get("style", "")) is not None
+        if text and links < _ASIDE_MAX_LINK_SHARE * text and not named & _CLUTTER \
+                and not hidden:
             el.tag = "section"
             changed = True
     return lxml.html.tostring(page, encoding="unicode") if changed else html
@@ -352,8 +360,11 @@ RUNNING_MIN_PAGES = 3
 
 # A page label inside a line, its page's number written "#" (``_with_page_number``): "page #",
 # "# of 8", "# / 8", "- # -".
-_PAGE_LABEL_IN = re.compile(r"\bpage\s+#|#\s*(?:of|/)\s*\d|[-–—]\s*#\s*[-–—]",
-                            re.IGNORECASE)
+# Not "# of 9" inside a sentence ("Inspectors visited 3 of 9 farms" at the top of page 3,
+# a probe's): "of" counts only opening the line; and "# | Annual Report" or "Report | #",
+# a number set apart by a bar or a bullet at either end.
+_PAGE_LABEL_IN = re.compile(r"\bpage\s+#|^#\s*(?:of|/)\s*\d|[-–—]\s*#\s*[-–—]|"
+                            r"^#\s*[|·•]|[|·•]\s*#$", re.IGNORECASE)
 
 
 def _with_page_number(line: str, n: int) -> str:

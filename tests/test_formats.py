@@ -240,6 +240,14 @@ def test_a_pdf_page_label_run_into_a_footer_goes_and_numbered_content_stays():
     covered = ["Cover\nText."] + [
         f"Header of the report\nPage {n - 1} of 4Institute of Studies\nBody {n}." for n in range(2, 6)]
     assert not any("Institute of Studies" in p for p in without_running_lines(covered))
+    # A sentence at the top of each page counting as many as the page's number is content
+    # (a probe's); a footer "N | Annual Report 2023" is not.
+    counting = ["Cover\nText."] + [f"Inspectors visited {n} of 9 farms.\nBody {n}.\nEnd {n}."
+                                    for n in range(2, 7)]
+    assert without_running_lines(counting) == counting
+    barred = ["Title\nText one."] + [f"Body {n} says things.\nEnd {n}.\n{n} | Annual Report 2023"
+                                      for n in range(2, 6)]
+    assert not any("Annual Report" in p for p in without_running_lines(barred))
     # Other numbers at the tops of pages are content: "Article 12", "Article 15" ...
     articles = ["Intro.\nMore", "Article 12\nText a.", "Article 15\nText b.", "Article 17\nText c."]
     assert without_running_lines(articles) == articles
@@ -257,7 +265,10 @@ def test_a_content_box_in_the_main_text_is_read_and_a_box_of_links_is_not():
             "<p>E-mail: unit@inspectorate.gov.nv</p></aside>"
             "<aside class='related'><h2>Related</h2><ul><li><a href='/a'>Annual report 2022"
             "</a></li><li><a href='/b'>Press releases archive</a></li></ul></aside>"
-            "<aside class='newsletter'><p>Sign up for our monthly updates.</p></aside></main>"
+            "<aside class='newsletter'><p>Sign up for our monthly updates.</p></aside>"
+            "<aside id='social-services-contact'><p>Social services: +387 21 440 911</p></aside>"
+            "<aside hidden><p>A hidden draft note.</p></aside>"
+            "<aside style='display: none'><p>An invisible styled note.</p></aside></main>"
             "<aside><p>Sidebar outside the main text.</p></aside>"
             "<footer>Copyright</footer></body></html>")
     _, blocks, _ = html_blocks(page.encode("utf-8"))
@@ -265,4 +276,6 @@ def test_a_content_box_in_the_main_text_is_read_and_a_box_of_links_is_not():
     assert "+387 21 440 900" in text and "unit@inspectorate.gov.nv" in text
     assert "Press releases archive" not in text and "Sidebar outside" not in text
     assert "monthly updates" not in text  # a box named as clutter
+    assert "+387 21 440 911" in text  # "social" and "services" are no clutter's words
+    assert "hidden draft" not in text and "invisible styled" not in text
     assert "within 24 hours" in text
