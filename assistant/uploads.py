@@ -60,22 +60,34 @@ class UploadRejected(ValueError):
     """An upload breaks a rule (count, size, type, name); the message says which."""
 
 
-def check_uploads(paths: Sequence[str], names: Sequence[str]) -> list[Upload]:
-    """The uploads, checked on the server; ValueError naming the first problem."""
+def sort_uploads(paths: Sequence[str], names: Sequence[str]
+                 ) -> tuple[list[Upload], list[str]]:
+    """The uploads that may be added, and "name: reason" for each that may not (its type,
+    size or emptiness): one bad file does not keep the others out. Too many files at once
+    refuses them all (``UploadRejected``)."""
     if len(paths) > UPLOAD_MAX_FILES:
         raise UploadRejected(f"at most {UPLOAD_MAX_FILES} files at once (got {len(paths)})")
-    checked = []
+    checked, refused = [], []
     for path, name in zip(paths, names):
         clean = safe_name(name)
-        if Path(clean).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise UploadRejected(f"{name}: only {', '.join(UPLOAD_SUFFIXES)} files can be added")
         size = os.path.getsize(path)
-        if size > UPLOAD_MAX_BYTES:
-            raise UploadRejected(f"{name}: {size / 1e6:.1f} MB is over the "
-                             f"{UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit")
-        if size == 0:
-            raise UploadRejected(f"{name}: the file is empty")
-        checked.append(Upload(path, name, clean, _sha256(path)))
+        if Path(clean).suffix.lower() not in UPLOAD_SUFFIXES:
+            refused.append(f"{name}: only {', '.join(UPLOAD_SUFFIXES)} files can be added")
+        elif size > UPLOAD_MAX_BYTES:
+            refused.append(f"{name}: {size / 1e6:.1f} MB is over the "
+                           f"{UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit")
+        elif size == 0:
+            refused.append(f"{name}: the file is empty")
+        else:
+            checked.append(Upload(path, name, clean, _sha256(path)))
+    return checked, refused
+
+
+def check_uploads(paths: Sequence[str], names: Sequence[str]) -> list[Upload]:
+    """The uploads, checked on the server; ``UploadRejected`` naming the first problem."""
+    checked, refused = sort_uploads(paths, names)
+    if refused:
+        raise UploadRejected(refused[0])
     return checked
 
 
@@ -108,6 +120,7 @@ def save_uploads(paths: Sequence[str], names: Sequence[str], corpus_dir: Path) -
 @dataclass(frozen=True)
 class UploadOutcome:
     indexed: tuple[str, ...] = ()  # saved and indexed (corpus file names)
+    refused: tuple[str, ...] = ()  # "name: reason" (its type, size or emptiness; not saved)
     already: tuple[str, ...] = ()  # "name (same content as x.pdf)" (not saved)
     removed: tuple[str, ...] = ()  # "name: reason" (saved, unreadable, removed again)
     record_skips: tuple[str, ...] = ()  # "x.jsonl line 3: reason" (the rest of x.jsonl indexed)
@@ -133,6 +146,8 @@ class UploadOutcome:
             parts.append(f"Saved {', '.join(self.kept_for_later)}, but another build of the "
                          "index is running (perhaps from the command line); these files were "
                          "kept and will be indexed by the next build.")
+        if self.refused:
+            parts.append("Not added: " + "; ".join(self.refused) + ".")
         if self.already:
             parts.append("Not added, already in the corpus: " + "; ".join(self.already) + ".")
         if self.removed:
@@ -153,7 +168,7 @@ def add_documents(paths: Sequence[str], names: Sequence[str], corpus_dir: Path,
     the saved files then stay for the next build. ``indexed_files`` lists the corpus files the
     index holds after the rebuild: a saved file that is not among them is removed again.
     """
-    uploads = check_uploads(paths, names)
+    uploads, refused = sort_uploads(paths, names)
     saved: dict[str, str] = {}  # corpus name -> sha256
     already = []
     seen = dict(known)
@@ -165,14 +180,15 @@ def add_documents(paths: Sequence[str], names: Sequence[str], corpus_dir: Path,
         saved[name] = u.sha256
         seen[u.sha256] = name
     if not saved:
-        return UploadOutcome(already=tuple(already))
+        return UploadOutcome(refused=tuple(refused), already=tuple(already))
     try:
         report = rebuild()
     except BuildLocked:
-        return UploadOutcome(already=tuple(already), kept_for_later=tuple(saved))
+        return UploadOutcome(refused=tuple(refused), already=tuple(already),
+                             kept_for_later=tuple(saved))
     except BuildError as e:  # a refusal (the index folder holds a user's file, ...)
-        return UploadOutcome(already=tuple(already), kept_for_later=tuple(saved),
-                             build_problem=str(e))
+        return UploadOutcome(refused=tuple(refused), already=tuple(already),
+                             kept_for_later=tuple(saved), build_problem=str(e))
     removed, record_skips = [], []
     reasons: dict[str, list[str]] = {}
     for s in report.skipped:
@@ -200,7 +216,8 @@ def add_documents(paths: Sequence[str], names: Sequence[str], corpus_dir: Path,
             report = replace(again, embedded=report.embedded + again.embedded)
         except (BuildLocked, BuildError) as e:  # the index lists them until the next build
             log.warning("index not rebuilt after removing unreadable uploads: %s", e)
-    return UploadOutcome(indexed=tuple(saved), already=tuple(already), removed=tuple(removed),
+    return UploadOutcome(indexed=tuple(saved), refused=tuple(refused), already=tuple(already),
+                         removed=tuple(removed),
                          record_skips=tuple(record_skips), report=report)
 
 

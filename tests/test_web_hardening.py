@@ -148,6 +148,34 @@ def test_an_upload_beside_an_unreadable_one_counts_what_it_embedded(client, site
     assert "(1 passage embedded)" in status, status
 
 
+def test_an_empty_file_does_not_keep_the_others_out(client, site, tmp_path):
+    # One empty file refused the whole upload, and the message did not say that the other
+    # files had not been added either (found by a probe).
+    from gradio_client import handle_file
+
+    from assistant.uploads import sort_uploads
+
+    empty = tmp_path / "empty notes.txt"
+    empty.write_bytes(b"")
+    good = tmp_path / "merlin.txt"
+    good.write_text("Merlin Notes\n\nMerlins nest on the Ljubljana marshes in May.\n")
+    status, _, _ = client.predict([handle_file(str(p)) for p in (empty, good)],
+                                  api_name="/add_documents")
+    assert "Added merlin.txt" in status, status
+    assert "Not added: empty notes.txt: the file is empty" in status, status
+    assert (site["corpus"] / "merlin.txt").exists()
+    assert not (site["corpus"] / "empty notes.txt").exists()
+    # (the page's file box refuses other types itself; the server refuses them one by one)
+    foreign = tmp_path / "setup.exe"
+    foreign.write_bytes(b"MZ")
+    kept, refused = sort_uploads([str(foreign), str(good)], ["setup.exe", "merlin.txt"])
+    assert [u.name for u in kept] == ["merlin.txt"]
+    assert len(refused) == 1 and refused[0].startswith("setup.exe: only .txt"), refused
+
+    status, _, _ = client.predict([handle_file(str(empty))], api_name="/add_documents")
+    assert status == "Not added: empty notes.txt: the file is empty.", status
+
+
 def test_upload_temp_copies_are_deleted(client, site, tmp_path):
     from gradio.utils import get_upload_folder
     from gradio_client import handle_file
