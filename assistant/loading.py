@@ -101,12 +101,40 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# What a file holds when its opening bytes say so: a PDF or a Word document saved under a
+# text or web page's ending would otherwise be indexed as characters of its binary form.
+_MAGIC = (
+    (b"%PDF-", "a PDF document; give it the .pdf ending"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx document is one; give it the .docx ending)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc); save it as .docx or PDF"),
+    (b"\xff\xfe", "UTF-16 text; save it as UTF-8"), (b"\xfe\xff", "UTF-16 text; save it as UTF-8"),
+    (b"\x89PNG", "an image"), (b"\xff\xd8\xff", "an image"), (b"GIF8", "an image"),
+)
+# Control characters other than tab, newline, form feed and escape: text has next to none.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+
+
+def foreign_content(data: bytes) -> str | None:
+    """What the file's opening bytes show it holds instead of text ("a PDF document; ..."),
+    or None when they may be text: an announced format, a NUL, or more than 1% control
+    characters in the first 8 KB."""
+    head = data[:8192]
+    for magic, what in _MAGIC:
+        if head.lstrip(b" \t\r\n").startswith(magic):
+            return what
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if b"\x00" in head or controls > len(head) / 100:
+        return "binary content"
+    return None
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 text with newlines normalised; ValueError with a reason a user can act on."""
     if not data.strip():
         raise ValueError("empty file")
-    if b"\x00" in data[:8192]:
-        raise ValueError("binary content, not text")
+    foreign = foreign_content(data)
+    if foreign:
+        raise ValueError(f"not text but {foreign}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -225,6 +253,9 @@ def _read_extracted(file: CorpusFile, on_skip: Callable[[SkippedFile], None]
             data = file.path.read_bytes()
             if not data.strip():
                 raise extract.ExtractError("empty file")
+            foreign = foreign_content(data)
+            if foreign:
+                raise extract.ExtractError(f"not an HTML page but {foreign}")
             title, blocks, meta = extract.html_blocks(data)
         elif suffix == ".pdf":
             title, blocks, meta = extract.pdf_blocks(file.path)
@@ -250,8 +281,9 @@ def _load_text_parts(file: CorpusFile, markdown: bool,
     with open(file.path, "rb") as f:
         while True:
             block = f.read(1 << 20)
-            if n == 0 and read == 0 and b"\x00" in block[:8192]:
-                on_skip(SkippedFile(file.rel, "binary content, not text"))
+            foreign = foreign_content(block) if n == 0 and read == 0 else None
+            if foreign:
+                on_skip(SkippedFile(file.rel, f"not text but {foreign}"))
                 return
             final = not block
             try:

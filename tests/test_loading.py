@@ -66,6 +66,29 @@ def test_bad_files_are_reported_and_skipped(tmp_path):
     assert "ignored.csv" not in r
 
 
+def test_files_under_a_wrong_ending_are_named_for_what_they_hold(tmp_path):
+    # A PDF or a ZIP saved as .html had been indexed as the characters of its binary form
+    # (found by a probe); their opening bytes say what they are.
+    import random
+
+    (tmp_path / "good.html").write_text("<html><body><h1>Notes</h1><p>The shelter has twelve "
+                                        "beds and opened in 2019.</p></body></html>")
+    (tmp_path / "report.html").write_bytes(b"%PDF-1.4\n%\xd3\xeb\xe9\xe1\n1 0 obj\n<<>>\n")
+    (tmp_path / "archive.htm").write_bytes(b"PK\x03\x04\x14\x00" + b"hello world " * 20)
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(1, 256) for _ in range(3000))  # no NUL
+    (tmp_path / "noise.txt").write_bytes(noise)
+    (tmp_path / "wide.txt").write_bytes("Notes on shelters".encode("utf-16"))
+    (tmp_path / "page.txt").write_text("Form feeds\f and escapes \x1b[0m stay text.\n\nMore.")
+    docs, skipped = load_all(tmp_path)
+    assert sorted(d.doc_id for d in docs) == ["good.html", "page.txt"]
+    r = reasons(skipped)
+    assert r["report.html"] == "not an HTML page but a PDF document; give it the .pdf ending"
+    assert r["archive.htm"].startswith("not an HTML page but a ZIP archive")
+    assert r["noise.txt"] == "not text but binary content"
+    assert r["wide.txt"] == "not text but UTF-16 text; save it as UTF-8"
+
+
 def test_recursive_ids_are_relative_paths(tmp_path):
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     (tmp_path / "sub" / "deeper" / "x.md").write_text("# X\n\nText of x.", encoding="utf-8")
