@@ -1298,14 +1298,17 @@ class Answerer:
         how many ("How many are they?", ``quoting.asks_only_count``): the nearest candidate
         giving a figure from the last answer's sentence on, in its passage; "How many are
         they?" after "Who investigates THB?" (the police units) had counted the prosecutors,
-        confidently. The last answer is the last question's top candidate, read after the one
+        confidently. And for one asking only when ("Since when?", ``quoting.asks_only_time``):
+        the nearest giving a year or a month. The last answer is the last question's top candidate, read after the one
         before it when it points back."""
         ev, j = reading
         asked = ev.query.asked
         past = [h for h in (history or []) if isinstance(h, str) and h.strip()]
         duration = quoting.asks_only_duration(asked)
         count = quoting.asks_only_count(asked)
-        if not past or not j.candidates or not (duration or count) or _GOES_ON.search(asked):
+        when = not duration and quoting.asks_only_time(asked)
+        if not past or not j.candidates or not (duration or count or when) \
+                or _GOES_ON.search(asked):
             return reading
         context = past[-2] if len(past) > 1 and is_follow_up(past[-1]) else ""
         last_ev, _ = self.evidence(Query(clean_question(past[-1]), clean_question(context)),
@@ -1322,12 +1325,16 @@ class Answerer:
         else:
             # The last answer's sentence, or one after it in its passage within
             # ``LAST_ANSWER_SPAN`` characters, that gives a figure: "How many are they?" after
-            # "Who investigates THB?" counts the units named.
+            # "Who investigates THB?" counts the units named. Or a year or month: "Since
+            # when?" after "Which body coordinates the referral mechanism?" ("... It was
+            # established in 2010").
             top = last[0]
+            gives = quoting.gives_time if when else (
+                lambda text: not quoting.lacks_asked_number(asked, text))
             good = [i for i, c in enumerate(j.candidates[:LAST_ANSWER_CANDIDATES])
                     if c.doc_id == top.doc_id and c.evidence.row == top.evidence.row
                     and 0 <= c.evidence.start - top.evidence.start <= LAST_ANSWER_SPAN
-                    and not quoting.lacks_asked_number(asked, self._text(c))]
+                    and gives(self._text(c))]
             good.sort(key=lambda i: j.candidates[i].evidence.start)
         if not good:
             return reading

@@ -1392,6 +1392,28 @@ def asks_only_count(question: str) -> bool:
         and not set(asked_terms(question)) - ANSWER_KINDS - BACK_REFERENCES
 
 
+def asks_only_time(question: str) -> bool:
+    """Whether a question asks when and names nothing of its own ("Since when?", "When was
+    that?", "and in what year?"; not "When did the project start?"): it asks it of what the
+    last answer names."""
+    return bool(_WHEN_ALONE.search(question)) \
+        and not set(asked_terms(question)) - ANSWER_KINDS - BACK_REFERENCES
+
+
+_WHEN_ALONE = re.compile(r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:since\s+when|from\s+when|"
+                         r"as\s+of\s+when|when|(?:in\s+|from\s+)?(?:what|which)\s+year)\b",
+                         re.IGNORECASE)
+
+
+def gives_time(text: str) -> bool:
+    """Whether ``text`` says when: a year ("in 2010", "since 1991") or a month."""
+    return bool(_A_YEAR.search(text) or _MONTH.search(text))
+
+
+# (capitalised: "victims may obtain" names no month)
+_MONTH = re.compile(r"\b(?:%s)\b" % "|".join(m.capitalize() for m in _MONTHS.split("|")))
+
+
 _HOW_MANY_ALONE = re.compile(r"\bhow many\b", re.IGNORECASE)
 
 

@@ -2751,6 +2751,42 @@ def test_how_many_is_asked_of_the_last_answer(assistant):
     assert "There are 11 prosecutors" in r.quotes[0].text
 
 
+def test_since_when_is_asked_of_the_last_answer(tmp_path):
+    # "When was that?" after a question on who coordinates: the conversation's words kept the
+    # coordinating sentence first, and the year is in the next one.
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"office.txt": (
+        "The National Office for Victims\n\nCoordination\n\nThe Office for Victims of Crime "
+        "coordinates the work of all ministries against trafficking. It was set up in 2009 by "
+        "a decree of the Government. Its director reports to Parliament every year.\n\n"
+        "Shelters\n\nTwo shelters take in women and children. They are run by the Red Cross "
+        "and funded by the state.\n")})
+    r = a.answer("when was that?", ["Who coordinates the work against trafficking?"])
+    assert r.quotes and "It was set up in 2009" in r.quotes[0].text, r.quotes
+    assert r.tentative
+    # Nothing after the last answer says when: it is not made to.
+    r = a.answer("since when?", ["Who runs the shelters?"])
+    assert "2009" not in r.quotes[0].text and r.tentative
+
+
+@pytest.mark.parametrize("question, only", [
+    ("Since when?", True), ("when was that?", True), ("and in what year?", True),
+    ("When did the project start?", False), ("Since when does the Office exist?", False),
+    ("when is the deadline", False)])
+def test_a_question_asking_only_when(question, only):
+    from assistant.quoting import asks_only_time
+
+    assert asks_only_time(question) == only
+
+
+def test_a_month_is_a_time_and_may_is_not():
+    from assistant.quoting import gives_time
+
+    assert gives_time("It was set up in 2009.") and gives_time("In May the plan was adopted.")
+    assert not gives_time("Victims may obtain a permit.")
+
+
 @pytest.mark.parametrize("question, only", [
     ("How many are they?", True), ("how many of them are there?", True), ("How many?", True),
     ("How many prosecutors?", False), ("how many of them do trafficking?", False),
