@@ -2029,11 +2029,19 @@ _ASKING = (r"(?:\bwhat(?:'s|’s|\s+is|\s+are|\s+was)|\bwhich\s+(?:is|are)|"
            r"his|her|your)\b)|\bdo\s+you\s+know|\bdo\s+(?:you|they|we)\s+have)")
 
 
+# Or closing a keyword question of a few words that opens with no question word nor verb
+# ("NATCO postal address", "data protection officer email?", "police phone number").
+_KEYWORD_OPENING = (r"^\W*(?!(?:what|which|who|whom|whose|how|why|when|where|is|are|was|were|"
+                    r"do|does|did|can|could|should|would|will|may|must|has|have|had|i|we|you|"
+                    r"they|it|please|update|change|delete|remove)\b)(?:[\w'’.@&-]+\s+){0,5}")
+
+
 def _asks_detail(noun: str) -> re.Pattern:
     return re.compile(
         rf"{_ASKING}\s+(?:[\w'’-]+\s+){{0,4}}?{noun}"
         rf"(?=\s*(?:[?.!,;:]|$)|\s+(?:of|for|to|at|in|please)\b(?!\s*\?))"
-        rf"|^\W*(?:(?:the|their|its|your)\s+)?{noun}\s+(?:of|for)\b", re.IGNORECASE)
+        rf"|^\W*(?:(?:the|their|its|your)\s+)?{noun}\s+(?:of|for)\b"
+        rf"|{_KEYWORD_OPENING}{noun}(?:\s+please)?\W*$", re.IGNORECASE)
 
 
 _CONTACT_ASKS = (

@@ -515,6 +515,12 @@ def test_a_country_the_page_lists_in_passing_is_not_answered_for_with_confidence
      "The Government funded an Association of 3 NGOs (Association Ključ, ...).", "a postal address"),
     ("Give me the link to the National Action Plans",
      "The field of prevention is defined in National Action Plans.", "a web address"),
+    # keyword questions (a probe's "NATCO postal address" was answered confidently by a
+    # sentence giving an e-mail address)
+    ("NATCO postal address", "Forms are sent by e-mail to nrm@natco.gov.ks.", "a postal address"),
+    ("data protection officer email?", "The officer answers within 30 days.", "an e-mail address"),
+    ("helpline number?", "The helpline is free of charge.", "a phone number"),
+    ("police phone number please", "The police investigate.", "a phone number"),
 ])
 def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(question, quote,
                                                                               kind):
@@ -543,6 +549,8 @@ def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(qu
     ("What is the e-mail policy of the ministry?", "The ministry answers in writing."),
     ("Do I have to give my home address to the police?", "Victims must report."),
     ("Do I need an e-mail address to register as a victim?", "Victims register in person."),
+    ("change of address", "Victims must report."), ("update my email", "Data are protected."),
+    ("Is an email address enough?", "Victims register in person."),
     # a number in groups, or a short one to call
     ("What is the phone number of the helpline?", "It is reached on 01 45 67 89 10."),
     ("What is the emergency number?", "Dial 15 for help."),
