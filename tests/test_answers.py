@@ -264,6 +264,35 @@ def test_a_ninth_blind_probe_on_a_pdf_report(valmora):
     assert valmora.answer("what is the population of valmora").abstained
 
 
+@pytest.fixture(scope="module")
+def kestria(tmp_path_factory):
+    """A Word document the tenth probe's helper wrote with python-docx (numbered headings, lists,
+    a quoted article, a statistics table and a table of contact points, a page header and
+    footer)."""
+    import shutil
+
+    from assistant import Assistant, build_index
+
+    folder = tmp_path_factory.mktemp("kestria")
+    shutil.copytree(DATA / "kestria", folder / "corpus")
+    build_index(folder / "corpus", folder / "index")
+    return Assistant.load(folder / "index")
+
+
+def test_a_tenth_blind_probe_on_a_word_document(kestria):
+    """80 questions by the helper that wrote the document (2026-12-07, third session).
+    Measured blind: hit@1 70.0% over the 50 answerable (2 refused), 6 answered confidently and
+    wrongly, 2 of the 30 unanswerable answered confidently, 13 of the 15 off-topic refused;
+    after the change it prompted (a keyword question closing with a contact detail asks for
+    it), 5 confidently wrong. README, "Evaluation"."""
+    o = probe_outcome(kestria, "probe10_by_others.jsonl")
+    assert o.hit_at_1 >= 0.66 and o.confident_wrong <= 5 and o.confident_unanswerable <= 2
+    assert o.off_topic == 15 and o.off_topic_refused >= 13
+    # The page header and footer are not the document's text.
+    doc = next(iter(kestria.index.documents.values()))
+    assert "OFFICIAL" not in doc.text and "Kestria NRM Guidelines - 2024" not in doc.text
+
+
 def test_who_does_it_after_a_question_gets_the_sentence_naming_who(norvania):
     # The follow-up's own words ("carries ... out") had put the sentence saying when the
     # assessment is carried out back in front of the one saying by whom, confidently.
