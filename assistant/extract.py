@@ -122,8 +122,9 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
         if tag == "head":
             blocks.append(Block("heading", "".join(el.itertext())))
         elif tag == "list":
-            items = ["".join(i.itertext()).strip() for i in el.iter("item")]
-            blocks.append(Block("body", "\n".join(i for i in items if i)))
+            lines: list[str] = []
+            _list_lines(el, lines)
+            blocks.append(Block("body", "\n".join(lines)))
         elif tag == "table":
             rows = [" | ".join("".join(c.itertext()).strip() for c in r.iter("cell"))
                     for r in el.iter("row")]
@@ -180,6 +181,27 @@ _CLUTTER = frozenset("newsletter newsletters subscribe subscription signup share
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _list_lines(el, out: list[str]) -> None:
+    """A page's list as lines, each item with the mark a browser shows ("•", or "3." in a
+    numbered list) and a nested list's items on lines of their own after it: without marks
+    the items read as loose sentences, and an item's text had run into its nested items'
+    ("safe.call 112 if needed"), which then came again."""
+    ordered = el.get("rend") == "ol"
+    for n, item in enumerate(el.iterfind("item"), 1):
+        own, nested = [item.text or ""], []
+        for child in item:
+            if child.tag == "list":
+                nested.append(child)
+            else:
+                own.append("".join(child.itertext()))
+            own.append(child.tail or "")
+        line = "".join(own).strip()
+        if line:
+            out.append(f"{n}. {line}" if ordered else f"• {line}")
+        for sub in nested:
+            _list_lines(sub, out)
 
 
 def _with_content_asides(page, html: str) -> str:
@@ -526,6 +548,7 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
     names = {s.style_id: s.name or "" for s in d.styles}
     default = next((s.name or "" for s in d.styles
                     if s.type == 1 and s.element.default), "")  # WD_STYLE_TYPE.PARAGRAPH
+    numbering = _Numbering(d)
     blocks: list[Block] = []
     title = (d.core_properties.title or "").strip()
     chars = 0
@@ -538,7 +561,8 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
                 title = title or p.text
                 continue
             kind = "heading" if style.startswith("Heading") else "body"
-            blocks.append(Block(kind, p.text))
+            mark = numbering.mark(child) if kind == "body" else ""
+            blocks.append(Block(kind, f"{mark} {p.text}" if mark and p.text.strip() else p.text))
         elif tag == "tbl":
             blocks.append(Block("body", _table_text(child)))
         else:
@@ -551,3 +575,132 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
     if d.core_properties.author:
         metadata["author"] = d.core_properties.author
     return title, blocks, metadata
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
+          ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for letters, value in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _letters(n: int) -> str:
+    # Word's way: a ... z, then aa ... zz, aaa ...
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
+
+
+def _number(n: int, fmt: str) -> str:
+    if fmt == "lowerLetter":
+        return _letters(n)
+    if fmt == "upperLetter":
+        return _letters(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)  # decimal, and the scripts' and words' formats Word also has
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+class _Numbering:
+    """The mark Word shows before a list paragraph ("•", "3.", "b)"), which python-docx's text
+    leaves out: without it a list's items read as loose sentences, and a numbered step
+    cannot be cited by its number. Counted as Word counts: per list (``numId``) and level, a
+    deeper level starting again under each item of a higher one; a paragraph's own
+    numbering, or else its style's (and the styles it is based on)."""
+
+    MAX_LEVELS = 9  # Word's levels are 0-8
+
+    def __init__(self, d):
+        # numId -> level -> (format, text with %1..%9 for the levels' numbers, start)
+        self.lists: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counts: dict[str, list[int]] = {}
+        self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}
+        try:
+            root = d.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):  # no numbering part
+            root = None
+        if root is not None:
+            abstract = {}
+            for a in root.iterfind(_W + "abstractNum"):
+                levels = {}
+                for lvl in a.iterfind(_W + "lvl"):
+                    i = _int(lvl.get(_W + "ilvl"), 0)
+                    levels[i] = (self._val(lvl, "numFmt") or "decimal",
+                                 self._val(lvl, "lvlText") or "", _int(self._val(lvl, "start"), 1))
+                abstract[a.get(_W + "abstractNumId")] = levels
+            for num in root.iterfind(_W + "num"):
+                ref = num.find(_W + "abstractNumId")
+                levels = dict(abstract.get(ref.get(_W + "val") if ref is not None else None, {}))
+                for o in num.iterfind(_W + "lvlOverride"):
+                    i, start = _int(o.get(_W + "ilvl"), 0), self._val(o, "startOverride")
+                    if start is not None and i in levels:
+                        fmt, text, _ = levels[i]
+                        levels[i] = (fmt, text, _int(start, 1))
+                self.lists[num.get(_W + "numId")] = levels
+        for st in d.styles.element.iterfind(_W + "style"):
+            num_pr = st.find(f"{_W}pPr/{_W}numPr")
+            based = st.find(_W + "basedOn")
+            self.styles[st.get(_W + "styleId")] = (
+                self._val(num_pr, "numId") if num_pr is not None else None,
+                _int(self._val(num_pr, "ilvl"), 0) if num_pr is not None else None,
+                based.get(_W + "val") if based is not None else None)
+
+    @staticmethod
+    def _val(el, name: str) -> str | None:
+        child = el.find(_W + name) if el is not None else None
+        return child.get(_W + "val") if child is not None else None
+
+    def _num_pr(self, p) -> tuple[str | None, int]:
+        num_pr = p.find(f"{_W}pPr/{_W}numPr")
+        if num_pr is not None:
+            num_id = self._val(num_pr, "numId")
+            level = self._val(num_pr, "ilvl")
+            if num_id is not None:
+                return num_id, _int(level, 0)
+        style = p.find(f"{_W}pPr/{_W}pStyle")
+        sid = style.get(_W + "val") if style is not None else None
+        for _ in range(10):  # the basedOn chain, bounded (a document may make it loop)
+            if sid not in self.styles:
+                break
+            num_id, level, sid = self.styles[sid]
+            if num_id is not None:
+                return num_id, level or 0
+        return None, 0
+
+    def mark(self, p) -> str:
+        num_id, level = self._num_pr(p)
+        levels = self.lists.get(num_id) if num_id not in (None, "0") else None
+        if not levels or level not in levels or not 0 <= level < self.MAX_LEVELS:
+            return ""
+        counts = self.counts.setdefault(num_id, [0] * self.MAX_LEVELS)
+        fmt, text, start = levels[level]
+        counts[level] = counts[level] + 1 if counts[level] else start
+        for deeper in range(level + 1, self.MAX_LEVELS):
+            counts[deeper] = 0
+        if fmt == "bullet":
+            return "•"
+        if fmt == "none":
+            return ""
+
+        def number(m: re.Match) -> str:
+            i = int(m.group(1)) - 1
+            if i > level or i not in levels:
+                return ""
+            return _number(counts[i] or levels[i][2], levels[i][0])
+
+        return re.sub(r"%([1-9])", number, text).strip()

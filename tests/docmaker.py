@@ -54,16 +54,19 @@ def make_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> Pa
 
 
 def make_docx(path: Path, title: str, parts: list[tuple[str, str]]) -> Path:
-    """``parts``: (style, text), style "h1"/"h2" for headings, "p" for body paragraphs."""
+    """``parts``: (style, text), style "h1"/"h2" for headings, "p" for body paragraphs, or
+    the name of a paragraph style of Word's template ("List Bullet", "List Number")."""
     import docx
 
     d = docx.Document()
     d.add_heading(title, level=0)  # the "Title" style
     for style, text in parts:
-        if style.startswith("h"):
+        if style in ("h1", "h2", "h3"):
             d.add_heading(text, level=int(style[1:]))
-        else:
+        elif style == "p":
             d.add_paragraph(text)
+        else:
+            d.add_paragraph(text, style=style)
     d.save(str(path))
     return path
 

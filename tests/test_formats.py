@@ -64,6 +64,63 @@ def test_broken_and_scanned_files_are_reported_and_skipped(mixed):
                                               "countries.jsonl#at"}
 
 
+def test_word_lists_keep_their_bullets_and_numbers(tmp_path):
+    # python-docx's text leaves out the mark Word shows before a list paragraph: a list's
+    # items read as loose sentences, and a numbered step could not be cited by its number.
+    import docx
+
+    from assistant.extract import docx_blocks
+
+    path = make_docx(tmp_path / "steps.docx", "Referral steps", [
+        ("h1", "Indicators"),
+        ("p", "The following indicators are often seen:"),
+        ("List Bullet", "the person does not hold their own passport;"),
+        ("List Bullet", "the person works excessive hours for little or no pay."),
+        ("h1", "Steps"),
+        ("List Number", "Make sure the person is safe."),
+        ("List Number", "Explain who you are."),
+        ("List Number", "Send the referral form within 48 hours."),
+        ("p", "A note between two lists."),
+        ("List Number 2", "Open a file."),
+    ])
+    d = docx.Document(str(path))  # a paragraph whose own numbering is switched off
+    para = d.add_paragraph("Not an item.", style="List Number")
+    para.paragraph_format.element.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 0
+    d.save(str(path))
+    _, blocks, _ = docx_blocks(path)
+    texts = [b.text for b in blocks]
+    assert "• the person does not hold their own passport;" in texts
+    assert texts.index("1. Make sure the person is safe.") < texts.index("2. Explain who you are.")
+    assert "3. Send the referral form within 48 hours." in texts
+    assert "A note between two lists." in texts and "1. Open a file." in texts
+    assert "Not an item." in texts
+    # The lead-in is quoted with the items it introduces.
+    from assistant import Assistant, build_index
+
+    (tmp_path / "corpus").mkdir()
+    path.rename(tmp_path / "corpus" / "steps.docx")
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    r = Assistant.load(tmp_path / "index").answer("Which indicators are often seen?")
+    assert "The following indicators are often seen:\n\n• the person does not hold" \
+        in r.quotes[0].text, r.quotes[0].text
+
+
+def test_a_web_page_list_keeps_its_marks_and_nested_items_once(tmp_path):
+    # An item's text ran into its nested items' ("safe.call 112 if needed"), which then came
+    # again as lines of their own.
+    from assistant.extract import html_blocks
+
+    page = ("<html><head><title>Steps</title></head><body><main><h1>Steps</h1>"
+            "<p>Intro text long enough to be kept by the extractor here.</p>"
+            "<p>The following steps apply:</p><ol><li>Make sure the person is <b>safe</b>."
+            "<ul><li>call 112 if needed</li><li>stay calm</li></ul></li>"
+            "<li>Explain who you are.</li></ol>"
+            "<p>More text here to be kept by the extractor again.</p></main></body></html>")
+    _, blocks, _ = html_blocks(page.encode())
+    assert "1. Make sure the person is safe.\n• call 112 if needed\n• stay calm\n" \
+           "2. Explain who you are." in [b.text for b in blocks]
+
+
 def test_html_main_text_without_boilerplate(mixed):
     _, a = mixed
     d = a.document("referral.html")
