@@ -13,7 +13,7 @@ def run(*args, cwd=ROOT, timeout=300):
 def test_build_index_cli(seed_corpus, tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_bytes((seed_corpus / "slovenia.txt").read_bytes())
-    (tmp_path / "corpus" / "broken.txt").write_bytes(b"\xff\xfe bad")
+    (tmp_path / "corpus" / "broken.txt").write_bytes(b"caf\xe9 bad")  # Latin-1
     r = run(str(ROOT / "build_index.py"), "--corpus", str(tmp_path / "corpus"), "--index",
             str(tmp_path / "index"))
     assert r.returncode == 0, r.stderr
