@@ -18,7 +18,7 @@ from .types import Document, SkippedFile
 
 # Bump when what a reader accepts or produces changes (limits included): builds then read
 # again the files an earlier build could not read, instead of trusting its remembered reasons.
-READERS_VERSION = 11  # 3: PDF running headers and footers left out; "Article 5" + title headings joined
+READERS_VERSION = 12  # 3: PDF running headers and footers left out; "Article 5" + title headings joined
 # 4: the headings of a web page trafilatura dropped (a plain <body> of <h2> and <p>) put back;
 # 5: a page's text straight in <body> read, a page without <title> keeps its first heading;
 # 6: a content box (<aside> in <main> or <article>, mostly not links) read with the text;
@@ -27,6 +27,7 @@ READERS_VERSION = 11  # 3: PDF running headers and footers left out; "Article 5"
 # 9: "N of 9" only opening a line, "N | title" footers; clutter by whole words; hidden boxes out
 # 10: a PDF, Word document, image, UTF-16 or binary file under a text or page ending skipped
 # 11: list items with their marks ("•", "3."), a web page's nested list items once each
+# 12: web pages nested past 256 levels read whole (to 2,048); crowded emphasis tags taken out
 
 Reader = Callable[["CorpusFile", Callable[[SkippedFile], None]], Iterator[Document]]
 

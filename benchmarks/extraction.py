@@ -56,6 +56,27 @@ def html(path: Path, mb: float) -> Path:
     return path
 
 
+def crowded_html(path: Path, mb: float) -> Path:
+    """One paragraph of emphasis tags ("<b>x</b>" ...): trafilatura's handling of emphasis is
+    quadratic in a paragraph's children, so the reader takes the tags out first."""
+    with open(path, "w") as f:
+        f.write("<html><head><title>Crowded page</title></head><body><main><h1>Crowded</h1>"
+                "<p>Labour inspectors visited workplaces.</p><p>")
+        while f.tell() < mb * 2**20:
+            f.write("<b>x</b>" * 1024)
+        f.write("</p></main></body></html>")
+    return path
+
+
+def deep_html(path: Path, levels: int) -> Path:
+    """Text nested ``levels`` deep, and a paragraph after the nest."""
+    path.write_text("<html><head><title>Deep page</title></head><body><main><h1>Deep</h1>"
+                    "<p>Labour inspectors visited workplaces.</p>" + "<div>" * levels
+                    + "<p>Inside the nest.</p>" + "</div>" * levels
+                    + "<p>After the nest: referrals rose.</p></main></body></html>")
+    return path
+
+
 def measure(path: Path) -> str:
     code = (
         "import resource, time\n"
@@ -87,6 +108,10 @@ def main() -> None:
             (f"HTML, {html_mb - 0.5:.1f} MB (just under the limit)",
              html(d / "page.html", html_mb - 0.5)),
             (f"HTML, {2 * html_mb:.0f} MB (over the limit)", html(d / "big.html", 2 * html_mb)),
+            (f"HTML, {html_mb - 0.5:.1f} MB, one paragraph of <b>",
+             crowded_html(d / "crowded.html", html_mb - 0.5)),
+            ("HTML nested 2,000 levels deep", deep_html(d / "deep.html", 2000)),
+            ("HTML nested 3,000 levels deep", deep_html(d / "deeper.html", 3000)),
         ]
         print(f"{'file':<42} {'on disk':>9} | result")
         for label, path in cases:

@@ -362,3 +362,36 @@ def test_word_tables_are_read_as_written_not_expanded(tmp_path):
     d.save(str(tmp_path / "t.docx"))
     docs, skipped = _load(tmp_path / "t.docx")
     assert not skipped and "Koper | 14" in docs[0].text
+
+
+def test_html_nested_deeply_is_read_whole_or_skipped_with_the_reason(tmp_path):
+    # Past 256 levels libxml2 stopped, and the text after the nest was lost without a word.
+    from assistant.extract import ExtractError, html_blocks
+
+    def page(levels: int) -> bytes:
+        return ("<html><head><title>Deep</title></head><body><main><h1>Deep</h1>"
+                "<p>Labour inspectors visited farms in the spring.</p>" + "<div>" * levels
+                + "<p>Inside the nest: twelve referrals.</p>" + "</div>" * levels
+                + "<p>After the nest: the referrals rose.</p></main></body></html>").encode()
+
+    _, blocks, _ = html_blocks(page(300))
+    texts = [b.text for b in blocks]
+    assert "Inside the nest: twelve referrals." in texts
+    assert "After the nest: the referrals rose." in texts
+    with pytest.raises(ExtractError, match="nested too deeply"):
+        html_blocks(page(3000))
+
+
+def test_a_paragraph_crowded_with_emphasis_tags_is_read_as_its_text():
+    # trafilatura's handling of emphasis is quadratic in a paragraph's children (a 4 MB page of
+    # <b>x</b> took over five minutes): the reader takes the tags out, keeping the text. The
+    # time is measured in benchmarks/extraction.py.
+    from assistant.extract import CROWDED_CHILDREN, html_blocks
+
+    n = CROWDED_CHILDREN + 1
+    page = ("<html><head><title>Crowded</title></head><body><main><h1>Crowded</h1>"
+            "<p>Labour inspectors visited farms in the spring.</p><p>Words: "
+            + "".join(f"<b>w{i}</b> " for i in range(n)) + "end.</p></main></body></html>")
+    _, blocks, _ = html_blocks(page.encode())
+    crowded = next(b.text for b in blocks if b.text.startswith("Words:"))
+    assert crowded == "Words: " + "".join(f"w{i} " for i in range(n)) + "end."
