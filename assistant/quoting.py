@@ -2187,13 +2187,22 @@ _COUNT_WINDOW = 4  # words after a figure that may name what it counts ("11 regi
 # directorates")
 
 
+_OF_THEM_WERE = re.compile(r"of\s+(?:them|those|these|whom)\s+(?:were|are|was|is)\s+"
+                           r"(?:(?:\w+ly|also|still|even|then|ever)\s+)?(.+)", re.IGNORECASE)
+
+
 def counted_words(question: str, shown: bool = False) -> list[str]:
     """The words naming what a "how many" question counts ("How many regional police
     directorates ...": regional, police, directorates), as written. ``shown``: only up to a
     function word, for saying it ("victims", not "victims were formally identified")."""
     m = _HOW_MANY.search(question)
+    words = m.group(1).split() if m else []
+    # "how many of them were foreigners?": what is counted is what they were
+    of_them = _OF_THEM_WERE.match(question, m.start(1)) if m else None
+    if of_them:
+        words = re.findall(r"[\w'-]+", of_them.group(1))[:4]
     out: list[str] = []
-    for word in (m.group(1).split() if m else []):
+    for word in words:
         if not tokenize(word) or (shown and word.lower() in _FUNCTION_WORDS):
             break
         out.append(word)

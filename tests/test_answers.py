@@ -316,6 +316,14 @@ def test_a_one_word_question_pointing_back_keeps_the_conversation(estavia):
     assert r.quotes and "they were paid EUR 2.10 per hour" in r.quotes[0].text
 
 
+def test_how_many_of_them_were_foreigners_is_not_answered_by_a_loose_figure(estavia):
+    # The documents do not say how many convicted traffickers were foreigners: a quote saying
+    # most victims were foreign nationals, grown to a count of suspects, was confident.
+    r = estavia.answer("how many of them were foreigners?",
+                       ["how many traffickers were convicted in 2023?"])
+    assert r.abstained or r.tentative
+
+
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I bake bread?"])
 def test_out_of_corpus_questions_abstain(assistant, question):
     reply = assistant.answer(question)

@@ -1050,6 +1050,21 @@ def test_the_number_of_something_is_asked_like_how_many():
         assert counted_words(q) == []
 
 
+def test_how_many_of_them_were_x_counts_x():
+    # "how many of them were foreigners?" counted nothing, so any figure passed: a quote saying
+    # most victims were foreign nationals, beside a count of traffickers, was confident.
+    from assistant.quoting import counted_words, lacks_asked_number
+
+    assert counted_words("how many of them were foreigners?") == ["foreigners"]
+    assert counted_words("How many of those are women?", shown=True) == ["women"]
+    assert counted_words("how many of them were actually about trafficking?") == []
+    assert counted_words("How many of them are there?") == []
+    q = "how many of them were foreigners?"
+    assert lacks_asked_number(q, "Most victims were foreign nationals. 39 traffickers were "
+                                 "prosecuted in 2023.")
+    assert not lacks_asked_number(q, "Of the 39, 12 were foreign nationals.")
+
+
 def test_how_many_needs_a_figure_of_what_is_counted_and_a_year_question_a_year():
     from assistant.quoting import lacks_asked_number
 
