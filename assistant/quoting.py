@@ -1085,7 +1085,13 @@ def specifics(question: str) -> list[str]:
         # A stop word ("May", "The", "US", "IT") carries no content to look for.
         if word and word not in out and (m.group(1) or tokenize(word)):
             out.append(word)
+    # A day of the week names a day however it is typed ("open on saturdays?").
+    out += [m.group(0) for m in _WEEKDAY.finditer(question)
+            if m.group(0)[0].islower() and m.group(0) not in out]
     return out
+
+
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE)
 
 
 def _named_part(word: str) -> str:

@@ -897,6 +897,12 @@ def test_specifics_are_the_figures_and_names_a_question_asks_about():
     assert specifics("What does Article 113 say about EUR 90,000?") == \
         ["Article", "113", "EUR", "90,000"]
     assert specifics("Is the hotline free?") == []
+    # a day of the week however typed (the seventh probe's "is the Estavian Savings Bank open
+    # on saturdays?" was answered confidently by the NGO's bank account)
+    assert specifics("is the Estavian Savings Bank open on saturdays?") == \
+        ["Estavian", "Savings", "Bank", "saturdays"]
+    assert specifics("Is it open on Sunday or monday?") == ["Sunday", "monday"]
+    assert specifics("Is the sundial a symbol?") == []
     # a hyphenated name names its capitalised part: "Slovenia-based" names Slovenia
     assert specifics("Are there Slovenia-based NGOs or Bosnia-Herzegovina ones?") == \
         ["Slovenia", "NGOs", "Bosnia-Herzegovina"]
