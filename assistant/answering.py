@@ -1118,6 +1118,10 @@ class Answerer:
         if bound:
             given = "maximum" if bound == "minimum" else "minimum"
             out.append(f"your question asks for a {bound} and the quote gives only a {given}")
+        mismatch = quoting.average_mismatch(asked, top.text)
+        if mismatch:
+            out.append(f"your question asks for {mismatch[0]} and the quote gives only "
+                       f"{mismatch[1]}")
         moment = quoting.lacks_asked_moment(asked, top.text)
         if moment:
             out.append(f"your question asks about “{moment}” and the quote does not speak of it")

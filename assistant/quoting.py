@@ -1930,6 +1930,30 @@ def opposite_bound(question: str, quote: str) -> str | None:
     return None
 
 
+def average_mismatch(question: str, quote: str) -> tuple[str, str] | None:
+    """(what is asked, what the quote gives) when one is an average and the other a bound:
+    ("a maximum", "an average") for "the maximum penalty" answered by "The average prison
+    sentence imposed was 4.2 years"; ("an average", "a maximum") for "the average length of
+    stay" answered by "A stay normally lasts up to six months". None otherwise."""
+    most, least = _GIVES_MOST.search(quote), _GIVES_LEAST.search(quote)
+    if _GIVES_AVERAGE.search(quote):
+        if most or least:
+            return None
+        if _ASKS_MOST.search(question) and not _ASKS_LEAST.search(question):
+            return "a maximum", "an average"
+        if _ASKS_LEAST.search(question) and not _ASKS_MOST.search(question):
+            return "a minimum", "an average"
+    elif _ASKS_AVERAGE.search(question) and bool(most) != bool(least):
+        return "an average", "a maximum" if most else "a minimum"
+    return None
+
+
+_GIVES_AVERAGE = re.compile(r"\b(average|mean|median|on\s+average)\b", re.IGNORECASE)
+# ("mean" is left out of the question's: "What does THB mean?")
+_ASKS_AVERAGE = re.compile(r"\b(average|median|typical|typically|usual|usually)\b",
+                           re.IGNORECASE)
+
+
 def lacks_asked_comparison(question: str, quote: str) -> bool:
     """A question asking how two things compare, answered by a quote that compares nothing
     (it gives the one fact the page has: "Identified foreign victims are granted a 90 day

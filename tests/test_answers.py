@@ -293,6 +293,13 @@ def test_a_tenth_blind_probe_on_a_word_document(kestria):
     assert "OFFICIAL" not in doc.text and "Kestria NRM Guidelines - 2024" not in doc.text
 
 
+def test_an_average_asked_of_a_document_giving_a_bound_is_doubted(kestria):
+    # "A stay in a shelter normally lasts up to six months." had answered it confidently.
+    r = kestria.answer("What is the average length of stay in a shelter?")
+    assert r.tentative and any("asks for an average and the quote gives only a maximum" in c
+                               for c in r.caveats), r.caveats
+
+
 def test_who_does_it_after_a_question_gets_the_sentence_naming_who(norvania):
     # The follow-up's own words ("carries ... out") had put the sentence saying when the
     # assessment is carried out back in front of the one saying by whom, confidently.

@@ -2486,6 +2486,27 @@ def test_a_question_asking_one_bound_is_not_answered_by_the_other(question, quot
     assert opposite_bound(question, quote) == bound
 
 
+@pytest.mark.parametrize("question, quote, mismatch", [
+    ("what is the maximum penalty for trafficking under Article 187?",
+     "The average prison sentence imposed for trafficking was 4.2 years.",
+     ("a maximum", "an average")),
+    ("What is the shortest stay?", "On average, victims stay 45 days.", ("a minimum", "an average")),
+    ("What is the average length of stay in a shelter?",
+     "A stay in a shelter normally lasts up to six months.", ("an average", "a maximum")),
+    ("How long do victims usually stay?", "Victims stay for at least 30 days.",
+     ("an average", "a minimum")),
+    # the one asked is given too, or the question asks neither
+    ("what is the maximum penalty?", "Up to 12 years; the average sentence was 4.2 years.", None),
+    ("what is the average sentence?", "The average sentence was 4.2 years.", None),
+    ("What does THB mean?", "Shelters take victims for up to 90 days.", None),
+    ("How long is the stay?", "The average stay was 45 days.", None),
+])
+def test_an_average_asked_is_no_bound_and_a_bound_no_average(question, quote, mismatch):
+    from assistant.quoting import average_mismatch
+
+    assert average_mismatch(question, quote) == mismatch
+
+
 def test_a_minimum_asked_where_the_text_gives_only_a_maximum_is_doubted(kestovia):
     r = kestovia.answer("What is the minimum period for which work at a site can be "
                         "suspended?")
