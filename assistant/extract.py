@@ -111,14 +111,21 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
     except UnicodeDecodeError:
         html = data.decode("cp1252", errors="replace")
     page = _without_crowded_emphasis(_parse_page(html))
+    _mark_list_items(page)
     content = _with_content_asides(page, html)
     # trafilatura reads a copy of our tree (it cleans the tree it is given): parsed from the
     # text by its own parser, a page nested deeper than 256 levels lost everything after.
-    xml = trafilatura.extract(copy.deepcopy(page) if page is not None else content,
-                              output_format="xml", include_comments=False,
-                              include_tables=True, include_links=False, favor_recall=True)
+    try:
+        xml = trafilatura.extract(copy.deepcopy(page) if page is not None else content,
+                                  output_format="xml", include_comments=False,
+                                  include_tables=True, include_links=False, favor_recall=True)
+    except (etree.XMLSyntaxError, RecursionError):
+        # trafilatura parses its own output with libxml2's default depth of 256, and recurses
+        # on nested elements: lists nested 130 deep had skipped the page. Read as trafilatura
+        # finds no paragraph: the page's own text, in order (``_body_blocks``).
+        xml = None
     meta = trafilatura.extract_metadata(html)
-    root = etree.fromstring(xml.encode("utf-8")) if xml else None
+    root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(huge_tree=True)) if xml else None
     blocks: list[Block] = []
     main = root.find("main") if root is not None else None
     for el in (main if main is not None else root if root is not None else ()):
@@ -188,12 +195,11 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 
 
 def _list_lines(el, out: list[str]) -> None:
-    """A page's list as lines, each item with the mark a browser shows ("•", or "3." in a
-    numbered list) and a nested list's items on lines of their own after it: without marks
-    the items read as loose sentences, and an item's text had run into its nested items'
-    ("safe.call 112 if needed"), which then came again."""
-    ordered = el.get("rend") == "ol"
-    for n, item in enumerate(el.iterfind("item"), 1):
+    """A list of trafilatura's output as lines, each item (with the mark ``_mark_list_items``
+    gave it) on its own line and a nested list's items on lines of their own after it: an
+    item's text had run into its nested items' ("safe.call 112 if needed"), which then came
+    again."""
+    for item in el.iterfind("item"):
         own, nested = [item.text or ""], []
         for child in item:
             if child.tag == "list":
@@ -203,9 +209,46 @@ def _list_lines(el, out: list[str]) -> None:
             own.append(child.tail or "")
         line = "".join(own).strip()
         if line:
-            out.append(f"{n}. {line}" if ordered else f"• {line}")
+            out.append(line)
         for sub in nested:
             _list_lines(sub, out)
+
+
+_OL_TYPES = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
+
+
+def _mark_list_items(page) -> None:
+    """Open each item of the page's lists with the mark a browser shows: "•", or its number
+    in a numbered list ("3.", "c.", "iv."), counted as a browser counts (``start``, ``type``,
+    ``reversed``, an item's ``value``; an empty item counts too). trafilatura keeps none of
+    these, and without marks a list's items read as loose sentences. ``page`` is changed in
+    place."""
+    if page is None:
+        return
+    for lst in page.iter("ol", "ul"):
+        items = [c for c in lst if c.tag == "li"]
+        ordered = lst.tag == "ol"
+        down = ordered and lst.get("reversed") is not None
+        n = _bounded(lst.get("start"), len(items) if down else 1)
+        fmt = _OL_TYPES.get(lst.get("type", ""), "decimal")
+        for li in items:
+            if ordered:
+                n = _bounded(li.get("value"), n)
+                mark = (_number(n, fmt) if n > 0 else str(n)) + "."
+                n += -1 if down else 1
+            else:
+                mark = "•"
+            if li.text_content().strip():  # (an empty item counts, but shows no line)
+                li.text = f"{mark} {li.text or ''}"
+
+
+def _bounded(value: str | None, default: int) -> int:
+    """An attribute's whole number, within what a list can count to."""
+    try:
+        n = int(value.strip()) if value is not None else default
+    except ValueError:
+        return default
+    return max(-MAX_LIST_START, min(n, MAX_LIST_START))
 
 
 def _with_content_asides(page, html: str) -> str:
@@ -234,28 +277,33 @@ def _with_content_asides(page, html: str) -> str:
     return lxml.html.tostring(page, encoding="unicode") if changed else html
 
 
-# An element with more children than this has its emphasis tags taken out, text kept: in a
-# paragraph of 25,000 <b> or <i> elements trafilatura's handling of emphasis is quadratic
-# (1.9 s for 200 KB of page, about 13 minutes for 4 MB). It keeps no emphasis anyway.
-CROWDED_CHILDREN = 1000
-_EMPHASIS = ("b", "i", "em", "strong", "u", "s", "del", "ins", "mark", "small", "big", "tt",
-             "sub", "sup", "font")
+# A page with more inline elements than this (emphasis, spans, abbreviations ...; not links,
+# which tell boilerplate) has their tags taken out, text kept: trafilatura's handling of them
+# is quadratic in a paragraph (a 3.9 MB paragraph of <b> had taken over five minutes; 32,000
+# <span> in 480 KB, 13.6 s). It keeps none of them anyway.
+CROWDED_INLINE = 5000
+_INLINE = ("b", "i", "em", "strong", "u", "s", "del", "ins", "mark", "small", "big", "tt",
+           "sub", "sup", "font", "span", "abbr", "acronym", "cite", "code", "q", "time", "data",
+           "bdi", "bdo", "dfn", "kbd", "samp", "var", "nobr", "wbr")
 
 
 def _without_crowded_emphasis(page):
-    """``page``, or a copy without the emphasis tags of its crowded elements. The copy is
-    parsed again from its markup: stripped in place, the text stays in as many pieces as
-    there were tags, and each read of it joins them all (as slow again)."""
+    """``page``, or a copy without its inline tags when it has more than ``CROWDED_INLINE``.
+    The copy is parsed again from its markup: stripped in place, the text stays in as many
+    pieces as there were tags, and each read of it joins them all (as slow again)."""
     import lxml.html
     from lxml import etree
 
     if page is None:
         return page
-    crowded = [el for el in page.iter() if len(el) > CROWDED_CHILDREN]
-    if not crowded:
+    inline = 0
+    for _ in page.iter(*_INLINE):
+        inline += 1
+        if inline > CROWDED_INLINE:
+            break
+    else:
         return page
-    for el in crowded:
-        etree.strip_tags(el, *_EMPHASIS)
+    etree.strip_tags(page, *_INLINE)
     return _parse_page(lxml.html.tostring(page, encoding="unicode"))
 
 
@@ -598,7 +646,9 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
                 title = title or p.text
                 continue
             kind = "heading" if style.startswith("Heading") else "body"
-            mark = numbering.mark(child) if kind == "body" else ""
+            # (a numbered heading is marked too: it counts in its outline list, "2.1" after
+            # the heading "2." numbered by the same list)
+            mark = numbering.mark(child)
             blocks.append(Block(kind, f"{mark} {p.text}" if mark and p.text.strip() else p.text))
         elif tag == "tbl":
             blocks.append(Block("body", _table_text(child)))
@@ -620,11 +670,11 @@ _ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 
 
 
 def _roman(n: int) -> str:
-    out = ""
+    out = []
     for letters, value in _ROMAN:
-        while n >= value:
-            out, n = out + letters, n - value
-    return out
+        k, n = divmod(n, value)
+        out.append(letters * k)
+    return "".join(out)
 
 
 def _letters(n: int) -> str:
@@ -632,7 +682,14 @@ def _letters(n: int) -> str:
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
 
 
+# Word's own largest start value; a document's may be anything (a hostile one's 10**12 had
+# made a roman numeral of a million letters, built in quadratic time).
+MAX_LIST_START = 32767
+
+
 def _number(n: int, fmt: str) -> str:
+    if n > 3999 and fmt in ("lowerRoman", "upperRoman", "lowerLetter", "upperLetter"):
+        return str(n)  # past what either writes sensibly
     if fmt == "lowerLetter":
         return _letters(n)
     if fmt == "upperLetter":
@@ -648,9 +705,10 @@ def _number(n: int, fmt: str) -> str:
 
 def _int(value: str | None, default: int) -> int:
     try:
-        return int(value) if value is not None else default
+        n = int(value) if value is not None else default
     except ValueError:
         return default
+    return max(0, min(n, MAX_LIST_START))
 
 
 class _Numbering:
@@ -672,14 +730,24 @@ class _Numbering:
         except (KeyError, NotImplementedError, AttributeError):  # no numbering part
             root = None
         if root is not None:
-            abstract = {}
+            abstract, links, defines = {}, {}, {}
             for a in root.iterfind(_W + "abstractNum"):
                 levels = {}
                 for lvl in a.iterfind(_W + "lvl"):
                     i = _int(lvl.get(_W + "ilvl"), 0)
                     levels[i] = (self._val(lvl, "numFmt") or "decimal",
                                  self._val(lvl, "lvlText") or "", _int(self._val(lvl, "start"), 1))
-                abstract[a.get(_W + "abstractNumId")] = levels
+                aid = a.get(_W + "abstractNumId")
+                abstract[aid] = levels
+                # A list defined by a list style: its levels are those of the list defining
+                # the style ("numStyleLink" here, "styleLink" there).
+                if self._val(a, "numStyleLink"):
+                    links[aid] = self._val(a, "numStyleLink")
+                if self._val(a, "styleLink"):
+                    defines[self._val(a, "styleLink")] = aid
+            for aid, style in links.items():
+                if not abstract[aid] and defines.get(style) in abstract:
+                    abstract[aid] = abstract[defines[style]]
             for num in root.iterfind(_W + "num"):
                 ref = num.find(_W + "abstractNumId")
                 levels = dict(abstract.get(ref.get(_W + "val") if ref is not None else None, {}))
@@ -690,6 +758,8 @@ class _Numbering:
                         levels[i] = (fmt, text, _int(start, 1))
                 self.lists[num.get(_W + "numId")] = levels
         for st in d.styles.element.iterfind(_W + "style"):
+            if st.get(_W + "styleId") is None:  # (malformed: it would be every plain paragraph's)
+                continue
             num_pr = st.find(f"{_W}pPr/{_W}numPr")
             based = st.find(_W + "basedOn")
             self.styles[st.get(_W + "styleId")] = (

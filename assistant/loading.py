@@ -18,7 +18,7 @@ from .types import Document, SkippedFile
 
 # Bump when what a reader accepts or produces changes (limits included): builds then read
 # again the files an earlier build could not read, instead of trusting its remembered reasons.
-READERS_VERSION = 12  # 3: PDF running headers and footers left out; "Article 5" + title headings joined
+READERS_VERSION = 13  # 3: PDF running headers and footers left out; "Article 5" + title headings joined
 # 4: the headings of a web page trafilatura dropped (a plain <body> of <h2> and <p>) put back;
 # 5: a page's text straight in <body> read, a page without <title> keeps its first heading;
 # 6: a content box (<aside> in <main> or <article>, mostly not links) read with the text;
@@ -28,6 +28,8 @@ READERS_VERSION = 12  # 3: PDF running headers and footers left out; "Article 5"
 # 10: a PDF, Word document, image, UTF-16 or binary file under a text or page ending skipped
 # 11: list items with their marks ("•", "3."), a web page's nested list items once each
 # 12: web pages nested past 256 levels read whole (to 2,048); crowded emphasis tags taken out
+# 13: list marks as a browser or Word counts them (start, type, value; outline headings);
+#     UTF-16 pages and text read; short texts with a control character or two are text
 
 Reader = Callable[["CorpusFile", Callable[[SkippedFile], None]], Iterator[Document]]
 
@@ -105,28 +107,36 @@ def normalise_newlines(text: str) -> str:
 
 
 # What a file holds when its opening bytes say so: a PDF or a Word document saved under a
-# text or web page's ending would otherwise be indexed as characters of its binary form.
+# text or web page's ending would otherwise be indexed as characters of its binary form. (A
+# text may open with "%PDF-" or "GIF89a" in words: a PDF also names an object early on, and a
+# GIF's next bytes are binary.)
 _MAGIC = (
-    (b"%PDF-", "a PDF document; give it the .pdf ending"),
-    (b"PK\x03\x04", "a ZIP archive (a .docx document is one; give it the .docx ending)"),
-    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc); save it as .docx or PDF"),
-    (b"\xff\xfe", "UTF-16 text; save it as UTF-8"), (b"\xfe\xff", "UTF-16 text; save it as UTF-8"),
-    (b"\x89PNG", "an image"), (b"\xff\xd8\xff", "an image"), (b"GIF8", "an image"),
+    (b"%PDF-", lambda head: b" obj" in head or b"\nobj" in head,
+     "a PDF document; give it the .pdf ending"),
+    (b"PK\x03\x04", None, "a ZIP archive (a .docx document is one; give it the .docx ending)"),
+    (b"\xd0\xcf\x11\xe0", None, "an old Office document (.doc); save it as .docx or PDF"),
+    (b"\x89PNG", None, "an image"), (b"\xff\xd8\xff", None, "an image"),
+    (b"GIF8", lambda head: b"\x00" in head[:16], "an image"),
 )
-# Control characters other than tab, newline, form feed and escape: text has next to none.
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+# Control characters other than tab, newline, form feed, escape, backspace (man pages) and
+# DOS's end-of-file mark: text has next to none.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (8, 9, 10, 11, 12, 13, 26, 27))
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def foreign_content(data: bytes) -> str | None:
     """What the file's opening bytes show it holds instead of text ("a PDF document; ..."),
-    or None when they may be text: an announced format, a NUL, or more than 1% control
-    characters in the first 8 KB."""
+    or None when they may be text: an announced format, or a NUL or control characters (more
+    than four and more than 1%) in the first 8 KB. Text in UTF-16 (with its byte-order mark)
+    is text: ``decode_text`` reads it."""
     head = data[:8192]
-    for magic, what in _MAGIC:
-        if head.lstrip(b" \t\r\n").startswith(magic):
+    if head.startswith(_UTF16_BOMS):
+        return None
+    for magic, confirms, what in _MAGIC:
+        if head.lstrip(b" \t\r\n").startswith(magic) and (confirms is None or confirms(head)):
             return what
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if b"\x00" in head or controls > len(head) / 100:
+    if b"\x00" in head or controls > max(4, len(head) / 100):
         return "binary content"
     return None
 
@@ -139,9 +149,14 @@ def decode_text(data: bytes) -> str:
     if foreign:
         raise ValueError(f"not text but {foreign}")
     try:
-        text = data.decode("utf-8-sig")
+        if data.startswith(_UTF16_BOMS):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ValueError(f"not valid UTF-8 (byte {e.start}); save it as UTF-8 and rebuild") from None
+        encoding = "UTF-16" if data.startswith(_UTF16_BOMS) else "UTF-8"
+        raise ValueError(f"not valid {encoding} (byte {e.start}); save it as UTF-8 and "
+                         "rebuild") from None
     text = normalise_newlines(text)
     if not text.strip():
         raise ValueError("empty file")
@@ -259,6 +274,11 @@ def _read_extracted(file: CorpusFile, on_skip: Callable[[SkippedFile], None]
             foreign = foreign_content(data)
             if foreign:
                 raise extract.ExtractError(f"not an HTML page but {foreign}")
+            if data.startswith(_UTF16_BOMS):  # a page saved as UTF-16 ("Unicode")
+                try:
+                    data = data.decode("utf-16").encode("utf-8")
+                except UnicodeDecodeError as e:
+                    raise extract.ExtractError(f"not valid UTF-16 (byte {e.start})") from None
             title, blocks, meta = extract.html_blocks(data)
         elif suffix == ".pdf":
             title, blocks, meta = extract.pdf_blocks(file.path)
@@ -285,6 +305,8 @@ def _load_text_parts(file: CorpusFile, markdown: bool,
         while True:
             block = f.read(1 << 20)
             foreign = foreign_content(block) if n == 0 and read == 0 else None
+            if n == 0 and read == 0 and block.startswith(_UTF16_BOMS):
+                foreign = "UTF-16 text too large to read as it is; save it as UTF-8"
             if foreign:
                 on_skip(SkippedFile(file.rel, f"not text but {foreign}"))
                 return

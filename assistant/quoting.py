@@ -1412,12 +1412,17 @@ _WHEN_ALONE = re.compile(r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:since\s+when|fro
 
 
 def gives_time(text: str) -> bool:
-    """Whether ``text`` says when: a year ("in 2010", "since 1991") or a month."""
-    return bool(_A_YEAR.search(text) or _MONTH.search(text))
+    """Whether ``text`` says when: a year as a time ("in 2010", "since 1991", "October 2013";
+    not "2010 shelters" nor "Article 2015") or a month as one ("in May", "3 May"; not "May
+    victims refuse?")."""
+    return bool(_YEAR.search(text) or _DATED_MONTH.search(text))
 
 
 # (capitalised: "victims may obtain" names no month)
-_MONTH = re.compile(r"\b(?:%s)\b" % "|".join(m.capitalize() for m in _MONTHS.split("|")))
+_MONTH_CAPITALISED = "|".join(m.capitalize() for m in _MONTHS.split("|"))
+_DATED_MONTH = re.compile(rf"\b(?i:in|since|from|until|till|by|of|early|late|mid|last|next|"
+                          rf"during|before|after)\s+(?:{_MONTH_CAPITALISED})\b|"
+                          rf"\b(?:{_MONTH_CAPITALISED})\s+\d|\d\s+(?:{_MONTH_CAPITALISED})\b")
 
 
 _HOW_MANY_ALONE = re.compile(r"\bhow many\b", re.IGNORECASE)
@@ -2061,17 +2066,24 @@ _ASKING = (r"(?:\bwhat(?:'s|’s|\s+is|\s+are|\s+was)|\bwhich\s+(?:is|are)|"
 
 # Or closing a keyword question of a few words that opens with no question word nor verb
 # ("NATCO postal address", "data protection officer email?", "police phone number").
+# Not a phrase with a preposition or a verb in it ("Recruitment via e-mail", "Victims without
+# a registered address", "Gaps the action plan must address?").
 _KEYWORD_OPENING = (r"^\W*(?!(?:what|which|who|whom|whose|how|why|when|where|is|are|was|were|"
                     r"do|does|did|can|could|should|would|will|may|must|has|have|had|i|we|you|"
-                    r"they|it|please|update|change|delete|remove)\b)(?:[\w'’.@&-]+\s+){0,5}")
+                    r"they|it|please|update|change|delete|remove)\b)"
+                    r"(?:(?!(?:via|without|with|by|through|from|into|about|against|in|on|to|"
+                    r"must|can|could|should|will|would|may|might|shall|not|no|need|needs|"
+                    r"needed|is|are|was|were|be)\b)[\w'’.@&-]+\s+){0,5}")
 
 
-def _asks_detail(noun: str) -> re.Pattern:
+def _asks_detail(noun: str, keyword: str | None = None) -> re.Pattern:
+    """``keyword``: the nouns a keyword question may close with, when fewer than ``noun``
+    ("Organised crime links" asks for no web address)."""
     return re.compile(
         rf"{_ASKING}\s+(?:[\w'’-]+\s+){{0,4}}?{noun}"
         rf"(?=\s*(?:[?.!,;:]|$)|\s+(?:of|for|to|at|in|please)\b(?!\s*\?))"
         rf"|^\W*(?:(?:the|their|its|your)\s+)?{noun}\s+(?:of|for)\b"
-        rf"|{_KEYWORD_OPENING}{noun}(?:\s+please)?\W*$", re.IGNORECASE)
+        rf"|{_KEYWORD_OPENING}{keyword or noun}(?:\s+please)?\W*$", re.IGNORECASE)
 
 
 _CONTACT_ASKS = (
@@ -2088,7 +2100,9 @@ _CONTACT_ASKS = (
     ("an e-mail address", _asks_detail(r"e-?mail(?:\s+address(?:es)?)?"),
      re.compile(r"@|[\[(]at[\])]", re.IGNORECASE)),
     ("a web address", _asks_detail(r"(?:web\s*sites?|homepages?|web\s*pages?|urls?|"
-                                   r"web\s+address(?:es)?|(?:web\s*)?links?)"),
+                                   r"web\s+address(?:es)?|(?:web\s*)?links?)",
+                                   keyword=r"(?:web\s*sites?|homepages?|urls?|"
+                                   r"web\s+address(?:es)?|web\s*links?)"),
      # (no "\b" before a run of word characters and hyphens: on "a-a-a-..." it restarted at
      # every hyphen, quadratic in the quote's length)
      re.compile(r"https?://|\bwww\.|(?<![\w-])[\w-]+\.(?:org|com|net|eu|gov|int|edu|info|io)\b|"

@@ -105,20 +105,72 @@ def test_word_lists_keep_their_bullets_and_numbers(tmp_path):
         in r.quotes[0].text, r.quotes[0].text
 
 
+def test_word_outline_numbering_levels_and_hostile_start_values(tmp_path):
+    # A review's: numbered headings did not count in their outline list ("1.3" where Word shows
+    # "2.1"), and a start value of 10**12 made a roman numeral in quadratic time.
+    import docx
+    from docx.oxml import parse_xml
+
+    from assistant.extract import docx_blocks
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+
+    def add_list(num_id, levels, start=None):
+        lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                       f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(levels))
+        numbering.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="{num_id}">{lvls}'
+                                      '</w:abstractNum>'))
+        over = (f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+                if start is not None else "")
+        numbering.append(parse_xml(f'<w:num {w} w:numId="{num_id}"><w:abstractNumId '
+                                   f'w:val="{num_id}"/>{over}</w:num>'))
+
+    def item(text, num_id, level, style=None):
+        d.add_paragraph(text, style=style)._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+    add_list(90, [("decimal", "%1."), ("decimal", "%1.%2"), ("lowerLetter", "(%3)")])
+    add_list(91, [("lowerRoman", "%1)")], start=10**12)
+    add_list(92, [("upperLetter", "%1.")], start=27)
+    add_list(93, [("lowerRoman", "%1.")], start=14)
+    item("Scope", 90, 0, "Heading 1")
+    item("First clause.", 90, 1)
+    item("A sub-clause.", 90, 2)
+    item("Second clause.", 90, 1)
+    item("Definitions", 90, 0, "Heading 1")
+    item("Third clause.", 90, 1)
+    item("Far on.", 91, 0)
+    item("Twenty-seventh.", 92, 0)
+    item("Fourteenth.", 93, 0)
+    d.save(str(tmp_path / "outline.docx"))
+    _, blocks, _ = docx_blocks(tmp_path / "outline.docx")
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "1. Scope"), ("body", "1.1 First clause."), ("body", "(a) A sub-clause."),
+        ("body", "1.2 Second clause."), ("heading", "2. Definitions"),
+        ("body", "2.1 Third clause."), ("body", "32767) Far on."), ("body", "AA. Twenty-seventh."),
+        ("body", "xiv. Fourteenth.")]
+
+
 def test_a_web_page_list_keeps_its_marks_and_nested_items_once(tmp_path):
     # An item's text ran into its nested items' ("safe.call 112 if needed"), which then came
-    # again as lines of their own.
+    # again as lines of their own; and a review's: numbers as a browser counts them.
     from assistant.extract import html_blocks
 
     page = ("<html><head><title>Steps</title></head><body><main><h1>Steps</h1>"
             "<p>Intro text long enough to be kept by the extractor here.</p>"
-            "<p>The following steps apply:</p><ol><li>Make sure the person is <b>safe</b>."
-            "<ul><li>call 112 if needed</li><li>stay calm</li></ul></li>"
-            "<li>Explain who you are.</li></ol>"
+            "<p>The following steps apply:</p><ol start='4'><li>Make sure the person is "
+            "<b>safe</b>.<ul><li>call 112 if needed</li><li>stay calm</li></ul></li>"
+            "<li>Explain who you are.</li><li></li><li>Refer.</li><li value='10'>Close.</li></ol>"
+            "<ol type='a' reversed><li>third</li><li>second</li><li>first</li></ol>"
+            "<dl><dt>Victim</dt><dd>A person who has been trafficked.</dd></dl>"
             "<p>More text here to be kept by the extractor again.</p></main></body></html>")
-    _, blocks, _ = html_blocks(page.encode())
-    assert "1. Make sure the person is safe.\n• call 112 if needed\n• stay calm\n" \
-           "2. Explain who you are." in [b.text for b in blocks]
+    texts = [b.text for b in html_blocks(page.encode())[1]]
+    assert "4. Make sure the person is safe.\n• call 112 if needed\n• stay calm\n" \
+           "5. Explain who you are.\n7. Refer.\n10. Close." in texts, texts
+    assert "c. third\nb. second\na. first" in texts, texts
+    assert not any("•" in t for t in texts if "Victim" in t), texts  # no bullets a browser lacks
 
 
 def test_html_main_text_without_boilerplate(mixed):

@@ -550,6 +550,12 @@ def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(qu
     ("Do I have to give my home address to the police?", "Victims must report."),
     ("Do I need an e-mail address to register as a victim?", "Victims register in person."),
     ("change of address", "Victims must report."), ("update my email", "Data are protected."),
+    # a review's: a keyword phrase with a preposition or a verb, or a link that is no web link
+    ("Recruitment via e-mail", "Recruiters contact victims online."),
+    ("Gaps the action plan must address?", "The plan sets priorities."),
+    ("Victims without a registered address", "Victims may register later."),
+    ("Organised crime links", "Criminal groups cooperate."),
+    ("Trafficking poverty link", "Poverty is a risk factor."),
     ("Is an email address enough?", "Victims register in person."),
     # a number in groups, or a short one to call
     ("What is the phone number of the helpline?", "It is reached on 01 45 67 89 10."),
@@ -2834,7 +2840,12 @@ def test_a_month_is_a_time_and_may_is_not():
     from assistant.quoting import gives_time
 
     assert gives_time("It was set up in 2009.") and gives_time("In May the plan was adopted.")
+    assert gives_time("It was signed on 3 May.")
     assert not gives_time("Victims may obtain a permit.")
+    # a review's: a modal opening a sentence, a count, an article's number
+    for text in ("May victims refuse the interview?", "There are 2010 shelters.",
+                 "Article 2015 of the Code applies."):
+        assert not gives_time(text), text
 
 
 @pytest.mark.parametrize("question, only", [

@@ -78,15 +78,35 @@ def test_files_under_a_wrong_ending_are_named_for_what_they_hold(tmp_path):
     rng = random.Random(7)
     noise = bytes(rng.randrange(1, 256) for _ in range(3000))  # no NUL
     (tmp_path / "noise.txt").write_bytes(noise)
-    (tmp_path / "wide.txt").write_bytes("Notes on shelters".encode("utf-16"))
     (tmp_path / "page.txt").write_text("Form feeds\f and escapes \x1b[0m stay text.\n\nMore.")
+    # A review's: text that only looks so at first, or holds a control character or two
+    (tmp_path / "pdf-note.txt").write_text("%PDF-1.7 is the format of most reports we get.")
+    (tmp_path / "gif-note.md").write_text("GIF89a files are images, not documents.")
+    (tmp_path / "dos.txt").write_bytes(b"Hotline: 112.\r\n\x1a")
+    (tmp_path / "manpage.txt").write_bytes(b"N\x08NA\x08AM\x08ME\n\nshelter - a safe place")
     docs, skipped = load_all(tmp_path)
-    assert sorted(d.doc_id for d in docs) == ["good.html", "page.txt"]
+    assert sorted(d.doc_id for d in docs) == ["dos.txt", "gif-note.md", "good.html",
+                                              "manpage.txt", "page.txt", "pdf-note.txt"]
     r = reasons(skipped)
     assert r["report.html"] == "not an HTML page but a PDF document; give it the .pdf ending"
     assert r["archive.htm"].startswith("not an HTML page but a ZIP archive")
     assert r["noise.txt"] == "not text but binary content"
-    assert r["wide.txt"] == "not text but UTF-16 text; save it as UTF-8"
+
+
+def test_utf16_text_and_pages_are_read(tmp_path):
+    # A review's: a page saved as UTF-16 ("Unicode", with its byte-order mark) was refused;
+    # browsers read it, and so did the reader before.
+    (tmp_path / "wide.txt").write_bytes("Notes\n\nThe shelter has twelve beds.".encode("utf-16"))
+    (tmp_path / "wide.html").write_bytes(
+        "<html><head><title>Wide page</title></head><body><main><h1>Wide page</h1><p>The "
+        "hotline answers in eight languages, day and night.</p></main></body></html>"
+        .encode("utf-16"))
+    (tmp_path / "broken.txt").write_bytes("Notes".encode("utf-16") + b"\x00\xd8")
+    docs, skipped = load_all(tmp_path)
+    text = {d.doc_id: d.text for d in docs}
+    assert "The shelter has twelve beds." in text["wide.txt"]
+    assert "answers in eight languages" in text["wide.html"]
+    assert reasons(skipped)["broken.txt"].startswith("not valid UTF-16")
 
 
 def test_recursive_ids_are_relative_paths(tmp_path):
