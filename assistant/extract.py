@@ -714,8 +714,10 @@ def _int(value: str | None, default: int) -> int:
 class _Numbering:
     """The mark Word shows before a list paragraph ("•", "3.", "b)"), which python-docx's text
     leaves out: without it a list's items read as loose sentences, and a numbered step
-    cannot be cited by its number. Counted as Word counts: per list (``numId``) and level, a
-    deeper level starting again under each item of a higher one; a paragraph's own
+    cannot be cited by its number. Counted as Word counts: per list definition
+    (``abstractNum``: the list instances, ``numId``, that share one continue its count, and
+    one restarting a level, ``startOverride``, restarts it where it first appears) and
+    level, a deeper level starting again under each item of a higher one; a paragraph's own
     numbering, or else its style's (and the styles it is based on)."""
 
     MAX_LEVELS = 9  # Word's levels are 0-8
@@ -723,7 +725,10 @@ class _Numbering:
     def __init__(self, d):
         # numId -> level -> (format, text with %1..%9 for the levels' numbers, start)
         self.lists: dict[str, dict[int, tuple[str, str, int]]] = {}
-        self.counts: dict[str, list[int]] = {}
+        # numId -> (its list definition, the levels it restarts)
+        self.instances: dict[str, tuple[str | None, frozenset[int]]] = {}
+        self.counts: dict[str | None, list[int]] = {}  # list definition -> count per level
+        self.seen: set[tuple[str, int]] = set()
         self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}
         try:
             root = d.part.numbering_part.element
@@ -745,18 +750,25 @@ class _Numbering:
                     links[aid] = self._val(a, "numStyleLink")
                 if self._val(a, "styleLink"):
                     defines[self._val(a, "styleLink")] = aid
+            definition = {aid: aid for aid in abstract}
             for aid, style in links.items():
                 if not abstract[aid] and defines.get(style) in abstract:
                     abstract[aid] = abstract[defines[style]]
+                    definition[aid] = defines[style]
             for num in root.iterfind(_W + "num"):
                 ref = num.find(_W + "abstractNumId")
-                levels = dict(abstract.get(ref.get(_W + "val") if ref is not None else None, {}))
+                aid = ref.get(_W + "val") if ref is not None else None
+                levels = dict(abstract.get(aid, {}))
+                restarted = set()
                 for o in num.iterfind(_W + "lvlOverride"):
                     i, start = _int(o.get(_W + "ilvl"), 0), self._val(o, "startOverride")
                     if start is not None and i in levels:
                         fmt, text, _ = levels[i]
                         levels[i] = (fmt, text, _int(start, 1))
+                        restarted.add(i)
                 self.lists[num.get(_W + "numId")] = levels
+                self.instances[num.get(_W + "numId")] = (definition.get(aid, aid),
+                                                         frozenset(restarted))
         for st in d.styles.element.iterfind(_W + "style"):
             if st.get(_W + "styleId") is None:  # (malformed: it would be every plain paragraph's)
                 continue
@@ -794,7 +806,12 @@ class _Numbering:
         levels = self.lists.get(num_id) if num_id not in (None, "0") else None
         if not levels or level not in levels or not 0 <= level < self.MAX_LEVELS:
             return ""
-        counts = self.counts.setdefault(num_id, [0] * self.MAX_LEVELS)
+        definition, restarted = self.instances.get(num_id, (num_id, frozenset()))
+        counts = self.counts.setdefault(definition, [0] * self.MAX_LEVELS)
+        if (num_id, level) not in self.seen:
+            self.seen.add((num_id, level))
+            if level in restarted:
+                counts[level] = 0
         fmt, text, start = levels[level]
         counts[level] = counts[level] + 1 if counts[level] else start
         for deeper in range(level + 1, self.MAX_LEVELS):

@@ -203,10 +203,11 @@ def test_a_seventh_blind_probe_on_new_documents(estavia):
     hit@1 54.8% over the 62 answerable, 15 of them refused (their coverage just under this
     index's bar, 0.279), 5 answered confidently and wrongly, 5 of the 38 near-topic or
     off-topic answered confidently, 13 of the 18 off-topic refused; 56.5% and 4 wrong after the
-    rule it prompted (a one-word question pointing back keeps the conversation). README,
-    "Known limits"."""
+    rule it prompted (a one-word question pointing back keeps the conversation); 2 of the 38
+    answered confidently after the third session's ("how many of them were X", a day of the
+    week typed in small letters). README, "Known limits"."""
     o = probe_outcome(estavia, "probe7_by_others.jsonl")
-    assert o.hit_at_1 >= 0.53 and o.confident_wrong <= 5 and o.confident_unanswerable <= 6
+    assert o.hit_at_1 >= 0.53 and o.confident_wrong <= 5 and o.confident_unanswerable <= 3
     assert o.off_topic == 18 and o.off_topic_refused >= 11
 
 
@@ -228,9 +229,10 @@ def test_an_eighth_blind_probe_on_a_web_page_and_markdown(norvania):
     Markdown emphasis read as the helper's plain text), 4 answered confidently and wrongly,
     one of the 30 unanswerable answered confidently, all 15 off-topic refused; 72.0%, 2 and
     none after the changes it prompted (the contact box read, a follow-up's own words before
-    the form's rules, "how big are the fines"). README, "Evaluation"."""
+    the form's rules, "how big are the fines"); 74.0% and none confidently wrong with the
+    list items' marks (third session). README, "Evaluation"."""
     o = probe_outcome(norvania, "probe8_by_others.jsonl")
-    assert o.hit_at_1 >= 0.70 and o.confident_wrong <= 2 and o.confident_unanswerable == 0
+    assert o.hit_at_1 >= 0.72 and o.confident_wrong <= 1 and o.confident_unanswerable == 0
     assert o.off_topic == 15 and o.off_topic_refused >= 14
 
 
@@ -256,9 +258,10 @@ def test_a_ninth_blind_probe_on_a_pdf_report(valmora):
     the budget" asks for one, a name opening a sentence is still a name, "population" an
     errand): 63.6%, 2, 2 and 8; with the page label run into the footer left out of the text,
     56.8% (passages cut elsewhere; "where in the report is victim identification discussed?"
-    quotes the section, not the contents line). README, "Evaluation"."""
+    quotes the section, not the contents line); one unanswerable answered confidently after
+    the third session's average-or-bound check. README, "Evaluation"."""
     o = probe_outcome(valmora, "probe9_by_others.jsonl")
-    assert o.hit_at_1 >= 0.54 and o.confident_wrong <= 2 and o.confident_unanswerable <= 2
+    assert o.hit_at_1 >= 0.54 and o.confident_wrong <= 2 and o.confident_unanswerable <= 1
     assert o.off_topic == 13 and o.off_topic_refused >= 8
     # The almanac's population of a country the report names in every chapter.
     assert valmora.answer("what is the population of valmora").abstained
@@ -284,9 +287,10 @@ def test_a_tenth_blind_probe_on_a_word_document(kestria):
     Measured blind: hit@1 70.0% over the 50 answerable (2 refused), 6 answered confidently and
     wrongly, 2 of the 30 unanswerable answered confidently, 13 of the 15 off-topic refused;
     after the change it prompted (a keyword question closing with a contact detail asks for
-    it), 5 confidently wrong. README, "Evaluation"."""
+    it), 5 confidently wrong; one unanswerable confident after the average-or-bound check.
+    README, "Evaluation"."""
     o = probe_outcome(kestria, "probe10_by_others.jsonl")
-    assert o.hit_at_1 >= 0.66 and o.confident_wrong <= 5 and o.confident_unanswerable <= 2
+    assert o.hit_at_1 >= 0.66 and o.confident_wrong <= 5 and o.confident_unanswerable <= 1
     assert o.off_topic == 15 and o.off_topic_refused >= 13
     # The page header and footer are not the document's text.
     doc = next(iter(kestria.index.documents.values()))

@@ -135,6 +135,12 @@ def test_word_outline_numbering_levels_and_hostile_start_values(tmp_path):
     add_list(91, [("lowerRoman", "%1)")], start=10**12)
     add_list(92, [("upperLetter", "%1.")], start=27)
     add_list(93, [("lowerRoman", "%1.")], start=14)
+    # Instances of one list definition share its count; one restarting it restarts it where it
+    # first appears (ECMA-376 17.9; as Word shows).
+    numbering.append(parse_xml(f'<w:num {w} w:numId="94"><w:abstractNumId w:val="93"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="95"><w:abstractNumId w:val="93"/>'
+                               '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/>'
+                               '</w:lvlOverride></w:num>'))
     item("Scope", 90, 0, "Heading 1")
     item("First clause.", 90, 1)
     item("A sub-clause.", 90, 2)
@@ -144,13 +150,18 @@ def test_word_outline_numbering_levels_and_hostile_start_values(tmp_path):
     item("Far on.", 91, 0)
     item("Twenty-seventh.", 92, 0)
     item("Fourteenth.", 93, 0)
+    item("Fifteenth.", 94, 0)
+    item("Sixteenth.", 93, 0)
+    item("Restarted.", 95, 0)
+    item("Second again.", 93, 0)
     d.save(str(tmp_path / "outline.docx"))
     _, blocks, _ = docx_blocks(tmp_path / "outline.docx")
     assert [(b.kind, b.text) for b in blocks] == [
         ("heading", "1. Scope"), ("body", "1.1 First clause."), ("body", "(a) A sub-clause."),
         ("body", "1.2 Second clause."), ("heading", "2. Definitions"),
         ("body", "2.1 Third clause."), ("body", "32767) Far on."), ("body", "AA. Twenty-seventh."),
-        ("body", "xiv. Fourteenth.")]
+        ("body", "xiv. Fourteenth."), ("body", "xv. Fifteenth."), ("body", "xvi. Sixteenth."),
+        ("body", "i. Restarted."), ("body", "ii. Second again.")]
 
 
 def test_a_web_page_list_keeps_its_marks_and_nested_items_once(tmp_path):
