@@ -578,10 +578,13 @@ def _page_blocks(page: str, n: int) -> list[Block]:
     return out
 
 
-def _table_text(tbl) -> str:
+def _table_text(tbl, numbering: _Numbering | None = None) -> str:
     """A Word table's rows as "cell | cell" lines, read from the XML as written: python-docx's
     cell grid expands horizontal and vertical spans, which a crafted table inflates to
-    millions of cells from a few kilobytes."""
+    millions of cells from a few kilobytes. A cell's paragraphs are joined by a space (they
+    had run together, "Helpline operatorShelters"), each list paragraph with its mark."""
+    from docx.text.paragraph import Paragraph
+
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     rows, cells = [], 0
     for tr in tbl.iter(f"{w}tr"):
@@ -590,7 +593,13 @@ def _table_text(tbl) -> str:
             cells += 1
             if cells > MAX_TABLE_CELLS:
                 raise ExtractError(f"a table has more than {MAX_TABLE_CELLS:,} cells, the limit")
-            texts.append("".join(t.text or "" for t in tc.iter(f"{w}t")).strip())
+            paras = []
+            for para in tc.iter(f"{w}p"):
+                text = Paragraph(para, None).text.strip()
+                mark = numbering.mark(para) if numbering is not None else ""
+                if text:
+                    paras.append(f"{mark} {text}" if mark else text)
+            texts.append(" ".join(paras))
         row = " | ".join(texts)
         if row.strip(" |"):
             rows.append(row)
@@ -651,7 +660,7 @@ def docx_blocks(path: Path) -> tuple[str, list[Block], dict]:
             mark = numbering.mark(child)
             blocks.append(Block(kind, f"{mark} {p.text}" if mark and p.text.strip() else p.text))
         elif tag == "tbl":
-            blocks.append(Block("body", _table_text(child)))
+            blocks.append(Block("body", _table_text(child, numbering)))
         else:
             continue
         chars += len(blocks[-1].text) if blocks else 0

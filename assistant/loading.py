@@ -29,7 +29,8 @@ READERS_VERSION = 13  # 3: PDF running headers and footers left out; "Article 5"
 # 11: list items with their marks ("•", "3."), a web page's nested list items once each
 # 12: web pages nested past 256 levels read whole (to 2,048); crowded emphasis tags taken out
 # 13: list marks as a browser or Word counts them (start, type, value; outline headings);
-#     UTF-16 pages and text read; short texts with a control character or two are text
+#     UTF-16 pages and text read; short texts with a control character or two are text; Word
+#     table cells' paragraphs apart, with their list marks
 
 Reader = Callable[["CorpusFile", Callable[[SkippedFile], None]], Iterator[Document]]
 

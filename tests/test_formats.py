@@ -105,6 +105,26 @@ def test_word_lists_keep_their_bullets_and_numbers(tmp_path):
         in r.quotes[0].text, r.quotes[0].text
 
 
+def test_word_table_cells_keep_their_paragraphs_apart_and_their_list_marks(tmp_path):
+    # A cell's paragraphs had run together ("Helpline operatorShelters for women"), and its
+    # list paragraphs had no marks; a tab in a paragraph is kept.
+    import docx
+
+    from assistant.extract import docx_blocks
+
+    d = docx.Document()
+    row = d.add_table(rows=1, cols=2).rows[0]
+    row.cells[0].paragraphs[0].add_run("Helpline operator")
+    row.cells[0].add_paragraph("Shelters for women")
+    row.cells[1].paragraphs[0].add_run("Steps:")
+    row.cells[1].add_paragraph("Call", style="List Bullet")
+    row.cells[1].add_paragraph("Refer", style="List Bullet")
+    d.save(str(tmp_path / "cells.docx"))
+    _, blocks, _ = docx_blocks(tmp_path / "cells.docx")
+    assert [b.text for b in blocks] == ["Helpline operator Shelters for women | Steps: • Call "
+                                        "• Refer"]
+
+
 def test_word_outline_numbering_levels_and_hostile_start_values(tmp_path):
     # A review's: numbered headings did not count in their outline list ("1.3" where Word shows
     # "2.1"), and a start value of 10**12 made a roman numeral in quadratic time.
