@@ -238,7 +238,9 @@ def _mark_list_items(page) -> None:
                 n += -1 if down else 1
             else:
                 mark = "•"
-            if li.text_content().strip():  # (an empty item counts, but shows no line)
+            # (an empty item counts, but shows no line; not text_content(): over nested lists
+            # that is quadratic in the page)
+            if (li.text or "").strip() or len(li):
                 li.text = f"{mark} {li.text or ''}"
 
 
@@ -380,13 +382,21 @@ def _with_source_headings(page, blocks: list[Block]) -> list[Block]:
     heading before it heads it."""
     heading_of: dict[str, str] = {}  # a block element's text -> the heading before it
     heading, found = "", False
+    # Nested list items (or cells) each read their whole subtree: over a thousand nested items
+    # holding 1 MB that is quadratic (8 s; 4 MB, half a minute), so reading stops after this
+    # many characters, with the headings found so far.
+    budget = 4 * MAX_HTML_BYTES
     for el in page.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in _HEADING_TAGS:
             heading, found = _clean(el.text_content()), True
         # (not <div>: nested ones would each read their whole subtree, on a page of any size)
         elif tag in ("p", "li", "td", "th", "dd", "dt", "blockquote", "pre"):
-            text = _clean(el.text_content())
+            raw = el.text_content()
+            budget -= len(raw)
+            if budget < 0:
+                break
+            text = _clean(raw)
             if text and text not in heading_of:
                 heading_of[text] = heading
     if not found:

@@ -77,6 +77,15 @@ def deep_html(path: Path, levels: int) -> Path:
     return path
 
 
+def nested_lists_html(path: Path, levels: int, mb: float) -> Path:
+    """Lists nested ``levels`` deep around ``mb`` of text: each item's text holds the rest."""
+    path.write_text("<html><head><title>Lists</title></head><body><main><h1>Lists</h1>"
+                    "<p>Labour inspectors visited workplaces.</p>" + "<ul><li>item " * levels
+                    + "x" * int(mb * 2**20) + "</li></ul>" * levels
+                    + "<p>After the lists.</p></main></body></html>")
+    return path
+
+
 def measure(path: Path) -> str:
     code = (
         "import resource, time\n"
@@ -112,6 +121,7 @@ def main() -> None:
              crowded_html(d / "crowded.html", html_mb - 0.5)),
             ("HTML nested 2,000 levels deep", deep_html(d / "deep.html", 2000)),
             ("HTML nested 3,000 levels deep", deep_html(d / "deeper.html", 3000)),
+            ("HTML, 1,000 nested lists around 3 MB", nested_lists_html(d / "lists.html", 1000, 3)),
         ]
         print(f"{'file':<42} {'on disk':>9} | result")
         for label, path in cases:
