@@ -204,6 +204,14 @@ def _list_lines(el, out: list[str]) -> None:
         for child in item:
             if child.tag == "list":
                 nested.append(child)
+            elif child.tag in ("p", "div", "head", "quote"):  # a block: apart from the rest
+                text = "".join(child.itertext()).strip()
+                before = "".join(own)
+                if text:
+                    own.append(("" if not before.strip() or before[-1].isspace() else " ")
+                               + text)
+                if child.tail and child.tail.strip() and not child.tail[0].isspace():
+                    own.append(" ")
             else:
                 own.append("".join(child.itertext()))
             own.append(child.tail or "")
@@ -279,14 +287,21 @@ def _with_content_asides(page, html: str) -> str:
     return lxml.html.tostring(page, encoding="unicode") if changed else html
 
 
-# A page with more inline elements than this (emphasis, spans, abbreviations ...; not links,
-# which tell boilerplate) has their tags taken out, text kept: trafilatura's handling of them
-# is quadratic in a paragraph (a 3.9 MB paragraph of <b> had taken over five minutes; 32,000
-# <span> in 480 KB, 13.6 s). It keeps none of them anyway.
+# A page with more inline elements than this (emphasis, spans, labels ...: any element that is
+# not a block, a link, a line break, an image or a table's) has their tags taken out, text
+# kept: trafilatura's handling of them is quadratic in a paragraph (a 3.9 MB paragraph of <b>
+# had taken over five minutes; 32,000 <span> in 480 KB, 13.6 s; 160,000 <label>, 42 s). It
+# keeps none of them anyway. Links stay: they tell boilerplate.
 CROWDED_INLINE = 5000
-_INLINE = ("b", "i", "em", "strong", "u", "s", "del", "ins", "mark", "small", "big", "tt",
-           "sub", "sup", "font", "span", "abbr", "acronym", "cite", "code", "q", "time", "data",
-           "bdi", "bdo", "dfn", "kbd", "samp", "var", "nobr", "wbr")
+_NOT_INLINE = frozenset((
+    "html", "head", "title", "meta", "link", "base", "style", "script", "noscript", "template",
+    "body", "main", "article", "section", "aside", "nav", "header", "footer", "div", "p",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hgroup", "ul", "ol", "li", "dl", "dt", "dd", "menu",
+    "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col",
+    "blockquote", "pre", "figure", "figcaption", "address", "details", "summary", "dialog",
+    "form", "fieldset", "legend", "hr", "br", "a", "img", "picture", "source", "video",
+    "audio", "iframe", "embed", "object", "canvas", "svg", "math", "center", "frameset",
+    "frame", "noframes"))
 
 
 def _without_crowded_emphasis(page):
@@ -298,14 +313,16 @@ def _without_crowded_emphasis(page):
 
     if page is None:
         return page
-    inline = 0
-    for _ in page.iter(*_INLINE):
-        inline += 1
-        if inline > CROWDED_INLINE:
-            break
-    else:
+    inline: set[str] = set()
+    count = 0
+    for el in page.iter():
+        tag = el.tag
+        if isinstance(tag, str) and tag not in _NOT_INLINE:
+            inline.add(tag)
+            count += 1
+    if count <= CROWDED_INLINE:
         return page
-    etree.strip_tags(page, *_INLINE)
+    etree.strip_tags(page, *inline)
     return _parse_page(lxml.html.tostring(page, encoding="unicode"))
 
 
@@ -603,13 +620,16 @@ def _table_text(tbl, numbering: _Numbering | None = None) -> str:
             cells += 1
             if cells > MAX_TABLE_CELLS:
                 raise ExtractError(f"a table has more than {MAX_TABLE_CELLS:,} cells, the limit")
-            paras = []
+            cell = ""
             for para in tc.iter(f"{w}p"):
                 text = Paragraph(para, None).text.strip()
                 mark = numbering.mark(para) if numbering is not None else ""
                 if text:
-                    paras.append(f"{mark} {text}" if mark else text)
-            texts.append(" ".join(paras))
+                    # (a list item on a line of its own: run on, "call 112 2. Notify NATCO"
+                    # read as one sentence)
+                    cell += ("\n" if mark else " ") if cell else ""
+                    cell += f"{mark} {text}" if mark else text
+            texts.append(cell)
         row = " | ".join(texts)
         if row.strip(" |"):
             rows.append(row)
@@ -707,7 +727,7 @@ MAX_LIST_START = 32767
 
 
 def _number(n: int, fmt: str) -> str:
-    if n > 3999 and fmt in ("lowerRoman", "upperRoman", "lowerLetter", "upperLetter"):
+    if not 0 < n <= 3999 and fmt in ("lowerRoman", "upperRoman", "lowerLetter", "upperLetter"):
         return str(n)  # past what either writes sensibly
     if fmt == "lowerLetter":
         return _letters(n)
@@ -805,11 +825,13 @@ class _Numbering:
 
     def _num_pr(self, p) -> tuple[str | None, int]:
         num_pr = p.find(f"{_W}pPr/{_W}numPr")
+        own_level = None  # a paragraph may set its level and take its list from its style
         if num_pr is not None:
             num_id = self._val(num_pr, "numId")
             level = self._val(num_pr, "ilvl")
             if num_id is not None:
                 return num_id, _int(level, 0)
+            own_level = _int(level, 0) if level is not None else None
         style = p.find(f"{_W}pPr/{_W}pStyle")
         sid = style.get(_W + "val") if style is not None else None
         for _ in range(10):  # the basedOn chain, bounded (a document may make it loop)
@@ -817,7 +839,7 @@ class _Numbering:
                 break
             num_id, level, sid = self.styles[sid]
             if num_id is not None:
-                return num_id, level or 0
+                return num_id, own_level if own_level is not None else (level or 0)
         return None, 0
 
     def mark(self, p) -> str:
@@ -826,15 +848,16 @@ class _Numbering:
         if not levels or level not in levels or not 0 <= level < self.MAX_LEVELS:
             return ""
         definition, restarted = self.instances.get(num_id, (num_id, frozenset()))
-        counts = self.counts.setdefault(definition, [0] * self.MAX_LEVELS)
+        # (None: not started; a list may start at 0)
+        counts: list[int | None] = self.counts.setdefault(definition, [None] * self.MAX_LEVELS)
         if (num_id, level) not in self.seen:
             self.seen.add((num_id, level))
             if level in restarted:
-                counts[level] = 0
+                counts[level] = None
         fmt, text, start = levels[level]
-        counts[level] = counts[level] + 1 if counts[level] else start
+        counts[level] = start if counts[level] is None else counts[level] + 1
         for deeper in range(level + 1, self.MAX_LEVELS):
-            counts[deeper] = 0
+            counts[deeper] = None
         if fmt == "bullet":
             return "•"
         if fmt == "none":
@@ -844,6 +867,7 @@ class _Numbering:
             i = int(m.group(1)) - 1
             if i > level or i not in levels:
                 return ""
-            return _number(counts[i] or levels[i][2], levels[i][0])
+            n = counts[i]
+            return _number(levels[i][2] if n is None else n, levels[i][0])
 
         return re.sub(r"%([1-9])", number, text).strip()

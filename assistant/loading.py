@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ READERS_VERSION = 13  # 3: PDF running headers and footers left out; "Article 5"
 # 12: web pages nested past 256 levels read whole (to 2,048); crowded emphasis tags taken out
 # 13: list marks as a browser or Word counts them (start, type, value; outline headings);
 #     UTF-16 pages and text read; short texts with a control character or two are text; Word
-#     table cells' paragraphs apart, with their list marks
+#     table cells' paragraphs apart, with their list marks; UTF-32, UTF-16 without a mark,
+#     stray NULs; any crowded inline tag
 
 Reader = Callable[["CorpusFile", Callable[[SkippedFile], None]], Iterator[Document]]
 
@@ -112,7 +114,7 @@ def normalise_newlines(text: str) -> str:
 # text may open with "%PDF-" or "GIF89a" in words: a PDF also names an object early on, and a
 # GIF's next bytes are binary.)
 _MAGIC = (
-    (b"%PDF-", lambda head: b" obj" in head or b"\nobj" in head,
+    (b"%PDF-", lambda head: re.search(rb"\d+\s+\d+\s+obj\b", head) is not None,
      "a PDF document; give it the .pdf ending"),
     (b"PK\x03\x04", None, "a ZIP archive (a .docx document is one; give it the .docx ending)"),
     (b"\xd0\xcf\x11\xe0", None, "an old Office document (.doc); save it as .docx or PDF"),
@@ -123,21 +125,43 @@ _MAGIC = (
 # DOS's end-of-file mark: text has next to none.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (8, 9, 10, 11, 12, 13, 26, 27))
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")  # (the first opens like UTF-16's)
+
+
+def unicode_encoding(data: bytes) -> str | None:
+    """"utf-32" or "utf-16" for text opening with that byte-order mark; "utf-16-le" or
+    "utf-16-be" for text without one whose every other byte is zero (English or other Latin
+    text saved as "Unicode" without a mark); None otherwise."""
+    if data.startswith(_UTF32_BOMS):
+        return "utf-32"
+    if data.startswith(_UTF16_BOMS):
+        return "utf-16"
+    head = data[:8192]
+    head = head[:len(head) // 2 * 2]
+    if len(head) >= 8:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.01 * len(even):
+            return "utf-16-le"
+        if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.01 * len(odd):
+            return "utf-16-be"
+    return None
 
 
 def foreign_content(data: bytes) -> str | None:
     """What the file's opening bytes show it holds instead of text ("a PDF document; ..."),
-    or None when they may be text: an announced format, or a NUL or control characters (more
-    than four and more than 1%) in the first 8 KB. Text in UTF-16 (with its byte-order mark)
-    is text: ``decode_text`` reads it."""
+    or None when they may be text: an announced format, or control characters (NUL among
+    them; more than four and more than 1%, or an eighth of a short file) in the first 8 KB.
+    Text in UTF-16 or UTF-32 is text (``unicode_encoding``): ``decode_text`` reads it."""
     head = data[:8192]
-    if head.startswith(_UTF16_BOMS):
+    if unicode_encoding(data):
         return None
     for magic, confirms, what in _MAGIC:
         if head.lstrip(b" \t\r\n").startswith(magic) and (confirms is None or confirms(head)):
             return what
+    # (a stray NUL counts as one of them: a text is not lost for one; a short file is binary
+    # by its share of them)
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if b"\x00" in head or controls > max(4, len(head) / 100):
+    if controls > max(4, len(head) / 100) or (controls and controls >= len(head) / 8):
         return "binary content"
     return None
 
@@ -149,15 +173,13 @@ def decode_text(data: bytes) -> str:
     foreign = foreign_content(data)
     if foreign:
         raise ValueError(f"not text but {foreign}")
+    encoding = unicode_encoding(data)
     try:
-        if data.startswith(_UTF16_BOMS):
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")
+        text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as e:
-        encoding = "UTF-16" if data.startswith(_UTF16_BOMS) else "UTF-8"
-        raise ValueError(f"not valid {encoding} (byte {e.start}); save it as UTF-8 and "
-                         "rebuild") from None
+        raise ValueError(f"not valid {(encoding or 'utf-8').upper()} (byte {e.start}); save it "
+                         "as UTF-8 and rebuild") from None
+    text = text.replace("\x00", "")  # a stray NUL is no character of the text
     text = normalise_newlines(text)
     if not text.strip():
         raise ValueError("empty file")
@@ -275,11 +297,13 @@ def _read_extracted(file: CorpusFile, on_skip: Callable[[SkippedFile], None]
             foreign = foreign_content(data)
             if foreign:
                 raise extract.ExtractError(f"not an HTML page but {foreign}")
-            if data.startswith(_UTF16_BOMS):  # a page saved as UTF-16 ("Unicode")
+            encoding = unicode_encoding(data)
+            if encoding:  # a page saved as UTF-16 or UTF-32 ("Unicode")
                 try:
-                    data = data.decode("utf-16").encode("utf-8")
+                    data = data.decode(encoding).encode("utf-8")
                 except UnicodeDecodeError as e:
-                    raise extract.ExtractError(f"not valid UTF-16 (byte {e.start})") from None
+                    raise extract.ExtractError(
+                        f"not valid {encoding.upper()} (byte {e.start})") from None
             title, blocks, meta = extract.html_blocks(data)
         elif suffix == ".pdf":
             title, blocks, meta = extract.pdf_blocks(file.path)
@@ -306,8 +330,8 @@ def _load_text_parts(file: CorpusFile, markdown: bool,
         while True:
             block = f.read(1 << 20)
             foreign = foreign_content(block) if n == 0 and read == 0 else None
-            if n == 0 and read == 0 and block.startswith(_UTF16_BOMS):
-                foreign = "UTF-16 text too large to read as it is; save it as UTF-8"
+            if n == 0 and read == 0 and unicode_encoding(block):
+                foreign = "UTF-16 or UTF-32 text too large to read as it is; save it as UTF-8"
             if foreign:
                 on_skip(SkippedFile(file.rel, f"not text but {foreign}"))
                 return

@@ -619,9 +619,22 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
             first, last = _grow_to_cover(text, seq, first, last, rules, pointer)
             if sequel and rules.sequel:
                 first, last = _take_sequel(text, seq, first, last, rules, sequel)
+            first = _with_item_number(text, seq, first)
             out.append(Candidate(doc_id, seq[first].start, seq[last].end, x.score, x))
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _with_item_number(text: str, seq: list[Evidence], first: int) -> int:
+    """A quote opening a numbered item's line is quoted with the item's number ("3. Complete
+    Referral Form NRM-1 ..."; the splitter makes "3." a sentence of its own): a reader cites
+    the step by it. A few characters, over the quote's bounds."""
+    if first > 0 and _NUMBER_LABEL.fullmatch(text[seq[first - 1].start:seq[first - 1].end]
+                                             .strip()):
+        gap = text[seq[first - 1].end:seq[first].start]
+        if seq[first - 1].end <= seq[first].start and not gap.strip() and "\n" not in gap:
+            return first - 1
+    return first
 
 
 def _take_sequel(text: str, seq: list[Evidence], first: int, last: int, rules: QuoteRules,
@@ -1953,7 +1966,8 @@ def average_mismatch(question: str, quote: str) -> tuple[str, str] | None:
     return None
 
 
-_GIVES_AVERAGE = re.compile(r"\b(average|mean|median|on\s+average)\b", re.IGNORECASE)
+_GIVES_AVERAGE = re.compile(r"\b(averag(?:e|es|ed|ing)|mean|median|on\s+average)\b",
+                            re.IGNORECASE)
 # ("mean" is left out of the question's: "What does THB mean?")
 _ASKS_AVERAGE = re.compile(r"\b(average|median|typical|typically|usual|usually)\b",
                            re.IGNORECASE)
@@ -2072,6 +2086,7 @@ _KEYWORD_OPENING = (r"^\W*(?!(?:what|which|who|whom|whose|how|why|when|where|is|
                     r"do|does|did|can|could|should|would|will|may|must|has|have|had|i|we|you|"
                     r"they|it|please|update|change|delete|remove)\b)"
                     r"(?:(?!(?:via|without|with|by|through|from|into|about|against|in|on|to|"
+                    r"of|for|change|changes|changed|disclosure|"
                     r"must|can|could|should|will|would|may|might|shall|not|no|need|needs|"
                     r"needed|is|are|was|were|be)\b)[\w'’.@&-]+\s+){0,5}")
 

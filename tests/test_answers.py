@@ -297,6 +297,13 @@ def test_a_tenth_blind_probe_on_a_word_document(kestria):
     assert "OFFICIAL" not in doc.text and "Kestria NRM Guidelines - 2024" not in doc.text
 
 
+def test_a_numbered_step_is_quoted_with_its_number(kestria):
+    # The splitter makes "3." a sentence of its own, and the quote had begun after it: the
+    # reader could not cite the step.
+    r = kestria.answer("what number do I ring if someone is in danger right now")
+    assert r.quotes[0].text.startswith("1. Make sure the person is safe."), r.quotes[0].text
+
+
 def test_an_average_asked_of_a_document_giving_a_bound_is_doubted(kestria):
     # "A stay in a shelter normally lasts up to six months." had answered it confidently.
     r = kestria.answer("What is the average length of stay in a shelter?")

@@ -121,7 +121,9 @@ def test_word_table_cells_keep_their_paragraphs_apart_and_their_list_marks(tmp_p
     row.cells[1].add_paragraph("Refer", style="List Bullet")
     d.save(str(tmp_path / "cells.docx"))
     _, blocks, _ = docx_blocks(tmp_path / "cells.docx")
-    assert [b.text for b in blocks] == ["Helpline operator Shelters for women | Steps: • Call "
+    # (a list item on a line of its own: run on, "call 112 2. Notify NATCO" read as one
+    # sentence, a probe's)
+    assert [b.text for b in blocks] == ["Helpline operator Shelters for women | Steps:\n• Call\n"
                                         "• Refer"]
 
 
@@ -155,6 +157,7 @@ def test_word_outline_numbering_levels_and_hostile_start_values(tmp_path):
     add_list(91, [("lowerRoman", "%1)")], start=10**12)
     add_list(92, [("upperLetter", "%1.")], start=27)
     add_list(93, [("lowerRoman", "%1.")], start=14)
+    add_list(96, [("decimal", "%1.")], start=0)
     # Instances of one list definition share its count; one restarting it restarts it where it
     # first appears (ECMA-376 17.9; as Word shows).
     numbering.append(parse_xml(f'<w:num {w} w:numId="94"><w:abstractNumId w:val="93"/></w:num>'))
@@ -174,6 +177,8 @@ def test_word_outline_numbering_levels_and_hostile_start_values(tmp_path):
     item("Sixteenth.", 93, 0)
     item("Restarted.", 95, 0)
     item("Second again.", 93, 0)
+    item("Zero.", 96, 0)
+    item("One.", 96, 0)
     d.save(str(tmp_path / "outline.docx"))
     _, blocks, _ = docx_blocks(tmp_path / "outline.docx")
     assert [(b.kind, b.text) for b in blocks] == [
@@ -181,7 +186,8 @@ def test_word_outline_numbering_levels_and_hostile_start_values(tmp_path):
         ("body", "1.2 Second clause."), ("heading", "2. Definitions"),
         ("body", "2.1 Third clause."), ("body", "32767) Far on."), ("body", "AA. Twenty-seventh."),
         ("body", "xiv. Fourteenth."), ("body", "xv. Fifteenth."), ("body", "xvi. Sixteenth."),
-        ("body", "i. Restarted."), ("body", "ii. Second again.")]
+        ("body", "i. Restarted."), ("body", "ii. Second again."), ("body", "0. Zero."),
+        ("body", "1. One.")]
 
 
 def test_a_web_page_list_keeps_its_marks_and_nested_items_once(tmp_path):
@@ -202,6 +208,13 @@ def test_a_web_page_list_keeps_its_marks_and_nested_items_once(tmp_path):
            "5. Explain who you are.\n7. Refer.\n10. Close." in texts, texts
     assert "c. third\nb. second\na. first" in texts, texts
     assert not any("•" in t for t in texts if "Victim" in t), texts  # no bullets a browser lacks
+    # two paragraphs of one item stay apart (a probe's "item two.Second para")
+    page = ("<html><head><title>T</title></head><body><main><h1>T</h1><p>Intro text long enough "
+            "to be kept by the extractor here.</p><ul><li><p>Item two.</p><p>Second para.</p>"
+            "</li></ul><p>More text here to be kept by the extractor again.</p></main></body>"
+            "</html>")
+    texts = [b.text for b in html_blocks(page.encode())[1]]
+    assert any("Item two. Second para." in t for t in texts), texts
 
 
 def test_html_main_text_without_boilerplate(mixed):

@@ -556,6 +556,9 @@ def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(qu
     ("Victims without a registered address", "Victims may register later."),
     ("Organised crime links", "Criminal groups cooperate."),
     ("Trafficking poverty link", "Poverty is a risk factor."),
+    ("Notification of change of address", "Victims notify the police within eight days."),
+    ("Deadline for reporting change of address", "Victims notify the police."),
+    ("Disclosure of victim phone number", "Numbers are never disclosed."),
     ("Is an email address enough?", "Victims register in person."),
     # a number in groups, or a short one to call
     ("What is the phone number of the helpline?", "It is reached on 01 45 67 89 10."),
@@ -2506,6 +2509,8 @@ def test_a_question_asking_one_bound_is_not_answered_by_the_other(question, quot
     ("what is the average sentence?", "The average sentence was 4.2 years.", None),
     ("What does THB mean?", "Shelters take victims for up to 90 days.", None),
     ("How long is the stay?", "The average stay was 45 days.", None),
+    ("What is the average sentence for trafficking?",
+     "The maximum penalty is 15 years. Sentences imposed averaged 4.2 years.", None),
 ])
 def test_an_average_asked_is_no_bound_and_a_bound_no_average(question, quote, mismatch):
     from assistant.quoting import average_mismatch

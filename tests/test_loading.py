@@ -109,6 +109,28 @@ def test_utf16_text_and_pages_are_read(tmp_path):
     assert reasons(skipped)["broken.txt"].startswith("not valid UTF-16")
 
 
+def test_utf32_utf16_without_a_mark_and_stray_nuls_are_read(tmp_path):
+    # A probe's: UTF-32 had been read as UTF-16 (its mark opens like UTF-16's), text saved as
+    # UTF-16 without a mark and a text with one stray NUL were lost as "binary content", and
+    # a text opening with "%PDF-1.7" that spoke of an "object" was taken for a PDF.
+    (tmp_path / "u32.txt").write_bytes("Notes\n\nThe shelter has twelve beds.".encode("utf-32"))
+    (tmp_path / "le.txt").write_bytes("Notes\n\nThe hotline is free.".encode("utf-16-le"))
+    (tmp_path / "be.html").write_bytes("<html><body><main><h1>Page</h1><p>The office opens at "
+                                       "nine every weekday.</p></main></body></html>"
+                                       .encode("utf-16-be"))
+    (tmp_path / "nul.txt").write_bytes(b"Notes\n\n" + b"Victims may stay. " * 300 + b"\x00end.")
+    (tmp_path / "pdf-words.txt").write_text("%PDF-1.7 is the format the ministry uses. Each "
+                                            "object in the file is numbered.")
+    docs, skipped = load_all(tmp_path)
+    text = {d.doc_id: d.text for d in docs}
+    assert not skipped, skipped
+    assert "The shelter has twelve beds." in text["u32.txt"]
+    assert "The hotline is free." in text["le.txt"]
+    assert "opens at nine every weekday" in text["be.html"]
+    assert text["nul.txt"].endswith("Victims may stay. end.")
+    assert "Each object in the file is numbered." in text["pdf-words.txt"]
+
+
 def test_recursive_ids_are_relative_paths(tmp_path):
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     (tmp_path / "sub" / "deeper" / "x.md").write_text("# X\n\nText of x.", encoding="utf-8")
