@@ -940,7 +940,8 @@ class Answerer:
             caveats.append(LOOSE_WORDS if quoting.holds_asked_words(asked, quotes[0].text)
                            else LOOSE)
         if s.abstention.require_specifics:
-            caveats += self._failed_checks(asked, quotes[0])
+            caveats += self._failed_checks(
+                quoting.with_conversation_year(asked, ev.query.context), quotes[0])
         return build_answer(asked, quotes, conf, tentative=bool(caveats), caveats=caveats)
 
     def covered_probability(self, ev: Evidence, values: dict[str, float] | None

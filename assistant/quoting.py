@@ -2551,6 +2551,24 @@ _NUMBER_WITH_YEAR = re.compile(r"(?:\b(?:No|Nr|no|nr|Number|number)\.?\s*|\b[A-Z
                                r"\d{1,3}/$")
 
 
+def with_conversation_year(question: str, context: str) -> str:
+    """``question`` as its checks read it when it follows up a question naming one year and
+    names no time of its own ("how many of them were foreigners?" after "How many victims were
+    identified in 2023?"): with that year ("... (in 2023)"), so that a quote about 2022 is
+    said to be. As it is otherwise."""
+    years = set(_years(context))
+    if len(years) != 1 or _years(question) or _TIME_OF_ITS_OWN.search(question):
+        return question
+    return f"{question} (in {years.pop()})"
+
+
+# A follow-up that places itself in time ("what happened before that?", "and the year after?",
+# "since when?"): the conversation's year is not its own.
+_TIME_OF_ITS_OWN = re.compile(r"\b(before|after|earlier|later|previous|prior|next|last|since|"
+                              r"until|till|year|years|decade|ago|when|then|now|today|"
+                              r"currently|recent\w*)\b", re.IGNORECASE)
+
+
 def _years(text: str) -> list[str]:
     """The years ``text`` names (``_YEAR_NUMBER``), but those of numbers with a year."""
     return [m.group(1) for m in _YEAR_NUMBER.finditer(text)

@@ -1080,6 +1080,27 @@ def test_how_many_of_them_were_x_counts_x():
     assert not lacks_asked_number(q, "Of the 39, 12 were foreign nationals.")
 
 
+def test_a_follow_up_is_checked_against_the_year_of_the_conversation(tmp_path):
+    # A probe's: "how many of them were foreigners?" after a question on 2023 was answered
+    # confidently by the sentence on 2022.
+    from conftest import assistant_over
+
+    from assistant.quoting import with_conversation_year
+
+    a = assistant_over(tmp_path, {"figures.txt": (
+        "Annual figures\n\nIdentification\n\nIn 2022, 41 victims were identified, 12 of them "
+        "foreigners. In 2023, 30 victims were identified; nine of them were children.\n\n"
+        "Shelters\n\nTwo shelters take in women and children.\n")})
+    r = a.answer("how many of them were foreigners?", ["How many victims were identified in 2023?"])
+    assert r.tentative and any("about 2022" in c for c in r.caveats), r.caveats
+    r = a.answer("how many of them were foreigners?", ["How many victims were identified in 2022?"])
+    assert not r.tentative and "12 of them foreigners" in r.quotes[0].text
+    # a follow-up naming or placing its own time keeps it
+    assert with_conversation_year("and in 2022?", "in 2023") == "and in 2022?"
+    assert with_conversation_year("and the year before?", "in 2023") == "and the year before?"
+    assert with_conversation_year("who funds it?", "shelters in 2013") == "who funds it? (in 2013)"
+
+
 def test_how_many_needs_a_figure_of_what_is_counted_and_a_year_question_a_year():
     from assistant.quoting import lacks_asked_number
 
