@@ -320,8 +320,11 @@ def create_app(state: AppState):
                 gr.Markdown(f"Upload {', '.join(UPLOAD_SUFFIXES)} files (at most "
                             f"{UPLOAD_MAX_FILES} files, {UPLOAD_MAX_BYTES // (1024 * 1024)} MB "
                             "each). They are added to the corpus and the index is rebuilt.")
-                files = gr.File(file_count="multiple", file_types=list(UPLOAD_SUFFIXES),
-                                label="Documents", elem_id="upload-files")
+                # No ``file_types``: Gradio would refuse a whole upload for one file of another
+                # type, without naming it; the server names each file it refuses
+                # (``uploads.sort_uploads``) and adds the others.
+                files = gr.File(file_count="multiple", label="Documents",
+                                elem_id="upload-files")
                 add_button = gr.Button("Add and rebuild", elem_id="upload-button")
                 # Plain text: file names and record ids are the uploader's, so the status is
                 # never rendered as Markdown (a link, a form, an image to fetch).

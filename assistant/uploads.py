@@ -26,18 +26,27 @@ UPLOAD_MAX_FILES = 20
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Letters and digits of any script stay ("poročilo_2023.pdf"; they had become "poro_ilo"):
+# spaces, punctuation, symbols and control or direction characters do not.
+_UNSAFE = re.compile(r"[^\w.-]+")
+_STEM_MAX_BYTES = 200  # in UTF-8, under the 255 bytes a file name may take
 
 
 def safe_name(name: str) -> str:
-    """A plain file name: no folders, no leading dots, only letters, digits, ``._-``."""
-    base = os.path.basename(name.replace("\\", "/"))
+    """A plain file name: no folders, no leading dots, only letters and digits (of any
+    script), ``._-``."""
+    import unicodedata
+
+    base = os.path.basename(unicodedata.normalize("NFC", name).replace("\\", "/"))
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         stem, suffix = base, ""
-    stem = _UNSAFE.sub("_", stem).strip("._-") or "document"
-    suffix = _UNSAFE.sub("", suffix).lower()
-    return f"{stem[:100]}.{suffix}" if suffix else stem[:100]
+    stem = _UNSAFE.sub("_", stem).strip("._-")[:100]
+    while len(stem.encode("utf-8")) > _STEM_MAX_BYTES:
+        stem = stem[:-1]
+    stem = stem.strip("._-") or "document"
+    suffix = re.sub(r"[^A-Za-z0-9]+", "", suffix).lower()
+    return f"{stem}.{suffix}" if suffix else stem
 
 
 def _sha256(path: str | Path) -> str:

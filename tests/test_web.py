@@ -101,6 +101,11 @@ def test_upload_limits(server, tmp_path):
     assert safe_name("../../etc/passwd") == "passwd"
     assert safe_name("..\\..\\x.md") == "x.md"
     assert safe_name(".hidden.txt") == "hidden.txt"
+    # letters of any script stay (a probe's "ünïcödé ✓.md" had become "n_c_d.md"); direction
+    # and control characters do not; a long name fits a file system's 255 bytes
+    assert safe_name("poročilo 2023.pdf") == "poročilo_2023.pdf"
+    assert safe_name("ab\u202ecd\x00.txt") == "ab_cd.txt"
+    assert len(safe_name("日本語" * 60 + ".txt").encode()) <= 255
     bad = tmp_path / "x.exe"
     bad.write_bytes(b"MZ")
     with pytest.raises(ValueError, match="only"):

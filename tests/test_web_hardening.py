@@ -165,9 +165,16 @@ def test_an_empty_file_does_not_keep_the_others_out(client, site, tmp_path):
     assert "Not added: empty notes.txt: the file is empty" in status, status
     assert (site["corpus"] / "merlin.txt").exists()
     assert not (site["corpus"] / "empty notes.txt").exists()
-    # (the page's file box refuses other types itself; the server refuses them one by one)
+    # A file of another type is named too, and does not keep the others out (Gradio's own type
+    # check had refused the whole upload without naming it: a probe's).
     foreign = tmp_path / "setup.exe"
     foreign.write_bytes(b"MZ")
+    other = tmp_path / "harrier.txt"
+    other.write_text("Harrier Notes\n\nHarriers glide over the Drava reed beds in June.\n")
+    status, _, _ = client.predict([handle_file(str(p)) for p in (foreign, other)],
+                                  api_name="/add_documents")
+    assert "Added harrier.txt" in status and "setup.exe: only .txt" in status, status
+    assert not (site["corpus"] / "setup.exe").exists()
     kept, refused = sort_uploads([str(foreign), str(good)], ["setup.exe", "merlin.txt"])
     assert [u.name for u in kept] == ["merlin.txt"]
     assert len(refused) == 1 and refused[0].startswith("setup.exe: only .txt"), refused
