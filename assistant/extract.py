@@ -111,14 +111,21 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
     except UnicodeDecodeError:
         html = data.decode("cp1252", errors="replace")
     page = _without_crowded_emphasis(_parse_page(html))
+    _wrap_loose_text(page)
     _mark_list_items(page)
     content = _with_content_asides(page, html)
     # trafilatura reads a copy of our tree (it cleans the tree it is given): parsed from the
     # text by its own parser, a page nested deeper than 256 levels lost everything after.
     try:
-        xml = trafilatura.extract(copy.deepcopy(page) if page is not None else content,
-                                  output_format="xml", include_comments=False,
-                                  include_tables=True, include_links=False, favor_recall=True)
+        if page is not None and _more_elements_than(page, MAX_EXTRACTED_ELEMENTS):
+            # trafilatura's time grows with the square of a page's elements (100,000 tiny
+            # paragraphs 7.4 s, 437,000 in 3.5 MB 184 s): read as below instead, linear.
+            xml = None
+        else:
+            xml = trafilatura.extract(copy.deepcopy(page) if page is not None else content,
+                                      output_format="xml", include_comments=False,
+                                      include_tables=True, include_links=False,
+                                      favor_recall=True)
     except (etree.XMLSyntaxError, RecursionError):
         # trafilatura parses its own output with libxml2's default depth of 256, and recurses
         # on nested elements: lists nested 130 deep had skipped the page. Read as trafilatura
@@ -126,6 +133,8 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
         xml = None
     meta = trafilatura.extract_metadata(html)
     root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(huge_tree=True)) if xml else None
+    for lb in (root.iter("lb") if root is not None else ()):
+        lb.text = "\n"  # a line break (<br>) breaks the line: "night.Calls" had run together
     blocks: list[Block] = []
     main = root.find("main") if root is not None else None
     for el in (main if main is not None else root if root is not None else ()):
@@ -220,6 +229,63 @@ def _list_lines(el, out: list[str]) -> None:
             out.append(line)
         for sub in nested:
             _list_lines(sub, out)
+
+
+# Elements that make a block of their own; text beside them in a container is a block too.
+_BLOCKS = frozenset((
+    "address", "article", "aside", "blockquote", "center", "details", "dialog", "div", "dl",
+    "fieldset", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hgroup", "hr", "main", "menu", "nav", "noscript", "ol", "p", "pre", "section", "table",
+    "ul", "script", "style", "template", "iframe", "video", "audio", "canvas", "svg", "object"))
+_CONTAINERS = ("body", "main", "article", "section", "div", "aside", "blockquote", "center")
+
+
+def _wrap_loose_text(page) -> None:
+    """Put each run of text written straight into a container beside its blocks ("<p>Intro
+    </p>The helpline is 080 1722 ...<br>Calls are free.") into a paragraph of its own, as a
+    browser shows it: trafilatura keeps only paragraphs, and the helpline's sentence had been
+    lost without a word. ``page`` is changed in place."""
+    from lxml import etree
+
+    if page is None:
+        return
+    for el in list(page.iter(*_CONTAINERS)):
+        children = list(el)
+        if not any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in children):
+            continue  # text and inline elements only: a paragraph already
+        loose = (el.text or "").strip() or any(
+            (c.tail or "").strip() or (isinstance(c.tag, str) and c.tag not in _BLOCKS
+                                       and c.tag != "br")
+            for c in children)
+        if not loose:
+            continue
+        out, run = [], None
+
+        def new_run(text: str | None = None):
+            p = etree.Element("p")
+            p.text = text
+            out.append(p)
+            return p
+
+        if (el.text or "").strip():
+            run = new_run(el.text)
+        el.text = None if run is not None else el.text
+        for c in children:
+            tail = c.tail
+            if not isinstance(c.tag, str) or c.tag in _BLOCKS:
+                out.append(c)
+                run = None
+                if tail and tail.strip():
+                    c.tail = None
+                    run = new_run(tail)
+            else:  # inline (a link, emphasis, a line break): into the run
+                if run is None:
+                    if c.tag == "br" and not (tail or "").strip():
+                        out.append(c)  # a line break between blocks: left as it is
+                        continue
+                    run = new_run()
+                run.append(c)
+        el[:] = out
 
 
 _OL_TYPES = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
@@ -324,6 +390,18 @@ def _without_crowded_emphasis(page):
         return page
     etree.strip_tags(page, *inline)
     return _parse_page(lxml.html.tostring(page, encoding="unicode"))
+
+
+# Past this many elements a page is read by ``_body_blocks`` (its text in order, without
+# scripts, navigation, headers and footers) rather than by trafilatura.
+MAX_EXTRACTED_ELEMENTS = 100_000
+
+
+def _more_elements_than(page, n: int) -> bool:
+    for i, _ in enumerate(page.iter()):
+        if i >= n:
+            return True
+    return False
 
 
 def _parse_page(html: str):

@@ -32,7 +32,8 @@ READERS_VERSION = 13  # 3: PDF running headers and footers left out; "Article 5"
 # 13: list marks as a browser or Word counts them (start, type, value; outline headings);
 #     UTF-16 pages and text read; short texts with a control character or two are text; Word
 #     table cells' paragraphs apart, with their list marks; UTF-32, UTF-16 without a mark,
-#     stray NULs; any crowded inline tag
+#     stray NULs; any crowded inline tag; loose text beside blocks kept, <br> breaks lines;
+#     pages of over 100,000 elements read without trafilatura
 
 Reader = Callable[["CorpusFile", Callable[[SkippedFile], None]], Iterator[Document]]
 

@@ -86,6 +86,18 @@ def nested_lists_html(path: Path, levels: int, mb: float) -> Path:
     return path
 
 
+def tiny_paragraphs_html(path: Path, mb: float) -> Path:
+    """Paragraphs of one letter, with text between them: trafilatura's time grows with the
+    square of a page's elements, so past ``MAX_EXTRACTED_ELEMENTS`` the page is read
+    otherwise."""
+    with open(path, "w") as f:
+        f.write("<html><head><title>Tiny</title></head><body>")
+        while f.tell() < mb * 2**20:
+            f.write("<p>x</p>t" * 1024)
+        f.write("</body></html>")
+    return path
+
+
 def measure(path: Path) -> str:
     code = (
         "import resource, time\n"
@@ -122,6 +134,8 @@ def main() -> None:
             ("HTML nested 2,000 levels deep", deep_html(d / "deep.html", 2000)),
             ("HTML nested 3,000 levels deep", deep_html(d / "deeper.html", 3000)),
             ("HTML, 1,000 nested lists around 3 MB", nested_lists_html(d / "lists.html", 1000, 3)),
+            (f"HTML, {html_mb - 0.5:.1f} MB of one-letter paragraphs",
+             tiny_paragraphs_html(d / "tiny.html", html_mb - 0.5)),
         ]
         print(f"{'file':<42} {'on disk':>9} | result")
         for label, path in cases:

@@ -217,6 +217,37 @@ def test_a_web_page_list_keeps_its_marks_and_nested_items_once(tmp_path):
     assert any("Item two. Second para." in t for t in texts), texts
 
 
+def test_text_written_beside_a_pages_blocks_is_kept(tmp_path):
+    # A probe's: text straight in <body> after a paragraph was lost ("The helpline is 080 1722
+    # ..."), and a line break inside a paragraph ran its lines together ("night.Calls").
+    from assistant.extract import html_blocks
+
+    page = ("<html><head><title>Help</title></head><body><p>Intro paragraph of the page about "
+            "shelters.</p>The helpline is 080 1722 and <b>answers</b> day and night.<br>Calls "
+            "are free.<p>Two shelters take in women and children.</p></body></html>")
+    texts = [b.text for b in html_blocks(page.encode())[1]]
+    assert texts == ["Intro paragraph of the page about shelters.",
+                     "The helpline is 080 1722 and answers day and night.\nCalls are free.",
+                     "Two shelters take in women and children."], texts
+
+
+def test_a_page_of_very_many_elements_is_read_without_trafilatura(monkeypatch):
+    # trafilatura's time grows with the square of a page's elements (437,000 tiny paragraphs in
+    # 3.5 MB took 184 s; benchmarks/extraction.py): past a bound the page's own text is read.
+    from assistant import extract
+
+    import trafilatura
+
+    monkeypatch.setattr(extract, "MAX_EXTRACTED_ELEMENTS", 50)
+    monkeypatch.setattr(trafilatura, "extract", lambda *a, **k: pytest.fail("trafilatura ran"))
+    page = ("<html><head><title>Many</title></head><body><nav><a href='/'>Home</a></nav><main>"
+            + "".join(f"<p>Paragraph {i} of the report.</p>" for i in range(60))
+            + "</main><footer>Cookie settings</footer></body></html>")
+    texts = [b.text for b in extract.html_blocks(page.encode())[1]]
+    assert texts[0] == "Paragraph 0 of the report." and texts[-1] == "Paragraph 59 of the report."
+    assert not any("Home" in t or "Cookie" in t for t in texts)
+
+
 def test_html_main_text_without_boilerplate(mixed):
     _, a = mixed
     d = a.document("referral.html")
