@@ -1304,8 +1304,8 @@ class Answerer:
         giving a figure from the last answer's sentence on, in its passage; "How many are
         they?" after "Who investigates THB?" (the police units) had counted the prosecutors,
         confidently. And for one asking only when ("Since when?", ``quoting.asks_only_time``):
-        the nearest giving a year or a month. The last answer is the last question's top candidate, read after the one
-        before it when it points back."""
+        the nearest giving a year or a month. The last answer is the last question's top
+        candidate, read after the one before it when it points back."""
         ev, j = reading
         asked = ev.query.asked
         past = [h for h in (history or []) if isinstance(h, str) and h.strip()]
