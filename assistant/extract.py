@@ -210,9 +210,13 @@ def _list_lines(el, out: list[str]) -> None:
     again."""
     for item in el.iterfind("item"):
         own, nested = [item.text or ""], []
+        after: list[str] = []  # the item's text after a nested list: a line after its items
         for child in item:
             if child.tag == "list":
                 nested.append(child)
+                if (child.tail or "").strip():
+                    after.append(child.tail.strip())
+                continue
             elif child.tag in ("p", "div", "head", "quote"):  # a block: apart from the rest
                 text = "".join(child.itertext()).strip()
                 before = "".join(own)
@@ -229,6 +233,7 @@ def _list_lines(el, out: list[str]) -> None:
             out.append(line)
         for sub in nested:
             _list_lines(sub, out)
+        out.extend(after)
 
 
 # Elements that make a block of their own; text beside them in a container is a block too.
@@ -288,6 +293,7 @@ def _wrap_loose_text(page) -> None:
         el[:] = out
 
 
+_NO_MARKS = re.compile(r"list-style(?:-type)?\s*:\s*none", re.IGNORECASE)
 _OL_TYPES = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
 
 
@@ -301,6 +307,8 @@ def _mark_list_items(page) -> None:
         return
     for lst in page.iter("ol", "ul"):
         items = [c for c in lst if c.tag == "li"]
+        if _NO_MARKS.search(lst.get("style", "")):
+            continue  # a list the page shows without marks (a menu, a row of links)
         ordered = lst.tag == "ol"
         down = ordered and lst.get("reversed") is not None
         n = _bounded(lst.get("start"), len(items) if down else 1)

@@ -1426,9 +1426,14 @@ _WHEN_ALONE = re.compile(r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:since\s+when|fro
 
 def gives_time(text: str) -> bool:
     """Whether ``text`` says when: a year as a time ("in 2010", "since 1991", "October 2013";
-    not "2010 shelters" nor "Article 2015") or a month as one ("in May", "3 May"; not "May
-    victims refuse?")."""
-    return bool(_YEAR.search(text) or _DATED_MONTH.search(text))
+    not "2010 shelters" nor "Article 2015"), a month as one ("in May", "3 May"; not "May
+    victims refuse?"), or a date in figures ("14.03.2011")."""
+    return bool(_YEAR.search(text) or _DATED_MONTH.search(text) or _NUMERIC_DATE.search(text))
+
+
+# A date written in figures ("14.03.2011", "3/5/2019", "2011-03-14").
+_NUMERIC_DATE = re.compile(r"\b(?:\d{1,2}[./]\d{1,2}[./](?:1[89]|20)\d\d|"
+                           r"(?:1[89]|20)\d\d-\d{1,2}-\d{1,2})\b")
 
 
 # (capitalised: "victims may obtain" names no month)

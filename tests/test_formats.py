@@ -215,6 +215,13 @@ def test_a_web_page_list_keeps_its_marks_and_nested_items_once(tmp_path):
             "</html>")
     texts = [b.text for b in html_blocks(page.encode())[1]]
     assert any("Item two. Second para." in t for t in texts), texts
+    # text after a nested list comes after its items; a list shown without marks gets none
+    page = ("<html><head><title>T</title></head><body><main><h1>T</h1><p>Intro text long enough "
+            "to be kept by the extractor here.</p><ul><li>Parent<ul><li>child</li></ul>after "
+            "it</li></ul><ul style='list-style: none'><li>plain one</li><li>plain two</li></ul>"
+            "<p>More text here to be kept by the extractor again.</p></main></body></html>")
+    texts = [b.text for b in html_blocks(page.encode())[1]]
+    assert "• Parent\n• child\nafter it" in texts and "plain one\nplain two" in texts, texts
 
 
 def test_text_written_beside_a_pages_blocks_is_kept(tmp_path):
