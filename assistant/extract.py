@@ -855,6 +855,7 @@ class _Numbering:
         self.counts: dict[str | None, list[int]] = {}  # list definition -> count per level
         self.seen: set[tuple[str, int]] = set()
         self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}
+        self.style_levels: dict[str, int] = {}  # style id -> the list level that names it
         try:
             root = d.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):  # no numbering part
@@ -865,6 +866,10 @@ class _Numbering:
                 levels = {}
                 for lvl in a.iterfind(_W + "lvl"):
                     i = _int(lvl.get(_W + "ilvl"), 0)
+                    if self._val(lvl, "pStyle"):
+                        # a style numbered at this level (Word's outline-numbered headings:
+                        # "Heading 2" names its level here, not in its own numbering)
+                        self.style_levels.setdefault(self._val(lvl, "pStyle"), i)
                     levels[i] = (self._val(lvl, "numFmt") or "decimal",
                                  self._val(lvl, "lvlText") or "", _int(self._val(lvl, "start"), 1))
                 aid = a.get(_W + "abstractNumId")
@@ -899,9 +904,10 @@ class _Numbering:
                 continue
             num_pr = st.find(f"{_W}pPr/{_W}numPr")
             based = st.find(_W + "basedOn")
+            level = self._val(num_pr, "ilvl") if num_pr is not None else None
             self.styles[st.get(_W + "styleId")] = (
                 self._val(num_pr, "numId") if num_pr is not None else None,
-                _int(self._val(num_pr, "ilvl"), 0) if num_pr is not None else None,
+                _int(level, 0) if level is not None else None,
                 based.get(_W + "val") if based is not None else None)
 
     @staticmethod
@@ -919,13 +925,19 @@ class _Numbering:
                 return num_id, _int(level, 0)
             own_level = _int(level, 0) if level is not None else None
         style = p.find(f"{_W}pPr/{_W}pStyle")
-        sid = style.get(_W + "val") if style is not None else None
+        sid = own_style = style.get(_W + "val") if style is not None else None
         for _ in range(10):  # the basedOn chain, bounded (a document may make it loop)
             if sid not in self.styles:
                 break
-            num_id, level, sid = self.styles[sid]
+            found, (num_id, level, based) = sid, self.styles[sid]
             if num_id is not None:
-                return num_id, own_level if own_level is not None else (level or 0)
+                if own_level is not None:
+                    return num_id, own_level
+                if level is not None:
+                    return num_id, level
+                return num_id, self.style_levels.get(own_style,
+                                                     self.style_levels.get(found, 0))
+            sid = based
         return None, 0
 
     def mark(self, p) -> str:

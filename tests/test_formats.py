@@ -105,6 +105,36 @@ def test_word_lists_keep_their_bullets_and_numbers(tmp_path):
         in r.quotes[0].text, r.quotes[0].text
 
 
+def test_word_outline_numbered_headings_take_their_level_from_the_list(tmp_path):
+    # Word's outline-numbered headings: each heading style gives only the list, and the list's
+    # level names the style ("pStyle"); "Heading 2" had been numbered at the first level
+    # ("2. Purpose" for "1.1 Purpose": a wrong number, quoted and cited). A probe's.
+    import docx
+    from docx.oxml import parse_xml
+
+    from assistant.extract import docx_blocks
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    d.part.numbering_part.element.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="70">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:pStyle w:val="Heading1"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:pStyle w:val="Heading2"/><w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum>'))
+    d.part.numbering_part.element.append(parse_xml(
+        f'<w:num {w} w:numId="71"><w:abstractNumId w:val="70"/></w:num>'))
+    for sid in ("Heading1", "Heading2"):
+        d.styles.element.get_by_id(sid).get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {w}><w:numId w:val="71"/></w:numPr>'))
+    for text, level in (("Scope", 1), ("Purpose", 2), ("Users", 2), ("Definitions", 1),
+                        ("Victim", 2)):
+        d.add_heading(text, level)
+    d.save(str(tmp_path / "outline.docx"))
+    assert [b.text for b in docx_blocks(tmp_path / "outline.docx")[1]] == [
+        "1. Scope", "1.1 Purpose", "1.2 Users", "2. Definitions", "2.1 Victim"]
+
+
 def test_word_table_cells_keep_their_paragraphs_apart_and_their_list_marks(tmp_path):
     # A cell's paragraphs had run together ("Helpline operatorShelters for women"), and its
     # list paragraphs had no marks; a tab in a paragraph is kept.
