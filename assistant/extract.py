@@ -825,6 +825,9 @@ def _number(n: int, fmt: str) -> str:
         return _roman(n).upper()
     if fmt == "decimalZero":
         return f"{n:02d}"
+    if fmt == "ordinal" and n >= 0:
+        suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
     return str(n)  # decimal, and the scripts' and words' formats Word also has
 
 
@@ -856,6 +859,9 @@ class _Numbering:
         self.seen: set[tuple[str, int]] = set()
         self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}
         self.style_levels: dict[str, int] = {}  # style id -> the list level that names it
+        # (list definition, level) in legal numbering: every level's number in figures
+        # ("1.1" under "I.", where the level above is shown in roman numerals)
+        self.legal: set[tuple[str | None, int]] = set()
         try:
             root = d.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):  # no numbering part
@@ -872,6 +878,8 @@ class _Numbering:
                         self.style_levels.setdefault(self._val(lvl, "pStyle"), i)
                     levels[i] = (self._val(lvl, "numFmt") or "decimal",
                                  self._val(lvl, "lvlText") or "", _int(self._val(lvl, "start"), 1))
+                    if lvl.find(_W + "isLgl") is not None:
+                        self.legal.add((a.get(_W + "abstractNumId"), i))
                 aid = a.get(_W + "abstractNumId")
                 abstract[aid] = levels
                 # A list defined by a list style: its levels are those of the list defining
@@ -966,6 +974,7 @@ class _Numbering:
             if i > level or i not in levels:
                 return ""
             n = counts[i]
-            return _number(levels[i][2] if n is None else n, levels[i][0])
+            fmt = "decimal" if (definition, level) in self.legal else levels[i][0]
+            return _number(levels[i][2] if n is None else n, fmt)
 
         return re.sub(r"%([1-9])", number, text).strip()

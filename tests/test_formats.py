@@ -135,6 +135,33 @@ def test_word_outline_numbered_headings_take_their_level_from_the_list(tmp_path)
         "1. Scope", "1.1 Purpose", "1.2 Users", "2. Definitions", "2.1 Victim"]
 
 
+def test_word_legal_numbering_and_ordinals(tmp_path):
+    # A probe's: legal numbering ("isLgl": "1.1" under "I.") and ordinals ("1st") were shown
+    # as their levels' own formats ("I.1") and as figures ("1").
+    import docx
+    from docx.oxml import parse_xml
+
+    from assistant.extract import docx_blocks
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    d.part.numbering_part.element.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="60"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1">'
+        '<w:start w:val="1"/><w:isLgl/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/>'
+        '</w:lvl><w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="ordinal"/>'
+        '<w:lvlText w:val="%3"/></w:lvl></w:abstractNum>'))
+    d.part.numbering_part.element.append(parse_xml(
+        f'<w:num {w} w:numId="61"><w:abstractNumId w:val="60"/></w:num>'))
+    for text, level in (("Part", 0), ("Clause", 1), ("first", 2), ("second", 2),
+                        ("Part two", 0), ("Clause two", 1)):
+        d.add_paragraph(text)._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="61"/></w:numPr>'))
+    d.save(str(tmp_path / "legal.docx"))
+    assert [b.text for b in docx_blocks(tmp_path / "legal.docx")[1]] == [
+        "I. Part", "1.1 Clause", "1st first", "2nd second", "II. Part two", "2.1 Clause two"]
+
+
 def test_word_table_cells_keep_their_paragraphs_apart_and_their_list_marks(tmp_path):
     # A cell's paragraphs had run together ("Helpline operatorShelters for women"), and its
     # list paragraphs had no marks; a tab in a paragraph is kept.
