@@ -110,10 +110,10 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
         html = data.decode("utf-8")
     except UnicodeDecodeError:
         html = data.decode("cp1252", errors="replace")
-    page = _without_crowded_emphasis(_parse_page(html))
+    page = _without_crowded_inline(_parse_page(html))
     _wrap_loose_text(page)
     _mark_list_items(page)
-    content = _with_content_asides(page, html)
+    _with_content_asides(page)
     # trafilatura reads a copy of our tree (it cleans the tree it is given): parsed from the
     # text by its own parser, a page nested deeper than 256 levels lost everything after.
     try:
@@ -122,7 +122,7 @@ def html_blocks(data: bytes) -> tuple[str, list[Block], dict]:
             # paragraphs 7.4 s, 437,000 in 3.5 MB 184 s): read as below instead, linear.
             xml = None
         else:
-            xml = trafilatura.extract(copy.deepcopy(page) if page is not None else content,
+            xml = trafilatura.extract(copy.deepcopy(page) if page is not None else html,
                                       output_format="xml", include_comments=False,
                                       include_tables=True, include_links=False,
                                       favor_recall=True)
@@ -217,7 +217,7 @@ def _list_lines(el, out: list[str]) -> None:
                 if (child.tail or "").strip():
                     after.append(child.tail.strip())
                 continue
-            elif child.tag in ("p", "div", "head", "quote"):  # a block: apart from the rest
+            if child.tag in ("p", "div", "head", "quote"):  # a block: apart from the rest
                 text = "".join(child.itertext()).strip()
                 before = "".join(own)
                 if text:
@@ -311,11 +311,11 @@ def _mark_list_items(page) -> None:
             continue  # a list the page shows without marks (a menu, a row of links)
         ordered = lst.tag == "ol"
         down = ordered and lst.get("reversed") is not None
-        n = _bounded(lst.get("start"), len(items) if down else 1)
+        n = _int(lst.get("start"), len(items) if down else 1, lowest=-MAX_LIST_START)
         fmt = _OL_TYPES.get(lst.get("type", ""), "decimal")
         for li in items:
             if ordered:
-                n = _bounded(li.get("value"), n)
+                n = _int(li.get("value"), n, lowest=-MAX_LIST_START)
                 mark = (_number(n, fmt) if n > 0 else str(n)) + "."
                 n += -1 if down else 1
             else:
@@ -326,25 +326,12 @@ def _mark_list_items(page) -> None:
                 li.text = f"{mark} {li.text or ''}"
 
 
-def _bounded(value: str | None, default: int) -> int:
-    """An attribute's whole number, within what a list can count to."""
-    try:
-        n = int(value.strip()) if value is not None else default
-    except ValueError:
-        return default
-    return max(-MAX_LIST_START, min(n, MAX_LIST_START))
-
-
-def _with_content_asides(page, html: str) -> str:
-    """The page's HTML with each content box (``_ASIDE_MAX_LINK_SHARE``) made a <section>, so
-    that it is read with the text: a labour inspectorate's page had lost its contact box
-    (telephone, e-mail, address) inside <main>. ``html`` itself when there is none; ``page``
-    is changed in place."""
-    import lxml.html
-
+def _with_content_asides(page) -> None:
+    """Each content box (``_ASIDE_MAX_LINK_SHARE``) of the page made a <section>, so that it
+    is read with the text: a labour inspectorate's page had lost its contact box (telephone,
+    e-mail, address) inside <main>. ``page`` is changed in place."""
     if page is None:
-        return html
-    changed = False
+        return
     for el in list(page.iter("aside")):
         if not any(a.tag in ("main", "article") for a in el.iterancestors()):
             continue
@@ -357,8 +344,6 @@ def _with_content_asides(page, html: str) -> str:
         if text and links < _ASIDE_MAX_LINK_SHARE * text and not named & _CLUTTER \
                 and not hidden:
             el.tag = "section"
-            changed = True
-    return lxml.html.tostring(page, encoding="unicode") if changed else html
 
 
 # A page with more inline elements than this (emphasis, spans, labels ...: any element that is
@@ -367,18 +352,14 @@ def _with_content_asides(page, html: str) -> str:
 # had taken over five minutes; 32,000 <span> in 480 KB, 13.6 s; 160,000 <label>, 42 s). It
 # keeps none of them anyway. Links stay: they tell boilerplate.
 CROWDED_INLINE = 5000
-_NOT_INLINE = frozenset((
-    "html", "head", "title", "meta", "link", "base", "style", "script", "noscript", "template",
-    "body", "main", "article", "section", "aside", "nav", "header", "footer", "div", "p",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hgroup", "ul", "ol", "li", "dl", "dt", "dd", "menu",
-    "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col",
-    "blockquote", "pre", "figure", "figcaption", "address", "details", "summary", "dialog",
-    "form", "fieldset", "legend", "hr", "br", "a", "img", "picture", "source", "video",
-    "audio", "iframe", "embed", "object", "canvas", "svg", "math", "center", "frameset",
-    "frame", "noframes"))
+_NOT_INLINE = _BLOCKS | frozenset((
+    "html", "head", "title", "meta", "link", "base", "body", "li", "dt", "dd", "thead",
+    "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col", "figcaption", "summary",
+    "legend", "br", "a", "img", "picture", "source", "embed", "math", "frameset", "frame",
+    "noframes"))
 
 
-def _without_crowded_emphasis(page):
+def _without_crowded_inline(page):
     """``page``, or a copy without its inline tags when it has more than ``CROWDED_INLINE``.
     The copy is parsed again from its markup: stripped in place, the text stays in as many
     pieces as there were tags, and each read of it joins them all (as slow again)."""
@@ -695,19 +676,19 @@ def _table_text(tbl, numbering: _Numbering | None = None) -> str:
     """A Word table's rows as "cell | cell" lines, read from the XML as written: python-docx's
     cell grid expands horizontal and vertical spans, which a crafted table inflates to
     millions of cells from a few kilobytes. A cell's paragraphs are joined by a space (they
-    had run together, "Helpline operatorShelters"), each list paragraph with its mark."""
+    had run together, "Helpline operatorShelters"), and a list paragraph stands on a line of
+    its own with its mark."""
     from docx.text.paragraph import Paragraph
 
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     rows, cells = [], 0
-    for tr in tbl.iter(f"{w}tr"):
+    for tr in tbl.iter(f"{_W}tr"):
         texts = []
-        for tc in tr.iterchildren(f"{w}tc"):
+        for tc in tr.iterchildren(f"{_W}tc"):
             cells += 1
             if cells > MAX_TABLE_CELLS:
                 raise ExtractError(f"a table has more than {MAX_TABLE_CELLS:,} cells, the limit")
             cell = ""
-            for para in tc.iter(f"{w}p"):
+            for para in tc.iter(f"{_W}p"):
                 text = Paragraph(para, None).text.strip()
                 mark = numbering.mark(para) if numbering is not None else ""
                 if text:
@@ -831,12 +812,14 @@ def _number(n: int, fmt: str) -> str:
     return str(n)  # decimal, and the scripts' and words' formats Word also has
 
 
-def _int(value: str | None, default: int) -> int:
+def _int(value: str | None, default: int, lowest: int = 0) -> int:
+    """An attribute's whole number (a list's start, an item's value or level), within what a
+    list can count to."""
     try:
         n = int(value) if value is not None else default
     except ValueError:
         return default
-    return max(0, min(n, MAX_LIST_START))
+    return max(lowest, min(n, MAX_LIST_START))
 
 
 class _Numbering:
@@ -855,7 +838,8 @@ class _Numbering:
         self.lists: dict[str, dict[int, tuple[str, str, int]]] = {}
         # numId -> (its list definition, the levels it restarts)
         self.instances: dict[str, tuple[str | None, frozenset[int]]] = {}
-        self.counts: dict[str | None, list[int]] = {}  # list definition -> count per level
+        # list definition -> count per level (None: not started; a list may start at 0)
+        self.counts: dict[str | None, list[int | None]] = {}
         self.seen: set[tuple[str, int]] = set()
         self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}
         self.style_levels: dict[str, int] = {}  # style id -> the list level that names it
@@ -870,6 +854,7 @@ class _Numbering:
             abstract, links, defines = {}, {}, {}
             for a in root.iterfind(_W + "abstractNum"):
                 levels = {}
+                aid = a.get(_W + "abstractNumId")
                 for lvl in a.iterfind(_W + "lvl"):
                     i = _int(lvl.get(_W + "ilvl"), 0)
                     if self._val(lvl, "pStyle"):
@@ -879,8 +864,7 @@ class _Numbering:
                     levels[i] = (self._val(lvl, "numFmt") or "decimal",
                                  self._val(lvl, "lvlText") or "", _int(self._val(lvl, "start"), 1))
                     if lvl.find(_W + "isLgl") is not None:
-                        self.legal.add((a.get(_W + "abstractNumId"), i))
-                aid = a.get(_W + "abstractNumId")
+                        self.legal.add((aid, i))
                 abstract[aid] = levels
                 # A list defined by a list style: its levels are those of the list defining
                 # the style ("numStyleLink" here, "styleLink" there).
@@ -954,8 +938,7 @@ class _Numbering:
         if not levels or level not in levels or not 0 <= level < self.MAX_LEVELS:
             return ""
         definition, restarted = self.instances.get(num_id, (num_id, frozenset()))
-        # (None: not started; a list may start at 0)
-        counts: list[int | None] = self.counts.setdefault(definition, [None] * self.MAX_LEVELS)
+        counts = self.counts.setdefault(definition, [None] * self.MAX_LEVELS)
         if (num_id, level) not in self.seen:
             self.seen.add((num_id, level))
             if level in restarted:
@@ -974,7 +957,7 @@ class _Numbering:
             if i > level or i not in levels:
                 return ""
             n = counts[i]
-            fmt = "decimal" if (definition, level) in self.legal else levels[i][0]
-            return _number(levels[i][2] if n is None else n, fmt)
+            shown = "decimal" if (definition, level) in self.legal else levels[i][0]
+            return _number(levels[i][2] if n is None else n, shown)
 
         return re.sub(r"%([1-9])", number, text).strip()

@@ -167,14 +167,21 @@ def foreign_content(data: bytes) -> str | None:
     return None
 
 
+def sniffed_encoding(data: bytes, kind: str) -> str | None:
+    """The Unicode encoding of ``data`` when it is not UTF-8 (``unicode_encoding``); a
+    ValueError naming what it holds instead of ``kind`` ("not text but a PDF document; ...")
+    when its opening bytes show it (``foreign_content``)."""
+    foreign = foreign_content(data)
+    if foreign:
+        raise ValueError(f"not {kind} but {foreign}")
+    return unicode_encoding(data)
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 text with newlines normalised; ValueError with a reason a user can act on."""
     if not data.strip():
         raise ValueError("empty file")
-    foreign = foreign_content(data)
-    if foreign:
-        raise ValueError(f"not text but {foreign}")
-    encoding = unicode_encoding(data)
+    encoding = sniffed_encoding(data, "text")
     try:
         text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as e:
@@ -295,10 +302,7 @@ def _read_extracted(file: CorpusFile, on_skip: Callable[[SkippedFile], None]
             data = file.path.read_bytes()
             if not data.strip():
                 raise extract.ExtractError("empty file")
-            foreign = foreign_content(data)
-            if foreign:
-                raise extract.ExtractError(f"not an HTML page but {foreign}")
-            encoding = unicode_encoding(data)
+            encoding = sniffed_encoding(data, "an HTML page")
             if encoding:  # a page saved as UTF-16 or UTF-32 ("Unicode")
                 try:
                     data = data.decode(encoding).encode("utf-8")
