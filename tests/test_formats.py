@@ -105,6 +105,28 @@ def test_word_lists_keep_their_bullets_and_numbers(tmp_path):
         in r.quotes[0].text, r.quotes[0].text
 
 
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def add_word_list(d, num_id: int, levels_xml: str, override_xml: str = "") -> None:
+    """A list definition of ``levels_xml`` (``<w:lvl>`` elements) and an instance of it, both
+    numbered ``num_id``, in Word document ``d``."""
+    from docx.oxml import parse_xml
+
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(f'<w:abstractNum {W_NS} w:abstractNumId="{num_id}">'
+                                  f'{levels_xml}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W_NS} w:numId="{num_id}"><w:abstractNumId '
+                               f'w:val="{num_id}"/>{override_xml}</w:num>'))
+
+
+def add_word_item(d, text: str, num_id: int, level: int, style: str | None = None) -> None:
+    from docx.oxml import parse_xml
+
+    d.add_paragraph(text, style=style)._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {W_NS}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
 def test_word_outline_numbered_headings_take_their_level_from_the_list(tmp_path):
     # Word's outline-numbered headings: each heading style gives only the list, and the list's
     # level names the style ("pStyle"); "Heading 2" had been numbered at the first level
@@ -114,19 +136,14 @@ def test_word_outline_numbered_headings_take_their_level_from_the_list(tmp_path)
 
     from assistant.extract import docx_blocks
 
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     d = docx.Document()
-    d.part.numbering_part.element.insert(0, parse_xml(
-        f'<w:abstractNum {w} w:abstractNumId="70">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
-        '<w:pStyle w:val="Heading1"/><w:lvlText w:val="%1."/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
-        '<w:pStyle w:val="Heading2"/><w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum>'))
-    d.part.numbering_part.element.append(parse_xml(
-        f'<w:num {w} w:numId="71"><w:abstractNumId w:val="70"/></w:num>'))
+    add_word_list(d, 70, '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+                         '<w:pStyle w:val="Heading1"/><w:lvlText w:val="%1."/></w:lvl>'
+                         '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+                         '<w:pStyle w:val="Heading2"/><w:lvlText w:val="%1.%2"/></w:lvl>')
     for sid in ("Heading1", "Heading2"):
         d.styles.element.get_by_id(sid).get_or_add_pPr().append(
-            parse_xml(f'<w:numPr {w}><w:numId w:val="71"/></w:numPr>'))
+            parse_xml(f'<w:numPr {W_NS}><w:numId w:val="70"/></w:numPr>'))
     for text, level in (("Scope", 1), ("Purpose", 2), ("Users", 2), ("Definitions", 1),
                         ("Victim", 2)):
         d.add_heading(text, level)
@@ -139,24 +156,18 @@ def test_word_legal_numbering_and_ordinals(tmp_path):
     # A probe's: legal numbering ("isLgl": "1.1" under "I.") and ordinals ("1st") were shown
     # as their levels' own formats ("I.1") and as figures ("1").
     import docx
-    from docx.oxml import parse_xml
 
     from assistant.extract import docx_blocks
 
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     d = docx.Document()
-    d.part.numbering_part.element.insert(0, parse_xml(
-        f'<w:abstractNum {w} w:abstractNumId="60"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
-        '<w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1">'
-        '<w:start w:val="1"/><w:isLgl/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/>'
-        '</w:lvl><w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="ordinal"/>'
-        '<w:lvlText w:val="%3"/></w:lvl></w:abstractNum>'))
-    d.part.numbering_part.element.append(parse_xml(
-        f'<w:num {w} w:numId="61"><w:abstractNumId w:val="60"/></w:num>'))
+    add_word_list(d, 60, '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+                         '<w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/>'
+                         '<w:isLgl/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+                         '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="ordinal"/>'
+                         '<w:lvlText w:val="%3"/></w:lvl>')
     for text, level in (("Part", 0), ("Clause", 1), ("first", 2), ("second", 2),
                         ("Part two", 0), ("Clause two", 1)):
-        d.add_paragraph(text)._p.get_or_add_pPr().append(parse_xml(
-            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="61"/></w:numPr>'))
+        add_word_item(d, text, 60, level)
     d.save(str(tmp_path / "legal.docx"))
     assert [b.text for b in docx_blocks(tmp_path / "legal.docx")[1]] == [
         "I. Part", "1.1 Clause", "1st first", "2nd second", "II. Part two", "2.1 Clause two"]
@@ -192,23 +203,19 @@ def test_word_outline_numbering_levels_and_hostile_start_values(tmp_path):
 
     from assistant.extract import docx_blocks
 
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    w = W_NS
     d = docx.Document()
     numbering = d.part.numbering_part.element
 
     def add_list(num_id, levels, start=None):
-        lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-                       f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(levels))
-        numbering.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="{num_id}">{lvls}'
-                                      '</w:abstractNum>'))
-        over = (f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
-                if start is not None else "")
-        numbering.append(parse_xml(f'<w:num {w} w:numId="{num_id}"><w:abstractNumId '
-                                   f'w:val="{num_id}"/>{over}</w:num>'))
+        add_word_list(d, num_id, "".join(
+            f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(levels)),
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+            if start is not None else "")
 
     def item(text, num_id, level, style=None):
-        d.add_paragraph(text, style=style)._p.get_or_add_pPr().append(parse_xml(
-            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+        add_word_item(d, text, num_id, level, style)
 
     add_list(90, [("decimal", "%1."), ("decimal", "%1.%2"), ("lowerLetter", "(%3)")])
     add_list(91, [("lowerRoman", "%1)")], start=10**12)
