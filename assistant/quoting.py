@@ -630,10 +630,10 @@ def _with_item_number(text: str, seq: list[Evidence], first: int) -> int:
     Referral Form NRM-1 ..."; the splitter makes "3." a sentence of its own): a reader cites
     the step by it. A few characters, over the quote's bounds."""
     if first > 0 and _NUMBER_LABEL.fullmatch(text[seq[first - 1].start:seq[first - 1].end]
-                                             .strip()):
-        gap = text[seq[first - 1].end:seq[first].start]
-        if seq[first - 1].end <= seq[first].start and not gap.strip() and "\n" not in gap:
-            return first - 1
+                                             .strip()) \
+            and _adjacent(text, seq[first - 1], seq[first]) \
+            and "\n" not in text[seq[first - 1].end:seq[first].start]:  # on the item's line
+        return first - 1
     return first
 
 
