@@ -448,6 +448,9 @@ AGENT_CANDIDATES = 4
 # How many candidates a question asking for a phone number or an address looks through for one
 # giving it (``_contact_first``): a contact box's lines score low on meaning.
 CONTACT_CANDIDATES = 10
+# How far down a question asking when looks for a candidate giving a date (``_time_first``):
+# as far as for who does something.
+TIME_CANDIDATES = 4
 # A follow-up asking only how many looks through this many candidates for the last answer's
 # sentence or one after it, within this many characters (``_last_answer_first``).
 LAST_ANSWER_CANDIDATES = 12
@@ -1131,6 +1134,10 @@ class Answerer:
         contact = quoting.lacks_contact_detail(asked, top.text)
         if contact:
             out.append(f"your question asks for {contact} and the quote gives none")
+        others = quoting.others_phone_number(asked, top.text)
+        if others:
+            out.append(f"the quote's number is given as “{others[:60]}”, not as the number "
+                       "your question asks for")
         role = quoting.foreign_role(asked, self.index.keyword.df, self._starts_word)
         if role:
             out.append(f"your question asks as “{role[:40]}”, whom the documents never "
@@ -1167,7 +1174,8 @@ class Answerer:
     def _with_names(self, asked: str) -> str:
         """The question with a word that the documents write only as a name, typed in lower
         case, written as they write it ("how long is the reflection period in croatia":
-        "Croatia"): the checks read names by their capitals, and users type in lower case.
+        "Croatia"), and a country's name they never write, as it is written ("austria"): the
+        checks read names by their capitals, and users type in lower case.
         Read on "croatia", the check of a name its quote's passage does not mention had not
         seen it, and a blind probe's question got the Slovenian 90 days confidently."""
         from .keyword import tokenize
@@ -1183,10 +1191,11 @@ class Answerer:
             if word in forms:
                 return forms[word]
             # A place the documents name only by its people's word ("bulgaria" where they
-            # write "Bulgarian partners"): a word of theirs it is not.
+            # write "Bulgarian partners"), or never ("austria"): a word of theirs it is not.
             name = word.capitalize()
             if not any(self.index.keyword.df(t) for t in tokenize(word)) \
-                    and any(f.lower() in forms for f in quoting.place_forms(name)):
+                    and (quoting.country_name(word)
+                         or any(f.lower() in forms for f in quoting.place_forms(name))):
                 return name
             return word
         return re.sub(r"[^\W\d_]+", lambda m: written(m.group()), asked)
@@ -1506,7 +1515,8 @@ class Answerer:
         when the best does not: the year a figure is asked of (``_asked_year_first``), a count
         of what "how many" names (``_counted_first``), what a project is called
         (``_title_first``), what an abbreviation stands for (``_spelt_out_first``), where to
-        read (``_pointer_first``), what something is for (``_purpose_first``), why
+        read (``_pointer_first``), a way to reach someone (``_contact_first``), when
+        (``_time_first``), what something is for (``_purpose_first``), why
         (``_reason_first``), who does it (``_agent_first``), after a follow-up's own words
         (``_own_words_first``, first), and last the numbered unit a question names
         (``_named_unit_first``)."""
@@ -1517,8 +1527,8 @@ class Answerer:
         # "carried out".
         for rule in (self._own_words_first, self._asked_year_first, self._counted_first,
                      self._title_first, self._spelt_out_first, self._pointer_first,
-                     self._contact_first, self._purpose_first, self._reason_first,
-                     self._agent_first, self._named_unit_first):
+                     self._contact_first, self._time_first, self._purpose_first,
+                     self._reason_first, self._agent_first, self._named_unit_first):
             j = rule(ev, j)
         return j
 
@@ -1558,7 +1568,8 @@ class Answerer:
         web page's contact box ("17 Harbour Street, Velmora") had lost to a sentence naming
         the office, confidently."""
         asked = ev.query.asked  # (a question asking for none: every quote is good, none moves)
-        return self._promote(ev, j, lambda text: not quoting.lacks_contact_detail(asked, text),
+        return self._promote(ev, j, lambda text: not quoting.lacks_contact_detail(asked, text)
+                             and not quoting.others_phone_number(asked, text),
                              CONTACT_CANDIDATES, same_doc=True)
 
     def _agent_first(self, ev: Evidence, j: Judgement) -> Judgement:
@@ -1571,6 +1582,19 @@ class Answerer:
             return j
         return self._promote(ev, j, lambda text: quoting.names_agent(asked, text),
                              AGENT_CANDIDATES, same_doc=True)
+
+    def _time_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking when something happened ("when did the JIT THB WB project kick
+        off") whose top quote gives no date (``quoting.lacks_asked_time``: the project's
+        title), while one of the next candidates of the same document does ("The first event
+        that took place was the Kick-off Conference in Sofia in October 2013"): that candidate
+        comes first. Not for a follow-up ("Since when?"): a date elsewhere in the document is
+        not the conversation's (``_last_answer_first`` looks after the last answer)."""
+        asked = ev.query.asked
+        if ev.query.context:
+            return j
+        return self._promote(ev, j, lambda text: not quoting.lacks_asked_time(asked, text),
+                             TIME_CANDIDATES, same_doc=True)
 
     def _purpose_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what something is for ("What is the purpose of the JIT THB WB

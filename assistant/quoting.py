@@ -2214,6 +2214,55 @@ def lacks_contact_detail(question: str, quote: str) -> str | None:
     return None
 
 
+# Words that say a figure is a phone number, or how to use it, without saying whose it is
+# ("call the 24-hour toll-free hotline on", "Tel.:", "mobile"). The question's own words of
+# this kind do not name whose number it asks for either.
+_CONTACT_WORDS = frozenset(tokenize(
+    "call calls calling called dial ring reach reached contact contacted number numbers "
+    "phone telephone tel fax mobile cell hotline helpline help line lines emergency free "
+    "toll-free 24-hour hours hour day days week available via using give gives given "
+    "what which whose who where how can could may must should need want tell find get "
+    "send show please address e-mail email also"))
+_PHONE_ASKS, _PHONE_GIVES = _CONTACT_ASKS[0][1], _CONTACT_ASKS[0][2]
+# The words before a figure, back to the opening of its clause or the verb that says to use
+# it: the label a number is given under ("call the police emergency number 112", "refers
+# victims to the SOS line 080 11 55", "Telephone: +387 21 440 900").
+_LABEL_START = re.compile(r"[.;,!?()\[\]\n]|\b(?:and|or|but|without|while|which|who|unless|"
+                          r"before|after|if|when|call|calls|calling|called|dial|dialling|ring|"
+                          r"contact|contacted|reach|reached|reaching|to|is|are|was|were|be)\b",
+                          re.IGNORECASE)
+_LABEL_ENDS = re.compile(r"^(?:(?:the|a|an|their|its|his|her)\s+)?(.*?)(?:\s+(?:on|at|via))?"
+                         r"[\s:–-]*$", re.IGNORECASE | re.DOTALL)
+
+
+def others_phone_number(question: str, quote: str) -> str | None:
+    """The label of another's number ("police emergency number") when a question asks for
+    the phone number of someone the quote names ("What is the phone number of the Special
+    Unit?"), and every number the quote gives is labelled as someone else's, the label
+    naming none of the question's words ("inspectors must call the police emergency number
+    112 without waiting for the Special Unit"). ``lacks_contact_detail`` sees that the quote
+    gives a number, not whose. A number whose label names no one ("Telephone: ...", "can be
+    reached on 01 ...") is anyone's the quote names; None then, and when the quote does not
+    name what the question asks about (the other checks say so)."""
+    if not _PHONE_ASKS.search(question):
+        return None
+    holder = set(tokenize(question)) - _CONTACT_WORDS
+    if not holder or not holder <= set(tokenize(quote)):
+        return None
+    labels = []
+    for m in _PHONE_GIVES.finditer(quote):
+        if m.group()[0].isalpha():  # "call 112", "Tel. 01 ...": a number under no one's name
+            return None
+        before = quote[:m.start()]
+        opening = max((c.end() for c in _LABEL_START.finditer(before)), default=0)
+        label = _LABEL_ENDS.match(" ".join(before[opening:].split()[-6:])).group(1)
+        words = set(tokenize(label)) - _CONTACT_WORDS
+        if not words or words & holder:
+            return None
+        labels.append(label)
+    return labels[0] if labels else None
+
+
 # A year as a time ("in 2012", "since 2009", "October 2013", "2012-2013"), not an amount
 # ("EUR 2000", "2000 victims") or part of a larger figure ("90,000").
 _YEAR = re.compile(rf"\b(in|since|until|till|by|from|to|during|of|between|and|before|after|"
@@ -2514,6 +2563,22 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
                 and not any(_of_a_subject(w, df) for w in m.group(1).split()):
             out.append(m.group(1))
     return list(dict.fromkeys(out))
+
+
+@functools.cache
+def _country_names() -> frozenset[str]:
+    """The one-word names of the world's countries and territories (ISO 3166, by pycountry),
+    in small letters: "austria", "croatia"."""
+    import pycountry
+
+    names = {getattr(c, a, None) for c in pycountry.countries for a in ("name", "common_name")}
+    return frozenset(n.casefold() for n in names if n and " " not in n and "," not in n)
+
+
+def country_name(word: str) -> str | None:
+    """A word typed in small letters that names a country ("austria"), as the name is written
+    ("Austria"); None for any other word."""
+    return word.capitalize() if word.islower() and word in _country_names() else None
 
 
 def place_forms(word: str) -> list[str]:

@@ -187,6 +187,20 @@ def test_a_sixth_blind_probe_by_others(assistant):
     assert o.off_topic == 18 and o.off_topic_refused >= 12
 
 
+def test_an_eleventh_blind_probe_of_conversations(assistant):
+    """76 turns in 25 conversations on the seed page by a helper that saw only the page
+    (2026-12-07, fourth session): follow-ups with and without pronouns, two-step chains,
+    changes of subject, yes/no, near-topic and off-topic turns in the middle of a
+    conversation. Measured blind: hit@1 82.5% over the 63 answerable (52), none answered
+    confidently and wrongly, one of the 9 near-topic turns answered confidently ("is it the
+    same 90 days in austria?"), 3 of the 4 off-topic refused; 84.1% (53) and none of the
+    near-topic confidently after the rules it prompted (a country typed in lower case is a
+    name; a question asking when gets a dated candidate first). README, "Evaluation"."""
+    o = probe_outcome(assistant, "probe11_by_others.jsonl")
+    assert o.hit_at_1 >= 0.82 and o.confident_wrong == 0 and o.confident_unanswerable == 0
+    assert o.off_topic == 4 and o.off_topic_refused >= 3
+
+
 @pytest.fixture(scope="module")
 def estavia(tmp_path_factory):
     """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual
@@ -325,6 +339,30 @@ def test_a_question_asking_for_a_contact_detail_gets_the_line_giving_it(norvania
     # Asked where the office is and not found among the candidates: said, not confident.
     r = norvania.answer("where is the inspectorate's office located")
     assert r.tentative and any("postal address" in c for c in r.caveats)
+
+
+def test_a_number_given_as_another_bodys_is_not_the_one_asked_for(norvania):
+    # "call the police emergency number 112 without waiting for the Special Unit" names the
+    # unit and gives a number, the police's; it had been the confident answer. The contact
+    # box's line under the unit's name comes first instead.
+    for q in ("What is the phone number of the Special Unit?", "special unit phone number"):
+        r = norvania.answer(q)
+        assert "+387 21 440 900" in r.quotes[0].text, q
+
+
+def test_a_number_given_as_another_bodys_is_said_to_be_theirs(tmp_path):
+    # Without the unit's own number in the documents, the police's is shown, tentatively and
+    # saying whose it is.
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"guidance.txt": (
+        "Labour inspection guidance\n\nThe Special Unit on Labour Exploitation coordinates all "
+        "cases in which trafficking is suspected.\n\nWhere a worker is in immediate danger, "
+        "inspectors must call the police emergency number 112 without waiting for the Special "
+        "Unit.\n\nA follow-up inspection is carried out within three months.\n")})
+    r = a.answer("What is the phone number of the Special Unit?")
+    assert r.quotes and "112" in r.quotes[0].text
+    assert r.tentative and any("“police emergency number”" in c for c in r.caveats)
 
 
 def test_a_one_word_question_pointing_back_keeps_the_conversation(estavia):

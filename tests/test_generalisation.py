@@ -572,6 +572,34 @@ def test_a_quote_giving_the_detail_or_a_question_not_asking_for_one_passes(quest
     assert lacks_contact_detail(question, quote) is None
 
 
+@pytest.mark.parametrize("question, quote, label", [
+    ("What is the phone number of the Special Unit?",
+     "Where a worker is in immediate danger, inspectors must call the police emergency "
+     "number 112 without waiting for the Special Unit.", "police emergency number"),
+    ("What's the Special Unit's telephone number?",
+     "Inspectors call the police on 113, and the Special Unit later.", "police"),
+    # a number to call under no one's name
+    ("What is the phone number of the Special Unit?",
+     "Inspectors must call 112 without waiting for the Special Unit.", None),
+    ("Ključ hotline number?", "Ključ refers victims to the SOS line 080 11 55.", "SOS line"),
+    # the number's label names what is asked about, or no one
+    ("What is the phone number of the Special Unit?",
+     "The Special Unit can be reached on 01 234 5678.", None),
+    ("What is the phone number of the Special Unit?",
+     "Special Unit on Labour Exploitation, tel. 01 234 567", None),
+    ("What is the phone number of the Special Unit?",
+     "Call the police on 113 or the Special Unit on 01 234 567.", None),
+    # the quote does not name what is asked about; a question naming no one; no number asked
+    ("What is the phone number of the Special Unit?", "Telephone: +387 21 440 900", None),
+    ("What is the helpline number?", "Victims can call the police on 113.", None),
+    ("Who runs the Special Unit?", "Call the police on 113, not the Special Unit.", None),
+])
+def test_a_number_labelled_as_anothers_is_told(question, quote, label):
+    from assistant.quoting import others_phone_number
+
+    assert others_phone_number(question, quote) == label
+
+
 def test_a_web_address_the_page_does_not_give_is_not_answered_with_confidence(assistant):
     # The page gives no web address; this was answered confidently with its sentence on the
     # government's priorities.
@@ -933,6 +961,10 @@ def test_a_question_naming_what_its_document_lacks_is_answered_tentatively(assis
               "What was the reflection period for identified foreign victims in 1987?"):
         reply = assistant.answer(q)
         assert reply.quotes and reply.tentative, q
+    # A country typed in small letters that the page never names is a name all the same: a
+    # blind probe's "is it the same 90 days in austria?" had been answered confidently.
+    reply = assistant.answer("how long is the reflection period in austria")
+    assert reply.quotes and reply.tentative and any("“Austria”" in c for c in reply.caveats)
     off = assistant.with_settings(AnswerSettings(abstention=Abstention(require_specifics=False)))
     assert not off.answer("What is the reflection period for identified foreign victims in "
                           "Portugal?").tentative
@@ -947,6 +979,12 @@ def test_the_document_keyword_index_answers_whether_a_document_holds_a_word(assi
     assert not idx.doc_keyword.contains("no-such-token", pos)
 
 
+def test_a_question_asking_when_gets_the_sentence_giving_a_date(assistant):
+    # The project's title had been quoted first: it names the project and gives no date.
+    reply = assistant.answer("when did the JIT THB WB project kick off")
+    assert reply.quotes and "October 2013" in reply.quotes[0].text
+
+
 def test_retrieve_reads_a_follow_up_as_answer_does(assistant):
     history = ["What help is available for victims?"]
     for q in ("Who pays for it?", "What is the capital of Australia?"):
@@ -957,6 +995,16 @@ def test_retrieve_reads_a_follow_up_as_answer_does(assistant):
                        and reply.quotes[0].end <= h.end for h in hits), q
     ev = assistant.evidence("Who pays for it?", history)
     assert ev.query.context  # read with the conversation, as answer reads it
+
+
+def test_a_country_typed_in_small_letters_is_known_by_its_name():
+    from assistant.quoting import country_name
+
+    assert country_name("austria") == "Austria"
+    assert country_name("croatia") == "Croatia"
+    # not a word of another kind, nor one typed with capitals already (the checks read it)
+    assert country_name("reflection") is None
+    assert country_name("Austria") is None and country_name("austrian") is None
 
 
 def test_stop_words_and_title_case_are_not_taken_for_names():
