@@ -109,8 +109,30 @@ _CONTINUES = re.compile(r"\W*(and|or|but|also|then|what about|how about)\b", re.
 _ASKS = re.compile(r"\?|^\W*(and\s+|but\s+|so\s+|or\s+)?(what|which|who|whom|whose|when|where|why|"
                    r"how|is|are|was|were|do|does|did|can|could|would|will|should|shall|may|"
                    r"might|must|has|have|had|until|since)\b", re.IGNORECASE)
+# All the words that continue the last question ("and what about ..."), where _CONTINUES
+# stops at the first.
+_CONTINUATION = re.compile(r"(?:\W*(?:and|or|but|also|then|what about|how about)\b)+",
+                           re.IGNORECASE)
+# The opening of a question of its own: a question word or an auxiliary verb.
+_QUESTION_OPENING = re.compile(r"\W*(what|which|who|whom|whose|when|where|why|how|is|are|was|"
+                               r"were|do|does|did|can|could|would|will|should|shall|may|might|"
+                               r"must|has|have|had)\b", re.IGNORECASE)
 # A question addressed to the assistant itself ("How are you?", "Who are you?").
 _ADDRESSES_READER = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+
+
+def asks_where_to_read(query: Query) -> bool:
+    """Whether a question asks where to read about something (``quoting.asks_where_to_read``),
+    or continues one that did ("and for info on victim assistance?" after "where can i find
+    stats on trafficking prosecutions"): read with the conversation, it asks the same of
+    something else, and a sentence pointing to a source is its answer."""
+    if quoting.asks_where_to_read(query.asked):
+        return True
+    m = _CONTINUATION.match(query.asked)
+    # ("and who prosecutes?" asks a question of its own; "and what about prevention?" not)
+    return bool(query.context) and m is not None \
+        and not _QUESTION_OPENING.match(query.asked[m.end():]) \
+        and quoting.asks_where_to_read(query.context)
 
 
 def is_follow_up(question: str) -> bool:
@@ -634,7 +656,7 @@ class Answerer:
         q = quoting.query_tokens(qtok, text, query.asked_at, w)
         tokens = self._passage_tokens([s.row for s in scored])
         pool = quoting.sentence_pool(self.index, scored, qvec, q, tokens.__getitem__, terms,
-                                     quoting.asks_where_to_read(query.asked),
+                                     asks_where_to_read(query),
                                      self._names_of if self.settings.quotes.names_implied
                                      else None)
         written = self.evidence(query, mode, where, passages, glossed=False)[0] \
@@ -802,7 +824,7 @@ class Answerer:
         if not ev.scored:
             return Judgement([], 0.0, 0.0)
         cands = quoting.rank(self.index, ev.pool, s.weights, s.quotes,
-                             quoting.asks_where_to_read(ev.query.asked),
+                             asks_where_to_read(ev.query),
                              quoting.asks_sequel(ev.query.asked))
         if not cands:  # passages without sentences: nothing to quote
             return Judgement([], 0.0, 0.0)
@@ -1389,6 +1411,10 @@ class Answerer:
             # with the last answer ("time" in "full time", "can") is no follow-up.
             return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
+        if not quoting.asks_where_to_read(asked) and asks_where_to_read(best_context[0].query):
+            # "and for info on victim assistance?" after "where can i find stats on ...": it
+            # asks the same of something else, however many words of its own it has.
+            return best_context
         gain = best_context[1].confidence - alone[1].confidence
         abstain_below = self.thresholds()[0]
         if len(terms) <= UNDERSPECIFIED_TERMS:
@@ -1463,7 +1489,7 @@ class Answerer:
         # more sentences can only rise, so a grown quote lifted "Are you a robot?" over the
         # bar on noise.
         a, b = c.evidence.start, c.evidence.end
-        if quoting.asks_where_to_read(alone[0].query.asked):
+        if asks_where_to_read(reading[0].query):
             # "where can i read them?" after a question on the action plans: the sentence
             # saying where they can be found (first once the candidates are reordered,
             # ``reorder``) speaks to it, in no word of it.
@@ -1660,7 +1686,7 @@ class Answerer:
         reports?") whose top quote points nowhere ("The Office shall publish an annual report
         ..."), while one of the next candidates does ("The reports are published on the
         website of the Government at www.gov.ar/trafficking."): that candidate comes first."""
-        if not quoting.asks_where_to_read(ev.query.asked):
+        if not asks_where_to_read(ev.query):
             return j
         return self._promote(ev, j, quoting.points_to_source)
 

@@ -195,9 +195,10 @@ def test_an_eleventh_blind_probe_of_conversations(assistant):
     confidently and wrongly, one of the 9 near-topic turns answered confidently ("is it the
     same 90 days in austria?"), 3 of the 4 off-topic refused; 84.1% (53) and none of the
     near-topic confidently after the rules it prompted (a country typed in lower case is a
-    name; a question asking when gets a dated candidate first). README, "Evaluation"."""
+    name; a question asking when gets a dated candidate first), 85.7% (54) after a follow-up
+    continuing a question on where to read asks the same. README, "Evaluation"."""
     o = probe_outcome(assistant, "probe11_by_others.jsonl")
-    assert o.hit_at_1 >= 0.82 and o.confident_wrong == 0 and o.confident_unanswerable == 0
+    assert o.hit_at_1 >= 0.84 and o.confident_wrong == 0 and o.confident_unanswerable == 0
     assert o.off_topic == 4 and o.off_topic_refused >= 3
 
 

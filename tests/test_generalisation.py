@@ -985,6 +985,30 @@ def test_a_question_asking_when_gets_the_sentence_giving_a_date(assistant):
     assert reply.quotes and "October 2013" in reply.quotes[0].text
 
 
+def test_a_follow_up_continuing_a_question_on_where_to_read_asks_the_same():
+    from assistant.answering import Query, asks_where_to_read
+
+    last = "where can i find stats on trafficking prosecutions in slovenia"
+    for q in ("and for info on victim assistance?", "and what about prevention?",
+              "or on prevention?"):
+        assert asks_where_to_read(Query(q, last)), q
+        assert not asks_where_to_read(Query(q)), q  # alone, it asks no such thing
+    # a question of its own, or one not continuing, or after a question asking something else
+    assert not asks_where_to_read(Query("and who prosecutes?", last))
+    assert not asks_where_to_read(Query("what about who prosecutes?", last))
+    assert not asks_where_to_read(Query("victim assistance?", last))
+    assert not asks_where_to_read(Query("and for victim assistance?", "who prosecutes?"))
+
+
+def test_a_follow_up_continuing_a_question_on_where_to_read_gets_a_pointer(assistant):
+    history = ["where can i find stats on trafficking prosecutions in slovenia"]
+    reply = assistant.answer("and for info on victim assistance?", history)
+    assert reply.quotes and "More about the field of Assistance and support provided to " \
+        "victims can be found" in reply.quotes[0].text
+    reply = assistant.answer("and who prosecutes?", history)
+    assert reply.quotes and "Specialised Office of State Prosecutor" in reply.quotes[0].text
+
+
 def test_retrieve_reads_a_follow_up_as_answer_does(assistant):
     history = ["What help is available for victims?"]
     for q in ("Who pays for it?", "What is the capital of Australia?"):
