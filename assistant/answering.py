@@ -1086,8 +1086,9 @@ class Answerer:
         """``text`` with its shorthand written out (``spelling.written_out``) and its
         misspellings of the documents' words put right (``spelling.corrected``): what is
         searched and checked for a question typed in haste."""
-        return spelling.corrected(spelling.written_out(text), self._vocabulary(),
-                                  self._knows_word)
+        vocabulary = self._vocabulary()
+        return spelling.corrected(spelling.written_out(text, vocabulary.words.__contains__),
+                                  vocabulary, self._knows_word)
 
     def _failed_checks(self, asked: str, top: Quote) -> list[str]:
         """What the question asks that the top quote cannot give (``quoting.lacks_*``), said

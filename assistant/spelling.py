@@ -157,6 +157,17 @@ _SHORTHAND = {"abt": "about", "u": "you", "ur": "your", "pls": "please", "plz": 
               "b/c": "because", "bc": "because"}
 _SHORTHAND_WORD = re.compile(r"(?<![\w/.-])(" + "|".join(
     re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/-]|\.\w)")
+# Words clipped in speech ("which orgs got it?", "more info", "at uni"), for the words meant:
+# written out only where the documents never use the clipped word itself (a page may say
+# "more info at"), lower case only ("ORG" may be a name).
+# (A word spelt two ways is written out as the documents spell it.)
+_CLIPPED = {"org": ("organisation", "organization"),
+            "orgs": ("organisations", "organizations"), "info": "information",
+            "stats": "statistics", "uni": "university", "unis": "universities",
+            "intl": "international", "natl": "national", "govts": "governments",
+            "depts": "departments", "ppl": "people", "hrs": "hours", "mgmt": "management"}
+_CLIPPED_WORD = re.compile(r"(?<![\w/.@-])(" + "|".join(
+    re.escape(w) for w in sorted(_CLIPPED, key=len, reverse=True)) + r")(?![\w/@-]|\.\w)")
 # A numbered unit abbreviated ("art. 113", "Sec 6", "para.2", "§ 4") or glued to its number
 # ("step4", "measure3.2"): written out, so that it is read as the unit (``quoting.text_units``).
 # Without a full stop only before a number that is no year ("art 2024 fair" stays).
@@ -175,10 +186,19 @@ _UNIT_GLUED = re.compile(
     r"(?=\d{1,3}(?!\d))")
 
 
-def written_out(text: str) -> str:
+def written_out(text: str, used: Callable[[str], bool] | None = None) -> str:
     """``text`` with the shorthand of hasty typing written out: "what abt art. 113" -> "what
-    about article 113", "what is step4" -> "what is step 4"."""
+    about article 113", "what is step4" -> "what is step 4"; and a clipped word ("orgs",
+    "info") that ``used`` (whether the documents use a word) says they never use."""
     text = _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1)], text)
+    if used is not None:
+        def meant(clipped: str) -> str:
+            if used(clipped):
+                return clipped
+            words = _CLIPPED[clipped]
+            words = (words,) if isinstance(words, str) else words
+            return next((w for w in words if used(w)), words[0])
+        text = _CLIPPED_WORD.sub(lambda m: meant(m.group(1)), text)
     text = _UNIT_ABBREVIATED.sub(
         lambda m: _UNIT_SHORT[m.group(1).rstrip(". \t\n").lower()] + " ", text)
     return _UNIT_GLUED.sub(lambda m: m.group(0) + " ", text)

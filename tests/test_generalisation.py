@@ -2390,6 +2390,30 @@ def test_shorthand_of_hasty_typing_is_written_out():
         assert written_out(kept) == kept, kept
 
 
+def test_a_clipped_word_the_documents_never_use_is_written_out_as_they_spell_it():
+    from assistant.spelling import written_out
+
+    never = lambda w: False  # noqa: E731
+    assert written_out("and the other org?", never) == "and the other organisation?"
+    assert written_out("more info, stats at uni", never) == \
+        "more information, statistics at university"
+    american = {"organizations"}.__contains__
+    assert written_out("which orgs got it?", american) == "which organizations got it?"
+    # A word the documents use stays; so do capitals, addresses and the question without a
+    # view of the documents.
+    assert written_out("more info", {"info"}.__contains__) == "more info"
+    for kept in ("ORG chart", "info@ngo.si", "www.ngo.org", "the .org site"):
+        assert written_out(kept, never) == kept, kept
+    assert written_out("which orgs got it?") == "which orgs got it?"
+
+
+def test_a_clipped_word_is_read_as_the_word_meant(assistant):
+    # "org" is no word of the page: read alone, the follow-up had been refused.
+    reply = assistant.answer("and the other org?", ["which groups were in the association of "
+                                                     "3 ngos"])
+    assert reply.quotes and "Caritas Slovenia" in reply.quotes[0].text
+
+
 def test_a_unit_the_question_writes_out_is_found_as_the_document_shortens_it(tmp_path):
     # A review's: "art 12" written out as "article 12" no longer found the document's "Art. 12",
     # and the right quote got a false "the quote is not from it".
