@@ -1323,6 +1323,19 @@ class Answerer:
             return self._last_answer_first(chosen, history, mode, where, passages)
         return chosen
 
+    def _last_answer(self, history: Sequence[str] | None, mode: str, where: Mapping | None,
+                     passages: int) -> quoting.Candidate | None:
+        """The last question's top candidate, read after the one before it when it points
+        back: the answer the conversation has just been given."""
+        past = [h for h in (history or []) if isinstance(h, str) and h.strip()]
+        if not past:
+            return None
+        context = past[-2] if len(past) > 1 and is_follow_up(past[-1]) else ""
+        last_ev, _ = self.evidence(Query(clean_question(past[-1]), clean_question(context)),
+                                   mode, where, passages)
+        last = self.reorder(last_ev, self.judge(last_ev)).candidates
+        return last[0] if last else None
+
     def _last_answer_first(self, reading: tuple[Evidence, Judgement],
                            history: Sequence[str] | None, mode: str, where: Mapping | None,
                            passages: int) -> tuple[Evidence, Judgement]:
@@ -1340,24 +1353,19 @@ class Answerer:
         candidate, read after the one before it when it points back."""
         ev, j = reading
         asked = ev.query.asked
-        past = [h for h in (history or []) if isinstance(h, str) and h.strip()]
         duration = quoting.asks_only_duration(asked)
         count = quoting.asks_only_count(asked)
         when = not duration and quoting.asks_only_time(asked)
-        if not past or not j.candidates or not (duration or count or when) \
-                or _GOES_ON.search(asked):
+        if not j.candidates or not (duration or count or when) or _GOES_ON.search(asked):
             return reading
-        context = past[-2] if len(past) > 1 and is_follow_up(past[-1]) else ""
-        last_ev, _ = self.evidence(Query(clean_question(past[-1]), clean_question(context)),
-                                   mode, where, passages)
-        last = self.reorder(last_ev, self.judge(last_ev)).candidates
-        if not last:
+        top = self._last_answer(history, mode, where, passages)
+        if top is None:
             return reading
-        text = self.index.documents[last[0].doc_id].text
+        text = self.index.documents[top.doc_id].text
         if duration:
-            if not quoting.gives_duration(text[last[0].start:last[0].end]):
+            if not quoting.gives_duration(text[top.start:top.end]):
                 return reading
-            key = (last[0].doc_id, last[0].evidence.start)
+            key = (top.doc_id, top.evidence.start)
             good = [i for i, c in enumerate(j.candidates) if (c.doc_id, c.evidence.start) == key]
         else:
             # The last answer's sentence, or one after it in its passage within
@@ -1365,7 +1373,6 @@ class Answerer:
             # "Who investigates THB?" counts the units named. Or a year or month: "Since
             # when?" after "Which body coordinates the referral mechanism?" ("... It was
             # established in 2010").
-            top = last[0]
             gives = quoting.gives_time if when else (
                 lambda text: not quoting.lacks_asked_number(asked, text))
             good = [i for i, c in enumerate(j.candidates[:LAST_ANSWER_CANDIDATES])
