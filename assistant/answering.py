@@ -106,7 +106,9 @@ _WORD = re.compile(r"[^\W_]")
 _CONTINUES = re.compile(r"\W*(and|or|but|also|then|what about|how about)\b", re.IGNORECASE)
 # A message that asks something: a question mark, or the opening of a question ("why", "and
 # when") when it was left out.
-_ASKS = re.compile(r"\?|^\W*(and\s+|but\s+|so\s+|or\s+)?(what|which|who|whom|whose|when|where|why|"
+# ("with whom", "in which year": a preposition may come first.)
+_ASKS = re.compile(r"\?|^\W*(and\s+|but\s+|so\s+|or\s+)?((with|by|for|to|from|of|in|on|at)\s+"
+                   r"(?=wh))?(what|which|who|whom|whose|when|where|why|"
                    r"how|is|are|was|were|do|does|did|can|could|would|will|should|shall|may|"
                    r"might|must|has|have|had|until|since)\b", re.IGNORECASE)
 # All the words that continue the last question ("and what about ..."), where _CONTINUES
@@ -470,6 +472,10 @@ AGENT_CANDIDATES = 4
 # How many candidates a question asking for a phone number or an address looks through for one
 # giving it (``_contact_first``): a contact box's lines score low on meaning.
 CONTACT_CANDIDATES = 10
+# How far down a question asking who does something, whose top quote names someone for
+# another deed, looks for one naming who does the deed asked (``_agent_first``): the next
+# candidate only, as what the documents say of a deed lies close together.
+DEED_CANDIDATES = 2
 # How far down a question asking when looks for a candidate giving a date (``_time_first``):
 # as far as for who does something.
 TIME_CANDIDATES = 4
@@ -1612,8 +1618,16 @@ class Answerer:
         while one of the next candidates of the same document does ("The training is provided
         by the Police Academy ..."): that candidate comes first."""
         asked = ev.query.asked
-        if not quoting.asks_agent(asked):
+        if not quoting.asks_agent(asked) or not j.candidates:
             return j
+        # Naming someone, but for another deed ("Who investigates trafficking cases?":
+        # "Prosecution of trafficking cases falls within the competence of the Specialised
+        # Office of State Prosecutor", confidently), while a next candidate names the one who
+        # does it ("investigated by anti-organised crime units").
+        if quoting.names_agent(asked, self._text(j.candidates[0])):
+            return self._promote(ev, j, lambda text: quoting.does_asked_deed(asked, text)
+                                 and quoting.names_agent(asked, text),
+                                 DEED_CANDIDATES, same_doc=True)
         return self._promote(ev, j, lambda text: quoting.names_agent(asked, text),
                              AGENT_CANDIDATES, same_doc=True)
 
@@ -1644,7 +1658,10 @@ class Answerer:
         """A question asking what a project (plan, report ...) is called whose top quote says
         what nothing is called ("In 2012 the Slovenian Ministry of the Interior ... prepared
         the proposal for a sequel ..."), while one of the next candidates of the same document
-        does ("The title of the new project is ..."): that candidate comes first."""
+        does ("The title of the new project is ..."): that candidate comes first. Asked the
+        earlier one's, a title in quotation marks after its word gives it too ('the previously
+        concluded project "The introduction of ..."'); asked another's, such a sentence may
+        name the earlier one in passing (the 2012 proposal's, for "the name of its sequel")."""
         asked = ev.query.asked
         if not j.candidates or not quoting.asks_title(asked) \
                 or quoting.gives_title(self._text(j.candidates[0])):
@@ -1658,10 +1675,15 @@ class Answerer:
         earlier = bool(_EARLIER.search(phrase))
         names = quoting.names_in(phrase)
 
-        def titles_it(text: str) -> bool:
-            return quoting.gives_title(text) and names <= set(tokenize(text)) \
-                and not (earlier and re.search(r"\bnew\b", text, re.IGNORECASE))
-        return self._promote(ev, j, titles_it, TITLE_CANDIDATES, same_doc=True)
+        def titles_it(c) -> bool:
+            # (the sentence that titles it, not the quote grown around it: the earlier
+            # project's sentence grows into the next, "The title of the new project is ...")
+            text = self._text(c)
+            sentence = self.index.documents[c.doc_id].text[c.evidence.start:c.evidence.end]
+            return quoting.gives_title(sentence, quoted=earlier) \
+                and names <= set(tokenize(text)) \
+                and not (earlier and re.search(r"\bnew\b", sentence, re.IGNORECASE))
+        return self._promote(ev, j, titles_it, TITLE_CANDIDATES, same_doc=True, whole=True)
 
     def _reason_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking why ("Why?" after what the JIT project is trying to achieve)
@@ -1743,17 +1765,19 @@ class Answerer:
             return j
         return self._promote(ev, j, lambda text: quoting.spells_out(text, asked[0]))
 
-    def _promote(self, ev: Evidence, j: Judgement, good: Callable[[str], bool],
-                 limit: int | None = NAMING_CANDIDATES, same_doc: bool = False) -> Judgement:
+    def _promote(self, ev: Evidence, j: Judgement, good: Callable, limit: int | None =
+                 NAMING_CANDIDATES, same_doc: bool = False, whole: bool = False) -> Judgement:
         """``j`` with the first of its next candidates (up to ``limit``; of the top one's
         document only, with ``same_doc``) whose quote is ``good`` put first; ``j`` itself when
-        its top quote is good already, or none of them is. The search of the reordering rules
-        (``reorder``)."""
-        if not j.candidates or good(self._text(j.candidates[0])):
+        its top quote is good already, or none of them is. ``good`` reads the quote's text, or
+        with ``whole`` the candidate. The search of the reordering rules (``reorder``)."""
+        def passes(c) -> bool:
+            return good(c) if whole else good(self._text(c))
+        if not j.candidates or passes(j.candidates[0]):
             return j
         doc = j.candidates[0].doc_id
         for i, c in enumerate(j.candidates[1:limit], start=1):
-            if (not same_doc or c.doc_id == doc) and good(self._text(c)):
+            if (not same_doc or c.doc_id == doc) and passes(c):
                 return self._put_first(ev, j, i)
         return j
 

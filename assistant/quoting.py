@@ -289,7 +289,12 @@ def conversational_words(question: str) -> frozenset[str]:
 # how many were children?" a question of three words, too many to be read as a follow-up.
 # "since" and "got" too: "Since when?" and "Who got it?" ask nothing of their own
 # (a conversation probe's refusals, after the answer that held what they ask).
-_FUNCTION_WORDS = frozenset("were many much more most some very just only since got".split())
+# (And the indefinite pronouns and "else", which name nothing asked about: "anyone else?";
+# and "whats", "what's" typed without its apostrophe. Not "exactly": without it "Which ones
+# exactly?" was read alone, its support of the conversation's quote measured on the word.)
+_FUNCTION_WORDS = frozenset("were many much more most some very just only since got anyone "
+                            "anybody anything someone somebody something everyone everybody "
+                            "everything else whats".split())
 
 
 def unasked_words(question: str) -> frozenset[str]:
@@ -1720,6 +1725,9 @@ _ASKS_TITLE = re.compile(
 _GIVES_TITLE = re.compile(r"\b(?:title|name)\s+of\s+[^.]{0,80}?\b(?:is|was)\b|"
                           r"(?<!so-)\b(?:called|entitled|titled|named|known\s+as)\b"
                           r"(?!\s+(?:for|to|on|upon|in|by)\b)", re.IGNORECASE)
+# A work's title in quotation marks right after its word: 'the previously concluded project
+# "The introduction of the requirements for ..."'.
+_QUOTED_TITLE = re.compile(rf"\b{_TITLED}\s*[:,]?\s*[\"“„«]\s*(?-i:[A-Z])", re.IGNORECASE)
 
 
 def asks_title(question: str) -> bool:
@@ -1736,10 +1744,12 @@ def title_asked(question: str) -> str:
     return m.group(0) if m else ""
 
 
-def gives_title(text: str) -> bool:
+def gives_title(text: str, quoted: bool = False) -> bool:
     """Whether ``text`` says what something is called ("The title of the new project is
-    ...")."""
-    return bool(_GIVES_TITLE.search(text))
+    ..."); with ``quoted``, or gives its title in quotation marks after its word ('the
+    previously concluded project "The introduction of ..."', which says what it is called
+    only in passing)."""
+    return bool(_GIVES_TITLE.search(text) or (quoted and _QUOTED_TITLE.search(text)))
 
 
 def asks_purpose(question: str) -> bool:
@@ -2443,7 +2453,7 @@ _DOER_VERBS = (r"deliver|run|ran|fund|financ|approv|prepar|organi[sz]|manag|oper
                r"implement|administer|host|award|grant|certif|regist|draw|drew|launch|initiat|"
                r"sponsor|commission|order|build|built|develop|design|produc|support|teach|taught")
 _ASKS_AGENT = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?who\s+(?:(?:has|have|had|will|would|"
-                         r"did|does|do)\s+)?(?:" + _DOER_VERBS + r")\w*\b", re.IGNORECASE)
+                         r"did|does|do)\s+)?(?P<verb>" + _DOER_VERBS + r")\w*\b", re.IGNORECASE)
 # Who does it, in the passive ("investigated by anti-organised crime units", "provided by the
 # Police Academy"), or a name after "by".
 _BY_AGENT = re.compile(r"\b[Bb]y\s+(?:the\s+|a\s+|an\s+)?[A-Z]|\b(?i:\w+ed|run|led|given|done|"
@@ -2457,6 +2467,15 @@ def asks_agent(question: str) -> bool:
 
 
 _INNER_CAPITAL = re.compile(r"(?<=[\w,;:)] )[A-Z][\w'-]*")
+
+
+def does_asked_deed(question: str, text: str) -> bool:
+    """Whether ``text`` speaks of the deed a question asks who does, by the root of its verb
+    ("investigated", "investigator" for "Who investigates ...?"); True for a question asking
+    no such thing."""
+    m = _ASKS_AGENT.search(question)
+    return m is None or re.search(r"\b" + re.escape(m.group("verb")), text,
+                                  re.IGNORECASE) is not None
 
 
 def names_agent(question: str, text: str) -> bool:

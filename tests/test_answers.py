@@ -203,6 +203,20 @@ def test_an_eleventh_blind_probe_of_conversations(assistant):
     assert o.off_topic == 4 and o.off_topic_refused >= 3
 
 
+def test_a_twelfth_blind_probe_of_follow_ups(assistant):
+    """93 turns in 30 conversations on the seed page by a helper that saw only the page
+    (2026-12-07, fourth session), most of them follow-ups: 26 elliptical ("anyone else?",
+    "with whom", "which acts exactly"), 11 with a pronoun, 5 chains, 6 changes of subject, 13
+    unanswerable (4 off-topic). Measured blind: hit@1 82.5% over the 80 answerable (66), 3
+    answered confidently and wrongly, none of the unanswerable confidently, 3 of 4 off-topic
+    refused; 86.2% (69) and one confident wrong answer after the rules it prompted (who does
+    a deed; the earlier project's title in quotation marks; indefinite pronouns and "else"
+    ask about nothing; "with whom" asks). README, "Evaluation"."""
+    o = probe_outcome(assistant, "probe12_by_others.jsonl")
+    assert o.hit_at_1 >= 0.85 and o.confident_wrong <= 1 and o.confident_unanswerable == 0
+    assert o.off_topic == 4 and o.off_topic_refused >= 3
+
+
 @pytest.fixture(scope="module")
 def estavia(tmp_path_factory):
     """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual

@@ -410,6 +410,17 @@ def test_words_of_the_conversation_are_not_what_a_question_asks_about():
     # long, a follow-up (it had counted three and was read with the conversation confidently).
     assert asked_terms("And how many were children?") == ["children"]
     assert asked_terms("How much more money was there?") == ["money"]
+    # Nor do the indefinite pronouns and "else" ("anyone else?" had been read alone, refused).
+    assert asked_terms("anyone else?") == [] and asked_terms("Who else?") == []
+    assert asked_terms("whats the hotline number") == asked_terms("what is the hotline number")
+
+
+def test_a_follow_up_opening_with_a_preposition_and_a_question_word_asks(assistant):
+    # "with whom" (no question mark) had been taken for small talk, read alone and refused.
+    history = ["how is trafficking prevention organised in slovenia",
+               "which ministry prepared the jit thb wb proposal"]
+    reply = assistant.answer("with whom", history)
+    assert reply.quotes and "in cooperation with Bulgarian partners" in reply.quotes[0].text
 
 
 @pytest.mark.parametrize("message, again", [
@@ -2217,6 +2228,22 @@ def test_who_does_something_is_answered_by_the_sentence_naming_the_doer(arvenia)
     assert "Police Academy" in r.quotes[0].text
 
 
+def test_who_does_something_is_not_answered_by_who_does_another_thing(assistant):
+    from assistant.quoting import does_asked_deed
+
+    q = "who investigates trafficking cases in slovenia"
+    assert does_asked_deed(q, "Offences are investigated by anti-organised crime units.")
+    assert does_asked_deed(q, "An investigator at each directorate coordinates.")
+    assert not does_asked_deed(q, "Prosecution falls within the competence of the Office.")
+    assert does_asked_deed("Who is the coordinator?", "Anything at all.")  # asks no deed
+    # The prosecutors' sentence names a body too, for prosecuting: it had been the confident
+    # answer; the sentence after it names who investigates.
+    r = assistant.answer(q)
+    assert "investigated by anti-organised crime units" in r.quotes[0].text
+    r = assistant.answer("who prosecutes trafficking cases?")
+    assert "Specialised Office of State Prosecutor" in r.quotes[0].text
+
+
 @pytest.fixture(scope="module")
 def valdoria(tmp_path_factory):
     """Four documents on a fictional country (a monitoring body's evaluation report, a digest
@@ -3127,6 +3154,22 @@ def test_what_says_what_something_is_called():
     assert not gives_title("The so-called loverboy method is common.")
     assert not gives_title("In 2012 the Ministry prepared the proposal for a sequel of the "
                            'previously concluded project "The introduction of JITs".')
+    # A title in quotation marks after its word gives it, when that is what is looked for
+    # (the earlier project's: the sentence names it only in passing).
+    assert gives_title("In 2012 the Ministry prepared the proposal for a sequel of the "
+                       'previously concluded project "The introduction of JITs".', quoted=True)
+    assert gives_title('the action plan “Safe Futures” was adopted', quoted=True)
+    assert not gives_title('the project "and" its sequel', quoted=True)
+    assert not gives_title("The project was approved.", quoted=True)
+
+
+def test_the_earlier_projects_name_is_quoted_from_the_sentence_naming_it(assistant):
+    # The sentence on what the new project does had been the confident answer.
+    r = assistant.answer("what was the earlier jit project called")
+    assert "The introduction of the requirements for establishing" in r.quotes[0].text
+    r = assistant.answer("The earlier JIT project for South-eastern Europe - what is the name "
+                         "of its sequel?")
+    assert "The title of the new project is" in r.quotes[0].text
 
 
 def test_the_name_of_a_sequel_is_quoted_from_the_sentence_giving_it(assistant):
