@@ -300,7 +300,14 @@ def follow_up_candidates(question: str, history: Sequence[str] | None) -> list[Q
                 is_follow_up(last) or _CONTINUES.match(last)
                 or len(quoting.asked_terms(last)) <= UNDERSPECIFIED_TERMS):
             out.append(Query(asked, f"{past[-2]} {past[-1]}"))
-    return out
+    # A continuation of a question asking where to read ("and prevention?" after "where can i
+    # find stats on thb prosecutions" and "and on victim assistance?") takes from it only its
+    # form: its topic is its own, and the earlier topic's words had drawn the pointer to the
+    # prosecution statistics.
+    for i, q in enumerate(out[1:], start=1):
+        if asks_where_to_read(q) and not quoting.asks_where_to_read(asked):
+            out[i] = Query(asked, quoting.where_to_read_form(q.context))
+    return list(dict.fromkeys(out))
 
 
 class TokenCache:
@@ -1425,10 +1432,12 @@ class Answerer:
             # with the last answer ("time" in "full time", "can") is no follow-up.
             return alone
         best_context = max(judged[1:], key=lambda x: x[1].confidence)
-        if not quoting.asks_where_to_read(asked) and asks_where_to_read(best_context[0].query):
+        pointing = [x for x in judged[1:] if asks_where_to_read(x[0].query)]
+        if not quoting.asks_where_to_read(asked) and pointing:
             # "and for info on victim assistance?" after "where can i find stats on ...": it
-            # asks the same of something else, however many words of its own it has.
-            return best_context
+            # asks the same of something else, however many words of its own it has; so does
+            # "and prevention?" after that, read after the two last questions.
+            return max(pointing, key=lambda x: x[1].confidence)
         gain = best_context[1].confidence - alone[1].confidence
         abstain_below = self.thresholds()[0]
         if len(terms) <= UNDERSPECIFIED_TERMS:

@@ -584,6 +584,13 @@ def asks_where_to_read(question: str) -> bool:
     return bool(_WHERE_TO_READ.search(question))
 
 
+def where_to_read_form(question: str) -> str:
+    """The words by which a question asks where to read ("where can i find" of "where can i
+    find stats on thb prosecutions"), or ""."""
+    m = _WHERE_TO_READ.search(question)
+    return m.group(0) if m else ""
+
+
 # A question about what came after something ("What happened after the conference?", "Once
 # the 90 days are over, ...", "after I die"), or before it. Chosen on the fitting part: hit@1
 # 130 to 135 of 247 (after-period 13 to 16), quotes 268 to 273 characters on average.

@@ -1018,6 +1018,23 @@ def test_a_follow_up_continuing_a_question_on_where_to_read_gets_a_pointer(assis
         "victims can be found" in reply.quotes[0].text
     reply = assistant.answer("and who prosecutes?", history)
     assert reply.quotes and "Specialised Office of State Prosecutor" in reply.quotes[0].text
+    # Two steps on, it keeps the form and not the first topic: read after the statistics'
+    # question's words, "and prevention?" had been given the prosecution statistics' pointer.
+    reply = assistant.answer("and prevention?", ["where can i find stats on thb prosecutions",
+                                                 "and on victim assistance?"])
+    assert reply.quotes and "More about the field of prevention can be found" \
+        in reply.quotes[0].text
+
+
+def test_a_continuation_of_a_question_on_where_to_read_takes_only_its_form():
+    from assistant.answering import Query, follow_up_candidates
+
+    readings = follow_up_candidates("and prevention?", ["where can i find stats on thb "
+                                                        "prosecutions"])
+    assert readings == [Query("and prevention?"), Query("and prevention?", "where can i find")]
+    # a question of its own keeps the conversation as it is
+    readings = follow_up_candidates("and who prosecutes?", ["where can i find stats?"])
+    assert readings[1] == Query("and who prosecutes?", "where can i find stats?")
 
 
 def test_retrieve_reads_a_follow_up_as_answer_does(assistant):
