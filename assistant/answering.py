@@ -1481,7 +1481,7 @@ class Answerer:
             chosen = best_context if gain > 0 else alone
         elif alone[1].coverage >= abstain_below:
             chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
-        elif len(terms) <= FOLLOW_UP_TERMS and self.uses_documents_words(terms) \
+        elif len(terms) <= FOLLOW_UP_TERMS and self.uses_documents_words(terms, half=True) \
                 and best_context[1].coverage >= abstain_below:
             # Refused alone, but a short follow-up on the documents' topic ("And during the
             # trial?", "Anyone else funded?") that the conversation covers: tentatively, as
@@ -1827,11 +1827,13 @@ class Answerer:
 
         return set(terms) <= set(tokenize(self._text(c)))
 
-    def uses_documents_words(self, terms: Sequence[str]) -> bool:
+    def uses_documents_words(self, terms: Sequence[str], half: bool = False) -> bool:
         """Whether most of a question's content words (``keyword.tokenize``; or all of none:
-        "Why?") are words the documents use. A short question that mostly does not ("And the
-        weather?") changes the subject rather than following up."""
-        return sum(1 for t in terms if self.index.keyword.idf(t)) * 2 > len(terms) or not terms
+        "Why?") are words the documents use, or with ``half`` at least half of them. A short
+        question that mostly does not ("And the weather?") changes the subject rather than
+        following up."""
+        used = sum(1 for t in terms if self.index.keyword.idf(t)) * 2
+        return used >= len(terms) if half else used > len(terms) or not terms
 
     def answer(self, query: Query, max_quotes: int = 3, mode: str = "hybrid",
                where: Mapping | None = None, passages: int = 5,

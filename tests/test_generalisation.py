@@ -415,6 +415,19 @@ def test_words_of_the_conversation_are_not_what_a_question_asks_about():
     assert asked_terms("whats the hotline number") == asked_terms("what is the hotline number")
 
 
+def test_a_short_follow_up_half_in_the_documents_words_is_read_with_the_conversation(
+        assistant):
+    # "recent focus?": "focus" is no word of the page; alone it is refused, and it had been
+    # refused here too (the test wanted most of its words to be the page's).
+    history = ["how is trafficking prevention organised in slovenia"]
+    assert assistant.answer("recent focus?").abstained
+    reply = assistant.answer("recent focus?", history)
+    assert reply.tentative and "a special emphasis has been made on education and " \
+        "training" in reply.quotes[0].text
+    # A change of subject in words the page never uses is still refused.
+    assert assistant.answer("and the weather?", history).abstained
+
+
 def test_a_follow_up_opening_with_a_preposition_and_a_question_word_asks(assistant):
     # "with whom" (no question mark) had been taken for small talk, read alone and refused.
     history = ["how is trafficking prevention organised in slovenia",
