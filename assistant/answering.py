@@ -261,6 +261,10 @@ UNDERSPECIFIED_TERMS = 1
 # With the conversation, the answer's confidence must be higher by this much to be preferred
 # over the question alone (a self-contained question stays put); and alone, by as much over the
 # conversation for a one-word question pointing back ("What were they paid?").
+# How far down a reading with the conversation whose top quote does not speak to the words
+# of a question going on ("and out in the regions?") looks for one that does (``best_reading``).
+SUPPORT_CANDIDATES = 4
+
 FOLLOW_UP_MARGIN = 0.15
 # A question this short that would be refused alone may still be a follow-up on the topic
 # ("And lawyers bringing the charges?"): answered tentatively with the conversation.
@@ -1330,8 +1334,16 @@ class Answerer:
             # words the documents never use) whose quote is the conversation's subject again,
             # with nothing that speaks to what is asked now ("Is it going to rain?", "Tell me a
             # joke"): a change of subject, not a follow-up. Read alone, as asked (which
-            # mostly refuses it).
-            return alone
+            # mostly refuses it). But a question that says it goes on ("and out in the
+            # regions?" after the officers working full time) takes the first of the reading's
+            # next candidates that speaks to its words, when one does.
+            ev, j = chosen
+            supported = next((i for i in range(1, min(len(j.candidates), SUPPORT_CANDIDATES))
+                              if self._supports_asked(alone, chosen, i)), None) \
+                if _CONTINUES.match(question) else None
+            if supported is None:
+                return alone
+            chosen = (ev, replace(self._put_first(ev, j, supported), leans_on_conversation=True))
         if chosen is not alone:
             return self._last_answer_first(chosen, history, mode, where, passages)
         return chosen
@@ -1479,7 +1491,8 @@ class Answerer:
                 return _leaning(counted if counted is not None else chosen)
         elif is_follow_up(asked):
             chosen = best_context if gain > 0 else alone
-        elif alone[1].coverage >= abstain_below:
+        elif alone[1].coverage >= abstain_below and (
+                gain >= FOLLOW_UP_MARGIN or not self._refused_as_unrelated(alone)):
             chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
         elif len(terms) <= FOLLOW_UP_TERMS and self.uses_documents_words(terms, half=True) \
                 and best_context[1].coverage >= abstain_below:
@@ -1495,16 +1508,24 @@ class Answerer:
             return _leaning(chosen)
         return chosen
 
+    def _refused_as_unrelated(self, reading: tuple[Evidence, Judgement]) -> bool:
+        """Whether ``decide`` refuses a reading as unrelated to the documents though it clears
+        the bar (``unrelated``)."""
+        ev, j = reading
+        if not j.candidates or j.names_found_unit or self.settings.abstention.fitted:
+            return False
+        return self.unrelated(ev, self.features(ev, self.reorder(ev, j).candidates))
+
     def _supports_asked(self, alone: tuple[Evidence, Judgement],
-                        reading: tuple[Evidence, Judgement]) -> bool:
-        """Whether the top quote of a reading with the conversation speaks to what the question
-        asks by itself (``quoting.asked_support`` at least ``ASKED_SUPPORT``; a question without
-        content words, "Why?", always passes)."""
+                        reading: tuple[Evidence, Judgement], i: int = 0) -> bool:
+        """Whether the top quote (or the ``i``-th candidate) of a reading with the conversation
+        speaks to what the question asks by itself (``quoting.asked_support`` at least
+        ``ASKED_SUPPORT``; a question without content words, "Why?", always passes)."""
         j = reading[1]
         qtok = alone[0].question_tokens
         if not j.candidates or qtok is None:
             return True
-        c = j.candidates[0]
+        c = j.candidates[i]
         p = self.index.passages[c.evidence.row]
         tv = self._passage_tokens([c.evidence.row])[c.evidence.row]
         text = self.index.documents[c.doc_id].text

@@ -197,9 +197,10 @@ def test_an_eleventh_blind_probe_of_conversations(assistant):
     near-topic confidently after the rules it prompted (a country typed in lower case is a
     name; a question asking when gets a dated candidate first), 85.7% (54) after a follow-up
     continuing a question on where to read asks the same, 87.3% (55) after clipped words
-    ("org") are written out. README, "Evaluation"."""
+    ("org") are written out, 88.9% (56) after a short follow-up going on gets the candidate
+    speaking to its words. README, "Evaluation"."""
     o = probe_outcome(assistant, "probe11_by_others.jsonl")
-    assert o.hit_at_1 >= 0.85 and o.confident_wrong == 0 and o.confident_unanswerable == 0
+    assert o.hit_at_1 >= 0.87 and o.confident_wrong == 0 and o.confident_unanswerable == 0
     assert o.off_topic == 4 and o.off_topic_refused >= 3
 
 

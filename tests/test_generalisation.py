@@ -428,6 +428,22 @@ def test_a_short_follow_up_half_in_the_documents_words_is_read_with_the_conversa
     assert assistant.answer("and the weather?", history).abstained
 
 
+def test_a_short_follow_up_going_on_gets_the_candidate_speaking_to_its_words(assistant):
+    # "and out in the regions?" clears the bar alone but reads as unrelated to the page, so it
+    # had been refused; with the conversation its top quote is the officers' sentence just
+    # quoted, and the candidate naming "each of the 11 regional police directorates" comes
+    # first (here with the officers' sentence it leans on).
+    history = ["who investigates trafficking cases in slovenia, is it regular police?",
+               "how many officers work on it full time"]
+    reply = assistant.answer("and out in the regions?", history)
+    assert reply.tentative and "11 regional police directorates" in reply.quotes[0].text
+    # Changes of subject are still refused, going on or not.
+    for q in ("and the weather in ljubljana?", "How are you today?",
+              "What's the population of Norway?", "random q but how do i get red wine out "
+              "of a carpet"):
+        assert assistant.answer(q, history).abstained, q
+
+
 def test_a_follow_up_opening_with_a_preposition_and_a_question_word_asks(assistant):
     # "with whom" (no question mark) had been taken for small talk, read alone and refused.
     history = ["how is trafficking prevention organised in slovenia",
