@@ -1178,6 +1178,10 @@ class Answerer:
         if others:
             out.append(f"the quote's number is given as “{others[:60]}”, not as the number "
                        "your question asks for")
+        post = quoting.unmentioned_post(asked, self.index.keyword.df, self._starts_word)
+        if post:
+            out.append(f"the documents never mention “{post[:40]}”, whom your question asks "
+                       "about")
         role = quoting.foreign_role(asked, self.index.keyword.df, self._starts_word)
         if role:
             out.append(f"your question asks as “{role[:40]}”, whom the documents never "

@@ -554,7 +554,7 @@ _WHERE_TO_READ = re.compile(
     r"\b(where\b.*\b(find|read|see|look|published|written|documented|available|described|"
     r"found|get|info|information|details?|learn)|where(?:'s|\s+is|\s+are)\s+(?:the\s+)?"
     r"(?:\w+\s+){0,2}(?:stats|statistics|data|figures|reports?|write-?ups?|summary|"
-    r"overview|breakdown)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
+    r"overview|breakdown|description|documentation)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
     r"(more|further) (about|info|information|"
     r"details)|read (more|about)|learn more|find out more|(is|are) there (a|an|any) "
     r"(site|website|page|link|document|article|report)|(published|documented|reported) "
@@ -2199,6 +2199,35 @@ def foreign_role(question: str, df: Callable[[str], int],
                 and not all(_mentioned(w, df, starts) for w in role.split() if tokenize(w)):
             return role
     return None
+
+
+# The one whose name or identity a question asks: "What is the name of Slovenia's national
+# rapporteur on trafficking?", "Who is the ombudsman for children?", "name of the
+# rapporteur": the words before "of", "for", "on", "in", a clause or the end.
+_ASKED_WHOSE_NAME = re.compile(
+    r"(?:\bnames?\s+of|^\W*who(?:'s|’s|\s+is|\s+was|\s+are|\s+were))\s+"
+    r"(?:(?:the|a|an|its|their|his|her)\s+)?(?:[\w-]+(?:'s|’s)\s+)?"
+    r"(?P<post>(?:(?!(?:of|for|on|in|at|to|who|that|with)\b)[^\W\d_][\w-]*\s+){0,2}?"
+    r"(?!(?:of|for|on|in|at|to|who|that|with)\b)[^\W\d_][\w-]*)"
+    r"(?=\s*(?:[?.!,;:]|$)|\s+(?:of|for|on|in|at|to|who|that|with)\b)", re.IGNORECASE)
+
+
+def unmentioned_post(question: str, df: Callable[[str], int],
+                     starts: Callable[[str], bool] | None = None) -> str | None:
+    """The one whose name a question asks ("national rapporteur" of "What is the name of
+    Slovenia's national rapporteur on trafficking?"), when the collection never uses the word
+    that names it, its last (``df``: in how many passages a token occurs; nor in the singular
+    or plural, nor by ``starts`` a word of its root, as ``foreign_role``): a name the quote
+    gives is someone else's. A blind probe's question was answered confidently with a
+    sentence naming the Employment Service of Slovenia."""
+    m = _ASKED_WHOSE_NAME.search(question)
+    if m is None:
+        return None
+    post = m.group("post")
+    head = post.split()[-1]
+    if not tokenize(head) or _mentioned(head, df, starts):
+        return None
+    return post
 
 
 def _mentioned(word: str, df: Callable[[str], int],

@@ -220,6 +220,17 @@ def test_a_twelfth_blind_probe_of_follow_ups(assistant):
     assert o.off_topic == 4 and o.off_topic_refused >= 3
 
 
+def test_a_thirteenth_blind_probe_of_single_questions(assistant):
+    """100 single questions on the seed page by a helper that saw only the page (2026-12-07,
+    fourth session), as six kinds of user would type them: 65 answerable (32 paraphrases), 20
+    near-topic, 15 off-topic. Measured blind: hit@1 80.0% (52), 1 confident and wrong, 2
+    near-topic answered confidently, 12 of 15 off-topic refused; 81.5% (53), none wrong and 1
+    near-topic confidently after the two rules it prompted. README, "Evaluation"."""
+    o = probe_outcome(assistant, "probe13_by_others.jsonl")
+    assert o.hit_at_1 >= 0.8 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
+    assert o.off_topic == 15 and o.off_topic_refused >= 11
+
+
 @pytest.fixture(scope="module")
 def estavia(tmp_path_factory):
     """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual
