@@ -1129,9 +1129,9 @@ def _named_part(word: str) -> str:
 
 
 # Everyday errands and pastimes that no collection of documents on a subject answers (the
-# weather, travel, food, entertainment, sport, home computing), and the almanac's facts about
-# a country (its capital, president, flag, language, climate): a closed class, like a stop
-# list. A word of it that the documents use is theirs (a report on hotels' staff), so it counts
+# weather, travel, roads and taxes, food, entertainment, sport, home computing), and the
+# almanac's facts about a country (its capital, president, flag, language, climate): a closed
+# class, like a stop list. A word of it that the documents use is theirs (a report on hotels' staff), so it counts
 # only when they never do (``Answerer._asks_only_errand``).
 ERRANDS = frozenset(tokenize(
     "weather forecast sunny rain raining snow snowing flight flights taxi ticket tickets "
@@ -1145,7 +1145,8 @@ ERRANDS = frozenset(tokenize(
     "hockey golf rugby cricket baseball marathon olympics laptop smartphone iphone android "
     "wallet roaming currency passport parking translate translation visa visas drive driving "
     "capital president anthem flag climate timezone language languages dialect religion "
-    "inhabitants population"))
+    "inhabitants population vat tax taxes vignette motorway motorways highway highways toll "
+    "tolls"))
 # Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
 # was that?"): such a follow-up asks it of the conversation's subject, like "When?" (read
 # alone, "year" had found "in recent years"; ``Answerer._reading``).

@@ -225,10 +225,11 @@ def test_a_thirteenth_blind_probe_of_single_questions(assistant):
     fourth session), as six kinds of user would type them: 65 answerable (32 paraphrases), 20
     near-topic, 15 off-topic. Measured blind: hit@1 80.0% (52), 1 confident and wrong, 2
     near-topic answered confidently, 12 of 15 off-topic refused; 81.5% (53), none wrong and 1
-    near-topic confidently after the two rules it prompted. README, "Evaluation"."""
+    near-topic confidently after the two rules it prompted; 13 of 15 off-topic refused after
+    roads and taxes joined the errands. README, "Evaluation"."""
     o = probe_outcome(assistant, "probe13_by_others.jsonl")
     assert o.hit_at_1 >= 0.8 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
-    assert o.off_topic == 15 and o.off_topic_refused >= 11
+    assert o.off_topic == 15 and o.off_topic_refused >= 12
 
 
 @pytest.fixture(scope="module")

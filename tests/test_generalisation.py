@@ -2974,7 +2974,8 @@ def test_what_a_project_does_is_quoted_with_the_sentence_naming_it(assistant):
 
 @pytest.mark.parametrize("question", [
     "cheap flights from sofia to ljubljana?",
-    "Who won the last handball match between Croatia and Slovenia?"])
+    "Who won the last handball match between Croatia and Slovenia?",
+    "What's the VAT rate in Slovenia?"])
 def test_an_errand_naming_the_pages_places_is_refused(assistant, question):
     # Two blind probes' off-topic questions, shown the Sofia conference or the workshops'
     # countries tentatively; a place typed in lower case is a name too ("sofia").
