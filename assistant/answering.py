@@ -119,6 +119,9 @@ _CONTINUATION = re.compile(r"(?:\W*(?:and|or|but|also|then|what about|how about)
 _QUESTION_OPENING = re.compile(r"\W*(what|which|who|whom|whose|when|where|why|how|is|are|was|"
                                r"were|do|does|did|can|could|would|will|should|shall|may|might|"
                                r"must|has|have|had)\b", re.IGNORECASE)
+# A question word anywhere ("and, by the way, who prosecutes?", "and for how long?").
+_QUESTION_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b",
+                            re.IGNORECASE)
 # A question addressed to the assistant itself ("How are you?", "Who are you?").
 _ADDRESSES_READER = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
 
@@ -131,10 +134,14 @@ def asks_where_to_read(query: Query) -> bool:
     if quoting.asks_where_to_read(query.asked):
         return True
     m = _CONTINUATION.match(query.asked)
-    # ("and who prosecutes?" asks a question of its own; "and what about prevention?" not)
+    # ("and who prosecutes?", "and, by the way, who prosecutes?", "and for how long?" ask a
+    # question of their own; "and what about prevention?" does not. And only a question
+    # asking for a source passes its form on: "Where can victims get a permit?" asks where
+    # to go.)
     return bool(query.context) and m is not None \
         and not _QUESTION_OPENING.match(query.asked[m.end():]) \
-        and quoting.asks_where_to_read(query.context)
+        and not _QUESTION_WORD.search(query.asked[m.end():]) \
+        and quoting.asks_for_source(query.context)
 
 
 def is_follow_up(question: str) -> bool:
@@ -484,9 +491,9 @@ AGENT_CANDIDATES = 4
 # giving it (``_contact_first``): a contact box's lines score low on meaning.
 CONTACT_CANDIDATES = 10
 # How far down a question asking who does something, whose top quote names someone for
-# another deed, looks for one naming who does the deed asked (``_agent_first``): the next
-# candidate only, as what the documents say of a deed lies close together.
-DEED_CANDIDATES = 2
+# another deed, looks for one naming who does the deed asked (``_agent_first``): as far as for
+# anyone who does something, the next three.
+DEED_CANDIDATES = AGENT_CANDIDATES
 # How far down a question asking when looks for a candidate giving a date (``_time_first``):
 # as far as for who does something.
 TIME_CANDIDATES = 4
@@ -1237,11 +1244,12 @@ class Answerer:
             # A place the documents name only by its people's word ("bulgaria" where they
             # write "Bulgarian partners"), or never ("austria"): a word of theirs it is not.
             name = word.capitalize()
-            if not any(self.index.keyword.df(t) for t in tokenize(word)) \
-                    and (quoting.country_name(word)
-                         or any(f.lower() in forms for f in quoting.place_forms(name))):
-                return name
-            return word
+            if any(self.index.keyword.df(t) for t in tokenize(word)):
+                return word
+            country = quoting.country_name(word)
+            if country:
+                return country
+            return name if any(f.lower() in forms for f in quoting.place_forms(name)) else word
         return re.sub(r"[^\W\d_]+", lambda m: written(m.group()), asked)
 
     def _holds_phrase(self, doc_id: str, phrase: str) -> bool:
@@ -1673,10 +1681,12 @@ class Answerer:
         comes first. Not for a follow-up ("Since when?"): a date elsewhere in the document is
         not the conversation's (``_last_answer_first`` looks after the last answer)."""
         asked = ev.query.asked
-        if ev.query.context:
+        if ev.query.context or not j.candidates \
+                or not quoting.lacks_asked_time(asked, self._text(j.candidates[0])):
             return j
-        return self._promote(ev, j, lambda text: not quoting.lacks_asked_time(asked, text),
-                             TIME_CANDIDATES, same_doc=True)
+        # A date, not any figure ("There are 11 prosecutors" gives no time, though the check
+        # of a quote's figures lets it pass).
+        return self._promote(ev, j, quoting.gives_time, TIME_CANDIDATES, same_doc=True)
 
     def _purpose_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what something is for ("What is the purpose of the JIT THB WB
@@ -1697,8 +1707,7 @@ class Answerer:
         concluded project "The introduction of ..."'); asked another's, such a sentence may
         name the earlier one in passing (the 2012 proposal's, for "the name of its sequel")."""
         asked = ev.query.asked
-        if not j.candidates or not quoting.asks_title(asked) \
-                or quoting.gives_title(self._text(j.candidates[0])):
+        if not j.candidates or not quoting.asks_title(asked):
             return j
         from .keyword import tokenize
 
@@ -1709,14 +1718,21 @@ class Answerer:
         earlier = bool(_EARLIER.search(phrase))
         names = quoting.names_in(phrase)
 
+        def sentence(c) -> str:
+            return self.index.documents[c.doc_id].text[c.evidence.start:c.evidence.end]
+
+        def newer(c) -> bool:
+            return earlier and re.search(r"\bnew\b", sentence(c), re.IGNORECASE) is not None
+
+        top = j.candidates[0]
+        if quoting.gives_title(self._text(top)) and not newer(top):
+            return j
+
         def titles_it(c) -> bool:
             # (the sentence that titles it, not the quote grown around it: the earlier
             # project's sentence grows into the next, "The title of the new project is ...")
-            text = self._text(c)
-            sentence = self.index.documents[c.doc_id].text[c.evidence.start:c.evidence.end]
-            return quoting.gives_title(sentence, quoted=earlier) \
-                and names <= set(tokenize(text)) \
-                and not (earlier and re.search(r"\bnew\b", sentence, re.IGNORECASE))
+            return quoting.gives_title(sentence(c), quoted=earlier) \
+                and names <= set(tokenize(self._text(c))) and not newer(c)
         return self._promote(ev, j, titles_it, TITLE_CANDIDATES, same_doc=True, whole=True)
 
     def _reason_first(self, ev: Evidence, j: Judgement) -> Judgement:

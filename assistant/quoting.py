@@ -585,10 +585,34 @@ def asks_where_to_read(question: str) -> bool:
 
 
 def where_to_read_form(question: str) -> str:
-    """The words by which a question asks where to read ("where can i find" of "where can i
-    find stats on thb prosecutions"), or ""."""
-    m = _WHERE_TO_READ.search(question)
-    return m.group(0) if m else ""
+    """The words by which a question asks where to read, up to the first word of finding or
+    reading, with the first word of the source it asks for ("where can i find stats" of "where
+    can i find stats on thb prosecutions and for info on victims"), or ""."""
+    m = _WHERE_TO_READ_FORM.search(question) or _WHERE_TO_READ.search(question)
+    if m is None:
+        return ""
+    form = m.group(0)
+    source = _SOURCE_WORD.search(question)
+    return form if source is None or _SOURCE_WORD.search(form) else f"{form} {source.group(0)}"
+
+
+# The first branch of _WHERE_TO_READ, up to its first word of finding rather than its last.
+_WHERE_TO_READ_FORM = re.compile(
+    r"\bwhere\b.*?\b(find|read|see|look|published|written|documented|available|described|"
+    r"found|get|info|information|details?|learn)\b", re.IGNORECASE)
+# What a question asks where to read about when it asks for a source, not for help or a
+# place ("where can i find stats on ...", not "Where can victims get a permit?"): a source's
+# word. Only such a question passes its form on to a follow-up continuing it.
+_SOURCE_WORD = re.compile(
+    r"\b(stats|statistics|data|figures|reports?|info|information|details|more|documents?|"
+    r"documentation|descriptions?|website|websites|web\s*site|links?|site|page|publications?|"
+    r"read|published|documented|learn|write-?ups?|summary|overview|breakdown)\b", re.IGNORECASE)
+
+
+def asks_for_source(question: str) -> bool:
+    """Whether a question asks where to read, about a source (``_SOURCE_WORD``): "where can i
+    find stats on thb prosecutions", not "Where can victims get help?"."""
+    return asks_where_to_read(question) and bool(_SOURCE_WORD.search(question))
 
 
 # A question about what came after something ("What happened after the conference?", "Once
@@ -1735,7 +1759,7 @@ _GIVES_TITLE = re.compile(r"\b(?:title|name)\s+of\s+[^.]{0,80}?\b(?:is|was)\b|"
                           r"(?!\s+(?:for|to|on|upon|in|by)\b)", re.IGNORECASE)
 # A work's title in quotation marks right after its word: 'the previously concluded project
 # "The introduction of the requirements for ..."'.
-_QUOTED_TITLE = re.compile(rf"\b{_TITLED}\s*[:,]?\s*[\"“„«]\s*(?-i:[A-Z])", re.IGNORECASE)
+_QUOTED_TITLE = re.compile(rf"\b{_TITLED}\s*(?:[:,]\s*)?[\"“„«]\s*(?-i:[A-Z])", re.IGNORECASE)
 
 
 def asks_title(question: str) -> bool:
@@ -2205,9 +2229,12 @@ def foreign_role(question: str, df: Callable[[str], int],
 # The one whose name or identity a question asks: "What is the name of Slovenia's national
 # rapporteur on trafficking?", "Who is the ombudsman for children?", "name of the
 # rapporteur": the words before "of", "for", "on", "in", a clause or the end.
+# ("Who is eligible ...?", "Who is entitled ...?" ask who may; a post follows a determiner
+# or a possessive.)
 _ASKED_WHOSE_NAME = re.compile(
-    r"(?:\bnames?\s+of|^\W*who(?:'s|’s|\s+is|\s+was|\s+are|\s+were))\s+"
-    r"(?:(?:the|a|an|its|their|his|her)\s+)?(?:[\w-]+(?:'s|’s)\s+)?"
+    r"(?:\bnames?\s+of\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:[\w-]+(?:'s|’s)\s+)?|"
+    r"^\W*who(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:(?:the|a|an|its|their|his|her)\s+|"
+    r"[\w-]+(?:'s|’s)\s+))"
     r"(?P<post>(?:(?!(?:of|for|on|in|at|to|who|that|with)\b)[^\W\d_][\w-]*\s+){0,2}?"
     r"(?!(?:of|for|on|in|at|to|who|that|with)\b)[^\W\d_][\w-]*)"
     r"(?=\s*(?:[?.!,;:]|$)|\s+(?:of|for|on|in|at|to|who|that|with)\b)", re.IGNORECASE)
@@ -2226,9 +2253,14 @@ def unmentioned_post(question: str, df: Callable[[str], int],
         return None
     post = m.group("post")
     head = post.split()[-1]
-    if not tokenize(head) or _mentioned(head, df, starts):
+    if not tokenize(head) or head.lower() in _ANYONE or _mentioned(head, df, starts):
         return None
     return post
+
+
+# Words for a person that name no post ("Who is the best person to contact?").
+_ANYONE = frozenset("person persons people one ones someone somebody man woman men women "
+                    "individual individuals guy contact".split())
 
 
 def _mentioned(word: str, df: Callable[[str], int],
@@ -2282,6 +2314,28 @@ _LABEL_ENDS = re.compile(r"^(?:(?:the|a|an|their|its|his|her)\s+)?(.*?)(?:\s+(?:
                          r"[\s:–-]*$", re.IGNORECASE | re.DOTALL)
 
 
+# Whose number a question asks: the words after "number of" ("the phone number of the Special
+# Unit"), before "'s" ("the Special Unit's telephone number"), or opening a keyword question
+# ("special unit phone number"). Not those after "for" ("the helpline number for workers"),
+# nor a subject ("What number should victims call?"): those are the callers.
+_HOLDER_OF = re.compile(r"\b(?:numbers?|lines?|hotline|helpline|phone|telephone|contacts?)\s+of\s+"
+                        r"(?P<h>[^?!.,;]+)", re.IGNORECASE)
+_HOLDER_POSSESSIVE = re.compile(r"(?P<h>(?:[\w-]+\s+){0,4}?[\w-]+)(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?"
+                                r"(?:numbers?|hotline|helpline|phone|telephone)\b", re.IGNORECASE)
+_HOLDER_KEYWORD = re.compile(_KEYWORD_OPENING.replace("{0,5}", "{1,5}")
+                             + r"(?:(?:tele)?phone|hotline|helpline|contact|fax)?\s*numbers?\W*$",
+                             re.IGNORECASE)
+
+
+def _holder(question: str) -> str:
+    """The words naming whose phone number a question asks (``_HOLDER_OF`` ...), or ""."""
+    m = _HOLDER_OF.search(question) or _HOLDER_POSSESSIVE.search(question)
+    if m is not None:
+        return m.group("h")
+    m = _HOLDER_KEYWORD.search(question)
+    return m.group(0) if m is not None else ""
+
+
 def others_phone_number(question: str, quote: str) -> str | None:
     """The label of another's number ("police emergency number") when a question asks for
     the phone number of someone the quote names ("What is the phone number of the Special
@@ -2293,15 +2347,18 @@ def others_phone_number(question: str, quote: str) -> str | None:
     name what the question asks about (the other checks say so)."""
     if not _PHONE_ASKS.search(question):
         return None
-    holder = set(tokenize(question)) - _CONTACT_WORDS
+    holder = set(tokenize(_holder(question))) - _CONTACT_WORDS
     if not holder or not holder <= set(tokenize(quote)):
         return None
     labels = []
+    # Where each clause opens, found once (a quote of many numbers is read in one pass).
+    openings = [c.end() for c in _LABEL_START.finditer(quote)]
     for m in _PHONE_GIVES.finditer(quote):
         if m.group()[0].isalpha():  # "call 112", "Tel. 01 ...": a number under no one's name
             return None
         before = quote[:m.start()]
-        opening = max((c.end() for c in _LABEL_START.finditer(before)), default=0)
+        i = bisect.bisect_right(openings, m.start()) - 1
+        opening = openings[i] if i >= 0 else 0
         label = _LABEL_ENDS.match(" ".join(before[opening:].split()[-6:])).group(1)
         words = set(tokenize(label)) - _CONTACT_WORDS
         if not words or words & holder:
@@ -2507,12 +2564,17 @@ _INNER_CAPITAL = re.compile(r"(?<=[\w,;:)] )[A-Z][\w'-]*")
 
 
 def does_asked_deed(question: str, text: str) -> bool:
-    """Whether ``text`` speaks of the deed a question asks who does, by the root of its verb
-    ("investigated", "investigator" for "Who investigates ...?"); True for a question asking
-    no such thing."""
+    """Whether ``text`` says who does the deed a question asks who does: its verb's root in
+    the passive with "by" ("investigated by anti-organised crime units") or as a doer's noun
+    ("an investigator at each ..."), for "Who investigates ...?". Not the verb in passing
+    ("... in investigating and prosecuting cases", of a sentence whose doer approved
+    something else). True for a question asking no such thing."""
     m = _ASKS_AGENT.search(question)
-    return m is None or re.search(r"\b" + re.escape(m.group("verb")), text,
-                                  re.IGNORECASE) is not None
+    if m is None:
+        return True
+    root = re.escape(m.group("verb"))
+    return re.search(rf"\b{root}\w*\s+(?:\w+\s+)?by\b|\b{root}(?:or|ors|er|ers)\b", text,
+                     re.IGNORECASE) is not None
 
 
 def names_agent(question: str, text: str) -> bool:
@@ -2622,19 +2684,27 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
 
 
 @functools.cache
-def _country_names() -> frozenset[str]:
+def _country_names() -> dict[str, str]:
     """The one-word names of the world's countries and territories (ISO 3166, by pycountry),
-    in small letters: "austria", "croatia"."""
+    by their small letters: "austria" -> "Austria", "uk" -> "UK"."""
     import pycountry
 
     names = {getattr(c, a, None) for c in pycountry.countries for a in ("name", "common_name")}
-    return frozenset(n.casefold() for n in names if n and " " not in n and "," not in n)
+    # "Iran, Islamic Republic of" is Iran; and the short names ISO 3166 does not give.
+    short = {n.split(",")[0] for n in names if n} | _COUNTRY_SHORT_NAMES
+    return {n.casefold(): n for n in short if " " not in n}
+
+
+# Countries as users name them where ISO 3166 does not ("Russian Federation", "Türkiye",
+# "Bosnia and Herzegovina"), and Kosovo, which it does not list.
+_COUNTRY_SHORT_NAMES = frozenset(("Russia", "Turkey", "Kosovo", "Bosnia", "Macedonia", "UK",
+                                  "USA", "Britain", "England", "Scotland", "Wales", "America"))
 
 
 def country_name(word: str) -> str | None:
     """A word typed in small letters that names a country ("austria"), as the name is written
     ("Austria"); None for any other word."""
-    return word.capitalize() if word.islower() and word in _country_names() else None
+    return _country_names().get(word) if word.islower() else None
 
 
 def place_forms(word: str) -> list[str]:

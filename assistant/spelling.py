@@ -197,7 +197,10 @@ def written_out(text: str, used: Callable[[str], bool] | None = None) -> str:
                 return clipped
             words = _CLIPPED[clipped]
             words = (words,) if isinstance(words, str) else words
-            return next((w for w in words if used(w)), words[0])
+            # (as the documents spell it in the singular or the plural: "organizations" is
+            # spelt with a z in "org" too)
+            return next((w for w in words if used(w) or used(w + "s")
+                         or (w.endswith("s") and used(w[:-1]))), words[0])
         text = _CLIPPED_WORD.sub(lambda m: meant(m.group(1)), text)
     text = _UNIT_ABBREVIATED.sub(
         lambda m: _UNIT_SHORT[m.group(1).rstrip(". \t\n").lower()] + " ", text)

@@ -214,9 +214,10 @@ def test_a_twelfth_blind_probe_of_follow_ups(assistant):
     a deed; the earlier project's title in quotation marks; indefinite pronouns and "else"
     ask about nothing; "with whom" asks), 87.5% (70) after a continuation of a question on
     where to read takes its form only, 88.8% (71) after a short follow-up half in the page's
-    words is read with the conversation. README, "Evaluation"."""
+    words is read with the conversation, 90.0% (72) after the review's fixes. README,
+    "Evaluation"."""
     o = probe_outcome(assistant, "probe12_by_others.jsonl")
-    assert o.hit_at_1 >= 0.87 and o.confident_wrong <= 1 and o.confident_unanswerable == 0
+    assert o.hit_at_1 >= 0.88 and o.confident_wrong <= 1 and o.confident_unanswerable == 0
     assert o.off_topic == 4 and o.off_topic_refused >= 3
 
 
