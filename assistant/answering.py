@@ -104,24 +104,22 @@ _GOES_ON = re.compile(r"\b(else|next|afterwards?|after that|before that|instead|
 _WORD = re.compile(r"[^\W_]")
 # A question that opens by continuing the last one ("And for children?", "What about 2014?").
 _CONTINUES = re.compile(r"\W*(and|or|but|also|then|what about|how about)\b", re.IGNORECASE)
+# The words that open a question: a question word, or an auxiliary verb.
+_QUESTION_WORDS = r"what|which|who|whom|whose|when|where|why|how"
+_AUXILIARIES = (r"is|are|was|were|do|does|did|can|could|would|will|should|shall|may|might|must|"
+                r"has|have|had")
 # A message that asks something: a question mark, or the opening of a question ("why", "and
 # when") when it was left out.
 # ("with whom", "in which year": a preposition may come first.)
-_ASKS = re.compile(r"\?|^\W*(and\s+|but\s+|so\s+|or\s+)?((with|by|for|to|from|of|in|on|at)\s+"
-                   r"(?=wh))?(what|which|who|whom|whose|when|where|why|"
-                   r"how|is|are|was|were|do|does|did|can|could|would|will|should|shall|may|"
-                   r"might|must|has|have|had|until|since)\b", re.IGNORECASE)
+_ASKS = re.compile(rf"\?|^\W*(and\s+|but\s+|so\s+|or\s+)?((with|by|for|to|from|of|in|on|at)\s+"
+                   rf"(?=wh))?({_QUESTION_WORDS}|{_AUXILIARIES}|until|since)\b", re.IGNORECASE)
 # All the words that continue the last question ("and what about ..."), where _CONTINUES
 # stops at the first.
-_CONTINUATION = re.compile(r"(?:\W*(?:and|or|but|also|then|what about|how about)\b)+",
-                           re.IGNORECASE)
-# The opening of a question of its own: a question word or an auxiliary verb.
-_QUESTION_OPENING = re.compile(r"\W*(what|which|who|whom|whose|when|where|why|how|is|are|was|"
-                               r"were|do|does|did|can|could|would|will|should|shall|may|might|"
-                               r"must|has|have|had)\b", re.IGNORECASE)
+_CONTINUATION = re.compile(rf"(?:{_CONTINUES.pattern})+", re.IGNORECASE)
+# The opening of a question of its own.
+_QUESTION_OPENING = re.compile(rf"\W*({_QUESTION_WORDS}|{_AUXILIARIES})\b", re.IGNORECASE)
 # A question word anywhere ("and, by the way, who prosecutes?", "and for how long?").
-_QUESTION_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b",
-                            re.IGNORECASE)
+_QUESTION_WORD = re.compile(rf"\b({_QUESTION_WORDS})\b", re.IGNORECASE)
 # A question addressed to the assistant itself ("How are you?", "Who are you?").
 _ADDRESSES_READER = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
 
@@ -265,13 +263,12 @@ NAMING_CANDIDATES = 10
 # A question with this few content words cannot stand alone after a conversation ("And for
 # children?", "Why?", "Since when?"): it is read with the conversation.
 UNDERSPECIFIED_TERMS = 1
-# With the conversation, the answer's confidence must be higher by this much to be preferred
-# over the question alone (a self-contained question stays put); and alone, by as much over the
-# conversation for a one-word question pointing back ("What were they paid?").
 # How far down a reading with the conversation whose top quote does not speak to the words
 # of a question going on ("and out in the regions?") looks for one that does (``best_reading``).
 SUPPORT_CANDIDATES = 4
-
+# With the conversation, the answer's confidence must be higher by this much to be preferred
+# over the question alone (a self-contained question stays put); and alone, by as much over the
+# conversation for a one-word question pointing back ("What were they paid?").
 FOLLOW_UP_MARGIN = 0.15
 # A question this short that would be refused alone may still be a follow-up on the topic
 # ("And lawyers bringing the charges?"): answered tentatively with the conversation.

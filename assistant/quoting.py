@@ -550,9 +550,11 @@ def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: 
 # A question that asks where something is written, published or can be read about: its answer
 # is the pointer sentence ("... can be found in ... at the following link:"), which is
 # otherwise down-weighted for the list or link it introduces and no longer holds.
+# The words of finding or reading after "where" ("where can i find ...").
+_FINDING = (r"(find|read|see|look|published|written|documented|available|described|found|get|"
+            r"info|information|details?|learn)")
 _WHERE_TO_READ = re.compile(
-    r"\b(where\b.*\b(find|read|see|look|published|written|documented|available|described|"
-    r"found|get|info|information|details?|learn)|where(?:'s|\s+is|\s+are)\s+(?:the\s+)?"
+    r"\b(where\b.*\b" + _FINDING + r"|where(?:'s|\s+is|\s+are)\s+(?:the\s+)?"
     r"(?:\w+\s+){0,2}(?:stats|statistics|data|figures|reports?|write-?ups?|summary|"
     r"overview|breakdown|description|documentation)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
     r"(more|further) (about|info|information|"
@@ -597,9 +599,7 @@ def where_to_read_form(question: str) -> str:
 
 
 # The first branch of _WHERE_TO_READ, up to its first word of finding rather than its last.
-_WHERE_TO_READ_FORM = re.compile(
-    r"\bwhere\b.*?\b(find|read|see|look|published|written|documented|available|described|"
-    r"found|get|info|information|details?|learn)\b", re.IGNORECASE)
+_WHERE_TO_READ_FORM = re.compile(r"\bwhere\b.*?\b" + _FINDING + r"\b", re.IGNORECASE)
 # What a question asks where to read about when it asks for a source, not for help or a
 # place ("where can i find stats on ...", not "Where can victims get a permit?"): a source's
 # word. Only such a question passes its form on to a follow-up continuing it.
@@ -1155,8 +1155,8 @@ def _named_part(word: str) -> str:
 # Everyday errands and pastimes that no collection of documents on a subject answers (the
 # weather, travel, roads and taxes, food, entertainment, sport, home computing), and the
 # almanac's facts about a country (its capital, president, flag, language, climate): a closed
-# class, like a stop list. A word of it that the documents use is theirs (a report on hotels' staff), so it counts
-# only when they never do (``Answerer._asks_only_errand``).
+# class, like a stop list. A word of it that the documents use is theirs (a report on hotels'
+# staff), so it counts only when they never do (``Answerer._asks_only_errand``).
 ERRANDS = frozenset(tokenize(
     "weather forecast sunny rain raining snow snowing flight flights taxi ticket tickets "
     "hotel hotels restaurant restaurants recipe recipes cook cooking bake baking pizza "
@@ -2231,13 +2231,13 @@ def foreign_role(question: str, df: Callable[[str], int],
 # rapporteur": the words before "of", "for", "on", "in", a clause or the end.
 # ("Who is eligible ...?", "Who is entitled ...?" ask who may; a post follows a determiner
 # or a possessive.)
+_POST_ENDS = r"(?:of|for|on|in|at|to|who|that|with)\b"
 _ASKED_WHOSE_NAME = re.compile(
     r"(?:\bnames?\s+of\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:[\w-]+(?:'s|’s)\s+)?|"
     r"^\W*who(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:(?:the|a|an|its|their|his|her)\s+|"
     r"[\w-]+(?:'s|’s)\s+))"
-    r"(?P<post>(?:(?!(?:of|for|on|in|at|to|who|that|with)\b)[^\W\d_][\w-]*\s+){0,2}?"
-    r"(?!(?:of|for|on|in|at|to|who|that|with)\b)[^\W\d_][\w-]*)"
-    r"(?=\s*(?:[?.!,;:]|$)|\s+(?:of|for|on|in|at|to|who|that|with)\b)", re.IGNORECASE)
+    rf"(?P<post>(?:(?!{_POST_ENDS})[^\W\d_][\w-]*\s+){{0,2}}?(?!{_POST_ENDS})[^\W\d_][\w-]*)"
+    rf"(?=\s*(?:[?.!,;:]|$)|\s+{_POST_ENDS})", re.IGNORECASE)
 
 
 def unmentioned_post(question: str, df: Callable[[str], int],
@@ -2683,6 +2683,12 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
     return list(dict.fromkeys(out))
 
 
+# Countries as users name them where ISO 3166 does not ("Russian Federation", "Türkiye",
+# "Bosnia and Herzegovina"), and Kosovo, which it does not list.
+_COUNTRY_SHORT_NAMES = frozenset(("Russia", "Turkey", "Kosovo", "Bosnia", "Macedonia", "UK",
+                                  "USA", "Britain", "England", "Scotland", "Wales", "America"))
+
+
 @functools.cache
 def _country_names() -> dict[str, str]:
     """The one-word names of the world's countries and territories (ISO 3166, by pycountry),
@@ -2693,12 +2699,6 @@ def _country_names() -> dict[str, str]:
     # "Iran, Islamic Republic of" is Iran; and the short names ISO 3166 does not give.
     short = {n.split(",")[0] for n in names if n} | _COUNTRY_SHORT_NAMES
     return {n.casefold(): n for n in short if " " not in n}
-
-
-# Countries as users name them where ISO 3166 does not ("Russian Federation", "Türkiye",
-# "Bosnia and Herzegovina"), and Kosovo, which it does not list.
-_COUNTRY_SHORT_NAMES = frozenset(("Russia", "Turkey", "Kosovo", "Bosnia", "Macedonia", "UK",
-                                  "USA", "Britain", "England", "Scotland", "Wales", "America"))
 
 
 def country_name(word: str) -> str | None:

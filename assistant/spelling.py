@@ -162,10 +162,11 @@ _SHORTHAND_WORD = re.compile(r"(?<![\w/.-])(" + "|".join(
 # "more info at"), lower case only ("ORG" may be a name).
 # (A word spelt two ways is written out as the documents spell it.)
 _CLIPPED = {"org": ("organisation", "organization"),
-            "orgs": ("organisations", "organizations"), "info": "information",
-            "stats": "statistics", "uni": "university", "unis": "universities",
-            "intl": "international", "natl": "national", "govts": "governments",
-            "depts": "departments", "ppl": "people", "hrs": "hours", "mgmt": "management"}
+            "orgs": ("organisations", "organizations"), "info": ("information",),
+            "stats": ("statistics",), "uni": ("university",), "unis": ("universities",),
+            "intl": ("international",), "natl": ("national",), "govts": ("governments",),
+            "depts": ("departments",), "ppl": ("people",), "hrs": ("hours",),
+            "mgmt": ("management",)}
 _CLIPPED_WORD = re.compile(r"(?<![\w/.@-])(" + "|".join(
     re.escape(w) for w in sorted(_CLIPPED, key=len, reverse=True)) + r")(?![\w/@-]|\.\w)")
 # A numbered unit abbreviated ("art. 113", "Sec 6", "para.2", "§ 4") or glued to its number
@@ -196,7 +197,6 @@ def written_out(text: str, used: Callable[[str], bool] | None = None) -> str:
             if used(clipped):
                 return clipped
             words = _CLIPPED[clipped]
-            words = (words,) if isinstance(words, str) else words
             # (as the documents spell it in the singular or the plural: "organizations" is
             # spelt with a z in "org" too)
             return next((w for w in words if used(w) or used(w + "s")
