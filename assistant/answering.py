@@ -1055,6 +1055,13 @@ class Answerer:
         return all(df(t) == 0 for t in terms if t not in named) \
             and not self.misspelt(ev.query.typed or asked)
 
+    def _names_errand(self, asked: str) -> bool:
+        """Whether a question names an everyday errand the documents never speak of (a word of
+        ``quoting.ERRANDS`` they never use), whatever else it holds: "and regional football?"
+        after the officers working full time is no follow-up (an attack probe's)."""
+        df = self.index.keyword.df
+        return any(t in quoting.ERRANDS and df(t) == 0 for t in quoting.asked_terms(asked))
+
     def _starts_word(self, prefix: str) -> bool:
         """Whether a word of the documents starts with ``prefix`` (lower case)."""
         import bisect
@@ -1349,7 +1356,7 @@ class Answerer:
             ev, j = chosen
             supported = next((i for i in range(1, min(len(j.candidates), SUPPORT_CANDIDATES))
                               if self._supports_asked(alone, chosen, i)), None) \
-                if _CONTINUES.match(question) else None
+                if _CONTINUES.match(question) and not self._names_errand(question) else None
             if supported is None:
                 return alone
             chosen = (ev, replace(self._put_first(ev, j, supported), leans_on_conversation=True))
@@ -1457,8 +1464,13 @@ class Answerer:
         if not quoting.asks_where_to_read(asked) and pointing:
             # "and for info on victim assistance?" after "where can i find stats on ...": it
             # asks the same of something else, however many words of its own it has; so does
-            # "and prevention?" after that, read after the two last questions.
-            return max(pointing, key=lambda x: x[1].confidence)
+            # "and prevention?" after that, read after the two last questions. Only when the
+            # pointer found names what it asks about: "and for info on bitcoin?" and "and for
+            # info on the residence permit?" (a page with no pointer for it) had been shown
+            # the nearest pointer (an attack probe's).
+            reading = max(pointing, key=lambda x: x[1].confidence)
+            if quoting.topic_terms(asked) and self._pointer_speaks_to(reading, asked):
+                return reading
         gain = best_context[1].confidence - alone[1].confidence
         abstain_below = self.thresholds()[0]
         if len(terms) <= UNDERSPECIFIED_TERMS:
@@ -1504,7 +1516,7 @@ class Answerer:
                 gain >= FOLLOW_UP_MARGIN or not self._refused_as_unrelated(alone)):
             chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
         elif len(terms) <= FOLLOW_UP_TERMS and self.uses_documents_words(terms, half=True) \
-                and best_context[1].coverage >= abstain_below:
+                and not self._names_errand(asked) and best_context[1].coverage >= abstain_below:
             # Refused alone, but a short follow-up on the documents' topic ("And during the
             # trial?", "Anyone else funded?") that the conversation covers: tentatively, as
             # the evidence is the conversation's, not the question's.
@@ -1516,6 +1528,25 @@ class Answerer:
             # is he?", "What is the capital of Slovenia?"): it may be about something else.
             return _leaning(chosen)
         return chosen
+
+    def _pointer_speaks_to(self, reading: tuple[Evidence, Judgement], asked: str
+                           ) -> bool | None:
+        """Whether the reading's top sentence, once reordered, a pointer to a source, names
+        what the question asks about besides a source (True when it asks about nothing else:
+        "where can i read them?"); None when that sentence points nowhere. An attack probe's
+        "and for info on bitcoin?" after "where can i find stats on ..." had been shown the
+        statistics' pointer."""
+        from .keyword import tokenize
+
+        top = self.reorder(*reading).candidates[:1]
+        if not top:
+            return None
+        c = top[0]
+        sentence = self.index.documents[c.doc_id].text[c.evidence.start:c.evidence.end]
+        if not quoting.points_to_source(sentence):
+            return None
+        own = quoting.topic_terms(asked)
+        return not own or bool(own & set(tokenize(sentence)))
 
     def _refused_as_unrelated(self, reading: tuple[Evidence, Judgement]) -> bool:
         """Whether ``decide`` refuses a reading as unrelated to the documents though it clears
@@ -1545,11 +1576,14 @@ class Answerer:
         if asks_where_to_read(reading[0].query):
             # "where can i read them?" after a question on the action plans: the sentence
             # saying where they can be found (first once the candidates are reordered,
-            # ``reorder``) speaks to it, in no word of it.
-            top = self.reorder(*reading).candidates[0]
-            if quoting.points_to_source(self.index.documents[top.doc_id].text[
-                    top.evidence.start:top.evidence.end]):
-                return True
+            # ``reorder``) speaks to it, in no word of it; but a pointer to something else
+            # does not speak to "and for info on bitcoin?", however near "info" lies.
+            # (Asked by the question itself, any pointer speaks to it: "where can i get more
+            # details on that scheme online?" names the scheme in words of its own.)
+            asked = alone[0].query.asked
+            speaks = self._pointer_speaks_to(reading, asked)
+            if speaks is not None:
+                return speaks or quoting.asks_where_to_read(asked)
         s = quoting.asked_support(alone[0].query.asked, qtok, text[a:b], tv, p.start, (a, b))
         return s is None or s >= ASKED_SUPPORT
 
@@ -1681,9 +1715,17 @@ class Answerer:
         if ev.query.context or not j.candidates \
                 or not quoting.lacks_asked_time(asked, self._text(j.candidates[0])):
             return j
+        from .keyword import tokenize
+
         # A date, not any figure ("There are 11 prosecutors" gives no time, though the check
-        # of a quote's figures lets it pass).
-        return self._promote(ev, j, quoting.gives_time, TIME_CANDIDATES, same_doc=True)
+        # of a quote's figures lets it pass), in a sentence holding a word of the question the
+        # top quote lacks ("kick" of "kick off": the Kick-off Conference). Any date of the
+        # document had been put first, for "when did the European Commission approve the
+        # project?" the 2012 proposal's (an attack probe's).
+        lacking = set(quoting.asked_terms(asked)) - set(tokenize(self._text(j.candidates[0])))
+        return self._promote(ev, j, lambda text: quoting.gives_time(text)
+                             and bool(lacking & set(tokenize(text))),
+                             TIME_CANDIDATES, same_doc=True)
 
     def _purpose_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what something is for ("What is the purpose of the JIT THB WB

@@ -609,6 +609,21 @@ _SOURCE_WORD = re.compile(
     r"read|published|documented|learn|write-?ups?|summary|overview|breakdown)\b", re.IGNORECASE)
 
 
+# The source words as the keyword index stems them: what a follow-up asks for, not about
+# ("and for info on victim assistance?" asks about victim assistance).
+SOURCE_TERMS = frozenset(tokenize(
+    "stats statistics data figures report reports info information details more document "
+    "documents documentation description descriptions website websites site link links page "
+    "publication publications read published documented learn summary overview breakdown"))
+
+
+def topic_terms(question: str) -> frozenset[str]:
+    """What a question asks about besides a source and the words pointing back
+    (``asked_terms``): "victim", "assist" of "and for info on victim assistance?", none of
+    "where can i read them?"."""
+    return frozenset(asked_terms(question)) - SOURCE_TERMS - _POINTS_BACK_TERMS
+
+
 def asks_for_source(question: str) -> bool:
     """Whether a question asks where to read, about a source (``_SOURCE_WORD``): "where can i
     find stats on thb prosecutions", not "Where can victims get help?"."""
@@ -1170,7 +1185,8 @@ ERRANDS = frozenset(tokenize(
     "wallet roaming currency passport parking translate translation visa visas drive driving "
     "capital president anthem flag climate timezone language languages dialect religion "
     "inhabitants population vat tax taxes vignette motorway motorways highway highways toll "
-    "tolls"))
+    "tolls food foods favourite favorite lottery bitcoin crypto horoscope horoscopes celebrity "
+    "celebrities gossip"))
 # Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
 # was that?"): such a follow-up asks it of the conversation's subject, like "When?" (read
 # alone, "year" had found "in recent years"; ``Answerer._reading``).
@@ -2226,16 +2242,14 @@ def foreign_role(question: str, df: Callable[[str], int],
     return None
 
 
-# The one whose name or identity a question asks: "What is the name of Slovenia's national
-# rapporteur on trafficking?", "Who is the ombudsman for children?", "name of the
-# rapporteur": the words before "of", "for", "on", "in", a clause or the end.
-# ("Who is eligible ...?", "Who is entitled ...?" ask who may; a post follows a determiner
-# or a possessive.)
+# The one whose name a question asks: "What is the name of Slovenia's national rapporteur on
+# trafficking?", "name of the rapporteur": the words before "of", "for", "on", "in", a clause
+# or the end. Not "Who is the ...?": "Who is the competent authority ...?" and "Who are the
+# recipients ...?" ask who, in words of their own (an attack probe's), and "Who is eligible
+# ...?" who may.
 _POST_ENDS = r"(?:of|for|on|in|at|to|who|that|with)\b"
 _ASKED_WHOSE_NAME = re.compile(
-    r"(?:\bnames?\s+of\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:[\w-]+(?:'s|’s)\s+)?|"
-    r"^\W*who(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:(?:the|a|an|its|their|his|her)\s+|"
-    r"[\w-]+(?:'s|’s)\s+))"
+    r"\bnames?\s+of\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:[\w-]+(?:'s|’s)\s+)?"
     rf"(?P<post>(?:(?!{_POST_ENDS})[^\W\d_][\w-]*\s+){{0,2}}?(?!{_POST_ENDS})[^\W\d_][\w-]*)"
     rf"(?=\s*(?:[?.!,;:]|$)|\s+{_POST_ENDS})", re.IGNORECASE)
 
@@ -2301,7 +2315,8 @@ _CONTACT_WORDS = frozenset(tokenize(
     "phone telephone tel fax mobile cell hotline helpline help line lines emergency free "
     "toll-free 24-hour hours hour day days week available via using give gives given "
     "what which whose who where how can could may must should need want tell find get "
-    "send show please address e-mail email also"))
+    "send show please address e-mail email also reception desk switchboard office line "
+    "answers answered duty officer own main central general direct"))
 _PHONE_ASKS, _PHONE_GIVES = _CONTACT_ASKS[0][1], _CONTACT_ASKS[0][2]
 # The words before a figure, back to the opening of its clause or the verb that says to use
 # it: the label a number is given under ("call the police emergency number 112", "refers
@@ -2325,6 +2340,9 @@ _HOLDER_POSSESSIVE = re.compile(r"(?P<h>(?:[\w-]+\s+){0,4}?[\w-]+)(?:'s|’s)\s+
 _HOLDER_KEYWORD = re.compile(_KEYWORD_OPENING.replace("{0,5}", "{1,5}")
                              + r"(?:(?:tele)?phone|hotline|helpline|contact|fax)?\s*numbers?\W*$",
                              re.IGNORECASE)
+
+
+_OWN = re.compile(r"\b(?:its|their|his|her|our)\b", re.IGNORECASE)
 
 
 def _holder(question: str) -> str:
@@ -2361,7 +2379,8 @@ def others_phone_number(question: str, quote: str) -> str | None:
         opening = openings[i] if i >= 0 else 0
         label = _LABEL_ENDS.match(" ".join(before[opening:].split()[-6:])).group(1)
         words = set(tokenize(label)) - _CONTACT_WORDS
-        if not words or words & holder:
+        # ("Its reception desk answers on ...", "has its own line": the body's own)
+        if not words or words & holder or _OWN.search(before[opening:]):
             return None
         labels.append(label)
     return labels[0] if labels else None
@@ -2564,16 +2583,17 @@ _INNER_CAPITAL = re.compile(r"(?<=[\w,;:)] )[A-Z][\w'-]*")
 
 
 def does_asked_deed(question: str, text: str) -> bool:
-    """Whether ``text`` says who does the deed a question asks who does: its verb's root in
-    the passive with "by" ("investigated by anti-organised crime units") or as a doer's noun
-    ("an investigator at each ..."), for "Who investigates ...?". Not the verb in passing
-    ("... in investigating and prosecuting cases", of a sentence whose doer approved
-    something else). True for a question asking no such thing."""
+    """Whether ``text`` says who does the deed a question asks who does: its verb's root as a
+    verb ("the Ministry ... prepared the proposal", "investigated by anti-organised crime
+    units") or as a doer's noun ("an investigator at each ..."), for "Who investigates
+    ...?". Not the verb in passing ("... in investigating and prosecuting cases", of a
+    sentence whose doer approved something else), nor the deed's noun ("investigation").
+    True for a question asking no such thing."""
     m = _ASKS_AGENT.search(question)
     if m is None:
         return True
     root = re.escape(m.group("verb"))
-    return re.search(rf"\b{root}\w*\s+(?:\w+\s+)?by\b|\b{root}(?:or|ors|er|ers)\b", text,
+    return re.search(rf"\b{root}(?:e|es|ed|s|d|or|ors|er|ers)?\b", text,
                      re.IGNORECASE) is not None
 
 

@@ -437,8 +437,11 @@ def test_a_short_follow_up_going_on_gets_the_candidate_speaking_to_its_words(ass
                "how many officers work on it full time"]
     reply = assistant.answer("and out in the regions?", history)
     assert reply.tentative and "11 regional police directorates" in reply.quotes[0].text
-    # Changes of subject are still refused, going on or not.
-    for q in ("and the weather in ljubljana?", "How are you today?",
+    # Changes of subject are still refused, going on or not, with a word of the page or not
+    # (an attack probe's: "and regional football?" had been shown the regional directorates).
+    for q in ("and regional football?", "and in the regional weather?",
+              "and their favourite food?", "recent weather?",
+              "and the weather in ljubljana?", "How are you today?",
               "What's the population of Norway?", "random q but how do i get red wine out "
               "of a carpet"):
         assert assistant.answer(q, history).abstained, q
@@ -451,9 +454,12 @@ def test_a_name_asked_of_someone_the_documents_never_mention_is_doubted(assistan
     df0 = lambda t: df(t) or 0  # noqa: E731
     assert unmentioned_post("What is the name of Slovenia's national rapporteur on "
                             "trafficking?", df0) == "national rapporteur"
-    assert unmentioned_post("Who is the ombudsman for children?", df0) == "ombudsman"
-    # one the documents mention (or a word of its root), a pronoun, a question asking no name
-    for q in ("Who is the prosecutor in charge?", "What is the name of the sequel?",
+    assert unmentioned_post("the name of the ombudsman for children?", df0) == "ombudsman"
+    # one the documents mention (or a word of its root), a pronoun, a question asking no name;
+    # nor "Who is the ...?", which asks who in words of its own (an attack probe's: "Who is
+    # the competent authority ...?" had been doubted, "Who are the recipients ...?" too)
+    for q in ("Who is the ombudsman for children?", "Who is the competent authority?",
+              "Who are the recipients of the EUR 90,000?", "What is the name of the sequel?",
               "What are the names of the NGOs?", "Who are they?", "Who runs the ombudsman?",
               # who may, not a post (a review's); a person, no post
               "Who is eligible for a temporary residence permit?",
@@ -665,6 +671,10 @@ def test_a_quote_giving_the_detail_or_a_question_not_asking_for_one_passes(quest
     ("What is the phone number of the Special Unit?", "Telephone: +387 21 440 900", None),
     ("What is the helpline number?", "Victims can call the police on 113.", None),
     ("Who runs the Special Unit?", "Call the police on 113, not the Special Unit.", None),
+    # the body's own line (an attack probe's)
+    ("What is the phone number of the Specialised Office?",
+     "The Specialised Office deals with trafficking. Its reception desk answers on 01 434 19 00.",
+     None),
     # the callers are not whose number it is (a review's: right answers had been doubted)
     ("What is the helpline number for workers and members of the public?",
      "Workers and members of the public can call the national anti-trafficking helpline on "
@@ -1065,6 +1075,10 @@ def test_a_question_asking_when_gets_the_sentence_giving_a_date(assistant):
     reply = assistant.answer("When were the anti-organised crime units created?")
     assert "anti-organised crime units" in reply.quotes[0].text
     assert any("gives no date" in c for c in reply.caveats)
+    # Nor any date of the document: the one put first holds a word of the question the top
+    # quote lacks (an attack probe's: the 2012 proposal had come first for the approval).
+    reply = assistant.answer("when did the European Commission approve the project?")
+    assert any("gives no date" in c for c in reply.caveats)
 
 
 def test_a_follow_up_continuing_a_question_on_where_to_read_asks_the_same():
@@ -1119,6 +1133,13 @@ def test_a_continuation_of_a_question_on_where_to_read_takes_only_its_form(assis
     r = assistant.answer("and for how long?", ["Where can victims get a temporary residence "
                                                "permit?"])
     assert "for the duration of the trial" in r.quotes[0].text
+    # A pointer is no answer to a topic it does not name (an attack probe's): off-topic ones
+    # are refused, and one the page answers without a pointer gets its sentence.
+    for q in ("and for info on bitcoin?", "and for info on football?",
+              "and the lottery numbers?"):
+        assert assistant.answer(q, history[:1]).abstained, q
+    r = assistant.answer("and for info on the residence permit?", history[:1])
+    assert "temporary residence permit" in r.quotes[0].text
     # a question of its own keeps the conversation as it is
     readings = follow_up_candidates("and who prosecutes?", ["where can i find stats?"])
     assert readings[1] == Query("and who prosecutes?", "where can i find stats?")
@@ -2346,6 +2367,13 @@ def test_who_does_something_is_not_answered_by_who_does_another_thing(assistant)
     # the verb in passing, of a sentence whose doer did something else (a review's)
     assert not does_asked_deed(q, "The project, approved by the Commission, helps them in "
                                   "investigating and prosecuting cases.")
+    # the deed in the active voice is the deed (an attack probe's: "Who prepared the
+    # proposal?" had lost the Ministry's sentence to one "prepared by the IWG")
+    assert does_asked_deed("Who prepared the proposal?", "In 2012 the Ministry of the Interior "
+                           "prepared the proposal.")
+    assert not does_asked_deed(q, "The investigation took two years.")
+    r = assistant.answer("Who prepared the proposal?")
+    assert "Slovenian Ministry of the Interior" in r.quotes[0].text
     r = assistant.answer("Who investigates trafficking cases?")
     assert "investigated by anti-organised crime units" in r.quotes[0].text
     # The prosecutors' sentence names a body too, for prosecuting: it had been the confident
