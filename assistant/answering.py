@@ -543,6 +543,9 @@ class Answerer:
         # (``quoting.document_names``, ``quoting.file_names``); one entry per document of the
         # index, which does not change under this answerer.
         self._doc_names: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        # (document, word) -> whether the document's prose (not its web addresses) uses the
+        # word (``named_document``); the words come from visitors' questions, so bounded.
+        self._prose_uses_cache: dict[tuple[str, str], bool] = {}
 
     def near_words(self, text: str) -> dict[str, tuple[tuple[str, float], ...]]:
         """Each stemmed word of ``text`` that no document uses (``nearwords.unseen_words``),
@@ -605,6 +608,52 @@ class Answerer:
                 quoting.document_names(d),
                 frozenset(t for t in quoting.file_names(d) if not in_dictionary(t)))
         return names
+
+    def named_document(self, asked: str, history: Sequence[str] | None = None) -> str | None:
+        """The one document a question names by its file name's own word ("Under the MPL,
+        ...", "cc0: can I ...", for MPL-2.0.txt and CC0-1.0.txt; ``quoting.file_names``), to
+        quote only from it; None if it names none or several, if an earlier question of the
+        conversation named another, or if another document's prose uses the word (the
+        Slovenia page says "EU": "What does the EU do?" does not name eu-strategy.pdf). A
+        licence's answer had come from another licence that merely mentions it ("What
+        qualifies as an acceptable .so/.dll approach for LGPL compliance?" was answered from
+        the GPL's closing words on libraries), and counting the name as held by every sentence
+        of its document (``QuoteRules.names_implied``) had not kept it out."""
+        from .keyword import tokenize
+
+        def named(text: str) -> list[str]:
+            own = set(tokenize(text))
+            return [d for d in self.index.documents if own & self._names_of(d)[1]]
+
+        found = named(asked)
+        if len(found) != 1 or len(self.index.documents) < 2:
+            return None
+        doc_id = found[0]
+        # "Do I need to ship the GPL text with it?" in a conversation on the LGPL asks
+        # about the LGPL, which names the GPL.
+        if history and any(d != doc_id for h in history if isinstance(h, str)
+                           for d in named(h)):
+            return None
+        words = set(tokenize(asked)) & self._names_of(doc_id)[1]
+        others = [d for d in self.index.documents if d != doc_id]
+        return None if any(self._prose_uses(d, w) for w in words for d in others) else doc_id
+
+    def _prose_uses(self, doc_id: str, word: str) -> bool:
+        """Whether a document uses a (stemmed) word outside its web addresses: the GPL's
+        "why-not-lgpl.html" does not speak of the LGPL."""
+        from .keyword import tokenize
+
+        if not self.index.doc_keyword.contains(word, self.index.doc_position(doc_id)):
+            return False
+        key = (doc_id, word)
+        used = self._prose_uses_cache.get(key)
+        if used is None:
+            text = self.index.documents[doc_id].text
+            used = word in set(tokenize(quoting.without_urls(text)))
+            if len(self._prose_uses_cache) >= MAX_NUMBERED_CACHED:
+                self._prose_uses_cache.clear()
+            self._prose_uses_cache[key] = used
+        return used
 
     def _document_names(self, doc_id: str) -> frozenset[str]:
         return self._names_of(doc_id)[0]
@@ -1928,6 +1977,9 @@ class Answerer:
         # evidence had looked thin, and a question typed in haste was refused or answered
         # tentatively. The answer keeps the question as it was asked.
         query, history = self.as_searched(query, history)
+        if where is None and self.settings.quotes.named_document:
+            named = self.named_document(query.asked, history)
+            where = {"doc_id": named} if named is not None else None
         if in_conversation(history):
             ev, j = self.best_reading(query.asked, history, mode, where, passages, query.typed)
             out = self.decide(ev, max_quotes, j)

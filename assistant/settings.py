@@ -296,6 +296,9 @@ class QuoteRules:
     # An abbreviation in the question that the documents mostly spell out ("THB": "Trafficking
     # in Human Beings") is searched as they spell it (``Answerer.glossed``; False: as typed).
     glosses: bool = True
+    # A question naming one document by its file name's own word ("Under the MPL, ...") is
+    # answered from that document only (``Answerer.named_document``; False: from any).
+    named_document: bool = True
 
     def __post_init__(self):
         _check_count(self, "max_sentences")
@@ -305,7 +308,7 @@ class QuoteRules:
             _check_share(self, "sentence_margin")
         _check_share(self, "relative_floor", "dangling_penalty", "follow_on_share",
                      "cover_gain")
-        for name in ("sequel", "names_implied"):
+        for name in ("sequel", "names_implied", "glosses", "named_document"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"QuoteRules.{name} must be True or False")
 

@@ -943,6 +943,46 @@ def test_a_sentence_repeating_the_documents_name_does_not_outrank_the_answer(lic
     assert answer not in literal.answer(question).quotes[0].text
 
 
+def test_a_question_naming_one_document_is_answered_from_it(licences_index):
+    from dataclasses import replace
+
+    from assistant import Assistant
+    from assistant.settings import AnswerSettings
+
+    question = "Under the QPL, can I sell copies?"
+    a = Assistant.load(licences_index)
+    assert a.answerer.named_document(question) == "QPL-2.0.txt"
+    out = a.answer(question)
+    assert out.quotes and {q.doc_id for q in out.quotes} == {"QPL-2.0.txt"}
+    # Read from every document, the Vantor licence's "You may sell copies" comes first.
+    s = AnswerSettings()
+    anywhere = Assistant.load(licences_index, settings=replace(s, quotes=replace(
+        s.quotes, named_document=False)))
+    assert anywhere.answer(question).quotes[0].doc_id == "Vantor-3.txt"
+    # An earlier question on another document: the name may be an object of that one.
+    assert a.answerer.named_document(question, ["What does the Zorblax licence say?"]) is None
+    assert a.answerer.named_document(question, ["And the QPL?"]) == "QPL-2.0.txt"
+    # An English word of a file name ("Kestrel"), two names, or none: no document named.
+    assert a.answerer.named_document("Under the Kestrel licence, can I sell copies?") is None
+    assert a.answerer.named_document("Is the QPL like Zorblax?") is None
+    assert a.answerer.named_document("Can I sell copies?") is None
+
+
+def test_a_name_another_document_uses_names_no_document(tmp_path):
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {
+        "EU-strategy.txt": "The strategy sets out five priorities for the years ahead.\n",
+        "QPL-2.0.txt": "You may copy and share the software in any medium.\n",
+        "slovenia.txt": ("Slovenia works with the EU on victim protection. The licence text "
+                         "is at https://example.org/why-not-qpl.html for reference.\n"),
+    })
+    # The Slovenia page speaks of the EU: "EU" does not name the strategy.
+    assert a.answerer.named_document("What does the EU do for victims?") is None
+    # A web address holding the name is no mention of it.
+    assert a.answerer.named_document("What does the QPL allow?") == "QPL-2.0.txt"
+
+
 def test_the_evaluation_set_is_split_by_document_and_sized():
     from assistant.evaluation import sets
 
