@@ -603,16 +603,18 @@ class Answerer:
 
             d = self.index.documents[doc_id]
             # A file name's word names the document however typed ("the gpl") unless it is
-            # an English word: "the annual budget" does not name 2023-annual-report.pdf.
+            # an English word: "the annual budget" does not name 2023-annual-report.pdf. The
+            # place it is about, however typed too ("norvania: ...").
+            scope = quoting.scope_names(d)
             names = self._doc_names[doc_id] = (
-                quoting.document_names(d),
-                frozenset(t for t in quoting.file_names(d) if not in_dictionary(t)))
+                quoting.document_names(d) | scope,
+                frozenset(t for t in quoting.file_names(d) if not in_dictionary(t)) | scope)
         return names
 
     def named_document(self, asked: str, history: Sequence[str] | None = None) -> str | None:
         """The one document a question names by its file name's own word ("Under the MPL,
-        ...", "cc0: can I ...", for MPL-2.0.txt and CC0-1.0.txt; ``quoting.file_names``), to
-        quote only from it; None if it names none or several, if an earlier question of the
+        ...", "cc0: can I ...", for MPL-2.0.txt and CC0-1.0.txt; ``quoting.file_names``) or
+        by the place it is about (``quoting.scope_names``), to quote only from it; None if it names none or several, if an earlier question of the
         conversation named another, or if another document's prose uses the word (the
         Slovenia page says "EU": "What does the EU do?" does not name eu-strategy.pdf). A
         licence's answer had come from another licence that merely mentions it ("What

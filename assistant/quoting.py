@@ -210,6 +210,35 @@ def document_names(document) -> frozenset[str]:
     return frozenset(tokenize(document.title or "")) | file_names(document)
 
 
+# The place a document is about, as its opening names it: "the Republic of Norvania", "the
+# Government of the Republic of Estavia" (``scope_names``).
+_JURISDICTION = re.compile(
+    r"\b(?:Republic|Kingdom|Government|State|Principality|Federation|Commonwealth|Duchy)"
+    r"\s+of\s+(?:the\s+)?(?:(?:Republic|Kingdom|State|Federation)\s+of\s+(?:the\s+)?)?"
+    r"([A-Z][a-z]{2,})\b")
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
+# How much of a document's text (after its title) is its opening, where it says what it is
+# about.
+SCOPE_OPENING_CHARS = 1000
+
+
+def scope_names(document) -> frozenset[str]:
+    """The stemmed names of the places a document is about: a country (ISO 3166, by
+    pycountry) or "the Republic of X" that its title or opening names, and that its text
+    names at least twice. A question's "in Norvania" then asks about the whole document, not
+    about its opening sentence ("This guidance explains how labour inspectors of the Republic
+    of Norvania should ..."), which had answered every question naming the country."""
+    opening = f"{document.title or ''}\n{document.text[:SCOPE_OPENING_CHARS]}"
+    countries = _country_names()
+    found = {m.group(1) for m in _JURISDICTION.finditer(opening)} | {
+        w for w in _CAPITALISED_WORD.findall(opening) if countries.get(w.casefold()) == w}
+    out: set[str] = set()
+    for w in found:
+        if len(re.findall(rf"\b{re.escape(w)}\b", document.text)) >= 2:
+            out.update(tokenize(w))
+    return frozenset(out)
+
+
 def file_names(document) -> frozenset[str]:
     """The stemmed words of a document's file name ("GPL-3.txt": "gpl"); not its figures (a
     question's "3" asks about section 3 as often as version 3), and none for a record or a
@@ -1609,7 +1638,10 @@ _ASKS_AMOUNT = re.compile(r"\bhow\s+much\b(?=[^?.!]*\b" + _MONEY_WORDS + r"\b)|"
                           r"\bhow\s+(?:big|large|high|steep|heavy)\s+(?:is|are|was|were)\s+"
                           r"(?:the\s+|their\s+|its\s+)?(?:[\w-]+\s+)?" + _MONEY_WORDS
                           + r"(?!\s+(?:gap|share|rate|ratio|of)\b)\b|\bwhat(?:\W?s|\s+"
-                          r"(?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+['’]s?\s+)?(?:\w+\s+)?"
+                          r"(?:is|was|are|were))\s+(?:the\s+)?(?:[\w-]+['’]s?\s+)?"
+                          # "the statutory minimum wage", "the average monthly salary"; not
+                          # "the purpose of fines"
+                          r"(?:(?!(?:of|for|on|in|to|about|behind|with|from)\b)[\w-]+\s+){0,2}"
                           r"(?:cost|price|fee|budget(?!\s+(?:for\s*\?|period|line|cycle|year|"
                           r"process|procedure|structure))|"
                           r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)

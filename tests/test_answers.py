@@ -1,5 +1,6 @@
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from conftest import DATA, eval_file
@@ -341,6 +342,40 @@ def test_a_tenth_blind_probe_on_a_word_document(kestria):
     # The page header and footer are not the document's text.
     doc = next(iter(kestria.index.documents.values()))
     assert "OFFICIAL" not in doc.text and "Kestria NRM Guidelines - 2024" not in doc.text
+
+
+@pytest.fixture(scope="module")
+def seven_documents(tmp_path_factory):
+    """The seed page and the six documents of the seventh to tenth probes in one collection:
+    four made-up countries' action plan, NGO report, guidance, protocol, evaluation and
+    referral guidelines, as text, Markdown, HTML, PDF and Word."""
+    import shutil
+
+    from assistant import Assistant, build_index
+
+    folder = tmp_path_factory.mktemp("seven")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for name in ("estavia", "norvania", "valmora", "kestria"):
+        for p in (DATA / name).iterdir():
+            shutil.copy(p, corpus / p.name)
+    shutil.copy(Path(__file__).parent.parent / "corpus" / "slovenia.txt", corpus)
+    build_index(corpus, folder / "index")
+    return Assistant.load(folder / "index")
+
+
+def test_a_fourteenth_blind_probe_on_seven_documents_together(seven_documents):
+    """110 questions on the seven documents together by a helper that saw only their text
+    (2026-12-07, fifth session): 75 answerable, 23 of them naming their document ("the child
+    protocol: ...", "under the action plan ...") and most naming a country, 18 follow-ups,
+    some changing document; 20 near-topic; 15 off-topic. Measured blind: hit@1 36.0% (27),
+    the right document at the top 60 times, 8 answered confidently and wrongly, 3 near-topic
+    confidently, 13 of 15 off-topic refused; 44.0% (33) and 7 wrong after the place a
+    document is about counted as held by each of its sentences, 2 near-topic confidently after
+    the sum check read two words before the sum's name. README, "Evaluation"."""
+    o = probe_outcome(seven_documents, "probe14_by_others.jsonl")
+    assert o.hit_at_1 >= 0.42 and o.confident_wrong <= 7 and o.confident_unanswerable <= 2
+    assert o.off_topic == 15 and o.off_topic_refused >= 13
 
 
 def test_a_numbered_step_is_quoted_with_its_number(kestria):

@@ -983,6 +983,68 @@ def test_a_name_another_document_uses_names_no_document(tmp_path):
     assert a.answerer.named_document("What does the QPL allow?") == "QPL-2.0.txt"
 
 
+_SCOPED = {
+    "inspection-guidance.txt": (
+        "Detecting forced labour: guidance for inspectors\n\nPurpose\n\nThis guidance explains "
+        "how labour inspectors of the Republic of Norvania should recognise and respond to "
+        "signs of forced labour during inspections.\n\nReferral\n\nWhen an inspector finds "
+        "three or more indicators, the case must be referred to the police within two working "
+        "days. The referral describes the indicators observed.\n\nTraining\n\nEvery new "
+        "inspector completes a two-day course, and experienced staff repeat it every three "
+        "years. The course was developed with trade unions.\n\nContact\n\nLabour Inspectorate "
+        "of Norvania, 17 Harbour Street, Velmora.\n"),
+    "shelter-report.txt": (
+        "Annual report of the Harbour shelter\n\nThe Harbour shelter in Estavia has 12 beds "
+        "for women. In 2023 it housed 41 residents. Cases are referred by social services and "
+        "the police. Estavia funds half of its costs.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def scoped_index(tmp_path_factory):
+    from conftest import assistant_over
+
+    folder = tmp_path_factory.mktemp("scoped")
+    assistant_over(folder, _SCOPED)
+    return folder / "index"
+
+
+def test_the_place_a_document_is_about():
+    from assistant.quoting import scope_names
+    from assistant.types import Document
+
+    guidance = Document("g.txt", "Guidance", _SCOPED["inspection-guidance.txt"], ())
+    assert scope_names(guidance) == {"norvania"}
+    # a country by its name, in the title or opening, named again further on
+    page = Document("p.txt", "Slovenia", "Slovenia has a plan. Croatia too. Slovenia acts.", ())
+    assert scope_names(page) == {"slovenia"}
+    # named once only, or only after the opening: not what the document is about
+    once = Document("o.txt", "Report", "The Republic of Norvania signed. " + "x. " * 400
+                    + "Croatia and Croatia.", ())
+    assert scope_names(once) == frozenset()
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("What's the time limit for inspectors in Norvania to pass a case on?", "within two working"),
+    # typed in small letters
+    ("norvania: time limit for inspectors to pass a case on", "within two working"),
+])
+def test_a_question_naming_the_place_a_document_is_about_gets_its_answer(scoped_index,
+                                                                        question, answer):
+    from dataclasses import replace
+
+    from assistant import Assistant
+    from assistant.settings import AnswerSettings
+
+    out = Assistant.load(scoped_index).answer(question)
+    assert answer in out.quotes[0].text
+    # Where the place counts only where it is written, the opening sentence naming it wins.
+    s = AnswerSettings()
+    literal = Assistant.load(scoped_index, settings=replace(s, quotes=replace(
+        s.quotes, names_implied=False, named_document=False)))
+    assert answer not in literal.answer(question).quotes[0].text
+
+
 def test_the_evaluation_set_is_split_by_document_and_sized():
     from assistant.evaluation import sets
 
@@ -2492,6 +2554,13 @@ def test_the_second_probes_near_topic_answers_are_not_confident(valdoria):
     assert lacks_asked_amount("How high is the fee?", "A fee is charged.")
     assert not lacks_asked_amount("how big are the fines?", "Fines reach EUR 20,000.")
     assert not lacks_asked_amount("How big is the team?", "The team has 12 members.")
+    # Two words before the sum's name (a fourteenth probe's "What is the statutory minimum
+    # wage in Valmora?" had been answered confidently by "failures to pay the statutory
+    # minimum wage"); not a preposition's object ("the purpose of fines").
+    wage = "43 licences were revoked for failures to pay the statutory minimum wage."
+    assert lacks_asked_amount("What is the statutory minimum wage in Valmora?", wage)
+    assert lacks_asked_amount("whats the average monthly salary", "Salaries vary.")
+    assert not lacks_asked_amount("What is the purpose of fines?", "Fines deter abuse.")
     # (a review's) a pay gap, a share of fines, the budget's purpose ask for no sum; a figure
     # by an abbreviation that is no currency's code is none
     for q in ("How high is the gender pay gap?", "How large is the share of fines paid?",
