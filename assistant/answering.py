@@ -9,6 +9,7 @@ functions over the index and already computed vectors.
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -236,6 +237,14 @@ def conversation(history: Sequence[str] | str | None) -> list:
                             f"message with string content), not {type(h).__name__}")
         out.append(h)
     return out
+
+
+@functools.cache
+def _function_terms() -> frozenset[str]:
+    """``nearwords.FUNCTION_WORDS`` as the keyword index stems them."""
+    from .keyword import tokenize
+
+    return frozenset(t for w in nearwords.FUNCTION_WORDS for t in tokenize(w))
 
 
 def in_conversation(history: Sequence[str] | None) -> bool:
@@ -614,13 +623,15 @@ class Answerer:
     def named_document(self, asked: str, history: Sequence[str] | None = None) -> str | None:
         """The one document a question names by its file name's own word ("Under the MPL,
         ...", "cc0: can I ...", for MPL-2.0.txt and CC0-1.0.txt; ``quoting.file_names``) or
-        by the place it is about (``quoting.scope_names``), to quote only from it; None if it names none or several, if an earlier question of the
-        conversation named another, or if another document's prose uses the word (the
-        Slovenia page says "EU": "What does the EU do?" does not name eu-strategy.pdf). A
-        licence's answer had come from another licence that merely mentions it ("What
-        qualifies as an acceptable .so/.dll approach for LGPL compliance?" was answered from
-        the GPL's closing words on libraries), and counting the name as held by every sentence
-        of its document (``QuoteRules.names_implied``) had not kept it out."""
+        by the place it is about (``quoting.scope_names``), to quote only from it. None if it
+        names none or several; if an earlier question of the conversation named another
+        (unless the question says nothing but the name: "And in Kestria?"); or if another
+        document's prose uses the word (the Slovenia page says "EU": "What does the EU do?"
+        does not name eu-strategy.pdf). A licence's answer had come from another licence that
+        merely mentions it ("What qualifies as an acceptable .so/.dll approach for LGPL
+        compliance?" was answered from the GPL's closing words on libraries), and counting
+        the name as held by every sentence of its document (``QuoteRules.names_implied``) had
+        not kept it out."""
         from .keyword import tokenize
 
         def named(text: str) -> list[str]:
@@ -631,12 +642,14 @@ class Answerer:
         if len(found) != 1 or len(self.index.documents) < 2:
             return None
         doc_id = found[0]
+        own = set(tokenize(asked))
+        words = own & self._names_of(doc_id)[1]
         # "Do I need to ship the GPL text with it?" in a conversation on the LGPL asks
-        # about the LGPL, which names the GPL.
-        if history and any(d != doc_id for h in history if isinstance(h, str)
-                           for d in named(h)):
+        # about the LGPL, which names the GPL; "And under the QPL?", asking nothing but the
+        # name, turns to it.
+        if history and own - words - _function_terms() and any(d != doc_id for h in history if isinstance(h, str)
+                                           for d in named(h)):
             return None
-        words = set(tokenize(asked)) & self._names_of(doc_id)[1]
         others = [d for d in self.index.documents if d != doc_id]
         return None if any(self._prose_uses(d, w) for w in words for d in others) else doc_id
 

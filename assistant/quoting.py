@@ -244,10 +244,38 @@ def file_names(document) -> frozenset[str]:
     question's "3" asks about section 3 as often as version 3), and none for a record or a
     part of a collection file ("squad.jsonl#12" names the collection). Those that are no
     English word ("gpl", not "report" or "annual") name it however typed (``Answerer``)."""
-    if "#" in document.doc_id:
-        return frozenset()
-    stem = document.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return frozenset(t for t in tokenize(stem.replace("_", " ")) if not t.isdigit())
+    return frozenset(_file_words(document))
+
+
+def file_phrases(document) -> frozenset[tuple[str, str]]:
+    """Each two words next to each other in a document's file name, stemmed
+    ("national_action_plan.txt": ("nation", "action"), ("action", "plan")): typed together in
+    a question ("under the action plan, ..."), they name it however typed, though each is an
+    English word (``_implied_names``)."""
+    words = _file_words(document)
+    return frozenset(zip(words, words[1:]))
+
+
+def _file_words(document) -> tuple[str, ...]:
+    return _file_words_of(document.doc_id)
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_words_of(doc_id: str) -> tuple[str, ...]:
+    if "#" in doc_id:
+        return ()
+    stem = doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return tuple(t for t in tokenize(stem.replace("_", " ")) if not t.isdigit())
+
+
+def _word_pairs(stems: Sequence[str]) -> frozenset[tuple[str, str]]:
+    """Each two words next to each other among a question's stemmed word pieces (a word cut
+    into several pieces counted once)."""
+    seq: list[str] = []
+    for w in stems:
+        if w and (not seq or seq[-1] != w):
+            seq.append(w)
+    return frozenset(zip(seq, seq[1:]))
 
 
 # Pronouns that point back to something said earlier ("Who pays for it?"): a question holding
@@ -549,18 +577,21 @@ def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: 
                    names: Callable[[str], tuple[frozenset[str], frozenset[str]]]
                    ) -> dict[str, tuple[frozenset[str], np.ndarray]]:
     """Per document the question names (``QueryTokens.names`` among the words it goes by, or
-    ``QueryTokens.words`` among its file name's), those words and the least cosine each
+    ``QueryTokens.words`` among its file name's, or two of them in a row as in its file name,
+    ``file_phrases``), those words and the least cosine each
     question piece then has in its sentences: for the name's pieces, the best any of its
     retrieved passages gives them; -1 (no floor) for the rest."""
     named = {t for t in q.names if t}
     typed = {t for t in q.words if t}
     if not typed:
         return {}
+    pairs = _word_pairs(q.words)
     out: dict[str, tuple[frozenset[str], np.ndarray]] = {}
     for s in scored:
         doc_id = index.passages[s.row].doc_id
         goes_by, file = names(doc_id)
-        held = (named & goes_by) | (typed & file)
+        held = (named & goes_by) | (typed & file) | {
+            w for pair in pairs & file_phrases(index.documents[doc_id]) for w in pair}
         if not held:
             continue
         rows = np.array([t in held for t in q.words])

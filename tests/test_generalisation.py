@@ -962,6 +962,9 @@ def test_a_question_naming_one_document_is_answered_from_it(licences_index):
     # An earlier question on another document: the name may be an object of that one.
     assert a.answerer.named_document(question, ["What does the Zorblax licence say?"]) is None
     assert a.answerer.named_document(question, ["And the QPL?"]) == "QPL-2.0.txt"
+    # A question saying nothing but the name turns to it.
+    assert a.answerer.named_document("And under the QPL?",
+                                     ["What does the Zorblax licence say?"]) == "QPL-2.0.txt"
     # An English word of a file name ("Kestrel"), two names, or none: no document named.
     assert a.answerer.named_document("Under the Kestrel licence, can I sell copies?") is None
     assert a.answerer.named_document("Is the QPL like Zorblax?") is None
@@ -1007,6 +1010,16 @@ def scoped_index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scoped")
     assistant_over(folder, _SCOPED)
     return folder / "index"
+
+
+def test_two_words_of_a_file_name_typed_together_name_it():
+    from assistant.quoting import _word_pairs, file_phrases
+    from assistant.types import Document
+
+    plan = Document("plans/national_action_plan.txt", "Plan", "text", ())
+    assert ("action", "plan") in file_phrases(plan)
+    assert file_phrases(Document("squad.jsonl#12", "Normans", "t", ())) == frozenset()
+    assert ("action", "plan") in _word_pairs(("under", "action", "action", "plan"))
 
 
 def test_the_place_a_document_is_about():
