@@ -23,7 +23,7 @@ from . import nearwords, quoting, spelling
 from .embedding import Embedder, TokenVectors, knows_word
 from .index import Index
 from .render import answer_markdown
-from .search import MODES, Scored, search, to_hit
+from .search import MODES, Scored, allowed_rows, search, to_hit
 from .settings import AnswerSettings
 from .types import Answer, Hit, Quote
 
@@ -462,6 +462,8 @@ LOOSE_WORDS = "they hold the words of your question, but may not say what it ask
 MAX_NUMBERED_ITEMS = 3
 MAX_NUMBERED_SCAN_CHARS = 500_000
 MAX_NUMBERED_CACHED = 4096
+# Passages read for a word said of a name (``_said_of``); more, and it counts as said.
+MAX_COOCCURRENCE_ROWS = 50
 # An abbreviation's spelling out is looked for in at most this many documents using it, of
 # at most this many characters in all besides a definition's surroundings (``MAX_SPELT_SPAN``
 # before it), and for at most this many new words of a question (``Answerer.glossed``).
@@ -555,6 +557,10 @@ class Answerer:
         # (document, word) -> whether the document's prose (not its web addresses) uses the
         # word (``named_document``); the words come from visitors' questions, so bounded.
         self._prose_uses_cache: dict[tuple[str, str], bool] = {}
+        # word -> the documents it names however typed (``_documents_by_name``)
+        self._by_name: dict[str, tuple[str, ...]] | None = None
+        self._by_name_lock = threading.Lock()
+        self._ids: list[str] | None = None  # ``_document_ids``
 
     def near_words(self, text: str) -> dict[str, tuple[tuple[str, float], ...]]:
         """Each stemmed word of ``text`` that no document uses (``nearwords.unseen_words``),
@@ -620,6 +626,19 @@ class Answerer:
                 frozenset(t for t in quoting.file_names(d) if not in_dictionary(t)) | scope)
         return names
 
+    def scoped(self, asked: str, history: Sequence[str] | None, where: Mapping | None
+               ) -> Mapping | None:
+        """The filter a question is searched with: the caller's, or else the one document it
+        names (``named_document``; ``QuoteRules.named_document``). ``answer``, ``retrieve``
+        and ``evidence`` all read a question through it."""
+        # (An empty filter filters nothing, as ``search.check_where`` reads it; anything else
+        # the caller sent is theirs, checked where it is used.)
+        if where is not None and not (isinstance(where, Mapping) and not where) \
+                or not self.settings.quotes.named_document:
+            return where
+        named = self.named_document(asked, history)
+        return {"doc_id": named} if named is not None else where
+
     def named_document(self, asked: str, history: Sequence[str] | None = None) -> str | None:
         """The one document a question names by its file name's own word ("Under the MPL,
         ...", "cc0: can I ...", for MPL-2.0.txt and CC0-1.0.txt; ``quoting.file_names``) or
@@ -634,24 +653,49 @@ class Answerer:
         not kept it out."""
         from .keyword import tokenize
 
-        def named(text: str) -> list[str]:
-            own = set(tokenize(text))
-            return [d for d in self.index.documents if own & self._names_of(d)[1]]
+        if len(self.index.documents) < 2:
+            return None
+        by_name = self._documents_by_name()
+
+        def named(text: str) -> set[str]:
+            return {d for t in set(tokenize(text)) for d in by_name.get(t, ())}
 
         found = named(asked)
-        if len(found) != 1 or len(self.index.documents) < 2:
+        if len(found) != 1:
             return None
-        doc_id = found[0]
+        doc_id = found.pop()
         own = set(tokenize(asked))
         words = own & self._names_of(doc_id)[1]
         # "Do I need to ship the GPL text with it?" in a conversation on the LGPL asks
         # about the LGPL, which names the GPL; "And under the QPL?", asking nothing but the
         # name, turns to it.
-        if history and own - words - _function_terms() and any(d != doc_id for h in history if isinstance(h, str)
-                                           for d in named(h)):
+        if history and own - words - _function_terms() and any(
+                d != doc_id for h in history if isinstance(h, str) for d in named(h)):
             return None
-        others = [d for d in self.index.documents if d != doc_id]
-        return None if any(self._prose_uses(d, w) for w in words for d in others) else doc_id
+        ids = self._document_ids()
+        others = {ids[int(pos)] for w in words for pos in self.index.doc_keyword.rows(w)}
+        return None if any(self._prose_uses(d, w) for w in words for d in others - {doc_id}) \
+            else doc_id
+
+    def _document_ids(self) -> list[str]:
+        """The documents' ids by their row in the document keyword index."""
+        if self._ids is None:
+            self._ids = list(self.index.documents)
+        return self._ids
+
+    def _documents_by_name(self) -> dict[str, tuple[str, ...]]:
+        """Each word that names a document however typed (``_names_of``) and the documents
+        it names; made once per answerer, as a question must not cost a pass over every
+        document (8.8 ms a question over SciFact's 5,183)."""
+        if self._by_name is None:
+            with self._by_name_lock:  # once, whichever web thread asks first
+                if self._by_name is None:
+                    by_name: dict[str, list[str]] = {}
+                    for d in self.index.documents:
+                        for t in self._names_of(d)[1]:
+                            by_name.setdefault(t, []).append(d)
+                    self._by_name = {t: tuple(ds) for t, ds in by_name.items()}
+        return self._by_name
 
     def _prose_uses(self, doc_id: str, word: str) -> bool:
         """Whether a document uses a (stemmed) word outside its web addresses: the GPL's
@@ -882,7 +926,7 @@ class Answerer:
         it (at most ``MAX_UNIT_PASSAGES``): its sentences seldom repeat the unit's name, and the
         search had found the other measures' passages, alike in their words."""
         units = quoting.text_units(asked)
-        if not units or where:
+        if not units:
             return []
         found = [self.index.passages[s.row] for s in scored]
         if any(quoting.mentions_unit(p.text, p.section, u) for p in found for u in units):
@@ -892,9 +936,12 @@ class Answerer:
             for row, p in enumerate(self.index.passages):
                 sections.setdefault(p.section, []).append(row)
             self._sections = sections
+        # Under a filter (the caller's, or the document the question names), its rows only.
+        allowed = allowed_rows(self.index, where) if where else None
+        allowed_set = set(allowed.tolist()) if allowed is not None else None
         rows = [r for section, rs in self._sections.items() if section
                 and any(quoting.mentions_unit("", section, u) for u in units)
-                for r in rs][:MAX_UNIT_PASSAGES]
+                for r in rs if allowed_set is None or r in allowed_set][:MAX_UNIT_PASSAGES]
         q = np.asarray(qvec, dtype=np.float32).reshape(-1)
         w = self.settings.fusion.dense_weight_for(self.index.has_sentence_vectors)
         out = []
@@ -1109,15 +1156,66 @@ class Answerer:
         asked = ev.query.asked
         if not _stands_alone(ev.query) or quoting.numbered(asked):
             return False
-        df = self.index.keyword.df
+        kw = self.index.keyword
         terms = quoting.asked_terms(asked)
-        if not any(t in quoting.ERRANDS and df(t) == 0 for t in terms):
-            return False
         # A name typed in lower case ("flights from sofia") is a name as the documents write
         # it ("Sofia"), not a word of theirs.
         named = quoting.names_in(self._with_names(asked))
-        return all(df(t) == 0 for t in terms if t not in named) \
+        # An errand's word the documents use, but never in a passage naming what the question
+        # names, is not theirs for it either: the Slovenia page's "target population" does not
+        # answer "What is the population of Slovenia?", nor a hotel in one report "a good hotel
+        # in Varnesk" (a blind probe's).
+        held_names = [t for t in named if kw.df(t)]
+
+        def unused(t: str) -> bool:
+            return kw.df(t) == 0 or t in quoting.ERRANDS and bool(held_names) and not any(
+                self._said_of(t, n) for n in held_names)
+
+        if not any(t in quoting.ERRANDS and unused(t) for t in terms):
+            return False
+        return all(unused(t) for t in terms if t not in named) \
             and not self.misspelt(ev.query.typed or asked)
+
+    def _said_of(self, word: str, name: str) -> bool:
+        """Whether the documents use ``word`` (stemmed) of what ``name`` names: in a sentence
+        naming it, by itself or by its people's word ("Norvanian" for "Norvania"), or in one
+        leaning on such a sentence before it, by a pronoun, a connective or "The" ("Slovenia
+        lies ... Its population is ... The capital is ..."), or under a heading naming it.
+        Read in the passages holding the word, or if more than ``MAX_COOCCURRENCE_ROWS``, in
+        those holding the name too (more again, and it counts as said)."""
+        from .keyword import tokenize
+
+        kw = self.index.keyword
+        rows = kw.rows(word)
+        if len(rows) > MAX_COOCCURRENCE_ROWS:  # those naming it by itself, then
+            rows = np.intersect1d(rows, kw.rows(name))
+            if len(rows) > MAX_COOCCURRENCE_ROWS:
+                return True
+
+        def names(tokens: set[str]) -> bool:
+            return any(t.startswith(name) for t in tokens)
+
+        for row in rows:
+            p = self.index.passages[int(row)]
+            text = self.index.documents[p.doc_id].text
+            # under a heading naming it ("Country profile: Slovenia"), every sentence (not
+            # under a title: the Valmora report's says "Valmora", and its "in the capital"
+            # does not say which city that is)
+            if names(set(tokenize(p.section or ""))):
+                if any(word in tokenize(text[x:y]) for x, y in p.sentences):
+                    return True
+                continue
+            about = False  # the sentence before is about it
+            for x, y in p.sentences:
+                sentence = text[x:y].lstrip()
+                tokens = set(tokenize(sentence))
+                # leaning on one about it: a pronoun, a connective, or "The" and a noun
+                # ("Slovenia lies ... Its population is ... The capital is Ljubljana.")
+                about = names(tokens) or about and (quoting.refers_back(sentence)
+                                                    or sentence.startswith("The "))
+                if about and word in tokens:
+                    return True
+        return False
 
     def _names_errand(self, asked: str) -> bool:
         """Whether a question names an everyday errand the documents never speak of (a word of
@@ -1992,9 +2090,7 @@ class Answerer:
         # evidence had looked thin, and a question typed in haste was refused or answered
         # tentatively. The answer keeps the question as it was asked.
         query, history = self.as_searched(query, history)
-        if where is None and self.settings.quotes.named_document:
-            named = self.named_document(query.asked, history)
-            where = {"doc_id": named} if named is not None else None
+        where = self.scoped(query.asked, history, where)
         if in_conversation(history):
             ev, j = self.best_reading(query.asked, history, mode, where, passages, query.typed)
             out = self.decide(ev, max_quotes, j)

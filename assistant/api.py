@@ -161,18 +161,13 @@ class Assistant:
         """The ``k`` passages that best match the question, best first. With ``history``, the
         question is read as ``answer`` reads it (alone or with the conversation, decided by
         the evidence), so both see the same passages."""
-        scored = self.answerer.retrieve(
-            self._reading(question, conversation(history), mode, where), _count(k, "k"),
-            mode, where)
-        return [to_hit(self._index, s) for s in scored]
-
-    def _reading(self, question: str, history: Sequence[str] | None, mode: str,
-                 where: Mapping | None):
-        query, history = self.answerer.as_searched(make_query(question), history)
+        query, history = self.answerer.as_searched(make_query(question), conversation(history))
+        where = self.answerer.scoped(query.asked, history, where)
         if in_conversation(history):
             ev, _ = self.answerer.best_reading(query.asked, history, mode, where, 5, query.typed)
-            return ev.query
-        return query
+            query = ev.query
+        scored = self.answerer.retrieve(query, _count(k, "k"), mode, where)
+        return [to_hit(self._index, s) for s in scored]
 
     def evidence(self, question: str, history: Sequence[str] | None = None, *,
                  mode: str = "hybrid", where: Mapping | None = None,
@@ -181,6 +176,7 @@ class Assistant:
         benchmarks that re-rank it under other settings (``Answerer.decide``)."""
         history, passages = conversation(history), _count(passages, "passages")
         query, history = self.answerer.as_searched(make_query(question), history)
+        where = self.answerer.scoped(query.asked, history, where)
         if in_conversation(history):
             ev, _ = self.answerer.best_reading(query.asked, history, mode, where, passages,
                                                query.typed)

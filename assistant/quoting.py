@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -215,26 +216,42 @@ def document_names(document) -> frozenset[str]:
 _JURISDICTION = re.compile(
     r"\b(?:Republic|Kingdom|Government|State|Principality|Federation|Commonwealth|Duchy)"
     r"\s+of\s+(?:the\s+)?(?:(?:Republic|Kingdom|State|Federation)\s+of\s+(?:the\s+)?)?"
-    r"([A-Z][a-z]{2,})\b")
-_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
+    r"([^\W\d_]{3,})\b")
+_LETTERS_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
 # How much of a document's text (after its title) is its opening, where it says what it is
 # about.
 SCOPE_OPENING_CHARS = 1000
 
 
+def _name_like(word: str) -> bool:
+    """Written as a name: a capital, then small letters ("Norvania", "Türkiye")."""
+    return word[:1].isupper() and word[1:].islower()
+
+
 def scope_names(document) -> frozenset[str]:
     """The stemmed names of the places a document is about: a country (ISO 3166, by
-    pycountry) or "the Republic of X" that its title or opening names, and that its text
-    names at least twice. A question's "in Norvania" then asks about the whole document, not
-    about its opening sentence ("This guidance explains how labour inspectors of the Republic
-    of Norvania should ..."), which had answered every question naming the country."""
+    pycountry), or X of "the Republic (Kingdom, Government, State ...) of X" where X is no
+    English word ("the State of the Environment" is about no place), that its title or
+    opening names, and that its text names at least twice. A question's "in Norvania" then
+    asks about the whole document, not about its opening sentence ("This guidance explains
+    how labour inspectors of the Republic of Norvania should ..."), which had answered every
+    question naming the country."""
+    from .spelling import in_dictionary
+
     opening = f"{document.title or ''}\n{document.text[:SCOPE_OPENING_CHARS]}"
     countries = _country_names()
-    found = {m.group(1) for m in _JURISDICTION.finditer(opening)} | {
-        w for w in _CAPITALISED_WORD.findall(opening) if countries.get(w.casefold()) == w}
+
+    def country(w: str) -> bool:
+        return countries.get(w.casefold()) == w
+
+    found = {w for w in (m.group(1) for m in _JURISDICTION.finditer(opening))
+             if _name_like(w) and (country(w) or not in_dictionary(w.lower()))}
+    found |= {w for w in _LETTERS_WORD.findall(opening) if _name_like(w) and country(w)}
     out: set[str] = set()
     for w in found:
-        if len(re.findall(rf"\b{re.escape(w)}\b", document.text)) >= 2:
+        # Two mentions are enough: a long document is not read to its end for each name.
+        if len(list(itertools.islice(re.finditer(rf"\b{re.escape(w)}\b", document.text),
+                                     2))) == 2:
             out.update(tokenize(w))
     return frozenset(out)
 
@@ -1675,7 +1692,10 @@ _ASKS_AMOUNT = re.compile(r"\bhow\s+much\b(?=[^?.!]*\b" + _MONEY_WORDS + r"\b)|"
                           r"(?:(?!(?:of|for|on|in|to|about|behind|with|from)\b)[\w-]+\s+){0,2}"
                           r"(?:cost|price|fee|budget(?!\s+(?:for\s*\?|period|line|cycle|year|"
                           r"process|procedure|structure))|"
-                          r"salary|wage|subsidy|allowance|rent|fine)s?\b", re.IGNORECASE)
+                          r"salary|wage|subsidy|allowance|rent|fine)s?\b"
+                          # "the public transport price reform" asks for no sum
+                          r"(?!\s+(?:reforms?|polic(?:y|ies)|rules?|procedures?|priorities|"
+                          r"systems?|regimes?|debates?|laws?|schemes?))", re.IGNORECASE)
 # A sum: a currency sign, a currency code by a figure ("MDL 20,000", "20,000 RUR", "10 EUR"),
 # a currency's name, or "free" / "no fee".
 # (A currency code is one of ``_CURRENCY_CODES``, in capitals, by a figure that ends in a

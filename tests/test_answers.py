@@ -379,6 +379,22 @@ def test_a_fourteenth_blind_probe_on_seven_documents_together(seven_documents):
     assert o.off_topic == 15 and o.off_topic_refused >= 13
 
 
+def test_a_fifteenth_blind_probe_on_seven_documents_together(seven_documents):
+    """90 questions on the same seven documents by another helper that saw only their text
+    (2026-12-07, fifth session), written after the rules probe 14 prompted and asked before
+    any was made from it: 60 answerable (35 paraphrases, 17 follow-ups, 51 naming a country,
+    organisation or document), 18 near-topic, 12 off-topic. Blind: hit@1 60.0% (36), hit@3
+    73.3%, 5 confident and wrong, no near-topic question answered confidently, 7 of 12
+    off-topic refused and 1 answered confidently (the opening hours of a bank whose account
+    the NGO report gives, by the hotline's "24/7"); with the code of the session's start,
+    55.0% (33), 68.3%, 5 and 1 near-topic confidently. 9 of 12 off-topic refused after an
+    errand's word counted as unused where no sentence holds it with the name asked about.
+    README, "Evaluation"."""
+    o = probe_outcome(seven_documents, "probe15_by_others.jsonl")
+    assert o.hit_at_1 >= 0.58 and o.confident_wrong <= 5 and o.confident_unanswerable <= 1
+    assert o.off_topic == 12 and o.off_topic_refused >= 9
+
+
 def test_a_numbered_step_is_quoted_with_its_number(kestria):
     # The splitter makes "3." a sentence of its own, and the quote had begun after it: the
     # reader could not cite the step.

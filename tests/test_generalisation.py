@@ -965,6 +965,11 @@ def test_a_question_naming_one_document_is_answered_from_it(licences_index):
     # A question saying nothing but the name turns to it.
     assert a.answerer.named_document("And under the QPL?",
                                      ["What does the Zorblax licence say?"]) == "QPL-2.0.txt"
+    # retrieve and evidence read it as answer does; an empty filter filters nothing
+    assert {h.doc_id for h in a.retrieve(question)} == {"QPL-2.0.txt"}
+    assert {q.doc_id for q in a.answer(question, where={}).quotes} == {"QPL-2.0.txt"}
+    assert {a.index.passages[s.row].doc_id for s in a.evidence(question).scored} \
+        == {"QPL-2.0.txt"}
     # An English word of a file name ("Kestrel"), two names, or none: no document named.
     assert a.answerer.named_document("Under the Kestrel licence, can I sell copies?") is None
     assert a.answerer.named_document("Is the QPL like Zorblax?") is None
@@ -1035,6 +1040,11 @@ def test_the_place_a_document_is_about():
     once = Document("o.txt", "Report", "The Republic of Norvania signed. " + "x. " * 400
                     + "Croatia and Croatia.", ())
     assert scope_names(once) == frozenset()
+    # (a review's) an English word after "State of" is no place; a name need not be ASCII
+    state = "The State of the Environment. The Environment is fine."
+    assert scope_names(Document("s.txt", "State", state, ())) == frozenset()
+    turkiye = "The Republic of Türkiye signed. Türkiye acts."
+    assert scope_names(Document("t.txt", "T", turkiye, ())) == {"türkiy"}
 
 
 @pytest.mark.parametrize("question, answer", [
@@ -2574,6 +2584,7 @@ def test_the_second_probes_near_topic_answers_are_not_confident(valdoria):
     assert lacks_asked_amount("What is the statutory minimum wage in Valmora?", wage)
     assert lacks_asked_amount("whats the average monthly salary", "Salaries vary.")
     assert not lacks_asked_amount("What is the purpose of fines?", "Fines deter abuse.")
+    assert not lacks_asked_amount("What is the public transport price reform?", "It is new.")
     # (a review's) a pay gap, a share of fines, the budget's purpose ask for no sum; a figure
     # by an abbreviation that is no currency's code is none
     for q in ("How high is the gender pay gap?", "How large is the share of fines paid?",
@@ -2882,6 +2893,29 @@ def test_an_errand_asked_of_a_place_the_documents_name_is_refused(dravonia, tmp_
         "the fleet before the army could land.\n")})
     r = a.answer("What weather ruined the Mongol fleet's second attempt?")
     assert not r.abstained and "typhoon" in r.quotes[0].text
+
+
+def test_an_errand_the_documents_speak_of_only_elsewhere_is_refused(assistant, tmp_path):
+    # The seed page's "target population" does not answer "What is the population of
+    # Slovenia?" (shown tentatively): an errand's word the documents use, but in no sentence
+    # naming what the question names, is not theirs for it.
+    assert assistant.answer("What is the population of Slovenia?").abstained
+    assert not assistant.answer("What training is offered in Slovenia?").abstained
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"almanac.txt": (
+        "Norvania has a population of 4.2 million. Its shelters work with the target "
+        "population of young migrants.\n"), "profile.txt": (
+        "Country profile\n\nValdoria lies between the hills and the sea. Its climate is mild. "
+        "The capital is Port Sela. The official language is Valdorian.\n")})
+    r = a.answer("What is the population of Norvania?")
+    assert not r.abstained and "4.2 million" in r.quotes[0].text
+    # (a review's) said of it by a sentence leaning on one naming it, or by its people's word
+    for question, answer in (("What is the climate of Valdoria?", "mild"),
+                             ("What is the capital of Valdoria?", "Port Sela"),
+                             ("Which language is spoken in Valdoria?", "Valdorian")):
+        r = a.answer(question)
+        assert not r.abstained and any(answer in q.text for q in r.quotes), question
 
 
 @pytest.mark.parametrize("question, quote, bound", [
