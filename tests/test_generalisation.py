@@ -899,13 +899,18 @@ _LICENCES = {
 }
 
 
-@pytest.fixture(scope="module")
-def licences_index(tmp_path_factory):
+def _index_over(tmp_path_factory, name: str, files: dict[str, str]):
+    """An index of ``files`` (name -> text) built in a fresh folder: its path."""
     from conftest import assistant_over
 
-    folder = tmp_path_factory.mktemp("licences")
-    assistant_over(folder, _LICENCES)
+    folder = tmp_path_factory.mktemp(name)
+    assistant_over(folder, files)
     return folder / "index"
+
+
+@pytest.fixture(scope="module")
+def licences_index(tmp_path_factory):
+    return _index_over(tmp_path_factory, "licences", _LICENCES)
 
 
 def test_the_words_a_document_goes_by():
@@ -1010,11 +1015,7 @@ _SCOPED = {
 
 @pytest.fixture(scope="module")
 def scoped_index(tmp_path_factory):
-    from conftest import assistant_over
-
-    folder = tmp_path_factory.mktemp("scoped")
-    assistant_over(folder, _SCOPED)
-    return folder / "index"
+    return _index_over(tmp_path_factory, "scoped", _SCOPED)
 
 
 def test_two_words_of_a_file_name_typed_together_name_it():
