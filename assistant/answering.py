@@ -240,6 +240,14 @@ def conversation(history: Sequence[str] | str | None) -> list:
 
 
 @functools.cache
+def _errand_frame() -> frozenset[str]:
+    """``ERRAND_FRAME`` as the keyword index stems it."""
+    from .keyword import tokenize
+
+    return frozenset(t for w in ERRAND_FRAME for t in tokenize(w))
+
+
+@functools.cache
 def _function_terms() -> frozenset[str]:
     """``nearwords.FUNCTION_WORDS`` as the keyword index stems them."""
     from .keyword import tokenize
@@ -462,6 +470,11 @@ LOOSE_WORDS = "they hold the words of your question, but may not say what it ask
 MAX_NUMBERED_ITEMS = 3
 MAX_NUMBERED_SCAN_CHARS = 500_000
 MAX_NUMBERED_CACHED = 4096
+# Words that frame an errand without making it the documents' ("who won eurovision this
+# year?", "what time zone is montenegro in?", "anyone got a good recipe? need it"): a page
+# saying "in recent years" or "full time" does not answer them (``_errand_frame``).
+ERRAND_FRAME = frozenset("time times year years week weeks day days month months hour hours "
+                         "good best need needs true way ways anyone got".split())
 # Passages read for a word said of a name (``_said_of``); more, and it counts as said.
 MAX_COOCCURRENCE_ROWS = 50
 # An abbreviation's spelling out is looked for in at most this many documents using it, of
@@ -1173,7 +1186,7 @@ class Answerer:
 
         if not any(t in quoting.ERRANDS and unused(t) for t in terms):
             return False
-        return all(unused(t) for t in terms if t not in named) \
+        return all(unused(t) for t in terms if t not in named and t not in _errand_frame()) \
             and not self.misspelt(ev.query.typed or asked)
 
     def _said_of(self, word: str, name: str) -> bool:

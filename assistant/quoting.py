@@ -1263,7 +1263,7 @@ ERRANDS = frozenset(tokenize(
     "capital president anthem flag climate timezone language languages dialect religion "
     "inhabitants population vat tax taxes vignette motorway motorways highway highways toll "
     "tolls food foods favourite favorite lottery bitcoin crypto horoscope horoscopes celebrity "
-    "celebrities gossip"))
+    "celebrities gossip eurovision zone zones"))
 # Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
 # was that?"): such a follow-up asks it of the conversation's subject, like "When?" (read
 # alone, "year" had found "in recent years"; ``Answerer._reading``).

@@ -2902,6 +2902,11 @@ def test_an_errand_the_documents_speak_of_only_elsewhere_is_refused(assistant, t
     # naming what the question names, is not theirs for it.
     assert assistant.answer("What is the population of Slovenia?").abstained
     assert not assistant.answer("What training is offered in Slovenia?").abstained
+    # Words framing an errand ("this year", "time zone", "good") do not make it the page's,
+    # though it says "in recent years" and "full time" (a blind probe's, shown tentatively).
+    for question in ("who won eurovision this year?", "what time zone is montenegro in?"):
+        assert assistant.answer(question).abstained, question
+    assert not assistant.answer("How many days does the reflection period last?").abstained
     from conftest import assistant_over
 
     a = assistant_over(tmp_path, {"almanac.txt": (
