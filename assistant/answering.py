@@ -240,19 +240,12 @@ def conversation(history: Sequence[str] | str | None) -> list:
 
 
 @functools.cache
-def _errand_frame() -> frozenset[str]:
-    """``ERRAND_FRAME`` as the keyword index stems it."""
+def _stemmed(words: frozenset[str]) -> frozenset[str]:
+    """A fixed list of words (``ERRAND_FRAME``, ``nearwords.FUNCTION_WORDS``) as the keyword
+    index stems them; once per list."""
     from .keyword import tokenize
 
-    return frozenset(t for w in ERRAND_FRAME for t in tokenize(w))
-
-
-@functools.cache
-def _function_terms() -> frozenset[str]:
-    """``nearwords.FUNCTION_WORDS`` as the keyword index stems them."""
-    from .keyword import tokenize
-
-    return frozenset(t for w in nearwords.FUNCTION_WORDS for t in tokenize(w))
+    return frozenset(t for w in words for t in tokenize(w))
 
 
 def in_conversation(history: Sequence[str] | None) -> bool:
@@ -472,7 +465,7 @@ MAX_NUMBERED_SCAN_CHARS = 500_000
 MAX_NUMBERED_CACHED = 4096
 # Words that frame an errand without making it the documents' ("who won eurovision this
 # year?", "what time zone is montenegro in?", "anyone got a good recipe? need it"): a page
-# saying "in recent years" or "full time" does not answer them (``_errand_frame``).
+# saying "in recent years" or "full time" does not answer them.
 ERRAND_FRAME = frozenset("time times year years week weeks day days month months hour hours "
                          "good best need needs true way ways anyone got".split())
 # Passages read for a word said of a name (``_said_of``); more, and it counts as said.
@@ -644,10 +637,10 @@ class Answerer:
         """The filter a question is searched with: the caller's, or else the one document it
         names (``named_document``; ``QuoteRules.named_document``). ``answer``, ``retrieve``
         and ``evidence`` all read a question through it."""
-        # (An empty filter filters nothing, as ``search.check_where`` reads it; anything else
-        # the caller sent is theirs, checked where it is used.)
-        if where is not None and not (isinstance(where, Mapping) and not where) \
-                or not self.settings.quotes.named_document:
+        # An empty filter filters nothing, as ``search.check_where`` reads it; anything else
+        # the caller sent is theirs, checked where it is used.
+        callers = where is not None and not (isinstance(where, Mapping) and len(where) == 0)
+        if callers or not self.settings.quotes.named_document:
             return where
         named = self.named_document(asked, history)
         return {"doc_id": named} if named is not None else where
@@ -682,7 +675,7 @@ class Answerer:
         # "Do I need to ship the GPL text with it?" in a conversation on the LGPL asks
         # about the LGPL, which names the GPL; "And under the QPL?", asking nothing but the
         # name, turns to it.
-        if history and own - words - _function_terms() and any(
+        if history and own - words - _stemmed(nearwords.FUNCTION_WORDS) and any(
                 d != doc_id for h in history if isinstance(h, str) for d in named(h)):
             return None
         ids = self._document_ids()
@@ -1186,7 +1179,7 @@ class Answerer:
 
         if not any(t in quoting.ERRANDS and unused(t) for t in terms):
             return False
-        return all(unused(t) for t in terms if t not in named and t not in _errand_frame()) \
+        return all(unused(t) for t in terms if t not in named and t not in _stemmed(ERRAND_FRAME)) \
             and not self.misspelt(ev.query.typed or asked)
 
     def _said_of(self, word: str, name: str) -> bool:

@@ -296,8 +296,9 @@ class QuoteRules:
     # An abbreviation in the question that the documents mostly spell out ("THB": "Trafficking
     # in Human Beings") is searched as they spell it (``Answerer.glossed``; False: as typed).
     glosses: bool = True
-    # A question naming one document by its file name's own word ("Under the MPL, ...") is
-    # answered from that document only (``Answerer.named_document``; False: from any).
+    # A question naming one document by its file name's own word or the place it is about
+    # ("Under the MPL, ...", "in Norvania") is answered from that document only
+    # (``Answerer.named_document``; False: from any).
     named_document: bool = True
 
     def __post_init__(self):
