@@ -239,6 +239,36 @@ def conversation(history: Sequence[str] | str | None) -> list:
     return out
 
 
+# An address without "http" or "www" ("gnu.org/philosophy/why-not-lgpl.html",
+# "licensing@mpl.org"): no mention of a name in the prose (``_prose_uses``). Not "LGPL-3.0".
+# (Begun only where a run of word characters, dots and dashes begins, so that a long run of
+# them is read once, not once from each of its dashes.)
+_BARE_ADDRESS = re.compile(r"(?<![\w.@-])[\w-]+@\S+|(?<![\w.-])[\w-]+(?:\.[\w-]+)+(?:/\S*)?")
+
+
+def _without_addresses(text: str) -> str:
+    """``text`` without e-mail addresses and bare web addresses (one ending in a domain's
+    letters, or with a path: "gnu.org/why-not-lgpl.html"; not "LGPL-3.0", nor "e.g.")."""
+    def drop(m: re.Match) -> str:
+        a = m.group()
+        last = a.split("/", 1)[0].rsplit(".", 1)[-1]
+        return " " if "@" in a or "/" in a or (2 <= len(last) <= 6 and last.isalpha()
+                                                and len(a.split("/", 1)[0]) > 4) else a
+    return _BARE_ADDRESS.sub(drop, text)
+# A name with its version run into it: "LGPLv3", "MPL2", "qpl1.0".
+_VERSIONED_NAME = re.compile(r"([a-z]{2,}?)v?\d+(?:\.\d+)*")
+
+
+def _with_unversioned(tokens: Sequence[str]) -> set[str]:
+    """The tokens, and each name's without the version run into it ("lgplv3": "lgpl")."""
+    out = set(tokens)
+    for t in tokens:
+        m = _VERSIONED_NAME.fullmatch(t)
+        if m:
+            out.add(m.group(1))
+    return out
+
+
 @functools.cache
 def _stemmed(words: frozenset[str]) -> frozenset[str]:
     """A fixed list of words (``ERRAND_FRAME``, ``nearwords.FUNCTION_WORDS``) as the keyword
@@ -560,6 +590,7 @@ class Answerer:
         # (``quoting.document_names``, ``quoting.file_names``); one entry per document of the
         # index, which does not change under this answerer.
         self._doc_names: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._scope: dict[str, frozenset[str]] = {}  # the places of ``_names_of``
         # (document, word) -> whether the document's prose (not its web addresses) uses the
         # word (``named_document``); the words come from visitors' questions, so bounded.
         self._prose_uses_cache: dict[tuple[str, str], bool] = {}
@@ -620,17 +651,26 @@ class Answerer:
     def _names_of(self, doc_id: str) -> tuple[frozenset[str], frozenset[str]]:
         names = self._doc_names.get(doc_id)
         if names is None:
+            from .keyword import tokenize
             from .spelling import in_dictionary
 
             d = self.index.documents[doc_id]
             # A file name's word names the document however typed ("the gpl") unless it is
             # an English word: "the annual budget" does not name 2023-annual-report.pdf. The
             # place it is about, however typed too ("norvania: ...").
-            scope = quoting.scope_names(d)
-            names = self._doc_names[doc_id] = (
-                quoting.document_names(d) | scope,
-                frozenset(t for t in quoting.file_names(d) if not in_dictionary(t)) | scope)
+            # (The dictionary is asked the word as written: "polici", the stem of "policy",
+            # is in none, and privacy_policy.txt had been named by "the sick leave policy".)
+            scope = self._scope[doc_id] = quoting.scope_names(d)
+            own = frozenset(t for w in quoting.file_name_words(doc_id) if not in_dictionary(w)
+                            for t in tokenize(w))
+            names = self._doc_names[doc_id] = (quoting.document_names(d) | scope, own | scope)
         return names
+
+    def _scope_of(self, doc_id: str) -> frozenset[str]:
+        """The places a document is about (``quoting.scope_names``), as ``_names_of`` read
+        them."""
+        self._names_of(doc_id)
+        return self._scope[doc_id]
 
     def scoped(self, asked: str, history: Sequence[str] | None, where: Mapping | None
                ) -> Mapping | None:
@@ -664,18 +704,19 @@ class Answerer:
         by_name = self._documents_by_name()
 
         def named(text: str) -> set[str]:
-            return {d for t in set(tokenize(text)) for d in by_name.get(t, ())}
+            return {d for t in _with_unversioned(tokenize(text)) for d in by_name.get(t, ())}
 
         found = named(asked)
         if len(found) != 1:
             return None
         doc_id = found.pop()
-        own = set(tokenize(asked))
+        own = _with_unversioned(tokenize(asked))
         words = own & self._names_of(doc_id)[1]
         # "Do I need to ship the GPL text with it?" in a conversation on the LGPL asks
-        # about the LGPL, which names the GPL; "And under the QPL?", asking nothing but the
-        # name, turns to it.
-        if history and own - words - _stemmed(nearwords.FUNCTION_WORDS) and any(
+        # about the LGPL, which names the GPL; "Does the MPL waive moral rights?", pointing
+        # back to nothing, or "And under the QPL?", asking nothing but the name, turns to it.
+        if history and points_back(asked) \
+                and own - words - _stemmed(nearwords.FUNCTION_WORDS) and any(
                 d != doc_id for h in history if isinstance(h, str) for d in named(h)):
             return None
         ids = self._document_ids()
@@ -713,8 +754,8 @@ class Answerer:
         key = (doc_id, word)
         used = self._prose_uses_cache.get(key)
         if used is None:
-            text = self.index.documents[doc_id].text
-            used = word in set(tokenize(quoting.without_urls(text)))
+            text = _without_addresses(quoting.without_urls(self.index.documents[doc_id].text))
+            used = word in set(tokenize(text))
             if len(self._prose_uses_cache) >= MAX_NUMBERED_CACHED:
                 self._prose_uses_cache.clear()
             self._prose_uses_cache[key] = used
@@ -1367,10 +1408,13 @@ class Answerer:
                        "mention")
         around = self._around(top)
         unheld_folded = {w.casefold() for w in unheld}  # said already: not said again
-        if quoting.lacks_asked_place(asked, top.text, self.index.keyword.df):
+        # The place the quote's document is about is the quote's place too.
+        scope = " ".join(self._scope_of(top.doc_id))
+        if quoting.lacks_asked_place(asked, f"{top.text}\n{scope}", self.index.keyword.df):
             out.append("the quote does not name the place your question asks about")
         else:
-            names = [n for n in quoting.names_unmentioned(asked, around, self.index.keyword.df)
+            names = [n for n in quoting.names_unmentioned(asked, f"{around}\n{scope}",
+                                                          self.index.keyword.df)
                      if not set(n.casefold().split()) & unheld_folded]
             if names:
                 out.append(f"your question names {_listed([f'“{n[:40]}”' for n in names], 3)}"

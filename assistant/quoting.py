@@ -9,6 +9,7 @@ import bisect
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -279,10 +280,19 @@ def _file_words(document) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def _file_words_of(doc_id: str) -> tuple[str, ...]:
+    return tuple(t for w in file_name_words(doc_id) for t in tokenize(w))
+
+
+@functools.lru_cache(maxsize=4096)
+def file_name_words(doc_id: str) -> tuple[str, ...]:
+    """The words of a document's file name as written, in small letters, without its
+    figures; none for a record of a collection file. Composed first: a name stored
+    decomposed, as some systems write "Žalec", had split into "z" and "alec"."""
     if "#" in doc_id:
         return ()
-    stem = doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return tuple(t for t in tokenize(stem.replace("_", " ")) if not t.isdigit())
+    stem = unicodedata.normalize("NFC", doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    return tuple(w.lower() for w in re.findall(r"[^\W_]+", stem) if not w.isdigit()
+                 and tokenize(w))
 
 
 def _word_pairs(stems: Sequence[str]) -> frozenset[tuple[str, str]]:

@@ -964,8 +964,12 @@ def test_a_question_naming_one_document_is_answered_from_it(licences_index):
     anywhere = Assistant.load(licences_index, settings=replace(s, quotes=replace(
         s.quotes, named_document=False)))
     assert anywhere.answer(question).quotes[0].doc_id == "Vantor-3.txt"
-    # An earlier question on another document: the name may be an object of that one.
-    assert a.answerer.named_document(question, ["What does the Zorblax licence say?"]) is None
+    # An earlier question on another document, and a question pointing back to it: the name
+    # may be an object of that one. Standing alone, the question turns to the QPL.
+    assert a.answerer.named_document("Is the QPL compatible with it?",
+                                     ["What does the Zorblax licence say?"]) is None
+    assert a.answerer.named_document(question, ["What does the Zorblax licence say?"]) \
+        == "QPL-2.0.txt"
     assert a.answerer.named_document(question, ["And the QPL?"]) == "QPL-2.0.txt"
     # A question saying nothing but the name turns to it.
     assert a.answerer.named_document("And under the QPL?",
@@ -1067,6 +1071,41 @@ def test_a_question_naming_the_place_a_document_is_about_gets_its_answer(scoped_
     literal = Assistant.load(scoped_index, settings=replace(s, quotes=replace(
         s.quotes, names_implied=False, named_document=False)))
     assert answer not in literal.answer(question).quotes[0].text
+
+
+def test_an_english_word_of_a_file_name_names_no_document(tmp_path):
+    # An attack probe's: "polici", the stem of "policy", is in no dictionary, and the privacy
+    # policy had been searched alone for the sick leave policy, and the answer refused.
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {
+        "privacy_policy.txt": "We keep personal data for two years. You may ask for a copy.\n",
+        "employee_handbook.txt": ("Sick leave must be reported to your manager before 10 a.m. "
+                                  "Travel costs are reimbursed within 30 days.\n"),
+        "LGPL-3.txt": "You must give a copy of this licence with the library.\n",
+        "GPL-3.txt": ("You may convey copies of the program. See "
+                      "gnu.org/philosophy/why-not-lgpl.html and write to licensing@lgpl.org.\n"),
+    })
+    assert a.answerer.named_document("What is the sick leave policy?") is None
+    r = a.answer("What is the sick leave policy?")
+    assert not r.abstained and r.quotes[0].doc_id == "employee_handbook.txt"
+    # a version run into the name; a bare web or e-mail address is no mention in the prose
+    assert a.answerer.named_document("Under LGPLv3 must I give a copy?") == "LGPL-3.txt"
+    assert a.answerer.named_document("Does the LGPL let me link?") == "LGPL-3.txt"
+    # a full question switching document turns to it; one pointing back does not
+    assert a.answerer.named_document("Does the LGPL need a copy?",
+                                     ["Can I convey the GPL program?"]) == "LGPL-3.txt"
+    assert a.answerer.named_document("Do I ship the LGPL with it?",
+                                     ["Can I convey the GPL program?"]) is None
+
+
+def test_an_answer_from_the_document_about_a_place_is_not_doubted_for_it(scoped_index):
+    from assistant import Assistant
+
+    r = Assistant.load(scoped_index).answer(
+        "What's the time limit for inspectors in Norvania to pass a case on?")
+    assert "within two working" in r.quotes[0].text
+    assert not any("Norvania" in c or "place" in c for c in r.caveats), r.caveats
 
 
 def test_the_evaluation_set_is_split_by_document_and_sized():
