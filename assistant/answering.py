@@ -251,10 +251,15 @@ def _without_addresses(text: str) -> str:
     letters, or with a path: "gnu.org/why-not-lgpl.html"; not "LGPL-3.0", nor "e.g.")."""
     def drop(m: re.Match) -> str:
         a = m.group()
-        last = a.split("/", 1)[0].rsplit(".", 1)[-1]
-        return " " if "@" in a or "/" in a or (2 <= len(last) <= 6 and last.isalpha()
-                                                and len(a.split("/", 1)[0]) > 4) else a
+        host = a.split("/", 1)[0]
+        domain = host.rsplit(".", 1)[-1]
+        address = "@" in a or "/" in a or (2 <= len(domain) <= 6 and domain.isalpha()
+                                            and len(host) > 4)
+        return " " if address else a
+
     return _BARE_ADDRESS.sub(drop, text)
+
+
 # A name with its version run into it: "LGPLv3", "MPL2", "qpl1.0".
 _VERSIONED_NAME = re.compile(r"([a-z]{2,}?)v?\d+(?:\.\d+)*")
 
