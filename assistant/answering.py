@@ -102,6 +102,14 @@ _GOES_ON = re.compile(r"\b(else|next|afterwards?|after that|before that|instead|
                       re.IGNORECASE)
 
 
+# A short question naming its thing by "the" and no name ("What was the total amount?"):
+# the thing is one the conversation has spoken of, however the documents word it. Not when
+# it asks about the present ("What's the exchange rate today?"): the world's, not the
+# conversation's.
+_REFERS_BACK = re.compile(r"^(?!.*\s[A-Z])(?!.*\b(?i:today|tonight|tomorrow|now|currently|"
+                          r"yesterday)\b).*\b(?i:the|that|this|those|these)\s+[a-z]",
+                          re.DOTALL)
+
 _WORD = re.compile(r"[^\W_]")
 # A question that opens by continuing the last one ("And for children?", "What about 2014?").
 _CONTINUES = re.compile(r"\W*(and|or|but|also|then|what about|how about)\b", re.IGNORECASE)
@@ -1732,7 +1740,8 @@ class Answerer:
         elif alone[1].coverage >= abstain_below and (
                 gain >= FOLLOW_UP_MARGIN or not self._refused_as_unrelated(alone)):
             chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
-        elif len(terms) <= FOLLOW_UP_TERMS and self.uses_documents_words(terms, half=True) \
+        elif len(terms) <= FOLLOW_UP_TERMS and (self.uses_documents_words(terms, half=True)
+                                                or _REFERS_BACK.search(asked)) \
                 and not self._names_errand(asked) and best_context[1].coverage >= abstain_below:
             # Refused alone, but a short follow-up on the documents' topic ("And during the
             # trial?", "Anyone else funded?") that the conversation covers: tentatively, as

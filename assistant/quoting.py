@@ -2171,11 +2171,14 @@ def makes_comparison(quote: str) -> bool:
 # ("Who led the Normans?" is answered by what they did).
 # The post asked for ends the phrase or is "of" something: "Who is the chief of ...?", not
 # "Who are the chief partners?"; leading someone into something is no heading ("Who leads
-# victims into trafficking?").
+# victims into trafficking?"). It may be whose, and have up to three words before it ("who is
+# slovenia's national anti-trafficking coordinator": a blind probe's, answered confidently by
+# the police units that investigate).
 _ASKS_HEAD = re.compile(
     r"\bwho\s+(?:currently\s+)?(?:heads|leads|chairs|directs|presides\s+over)\b"
     r"(?!\s+(?:to|by|for|from|with|into|away|out|up)\b)(?![^?.!]*\b(?:into|astray)\b)"
-    r"|\bwho(?:'s|’s|\s+is|\s+are)\s+(?:the\s+|currently\s+the\s+)?(?:[\w-]+\s+)?"
+    r"|\bwho(?:'s|’s|\s+is|\s+are)\s+(?:the\s+|currently\s+the\s+)?(?:[\w-]+['’]s\s+)?"
+    r"(?:[\w-]+\s+){0,3}"
     r"(?:heads?|leaders?|chairs?|chairm[ae]n|chairwom[ae]n|chairpersons?|directors?|chiefs?|"
     r"presidents?|managers?|boss(?:es)?|coordinators?)(?=\s*(?:[?.!,]|$)|\s+(?:of|for)\b)",
     re.IGNORECASE)
@@ -2618,7 +2621,7 @@ _ASKS_NAME = re.compile(
     r"\bwhat(\W?s|\s+(is|was|are|were))\s+(the\s+)?names?\b|"
     r"\bwhat\s+(is|was|are|were)\s+(it|they|he|she|this|that)\s+called\b|"
     # "Who is the national coordinator?", "Who was the first First Minister?": a person.
-    r"^\W*who(\W?s|\s+(is|was))\s+(the|its|their)\s+", re.IGNORECASE)
+    r"^\W*who(\W?s|\s+(is|was))\s+(the|its|their|[\w-]+['’]s)\s+", re.IGNORECASE)
 # A word in a quote, and whether it is capitalised (any script: "Žalec", "Île-de-France").
 _QUOTE_WORD = re.compile(r"[^\W\d_][\w'-]*")
 

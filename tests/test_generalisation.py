@@ -428,6 +428,19 @@ def test_a_short_follow_up_half_in_the_documents_words_is_read_with_the_conversa
     assert assistant.answer("and the weather?", history).abstained
 
 
+def test_a_short_follow_up_naming_its_thing_by_the_is_read_with_the_conversation(assistant):
+    # "the total amount": no word of the page, but "the" says it is one the conversation
+    # spoke of (a blind probe's, refused). Not so when it asks about the present, nor with a
+    # name of its own.
+    history = ["What did the government fund for trafficking victims in 2013?",
+               "Which NGOs got the money?"]
+    assert assistant.answer("What was the total amount?").abstained
+    reply = assistant.answer("What was the total amount?", history)
+    assert reply.tentative and "EUR 90,000" in reply.quotes[0].text
+    assert assistant.answer("What's the exchange rate today?", history).abstained
+    assert assistant.answer("What is the capital of Australia?", history).abstained
+
+
 def test_a_short_follow_up_going_on_gets_the_candidate_speaking_to_its_words(assistant):
     # "and out in the regions?" clears the bar alone but reads as unrelated to the page, so it
     # had been refused; with the conversation its top quote is the officers' sentence just
@@ -707,6 +720,9 @@ def test_a_web_address_the_page_does_not_give_is_not_answered_with_confidence(as
     ("Who leads victims into trafficking?", False),
     ("Who are the directors of the Service?", True),
     ("Who is the national coordinator for anti-trafficking?", True),
+    # whose post, with words before it (a blind probe's)
+    ("who is slovenia's national anti-trafficking coordinator", True),
+    ("Who is the IWG's current chair?", True),
     ("Who led the Normans into England?", False),
     ("Who leads to the arrest?", False),
 ])
