@@ -604,6 +604,7 @@ class Answerer:
         # index, which does not change under this answerer.
         self._doc_names: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._scope: dict[str, frozenset[str]] = {}  # the places of ``_names_of``
+        self._all_places: frozenset[str] | None = None
         # (document, word) -> whether the document's prose (not its web addresses) uses the
         # word (``named_document``); the words come from visitors' questions, so bounded.
         self._prose_uses_cache: dict[tuple[str, str], bool] = {}
@@ -678,6 +679,13 @@ class Answerer:
                             for t in tokenize(w))
             names = self._doc_names[doc_id] = (quoting.document_names(d) | scope, own | scope)
         return names
+
+    def _places(self) -> frozenset[str]:
+        """The places the documents are about (``_scope_of``), all together."""
+        if self._all_places is None:
+            self._all_places = frozenset().union(
+                *(self._scope_of(d) for d in self.index.documents))
+        return self._all_places
 
     def _scope_of(self, doc_id: str) -> frozenset[str]:
         """The places a document is about (``quoting.scope_names``), as ``_names_of`` read
@@ -1203,9 +1211,20 @@ class Answerer:
             return False
         p = self.unrelated_probability(ev, values, bar)
         return (p is not None and p < bar) or self._asks_only_errand(ev) \
+            or self._asks_elsewhere(ev.query.asked) \
             or (not ev.query.context and (quoting.asks_the_moment(ev.query.asked)
                                           or quoting.asks_about_the_assistant(ev.query.asked)
                                           or quoting.asks_arithmetic(ev.query.asked)))
+
+    def _asks_elsewhere(self, asked: str) -> bool:
+        """Whether a question asks about a country no document names, when every document is
+        about a place of its own (``_scope_of``): "What is the reflection period in Austria?"
+        of a page on Slovenia, "How do I apply for a work permit in Canada?" (shown the
+        page's residence permits tentatively). A collection with a document about no place
+        (a licence) may apply anywhere: there, it is left to the other checks."""
+        scopes = [self._scope_of(d) for d in self.index.documents]
+        return bool(scopes) and all(scopes) and quoting.asks_unnamed_country(
+            asked, self.index.keyword.df, self._places()) is not None
 
     def _asks_only_errand(self, ev: Evidence) -> bool:
         """Whether a question read alone asks an everyday errand the documents never speak of

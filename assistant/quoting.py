@@ -2847,6 +2847,30 @@ def place_forms(word: str) -> list[str]:
     return list(dict.fromkeys(f for f in out if f != word and len(f) > 3))
 
 
+# A place a question asks about: "in Germany", "of Australia", "to the UK" (not "from":
+# "victims from Nigeria" are foreign victims, of whom a page on Slovenia speaks).
+_ASKED_COUNTRY = re.compile(r"\b(?:in|of|to)\s+(?:the\s+)?([^\W\d_][\w'’-]*)", re.IGNORECASE)
+
+
+def asks_unnamed_country(question: str, df: Callable[[str], int],
+                         places: frozenset[str]) -> str | None:
+    """The country a question asks about ("in Germany", "of australia") that the collection
+    never names, itself or by its people (``place_forms``; ``df``: in how many passages a
+    token occurs), when the question names none of ``places`` (the stems of the places the
+    documents are about, ``scope_names``); None otherwise. A country typed in small letters
+    counts ("in austria"): after "in", "of" or "to", "turkey" is seldom the bird."""
+    if set(tokenize(question)) & places:
+        return None
+    for m in _ASKED_COUNTRY.finditer(question):
+        w = m.group(1)
+        name = _country_names().get(w.casefold())
+        if name is None or not (w.islower() or w[:1].isupper()):
+            continue
+        if not any(df(t) for f in [name, *place_forms(name)] for t in tokenize(f)):
+            return name
+    return None
+
+
 def _of_a_subject(word: str, df: Callable[[str], int]) -> bool:
     """A word made from a name the collection mentions often ("Slovenian" where "Slovenia"
     is in many passages): the collection's subject, not a detail of it."""

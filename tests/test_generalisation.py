@@ -230,6 +230,44 @@ def test_the_model_vocabulary_tells_words_from_misspellings(assistant):
     assert not assistant.answerer.misspelt("Where are good restaurants in Sofia?")
 
 
+def test_a_country_no_document_names_is_asked_about_elsewhere():
+    from assistant.quoting import asks_unnamed_country
+
+    df = {"slovenia": 9, "croatia": 1, "bulgarian": 1}.get
+    places = frozenset({"slovenia"})
+    for question, country in [
+            ("How do I apply for a work permit in Canada?", "Canada"),
+            ("what is the reflection period in austria", "Austria"),
+            ("What's the capital of Australia?", "Australia"),
+            ("Do victims get sent back to the UK?", "UK"),
+            # named by the page, itself or by its people ("Bulgarian partners")
+            ("Is the reflection period the same in Croatia?", None),
+            ("Which workshops were held in Bulgaria?", None),
+            # where the victims come from is no place asked about; nor is one beside the
+            # page's own place
+            ("What help do victims from Nigeria get?", None),
+            ("Can victims trafficked in Italy stay in Slovenia?", None),
+            ("How does Slovenia compare to Germany?", None)]:
+        assert asks_unnamed_country(question, lambda t: df(t, 0), places) == country, question
+
+
+def test_a_question_about_another_country_is_refused(assistant, tmp_path):
+    from conftest import assistant_over
+
+    for q in ("How do I apply for a work permit in Canada?",
+              "What is the reflection period for trafficking victims in Austria?"):
+        assert assistant.answer(q).abstained, q
+    history = ["What is the reflection period for identified foreign victims?"]
+    assert assistant.answer("is it the same 90 days in austria?", history).abstained
+    assert not assistant.answer("What help do victims from Nigeria get?").abstained
+    # A collection about no place of its own (a licence) may apply anywhere: not refused.
+    licence = assistant_over(tmp_path, {"licence.txt": (
+        "Free Licence\n\nYou may copy and distribute the Program in any medium, provided that "
+        "you keep this notice. The licence applies worldwide, for the full term of the "
+        "copyright. You may charge a fee for the physical act of transferring a copy.")})
+    assert not licence.answer("Can I distribute copies of the Program in Germany?").abstained
+
+
 def test_a_question_on_the_collections_subject_is_not_refused_as_unrelated(assistant):
     # "traffickers" is in every passage of the page: a question naming it in everyday words
     # ("arrests") is on the subject, however thin its evidence. A probe found these refused.
