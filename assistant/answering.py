@@ -507,10 +507,12 @@ MAX_NUMBERED_ITEMS = 3
 MAX_NUMBERED_SCAN_CHARS = 500_000
 MAX_NUMBERED_CACHED = 4096
 # Words that frame an errand without making it the documents' ("who won eurovision this
-# year?", "what time zone is montenegro in?", "anyone got a good recipe? need it"): a page
-# saying "in recent years" or "full time" does not answer them.
+# year?", "what time zone is montenegro in?", "anyone got a good recipe? need it", "what
+# currency do they use?", "who is prime minister right now?"): a page saying "in recent
+# years", "full time" or "rarely used" does not answer them.
 ERRAND_FRAME = frozenset("time times year years week weeks day days month months hour hours "
-                         "good best need needs true way ways anyone got".split())
+                         "good best need needs true way ways anyone got use uses used right "
+                         "current currently".split())
 # Passages read for a word said of a name (``_said_of``); more, and it counts as said.
 MAX_COOCCURRENCE_ROWS = 50
 # An abbreviation's spelling out is looked for in at most this many documents using it, of

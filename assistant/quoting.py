@@ -1270,7 +1270,7 @@ ERRANDS = frozenset(tokenize(
     "cuisine dish dishes dessert vegetarian vegan wine beer cocktail handball volleyball "
     "hockey golf rugby cricket baseball marathon olympics laptop smartphone iphone android "
     "wallet roaming currency passport parking translate translation visa visas drive driving "
-    "capital president anthem flag climate timezone language languages dialect religion "
+    "capital president prime anthem flag climate timezone language languages dialect religion "
     "inhabitants population vat tax taxes vignette motorway motorways highway highways toll "
     "tolls food foods favourite favorite lottery bitcoin crypto horoscope horoscopes celebrity "
     "celebrities gossip eurovision zone zones"))

@@ -3296,7 +3296,10 @@ def test_what_a_project_does_is_quoted_with_the_sentence_naming_it(assistant):
 @pytest.mark.parametrize("question", [
     "cheap flights from sofia to ljubljana?",
     "Who won the last handball match between Croatia and Slovenia?",
-    "What's the VAT rate in Slovenia?"])
+    "What's the VAT rate in Slovenia?",
+    # a sixteenth's: the almanac's, framed by words the page uses ("rarely used", "rights")
+    "What currency does Bosnia and Herzegovina use?",
+    "who is the prime minister of slovenia right now"])
 def test_an_errand_naming_the_pages_places_is_refused(assistant, question):
     # Two blind probes' off-topic questions, shown the Sofia conference or the workshops'
     # countries tentatively; a place typed in lower case is a name too ("sofia").
@@ -3468,6 +3471,8 @@ def test_an_errand_word_in_a_question_on_the_documents_is_no_errand(assistant):
     # "victims" is the page's word: the question is asked as before.
     assert not assistant.answer("Can victims travel by train to their home country?").abstained
     assert not assistant.answer("Do victims get their passports back?").abstained
+    # a frame word ("used") with no errand word is the page's as ever
+    assert not assistant.answer("Which tools are rarely used in South-eastern Europe?").abstained
 
 
 @pytest.mark.parametrize("message, sums", [
