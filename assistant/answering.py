@@ -1874,19 +1874,20 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: the year a figure is asked of (``_asked_year_first``), a count
         of what "how many" names (``_counted_first``), what a project is called
-        (``_title_first``), what an abbreviation stands for (``_spelt_out_first``), where to
-        read (``_pointer_first``), a way to reach someone (``_contact_first``), when
-        (``_time_first``), what something is for (``_purpose_first``), why
-        (``_reason_first``), who does it (``_agent_first``), after a follow-up's own words
-        (``_own_words_first``, first), and last the numbered unit a question names
-        (``_named_unit_first``)."""
+        (``_title_first``), what a term means (``_defined_first``), what an abbreviation
+        stands for (``_spelt_out_first``), where to read (``_pointer_first``), a way to reach
+        someone (``_contact_first``), when (``_time_first``), what something is for
+        (``_purpose_first``), why (``_reason_first``), who does it (``_agent_first``), after a
+        follow-up's own words (``_own_words_first``, first), and last the numbered unit a
+        question names (``_named_unit_first``)."""
         # The unit a question names goes last: it has the final say, so that no other rule
         # moves its quote away (and what ``names_found_unit`` claims stays true). A follow-up's
         # own words go first, so that the rules of the question's form come after them: "who
         # carries it out?" had had its sentence naming who moved back behind the one holding
         # "carried out".
         for rule in (self._own_words_first, self._asked_year_first, self._counted_first,
-                     self._title_first, self._spelt_out_first, self._pointer_first,
+                     self._title_first, self._defined_first, self._spelt_out_first,
+                     self._pointer_first,
                      self._contact_first, self._time_first, self._purpose_first,
                      self._reason_first, self._agent_first, self._named_unit_first):
             j = rule(ev, j)
@@ -1983,6 +1984,18 @@ class Answerer:
         if not quoting.asks_purpose(ev.query.asked):
             return j
         return self._promote(ev, j, quoting.states_purpose, same_doc=True)
+
+    def _defined_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking what a term means ("What is an Application under the LGPL?",
+        ``quoting.defined_term``) whose top quote does not define it ('"The Library" refers to
+        a covered work ..., other than an Application'), while one of the next candidates of
+        the same document does ('An "Application" is any work ...', ``quoting.defines``):
+        that candidate comes first."""
+        term = quoting.defined_term(ev.query.asked)
+        if term is None:
+            return j
+        return self._promote(ev, j, lambda text: quoting.defines(term, text),
+                             NAMING_CANDIDATES, same_doc=True)
 
     def _title_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what a project (plan, report ...) is called whose top quote says

@@ -1871,6 +1871,45 @@ _GIVES_TITLE = re.compile(r"\b(?:title|name)\s+of\s+[^.]{0,80}?\b(?:is|was)\b|"
 _QUOTED_TITLE = re.compile(rf"\b{_TITLED}\s*(?:[:,]\s*)?[\"“„«]\s*(?-i:[A-Z])", re.IGNORECASE)
 
 
+# A question asking what a term means: "What does 'convey' mean in GPL version 3?", "What is
+# an Application under the LGPL?", "GPLv3 definition of a User Product?", "meaning of
+# covered work". The term is at most four words, in quotation marks or not; a place or
+# document after it ("in GPL version 3", "under the LGPL") is no part of it.
+_QUOTES = "'\"“”‘’"
+_TERM = rf"[{_QUOTES}]?((?:[\w-]+\s+){{0,3}}?[\w-]+)[{_QUOTES}]?"
+_WITHIN = r"(?:\s*,?\s+(?:in|under|according\s+to|for\s+the\s+purposes\s+of)\s+[^?]*)?"
+_ASKS_MEANING = re.compile(
+    rf"\bwhat\s+(?:does|do)\s+(?:the\s+)?(?:term\s+|word\s+|phrase\s+)?{_TERM}\s+mean\b"
+    rf"|^\W*(?:[\w.-]+\s*:\s*)?what(?:['’]s|\s+is|\s+are)\s+(?:meant\s+by\s+)?"
+    rf"(?:an?\s+|the\s+)?{_TERM}{_WITHIN}\s*\??\s*$"
+    rf"|\b(?:define|definition\s+of|meaning\s+of|meant\s+by)\s+(?:an?\s+|the\s+)?{_TERM}"
+    rf"{_WITHIN}\s*\??\s*$", re.IGNORECASE)
+
+
+def defined_term(question: str) -> str | None:
+    """The term a question asks the meaning of (``_ASKS_MEANING``), or None."""
+    m = _ASKS_MEANING.search(question.strip())
+    if m is None:
+        return None
+    term = next(g for g in m.groups() if g)
+    return term if tokenize(term) else None
+
+
+def defines(term: str, text: str) -> bool:
+    """Whether a sentence says what ``term`` means: '"The Program" refers to ...', 'To
+    "convey" a work means ...', 'An "Application" is any work ...', '"Source" form shall mean
+    ...', '... is also called the "Linked Version"', 'X (hereinafter "Y") ...'."""
+    t = r"\s+".join(map(re.escape, term.split()))
+    q = f"[{_QUOTES}]"
+    return re.search(
+        rf"(?:^|[^\w])(?:to\s+|the\s+|an?\s+)?{q}?{t}{q}?(?:\s+[\w-]+){{0,2}}?\s+"
+        rf"(?:means|mean|shall\s+mean|refers\s+to|is\s+defined\s+as|are\s+defined\s+as|"
+        rf"is\s+any|are\s+any|includes?)\b"
+        rf"|{q}{t}{q}\s+(?:is|are)\b"  # a term in quotation marks: being defined
+        rf"|\b(?:called|termed|known\s+as|hereinafter)\s+(?:the\s+)?{q}{t}{q}",
+        text, re.IGNORECASE) is not None
+
+
 def asks_title(question: str) -> bool:
     """Whether a question asks what a work or an undertaking is called (a project, a plan, a
     report ...; not a person)."""

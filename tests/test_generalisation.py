@@ -3600,3 +3600,48 @@ def test_an_answer_type_rule_keeps_a_right_top_quote(assistant, question, held):
     # was then refused), the title rule the new project's title for the previous one's.
     r = assistant.answer(question)
     assert not r.abstained and held in r.quotes[0].text
+
+
+@pytest.mark.parametrize("question, term", [
+    ("What does 'convey' mean in GPL version 3?", "convey"),
+    ("What is an Application under the LGPL?", "Application"),
+    ("LGPL: what is the Linked Version?", "Linked Version"),
+    ("GPLv3 definition of a User Product?", "User Product"),
+    ("meaning of covered work", "covered work"),
+    ("What is the reflection period?", "reflection period"),
+    # asking something of it, not what it is
+    ("What is the reflection period for foreign victims?", None),
+    ("Who is the head?", None), ("What does the licence say about patents?", None)])
+def test_a_question_asking_what_a_term_means(question, term):
+    from assistant.quoting import defined_term
+
+    assert defined_term(question) == term
+
+
+def test_a_sentence_defining_a_term():
+    from assistant.quoting import defines
+
+    assert defines("convey", 'To "convey" a work means any kind of propagation')
+    assert defines("Application", 'An "Application" is any work that makes use of it')
+    assert defines("Linked Version", 'the Combined Work was made is also called the "Linked '
+                   'Version".')
+    assert defines("Larger Work", '1.7. "Larger Work"\n    means a work that combines ...')
+    assert defines("User Product", 'A "User Product" is either (1) a "consumer product"')
+    # naming the term is not defining it
+    assert not defines("Application", '"The Library" refers to a covered work governed by '
+                       "this License, other than an Application or a Combined Work")
+    assert not defines("reflection period", "Victims are granted a 90 day reflection period.")
+
+
+def test_the_sentence_defining_the_term_asked_comes_first(tmp_path):
+    from conftest import assistant_over
+
+    a = assistant_over(tmp_path, {"licence.txt": (
+        "0. Additional Definitions.\n\n"
+        '"The Library" refers to a covered work governed by this License, other than an '
+        "Application or a Combined Work as defined below.\n\n"
+        'An "Application" is any work that makes use of an interface provided by the Library, '
+        "but which is not otherwise based on the Library.\n\n"
+        "1. Exception.\n\nYou may convey a covered work without being bound by section 3.\n")})
+    r = a.answer("What is an Application under this licence?")
+    assert r.quotes and 'An "Application" is any work' in r.quotes[0].text
