@@ -106,9 +106,17 @@ _GOES_ON = re.compile(r"\b(else|next|afterwards?|after that|before that|instead|
 # the thing is one the conversation has spoken of, however the documents word it. Not when
 # it asks about the present ("What's the exchange rate today?"): the world's, not the
 # conversation's.
-_REFERS_BACK = re.compile(r"^(?!.*\s[A-Z])(?!.*\b(?i:today|tonight|tomorrow|now|currently|"
-                          r"yesterday)\b).*\b(?i:the|that|this|those|these)\s+[a-z]",
-                          re.DOTALL)
+_REFERS_BACK = re.compile(r"^(?!.*\b(?:today|tonight|tomorrow|now|currently|yesterday)\b)"
+                          r".*\b(?:the|that|this|those|these)\s+[^\W\d_]", re.DOTALL | re.IGNORECASE)
+_NAME_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def refers_back(question: str) -> bool:
+    """Whether a question names its thing by "the" (``_REFERS_BACK``) and gives no name of its
+    own: no word after the first capitalised ("Žalec" is a name; "I" is not)."""
+    words = _NAME_WORDS.findall(question)[1:]
+    return bool(_REFERS_BACK.search(question)) \
+        and not any(w[:1].isupper() and w != "I" for w in words)
 
 _WORD = re.compile(r"[^\W_]")
 # A question that opens by continuing the last one ("And for children?", "What about 2014?").
@@ -1762,7 +1770,7 @@ class Answerer:
                 gain >= FOLLOW_UP_MARGIN or not self._refused_as_unrelated(alone)):
             chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
         elif len(terms) <= FOLLOW_UP_TERMS and (self.uses_documents_words(terms, half=True)
-                                                or _REFERS_BACK.search(asked)) \
+                                                or refers_back(asked)) \
                 and not self._names_errand(asked) and best_context[1].coverage >= abstain_below:
             # Refused alone, but a short follow-up on the documents' topic ("And during the
             # trial?", "Anyone else funded?") that the conversation covers: tentatively, as

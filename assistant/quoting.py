@@ -1877,18 +1877,20 @@ _QUOTED_TITLE = re.compile(rf"\b{_TITLED}\s*(?:[:,]\s*)?[\"“„«]\s*(?-i:[A-Z
 # document after it ("in GPL version 3", "under the LGPL") is no part of it.
 _QUOTES = "'\"“”‘’"
 _TERM = rf"[{_QUOTES}]?((?:[\w-]+\s+){{0,3}}?[\w-]+)[{_QUOTES}]?"
-_WITHIN = r"(?:\s*,?\s+(?:in|under|according\s+to|for\s+the\s+purposes\s+of)\s+[^?]*)?"
+_WITHIN = r"(?:,?\s(?:in|under|according\s+to|for\s+the\s+purposes\s+of)\s[^?\s][^?]*)?"
 _ASKS_MEANING = re.compile(
     rf"\bwhat\s+(?:does|do)\s+(?:the\s+)?(?:term\s+|word\s+|phrase\s+)?{_TERM}\s+mean\b"
-    rf"|^\W*(?:[\w.-]+\s*:\s*)?what(?:['’]s|\s+is|\s+are)\s+(?:meant\s+by\s+)?"
+    rf"|^\W*(?:[\w.-]+\s*:\s*)?what(?:['’]s|\s+is|\s+are)\s+"
+    rf"(?!(?:the\s+)?(?:definition|meaning)\s+of\b|meant\s+by\b)"
     rf"(?:an?\s+|the\s+)?{_TERM}{_WITHIN}\s*\??\s*$"
-    rf"|\b(?:define|definition\s+of|meaning\s+of|meant\s+by)\s+(?:an?\s+|the\s+)?{_TERM}"
+    rf"|\b(?:define|definition\s+of|meaning\s+of|meant\s+by)\s+(?:an?\s+|the\s+)?"
+    rf"(?:term\s+|word\s+|phrase\s+)?{_TERM}"
     rf"{_WITHIN}\s*\??\s*$", re.IGNORECASE)
 
 
 def defined_term(question: str) -> str | None:
     """The term a question asks the meaning of (``_ASKS_MEANING``), or None."""
-    m = _ASKS_MEANING.search(question.strip())
+    m = _ASKS_MEANING.search(" ".join(question.split()))
     if m is None:
         return None
     term = next(g for g in m.groups() if g)
@@ -1901,13 +1903,15 @@ def defines(term: str, text: str) -> bool:
     ...', '... is also called the "Linked Version"', 'X (hereinafter "Y") ...'."""
     t = r"\s+".join(map(re.escape, term.split()))
     q = f"[{_QUOTES}]"
+    means = (r"(?:\s+[\w-]+){0,3}?\s+(?:means|mean|shall\s+mean|refers\s+to|is\s+defined\s+as|"
+             r"are\s+defined\s+as|is\s+any|are\s+any)\b")
+    # In quotation marks, the term is being defined wherever it stands; bare, only as the
+    # sentence's subject ("Efforts to prevent human trafficking include ..." defines nothing).
     return re.search(
-        rf"(?:^|[^\w])(?:to\s+|the\s+|an?\s+)?{q}?{t}{q}?(?:\s+[\w-]+){{0,2}}?\s+"
-        rf"(?:means|mean|shall\s+mean|refers\s+to|is\s+defined\s+as|are\s+defined\s+as|"
-        rf"is\s+any|are\s+any|includes?)\b"
-        rf"|{q}{t}{q}\s+(?:is|are)\b"  # a term in quotation marks: being defined
+        rf"{q}{t}{q}{means}|{q}{t}{q}\s+(?:is|are|includes?)\b"
+        rf"|^\W*(?:[\d.]+\s+)?(?:to\s+|the\s+|an?\s+)?{t}{means}"
         rf"|\b(?:called|termed|known\s+as|hereinafter)\s+(?:the\s+)?{q}{t}{q}",
-        text, re.IGNORECASE) is not None
+        text.strip(), re.IGNORECASE) is not None
 
 
 def asks_title(question: str) -> bool:
@@ -2217,7 +2221,7 @@ _ASKS_HEAD = re.compile(
     r"\bwho\s+(?:currently\s+)?(?:heads|leads|chairs|directs|presides\s+over)\b"
     r"(?!\s+(?:to|by|for|from|with|into|away|out|up)\b)(?![^?.!]*\b(?:into|astray)\b)"
     r"|\bwho(?:'s|’s|\s+is|\s+are)\s+(?:the\s+|currently\s+the\s+)?(?:[\w-]+['’]s\s+)?"
-    r"(?:[\w-]+\s+){0,3}"
+    r"(?![\w-]+ing\b)(?:(?!(?:the|of|to|for|with|by|and|or|from)\b)[\w-]+\s+){0,3}"
     r"(?:heads?|leaders?|chairs?|chairm[ae]n|chairwom[ae]n|chairpersons?|directors?|chiefs?|"
     r"presidents?|managers?|boss(?:es)?|coordinators?)(?=\s*(?:[?.!,]|$)|\s+(?:of|for)\b)",
     re.IGNORECASE)
@@ -2886,26 +2890,64 @@ def place_forms(word: str) -> list[str]:
     return list(dict.fromkeys(f for f in out if f != word and len(f) > 3))
 
 
-# A place a question asks about: "in Germany", "of Australia", "to the UK" (not "from":
-# "victims from Nigeria" are foreign victims, of whom a page on Slovenia speaks).
+# A place a question asks about: "in Germany", "of Australia", "to the UK". Not where someone
+# comes from or is sent back to ("victims from Nigeria", "citizens of Ukraine", "sent back to
+# Nigeria"): a page on Slovenia speaks of foreign victims, whoever they are.
 _ASKED_COUNTRY = re.compile(r"\b(?:in|of|to)\s+(?:the\s+)?([^\W\d_][\w'’-]*)", re.IGNORECASE)
+_SOMEONES_COUNTRY = frozenset(tokenize(
+    "citizen citizens national nationals native natives origin born back return returned "
+    "returning deported repatriated sent"))
+_LAST_WORD = re.compile(r"([^\W\d_][\w'’-]*)\W*$")
+# The ISO 3166 country a short name stands for, where pycountry's lookup does not find it.
+_COUNTRY_ALIASES = {"UK": "GB", "Britain": "GB", "England": "GB", "Scotland": "GB",
+                    "Wales": "GB", "America": "US", "Russia": "RU", "Turkey": "TR",
+                    "Bosnia": "BA", "Macedonia": "MK"}
+
+
+@functools.cache
+def _country_forms(name: str) -> tuple[str, ...]:
+    """A country's names: as asked, ISO 3166's (pycountry: "United Kingdom", "Czech
+    Republic" for "UK", "Czechia"), and the words for its people (``place_forms``)."""
+    import pycountry
+
+    try:
+        c = pycountry.countries.lookup(_COUNTRY_ALIASES.get(name, name))
+    except LookupError:
+        c = None
+    names = [name] + ([n for n in (getattr(c, a, None) for a in
+                                   ("name", "common_name", "official_name")) if n]
+                      if c is not None else [])
+    return tuple(dict.fromkeys([*names, *place_forms(name)]))
 
 
 def asks_unnamed_country(question: str, df: Callable[[str], int],
                          places: frozenset[str]) -> str | None:
     """The country a question asks about ("in Germany", "of australia") that the collection
-    never names, itself or by its people (``place_forms``; ``df``: in how many passages a
-    token occurs), when the question names none of ``places`` (the stems of the places the
-    documents are about, ``scope_names``); None otherwise. A country typed in small letters
-    counts ("in austria"): after "in", "of" or "to", "turkey" is seldom the bird."""
-    if set(tokenize(question)) & places:
+    never names, by any of its names or its people's (``_country_forms``; ``df``: in how many
+    passages a token occurs), when the question names none of ``places`` (the stems of the
+    places the documents are about, ``scope_names``), itself or by its people ("Slovenian");
+    None otherwise. A country typed in small letters counts ("in austria": after "in", "of" or
+    "to", "turkey" is seldom the bird); one inside a longer name does not ("United States of
+    America", "Georgia Smith")."""
+    words = _LETTERS_WORD.findall(question)
+    if any(set(tokenize(f)) & places for w in words
+           for f in (w, *place_forms(w[:1].upper() + w[1:]))):
         return None
     for m in _ASKED_COUNTRY.finditer(question):
         w = m.group(1)
         name = _country_names().get(w.casefold())
         if name is None or not (w.islower() or w[:1].isupper()):
             continue
-        if not any(df(t) for f in [name, *place_forms(name)] for t in tokenize(f)):
+        before = _LAST_WORD.search(question, 0, m.start())
+        after = question[m.end():].split(None, 1)
+        if before is not None and (set(tokenize(before.group(1))) & _SOMEONES_COUNTRY
+                                   or (before.group(1)[:1].isupper()
+                                       and before.start() > 0)):
+            continue
+        if after and after[0][:1].isupper() and not w.islower():
+            continue
+        if not any(all(df(t) for t in tokenize(f)) for f in _country_forms(name)
+                   if tokenize(f)):
             return name
     return None
 

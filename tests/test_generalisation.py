@@ -233,21 +233,29 @@ def test_the_model_vocabulary_tells_words_from_misspellings(assistant):
 def test_a_country_no_document_names_is_asked_about_elsewhere():
     from assistant.quoting import asks_unnamed_country
 
-    df = {"slovenia": 9, "croatia": 1, "bulgarian": 1}.get
+    df = {"slovenia": 9, "croatia": 1, "bulgarian": 1, "unit": 1, "kingdom": 1}.get
     places = frozenset({"slovenia"})
     for question, country in [
             ("How do I apply for a work permit in Canada?", "Canada"),
             ("what is the reflection period in austria", "Austria"),
             ("What's the capital of Australia?", "Australia"),
-            ("Do victims get sent back to the UK?", "UK"),
+            ("Do victims get trafficked to Japan?", "Japan"),
             # named by the page, itself or by its people ("Bulgarian partners")
             ("Is the reflection period the same in Croatia?", None),
             ("Which workshops were held in Bulgaria?", None),
             # where the victims come from is no place asked about; nor is one beside the
             # page's own place
             ("What help do victims from Nigeria get?", None),
+            ("Can a citizen of Ukraine who is a victim get a residence permit?", None),
+            ("Is the reflection period also granted to nationals of Moldova?", None),
+            ("Are foreign victims sent back to Nigeria after the trial?", None),
             ("Can victims trafficked in Italy stay in Slovenia?", None),
-            ("How does Slovenia compare to Germany?", None)]:
+            ("How does Slovenia compare to Germany?", None),
+            ("Do victims in Canada get the Slovenian residence permit?", None),
+            # inside a longer name, or named by the page by another of its names
+            ("Is it the same in the United States of America?", None),
+            ("What about the case of Georgia Smith?", None),
+            ("What is the reflection period in the UK?", None)]:
         assert asks_unnamed_country(question, lambda t: df(t, 0), places) == country, question
 
 
@@ -1263,17 +1271,18 @@ def test_a_question_naming_what_its_document_lacks_is_answered_tentatively(assis
     answer; asked about what it does hold, it is a plain answer."""
     plain = assistant.answer("What is the reflection period for identified foreign victims?")
     assert not plain.abstained and not plain.tentative
-    for q in ("What is the reflection period for identified foreign victims in Portugal?",
+    # (Asked only of a country the page never names, it is refused since the sixth session of
+    # 2026-12-07: test_a_question_about_another_country_is_refused. Asked beside Slovenia, it
+    # is answered, labelled.)
+    compared = ("Is the reflection period for identified foreign victims in Slovenia the same "
+                "as in Portugal?")
+    for q in (compared,
               "What was the reflection period for identified foreign victims in 1987?"):
         reply = assistant.answer(q)
         assert reply.quotes and reply.tentative, q
-    # A country typed in small letters that the page never names is a name all the same: a
-    # blind probe's "is it the same 90 days in austria?" had been answered confidently.
-    reply = assistant.answer("how long is the reflection period in austria")
-    assert reply.quotes and reply.tentative and any("“Austria”" in c for c in reply.caveats)
+    assert any("“Portugal”" in c for c in assistant.answer(compared).caveats)
     off = assistant.with_settings(AnswerSettings(abstention=Abstention(require_specifics=False)))
-    assert not off.answer("What is the reflection period for identified foreign victims in "
-                          "Portugal?").tentative
+    assert not any("Portugal" in c for c in off.answer(compared).caveats)
 
 
 def test_the_document_keyword_index_answers_whether_a_document_holds_a_word(assistant):
@@ -3645,3 +3654,24 @@ def test_the_sentence_defining_the_term_asked_comes_first(tmp_path):
         "1. Exception.\n\nYou may convey a covered work without being bound by section 3.\n")})
     r = a.answer("What is an Application under this licence?")
     assert r.quotes and 'An "Application" is any work' in r.quotes[0].text
+
+
+def test_only_a_sentence_defining_a_bare_term_as_its_subject_defines_it():
+    from assistant.quoting import defined_term, defines
+
+    # a review's: the term named inside another's subject is not defined
+    assert not defines("human trafficking", "Efforts to prevent human trafficking include "
+                       "projects and awareness-raising campaigns.")
+    assert defines("trafficking", "Trafficking in human beings means the recruitment of ...")
+    assert defined_term("What is the definition of covered work?") == "covered work"
+    assert defined_term("what is meant by the term trafficking") == "trafficking"
+
+
+def test_the_question_forms_read_long_blank_runs_as_one_blank():
+    from assistant.quoting import defined_term
+
+    # A review's: three overlapping runs of blanks had taken 97 s at 800 characters (this
+    # test would hang, not fail, if they came back). A run of blanks reads as one.
+    for form in ("define x", "what is x", "what does x mean"):
+        assert defined_term(form + " in" + " " * 3000 + "the GPL?") \
+            == defined_term(form + " in the GPL?") == "x"
