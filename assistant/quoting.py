@@ -1273,7 +1273,7 @@ ERRANDS = frozenset(tokenize(
     "capital president prime anthem flag climate timezone language languages dialect religion "
     "inhabitants population vat tax taxes vignette motorway motorways highway highways toll "
     "tolls food foods favourite favorite lottery bitcoin crypto horoscope horoscopes celebrity "
-    "celebrities gossip eurovision zone zones"))
+    "celebrities gossip eurovision zone zones dinar dinars schengen nato eurozone"))
 # Words that name only the kind of answer wanted ("What year?", "Which date?", "In what year
 # was that?"): such a follow-up asks it of the conversation's subject, like "When?" (read
 # alone, "year" had found "in recent years"; ``Answerer._reading``).

@@ -240,11 +240,11 @@ def test_a_sixteenth_blind_probe_on_the_seed_page(assistant):
     word with the answer), 25 follow-ups (ellipsis, pronouns, chains, changes of topic), 15
     near-topic, 12 off-topic, 8 changes of subject to small talk. Measured blind: hit@1 92.3%
     (60 of 65), none confident and wrong, 3 answerable refused, 1 near-topic answered
-    confidently, 7 of 12 off-topic refused, all small talk refused; 93.8% and 10 of 12 after
-    the three changes it prompted. README, "Evaluation"."""
+    confidently, 7 of 12 off-topic refused, all small talk refused; 93.8% and 11 of 12 after
+    the changes it prompted. README, "Evaluation"."""
     o = probe_outcome(assistant, "probe16_by_others.jsonl")
     assert o.hit_at_1 >= 0.92 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
-    assert o.off_topic == 12 and o.off_topic_refused >= 10
+    assert o.off_topic == 12 and o.off_topic_refused >= 11
     assert o.small_talk == 8 and o.refused == 8
 
 

@@ -3308,7 +3308,10 @@ def test_what_a_project_does_is_quoted_with_the_sentence_naming_it(assistant):
     "What's the VAT rate in Slovenia?",
     # a sixteenth's: the almanac's, framed by words the page uses ("rarely used", "rights")
     "What currency does Bosnia and Herzegovina use?",
-    "who is the prime minister of slovenia right now"])
+    "who is the prime minister of slovenia right now",
+    # the almanac's memberships and other countries' currencies
+    "Is Albania in the Schengen area?", "Is Slovenia in NATO?",
+    "Can I pay in euros in Serbia or do I need dinars?"])
 def test_an_errand_naming_the_pages_places_is_refused(assistant, question):
     # Two blind probes' off-topic questions, shown the Sofia conference or the workshops'
     # countries tentatively; a place typed in lower case is a name too ("sofia").
@@ -3482,6 +3485,8 @@ def test_an_errand_word_in_a_question_on_the_documents_is_no_errand(assistant):
     assert not assistant.answer("Do victims get their passports back?").abstained
     # a frame word ("used") with no errand word is the page's as ever
     assert not assistant.answer("Which tools are rarely used in South-eastern Europe?").abstained
+    # the page gives sums in "EUR": euros are no errand of it
+    assert not assistant.answer("How many euros did the NGOs get?").abstained
 
 
 @pytest.mark.parametrize("message, sums", [
