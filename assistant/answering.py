@@ -1243,7 +1243,11 @@ class Answerer:
         naming the city was answered confidently with the sentence naming it. "What weather
         ruined the Mongol fleet's second attempt?" holds "fleet" and is asked as before."""
         asked = ev.query.asked
-        if not _stands_alone(ev.query) or quoting.numbered(asked):
+        # Read alone, a pronoun naming the people of a place the question names is theirs, not
+        # the conversation's: "What currency do they use in Serbia and Albania?".
+        alone = _stands_alone(ev.query) or (
+            not ev.query.context and bool(quoting.names_in(self._with_names(asked))))
+        if not alone or quoting.numbered(asked):
             return False
         kw = self.index.keyword
         terms = quoting.asked_terms(asked)

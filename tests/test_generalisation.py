@@ -3311,7 +3311,10 @@ def test_what_a_project_does_is_quoted_with_the_sentence_naming_it(assistant):
     "who is the prime minister of slovenia right now",
     # the almanac's memberships and other countries' currencies
     "Is Albania in the Schengen area?", "Is Slovenia in NATO?",
-    "Can I pay in euros in Serbia or do I need dinars?"])
+    "Can I pay in euros in Serbia or do I need dinars?",
+    # "they", the people of the place it names: no follow-up when asked alone
+    "What currency do they use in Serbia and Albania?",
+    "what language do they speak in north macedonia?"])
 def test_an_errand_naming_the_pages_places_is_refused(assistant, question):
     # Two blind probes' off-topic questions, shown the Sofia conference or the workshops'
     # countries tentatively; a place typed in lower case is a name too ("sofia").
