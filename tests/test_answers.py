@@ -248,6 +248,22 @@ def test_a_sixteenth_blind_probe_on_the_seed_page(assistant):
     assert o.small_talk == 8 and o.refused == 8
 
 
+def test_a_seventeenth_blind_probe_of_questions_naming_other_countries(assistant):
+    """50 questions on the seed page naming other countries, nationalities or places, by a
+    helper that saw only the page (2026-12-07, sixth session, after that session's rule on a
+    country no document names): 25 answerable (a victim's nationality, the workshops'
+    countries, partners), 15 near-topic (another country's figures or rules), 10 off-topic.
+    Blind: hit@1 92.0% (23), none refused, 13 confident and right, none confident and wrong;
+    2 near-topic refused (Austria, Hungary), 2 answered confidently; 8 of 10 off-topic refused.
+    The code of the session's start: the same answers, no near-topic refused, 7 of 10
+    off-topic. README, "Evaluation"."""
+    o = probe_outcome(assistant, "probe17_by_others.jsonl")
+    assert o.hit_at_1 >= 0.9 and o.confident_wrong == 0 and o.confident_unanswerable <= 2
+    assert o.off_topic == 10 and o.off_topic_refused >= 8
+    rows = [r for r in read_questions(DATA / "probe17_by_others.jsonl") if r["any"]]
+    assert not any(assistant.answer(r["q"], r.get("history") or []).abstained for r in rows)
+
+
 @pytest.fixture(scope="module")
 def estavia(tmp_path_factory):
     """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual
