@@ -107,13 +107,15 @@ _GOES_ON = re.compile(r"\b(else|next|afterwards?|after that|before that|instead|
 # it asks about the present ("What's the exchange rate today?"): the world's, not the
 # conversation's.
 _REFERS_BACK = re.compile(r"^(?!.*\b(?:today|tonight|tomorrow|now|currently|yesterday)\b)"
-                          r".*\b(?:the|that|this|those|these)\s+[^\W\d_]", re.DOTALL | re.IGNORECASE)
+                          r".*\b(?:the|that|this|those|these)\s+[^\W\d_]",
+                          re.DOTALL | re.IGNORECASE)
 _NAME_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-def refers_back(question: str) -> bool:
+def names_by_article(question: str) -> bool:
     """Whether a question names its thing by "the" (``_REFERS_BACK``) and gives no name of its
-    own: no word after the first capitalised ("Žalec" is a name; "I" is not)."""
+    own: no word after the first capitalised ("Žalec" is a name; "I" is not). (Not
+    ``quoting.refers_back``, which reads a sentence opening on the one before.)"""
     words = _NAME_WORDS.findall(question)[1:]
     return bool(_REFERS_BACK.search(question)) \
         and not any(w[:1].isupper() and w != "I" for w in words)
@@ -614,7 +616,8 @@ class Answerer:
         # index, which does not change under this answerer.
         self._doc_names: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._scope: dict[str, frozenset[str]] = {}  # the places of ``_names_of``
-        self._all_places: frozenset[str] | None = None
+        # (the places of all documents together, whether each document has one): ``_places``
+        self._all_places: tuple[frozenset[str], bool] | None = None
         # (document, word) -> whether the document's prose (not its web addresses) uses the
         # word (``named_document``); the words come from visitors' questions, so bounded.
         self._prose_uses_cache: dict[tuple[str, str], bool] = {}
@@ -690,11 +693,12 @@ class Answerer:
             names = self._doc_names[doc_id] = (quoting.document_names(d) | scope, own | scope)
         return names
 
-    def _places(self) -> frozenset[str]:
-        """The places the documents are about (``_scope_of``), all together."""
+    def _places(self) -> tuple[frozenset[str], bool]:
+        """The places the documents are about (``_scope_of``), all together, and whether every
+        document is about one; read once per answerer, not at each question."""
         if self._all_places is None:
-            self._all_places = frozenset().union(
-                *(self._scope_of(d) for d in self.index.documents))
+            scopes = [self._scope_of(d) for d in self.index.documents]
+            self._all_places = (frozenset().union(*scopes), bool(scopes) and all(scopes))
         return self._all_places
 
     def _scope_of(self, doc_id: str) -> frozenset[str]:
@@ -1232,9 +1236,9 @@ class Answerer:
         of a page on Slovenia, "How do I apply for a work permit in Canada?" (shown the
         page's residence permits tentatively). A collection with a document about no place
         (a licence) may apply anywhere: there, it is left to the other checks."""
-        scopes = [self._scope_of(d) for d in self.index.documents]
-        return bool(scopes) and all(scopes) and quoting.asks_unnamed_country(
-            asked, self.index.keyword.df, self._places()) is not None
+        places, every_document = self._places()
+        return every_document and quoting.asks_unnamed_country(
+            asked, self.index.keyword.df, places) is not None
 
     def _asks_only_errand(self, ev: Evidence) -> bool:
         """Whether a question read alone asks an everyday errand the documents never speak of
@@ -1243,17 +1247,16 @@ class Answerer:
         naming the city was answered confidently with the sentence naming it. "What weather
         ruined the Mongol fleet's second attempt?" holds "fleet" and is asked as before."""
         asked = ev.query.asked
+        # A name typed in lower case ("flights from sofia") is a name as the documents write
+        # it ("Sofia"), not a word of theirs.
+        named = quoting.names_in(self._with_names(asked))
         # Read alone, a pronoun naming the people of a place the question names is theirs, not
         # the conversation's: "What currency do they use in Serbia and Albania?".
-        alone = _stands_alone(ev.query) or (
-            not ev.query.context and bool(quoting.names_in(self._with_names(asked))))
+        alone = _stands_alone(ev.query) or (not ev.query.context and bool(named))
         if not alone or quoting.numbered(asked):
             return False
         kw = self.index.keyword
         terms = quoting.asked_terms(asked)
-        # A name typed in lower case ("flights from sofia") is a name as the documents write
-        # it ("Sofia"), not a word of theirs.
-        named = quoting.names_in(self._with_names(asked))
         # An errand's word the documents use, but never in a passage naming what the question
         # names, is not theirs for it either: the Slovenia page's "target population" does not
         # answer "What is the population of Slovenia?", nor a hotel in one report "a good hotel
@@ -1774,7 +1777,7 @@ class Answerer:
                 gain >= FOLLOW_UP_MARGIN or not self._refused_as_unrelated(alone)):
             chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
         elif len(terms) <= FOLLOW_UP_TERMS and (self.uses_documents_words(terms, half=True)
-                                                or refers_back(asked)) \
+                                                or names_by_article(asked)) \
                 and not self._names_errand(asked) and best_context[1].coverage >= abstain_below:
             # Refused alone, but a short follow-up on the documents' topic ("And during the
             # trial?", "Anyone else funded?") that the conversation covers: tentatively, as

@@ -1897,14 +1897,17 @@ def defined_term(question: str) -> str | None:
     return term if tokenize(term) else None
 
 
+# What follows a term being defined, within three words: '"Larger Work" means ...'.
+_MEANS = (r"(?:\s+[\w-]+){0,3}?\s+(?:means|mean|shall\s+mean|refers\s+to|is\s+defined\s+as|"
+          r"are\s+defined\s+as|is\s+any|are\s+any)\b")
+
+
 def defines(term: str, text: str) -> bool:
     """Whether a sentence says what ``term`` means: '"The Program" refers to ...', 'To
     "convey" a work means ...', 'An "Application" is any work ...', '"Source" form shall mean
     ...', '... is also called the "Linked Version"', 'X (hereinafter "Y") ...'."""
     t = r"\s+".join(map(re.escape, term.split()))
-    q = f"[{_QUOTES}]"
-    means = (r"(?:\s+[\w-]+){0,3}?\s+(?:means|mean|shall\s+mean|refers\s+to|is\s+defined\s+as|"
-             r"are\s+defined\s+as|is\s+any|are\s+any)\b")
+    q, means = f"[{_QUOTES}]", _MEANS
     # In quotation marks, the term is being defined wherever it stands; bare, only as the
     # sentence's subject ("Efforts to prevent human trafficking include ..." defines nothing).
     return re.search(
@@ -2946,8 +2949,9 @@ def asks_unnamed_country(question: str, df: Callable[[str], int],
             continue
         if after and after[0][:1].isupper() and not w.islower():
             continue
-        if not any(all(df(t) for t in tokenize(f)) for f in _country_forms(name)
-                   if tokenize(f)):
+        named = (tokens and all(map(df, tokens))
+                 for tokens in map(tokenize, _country_forms(name)))
+        if not any(named):
             return name
     return None
 
