@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import nearwords, quoting, spelling
+from . import abbreviations, checks, nearwords, places, quoting, spelling
 from .embedding import Embedder, TokenVectors, knows_word
 from .index import Index
 from .render import answer_markdown
@@ -972,7 +972,7 @@ class Answerer:
 
     def _spelt_out(self, word: str, token: str) -> str | None:
         """The words the documents that write ``word`` in capitals (their keyword ``token``)
-        spell it out with (``quoting.spelt_out_as``), when together they say it in full more
+        spell it out with (``abbreviations.spelt_out_as``), when together they say it in full more
         often than abbreviated; None otherwise, and for the name a document goes by. Only
         documents using it are read, so chance initials ("Together Against Trafficking" for
         "TAT") spell out nothing; a definition ("... (THB)") is looked for first, and a long
@@ -989,11 +989,11 @@ class Answerer:
                 continue
             m = re.search(r"\(\s*" + re.escape(key) + r"\b", d.text)
             if m is not None:
-                phrase = quoting.spelt_out_as(
+                phrase = abbreviations.spelt_out_as(
                     d.text[max(0, m.start() - MAX_SPELT_SPAN):m.end() + 1], key)
             if phrase is None and len(d.text) <= budget:
                 budget -= len(d.text)
-                phrase = quoting.spelt_out_as(d.text, key)
+                phrase = abbreviations.spelt_out_as(d.text, key)
         if phrase is None:
             return None
         # Mostly written as the abbreviation ("JIT"): the question's word is already theirs,
@@ -1007,11 +1007,11 @@ class Answerer:
         3.1?") that no retrieved passage mentions, the first passages under a heading naming
         it (at most ``MAX_UNIT_PASSAGES``): its sentences seldom repeat the unit's name, and the
         search had found the other measures' passages, alike in their words."""
-        units = quoting.text_units(asked)
+        units = checks.text_units(asked)
         if not units:
             return []
         found = [self.index.passages[s.row] for s in scored]
-        if any(quoting.mentions_unit(p.text, p.section, u) for p in found for u in units):
+        if any(checks.mentions_unit(p.text, p.section, u) for p in found for u in units):
             return []
         if self._sections is None:  # once per index: the rows under each heading
             sections: dict[str, list[int]] = {}
@@ -1022,7 +1022,7 @@ class Answerer:
         allowed = allowed_rows(self.index, where) if where else None
         allowed_set = set(allowed.tolist()) if allowed is not None else None
         rows = [r for section, rs in self._sections.items() if section
-                and any(quoting.mentions_unit("", section, u) for u in units)
+                and any(checks.mentions_unit("", section, u) for u in units)
                 for r in rs if allowed_set is None or r in allowed_set][:MAX_UNIT_PASSAGES]
         q = np.asarray(qvec, dtype=np.float32).reshape(-1)
         w = self.settings.fusion.dense_weight_for(self.index.has_sentence_vectors)
@@ -1109,19 +1109,19 @@ class Answerer:
             # goes by ("GPLv3" in "GPL-3.txt", named in its file name, not in its text).
             other = word[:-1] if word[-1:] in "sS" and len(word) > 2 else word + "s"
             return word.lower() in meta or held(word) or held(other) \
-                or any(held(w) for w in quoting.place_forms(word)) or named_version(word) \
+                or any(held(w) for w in places.place_forms(word)) or named_version(word) \
                 or spelt_out(word)
 
         def spelt_out(word: str) -> bool:
             # "EU" in a document saying "the European Union" (a blind probe's false caveat).
             # Every abbreviation a document spells out is read in one pass, once per document:
             # a visitor's new words cost no further scan.
-            if not (2 <= len(word) <= quoting.MAX_SPELT_LETTERS and word.isalpha()
+            if not (2 <= len(word) <= abbreviations.MAX_SPELT_LETTERS and word.isalpha()
                     and word.isupper()) or len(d.text) > MAX_NUMBERED_SCAN_CHARS:
                 return False
             spelt = self._spelt.get(doc_id)
             if spelt is None:
-                spelt = self._spelt[doc_id] = quoting.spelt_abbreviations(
+                spelt = self._spelt[doc_id] = abbreviations.spelt_abbreviations(
                     f"{d.title}\n{d.text}")
             return word in spelt
 
@@ -1180,7 +1180,7 @@ class Answerer:
                            else LOOSE)
         if s.abstention.require_specifics:
             caveats += self._failed_checks(
-                quoting.with_conversation_year(asked, ev.query.context), quotes[0])
+                checks.with_conversation_year(asked, ev.query.context), quotes[0])
         return build_answer(asked, quotes, conf, tentative=bool(caveats), caveats=caveats)
 
     def covered_probability(self, ev: Evidence, values: dict[str, float] | None
@@ -1226,9 +1226,9 @@ class Answerer:
         p = self.unrelated_probability(ev, values, bar)
         return (p is not None and p < bar) or self._asks_only_errand(ev) \
             or self._asks_elsewhere(ev.query.asked) \
-            or (not ev.query.context and (quoting.asks_the_moment(ev.query.asked)
-                                          or quoting.asks_about_the_assistant(ev.query.asked)
-                                          or quoting.asks_arithmetic(ev.query.asked)))
+            or (not ev.query.context and (checks.asks_the_moment(ev.query.asked)
+                                          or checks.asks_about_the_assistant(ev.query.asked)
+                                          or checks.asks_arithmetic(ev.query.asked)))
 
     def _asks_elsewhere(self, asked: str) -> bool:
         """Whether a question asks about a country no document names, when every document is
@@ -1237,23 +1237,23 @@ class Answerer:
         page's residence permits tentatively). A collection with a document about no place
         (a licence) may apply anywhere: there, it is left to the other checks."""
         places, every_document = self._places()
-        return every_document and quoting.asks_unnamed_country(
+        return every_document and checks.asks_unnamed_country(
             asked, self.index.keyword.df, places) is not None
 
     def _asks_only_errand(self, ev: Evidence) -> bool:
         """Whether a question read alone asks an everyday errand the documents never speak of
-        (a word of ``quoting.ERRANDS`` they never use: "weather", "restaurant", "recipe") and
+        (a word of ``checks.ERRANDS`` they never use: "weather", "restaurant", "recipe") and
         holds no word of theirs but names: "What is the weather in Velgrad?" of documents
         naming the city was answered confidently with the sentence naming it. "What weather
         ruined the Mongol fleet's second attempt?" holds "fleet" and is asked as before."""
         asked = ev.query.asked
         # A name typed in lower case ("flights from sofia") is a name as the documents write
         # it ("Sofia"), not a word of theirs.
-        named = quoting.names_in(self._with_names(asked))
+        named = checks.names_in(self._with_names(asked))
         # Read alone, a pronoun naming the people of a place the question names is theirs, not
         # the conversation's: "What currency do they use in Serbia and Albania?".
         alone = _stands_alone(ev.query) or (not ev.query.context and bool(named))
-        if not alone or quoting.numbered(asked):
+        if not alone or checks.numbered(asked):
             return False
         kw = self.index.keyword
         terms = quoting.asked_terms(asked)
@@ -1264,10 +1264,10 @@ class Answerer:
         held_names = [t for t in named if kw.df(t)]
 
         def unused(t: str) -> bool:
-            return kw.df(t) == 0 or t in quoting.ERRANDS and bool(held_names) and not any(
+            return kw.df(t) == 0 or t in checks.ERRANDS and bool(held_names) and not any(
                 self._said_of(t, n) for n in held_names)
 
-        if not any(t in quoting.ERRANDS and unused(t) for t in terms):
+        if not any(t in checks.ERRANDS and unused(t) for t in terms):
             return False
         return all(unused(t) for t in terms if t not in named and t not in _stemmed(ERRAND_FRAME)) \
             and not self.misspelt(ev.query.typed or asked)
@@ -1315,10 +1315,10 @@ class Answerer:
 
     def _names_errand(self, asked: str) -> bool:
         """Whether a question names an everyday errand the documents never speak of (a word of
-        ``quoting.ERRANDS`` they never use), whatever else it holds: "and regional football?"
+        ``checks.ERRANDS`` they never use), whatever else it holds: "and regional football?"
         after the officers working full time is no follow-up (an attack probe's)."""
         df = self.index.keyword.df
-        return any(t in quoting.ERRANDS and df(t) == 0 for t in quoting.asked_terms(asked))
+        return any(t in checks.ERRANDS and df(t) == 0 for t in quoting.asked_terms(asked))
 
     def _starts_word(self, prefix: str) -> bool:
         """Whether a word of the documents starts with ``prefix`` (lower case)."""
@@ -1363,7 +1363,7 @@ class Answerer:
                     past.insert(0, self.spelt_right(cleaned))
             history = past
             if past:
-                named = quoting.with_year_named(query.asked, past[-1])
+                named = checks.with_year_named(query.asked, past[-1])
                 if named != query.asked:
                     query = replace(query, asked=named, typed=query.typed or query.asked)
         return query, history
@@ -1385,73 +1385,73 @@ class Answerer:
         if unheld:
             out.append("the document quoted never mentions "
                        + _listed([f"“{w[:40]}”" for w in unheld], 3))
-        if quoting.lacks_asked_number(asked, top.text):
-            counted = quoting.counted_words(asked, shown=True)
+        if checks.lacks_asked_number(asked, top.text):
+            counted = checks.counted_words(asked, shown=True)
             # Named as words, so a reader can check it: a quote giving "19 minors" for "how
             # many children", or "fifteen officers" for "how many cops", holds a figure, only
             # not of the word asked ("gives no figure of cops" would be false).
             words = " or ".join(f"“{w[:30]}”" for w in counted[:3])
             out.append("your question asks for a year the quote does not give"
-                       if quoting.asks_for_year(asked) else
+                       if checks.asks_for_year(asked) else
                        f"no figure in the quote is followed by the word{'s' * (len(counted) > 1)}"
                        f" {words}" if counted else
                        "your question asks for a figure the quote does not give")
-        abbreviation = quoting.asked_abbreviation(asked)
+        abbreviation = abbreviations.asked_abbreviation(asked)
         if abbreviation is not None and abbreviation[1] \
-                and not quoting.spells_out(top.text, abbreviation[0]):
+                and not abbreviations.spells_out(top.text, abbreviation[0]):
             out.append(f"your question asks what “{abbreviation[0]}” stands for and the quote "
                        "does not spell it out")
-        if quoting.lacks_asked_name(asked, top.text):
+        if checks.lacks_asked_name(asked, top.text):
             out.append("your question asks for a name and the quote names none")
-        if quoting.lacks_asked_time(asked, top.text):
+        if checks.lacks_asked_time(asked, top.text):
             out.append("your question asks when and the quote gives no date")
-        if quoting.lacks_asked_amount(asked, top.text) \
-                and not quoting.lacks_asked_number(asked, top.text):  # (said already if so)
+        if checks.lacks_asked_amount(asked, top.text) \
+                and not checks.lacks_asked_number(asked, top.text):  # (said already if so)
             out.append("your question asks for a sum of money and the quote gives none")
-        if quoting.lacks_asked_penalty(asked, top.text):
+        if checks.lacks_asked_penalty(asked, top.text):
             out.append("your question asks for a penalty and the quote gives none")
-        if quoting.lacks_asked_head(asked, top.text):
+        if checks.lacks_asked_head(asked, top.text):
             out.append("your question asks who heads it and the quote does not say who heads "
                        "or leads anything")
-        order = quoting.lacks_asked_order(asked, top.text)
+        order = checks.lacks_asked_order(asked, top.text)
         if order:
             out.append(f"your question asks about the “{order}” one and the quote does not "
                        "say which that is")
-        cited_for = quoting.unbound_article(asked, top.text)
+        cited_for = checks.unbound_article(asked, top.text)
         if cited_for:
             out.append(f"the quote cites an article or section, but not for “{cited_for[:60]}”")
-        if quoting.lacks_asked_purpose(asked, top.text):
+        if checks.lacks_asked_purpose(asked, top.text):
             out.append("your question asks what it is for and the quote does not say")
-        compared = quoting.compared_thing(asked)
-        if quoting.lacks_asked_comparison(asked, top.text) or (
-                compared and not quoting.makes_comparison(top.text)
+        compared = checks.compared_thing(asked)
+        if checks.lacks_asked_comparison(asked, top.text) or (
+                compared and not checks.makes_comparison(top.text)
                 and not self._holds_phrase(top.doc_id, compared)):
             out.append("your question asks for a comparison and the quote makes none")
-        bound = quoting.opposite_bound(asked, top.text)
+        bound = checks.opposite_bound(asked, top.text)
         if bound:
             given = "maximum" if bound == "minimum" else "minimum"
             out.append(f"your question asks for a {bound} and the quote gives only a {given}")
-        mismatch = quoting.average_mismatch(asked, top.text)
+        mismatch = checks.average_mismatch(asked, top.text)
         if mismatch:
             out.append(f"your question asks for {mismatch[0]} and the quote gives only "
                        f"{mismatch[1]}")
-        moment = quoting.lacks_asked_moment(asked, top.text)
+        moment = checks.lacks_asked_moment(asked, top.text)
         if moment:
             out.append(f"your question asks about “{moment}” and the quote does not speak of it")
-        if quoting.lacks_clock_time(asked, top.text):
+        if checks.lacks_clock_time(asked, top.text):
             out.append("your question asks for a time of day and the quote gives none")
-        contact = quoting.lacks_contact_detail(asked, top.text)
+        contact = checks.lacks_contact_detail(asked, top.text)
         if contact:
             out.append(f"your question asks for {contact} and the quote gives none")
-        others = quoting.others_phone_number(asked, top.text)
+        others = checks.others_phone_number(asked, top.text)
         if others:
             out.append(f"the quote's number is given as “{others[:60]}”, not as the number "
                        "your question asks for")
-        post = quoting.unmentioned_post(asked, self.index.keyword.df, self._starts_word)
+        post = checks.unmentioned_post(asked, self.index.keyword.df, self._starts_word)
         if post:
             out.append(f"the documents never mention “{post[:40]}”, whom your question asks "
                        "about")
-        role = quoting.foreign_role(asked, self.index.keyword.df, self._starts_word)
+        role = checks.foreign_role(asked, self.index.keyword.df, self._starts_word)
         if role:
             out.append(f"your question asks as “{role[:40]}”, whom the documents never "
                        "mention")
@@ -1459,10 +1459,10 @@ class Answerer:
         unheld_folded = {w.casefold() for w in unheld}  # said already: not said again
         # The place the quote's document is about is the quote's place too.
         scope = " ".join(self._scope_of(top.doc_id))
-        if quoting.lacks_asked_place(asked, f"{top.text}\n{scope}", self.index.keyword.df):
+        if checks.lacks_asked_place(asked, f"{top.text}\n{scope}", self.index.keyword.df):
             out.append("the quote does not name the place your question asks about")
         else:
-            names = [n for n in quoting.names_unmentioned(asked, f"{around}\n{scope}",
+            names = [n for n in checks.names_unmentioned(asked, f"{around}\n{scope}",
                                                           self.index.keyword.df)
                      if not set(n.casefold().split()) & unheld_folded]
             if names:
@@ -1475,10 +1475,10 @@ class Answerer:
         # A quote that dates what it says is judged by its own years ("3,450 inspections in
         # 2023, compared with 2,900 in 2021" does not give 2022, though its passage names
         # 2022 elsewhere); one that dates nothing, by its passage's.
-        dated = quoting.other_time_years(asked, top.text)
-        years = dated or (None if quoting.names_asked_year(asked, top.text)
-                          else quoting.other_years(asked, around))
-        figures = None if years else quoting.figures_of_other_years(asked, top.text)
+        dated = checks.other_time_years(asked, top.text)
+        years = dated or (None if checks.names_asked_year(asked, top.text)
+                          else checks.other_years(asked, around))
+        figures = None if years else checks.figures_of_other_years(asked, top.text)
         if figures and not set(figures[0]) <= set(unheld):
             out.append(f"your question names {_listed(figures[0], 3, ' and ')}; the quoted "
                        f"figures are for {_listed(figures[1], 4)}")
@@ -1511,10 +1511,10 @@ class Answerer:
             name = word.capitalize()
             if any(self.index.keyword.df(t) for t in tokenize(word)):
                 return word
-            country = quoting.country_name(word)
+            country = places.country_name(word)
             if country:
                 return country
-            return name if any(f.lower() in forms for f in quoting.place_forms(name)) else word
+            return name if any(f.lower() in forms for f in places.place_forms(name)) else word
         return re.sub(r"[^\W\d_]+", lambda m: written(m.group()), asked)
 
     def _holds_phrase(self, doc_id: str, phrase: str) -> bool:
@@ -1532,8 +1532,8 @@ class Answerer:
         text = self.index.documents[quote.doc_id].text
         passage = quote.passage.text if quote.passage else ""
         out = []
-        for unit in quoting.text_units(asked):
-            if not quoting.in_unit(text, quote.start, quote.end, passage, quote.section, unit):
+        for unit in checks.text_units(asked):
+            if not checks.in_unit(text, quote.start, quote.end, passage, quote.section, unit):
                 m = re.search(rf"\b{re.escape(unit[0])}\s+{re.escape(unit[1])}", asked,
                               re.IGNORECASE)
                 out.append(m.group(0) if m else f"{unit[0]} {unit[1]}")
@@ -1550,12 +1550,12 @@ class Answerer:
         """What the question names that the document (its text, title or metadata) does not
         hold (``missing_specifics``), looked up in the document keyword index; and the
         numbered items it names that the document numbers otherwise ("version 4" where it has
-        only "version 3": ``quoting.numbered``)."""
+        only "version 3": ``checks.numbered``)."""
         d = self.index.documents[doc_id]
-        missing = quoting.missing_specifics(asked, self._holder(doc_id))
+        missing = checks.missing_specifics(asked, self._holder(doc_id))
         if len(d.text) > MAX_NUMBERED_SCAN_CHARS:  # too long to scan per answer: no verdict
             return missing
-        for item in quoting.numbered(asked)[:MAX_NUMBERED_ITEMS]:
+        for item in checks.numbered(asked)[:MAX_NUMBERED_ITEMS]:
             # The one scan of a document's text, only for a question naming a numbered item
             # ("Article 113"), and once per document and word.
             key = (doc_id, item[0])
@@ -1563,8 +1563,8 @@ class Answerer:
             if figures is None:
                 if len(self._numbers_after) >= MAX_NUMBERED_CACHED:
                     self._numbers_after.clear()
-                figures = self._numbers_after[key] = quoting.numbers_after(d.text, item[0])
-            if quoting.unnumbered(item, figures):
+                figures = self._numbers_after[key] = checks.numbers_after(d.text, item[0])
+            if checks.unnumbered(item, figures):
                 missing.append(" ".join(item))
         return missing
 
@@ -1643,21 +1643,21 @@ class Answerer:
                            passages: int) -> tuple[Evidence, Judgement]:
         """For a follow-up asking only how long ("For how long?", "Until when?"), the
         candidate quoting the last question's answer put first when that answer says how long
-        (``quoting.gives_duration``): the question asks it of that answer. Read after the two
+        (``checks.gives_duration``): the question asks it of that answer. Read after the two
         last questions, "For how long?" after "What is the reflection period for foreign
         victims?" and "Can they get a residence permit?" had quoted the 90 day reflection
         period, not the permit's "for the duration of the trial". Likewise for one asking only
-        how many ("How many are they?", ``quoting.asks_only_count``): the nearest candidate
+        how many ("How many are they?", ``checks.asks_only_count``): the nearest candidate
         giving a figure from the last answer's sentence on, in its passage; "How many are
         they?" after "Who investigates THB?" (the police units) had counted the prosecutors,
-        confidently. And for one asking only when ("Since when?", ``quoting.asks_only_time``):
+        confidently. And for one asking only when ("Since when?", ``checks.asks_only_time``):
         the nearest giving a year or a month. The last answer is the last question's top
         candidate, read after the one before it when it points back."""
         ev, j = reading
         asked = ev.query.asked
-        duration = quoting.asks_only_duration(asked)
-        count = quoting.asks_only_count(asked)
-        when = not duration and quoting.asks_only_time(asked)
+        duration = checks.asks_only_duration(asked)
+        count = checks.asks_only_count(asked)
+        when = not duration and checks.asks_only_time(asked)
         if not j.candidates or not (duration or count or when) or _GOES_ON.search(asked):
             return reading
         top = self._last_answer(history, mode, where, passages)
@@ -1665,7 +1665,7 @@ class Answerer:
             return reading
         text = self.index.documents[top.doc_id].text
         if duration:
-            if not quoting.gives_duration(text[top.start:top.end]):
+            if not checks.gives_duration(text[top.start:top.end]):
                 return reading
             key = (top.doc_id, top.evidence.start)
             good = [i for i, c in enumerate(j.candidates) if (c.doc_id, c.evidence.start) == key]
@@ -1675,8 +1675,8 @@ class Answerer:
             # "Who investigates THB?" counts the units named. Or a year or month: "Since
             # when?" after "Which body coordinates the referral mechanism?" ("... It was
             # established in 2010").
-            gives = quoting.gives_time if when else (
-                lambda text: not quoting.lacks_asked_number(asked, text))
+            gives = checks.gives_time if when else (
+                lambda text: not checks.lacks_asked_number(asked, text))
             good = [i for i, c in enumerate(j.candidates[:LAST_ANSWER_CANDIDATES])
                     if c.doc_id == top.doc_id and c.evidence.row == top.evidence.row
                     and 0 <= c.evidence.start - top.evidence.start <= LAST_ANSWER_SPAN
@@ -1710,8 +1710,8 @@ class Answerer:
             # small talk, not a follow-up ("Why?", "When was that?" have no content words
             # either, but ask something).
             return alone
-        if quoting.asks_the_moment(asked, in_conversation=True) \
-                or quoting.asks_about_the_assistant(asked) or quoting.asks_arithmetic(asked) \
+        if checks.asks_the_moment(asked, in_conversation=True) \
+                or checks.asks_about_the_assistant(asked) or checks.asks_arithmetic(asked) \
                 or (_PLEONASTIC_IT.search(asked) and not points_back(asked)) \
                 or self._asks_only_errand(alone[0]):
             # A whole clause about nothing said earlier ("What time is it?", "Is it safe to
@@ -1853,16 +1853,16 @@ class Answerer:
                        ) -> tuple[Evidence, Judgement] | None:
         """"And X?" after a question asking how many of something ("How many police officers
         work full time on trafficking?" then "And prosecutors?") asks how many X: the first of
-        the reading's next candidates that counts X (``quoting.gives_counted_figure``) comes
+        the reading's next candidates that counts X (``checks.gives_counted_figure``) comes
         first; None when none does, or the last question counted nothing. The conversation's
         words had kept the officers' sentence first."""
         ev, j = reading
-        if not quoting.counted_words(last, shown=True):
+        if not checks.counted_words(last, shown=True):
             return None
         asked = "how many " + _CONTINUES.sub("", ev.query.asked, count=1).strip()
         near = ev.terms.near if ev.terms is not None else None
         promoted = self._promote(
-            ev, j, lambda text: quoting.gives_counted_figure(asked, text, near),
+            ev, j, lambda text: checks.gives_counted_figure(asked, text, near),
             COUNTED_CANDIDATES)
         return (ev, promoted) if promoted is not j else None
 
@@ -1915,10 +1915,10 @@ class Answerer:
         fifteen officers are assigned ..."): that candidate comes first. A year asked of is
         ``_asked_year_first``'s: it has put its sentence first already."""
         asked = ev.query.asked
-        if not quoting.counted_words(asked, shown=True) or quoting.time_frame_years(asked):
+        if not checks.counted_words(asked, shown=True) or checks.time_frame_years(asked):
             return j
         near = ev.terms.near if ev.terms is not None else None
-        return self._promote(ev, j, lambda text: quoting.gives_counted_figure(asked, text, near),
+        return self._promote(ev, j, lambda text: checks.gives_counted_figure(asked, text, near),
                              COUNTED_CANDIDATES, same_doc=True)
 
     def _own_words_first(self, ev: Evidence, j: Judgement) -> Judgement:
@@ -1939,13 +1939,13 @@ class Answerer:
 
     def _contact_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking for a way to reach someone (a phone number, an e-mail, web or
-        postal address: ``quoting.lacks_contact_detail``) whose top quote gives none, while
+        postal address: ``checks.lacks_contact_detail``) whose top quote gives none, while
         one of the next candidates of the same document does: that candidate comes first. A
         web page's contact box ("17 Harbour Street, Velmora") had lost to a sentence naming
         the office, confidently."""
         asked = ev.query.asked  # (a question asking for none: every quote is good, none moves)
-        return self._promote(ev, j, lambda text: not quoting.lacks_contact_detail(asked, text)
-                             and not quoting.others_phone_number(asked, text),
+        return self._promote(ev, j, lambda text: not checks.lacks_contact_detail(asked, text)
+                             and not checks.others_phone_number(asked, text),
                              CONTACT_CANDIDATES, same_doc=True)
 
     def _agent_first(self, ev: Evidence, j: Judgement) -> Judgement:
@@ -1954,29 +1954,29 @@ class Answerer:
         while one of the next candidates of the same document does ("The training is provided
         by the Police Academy ..."): that candidate comes first."""
         asked = ev.query.asked
-        if not quoting.asks_agent(asked) or not j.candidates:
+        if not checks.asks_agent(asked) or not j.candidates:
             return j
         # Naming someone, but for another deed ("Who investigates trafficking cases?":
         # "Prosecution of trafficking cases falls within the competence of the Specialised
         # Office of State Prosecutor", confidently), while a next candidate names the one who
         # does it ("investigated by anti-organised crime units").
-        if quoting.names_agent(asked, self._text(j.candidates[0])):
-            return self._promote(ev, j, lambda text: quoting.does_asked_deed(asked, text)
-                                 and quoting.names_agent(asked, text),
+        if checks.names_agent(asked, self._text(j.candidates[0])):
+            return self._promote(ev, j, lambda text: checks.does_asked_deed(asked, text)
+                                 and checks.names_agent(asked, text),
                                  DEED_CANDIDATES, same_doc=True)
-        return self._promote(ev, j, lambda text: quoting.names_agent(asked, text),
+        return self._promote(ev, j, lambda text: checks.names_agent(asked, text),
                              AGENT_CANDIDATES, same_doc=True)
 
     def _time_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking when something happened ("when did the JIT THB WB project kick
-        off") whose top quote gives no date (``quoting.lacks_asked_time``: the project's
+        off") whose top quote gives no date (``checks.lacks_asked_time``: the project's
         title), while one of the next candidates of the same document does ("The first event
         that took place was the Kick-off Conference in Sofia in October 2013"): that candidate
         comes first. Not for a follow-up ("Since when?"): a date elsewhere in the document is
         not the conversation's (``_last_answer_first`` looks after the last answer)."""
         asked = ev.query.asked
         if ev.query.context or not j.candidates \
-                or not quoting.lacks_asked_time(asked, self._text(j.candidates[0])):
+                or not checks.lacks_asked_time(asked, self._text(j.candidates[0])):
             return j
         from .keyword import tokenize
 
@@ -1986,7 +1986,7 @@ class Answerer:
         # document had been put first, for "when did the European Commission approve the
         # project?" the 2012 proposal's (an attack probe's).
         lacking = set(quoting.asked_terms(asked)) - set(tokenize(self._text(j.candidates[0])))
-        return self._promote(ev, j, lambda text: quoting.gives_time(text)
+        return self._promote(ev, j, lambda text: checks.gives_time(text)
                              and bool(lacking & set(tokenize(text))),
                              TIME_CANDIDATES, same_doc=True)
 
@@ -1996,20 +1996,20 @@ class Answerer:
         while one of the next candidates of the same document does ("... brings together
         representatives of the prosecution and the police in order to promote ..."): that
         candidate comes first."""
-        if not quoting.asks_purpose(ev.query.asked):
+        if not checks.asks_purpose(ev.query.asked):
             return j
-        return self._promote(ev, j, quoting.states_purpose, same_doc=True)
+        return self._promote(ev, j, checks.states_purpose, same_doc=True)
 
     def _defined_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what a term means ("What is an Application under the LGPL?",
-        ``quoting.defined_term``) whose top quote does not define it ('"The Library" refers to
+        ``checks.defined_term``) whose top quote does not define it ('"The Library" refers to
         a covered work ..., other than an Application'), while one of the next candidates of
-        the same document does ('An "Application" is any work ...', ``quoting.defines``):
+        the same document does ('An "Application" is any work ...', ``checks.defines``):
         that candidate comes first."""
-        term = quoting.defined_term(ev.query.asked)
+        term = checks.defined_term(ev.query.asked)
         if term is None:
             return j
-        return self._promote(ev, j, lambda text: quoting.defines(term, text),
+        return self._promote(ev, j, lambda text: checks.defines(term, text),
                              NAMING_CANDIDATES, same_doc=True)
 
     def _title_first(self, ev: Evidence, j: Judgement) -> Judgement:
@@ -2021,16 +2021,16 @@ class Answerer:
         concluded project "The introduction of ..."'); asked another's, such a sentence may
         name the earlier one in passing (the 2012 proposal's, for "the name of its sequel")."""
         asked = ev.query.asked
-        if not j.candidates or not quoting.asks_title(asked):
+        if not j.candidates or not checks.asks_title(asked):
             return j
         from .keyword import tokenize
 
         # Not another one's title: "What was the previous project called?" is not answered
         # by "The title of the new project is ...", nor a question naming "ISEC" by a quote
         # that does not (a review's).
-        phrase = quoting.title_asked(asked)
+        phrase = checks.title_asked(asked)
         earlier = bool(_EARLIER.search(phrase))
-        names = quoting.names_in(phrase)
+        names = checks.names_in(phrase)
 
         def sentence(c) -> str:
             return self.index.documents[c.doc_id].text[c.evidence.start:c.evidence.end]
@@ -2039,13 +2039,13 @@ class Answerer:
             return earlier and re.search(r"\bnew\b", sentence(c), re.IGNORECASE) is not None
 
         top = j.candidates[0]
-        if quoting.gives_title(self._text(top)) and not newer(top):
+        if checks.gives_title(self._text(top)) and not newer(top):
             return j
 
         def titles_it(c) -> bool:
             # (the sentence that titles it, not the quote grown around it: the earlier
             # project's sentence grows into the next, "The title of the new project is ...")
-            return quoting.gives_title(sentence(c), quoted=earlier) \
+            return checks.gives_title(sentence(c), quoted=earlier) \
                 and names <= set(tokenize(self._text(c))) and not newer(c)
         return self._promote(ev, j, titles_it, TITLE_CANDIDATES, same_doc=True, whole=True)
 
@@ -2056,8 +2056,8 @@ class Answerer:
         candidate comes first."""
         from .keyword import tokenize
 
-        if not j.candidates or not quoting.asks_reason(ev.query.asked) \
-                or quoting.states_reason(self._text(j.candidates[0])):
+        if not j.candidates or not checks.asks_reason(ev.query.asked) \
+                or checks.states_reason(self._text(j.candidates[0])):
             return j
         asked = quoting.asked_terms(ev.query.asked)
         if ev.query.context and set(asked) & set(tokenize(self._text(j.candidates[0]))):
@@ -2072,7 +2072,7 @@ class Answerer:
         near = ev.terms.near if ev.terms is not None else {}
         own = {t for t in asked if self.index.keyword.idf(t)} \
             | {stem for t in asked for stem, _ in near.get(t, ())}
-        return self._promote(ev, j, lambda text: quoting.states_reason(text) and (
+        return self._promote(ev, j, lambda text: checks.states_reason(text) and (
             not own or bool(own & set(tokenize(text)))), REASON_CANDIDATES, same_doc=True)
 
     def _pointer_first(self, ev: Evidence, j: Judgement) -> Judgement:
@@ -2086,31 +2086,31 @@ class Answerer:
 
     def _named_unit_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question naming a numbered unit of a text ("What does Measure 3.2 do?", "What
-        does step 4 require?") whose top quote is not from it (``quoting.in_unit``), while one
+        does step 4 require?") whose top quote is not from it (``checks.in_unit``), while one
         of the next candidates is (under the heading "Measure 3.2 — Financial investigations",
         or the label "Recommendation 4."): that candidate comes first. A blind probe's: the
         plan's objectives were quoted, and the measure's own section came second."""
-        units = quoting.text_units(ev.query.asked)
+        units = checks.text_units(ev.query.asked)
         if not units or not j.candidates:
             return j
 
         def mentions(c) -> bool:
             p = self.index.passages[c.row]
             text = self.index.documents[c.doc_id].text
-            return any(quoting.in_unit(text, c.start, c.end, p.text, p.section, u)
+            return any(checks.in_unit(text, c.start, c.end, p.text, p.section, u)
                        for u in units)
         # Not refused when the rest of the question is in the documents' words: "What does
         # Measure 3.2 do?" is; "What is step 4 of the pancake recipe?" is not.
-        found = quoting.asks_only_of_documents(ev.query.asked,
+        found = checks.asks_only_of_documents(ev.query.asked,
                                                lambda t: bool(self.index.keyword.idf(t)))
         # "What happens in Step 7?" is answered by the sentence opening the step ("Step 7. The
         # Identification Team shall interview ..."), not by its third: for a question asking
         # only what a unit says, its candidate naming the unit comes before its others.
-        opening = quoting.asks_what_unit_says(ev.query.asked)
+        opening = checks.asks_what_unit_says(ev.query.asked)
         first = None
         for i, c in enumerate(j.candidates):
             if mentions(c):
-                if not opening or any(quoting.names_unit(self._text(c), u) for u in units):
+                if not opening or any(checks.names_unit(self._text(c), u) for u in units):
                     first = i
                     break
                 if first is None:
@@ -2124,10 +2124,10 @@ class Answerer:
         "What is JIT?") whose top quote only uses it ("As JITs are a tool rarely used ..."),
         while one of the next candidates spells it out ("Joint Investigation Teams (JIT)"):
         that candidate comes first."""
-        asked = quoting.asked_abbreviation(ev.query.asked)
+        asked = abbreviations.asked_abbreviation(ev.query.asked)
         if asked is None:
             return j
-        return self._promote(ev, j, lambda text: quoting.spells_out(text, asked[0]))
+        return self._promote(ev, j, lambda text: abbreviations.spells_out(text, asked[0]))
 
     def _promote(self, ev: Evidence, j: Judgement, good: Callable, limit: int | None =
                  NAMING_CANDIDATES, same_doc: bool = False, whole: bool = False) -> Judgement:
@@ -2152,20 +2152,20 @@ class Answerer:
         that sentence comes first. A top quote that names no year may take its year from the
         sentence before; it stays."""
         asked = ev.query.asked
-        years = quoting.time_frame_years(asked)
+        years = checks.time_frame_years(asked)
         if not years or not j.candidates or self._names(j.candidates[0], years):
             return j
         top = j.candidates[0]
         # Years as times on both sides: a quote dated "last year" or giving "1500 euros" stays,
         # and "the 2022 work programme" is not a sentence about 2022.
-        if not quoting.time_frame_years(self._text(top)) or not quoting.asks_a_figure(asked):
+        if not checks.time_frame_years(self._text(top)) or not checks.asks_a_figure(asked):
             return j
         for i, c in enumerate(j.candidates[1:NAMING_CANDIDATES], start=1):
             text = self._text(c)
             # It must give what is asked, too: for a year the documents give no figure of,
             # a sentence that merely names the year ("amended in 2021") is no answer.
-            if set(years) <= set(quoting.time_frame_years(text)) \
-                    and quoting.gives_counted_figure(asked, text):
+            if set(years) <= set(checks.time_frame_years(text)) \
+                    and checks.gives_counted_figure(asked, text):
                 return self._put_first(ev, j, i)
         return j
 

@@ -147,7 +147,7 @@ class Abstention:
     # ("in 2015", "in Croatia"), asking how many or how much of a quote with no figure, or when
     # something happened of a quote with no date, or for a time of day or a penalty of a quote
     # with none, about "today" of a quote that does not speak of it, or for a comparison of a
-    # quote that makes none, is answered only tentatively (quoting.missing_specifics,
+    # quote that makes none, is answered only tentatively (checks.missing_specifics,
     # lacks_asked_number, lacks_asked_time, lacks_clock_time, lacks_asked_moment,
     # lacks_asked_comparison, lacks_asked_order, lacks_asked_penalty).
     require_specifics: bool = True

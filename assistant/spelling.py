@@ -170,7 +170,7 @@ _CLIPPED = {"org": ("organisation", "organization"),
 _CLIPPED_WORD = re.compile(r"(?<![\w/.@-])(" + "|".join(
     re.escape(w) for w in sorted(_CLIPPED, key=len, reverse=True)) + r")(?![\w/@-]|\.\w)")
 # A numbered unit abbreviated ("art. 113", "Sec 6", "para.2", "§ 4") or glued to its number
-# ("step4", "measure3.2"): written out, so that it is read as the unit (``quoting.text_units``).
+# ("step4", "measure3.2"): written out, so that it is read as the unit (``checks.text_units``).
 # Without a full stop only before a number that is no year ("art 2024 fair" stays).
 _UNIT_SHORT = {"art": "article", "arts": "articles", "sec": "section", "secs": "sections",
                "para": "paragraph", "paras": "paragraphs", "par": "paragraph",

@@ -231,7 +231,7 @@ def test_the_model_vocabulary_tells_words_from_misspellings(assistant):
 
 
 def test_a_country_no_document_names_is_asked_about_elsewhere():
-    from assistant.quoting import asks_unnamed_country
+    from assistant.checks import asks_unnamed_country
 
     df = {"slovenia": 9, "croatia": 1, "bulgarian": 1, "unit": 1, "kingdom": 1}.get
     places = frozenset({"slovenia"})
@@ -507,7 +507,7 @@ def test_a_short_follow_up_going_on_gets_the_candidate_speaking_to_its_words(ass
 
 
 def test_a_name_asked_of_someone_the_documents_never_mention_is_doubted(assistant):
-    from assistant.quoting import unmentioned_post
+    from assistant.checks import unmentioned_post
 
     df = {"prosecutor": 3, "sequel": 1, "ngo": 4}.get
     df0 = lambda t: df(t) or 0  # noqa: E731
@@ -582,7 +582,7 @@ def test_taking_leave_after_a_question_is_not_a_follow_up(assistant, message):
 
 
 def test_a_place_named_in_passing_must_be_in_the_quote():
-    from assistant.quoting import lacks_asked_place
+    from assistant.checks import lacks_asked_place
 
     df = {"croatia": 1, "slovenia": 9, "sofia": 1}.get
     df0 = lambda t: df(t) or 0
@@ -607,7 +607,7 @@ def test_a_question_about_a_place_the_page_names_in_passing_is_tentative(assista
 
 
 def test_a_name_mentioned_in_passing_must_be_in_the_quoted_passage():
-    from assistant.quoting import names_unmentioned
+    from assistant.checks import names_unmentioned
 
     df = {"croatia": 1, "slovenia": 9, "slovenian": 2, "caritas": 1, "mpl": 1}.get
     df0 = lambda t: df(t) or 0
@@ -661,7 +661,7 @@ def test_a_country_the_page_lists_in_passing_is_not_answered_for_with_confidence
 ])
 def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(question, quote,
                                                                               kind):
-    from assistant.quoting import lacks_contact_detail
+    from assistant.checks import lacks_contact_detail
 
     assert lacks_contact_detail(question, quote) == kind
 
@@ -704,7 +704,7 @@ def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(qu
     ("What is the e-mail address of Ključ?", "Write to info@kljuc.si."),
 ])
 def test_a_quote_giving_the_detail_or_a_question_not_asking_for_one_passes(question, quote):
-    from assistant.quoting import lacks_contact_detail
+    from assistant.checks import lacks_contact_detail
 
     assert lacks_contact_detail(question, quote) is None
 
@@ -741,7 +741,7 @@ def test_a_quote_giving_the_detail_or_a_question_not_asking_for_one_passes(quest
     ("What number should victims call?", "Victims can call the SOS helpline 080 11 55.", None),
 ])
 def test_a_number_labelled_as_anothers_is_told(question, quote, label):
-    from assistant.quoting import others_phone_number
+    from assistant.checks import others_phone_number
 
     assert others_phone_number(question, quote) == label
 
@@ -773,7 +773,7 @@ def test_a_web_address_the_page_does_not_give_is_not_answered_with_confidence(as
     ("Who leads to the arrest?", False),
 ])
 def test_a_question_asking_who_heads_something_needs_a_quote_that_says(question, flagged):
-    from assistant.quoting import lacks_asked_head
+    from assistant.checks import lacks_asked_head
 
     assert lacks_asked_head(question, "Offences are investigated by the criminal police units.") \
         is flagged
@@ -807,7 +807,7 @@ _CITES_187 = ("The government gives priority to child pornography, closely relat
     ("What does the Criminal Code say about trafficking?", ""),
 ])
 def test_an_article_cited_for_something_else_does_not_answer_which_article(question, asked):
-    from assistant.quoting import unbound_article
+    from assistant.checks import unbound_article
 
     assert unbound_article(question, _CITES_187) == asked
     # A quote citing no article at all is left to the other checks.
@@ -917,7 +917,8 @@ def test_a_list_s_lead_in_is_quoted_with_its_first_item(tmp_path):
 
 
 def test_words_made_from_a_place():
-    from assistant.quoting import names_unmentioned, place_forms
+    from assistant.checks import names_unmentioned
+    from assistant.places import place_forms
 
     assert "Bulgarian" in place_forms("Bulgaria") and "German" in place_forms("Germany")
     assert "Bulgaria" in place_forms("Bulgarians") and "Italy" in place_forms("Italian")
@@ -1241,7 +1242,7 @@ def test_a_question_about_where_to_read_more_gets_the_pointer_sentence(assistant
 
 
 def test_specifics_are_the_figures_and_names_a_question_asks_about():
-    from assistant.quoting import missing_specifics, specifics
+    from assistant.checks import missing_specifics, specifics
 
     assert specifics("How many victims were identified in 2015?") == ["2015"]
     assert specifics("Does Croatia fund shelters?") == ["Croatia"]
@@ -1386,7 +1387,7 @@ def test_retrieve_reads_a_follow_up_as_answer_does(assistant):
 
 
 def test_a_country_typed_in_small_letters_is_known_by_its_name():
-    from assistant.quoting import country_name
+    from assistant.places import country_name
 
     assert country_name("austria") == "Austria"
     assert country_name("croatia") == "Croatia"
@@ -1399,7 +1400,7 @@ def test_a_country_typed_in_small_letters_is_known_by_its_name():
 
 
 def test_stop_words_and_title_case_are_not_taken_for_names():
-    from assistant.quoting import specifics
+    from assistant.checks import specifics
 
     assert specifics("Is the fee due in May?") == []
     assert specifics("What is the fee in the US?") == []
@@ -1410,7 +1411,7 @@ def test_stop_words_and_title_case_are_not_taken_for_names():
 
 
 def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
-    from assistant.quoting import lacks_asked_number
+    from assistant.checks import lacks_asked_number
 
     assert lacks_asked_number("How many shelters are there?", "Shelters are run by NGOs.")
     # A maximum, an average, a longest ... is a figure too (a probe: "What is the maximum
@@ -1479,7 +1480,7 @@ def test_a_question_asking_how_many_needs_a_figure_in_its_quote():
 
 
 def test_where_an_office_is_asks_for_its_address():
-    from assistant.quoting import lacks_contact_detail
+    from assistant.checks import lacks_contact_detail
 
     years = "In 2021, Velmora's inspectors carried out 1,142 inspections. Since 2019 it grew."
     for q in ("where is the inspectorate's office located", "Where's the office?",
@@ -1491,7 +1492,7 @@ def test_where_an_office_is_asks_for_its_address():
 
 
 def test_the_number_of_something_is_asked_like_how_many():
-    from assistant.quoting import asks_a_figure, counted_words, lacks_asked_number
+    from assistant.checks import asks_a_figure, counted_words, lacks_asked_number
 
     for q in ("what's the headcount of officers on trafficking?",
               "What is the number of officers on trafficking?"):
@@ -1507,7 +1508,7 @@ def test_the_number_of_something_is_asked_like_how_many():
 def test_how_many_of_them_were_x_counts_x():
     # "how many of them were foreigners?" counted nothing, so any figure passed: a quote saying
     # most victims were foreign nationals, beside a count of traffickers, was confident.
-    from assistant.quoting import counted_words, lacks_asked_number
+    from assistant.checks import counted_words, lacks_asked_number
 
     assert counted_words("how many of them were foreigners?") == ["foreigners"]
     assert counted_words("How many of those are women?", shown=True) == ["women"]
@@ -1524,7 +1525,7 @@ def test_a_follow_up_is_checked_against_the_year_of_the_conversation(tmp_path):
     # confidently by the sentence on 2022.
     from conftest import assistant_over
 
-    from assistant.quoting import with_conversation_year
+    from assistant.checks import with_conversation_year
 
     a = assistant_over(tmp_path, {"figures.txt": (
         "Annual figures\n\nIdentification\n\nIn 2022, 41 victims were identified, 12 of them "
@@ -1541,7 +1542,7 @@ def test_a_follow_up_is_checked_against_the_year_of_the_conversation(tmp_path):
 
 
 def test_how_many_needs_a_figure_of_what_is_counted_and_a_year_question_a_year():
-    from assistant.quoting import lacks_asked_number
+    from assistant.checks import lacks_asked_number
 
     # A figure of something else is no count of what was asked ...
     shelters = ("During 2013 the Government provided about EUR 90,000 to two non-governmental "
@@ -1598,7 +1599,7 @@ def test_a_document_spelling_an_abbreviation_out_is_not_said_never_to_mention_it
 
 
 def test_a_question_naming_a_year_needs_that_year_around_its_quote():
-    from assistant.quoting import lacks_asked_year
+    from assistant.checks import lacks_asked_year
 
     passage = ("In 2022, 214 presumed victims were referred, and 131 were identified. The "
                "average prison sentence imposed was five years.")
@@ -1657,7 +1658,7 @@ def test_a_question_on_one_year_is_not_answered_with_the_figure_of_another(tmp_p
     # A probe's own corpus: "How many inspections did ACT carry out in 2022?" got the 2023
     # figure confidently; the 2022 one, in the next sentence, came second.
     from conftest import assistant_over
-    from assistant.quoting import time_frame_years
+    from assistant.checks import time_frame_years
 
     assert time_frame_years("How many were there in 2022, and during 2021?") == ["2022", "2021"]
     assert time_frame_years("What was spent for the year 2020?") == ["2020"]
@@ -1692,7 +1693,7 @@ def test_the_year_rule_leaves_a_right_answer_first(tmp_path):
     # From a review of the rule: "the 2022 work programme" is no sentence about 2022, a quote
     # dated "last year" may answer for 2022, and 1500 euros is no year.
     from conftest import assistant_over
-    from assistant.quoting import time_frame_years
+    from assistant.checks import time_frame_years
 
     assert time_frame_years("Who pays for 1200 shelter places?") == []
     assert time_frame_years("How much did it cost in 2020 terms?") == []
@@ -1732,7 +1733,7 @@ def test_a_field_of_a_numbered_item_is_quoted_with_its_item_and_label(tmp_path):
 
 
 def test_a_figure_the_question_names_is_not_the_answer_it_asks_for():
-    from assistant.quoting import lacks_asked_number
+    from assistant.checks import lacks_asked_number
 
     assert lacks_asked_number("What is the maximum penalty under Article 160?",
                               "The defendants were charged under Article 160 of the Code.")
@@ -1745,7 +1746,7 @@ def test_a_figure_the_question_names_is_not_the_answer_it_asks_for():
 
 
 def test_a_question_asking_when_something_happened_needs_a_date_in_its_quote(assistant):
-    from assistant.quoting import lacks_asked_time
+    from assistant.checks import lacks_asked_time
 
     assert lacks_asked_time("When was the plan adopted?", "The plan is prepared by the office.")
     assert lacks_asked_time("when did he die?", "Before his arrival, the region was calm.")
@@ -1765,7 +1766,7 @@ def test_a_question_asking_when_something_happened_needs_a_date_in_its_quote(ass
 
 
 def test_a_question_asking_for_a_time_of_day_needs_one_in_its_quote(assistant):
-    from assistant.quoting import lacks_clock_time
+    from assistant.checks import lacks_clock_time
 
     assert lacks_clock_time("what time does it close today?",
                             "In the recent years, a special emphasis has been made on training.")
@@ -1792,7 +1793,7 @@ def test_a_question_asking_for_a_time_of_day_needs_one_in_its_quote(assistant):
 
 
 def test_a_question_about_one_of_a_series_by_its_place_needs_the_quote_to_say_it(assistant):
-    from assistant.quoting import lacks_asked_order
+    from assistant.checks import lacks_asked_order
 
     first = "The first event was the Kick-off Conference in Sofia, followed by workshops."
     assert lacks_asked_order("Where was the final conference held?", first) == "final"
@@ -1822,7 +1823,7 @@ def test_a_question_about_one_of_a_series_by_its_place_needs_the_quote_to_say_it
 
 
 def test_a_question_asking_for_a_penalty_needs_one_in_its_quote(assistant):
-    from assistant.quoting import lacks_asked_penalty
+    from assistant.checks import lacks_asked_penalty
 
     offence = "It is defined as a criminal offence under Article 187 of the Penal Code."
     for question in ("What penalty does Article 187 provide?", "What is the prison term for it?",
@@ -1855,7 +1856,7 @@ def test_a_question_asking_for_a_penalty_needs_one_in_its_quote(assistant):
 
 def test_a_question_about_a_moment_counted_from_now_needs_its_quote_to_speak_of_it(
         assistant):
-    from assistant.quoting import lacks_asked_moment
+    from assistant.checks import lacks_asked_moment
 
     quote = "Meetings are broadcast on the Parliament's own channel."
     assert lacks_asked_moment("What's on TV tonight?", quote) == "tonight"
@@ -1884,7 +1885,7 @@ def test_a_name_the_document_holds_in_the_plural_is_held(assistant):
 
 
 def test_a_question_asking_for_a_comparison_needs_one_in_its_quote(assistant):
-    from assistant.quoting import lacks_asked_comparison
+    from assistant.checks import lacks_asked_comparison
 
     fact = "Identified foreign victims are granted a 90 day reflection period."
     for question in ("Is the reflection period longer for child victims?",
@@ -1902,7 +1903,7 @@ def test_a_question_asking_for_a_comparison_needs_one_in_its_quote(assistant):
         in r.caveats
     # Closing on a comparative and what it qualifies asks for a comparison too (a probe's
     # confident answer), unless the document names a thing so ("a larger work").
-    from assistant.quoting import compared_thing
+    from assistant.checks import compared_thing
     assert compared_thing("Are children granted a longer reflection period?") == \
         "longer reflection"
     assert compared_thing("Can it be used in a larger work?") == "larger work"
@@ -1924,7 +1925,7 @@ def test_a_caveat_about_a_figure_names_the_words_it_looked_for(assistant):
 
 def test_vague_quantities_are_not_figures_and_malformed_where_and_links_are_explained():
     from assistant.endpoints import BadRequest, where_filter
-    from assistant.quoting import lacks_asked_number
+    from assistant.checks import lacks_asked_number
     from assistant.render import link_problem
 
     assert lacks_asked_number("How many years in prison for trafficking?",
@@ -2060,7 +2061,7 @@ def test_a_numbered_item_the_document_numbers_otherwise_is_answered_tentatively(
     """The seed page cites Article 187 of the Criminal Code and no other article: a question
     about Article 90 (a figure the page holds, in "90 day reflection period") gets the Article
     187 quote only tentatively, one about Article 187 a plain answer."""
-    from assistant.quoting import numbered, numbers_after, unnumbered
+    from assistant.checks import numbered, numbers_after, unnumbered
 
     assert numbered("What does Article 113 say?") == [("article", "113")]
     # Figures placed by a preposition, a month or a time word name no numbered item.
@@ -2109,11 +2110,11 @@ def test_words_that_go_on_from_the_last_answer_make_a_follow_up(assistant):
 
 def test_the_numbered_item_check_is_bounded(assistant, monkeypatch):
     """A question naming many numbered items scans the document for the first few only."""
-    from assistant import answering, quoting
+    from assistant import answering, checks
 
     scanned = []
-    real = quoting.numbers_after
-    monkeypatch.setattr(quoting, "numbers_after",
+    real = checks.numbers_after
+    monkeypatch.setattr(checks, "numbers_after",
                         lambda text, word: scanned.append(word) or real(text, word))
     words = " ".join(f"item{i} {i}" for i in range(50))
     # A fresh answerer (an empty scan cache) that never abstains nor doubts, so the check runs.
@@ -2137,7 +2138,7 @@ def test_the_asked_thing_s_own_name_is_not_the_name_asked_for():
     # A probe: "What is the name of the National Anti-Trafficking Coordinator?" was answered
     # confidently with "The Office of the National ... Coordinator records ...": "Office" had
     # counted as a name given.
-    from assistant.quoting import lacks_asked_name
+    from assistant.checks import lacks_asked_name
 
     q = "What is the name of the National Anti-Trafficking Coordinator?"
     assert lacks_asked_name(q, "The Office of the National Anti-Trafficking Coordinator "
@@ -2154,7 +2155,7 @@ def test_the_asked_thing_s_own_name_is_not_the_name_asked_for():
 
 
 def test_a_question_asking_which_country_or_language_needs_a_name_in_its_quote():
-    from assistant.quoting import lacks_asked_name
+    from assistant.checks import lacks_asked_name
 
     treaty = ("No covered work shall be deemed part of an effective technological measure "
               "under article 11 of the WIPO copyright treaty adopted on 20 December 1996.")
@@ -2250,31 +2251,31 @@ def test_a_question_about_what_came_after_is_answered_by_the_next_sentence(tmp_p
     ("What does NGOs stand for?", ("NGO", True)), ("What are NGOs?", ("NGO", False)),
     ("What is Os?", None)])
 def test_a_question_about_an_abbreviation_is_recognised(question, asked):
-    from assistant import quoting
+    from assistant import abbreviations
 
-    assert quoting.asked_abbreviation(question) == asked
+    assert abbreviations.asked_abbreviation(question) == asked
 
 
 def test_spelling_out_an_abbreviation():
-    from assistant import quoting
+    from assistant import abbreviations
 
     title = ('"Use of Joint Investigation Teams (JIT) to fight Trafficking in Human Beings in '
              'the Western Balkans" (JIT THB WB)')
-    assert all(quoting.spells_out(title, a) for a in ("JIT", "THB", "WB"))
-    assert not quoting.spells_out(title, "IWG")
-    assert not quoting.spells_out("As JITs are a tool rarely used", "JIT")
+    assert all(abbreviations.spells_out(title, a) for a in ("JIT", "THB", "WB"))
+    assert not abbreviations.spells_out(title, "IWG")
+    assert not abbreviations.spells_out("As JITs are a tool rarely used", "JIT")
     # a hyphenated word counts whole or by its halves; from three letters, small letters
     # too where the text writes the abbreviation itself
-    assert quoting.spells_out("two non-governmental organisations- an Association of 3 NGOs",
+    assert abbreviations.spells_out("two non-governmental organisations- an Association of 3 NGOs",
                               "NGO")
-    assert quoting.spells_out("the Non-Governmental Organisation", "NGO")
-    assert quoting.spells_out("The Inter-Agency Working Group (IWG) meets", "IWG")
-    assert quoting.spells_out("Organization for Security and Co-operation in Europe", "OSCE")
-    assert quoting.spells_out("victims of trafficking in human beings (THB)", "THB")
-    assert not quoting.spells_out("victims of trafficking in human beings", "THB")
-    assert not quoting.spells_out("Labour inspectors work globally with partners.", "IWG")
-    assert not quoting.spells_out("and every user", "EU")  # two small letters: chance
-    assert not quoting.spells_out("not a government office of NGOs", "NGO")  # "a": no letter
+    assert abbreviations.spells_out("the Non-Governmental Organisation", "NGO")
+    assert abbreviations.spells_out("The Inter-Agency Working Group (IWG) meets", "IWG")
+    assert abbreviations.spells_out("Organization for Security and Co-operation in Europe", "OSCE")
+    assert abbreviations.spells_out("victims of trafficking in human beings (THB)", "THB")
+    assert not abbreviations.spells_out("victims of trafficking in human beings", "THB")
+    assert not abbreviations.spells_out("Labour inspectors work globally with partners.", "IWG")
+    assert not abbreviations.spells_out("and every user", "EU")  # two small letters: chance
+    assert not abbreviations.spells_out("not a government office of NGOs", "NGO")  # "a": no letter
 
 
 def test_a_page_spelling_out_a_plural_in_small_letters_gets_no_false_caveat(assistant):
@@ -2284,7 +2285,7 @@ def test_a_page_spelling_out_a_plural_in_small_letters_gets_no_false_caveat(assi
 
 
 def test_the_words_that_spell_an_abbreviation_out():
-    from assistant.quoting import spelt_out_as
+    from assistant.abbreviations import spelt_out_as
 
     title = ('"Use of Joint Investigation Teams (JIT) to fight Trafficking in Human Beings in '
              'the Western Balkans" (JIT THB WB)')
@@ -2431,7 +2432,7 @@ The police will sign agreements with the police of two neighbouring states by th
 
 
 def test_what_mentions_a_numbered_unit_of_a_text():
-    from assistant.quoting import in_unit, mentions_unit, text_units
+    from assistant.checks import in_unit, mentions_unit, text_units
 
     assert text_units("What is the budget for Measure 3.2?") == [("measure", "3.2")]
     # Versions and other figures are no units of a text.
@@ -2549,7 +2550,7 @@ def test_the_probes_false_caveats_stay_away(arvenia):
     ("What are the prevention goals?", False), ("Why are victims reluctant to testify?", False),
 ])
 def test_what_asks_what_something_is_for(question, asks):
-    from assistant.quoting import asks_purpose, lacks_asked_purpose
+    from assistant.checks import asks_purpose, lacks_asked_purpose
 
     assert asks_purpose(question) is asks
     title = 'The title of the new project is "Use of Joint Investigation Teams to fight THB".'
@@ -2566,7 +2567,7 @@ def test_the_purpose_of_a_project_is_quoted_from_the_sentence_that_states_it(ass
 
 
 def test_who_does_something_is_answered_by_the_sentence_naming_the_doer(arvenia):
-    from assistant.quoting import asks_agent, names_agent
+    from assistant.checks import asks_agent, names_agent
 
     assert asks_agent("Who delivers the forced labour course?")
     assert asks_agent("And who approved it?")
@@ -2585,7 +2586,7 @@ def test_who_does_something_is_answered_by_the_sentence_naming_the_doer(arvenia)
 
 
 def test_who_does_something_is_not_answered_by_who_does_another_thing(assistant):
-    from assistant.quoting import does_asked_deed
+    from assistant.checks import does_asked_deed
 
     q = "who investigates trafficking cases in slovenia"
     assert does_asked_deed(q, "Offences are investigated by anti-organised crime units.")
@@ -2625,7 +2626,7 @@ def valdoria(tmp_path_factory):
 
 
 def test_a_numbered_unit_is_read_from_its_label_not_its_passage():
-    from assistant.quoting import in_unit, unit_label_before
+    from assistant.checks import in_unit, unit_label_before
 
     text = ("Recommendations\n\nRecommendation 4. Give victims a lawyer early.\n\n"
             "Recommendation 5. Adopt a provision on non-punishment.\n")
@@ -2650,7 +2651,7 @@ def test_a_question_naming_a_recommendation_gets_that_recommendation(valdoria):
 
 
 def test_the_second_probes_near_topic_answers_are_not_confident(valdoria):
-    from assistant.quoting import lacks_asked_amount, lacks_asked_number
+    from assistant.checks import lacks_asked_amount, lacks_asked_number
 
     # A quote dated other years does not give the year asked, though its passage names it.
     r = valdoria.answer("How many labour inspections were carried out in 2022?")
@@ -2726,49 +2727,49 @@ def test_a_follow_up_is_answered_with_its_own_words_not_the_last_answer_again(as
 
 def test_the_reviews_findings_on_this_sessions_rules(arvenia):
     """A review of the seventh session's diff reproduced these; each is put right."""
-    from assistant import quoting
+    from assistant import checks, quoting
 
     # A year asked "for 2025" is a time too; "the 1973 embargo" names a thing.
-    assert quoting.other_time_years("What was the budget for 2025?",
+    assert checks.other_time_years("What was the budget for 2025?",
                                      "The total budget for 2024 was EUR 1.2 million.")
-    assert quoting.other_time_years("How much did oil rise by the end of the 1973 embargo?",
+    assert checks.other_time_years("How much did oil rise by the end of the 1973 embargo?",
                                     "By the end of the embargo in March 1974 ...") is None
     # A number with a year is no year; a month's is.
-    assert quoting._years("Guideline No. 7/2023 and Decision 123/2024") == []
-    assert quoting._years("valid since 03/2024") == ["2024"]
+    assert checks._years("Guideline No. 7/2023 and Decision 123/2024") == []
+    assert checks._years("valid since 03/2024") == ["2024"]
     # A quote under "Article 114" citing "Article 112" is Article 114's (a probe's: "What does
     # Article 112 say?" had been answered confidently from the articles citing it).
     code = ("Article 112\n\n(1) Whoever recruits a person shall be punished.\n\nArticle 114\n\n"
             "(1) Where an offence under Article 112 is committed by an official, more.\n")
     cite = code.index("(1) Where")
-    assert not quoting.in_unit(code, cite, len(code) - 1, code[cite:], "", ("article", "112"))
-    assert quoting.in_unit(code, cite, len(code) - 1, code[cite:], "", ("article", "114"))
+    assert not checks.in_unit(code, cite, len(code) - 1, code[cite:], "", ("article", "112"))
+    assert checks.in_unit(code, cite, len(code) - 1, code[cite:], "", ("article", "114"))
     # Paragraph numbers are no article labels; labels inside the quote are not its own.
     law = ("Article 2\nDefinitions\n5. The consent of a victim shall be irrelevant.\n\n"
            "Article 3\nPenalties\n1. Trafficking is punished.\n2. Against a child, more.\n")
     a3 = law.index("Article 3")
-    assert not quoting.in_unit(law, a3, len(law) - 1, law, "", ("article", "2"))
+    assert not checks.in_unit(law, a3, len(law) - 1, law, "", ("article", "2"))
     # Years and plurals.
-    assert quoting.text_units("How many trafficking cases 2024?") == []
+    assert checks.text_units("How many trafficking cases 2024?") == []
     md = "## Activity 2 - Training\n\nThe police train officers."
-    assert quoting.in_unit(md, md.index("The"), len(md), md, "", ("activities", "2"))
+    assert checks.in_unit(md, md.index("The"), len(md), md, "", ("activities", "2"))
     # Who needs / gets something asks for a kind of person, not a doer.
-    assert not quoting.asks_agent("Who needs a work permit?")
-    assert not quoting.asks_agent("Who qualifies for a temporary residence permit?")
+    assert not checks.asks_agent("Who needs a work permit?")
+    assert not checks.asks_agent("Who qualifies for a temporary residence permit?")
     # A passive answer with no noun counts what the question counts.
-    assert not quoting.lacks_asked_number("How many victims were identified in 2023?",
+    assert not checks.lacks_asked_number("How many victims were identified in 2023?",
                                           "In 2023, 120 were identified, of whom 81 were women.")
     # Currencies by their codes and names.
     for sum_ in ("up to MDL 20,000", "RUR 20,000", "10 EUR", "5,000 denars", "3.1 million"):
-        assert not quoting.lacks_asked_amount("How much compensation is paid?", sum_), sum_
+        assert not checks.lacks_asked_amount("How much compensation is paid?", sum_), sum_
     # A quote opening with the article it cites cites it for all it says.
-    assert quoting.unbound_article("Which article defines trafficking?", "Article 2\n"
+    assert checks.unbound_article("Which article defines trafficking?", "Article 2\n"
                                    "Definitions\n1. Trafficking in human beings means ...") == ""
     # "follows" or "last" alone name no previous one; "can be found in agriculture" points
     # nowhere.
-    assert quoting.lacks_asked_order("What did the previous plan achieve?",
+    assert checks.lacks_asked_order("What did the previous plan achieve?",
                                      "The new plan follows a human-rights based approach.")
-    assert quoting.lacks_asked_order("What did the previous plan achieve?", "At last, it passed.")
+    assert checks.lacks_asked_order("What did the previous plan achieve?", "At last, it passed.")
     assert not quoting.points_to_source("Victims can be found in agriculture and construction.")
     assert not quoting.points_to_source("The helpline is available in seven languages.")
     # Off-topic questions naming a unit are refused, not answered from the plan's Measure.
@@ -2821,7 +2822,7 @@ def test_a_clipped_word_is_read_as_the_word_meant(assistant):
 def test_a_unit_the_question_writes_out_is_found_as_the_document_shortens_it(tmp_path):
     # A review's: "art 12" written out as "article 12" no longer found the document's "Art. 12",
     # and the right quote got a false "the quote is not from it".
-    from assistant.quoting import _figures_after, unit_label_before
+    from assistant.checks import _figures_after, unit_label_before
     from conftest import assistant_over
 
     text = ("Art. 12 Berth fees\nThe berth fee is EUR 120 per day.\n\n§ 8 Appeals\nAn appeal "
@@ -2848,7 +2849,7 @@ def test_units_typed_in_haste_are_read_as_the_units(arvenia):
 
 
 def test_abbreviations_a_document_spells_out_are_read_in_one_pass():
-    from assistant.quoting import spelt_abbreviations
+    from assistant.abbreviations import spelt_abbreviations
 
     spelt = spelt_abbreviations("Money from the Internal Security Fund of the European Union.")
     assert {"EU", "ISF", "ISFEU"} <= spelt and "UN" not in spelt
@@ -2897,7 +2898,7 @@ def dravonia(tmp_path_factory):
 def test_asking_what_a_step_says_is_answered_by_the_sentence_opening_it(dravonia):
     # A probe's "What happens in Step 7?" was refused ("happens" is no word of the documents)
     # and, once answered, quoted the step's last sentence.
-    from assistant.quoting import asks_what_unit_says, names_unit
+    from assistant.checks import asks_what_unit_says, names_unit
 
     for question in ("What happens in Step 7?", "what is step 7", "What does Step 7 say?"):
         r = dravonia.answer(question)
@@ -2912,7 +2913,7 @@ def test_asking_what_a_step_says_is_answered_by_the_sentence_opening_it(dravonia
 def test_a_figure_of_another_year_is_not_given_for_the_year_asked(dravonia):
     # A probe's: the quote named 2021 (an appointment) and gave the 2023 budget; the answer
     # to "What was the inspectorate's budget in 2021?" was confident.
-    from assistant.quoting import figures_of_other_years
+    from assistant.checks import figures_of_other_years
 
     text = ("The Chief Inspector was appointed in September 2021. In 2023 its budget amounted "
             "to 14.2 million dravs.")
@@ -2938,14 +2939,14 @@ def test_a_figure_of_another_year_is_not_given_for_the_year_asked(dravonia):
 
 
 def test_the_probes_rules_and_predecessors(dravonia):
-    from assistant import quoting
+    from assistant import checks, quoting
 
     # Who came before someone is not answered by the sentence naming the one in office.
-    assert quoting.lacks_asked_order("Who was the Chief Inspector before Marta Kovanic?",
+    assert checks.lacks_asked_order("Who was the Chief Inspector before Marta Kovanic?",
                                      "Marta Kovanic was appointed in September 2021.") == \
         "previous"
-    assert quoting.lacks_asked_order("Who preceded her?", "She succeeded Ivan Petrov.") is None
-    assert quoting.lacks_asked_order("Who must be told before the interview?", "No one.") is None
+    assert checks.lacks_asked_order("Who preceded her?", "She succeeded Ivan Petrov.") is None
+    assert checks.lacks_asked_order("Who must be told before the interview?", "No one.") is None
     r = dravonia.answer("Who was the Chief Inspector before Marta Kovanic?")
     assert r.tentative and any("“previous”" in c for c in r.caveats)
     # A rule of dashes is no part of a quote.
@@ -2974,7 +2975,7 @@ def test_a_figure_of_how_often_does_not_count_what_its_sentence_names():
     # Counting it was tried for a probe's "Joint inspections ... were carried out on 64
     # occasions" and dropped: a review found "Inspectors visited the terminal 12 times" then
     # answering how many inspectors, and "three times higher" how many fines, confidently.
-    from assistant.quoting import lacks_asked_number
+    from assistant.checks import lacks_asked_number
 
     assert lacks_asked_number("How many inspectors visited the container terminal?",
                               "Inspectors visited the container terminal 12 times in 2023.")
@@ -3039,7 +3040,7 @@ def test_an_errand_the_documents_speak_of_only_elsewhere_is_refused(assistant, t
     ("What is the minimum wage?", "The minimum wage is EUR 1,203 a month.", None),
 ])
 def test_a_question_asking_one_bound_is_not_answered_by_the_other(question, quote, bound):
-    from assistant.quoting import opposite_bound
+    from assistant.checks import opposite_bound
 
     assert opposite_bound(question, quote) == bound
 
@@ -3062,7 +3063,7 @@ def test_a_question_asking_one_bound_is_not_answered_by_the_other(question, quot
      "The maximum penalty is 15 years. Sentences imposed averaged 4.2 years.", None),
 ])
 def test_an_average_asked_is_no_bound_and_a_bound_no_average(question, quote, mismatch):
-    from assistant.quoting import average_mismatch
+    from assistant.checks import average_mismatch
 
     assert average_mismatch(question, quote) == mismatch
 
@@ -3089,7 +3090,7 @@ def test_a_minimum_asked_where_the_text_gives_only_a_maximum_is_doubted(kestovia
     ("And next year?", "What happened in 2012?", "And next year?"),
 ])
 def test_a_year_named_relative_to_the_last_questions_is_written_out(question, earlier, searched):
-    from assistant.quoting import with_year_named
+    from assistant.checks import with_year_named
 
     assert with_year_named(question, earlier) == searched
 
@@ -3107,7 +3108,7 @@ def test_the_year_before_is_answered_by_the_sentence_that_gives_it(kestovia):
     "What time is it please?", "Do you know what time it is?", "What day is today?",
     "what is todays date", "What time is it now in Ljubljana, Slovenia?"])
 def test_a_question_on_the_moment_now_is_seen(question):
-    from assistant.quoting import asks_the_moment
+    from assistant.checks import asks_the_moment
 
     assert asks_the_moment(question)
 
@@ -3118,13 +3119,13 @@ def test_a_question_on_the_moment_now_is_seen(question):
     "What is the time limit for appeals?", "What is the time in custody?",
     "What's the date in Annex II?", "What is the date here?"])
 def test_a_question_on_a_time_the_documents_may_give_is_not_taken_for_the_moment(question):
-    from assistant.quoting import asks_the_moment
+    from assistant.checks import asks_the_moment
 
     assert not asks_the_moment(question)
 
 
 def test_after_a_question_the_bare_date_asks_the_date_of_what_was_asked():
-    from assistant.quoting import asks_the_moment
+    from assistant.checks import asks_the_moment
 
     assert asks_the_moment("What is the date?") and not asks_the_moment(
         "What is the date?", in_conversation=True)
@@ -3155,7 +3156,7 @@ def test_a_follow_up_asking_only_a_kind_of_answer_asks_it_of_the_last_subject(
     ("Who grants you the licence?", False), ("Are you allowed to sell copies?", False),
     ("How old are you when you can consent?", False), ("What are you allowed to do?", False)])
 def test_a_question_about_the_assistant_itself_is_seen(question, about_it):
-    from assistant.quoting import asks_about_the_assistant
+    from assistant.checks import asks_about_the_assistant
 
     assert asks_about_the_assistant(question) is about_it
 
@@ -3195,7 +3196,7 @@ def test_a_place_typed_in_lower_case_is_checked_as_a_name(assistant):
 
 
 def test_a_place_named_only_by_its_peoples_word_is_named_in_passing():
-    from assistant.quoting import lacks_asked_place, names_unmentioned
+    from assistant.checks import lacks_asked_place, names_unmentioned
 
     # The page says "Bulgarian partners" and never "Bulgaria": the place is named in passing,
     # not never (a blind probe's question was answered with the Slovenian 90 days).
@@ -3217,7 +3218,7 @@ def test_a_place_the_page_names_by_its_people_is_not_answered_for(assistant, que
 
 
 def test_the_capacity_a_question_is_asked_in():
-    from assistant.quoting import foreign_role
+    from assistant.checks import foreign_role
 
     df = {"victim": 5, "student": 0}.get
     df0 = lambda t: df(t) or 0
@@ -3255,7 +3256,7 @@ def test_a_rule_for_someone_else_is_no_confident_answer(assistant, question):
 
 
 def test_a_units_number_counts_nothing():
-    from assistant.quoting import gives_counted_figure
+    from assistant.checks import gives_counted_figure
 
     q = "How many printed copies trigger the cover text requirement?"
     assert not gives_counted_figure(q, "If the Cover Text requirement of section 3 is "
@@ -3265,7 +3266,7 @@ def test_a_units_number_counts_nothing():
 
 
 def test_a_counted_word_the_documents_never_use_is_read_by_its_near_words():
-    from assistant.quoting import gives_counted_figure
+    from assistant.checks import gives_counted_figure
 
     q = "how many cops are on THB cases?"
     text = "About fifteen officers are assigned full time to the policing of trafficking."
@@ -3395,13 +3396,13 @@ def test_since_when_is_asked_of_the_last_answer(tmp_path):
     ("When did the project start?", False), ("Since when does the Office exist?", False),
     ("when is the deadline", False)])
 def test_a_question_asking_only_when(question, only):
-    from assistant.quoting import asks_only_time
+    from assistant.checks import asks_only_time
 
     assert asks_only_time(question) == only
 
 
 def test_a_month_is_a_time_and_may_is_not():
-    from assistant.quoting import gives_time
+    from assistant.checks import gives_time
 
     assert gives_time("It was set up in 2009.") and gives_time("In May the plan was adopted.")
     assert gives_time("It was signed on 3 May.") and gives_time("It opened on 14.03.2011.")
@@ -3417,7 +3418,7 @@ def test_a_month_is_a_time_and_may_is_not():
     ("How many prosecutors?", False), ("how many of them do trafficking?", False),
     ("and how many were women?", False), ("How long is it?", False)])
 def test_a_question_asking_only_how_many(question, only):
-    from assistant.quoting import asks_only_count
+    from assistant.checks import asks_only_count
 
     assert asks_only_count(question) == only
 
@@ -3427,7 +3428,7 @@ def test_a_question_asking_only_how_many(question, only):
     ("how long is it", True), ("How long is the reflection period?", False),
     ("Who else?", False)])
 def test_a_question_asking_only_how_long(question, only):
-    from assistant.quoting import asks_only_duration
+    from assistant.checks import asks_only_duration
 
     assert asks_only_duration(question) == only
 
@@ -3499,7 +3500,7 @@ def test_an_errand_word_in_a_question_on_the_documents_is_no_errand(assistant):
     ("2013 - 2014", False), ("2012 / 2013?", False), ("24 / 7?", False),
     ("What is Article 187(2)?", False), ("What is 90,000 EUR in dollars?", False)])
 def test_a_sum_to_work_out(message, sums):
-    from assistant.quoting import asks_arithmetic
+    from assistant.checks import asks_arithmetic
 
     assert asks_arithmetic(message) is sums
 
@@ -3523,13 +3524,13 @@ def test_a_request_to_translate_is_refused(assistant, history):
     ("what's the reason for it?", True), ("For what reason?", True),
     ("What is the project about?", False), ("Who funds the shelters?", False)])
 def test_what_asks_why(question, asks):
-    from assistant.quoting import asks_reason
+    from assistant.checks import asks_reason
 
     assert asks_reason(question) is asks
 
 
 def test_what_gives_a_reason():
-    from assistant.quoting import states_reason
+    from assistant.checks import states_reason
 
     assert states_reason("As JITs are a tool rarely used by countries of the South-eastern "
                          "Europe, knowledge of this tool is a precondition for its use.")
@@ -3559,13 +3560,13 @@ def test_a_question_asking_why_gets_the_sentence_giving_a_reason(assistant):
     ("What is the name of the current President of Warsaw?", False),
     ("Who approved the project?", False)])
 def test_what_asks_what_something_is_called(question, asks):
-    from assistant.quoting import asks_title
+    from assistant.checks import asks_title
 
     assert asks_title(question) is asks
 
 
 def test_what_says_what_something_is_called():
-    from assistant.quoting import gives_title
+    from assistant.checks import gives_title
 
     assert gives_title('The title of the new project is "Use of Joint Investigation Teams".')
     assert gives_title("They launched a programme called Safe Passage.")
@@ -3602,7 +3603,7 @@ def test_the_name_of_a_sequel_is_quoted_from_the_sentence_giving_it(assistant):
 
 
 def test_a_place_name_with_a_small_word_is_named_by_a_quote_naming_it():
-    from assistant.quoting import lacks_asked_place
+    from assistant.checks import lacks_asked_place
 
     df = lambda t: 1
     assert not lacks_asked_place("What meeting took place in The Hague?",
@@ -3630,13 +3631,13 @@ def test_an_answer_type_rule_keeps_a_right_top_quote(assistant, question, held):
     ("What is the reflection period for foreign victims?", None),
     ("Who is the head?", None), ("What does the licence say about patents?", None)])
 def test_a_question_asking_what_a_term_means(question, term):
-    from assistant.quoting import defined_term
+    from assistant.checks import defined_term
 
     assert defined_term(question) == term
 
 
 def test_a_sentence_defining_a_term():
-    from assistant.quoting import defines
+    from assistant.checks import defines
 
     assert defines("convey", 'To "convey" a work means any kind of propagation')
     assert defines("Application", 'An "Application" is any work that makes use of it')
@@ -3665,7 +3666,7 @@ def test_the_sentence_defining_the_term_asked_comes_first(tmp_path):
 
 
 def test_only_a_sentence_defining_a_bare_term_as_its_subject_defines_it():
-    from assistant.quoting import defined_term, defines
+    from assistant.checks import defined_term, defines
 
     # a review's: the term named inside another's subject is not defined
     assert not defines("human trafficking", "Efforts to prevent human trafficking include "
@@ -3676,7 +3677,7 @@ def test_only_a_sentence_defining_a_bare_term_as_its_subject_defines_it():
 
 
 def test_the_question_forms_read_long_blank_runs_as_one_blank():
-    from assistant.quoting import defined_term
+    from assistant.checks import defined_term
 
     # A review's: three overlapping runs of blanks had taken 97 s at 800 characters (this
     # test would hang, not fail, if they came back). A run of blanks reads as one.
