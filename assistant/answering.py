@@ -546,8 +546,12 @@ _WORD_BEFORE = re.compile(r"(?<![\w'-])([A-Za-z][A-Za-z0-9]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z0-9]*)(?![\w'-])")
 # A Roman numeral in capitals ("II", "XIV"), read as a numeral, not an abbreviation.
 _ROMAN = re.compile(r"(?=[IVXLCDM])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
-# A word that may be an abbreviation: letters (and figures after the first), two to eight.
-_ABBREVIATION_WORD = re.compile(r"(?<![\w'’-])[A-Za-z][A-Za-z0-9]{1,7}(?![\w'’-])")
+# A word that may be an abbreviation: letters (and figures after the first), two to eight;
+# in capitals, also as part of a hyphenated word ("anti-THB roadmaps", "THB-related"), which
+# the model read as a rare word as it reads "THB" alone; not one of a name of abbreviations
+# joined by hyphens ("JIT-THB-WB").
+_ABBREVIATION_WORD = re.compile(r"(?<![\w'’-])[A-Za-z][A-Za-z0-9]{1,7}(?![\w'’-])|"
+                                r"(?<![\w'’])(?<![A-Z0-9]-)[A-Z][A-Z0-9]{1,7}(?![\w'’]|-[A-Z0-9])")
 # Passages under the heading of a numbered unit a question names, added to those retrieved
 # when none of them mentions it (``Answerer._unit_passages``).
 MAX_UNIT_PASSAGES = 2

@@ -2335,6 +2335,14 @@ def test_an_abbreviation_the_documents_spell_out_is_searched_spelt_out(tmp_path)
         "Did Harold II fund the office for victim support?"
     assert glossed(Query("And at night?", "Who funds the OVS?")) == \
         "Who funds the OVS? And at night?"
+    # in capitals inside a hyphenated word too ("anti-THB"), but not one of a name of
+    # abbreviations joined by hyphens, nor a part of a hyphenated word in small letters
+    assert glossed(Query("Who runs the anti-OVS plans?")) == \
+        "Who runs the anti-office for victim support plans?"
+    assert glossed(Query("Which OVS-run shelters exist?")) == \
+        "Which office for victim support-run shelters exist?"
+    assert glossed(Query("Is the OVS-JRT plan over?")) == "Is the OVS-JRT plan over?"
+    assert glossed(Query("Who runs the anti-ovs plans?")) == "Who runs the anti-ovs plans?"
 
 
 def test_a_row_of_abbreviations_is_known_in_any_document(tmp_path):
