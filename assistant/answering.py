@@ -2212,6 +2212,29 @@ class Answerer:
             ev, j = self.best_reading(query.asked, history, mode, where, passages, query.typed)
             out = self.decide(ev, max_quotes, j)
         else:
-            ev, _ = self.evidence(query, mode, where, passages)
-            out = self.decide(ev, max_quotes)
-        return replace(out, question=query.typed) if query.typed else out
+            ev, j = self.read_message(query, mode, where, passages)
+            out = self.decide(ev, max_quotes, j)
+        # The question as typed, whichever reading answered it.
+        return replace(out, question=query.typed or query.asked)
+
+    def read_message(self, query: Query, mode: str = "hybrid", where: Mapping | None = None,
+                     passages: int = 5) -> tuple[Evidence, Judgement]:
+        """The evidence of a question asked alone and its judgement. A message that says who
+        asks before its question (``quoting.introduction_before``: "I'm a prosecutor in Zagreb
+        and we are setting up a joint team. Was there ever a workshop on JITs in Croatia?") is
+        read whole and by its question alone, and the more confident reading is answered: the
+        introduction may be what the question is about, or only who asks (the prosecutor's
+        words had pulled the quote to another project). Read whole, as any other message, when
+        its question points back to the introduction ("I'm helping a victim who testifies.
+        Can she stay?") or it tells what happened ("My client was trafficked and helps the
+        police. Can she stay?"): their questions alone had found another quote, more
+        confidently."""
+        ev, _ = self.evidence(query, mode, where, passages)
+        said = quoting.introduction_before(query.asked)
+        question = replace(query, asked=said[1], typed=query.typed or query.asked) \
+            if said is not None else None
+        if question is None or not _stands_alone(question):
+            return ev, self.judge(ev)
+        alone, _ = self.evidence(question, mode, where, passages)
+        readings = [(ev, self.judge(ev)), (alone, self.judge(alone))]
+        return max(readings, key=lambda r: self.reorder(*r).confidence)

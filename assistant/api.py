@@ -181,8 +181,7 @@ class Assistant:
             ev, _ = self.answerer.best_reading(query.asked, history, mode, where, passages,
                                                query.typed)
             return ev
-        ev, _ = self.answerer.evidence(query, mode, where, passages)
-        return ev
+        return self.answerer.read_message(query, mode, where, passages)[0]
 
     def answer(self, question: str, history: Sequence[str] | None = None, *, max_quotes: int = 3,
                mode: str = "hybrid", where: Mapping | None = None, passages: int = 5) -> Answer:

@@ -359,6 +359,34 @@ def without_preamble(question: str) -> str:
     return _PREAMBLE.sub("", question, count=1) or question
 
 
+# A message opening by saying who asks ("I'm a labour inspector", "We are an NGO", "As a
+# prosecutor, ..."), not what happened ("My client was trafficked ...").
+_ABOUT_THE_ASKER = re.compile(
+    r"^\W*(?:i['’]m|i\s+am|i\s+work(?:ed)?|i['’]ve\s+been|we['’]re|we\s+are|we\s+work|"
+    r"as\s+an?)\b", re.IGNORECASE)
+
+
+def introduction_before(question: str) -> tuple[str, str] | None:
+    """(the introduction, the question) of a message that says who asks before its question
+    ("I'm a prosecutor in Zagreb and we are setting up a joint team. Was there ever a workshop
+    on JITs in Croatia?"): the question proper is its last sentence, ending with a question
+    mark, after sentences that ask nothing, the first of them about the asker. None for any
+    other message: of one sentence, of more than one question ("Who funds it? And how
+    much?"), or telling what the question is about ("My client was trafficked from Nigeria
+    and helps the police. Can she stay?")."""
+    from .chunking import sentences
+
+    if not _ABOUT_THE_ASKER.match(question):
+        return None
+    spans = sentences(question, 0, len(question))
+    if len(spans) < 2:
+        return None
+    said, asked = spans[:-1], question[spans[-1][0]:spans[-1][1]]
+    if not asked.rstrip().endswith("?") or any("?" in question[a:b] for a, b in said):
+        return None
+    return question[said[0][0]:said[-1][1]], asked
+
+
 def conversational_words(question: str) -> frozenset[str]:
     """The words of ``question`` (lowercased) that belong to the conversation, not to what it
     asks about."""

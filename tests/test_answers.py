@@ -669,3 +669,23 @@ print(sorted(os.listdir(os.path.join({str(tmp_path)!r}, ".cache")))
       if os.path.isdir(os.path.join({str(tmp_path)!r}, ".cache")) else [])
 """)
     assert "Microsoft" not in out
+
+
+def test_a_message_saying_who_asks_is_answered_by_its_question_when_that_is_surer(assistant):
+    # The introduction says who asks: the question alone is read too, and answered when it is
+    # the more confident reading; the answer keeps the whole message as its question.
+    question = "Who investigates trafficking offences?"
+    message = "I'm a journalist writing about the project with Bulgaria. " + question
+    whole, alone = assistant.answer(message), assistant.answer(question)
+    assert whole.question == message
+    assert [q.text for q in whole.quotes] == [q.text for q in alone.quotes]
+    assert whole.confidence == alone.confidence and not whole.tentative
+    assert assistant.evidence(message).query.asked == question
+
+
+def test_a_question_pointing_back_to_its_introduction_is_read_with_it(assistant):
+    # "she" is the victim of the introduction: alone, "Can she stay in Slovenia?" had found
+    # the sentence on staying to work or study, more confidently.
+    a = assistant.answer("I'm helping a victim who testifies against her traffickers. Can she "
+                         "stay in Slovenia?")
+    assert a.quotes and "temporary residence permit" in a.quotes[0].text

@@ -3692,3 +3692,19 @@ def test_the_question_forms_read_long_blank_runs_as_one_blank():
     for form in ("define x", "what is x", "what does x mean"):
         assert defined_term(form + " in" + " " * 3000 + "the GPL?") \
             == defined_term(form + " in the GPL?") == "x"
+
+
+def test_an_introduction_before_a_question_is_told_from_the_question():
+    from assistant.quoting import introduction_before
+
+    assert introduction_before("I'm a labour inspector in Koper. Who checks work permits?") == \
+        ("I'm a labour inspector in Koper.", "Who checks work permits?")
+    assert introduction_before("We are an NGO. We run a shelter. Who funds shelters?") == \
+        ("We are an NGO. We run a shelter.", "Who funds shelters?")
+    assert introduction_before("As a prosecutor, I need this. What is the penalty?") is not None
+    # one sentence; two questions; no question at the end; what happened, not who asks
+    for message in ("I'm a prosecutor: who funds shelters?", "I'm new. Who funds it? And how?",
+                    "I'm a prosecutor. Tell me who funds shelters.",
+                    "My client was trafficked from Nigeria. Can she stay?",
+                    "Foreign victims who help the police. How long may they stay?"):
+        assert introduction_before(message) is None, message
