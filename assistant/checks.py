@@ -82,7 +82,8 @@ ERRANDS = frozenset(tokenize(
     "capital president prime anthem flag climate timezone language languages dialect religion "
     "inhabitants population vat tax taxes vignette motorway motorways highway highways toll "
     "tolls food foods favourite favorite lottery bitcoin crypto horoscope horoscopes celebrity "
-    "celebrities gossip eurovision zone zones dinar dinars schengen nato eurozone"))
+    "celebrities gossip eurovision zone zones dinar dinars schengen nato eurozone cake cakes "
+    "bread soup car cars tyre tyres tire tires"))
 
 
 def names_in(question: str) -> frozenset[str]:
