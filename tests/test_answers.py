@@ -264,6 +264,23 @@ def test_a_seventeenth_blind_probe_of_questions_naming_other_countries(assistant
     assert not any(assistant.answer(r["q"], r.get("history") or []).abstained for r in rows)
 
 
+def test_an_eighteenth_blind_probe_on_the_seed_page(assistant):
+    """80 questions on the seed page by a helper that saw only the page (2026-12-07, seventh
+    session), as people who work against trafficking type them: 34 answerable (14
+    paraphrases, yes/no, pointers, neighbours, after a period, 4 introduced by who asks), 20
+    follow-ups (ellipsis, pronouns, chains, changes of topic), 12 near-topic, 10 off-topic (3
+    after a question), 4 small talk. Blind: hit@1 83.3% (45 of 54), none confident and wrong,
+    2 answerable refused, no near-topic answered confidently, 9 of 10 off-topic refused; 85.2%,
+    1 refused and 10 of 10 after the changes it prompted (an abbreviation inside a hyphenated
+    word, a message introducing who asks, cakes as errands). README, "Evaluation"."""
+    o = probe_outcome(assistant, "probe18_by_others.jsonl")
+    assert o.hit_at_1 >= 0.83 and o.confident_wrong == 0 and o.confident_unanswerable == 0
+    assert o.off_topic == 10 and o.off_topic_refused >= 9
+    rows = [r for r in read_questions(DATA / "probe18_by_others.jsonl")
+            if r["kind"] == "small-talk"]
+    assert len(rows) == 4 and all(assistant.answer(r["q"]).abstained for r in rows)
+
+
 @pytest.fixture(scope="module")
 def estavia(tmp_path_factory):
     """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual
