@@ -362,8 +362,9 @@ def without_preamble(question: str) -> str:
 # A message opening by saying who asks ("I'm a labour inspector", "We are an NGO", "As a
 # prosecutor, ..."), not what happened ("My client was trafficked ...").
 _ABOUT_THE_ASKER = re.compile(
-    r"^\W*(?:i['’]m|i\s+am|i\s+work(?:ed)?|i['’]ve\s+been|we['’]re|we\s+are|we\s+work|"
-    r"as\s+an?)\b", re.IGNORECASE)
+    r"^\W*(?:i['’]m|i\s+am|i\s+work(?:ed)?|i['’]ve\s+been|we['’]re|we\s+are|we\s+work)\b|"
+    # "As a prosecutor, ...", not "As a result of ..."
+    r"^\W*as\s+an?\s+[^\W\d_]+(?:[\s-]+[^\W\d_]+)?\s*,", re.IGNORECASE)
 
 
 def introduction_before(question: str) -> tuple[str, str] | None:

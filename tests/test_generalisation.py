@@ -3705,9 +3705,11 @@ def test_an_introduction_before_a_question_is_told_from_the_question():
     assert introduction_before("We are an NGO. We run a shelter. Who funds shelters?") == \
         ("We are an NGO. We run a shelter.", "Who funds shelters?")
     assert introduction_before("As a prosecutor, I need this. What is the penalty?") is not None
+    assert introduction_before("As a labour inspector, I check farms. Who funds it?") is not None
     # one sentence; two questions; no question at the end; what happened, not who asks
     for message in ("I'm a prosecutor: who funds shelters?", "I'm new. Who funds it? And how?",
                     "I'm a prosecutor. Tell me who funds shelters.",
                     "My client was trafficked from Nigeria. Can she stay?",
-                    "Foreign victims who help the police. How long may they stay?"):
+                    "Foreign victims who help the police. How long may they stay?",
+                    "As a result of the reforms, victims get help. What changed?"):
         assert introduction_before(message) is None, message
