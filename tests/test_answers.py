@@ -281,6 +281,24 @@ def test_an_eighteenth_blind_probe_on_the_seed_page(assistant):
     assert len(rows) == 4 and all(assistant.answer(r["q"]).abstained for r in rows)
 
 
+def test_a_nineteenth_blind_probe_of_conversations(assistant):
+    """70 questions on the seed page by a helper that saw only the page (2026-12-07, seventh
+    session), most in conversations: 40 follow-ups (10 elliptical, 8 with a pronoun, 8 third or
+    fourth turns of a chain, 8 changes of topic, 6 yes/no), 12 answerable asked alone, 8
+    near-topic (4 after a question), 6 off-topic (4 changing the subject), 4 small talk after
+    a question. Blind, and as kept (no change it prompted was adopted): hit@1 90.4% (47 of
+    52; follow-ups 38 of 40, 95.0%), hit@3 98.1%, none refused, none confident and wrong; 1
+    near-topic answered confidently ("what are the names of the two thb prosecutors"); 5 of
+    6 off-topic and 4 of 4 small talk refused. README, "Evaluation"."""
+    o = probe_outcome(assistant, "probe19_by_others.jsonl")
+    assert o.hit_at_1 >= 0.9 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
+    assert o.off_topic == 6 and o.off_topic_refused >= 5
+    rows = read_questions(DATA / "probe19_by_others.jsonl")
+    talk = [r for r in rows if r["kind"] == "small-talk"]
+    assert len(talk) == 4 and all(assistant.answer(r["q"], r["history"]).abstained for r in talk)
+    assert not any(assistant.answer(r["q"], r["history"]).abstained for r in rows if r["any"])
+
+
 @pytest.fixture(scope="module")
 def estavia(tmp_path_factory):
     """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual
