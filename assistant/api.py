@@ -9,11 +9,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import index as _index
-from .answering import (MAX_QUESTION_CHARS, Answerer, Evidence, conversation, in_conversation,
-                        make_query)
+from .answering import Answerer, Evidence
 from .chunking import ChunkParams
 from .embedding import BACKENDS, ModelError, as_embedder, get_embedder, query_backend
 from .index import BuildSettings
+from .queries import MAX_QUESTION_CHARS, conversation, in_conversation, make_query
 from .search import to_hit
 from .settings import AnswerSettings
 from .types import Answer, BuildReport, Document, Hit

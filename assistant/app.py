@@ -16,10 +16,10 @@ import traceback
 from pathlib import Path
 
 from . import endpoints, render
-from .answering import MAX_QUESTION_CHARS
 from .api import Assistant, LiveAssistant, ensure_index
 from .endpoints import (ALL_DOCUMENTS, MAX_HISTORY, BadRequest, check_question,
                         example_questions, filter_choices, parse_filter)
+from .queries import MAX_QUESTION_CHARS
 from .search import MODES
 from .uploads import (UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, UPLOAD_SUFFIXES, UploadRejected,
                       add_documents, discard_temporary, safe_name, save_uploads)

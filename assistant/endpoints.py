@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from .answering import MAX_QUESTION_CHARS, conversation
 from .api import Assistant
+from .queries import MAX_QUESTION_CHARS, conversation
 from .render import visible
 from .search import MODES, check_where
 from .types import Answer

@@ -307,7 +307,7 @@ def _word_pairs(stems: Sequence[str]) -> frozenset[tuple[str, str]]:
 
 
 # Pronouns that point back to something said earlier ("Who pays for it?"): a question holding
-# one may be a follow-up (``answering.is_follow_up``).
+# one may be a follow-up (``queries.is_follow_up``).
 BACK_REFERENCES = frozenset("it its they them their theirs these those this he she him his her "
                             "hers".split())
 # What such a question names with them, and with these words, is the earlier question's

@@ -54,7 +54,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from assistant import Abstention, AnswerSettings
-    from assistant.answering import follow_up_candidates
+    from assistant.queries import follow_up_candidates
     from assistant.confidence import (COVER_FEATURES, FEATURES, MODEL_FILE, Calibration,
                                       ConfidenceModel, fit)
     from assistant.evaluation import sets
@@ -225,7 +225,7 @@ ALLOWED_SHARE = 0.0
 
 def _chosen_reading(answerer, q):
     """The reading of a set question that answer() chooses, with its judgement."""
-    from assistant.answering import make_query
+    from assistant.queries import make_query
 
     if q.history:
         return answerer.best_reading(q.q, list(q.history), "hybrid", None, 5)

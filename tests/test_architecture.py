@@ -96,8 +96,8 @@ def test_the_folders_show_the_pipeline():
     names = {p.stem if p.is_file() else p.name for p in PACKAGE.iterdir()
              if p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists())}
     for stage in ("loading", "structure", "extract", "chunking", "embedding", "index", "search",
-                  "quoting", "checks", "answering", "render", "app", "uploads", "evaluation",
-                  "settings"):
+                  "queries", "quoting", "checks", "answering", "render", "app", "uploads",
+                  "evaluation", "settings"):
         assert stage in names, stage
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from assistant import Abstention, AnswerSettings
-from assistant.answering import make_query
+from assistant.queries import make_query
 from conftest import ROOT
 
 SET = ROOT / "benchmarks" / "questions"
@@ -395,7 +395,7 @@ def test_a_self_contained_question_stays_put_after_any_history(assistant):
     "How long does it take?", "Is it used to fund shelters?", "Did it help to reduce crime?",
     "Is it available to foreigners?", "Is it true that they got permits?", "The same for kids?"])
 def test_a_pronoun_that_stands_for_something_earlier_points_back(question):
-    from assistant.answering import points_back
+    from assistant.queries import points_back
 
     assert points_back(question)
 
@@ -410,7 +410,7 @@ def test_a_pronoun_that_stands_for_something_earlier_points_back(question):
 def test_a_pleonastic_it_does_not_point_back(question):
     # The "it" of "Is it safe to ...?" stands for the clause after it, not for anything said
     # earlier: the question asks something by itself.
-    from assistant.answering import points_back
+    from assistant.queries import points_back
 
     assert not points_back(question)
 
@@ -1311,7 +1311,7 @@ def test_a_question_asking_when_gets_the_sentence_giving_a_date(assistant):
 
 
 def test_a_follow_up_continuing_a_question_on_where_to_read_asks_the_same():
-    from assistant.answering import Query, asks_where_to_read
+    from assistant.queries import Query, asks_where_to_read
 
     last = "where can i find stats on trafficking prosecutions in slovenia"
     for q in ("and for info on victim assistance?", "and what about prevention?",
@@ -1341,7 +1341,7 @@ def test_a_follow_up_continuing_a_question_on_where_to_read_gets_a_pointer(assis
 
 
 def test_a_continuation_of_a_question_on_where_to_read_takes_only_its_form(assistant):
-    from assistant.answering import Query, asks_where_to_read, follow_up_candidates
+    from assistant.queries import Query, asks_where_to_read, follow_up_candidates
 
     readings = follow_up_candidates("and prevention?", ["where can i find stats on thb "
                                                         "prosecutions"])
@@ -2038,7 +2038,7 @@ def test_a_one_word_follow_up_whose_word_the_conversation_quote_lacks(assistant)
 
 
 def test_history_as_chat_messages_and_questions_in_compatibility_forms(assistant):
-    from assistant.answering import clean_question, conversation
+    from assistant.queries import clean_question, conversation
 
     history = [{"role": "user", "content": "Who funds victim assistance?"},
                {"role": "assistant", "content": "During 2013 the Government provided ..."}]
@@ -2126,7 +2126,7 @@ def test_the_numbered_item_check_is_bounded(assistant, monkeypatch):
 
 
 def test_digits_of_other_scripts_read_as_the_documents_figures(assistant):
-    from assistant.answering import clean_question
+    from assistant.queries import clean_question
 
     assert clean_question("What does Article \u0661\u0668\u0667 say?") == \
         "What does Article 187 say?"
@@ -2183,7 +2183,7 @@ def test_a_question_asking_which_country_or_language_needs_a_name_in_its_quote()
 def test_an_earlier_message_of_only_invisible_characters_is_no_question():
     """A history item that is empty once cleaned ("\\u200b", "\\x00") does not stand in for
     the last question: the conversation read is the one before it."""
-    from assistant.answering import follow_up_candidates
+    from assistant.queries import follow_up_candidates
 
     q1 = "What is the reflection period for foreign victims?"
     plain = follow_up_candidates("Can they get papers too?", [q1])
@@ -2198,7 +2198,7 @@ def test_two_earlier_questions_are_read_together_only_after_a_follow_up():
     """A chain (the last two questions as context) is read when the last was itself a short
     follow-up; a self-contained last question carries its own subject, and the one before it
     had pulled "Who pays for it?" to Article 187 and refused it."""
-    from assistant.answering import follow_up_candidates
+    from assistant.queries import follow_up_candidates
 
     older = "What does Article 187 of the Criminal Code cover?"
     for last, chain in (("What help is available for victims?", False),
@@ -2308,7 +2308,7 @@ def test_the_words_that_spell_an_abbreviation_out():
 
 
 def test_an_abbreviation_the_documents_spell_out_is_searched_spelt_out(tmp_path):
-    from assistant.answering import Query
+    from assistant.queries import Query
     from conftest import assistant_over
 
     a = assistant_over(tmp_path, {
@@ -2348,7 +2348,7 @@ def test_an_abbreviation_the_documents_spell_out_is_searched_spelt_out(tmp_path)
 def test_a_row_of_abbreviations_is_known_in_any_document(tmp_path):
     # "kpq", written in capitals only in the last of 22 documents: a name of abbreviations
     # with "ovs", left as typed. Only the first 20 documents of the collection had been read.
-    from assistant.answering import Query
+    from assistant.queries import Query
     from conftest import assistant_over
 
     files = {f"a{i:02}.txt": f"Filler page {i}\n\nNothing is said here.\n" for i in range(21)}
@@ -2370,7 +2370,7 @@ def test_a_row_of_abbreviations_is_known_in_any_document(tmp_path):
 
 
 def test_a_question_naming_the_subject_by_its_abbreviation_finds_its_sentence(assistant):
-    from assistant.answering import Query
+    from assistant.queries import Query
 
     # "THB" had found the project whose title holds it, not who investigates such offences.
     r = assistant.answer("Which part of law enforcement handles THB probes?")
@@ -3450,7 +3450,7 @@ def test_these_days_said_earlier_are_followed_up(assistant):
 
 
 def test_the_time_of_asking_points_back_to_nothing():
-    from assistant.answering import points_back
+    from assistant.queries import points_back
 
     assert not points_back("whats the weather in sofia this weekend")
     assert not points_back("how many victims were identified this year")

@@ -184,7 +184,7 @@ def test_near_terms_are_searched_once_and_not_when_the_question_holds_them():
 
 
 def test_a_follow_ups_first_word_is_read_as_its_first(assistant):
-    from assistant.answering import Query
+    from assistant.queries import Query
 
     q = Query("Kids?", context="What support do victims receive?")
     assert "kid" in assistant.answerer.query_near_words(q)
