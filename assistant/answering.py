@@ -23,8 +23,8 @@ from .embedding import Embedder, TokenVectors, knows_word
 from .index import Index
 from .queries import (ADDRESSES_READER, ASKS, CONTINUES, FOLLOW_UP_TERMS, GOES_ON, HAS_WORD,
                       PLEONASTIC_IT, Query, UNDERSPECIFIED_TERMS, asks_where_to_read,
-                      clean_question, follow_up_candidates, in_conversation, is_follow_up,
-                      make_query, names_by_article, points_back, stands_alone)
+                      clean_question, elliptical, follow_up_candidates, in_conversation,
+                      is_follow_up, make_query, names_by_article, points_back, stands_alone)
 from .render import answer_markdown
 from .search import MODES, Scored, allowed_rows, search, to_hit
 from .settings import AnswerSettings
@@ -1492,7 +1492,12 @@ class Answerer:
                 # tentatively still (the figure is found by the form of the question before).
                 counted = self._counted_again(chosen, readings[1].context) if continues else None
                 return _leaning(counted if counted is not None else chosen)
-        elif is_follow_up(asked):
+        elif is_follow_up(asked) or elliptical(asked):
+            # Pointing back, or going on with nothing asked of its own ("and in recent years?"
+            # after the prevention goals; alone, it had found the victims' projects "in recent
+            # years" more confidently than the standing-alone margin allows): the reading with
+            # the conversation when it is the more confident ("And General Question Time?"
+            # after First Minister's Question Time is better read alone).
             chosen = best_context if gain > 0 else alone
         elif alone[1].coverage >= abstain_below and (
                 gain >= FOLLOW_UP_MARGIN or not self._refused_as_unrelated(alone)):

@@ -143,6 +143,16 @@ def asks_where_to_read(query: Query) -> bool:
         and quoting.asks_for_source(query.context)
 
 
+def elliptical(question: str) -> bool:
+    """Whether a question goes on from the last one with no question of its own: it opens with
+    "and", "what about", "how about" ... and asks nothing after it ("and in recent years?",
+    "what about the regional police?"; not "and who prosecutes?", "and for how long?")."""
+    m = _CONTINUATION.match(question)
+    rest = question[m.end():] if m is not None else ""
+    return m is not None and bool(rest.strip(" ,.?!")) and not _QUESTION_OPENING.match(rest) \
+        and not _QUESTION_WORD.search(rest)
+
+
 def is_follow_up(question: str) -> bool:
     from .keyword import tokenize
 

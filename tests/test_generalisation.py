@@ -3713,3 +3713,23 @@ def test_an_introduction_before_a_question_is_told_from_the_question():
                     "Foreign victims who help the police. How long may they stay?",
                     "As a result of the reforms, victims get help. What changed?"):
         assert introduction_before(message) is None, message
+
+
+def test_a_continuation_asking_nothing_of_its_own_is_elliptical():
+    from assistant.queries import elliptical
+
+    for q in ("and in recent years?", "What about the regional police?", "and for children?",
+              "And 'Object' form?", "or in 2014?"):
+        assert elliptical(q), q
+    for q in ("and who prosecutes?", "and for how long?", "And what is the JIT project?",
+              "and is it free?", "in recent years?", "and?", "What are the goals?"):
+        assert not elliptical(q), q
+
+
+@pytest.mark.parametrize("history", ["What does prevention aim for?",
+                                     "Which goals does prevention have?"])
+def test_an_elliptical_follow_up_is_read_with_the_conversation(assistant, history):
+    # Read alone (it has two words of its own), "and in recent years?" had found the
+    # victims' projects "in recent years", not the prevention paragraph's recent training.
+    r = assistant.answer("and in recent years?", history=[history])
+    assert r.quotes and "special emphasis" in r.quotes[0].text
