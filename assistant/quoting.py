@@ -45,13 +45,22 @@ _DEFINITE_OPENING = re.compile(
     r"said|previous|final|main|current|earlier|later|original)\s+)*([a-z][\w-]*)\b")
 
 
+# "this" or "these" and the word after them, anywhere in a sentence ("There are 11 prosecutors
+# within this Specialised Service").
+_DEMONSTRATIVE = re.compile(r"\b(?:this|these)\s+([^\W\d_][\w-]*)")
+
+
 def names_again(sentence: str, after: str) -> bool:
     """Whether ``after`` opens with "The" and a noun of ``sentence`` ("The title of the new
     project is ..." then "The project, which was approved by the European Commission, brings
-    together ..."): it goes on about the thing the sentence named, as a pronoun would."""
+    together ..."), or names one of its words with "this" or "these" ("... the Specialised
+    Office of State Prosecutor ..." then "There are 11 prosecutors within this Specialised
+    Service"): it goes on about the thing the sentence named, as a pronoun would."""
     m = _DEFINITE_OPENING.match(after)
-    return m is not None and m.group(0).count(" ") == 1 \
-        and bool(set(tokenize(m.group(1))) & set(tokenize(sentence)))
+    held = set(tokenize(sentence))
+    if m is not None and m.group(0).count(" ") == 1 and set(tokenize(m.group(1))) & held:
+        return True
+    return any(set(tokenize(d.group(1))) & held for d in _DEMONSTRATIVE.finditer(after))
 
 
 # A numbered item's label standing as a sentence of its own ("Measure 2.3.", "Article 12."),

@@ -3302,6 +3302,21 @@ def test_a_sentence_naming_again_what_the_one_before_named_goes_on_about_it():
     # a word telling one of a kind from another is not the thing ("The first workshop")
     assert not names_again("The first event was the conference.",
                            "The first workshop was in Slovenia.")
+    # or with "this" / "these" and one of its words, anywhere in the sentence
+    office = "Cases fall within the competence of the Specialised Office of State Prosecutor."
+    assert names_again(office, "There are 11 prosecutors within this Specialised Service.")
+    assert names_again("Victims get shelter.", "Most of these victims are women.")
+    assert not names_again(office, "In this context, the police act.")
+    assert not names_again(office, "There are 11 prosecutors in Slovenia.")
+
+
+@pytest.mark.parametrize("question", ["How is the Specialised Office of State Prosecutor staffed?",
+                                      "how big is the specialised prosecution office?"])
+def test_the_sentence_after_the_one_naming_an_office_is_quoted_with_it(assistant, question):
+    # "There are 11 prosecutors within this Specialised Service" goes on about the office the
+    # sentence before names; quoted alone, that sentence said nothing of its staff.
+    r = assistant.answer(question)
+    assert r.quotes and "There are 11 prosecutors" in r.quotes[0].text
 
 
 def test_what_a_project_does_is_quoted_with_the_sentence_naming_it(assistant):
