@@ -289,8 +289,9 @@ def test_a_nineteenth_blind_probe_of_conversations(assistant):
     a question. Blind: hit@1 90.4% (47 of 52; follow-ups 38 of 40, 95.0%), hit@3 98.1%,
     none refused, none confident and wrong; 1 near-topic answered confidently ("what are the
     names of the two thb prosecutors"); 5 of 6 off-topic and 4 of 4 small talk refused;
-    92.3% (follow-ups 39 of 40) after the one change it prompted (an elliptical follow-up
-    takes the more confident reading). README, "Evaluation"."""
+    94.2% (follow-ups 39 of 40) after the two changes it prompted (an elliptical follow-up
+    takes the more confident reading; a sentence naming the quoted one's thing with "this"
+    joins the quote). README, "Evaluation"."""
     o = probe_outcome(assistant, "probe19_by_others.jsonl")
     assert o.hit_at_1 >= 0.92 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
     assert o.off_topic == 6 and o.off_topic_refused >= 5
