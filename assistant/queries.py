@@ -136,11 +136,15 @@ def asks_where_to_read(query: Query) -> bool:
     # ("and who prosecutes?", "and, by the way, who prosecutes?", "and for how long?" ask a
     # question of their own; "and what about prevention?" does not. And only a question
     # asking for a source passes its form on: "Where can victims get a permit?" asks where
-    # to go.)
+    # to go; or one asking where to read something, continued by one naming a source: "what
+    # about the statistics on prosecutions?" after "where can I find the national action
+    # plans on prevention?".)
     return bool(query.context) and m is not None \
         and not _QUESTION_OPENING.match(query.asked[m.end():]) \
         and not _QUESTION_WORD.search(query.asked[m.end():]) \
-        and quoting.asks_for_source(query.context)
+        and (quoting.asks_for_source(query.context)
+             or (quoting.asks_where_to_read(query.context)
+                 and quoting.names_source(query.asked[m.end():])))
 
 
 def elliptical(question: str) -> bool:

@@ -696,7 +696,11 @@ _WHERE_TO_READ = re.compile(
     r"(more|further) (about|info|information|"
     r"details)|read (more|about)|learn more|find out more|(is|are) there (a|an|any) "
     r"(site|website|page|link|document|article|report)|(published|documented|reported) "
-    r"(in|on|at))\b", re.IGNORECASE)
+    r"(in|on|at)|"
+    # "which website has the full description ...?", "what report lists the statistics?"
+    r"(which|what)\s+(?:web\s?sites?|web\s?pages?|links?|urls?|"
+    r"(?:sites?|reports?|documents?|publications?)(?=\s+(?:has|have|holds?|gives?|contains?|lists?|"
+    r"describes?|covers?|publishes|explains?|details?|shows?)\b)))\b", re.IGNORECASE)
 
 
 # What a sentence that says where to read something holds: a web address, or words of finding
@@ -763,7 +767,13 @@ def topic_terms(question: str) -> frozenset[str]:
 def asks_for_source(question: str) -> bool:
     """Whether a question asks where to read, about a source (``_SOURCE_WORD``): "where can i
     find stats on thb prosecutions", not "Where can victims get help?"."""
-    return asks_where_to_read(question) and bool(_SOURCE_WORD.search(question))
+    return asks_where_to_read(question) and names_source(question)
+
+
+def names_source(question: str) -> bool:
+    """Whether a question names a source to read (``_SOURCE_WORD``: statistics, reports, a
+    website ...)."""
+    return bool(_SOURCE_WORD.search(question))
 
 
 # A question about what came after something ("What happened after the conference?", "Once

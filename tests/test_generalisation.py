@@ -541,6 +541,28 @@ def test_where_the_description_is_asks_where_to_read(assistant):
         "found" in r.quotes[0].text
 
 
+def test_which_website_or_report_holds_something_asks_where_to_read(assistant):
+    from assistant.quoting import asks_where_to_read
+
+    for q in ("what website describes the joint teams project?", "Which site has more on it?",
+              "which report lists the figures on prosecutions?", "which link?"):
+        assert asks_where_to_read(q), q
+    # not a workplace, nor a source of money, nor a report asked about
+    for q in ("Which sites do victims work at?", "what sources of funding exist?",
+              "Which reports are annual?"):
+        assert not asks_where_to_read(q), q
+    r = assistant.answer("what website describes the joint teams project?")
+    assert r.quotes and "official website of the JIT THB WB" in r.quotes[0].text
+
+
+def test_a_continuation_naming_a_source_after_a_where_to_read_question_asks_where(assistant):
+    # The plans asked for are no source word ("statistics" is): the continuation had been
+    # read as a question on the plans and quoted their sentence.
+    r = assistant.answer("and what about the figures on investigations?",
+                         ["where can I find the national action plans on prevention?"])
+    assert r.quotes and "Annual Reports by the IWG" in r.quotes[0].text
+
+
 def test_a_follow_up_opening_with_a_preposition_and_a_question_word_asks(assistant):
     # "with whom" (no question mark) had been taken for small talk, read alone and refused.
     history = ["how is trafficking prevention organised in slovenia",
