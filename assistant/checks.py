@@ -83,7 +83,7 @@ ERRANDS = frozenset(tokenize(
     "inhabitants population vat tax taxes vignette motorway motorways highway highways toll "
     "tolls food foods favourite favorite lottery bitcoin crypto horoscope horoscopes celebrity "
     "celebrities gossip eurovision zone zones dinar dinars schengen nato eurozone cake cakes "
-    "bread soup car cars tyre tyres tire tires"))
+    "bread soup car cars tyre tyres tire tires independence"))
 
 
 def names_in(question: str) -> frozenset[str]:

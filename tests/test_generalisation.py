@@ -3363,7 +3363,9 @@ def test_what_a_project_does_is_quoted_with_the_sentence_naming_it(assistant):
     "what language do they speak in north macedonia?",
     # an eighteenth's: cooking and cars, everyday errands too
     "how do I make a traditional Slovenian cheese cake",
-    "where can I get my car repaired in ljubljana"])
+    "where can I get my car repaired in ljubljana",
+    # a twentieth's: the almanac's history
+    "when did croatia gain independence"])
 def test_an_errand_naming_the_pages_places_is_refused(assistant, question):
     # Two blind probes' off-topic questions, shown the Sofia conference or the workshops'
     # countries tentatively; a place typed in lower case is a name too ("sofia").
