@@ -301,6 +301,23 @@ def test_a_nineteenth_blind_probe_of_conversations(assistant):
     assert not any(assistant.answer(r["q"], r["history"]).abstained for r in rows if r["any"])
 
 
+def test_a_twentieth_blind_probe_of_the_issues_classes(assistant):
+    """70 questions on the seed page by a helper that saw only the page (2026-12-07, seventh
+    session): 36 answerable asked alone (10 yes/no, 5 where to read, 6 the sentence next to
+    the topic's, 5 after a period, 10 sharing no content word with the answer), 14 follow-ups,
+    10 near-topic, 7 off-topic, 3 small talk. Blind: hit@1 88.0% (44 of 50), none confident
+    and wrong, 2 answerable refused (deep paraphrases), no near-topic answered confidently, 6 of
+    7 off-topic refused; 92.0% and 7 of 7 after the changes it prompted (which website or
+    report asks where to read, a source named after a where-to-read question, independence as
+    an errand). README, "Evaluation"."""
+    o = probe_outcome(assistant, "probe20_by_others.jsonl")
+    assert o.hit_at_1 >= 0.9 and o.confident_wrong == 0 and o.confident_unanswerable == 0
+    assert o.off_topic == 7 and o.off_topic_refused >= 6
+    rows = read_questions(DATA / "probe20_by_others.jsonl")
+    talk = [r for r in rows if r["kind"] == "small-talk"]
+    assert len(talk) == 3 and all(assistant.answer(r["q"], r["history"]).abstained for r in talk)
+
+
 @pytest.fixture(scope="module")
 def estavia(tmp_path_factory):
     """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual
