@@ -1492,16 +1492,18 @@ class Answerer:
                 # tentatively still (the figure is found by the form of the question before).
                 counted = self._counted_again(chosen, readings[1].context) if continues else None
                 return _leaning(counted if counted is not None else chosen)
-        elif is_follow_up(asked) or elliptical(asked):
-            # Pointing back, or going on with nothing asked of its own ("and in recent years?"
-            # after the prevention goals; alone, it had found the victims' projects "in recent
-            # years" more confidently than the standing-alone margin allows): the reading with
-            # the conversation when it is the more confident ("And General Question Time?"
-            # after First Minister's Question Time is better read alone).
+        elif is_follow_up(asked):
             chosen = best_context if gain > 0 else alone
         elif alone[1].coverage >= abstain_below and (
                 gain >= FOLLOW_UP_MARGIN or not self._refused_as_unrelated(alone)):
-            chosen = best_context if gain >= FOLLOW_UP_MARGIN else alone
+            # A question going on with nothing asked of its own ("and in recent years?" after
+            # the prevention goals; alone, it had found the victims' projects "in recent
+            # years") takes the more confident reading, as one pointing back does, not the
+            # margin of a question standing alone ("And General Question Time?" after First
+            # Minister's Question Time is still better read alone). Refused alone, it is a
+            # short follow-up like any other (below).
+            clearer = gain > 0 if elliptical(asked) else gain >= FOLLOW_UP_MARGIN
+            chosen = best_context if clearer else alone
         elif len(terms) <= FOLLOW_UP_TERMS and (self.uses_documents_words(terms, half=True)
                                                 or names_by_article(asked)) \
                 and not self._names_errand(asked) and best_context[1].coverage >= abstain_below:
