@@ -239,7 +239,8 @@ MAX_NUMBERED_CACHED = 4096
 # years", "full time" or "rarely used" does not answer them.
 ERRAND_FRAME = frozenset("time times year years week weeks day days month months hour hours "
                          "good best need needs true way ways anyone got use uses used right "
-                         "current currently".split())
+                         "current currently january february march april may june july august "
+                         "september october november december".split())
 # Passages read for a word said of a name (``_said_of``); more, and it counts as said.
 MAX_COOCCURRENCE_ROWS = 50
 # An abbreviation's spelling out is looked for in at most this many documents using it, of
@@ -970,7 +971,7 @@ class Answerer:
         asked = ev.query.asked
         # A name typed in lower case ("flights from sofia") is a name as the documents write
         # it ("Sofia"), not a word of theirs.
-        named = checks.names_in(self._with_names(asked))
+        named = checks.names_in(self._with_names(asked)) | self._first_word_named(asked)
         # Read alone, a pronoun naming the people of a place the question names is theirs, not
         # the conversation's: "What currency do they use in Serbia and Albania?".
         alone = stands_alone(ev.query) or (not ev.query.context and bool(named))
@@ -992,6 +993,18 @@ class Answerer:
             return False
         return all(unused(t) for t in terms if t not in named and t not in _stemmed(ERRAND_FRAME)) \
             and not self.misspelt(ev.query.typed or asked)
+
+    def _first_word_named(self, asked: str) -> frozenset[str]:
+        """The question's first word, typed in lower case, when the documents write it only as
+        a name or it names a country ("serbia vs albania football score last night??"):
+        ``checks.names_in`` leaves a question's first word out, as any question capitalises
+        it."""
+        from .keyword import tokenize
+
+        m = re.match(r"[^\w]*([^\W\d_]+)", asked)
+        if m is None or not m.group(1).islower() or self._with_names(m.group(1)) == m.group(1):
+            return frozenset()
+        return frozenset(tokenize(m.group(1)))
 
     def _said_of(self, word: str, name: str) -> bool:
         """Whether the documents use ``word`` (stemmed) of what ``name`` names: in a sentence

@@ -3365,7 +3365,10 @@ def test_what_a_project_does_is_quoted_with_the_sentence_naming_it(assistant):
     "how do I make a traditional Slovenian cheese cake",
     "where can I get my car repaired in ljubljana",
     # a twentieth's: the almanac's history
-    "when did croatia gain independence"])
+    "when did croatia gain independence",
+    # a twenty-first's: a month the page names ("October 2013") frames an errand, and a
+    # place typed first in small letters is a name
+    "cheap flights sofia to ljubljana in october", "serbia vs croatia football result"])
 def test_an_errand_naming_the_pages_places_is_refused(assistant, question):
     # Two blind probes' off-topic questions, shown the Sofia conference or the workshops'
     # countries tentatively; a place typed in lower case is a name too ("sofia").
