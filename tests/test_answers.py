@@ -318,6 +318,25 @@ def test_a_twentieth_blind_probe_of_the_issues_classes(assistant):
     assert len(talk) == 3 and all(assistant.answer(r["q"], r["history"]).abstained for r in talk)
 
 
+def test_a_twenty_first_blind_probe_typed_in_haste(assistant):
+    """60 questions on the seed page by a helper that saw only the page (2026-12-07, seventh
+    session), typed as on a phone: 30 answerable asked alone (8 terse, 8 with typos, 6 yes/no,
+    8 paraphrases), 12 follow-ups, 8 near-topic, 6 off-topic, 4 small talk. Blind: hit@1
+    90.5% (38 of 42; answerable 28 of 30), none refused alone, none confident and wrong, no
+    near-topic answered confidently, 4 of 6 off-topic refused ("cheapest flights sofia to
+    ljubljana in october", "serbia vs albania football score last night??" shown
+    tentatively); 6 of 6 after the change it prompted (months frame an errand; a place typed
+    first in small letters is a name). README, "Evaluation"."""
+    o = probe_outcome(assistant, "probe21_by_others.jsonl")
+    assert o.hit_at_1 >= 0.9 and o.confident_wrong == 0 and o.confident_unanswerable == 0
+    assert o.off_topic == 6 and o.off_topic_refused >= 6
+    rows = read_questions(DATA / "probe21_by_others.jsonl")
+    talk = [r for r in rows if r["kind"] == "small-talk"]
+    assert len(talk) == 4 and all(assistant.answer(r["q"], r["history"]).abstained for r in talk)
+    assert not any(assistant.answer(r["q"]).abstained for r in rows
+                   if r["kind"] == "answerable")
+
+
 @pytest.fixture(scope="module")
 def estavia(tmp_path_factory):
     """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual
