@@ -132,29 +132,34 @@ def asks_where_to_read(query: Query) -> bool:
     something else, and a sentence pointing to a source is its answer."""
     if quoting.asks_where_to_read(query.asked):
         return True
-    m = _CONTINUATION.match(query.asked)
     # ("and who prosecutes?", "and, by the way, who prosecutes?", "and for how long?" ask a
     # question of their own; "and what about prevention?" does not. And only a question
     # asking for a source passes its form on: "Where can victims get a permit?" asks where
     # to go; or one asking where to read something, continued by one naming a source: "what
     # about the statistics on prosecutions?" after "where can I find the national action
     # plans on prevention?".)
-    return bool(query.context) and m is not None \
-        and not _QUESTION_OPENING.match(query.asked[m.end():]) \
-        and not _QUESTION_WORD.search(query.asked[m.end():]) \
+    rest = _going_on(query.asked)
+    return bool(query.context) and rest is not None \
         and (quoting.asks_for_source(query.context)
-             or (quoting.asks_where_to_read(query.context)
-                 and quoting.names_source(query.asked[m.end():])))
+             or (quoting.asks_where_to_read(query.context) and quoting.names_source(rest)))
+
+
+def _going_on(question: str) -> str | None:
+    """What follows the words going on from the last question ("and", "what about" ...), when
+    it asks nothing of its own (no question word, not opening as a question); None otherwise."""
+    m = _CONTINUATION.match(question)
+    if m is None:
+        return None
+    rest = question[m.end():]
+    return None if _QUESTION_OPENING.match(rest) or _QUESTION_WORD.search(rest) else rest
 
 
 def elliptical(question: str) -> bool:
     """Whether a question goes on from the last one with no question of its own: it opens with
     "and", "what about", "how about" ... and asks nothing after it ("and in recent years?",
     "what about the regional police?"; not "and who prosecutes?", "and for how long?")."""
-    m = _CONTINUATION.match(question)
-    rest = question[m.end():] if m is not None else ""
-    return m is not None and bool(rest.strip(" ,.?!")) and not _QUESTION_OPENING.match(rest) \
-        and not _QUESTION_WORD.search(rest)
+    rest = _going_on(question)
+    return rest is not None and bool(rest.strip(" ,.?!"))
 
 
 def is_follow_up(question: str) -> bool:

@@ -57,10 +57,12 @@ def names_again(sentence: str, after: str) -> bool:
     Office of State Prosecutor ..." then "There are 11 prosecutors within this Specialised
     Service"): it goes on about the thing the sentence named, as a pronoun would."""
     m = _DEFINITE_OPENING.match(after)
+    named = [m.group(1)] if m is not None and m.group(0).count(" ") == 1 else []
+    named += [d.group(1) for d in _DEMONSTRATIVE.finditer(after)]
+    if not named:  # most sentences: the sentence before is not read
+        return False
     held = set(tokenize(sentence))
-    if m is not None and m.group(0).count(" ") == 1 and set(tokenize(m.group(1))) & held:
-        return True
-    return any(set(tokenize(d.group(1))) & held for d in _DEMONSTRATIVE.finditer(after))
+    return any(set(tokenize(w)) & held for w in named)
 
 
 # A numbered item's label standing as a sentence of its own ("Measure 2.3.", "Article 12."),

@@ -113,6 +113,13 @@ def probe_outcome(assistant, name: str) -> ProbeOutcome:
     return out
 
 
+def small_talk_refused(assistant, name: str) -> tuple[int, int]:
+    """(how many, how many refused) of a probe's small talk (kind "small-talk")."""
+    talk = [r for r in read_questions(DATA / name) if r["kind"] == "small-talk"]
+    return len(talk), sum(assistant.answer(r["q"], r.get("history") or []).abstained
+                          for r in talk)
+
+
 def test_a_blind_probe_by_others(assistant):
     """80 questions on the seed page by a helper that saw the page but no code nor question set
     (2026-12-06, tenth session): paraphrases, follow-ups, near-topic and off-topic questions,
@@ -276,9 +283,7 @@ def test_an_eighteenth_blind_probe_on_the_seed_page(assistant):
     o = probe_outcome(assistant, "probe18_by_others.jsonl")
     assert o.hit_at_1 >= 0.83 and o.confident_wrong == 0 and o.confident_unanswerable == 0
     assert o.off_topic == 10 and o.off_topic_refused >= 9
-    rows = [r for r in read_questions(DATA / "probe18_by_others.jsonl")
-            if r["kind"] == "small-talk"]
-    assert len(rows) == 4 and all(assistant.answer(r["q"]).abstained for r in rows)
+    assert small_talk_refused(assistant, "probe18_by_others.jsonl") == (4, 4)
 
 
 def test_a_nineteenth_blind_probe_of_conversations(assistant):
@@ -295,9 +300,8 @@ def test_a_nineteenth_blind_probe_of_conversations(assistant):
     o = probe_outcome(assistant, "probe19_by_others.jsonl")
     assert o.hit_at_1 >= 0.92 and o.confident_wrong == 0 and o.confident_unanswerable <= 1
     assert o.off_topic == 6 and o.off_topic_refused >= 5
+    assert small_talk_refused(assistant, "probe19_by_others.jsonl") == (4, 4)
     rows = read_questions(DATA / "probe19_by_others.jsonl")
-    talk = [r for r in rows if r["kind"] == "small-talk"]
-    assert len(talk) == 4 and all(assistant.answer(r["q"], r["history"]).abstained for r in talk)
     assert not any(assistant.answer(r["q"], r["history"]).abstained for r in rows if r["any"])
 
 
@@ -313,9 +317,7 @@ def test_a_twentieth_blind_probe_of_the_issues_classes(assistant):
     o = probe_outcome(assistant, "probe20_by_others.jsonl")
     assert o.hit_at_1 >= 0.9 and o.confident_wrong == 0 and o.confident_unanswerable == 0
     assert o.off_topic == 7 and o.off_topic_refused >= 6
-    rows = read_questions(DATA / "probe20_by_others.jsonl")
-    talk = [r for r in rows if r["kind"] == "small-talk"]
-    assert len(talk) == 3 and all(assistant.answer(r["q"], r["history"]).abstained for r in talk)
+    assert small_talk_refused(assistant, "probe20_by_others.jsonl") == (3, 3)
 
 
 def test_a_twenty_first_blind_probe_typed_in_haste(assistant):
@@ -330,9 +332,8 @@ def test_a_twenty_first_blind_probe_typed_in_haste(assistant):
     o = probe_outcome(assistant, "probe21_by_others.jsonl")
     assert o.hit_at_1 >= 0.9 and o.confident_wrong == 0 and o.confident_unanswerable == 0
     assert o.off_topic == 6 and o.off_topic_refused >= 6
+    assert small_talk_refused(assistant, "probe21_by_others.jsonl") == (4, 4)
     rows = read_questions(DATA / "probe21_by_others.jsonl")
-    talk = [r for r in rows if r["kind"] == "small-talk"]
-    assert len(talk) == 4 and all(assistant.answer(r["q"], r["history"]).abstained for r in talk)
     assert not any(assistant.answer(r["q"]).abstained for r in rows
                    if r["kind"] == "answerable")
 
