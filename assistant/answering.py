@@ -1959,19 +1959,17 @@ class Answerer:
         """The evidence of a question asked alone and its judgement. A message that says who
         asks before its question (``quoting.introduction_before``: "I'm a prosecutor in Zagreb
         and we are setting up a joint team. Was there ever a workshop on JITs in Croatia?") is
-        read whole and by its question alone, and the more confident reading is answered: the
-        introduction may be what the question is about, or only who asks (the prosecutor's
-        words had pulled the quote to another project). Read whole, as any other message, when
-        its question points back to the introduction ("I'm helping a victim who testifies.
-        Can she stay?") or it tells what happened ("My client was trafficked and helps the
-        police. Can she stay?"): their questions alone had found another quote, more
-        confidently."""
-        ev, _ = self.evidence(query, mode, where, passages)
+        answered by its question: who asks is no part of what is asked, and the prosecutor's
+        words had pulled the quote to another project ("I'm a prosecutor. Who investigates
+        trafficking cases?" to the prosecutors' office, confidently), and made an off-topic
+        question look covered ("I'm a police officer in Slovenia. What's the time?"). Read
+        whole, as any other message, when its question points back to the introduction ("I'm
+        helping a victim who testifies. Can she stay?") or it tells what happened ("My client
+        was trafficked and helps the police. Can she stay?")."""
         said = quoting.introduction_before(query.asked)
         question = replace(query, asked=said[1], typed=query.typed or query.asked) \
             if said is not None else None
-        if question is None or not stands_alone(question):
-            return ev, self.judge(ev)
-        alone, _ = self.evidence(question, mode, where, passages)
-        readings = [(ev, self.judge(ev)), (alone, self.judge(alone))]
-        return max(readings, key=lambda r: self.reorder(*r).confidence)
+        if question is not None and stands_alone(question):
+            query = question
+        ev, _ = self.evidence(query, mode, where, passages)
+        return ev, self.judge(ev)

@@ -763,3 +763,17 @@ def test_a_question_pointing_back_to_its_introduction_is_read_with_it(assistant)
     a = assistant.answer("I'm helping a victim who testifies against her traffickers. Can she "
                          "stay in Slovenia?")
     assert a.quotes and "temporary residence permit" in a.quotes[0].text
+
+
+@pytest.mark.parametrize("question, quoted", [
+    ("I'm a prosecutor. Who investigates trafficking cases?", "anti-organised crime units"),
+    ("I'm a police officer in Slovenia. What's the time?", None),
+    ("I'm a student from Slovenia. Who won the 2018 World Cup?", None)])
+def test_who_asks_does_not_pull_the_answer(assistant, question, quoted):
+    # An attack probe's: read whole, the role's words had quoted the prosecutors' office
+    # confidently, and made off-topic questions look covered.
+    r = assistant.answer(question)
+    if quoted is None:
+        assert r.abstained
+    else:
+        assert r.quotes and quoted in r.quotes[0].text
