@@ -691,8 +691,10 @@ def _implied_names(index: Index, scored: Sequence[Scored], qvec: np.ndarray, q: 
 # The words of finding or reading after "where" ("where can i find ...").
 _FINDING = (r"(find|read|see|look|published|written|documented|available|described|found|get|"
             r"info|information|details?|learn)")
+# (Its "where ... find" branch is ``_where_finding``: as one pattern, "where\b.*\bfind" tried
+# from every "where" of a long message of them costs time quadratic in its length.)
 _WHERE_TO_READ = re.compile(
-    r"\b(where\b.*\b" + _FINDING + r"|where(?:'s|\s+is|\s+are)\s+(?:the\s+)?"
+    r"\b(where(?:'s|\s+is|\s+are)\s+(?:the\s+)?"
     r"(?:\w+\s+){0,2}(?:stats|statistics|data|figures|reports?|write-?ups?|summary|"
     r"overview|breakdown|description|documentation)(?:\s+(?:about|on|for|of)|(?=\W*$))|"
     r"(more|further) (about|info|information|"
@@ -724,24 +726,38 @@ def points_to_source(text: str) -> bool:
     return bool(_POINTS_TO_SOURCE.search(text))
 
 
+_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+_FINDING_WORD = re.compile(r"\b" + _FINDING + r"\b", re.IGNORECASE)
+
+
+def _where_finding(question: str) -> str:
+    """The words from a line's first "where" to the first word of finding or reading after
+    it on that line ("where can i find"), or "": a word of finding after a later "where" of
+    the line is after its first too, so one look per line is enough."""
+    for line in question.split("\n"):
+        where = _WHERE.search(line)
+        finding = where and _FINDING_WORD.search(line, where.end())
+        if finding:
+            return line[where.start():finding.end()]
+    return ""
+
+
 def asks_where_to_read(question: str) -> bool:
-    return bool(_WHERE_TO_READ.search(question))
+    return bool(_where_finding(question) or _WHERE_TO_READ.search(question))
 
 
 def where_to_read_form(question: str) -> str:
     """The words by which a question asks where to read, up to the first word of finding or
     reading, with the first word of the source it asks for ("where can i find stats" of "where
     can i find stats on thb prosecutions and for info on victims"), or ""."""
-    m = _WHERE_TO_READ_FORM.search(question) or _WHERE_TO_READ.search(question)
-    if m is None:
+    m = _WHERE_TO_READ.search(question)
+    form = _where_finding(question) or (m.group(0) if m else "")
+    if not form:
         return ""
-    form = m.group(0)
     source = _SOURCE_WORD.search(question)
     return form if source is None or _SOURCE_WORD.search(form) else f"{form} {source.group(0)}"
 
 
-# The first branch of _WHERE_TO_READ, up to its first word of finding rather than its last.
-_WHERE_TO_READ_FORM = re.compile(r"\bwhere\b.*?\b" + _FINDING + r"\b", re.IGNORECASE)
 # What a question asks where to read about when it asks for a source, not for help or a
 # place ("where can i find stats on ...", not "Where can victims get a permit?"): a source's
 # word. Only such a question passes its form on to a follow-up continuing it.

@@ -541,6 +541,18 @@ def test_where_the_description_is_asks_where_to_read(assistant):
         "found" in r.quotes[0].text
 
 
+def test_where_and_a_word_of_finding_are_read_on_one_line():
+    from assistant.quoting import asks_where_to_read, where_to_read_form
+
+    assert where_to_read_form("Where can I find stats, and where can I read more?") \
+        == "Where can I find stats"
+    assert where_to_read_form("so where\nwhere do I find it") == "where do I find"
+    # a word of finding on the next line is not asked where to find
+    assert not asks_where_to_read("where\nfind")
+    # (a long message of "where" is read once per line, not from every "where" again)
+    assert not asks_where_to_read("where " * 2000) and where_to_read_form("where " * 2000) == ""
+
+
 def test_which_website_or_report_holds_something_asks_where_to_read(assistant):
     from assistant.quoting import asks_where_to_read
 
