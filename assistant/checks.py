@@ -1116,8 +1116,8 @@ _CONTACT_ASKS = (
         _asks_detail(r"(?:(?:tele)?phone|hotline|helpline|help-line|fax|contact|emergency|"
                      r"toll-free|mobile|cell)\s+numbers?").pattern
         + r"|\bnumbers?\s+(?:to|I\s+can|I\s+should|one\s+can)\s+(?:call|ring|dial)\b"
-        r"|\b(?:what|which)\s+number\s+(?:can|should|do|could|must)\s+"
-        r"(?:I|we|you|they|victims?|one)\s+(?:call|ring|dial)\b", re.IGNORECASE),
+        r"|\b(?:what|which)\s+(?:phone\s+)?number\s+(?:can|should|do|does|could|must)\s+"
+        r"(?:[\w'’-]+\s+){1,2}?(?:call|ring|dial)\b", re.IGNORECASE),
      # three digits or more in a row, not a year ("2013") nor the end of an amount ("90,000");
      # digits in groups ("01 45 67 89 10", "+386 1 234"); a short number to call ("Dial 15")
      re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))\d{3,}|\+?\d{1,4}(?:[\s./-]\d{2,4}){2,}|"
@@ -1250,7 +1250,8 @@ def lacks_contact_detail(question: str, quote: str) -> str | None:
     address."""
     for kind, asks, gives in _CONTACT_ASKS:
         if asks.search(question):
-            return None if gives.search(quote) else kind
+            found = phone_numbers(quote) if gives is _PHONE_GIVES else gives.search(quote)
+            return None if found else kind
     return None
 
 
@@ -1265,6 +1266,29 @@ _CONTACT_WORDS = frozenset(tokenize(
     "send show please address e-mail email also reception desk switchboard office line "
     "answers answered duty officer own main central general direct"))
 _PHONE_ASKS, _PHONE_GIVES = _CONTACT_ASKS[0][1], _CONTACT_ASKS[0][2]
+# A figure of three to five digits standing alone is a count as often as a number to call
+# ("received 1,126 calls, of which 304 led to an inspection" had answered "What's the hotline
+# number?", confidently): it is one under a word of calling among the two before it ("call
+# the police on 112", "the emergency number 112", "Hotline 0800 ..."). Digits in groups
+# ("080 11 55") or after a plus are read as numbers to call wherever they stand.
+_BARE_FIGURE = re.compile(r"(?<![\d+][\s./-])(?<!\+)\d{3,5}(?![\s./-]?\d)")
+_CALLING_WORDS = frozenset({"call", "dial", "ring", "phone", "telephone", "tel", "number",
+                            "line", "hotline", "helpline", "fax", "mobile", "on"})
+_TWO_WORDS_BEFORE = re.compile(r"([\w-]+)\W+([\w-]+)\W*$|([\w-]+)\W*$")
+
+
+def phone_numbers(quote: str) -> list[re.Match]:
+    """The figures of ``quote`` that read as numbers to call (``_PHONE_GIVES``, a bare figure
+    under a word of calling: ``_BARE_FIGURE``)."""
+    out = []
+    for m in _PHONE_GIVES.finditer(quote):
+        if _BARE_FIGURE.match(quote, m.start()) and m.group().isdigit():
+            before = _TWO_WORDS_BEFORE.search(quote, max(0, m.start() - 40), m.start())
+            words = {w.lower() for w in before.groups() if w} if before else set()
+            if not words & _CALLING_WORDS and not any(w.endswith("-line") for w in words):
+                continue
+        out.append(m)
+    return out
 # The words before a figure, back to the opening of its clause or the verb that says to use
 # it: the label a number is given under ("call the police emergency number 112", "refers
 # victims to the SOS line 080 11 55", "Telephone: +387 21 440 900").
@@ -1318,7 +1342,7 @@ def others_phone_number(question: str, quote: str) -> str | None:
     labels = []
     # Where each clause opens, found once (a quote of many numbers is read in one pass).
     openings = [c.end() for c in _LABEL_START.finditer(quote)]
-    for m in _PHONE_GIVES.finditer(quote):
+    for m in phone_numbers(quote):
         if m.group()[0].isalpha():  # "call 112", "Tel. 01 ...": a number under no one's name
             return None
         before = quote[:m.start()]

@@ -38,7 +38,61 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _segment(text: str, language: str) -> list[tuple[int, int]]:
+# A table's row as the loaders write it: cells between pipes ("| Construction | 138 |", a
+# Markdown table) or joined by them ("Construction | 138", a web page's or Word table's).
+_TABLE_ROW = re.compile(r"\s*\|.*\|\s*|[^|\n]*\S \| \S[^\n]*")
+# The rule under a Markdown table's header ("|---|:---:|").
+_TABLE_RULE = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*")
+
+
+def _tables(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """The tables of ``text``, (start, end, row spans): runs of two or more lines that are
+    each a table's row; a header keeps the rule under it."""
+    out: list[tuple[int, int, list[tuple[int, int]]]] = []
+    rows: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n") + [""]:
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if line.strip() and rows and _TABLE_RULE.fullmatch(line):
+            rows[-1] = (rows[-1][0], end)
+        elif line.strip() and _TABLE_ROW.fullmatch(line):
+            rows.append((start, end))
+        else:
+            if len(rows) >= 2:
+                out.append((rows[0][0], rows[-1][1], [_trim(text, s, e) for s, e in rows]))
+            rows = []
+    return out
+
+
+def table_row(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole line (or a header and the rule under it) that
+    reads as a table's row (``_tables``)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if text[line_start:start].strip() or text[end:line_end if line_end >= 0 else None].strip():
+        return False
+    first_end = text.find("\n", start, end)
+    return bool(_TABLE_ROW.fullmatch(text, start, first_end if first_end >= 0 else end))
+
+
+def _segment(text: str, language: str, max_tokens: int | None = None
+             ) -> list[tuple[int, int]]:
+    """Sentence spans of ``text``: sentencex's, but a table (``_tables``) is one sentence, or
+    a sentence a row when it is longer than ``max_tokens`` (a long table had been cut into
+    windows of words across its rows). A small table stays whole: a row alone matches a
+    question less well than the table read together, and is figures without their names."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for start, end, rows in _tables(text):
+        out += [(pos + s, pos + e) for s, e in _prose(text[pos:start], language)]
+        whole = max_tokens is None or count_tokens(text[start:end]) <= max_tokens
+        out += [_trim(text, start, end)] if whole else rows
+        pos = end
+    return out + [(pos + s, pos + e) for s, e in _prose(text[pos:], language)]
+
+
+def _prose(text: str, language: str) -> list[tuple[int, int]]:
     """Sentence spans of ``text`` from sentencex, checked against the text itself."""
     from sentencex import get_sentence_boundaries  # a Rust extension: fast, char offsets
 
@@ -87,7 +141,8 @@ def _split_long(text: str, start: int, end: int, max_tokens: int) -> list[tuple[
 def sentences(text: str, start: int, end: int, *, language: str = "en",
               max_tokens: int | None = None) -> list[tuple[int, int]]:
     """Absolute (start, end) spans of the sentences in ``text[start:end]``."""
-    spans = [(start + s, start + e) for s, e in _segment(text[start:end], language)]
+    spans = [(start + s, start + e)
+             for s, e in _segment(text[start:end], language, max_tokens)]
     if max_tokens is None:
         return spans
     out: list[tuple[int, int]] = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .chunking import table_row
 from .embedding import TokenVectors
 from .index import Index
 from .keyword import tokenize
@@ -46,8 +47,11 @@ _DEFINITE_OPENING = re.compile(
 
 
 # "this" or "these" and the word after them, anywhere in a sentence ("There are 11 prosecutors
-# within this Specialised Service").
-_DEMONSTRATIVE = re.compile(r"\b(?:this|these)\s+([^\W\d_][\w-]*)")
+# within this Specialised Service"), not in a phrase that names nothing said ("this time", "to
+# this end", "in this regard").
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:this|these)\s+(?!(?:time|times|way|ways|end|regard|respect|point|purpose|context|"
+    r"moment|stage)\b)([^\W\d_][\w-]*)")
 
 
 def names_again(sentence: str, after: str) -> bool:
@@ -372,10 +376,21 @@ def without_preamble(question: str) -> str:
 
 # A message opening by saying who asks ("I'm a labour inspector", "We are an NGO", "As a
 # prosecutor, ..."), not what happened ("My client was trafficked ...").
+# A greeting may come first ("Hi, I'm ..."), and the apostrophe may be left out ("Im a ...").
 _ABOUT_THE_ASKER = re.compile(
-    r"^\W*(?:i['’]m|i\s+am|i\s+work(?:ed)?|i['’]ve\s+been|we['’]re|we\s+are|we\s+work)\b|"
+    r"^\W*(?:(?:hi|hello|hey|dear\s+\w+|good\s+(?:morning|afternoon|evening))\b[\s,!.]*)?"
+    r"(?:i['’]?m|i\s+am|i\s+work(?:ed)?|i['’]ve\s+been|we['’]re|we\s+are|we\s+work|"
     # "As a prosecutor, ...", not "As a result of ..."
-    r"^\W*as\s+an?\s+[^\W\d_]+(?:[\s-]+[^\W\d_]+)?\s*,", re.IGNORECASE)
+    r"as\s+an?\s+[^\W\d_]+(?:[\s-]+[^\W\d_]+)?\s*,)", re.IGNORECASE)
+# Thanks after the question ("... ? Thanks a lot."): no part of it.
+_THANKS_AFTER = re.compile(
+    r"^\W*(?:many\s+)?(?:thanks|thank\s+you|thx|cheers)(?:\s+(?:a\s+lot|so\s+much|very\s+much|"
+    r"in\s+advance))?\W*$", re.IGNORECASE)
+# A last sentence typed without its question mark that opens as a question does ("What time
+# is it", "how many officers work on it").
+_OPENS_AS_QUESTION = re.compile(
+    r"^\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|"
+    r"could|would|will|should|shall|may|might|must|has|have|had)\b", re.IGNORECASE)
 
 
 def introduction_before(question: str) -> tuple[str, str] | None:
@@ -391,10 +406,13 @@ def introduction_before(question: str) -> tuple[str, str] | None:
     if not _ABOUT_THE_ASKER.match(question):
         return None
     spans = sentences(question, 0, len(question))
+    while spans and _THANKS_AFTER.match(question[spans[-1][0]:spans[-1][1]]):
+        spans = spans[:-1]
     if len(spans) < 2:
         return None
     said, asked = spans[:-1], question[spans[-1][0]:spans[-1][1]]
-    if not asked.rstrip().endswith("?") or any("?" in question[a:b] for a, b in said):
+    if not (asked.rstrip().endswith("?") or _OPENS_AS_QUESTION.match(asked)) \
+            or any("?" in question[a:b] for a, b in said):
         return None
     return question[said[0][0]:said[-1][1]], asked
 
@@ -727,7 +745,14 @@ def points_to_source(text: str) -> bool:
 
 
 _WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
-_FINDING_WORD = re.compile(r"\b" + _FINDING + r"\b", re.IGNORECASE)
+# (not "get" of "get-together")
+_FINDING_WORD = re.compile(r"\b" + _FINDING + r"\b(?!-\w)", re.IGNORECASE)
+# Words of finding that as often ask for a place or a service ("Where do victims get help?",
+# "Where is shelter available?"): they ask where to read when the reader is the one finding
+# ("where can I see their accounts?") or a source is named ("where are the statistics
+# available?").
+_FINDING_OR_GETTING = frozenset({"find", "see", "look", "available", "found", "get"})
+_THE_READER = re.compile(r"\b(?:i|we|you|one)\b", re.IGNORECASE)
 
 
 def _where_finding(question: str) -> str:
@@ -736,9 +761,12 @@ def _where_finding(question: str) -> str:
     the line is after its first too, so one look per line is enough."""
     for line in question.split("\n"):
         where = _WHERE.search(line)
-        finding = where and _FINDING_WORD.search(line, where.end())
-        if finding:
-            return line[where.start():finding.end()]
+        if where is None:
+            continue
+        for finding in _FINDING_WORD.finditer(line, where.end()):
+            if finding.group(0).lower() not in _FINDING_OR_GETTING or names_source(question) \
+                    or _THE_READER.search(line, where.end(), finding.start()):
+                return line[where.start():finding.end()]
     return ""
 
 
@@ -834,10 +862,40 @@ def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weigh
             first, last = _grow_to_cover(text, seq, first, last, rules, pointer)
             if sequel and rules.sequel:
                 first, last = _take_sequel(text, seq, first, last, rules, sequel)
-            first = _with_item_number(text, seq, first)
+            first = _with_item_number(text, seq, _with_antecedent(text, seq, first))
+            first = _with_table_header(text, seq, first, last, rules)
             out.append(Candidate(doc_id, seq[first].start, seq[last].end, x.score, x))
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _with_table_header(text: str, seq: list[Evidence], first: int, last: int,
+                       rules: QuoteRules) -> int:
+    """A quote of a table's rows is quoted from the table's first row, its header ("| Sector |
+    Targeted inspections | Workers checked |"): a row alone is figures without their names.
+    The rows between come too, the quote being one span of the text; not when that would
+    double ``rules.cover_max_chars``, or when the header is not among the sentences read."""
+    k = first
+    while k > 0 and table_row(text, seq[k].start, seq[k].end) \
+            and table_row(text, seq[k - 1].start, seq[k - 1].end) \
+            and text[seq[k - 1].end:seq[k].start].count("\n") == 1 \
+            and not text[seq[k - 1].end:seq[k].start].strip():
+        k -= 1
+    if k < first and seq[last].end - seq[k].start <= 2 * rules.cover_max_chars:
+        return k
+    return first
+
+
+def _with_antecedent(text: str, seq: list[Evidence], first: int) -> int:
+    """A quote grown back onto a sentence leaning on the one before ("It has eight beds ...")
+    is quoted with that one too ("Since 2022 the shelter in Port Seldar has had a separate
+    wing for men."): alone, "It" read as the thing the quote named next (a probe's "How many
+    beds does the shelter in Kelmar have?" had been answered, confidently, by "It has eight
+    beds ... The shelter in Kelmar is ..."). One sentence, over the quote's bounds."""
+    if first > 0 and refers_back(text[seq[first].start:seq[first].end]) \
+            and _adjacent(text, seq[first - 1], seq[first]):
+        return first - 1
+    return first
 
 
 def _with_item_number(text: str, seq: list[Evidence], first: int) -> int:

@@ -500,6 +500,45 @@ def test_a_fifteenth_blind_probe_on_seven_documents_together(seven_documents):
     assert o.off_topic == 12 and o.off_topic_refused >= 9
 
 
+@pytest.fixture(scope="module")
+def mirelia(tmp_path_factory):
+    """A labour inspectorate's annual report in Markdown (with a table) and an NGO's shelter
+    guidelines as a web page, written by the twenty-second probe's helper (2026-12-07, eighth
+    session)."""
+    from conftest import assistant_over
+
+    files = {p.name: p.read_text(encoding="utf-8") for p in (DATA / "mirelia").iterdir()}
+    return assistant_over(tmp_path_factory.mktemp("mirelia"), files)
+
+
+def test_a_twenty_second_blind_probe_on_a_report_and_a_web_page(mirelia):
+    """90 questions by the helper that wrote the two documents and saw no code: 65 answerable
+    (10 paraphrases, 7 yes/no, 5 where-published, 6 neighbour, 5 after-period, 6 terse, 4 on
+    the table, 22 follow-ups), 15 near-topic, 10 off-topic. Blind: hit@1 66.2% (43), hit@3
+    76.9%, 4 refused, 5 confident and wrong, one near-topic confidently ("How many beds does
+    the shelter in Kelmar have?", by a quote opening "It has eight beds", the shelter it
+    names left out), all 10 off-topic refused. Unchanged after the changes it prompted, but
+    that quote now names its shelter. README, "Evaluation"."""
+    o = probe_outcome(mirelia, "probe22_by_others.jsonl")
+    assert o.hit_at_1 >= 0.64 and o.confident_wrong <= 5 and o.confident_unanswerable <= 1
+    assert o.off_topic == 10 and o.off_topic_refused >= 10
+
+
+def test_a_quote_grown_onto_a_sentence_leaning_back_takes_the_one_before(mirelia):
+    # "It has eight beds ... The shelter in Kelmar is ..." had read as Kelmar's eight beds.
+    r = mirelia.answer("How many beds does the shelter in Kelmar have?")
+    assert r.quotes[0].text.startswith("Since 2022 the shelter in Port Seldar")
+
+
+def test_a_count_is_no_phone_number(mirelia):
+    # "In 2024 the hotline received 1,126 calls, of which 304 ..." had been the confident
+    # answer: 304 read as a number to call.
+    r = mirelia.answer("What's the hotline number of the labour inspectorate?")
+    assert "0800 4455" in r.quotes[0].text
+    r = mirelia.answer("what number can workers call?")
+    assert "0800 4455" in r.quotes[0].text
+
+
 def test_a_numbered_step_is_quoted_with_its_number(kestria):
     # The splitter makes "3." a sentence of its own, and the quote had begun after it: the
     # reader could not cite the step.
@@ -768,7 +807,10 @@ def test_a_question_pointing_back_to_its_introduction_is_read_with_it(assistant)
 @pytest.mark.parametrize("question, quoted", [
     ("I'm a prosecutor. Who investigates trafficking cases?", "anti-organised crime units"),
     ("I'm a police officer in Slovenia. What's the time?", None),
-    ("I'm a student from Slovenia. Who won the 2018 World Cup?", None)])
+    ("I'm a student from Slovenia. Who won the 2018 World Cup?", None),
+    # as typed: a greeting, no apostrophe, no question mark, thanks after
+    ("Hi, I'm a prosecutor. Who investigates trafficking cases? Thanks", "anti-organised crime"),
+    ("Im a police officer in Slovenia. What time is it", None)])
 def test_who_asks_does_not_pull_the_answer(assistant, question, quoted):
     # An attack probe's: read whole, the role's words had quoted the prosecutors' office
     # confidently, and made off-topic questions look covered.

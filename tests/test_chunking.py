@@ -71,3 +71,34 @@ def test_overlap_shares_one_sentence():
     assert len(ps) > 2
     for a, b in zip(ps, ps[1:]):
         assert a.sentences[-1] == b.sentences[0]
+
+
+def test_a_tables_rows_are_sentences_of_their_own():
+    # A table had been one sentence, and a long one cut into windows of words across its rows.
+    rows = [f"| Sector {i} | {100 + i} | {2000 + i} |" for i in range(40)]
+    text = ("The table below shows the inspections.\n\n| Sector | Inspections | Workers |\n"
+            "|---|:---:|---|\n" + "\n".join(rows) + "\n\nAgriculture led. Construction came next.")
+    spans = [text[a:b] for a, b in sentences(text, 0, len(text), max_tokens=120)]
+    assert spans[1] == "| Sector | Inspections | Workers |\n|---|:---:|---|"  # with its rule
+    assert spans[2:42] == rows
+    assert spans[0] == "The table below shows the inspections." and spans[-1] == "Construction came next."
+    # a web page's or Word table's rows, cells joined by " | "
+    text = "Name | Age\n" + "\n".join(f"Person {i} | {i}" for i in range(40)) + "\nAfter. More."
+    spans = [text[a:b] for a, b in sentences(text, 0, len(text), max_tokens=120)]
+    assert spans[:2] == ["Name | Age", "Person 0 | 0"] and spans[-2:] == ["After.", "More."]
+    # a small table is one sentence, and one line with a pipe is no table
+    text = "Name | Age\nAnn | 3\nBob | 4\nAfter the table. More."
+    assert [text[a:b] for a, b in sentences(text, 0, len(text), max_tokens=120)] == \
+        ["Name | Age\nAnn | 3\nBob | 4", "After the table.", "More."]
+    text = "Home | About. The plan was adopted."
+    assert len(sentences(text, 0, len(text))) == 2
+
+
+def test_a_table_row_is_told_by_its_line():
+    from assistant.chunking import table_row
+
+    text = "Intro.\n| a | b |\n|---|---|\n| 1 | 2 |\nplain | text\nno pipes"
+    for row, expected in (("| a | b |\n|---|---|", True), ("| 1 | 2 |", True),
+                          ("plain | text", True), ("no pipes", False), ("a | b", False)):
+        i = text.find(row)
+        assert table_row(text, i, i + len(row)) is expected, row

@@ -549,6 +549,16 @@ def test_where_and_a_word_of_finding_are_read_on_one_line():
     assert where_to_read_form("so where\nwhere do I find it") == "where do I find"
     # a word of finding on the next line is not asked where to find
     assert not asks_where_to_read("where\nfind")
+    # a word of finding that as often asks for a place or a service: where to read when the
+    # reader finds or a source is named ("Where do victims get help?" had quoted the page's
+    # pointer to the annual report, confidently)
+    for q in ("Where do victims get help?", "Where is shelter available?",
+              "kestria: where do trafficked kids get housed?",
+              "where was the opening get-together held"):
+        assert not asks_where_to_read(q), q
+    for q in ("where can I see their audited accounts?", "Where can I get a copy of it?",
+              "Where are the statistics available?", "where can i get more info on it"):
+        assert asks_where_to_read(q), q
     # (a long message of "where" is read once per line, not from every "where" again)
     assert not asks_where_to_read("where " * 2000) and where_to_read_form("where " * 2000) == ""
 
@@ -692,6 +702,15 @@ def test_a_country_the_page_lists_in_passing_is_not_answered_for_with_confidence
     ("data protection officer email?", "The officer answers within 30 days.", "an e-mail address"),
     ("helpline number?", "The helpline is free of charge.", "a phone number"),
     ("police phone number please", "The police investigate.", "a phone number"),
+    # a count or an amount is no number to call (a probe's hotline question had been answered,
+    # confidently, by the hotline's calls)
+    ("What's the hotline number of the labour inspectorate?",
+     "In 2024 the hotline received 1,126 calls, of which 304 led to an inspection.",
+     "a phone number"),
+    ("what number can workers call?", "The budget for the measure is EUR 350,000.",
+     "a phone number"),
+    ("helpline number?", "Trafficking is an offence under Article 113 of the Criminal Code.",
+     "a phone number"),
 ])
 def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(question, quote,
                                                                               kind):
@@ -734,6 +753,9 @@ def test_a_question_asking_how_to_reach_someone_needs_the_detail_in_the_quote(qu
     # a number in groups, or a short one to call
     ("What is the phone number of the helpline?", "It is reached on 01 45 67 89 10."),
     ("What is the emergency number?", "Dial 15 for help."),
+    ("What is the emergency number?", "In danger, call the police on 112."),
+    ("What is the emergency number?", "The police emergency number 112 answers at night."),
+    ("hotline number?", "The national hotline 0800 1818 is free of charge."),
     # an e-mail address asked for is no postal address
     ("What is the e-mail address of Ključ?", "Write to info@kljuc.si."),
 ])
@@ -3341,6 +3363,9 @@ def test_a_sentence_naming_again_what_the_one_before_named_goes_on_about_it():
     assert names_again(office, "There are 11 prosecutors within this Specialised Service.")
     assert names_again("Victims get shelter.", "Most of these victims are women.")
     assert not names_again(office, "In this context, the police act.")
+    # a phrase naming nothing said, though its word was ("time", "end")
+    assert not names_again("It took time.", "This time, the office acted.")
+    assert not names_again("At the end of 2013, the plan ended.", "To this end, it met.")
     assert not names_again(office, "There are 11 prosecutors in Slovenia.")
 
 
@@ -3760,6 +3785,11 @@ def test_an_introduction_before_a_question_is_told_from_the_question():
         ("We are an NGO. We run a shelter.", "Who funds shelters?")
     assert introduction_before("As a prosecutor, I need this. What is the penalty?") is not None
     assert introduction_before("As a labour inspector, I check farms. Who funds it?") is not None
+    # greeted first, typed without the apostrophe or the question mark, thanked after
+    assert introduction_before("Hi, I'm a prosecutor. Who investigates it? Thanks a lot!") == \
+        ("Hi, I'm a prosecutor.", "Who investigates it?")
+    assert introduction_before("Im a police officer in Slovenia. what time is it") == \
+        ("Im a police officer in Slovenia.", "what time is it")
     # one sentence; two questions; no question at the end; what happened, not who asks
     for message in ("I'm a prosecutor: who funds shelters?", "I'm new. Who funds it? And how?",
                     "I'm a prosecutor. Tell me who funds shelters.",

@@ -129,3 +129,19 @@ def test_the_conversations_word_pieces_are_not_asked():
     text = f"{context} Why?"
     _, tv = e.encode_query(text)
     assert quoting.query_tokens(tv, text, len(context) + 1).asked is None
+
+
+def test_a_row_of_a_long_table_is_quoted_from_the_tables_header(tmp_path):
+    # A table longer than a passage's sentence is cut by its rows: a row alone is figures
+    # without their names, so its quote opens at the header.
+    from conftest import assistant_over
+
+    rows = [f"| Region {i} | {100 + i} | {40 + i} |" for i in range(30)]
+    text = ("# Inspections\n\nThe table gives the inspections and the victims found by region.\n\n"
+            "| Region | Inspections | Victims found |\n|---|---|---|\n" + "\n".join(rows[:6])
+            + "\n| Harbour district | 812 | 97 |\n" + "\n".join(rows[6:])
+            + "\n\nInspections rose in every region.\n")
+    a = assistant_over(tmp_path, {"report.md": text})
+    r = a.answer("How many inspections were there in the Harbour district?")
+    assert r.quotes[0].text.startswith("| Region | Inspections | Victims found |")
+    assert "| Harbour district | 812 | 97 |" in r.quotes[0].text
