@@ -307,6 +307,9 @@ REASON_CANDIDATES = 4
 # How far down a "how many" question's candidates the one counting what it asks is looked
 # for (``_counted_first``): as far as the candidates of who does something.
 COUNTED_CANDIDATES = 4
+# The candidates a question asking what comes after something looks among for one saying it
+# (``Answerer._sequel_first``).
+SEQUEL_CANDIDATES = 4
 
 
 class Answerer:
@@ -1645,7 +1648,8 @@ class Answerer:
                      self._title_first, self._defined_first, self._spelt_out_first,
                      self._pointer_first,
                      self._contact_first, self._time_first, self._purpose_first,
-                     self._reason_first, self._agent_first, self._named_unit_first):
+                     self._reason_first, self._agent_first, self._sequel_first,
+                     self._named_unit_first):
             j = rule(ev, j)
         return j
 
@@ -1661,6 +1665,25 @@ class Answerer:
         near = ev.terms.near if ev.terms is not None else None
         return self._promote(ev, j, lambda text: checks.gives_counted_figure(asked, text, near),
                              COUNTED_CANDIDATES, same_doc=True)
+
+    def _sequel_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking what comes after something ("What happens after the 30-day
+        assessment period?") whose top quote only names it ("The first 30 days of
+        accommodation are considered an assessment period."), while one of the next
+        candidates of the same document says what follows it ("After the 30-day assessment
+        period, the resident may stay ..."): that candidate comes first. So, for a question
+        asking about going past a limit of time ("Can someone stay longer than the six
+        months?"), is one saying it is extended ("the stay can be extended by a further six
+        months") before the one stating the limit ("... for up to six months")."""
+        asked = ev.query.asked
+        if quoting.asks_beyond(asked) and not quoting.speaks_of_extension(asked):
+            j = self._promote(ev, j, quoting.speaks_of_extension, SEQUEL_CANDIDATES,
+                              same_doc=True)
+        if quoting.asks_sequel(asked) <= 0:
+            return j
+        what = quoting.after_what(asked)
+        return self._promote(ev, j, lambda text: quoting.speaks_of_after(text, what),
+                             SEQUEL_CANDIDATES, same_doc=True)
 
     def _own_words_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question read with the conversation whose top quote holds none of its own words

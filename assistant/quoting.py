@@ -834,6 +834,54 @@ def asks_sequel(question: str) -> int:
     return int(bool(_ASKS_AFTER.search(question))) - int(bool(_ASKS_BEFORE.search(question)))
 
 
+# What a question asks about the time after: the words after its "after" ("after the 30-day
+# assessment period"), up to the clause's end.
+_AFTER_WHAT = re.compile(r"\b(?:after|once|following)\s+([^,;:?!.]+)", re.IGNORECASE)
+_AFTER_IN_TEXT = re.compile(r"\b(?:after|once|following|at the end of|beyond)\s+"
+                            r"((?:[\w'’-]+\W+){1,6})", re.IGNORECASE)
+
+
+def after_what(question: str) -> frozenset[str]:
+    """The content words (stemmed) of what a question asks about the time after ("30",
+    "day", "assess", "period" of "What happens after the 30-day assessment period?")."""
+    m = _AFTER_WHAT.search(question)
+    if m is None:
+        return frozenset()
+    words = [w for w in WORD.findall(m.group(1)) if w.lower() not in FUNCTION_WORDS][:5]
+    return frozenset(t for w in words for t in tokenize(w))
+
+
+def speaks_of_after(text: str, what: frozenset[str]) -> bool:
+    """Whether ``text`` says what comes after the thing (``after_what``): an "after" or "at
+    the end of" followed, within six words, by half its words or more ("After the 30-day
+    assessment period, the resident may stay ...")."""
+    if not what:
+        return False
+    need = (len(what) + 1) // 2
+    return any(len(what & set(tokenize(m.group(1)))) >= need
+               for m in _AFTER_IN_TEXT.finditer(text))
+
+
+# A question asking about going past a limit of time ("Can someone stay longer than the six
+# months?", "beyond the 90 days"), and a sentence saying how it is done ("the stay can be
+# extended by a further six months").
+_ASKS_BEYOND = re.compile(
+    r"\b(?:longer\s+than|beyond|past\s+the|exceed\w*|more\s+than|over)\b(?=.*\b(?:days?|weeks?|"
+    r"months?|years?|period|limit|deadline|stay)\b)", re.IGNORECASE)
+_SPEAKS_OF_EXTENSION = re.compile(r"\b(?:extend\w*|extension|prolong\w*|renew\w*)\b",
+                                  re.IGNORECASE)
+
+
+def asks_beyond(question: str) -> bool:
+    """Whether a question asks about going past a limit of time (``_ASKS_BEYOND``)."""
+    return bool(_ASKS_BEYOND.search(question))
+
+
+def speaks_of_extension(text: str) -> bool:
+    """Whether ``text`` says a time is extended, prolonged or renewed."""
+    return bool(_SPEAKS_OF_EXTENSION.search(text))
+
+
 def rank(index: Index, pool: dict[str, list[Evidence]], weights: Weights = Weights(),
          rules: QuoteRules = QuoteRules(), pointer: bool = False, sequel: int = 0
          ) -> list[Candidate]:

@@ -530,6 +530,16 @@ def test_a_quote_grown_onto_a_sentence_leaning_back_takes_the_one_before(mirelia
     assert r.quotes[0].text.startswith("Since 2022 the shelter in Port Seldar")
 
 
+def test_the_sentence_saying_what_comes_after_is_put_before_the_one_naming_it(mirelia):
+    # "The first 30 days of accommodation are considered an assessment period." had been the
+    # confident answer; the sentence after it says what follows.
+    r = mirelia.answer("What happens after the 30-day assessment period?")
+    assert "may stay in the shelter for up to six months" in r.quotes[0].text
+    # and past a limit of time, the sentence saying it is extended before the one stating it
+    r = mirelia.answer("Can someone stay longer than the six months?")
+    assert "can be extended by a further six months" in r.quotes[0].text
+
+
 def test_a_count_is_no_phone_number(mirelia):
     # "In 2024 the hotline received 1,126 calls, of which 304 ..." had been the confident
     # answer: 304 read as a number to call.

@@ -3817,3 +3817,27 @@ def test_an_elliptical_follow_up_is_read_with_the_conversation(assistant, histor
     # victims' projects "in recent years", not the prevention paragraph's recent training.
     r = assistant.answer("and in recent years?", history=[history])
     assert r.quotes and "special emphasis" in r.quotes[0].text
+
+
+def test_what_a_question_asks_the_time_after_and_a_sentence_saying_it():
+    from assistant.quoting import after_what, speaks_of_after
+
+    what = after_what("What happens after the 30-day assessment period?")
+    assert what >= {"assess", "period"}
+    assert speaks_of_after("After the 30-day assessment period, the resident may stay.", what)
+    # naming the period is not saying what follows it
+    assert not speaks_of_after("The first 30 days are considered an assessment period.", what)
+    assert not speaks_of_after("After the trial, victims may stay.", what)
+    assert after_what("What is the assessment period?") == frozenset()
+
+
+def test_a_question_asking_past_a_limit_of_time():
+    from assistant.quoting import asks_beyond, speaks_of_extension
+
+    for q in ("Can someone stay longer than the six months?", "beyond the 90 days?",
+              "can they stay past the reflection period"):
+        assert asks_beyond(q), q
+    for q in ("How long is the stay?", "Is the stay longer than the flight?"):
+        assert not asks_beyond(q), q
+    assert speaks_of_extension("The stay can be extended by a further six months.")
+    assert not speaks_of_extension("The stay lasts up to six months.")
