@@ -1140,6 +1140,8 @@ class Answerer:
                        "does not spell it out")
         if checks.lacks_asked_name(asked, top.text):
             out.append("your question asks for a name and the quote names none")
+        elif checks.lacks_person_name(asked, top.text):
+            out.append("your question asks for a person's name and the quote names no one")
         if checks.lacks_asked_time(asked, top.text):
             out.append("your question asks when and the quote gives no date")
         if checks.lacks_asked_amount(asked, top.text) \

@@ -1039,6 +1039,47 @@ _HEADS = re.compile(
     r"commissioner\w*|boss\w*|presid\w*|governor\w*|mayor\w*|commander\w*)\b", re.IGNORECASE)
 
 
+# A question asking for the name of a person or people by their post or role ("what are the
+# names of the two thb prosecutors", "whats the name of the head prosecutor there?"), and what
+# a quote naming one holds: two capitalised words in a row or more, none of them a body's, a
+# document's or a place's word, nor a month ("Inspector Dara Kovenko", not "the Specialised
+# Office of State Prosecutor"). A blind probe's "names of the two thb prosecutors" had been
+# answered confidently by "There are 11 prosecutors within this Specialised Service".
+_PERSON_ROLES = (r"(?:prosecutors?|judges?|officers?|inspectors?|members?|coordinators?|"
+                 r"directors?|heads?|ministers?|rapporteurs?|chair(?:man|men|person|woman)?s?|"
+                 r"leaders?|presidents?|mayors?|secretar(?:y|ies)|commissioners?|"
+                 r"ombuds(?:man|men|person)s?|spokes(?:man|men|person|woman)s?|founders?|"
+                 r"managers?|lawyers?|investigators?|officials?|people|persons?|employees?)")
+_ASKS_PERSON_NAME = re.compile(
+    rf"\bnames?\s+of\s+(?:(?:the|its|their|his|her|both|[\w-]+['’]s|two|three|four|five|"
+    rf"\d+)\s+)*(?:[\w-]+\s+){{0,3}}?{_PERSON_ROLES}\b(?!['’]s)", re.IGNORECASE)
+_NOT_A_PERSONS_NAME = frozenset(w.casefold() for w in (
+    "Office Ministry Association Service Services Unit Units Department Police Republic Court "
+    "Courts Agency Centre Center Council Commission Government State National Union Foundation "
+    "Institute University Committee Directorate Inspectorate Group Team Project Programme "
+    "Program Plan Act Code Law Article European International Organisation Organization "
+    "Network Fund Bureau Authority Parliament Assembly Prosecutor Prosecution Academy School "
+    "Hospital Embassy Mission Action Strategy Report Convention Directive Protocol Line Hotline "
+    "Caritas Association NGO NGOs Federal Regional District Supreme High Constitutional "
+    "Criminal Penal Labour Social Affairs Interior Justice Health Coordinator Coordination "
+    "Network Secretariat Division Section Chapter Annex Human Rights Trafficking Beings").split())
+
+
+def lacks_person_name(question: str, quote: str) -> bool:
+    """A question asking for a person's or people's names by their post (``_ASKS_PERSON_NAME``)
+    answered by a quote naming no person: no two capitalised words in a row that are not a
+    body's, a place's or a month."""
+    if not _ASKS_PERSON_NAME.search(question):
+        return False
+    for run in _name_runs(quote):
+        words = [w for w in run if w not in _NAME_LINKS]
+        if len(words) >= 2 and not any(
+                w.casefold() in _NOT_A_PERSONS_NAME or w.casefold() in _MONTH_NAMES
+                or w.isupper() or w.casefold() in country_names() for w in words):
+            return False
+    return True
+
+
 def lacks_asked_head(question: str, quote: str) -> bool:
     """A question asking who heads, chairs or leads something, answered by a quote that says
     nothing of heading or leading anything."""
@@ -1113,8 +1154,11 @@ def _asks_detail(noun: str, keyword: str | None = None) -> re.Pattern:
 
 _CONTACT_ASKS = (
     ("a phone number", re.compile(
+        # (a keyword question may close with the phone alone: "association ključ phone?")
         _asks_detail(r"(?:(?:tele)?phone|hotline|helpline|help-line|fax|contact|emergency|"
-                     r"toll-free|mobile|cell)\s+numbers?").pattern
+                     r"toll-free|mobile|cell)\s+numbers?",
+                     keyword=r"(?:(?:(?:tele)?phone|fax|mobile)(?:\s+numbers?)?|(?:hotline|"
+                     r"helpline|help-line|contact|emergency|toll-free|cell)\s+numbers?)").pattern
         + r"|\bnumbers?\s+(?:to|I\s+can|I\s+should|one\s+can)\s+(?:call|ring|dial)\b"
         r"|\b(?:what|which)\s+(?:phone\s+)?number\s+(?:can|should|do|does|could|must)\s+"
         r"(?:[\w'’-]+\s+){1,2}?(?:call|ring|dial)\b", re.IGNORECASE),

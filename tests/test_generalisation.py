@@ -3841,3 +3841,31 @@ def test_a_question_asking_past_a_limit_of_time():
         assert not asks_beyond(q), q
     assert speaks_of_extension("The stay can be extended by a further six months.")
     assert not speaks_of_extension("The stay lasts up to six months.")
+
+
+def test_a_question_asking_peoples_names_needs_a_person_named():
+    from assistant.checks import lacks_person_name
+
+    office = "There are 11 prosecutors within this Specialised Service of the Republic of Slovenia."
+    for q in ("what are the names of the two thb prosecutors",
+              "whats the name of the head prosecutor there?",
+              "What is the name of Slovenia's national rapporteur on trafficking?"):
+        assert lacks_person_name(q, office), q
+        assert not lacks_person_name(q, "The unit has been led by Inspector Dara Kovenko."), q
+    # a body's or a place's capitalised words name no one; a body's name is not asked for here
+    assert lacks_person_name("names of the judges?", "Caritas Slovenia met in March 2013.")
+    for q in ("what's the name of the hotline group that got funds",
+              "what are the names of the 4 ngos the inspectorate works with?"):
+        assert not lacks_person_name(q, office), q
+
+
+def test_a_keyword_question_closing_with_the_phone_asks_for_a_number(assistant):
+    from assistant.checks import lacks_contact_detail
+
+    for q in ("association ključ phone?", "labour inspectorate phone", "police telephone"):
+        assert lacks_contact_detail(q, "The police investigate.") == "a phone number", q
+    for q in ("Is a phone needed?", "phone scams by traffickers", "smartphone apps for victims"):
+        assert lacks_contact_detail(q, "The police investigate.") is None, q
+    # it had been answered confidently by a sentence naming the association and no number
+    r = assistant.answer("association ključ phone?")
+    assert r.abstained or r.tentative
