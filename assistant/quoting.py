@@ -34,9 +34,21 @@ _CONNECTIVE = re.compile(r"^(Nevertheless|Nonetheless|Instead|Consequently|As a 
                          r"Accordingly|Hence|Still|Yet|Otherwise|Even so)\b")
 
 
+# Or a pronoun as the subject after a short opening ("In 2024 they numbered 139", "On average
+# it was 19 months"): the sentence says more of what the one before named.
+_OPENING_THEN_PRONOUN = re.compile(
+    r"^(?:In|On|By|Since|From|At|During|Until|Over|After|Before|Today|Now|Then|Later|Overall|"
+    r"Together|Altogether|Again|Currently|Last|This)\b(?:\s+[\w-]+){0,2},?\s+"
+    r"(?:it|they|he|she)\s+(?!is\s+(?:also\s+)?(?:important|necessary|possible|expected|"
+    r"estimated|planned|hoped|likely|unlikely|clear|said|reported)\b)(?!was\s+(?:decided|"
+    r"agreed|announced|estimated|reported|found|noted|said|planned)\b)")
+
+
 def refers_back(sentence: str) -> bool:
-    """Whether ``sentence`` opens leaning on the one before: a pronoun or a connective."""
-    return bool(_ANAPHORA.match(sentence) or _CONNECTIVE.match(sentence))
+    """Whether ``sentence`` opens leaning on the one before: a pronoun or a connective, or a
+    pronoun as the subject after a short opening (``_OPENING_THEN_PRONOUN``)."""
+    return bool(_ANAPHORA.match(sentence) or _CONNECTIVE.match(sentence)
+                or _OPENING_THEN_PRONOUN.match(sentence))
 
 
 # A sentence opening with "The" and a noun ("The project, which was approved ..."), past

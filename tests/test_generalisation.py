@@ -3869,3 +3869,15 @@ def test_a_keyword_question_closing_with_the_phone_asks_for_a_number(assistant):
     # it had been answered confidently by a sentence naming the association and no number
     r = assistant.answer("association ključ phone?")
     assert r.abstained or r.tentative
+
+
+def test_a_pronoun_after_a_short_opening_leans_on_the_sentence_before():
+    from assistant.quoting import refers_back
+
+    for sentence in ("In 2024 they numbered 139, most of them young women.",
+                     "On average it was 19 months in 2024.", "Since then it has grown."):
+        assert refers_back(sentence), sentence
+    # an "it" that stands for nothing said, or a name after the opening
+    for sentence in ("In 2024 it was decided to act.", "In Slovenia, it is important to note.",
+                     "In 2013 the Government provided about EUR 90,000."):
+        assert not refers_back(sentence), sentence
