@@ -83,6 +83,9 @@ def _stemmed(words: frozenset[str]) -> frozenset[str]:
 # How far down a follow-up's candidates to look for one naming its one asked word
 # (``Answerer._naming_first``).
 NAMING_CANDIDATES = 10
+# A question asking of the one who asks ("Can I stay?", "do the rules apply to me"): what they
+# said of themselves is part of it.
+_ASKS_OF_THE_ASKER = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours)\b", re.IGNORECASE)
 # How far down a reading with the conversation whose top quote does not speak to the words
 # of a question going on ("and out in the regions?") looks for one that does (``best_reading``).
 SUPPORT_CANDIDATES = 4
@@ -1990,11 +1993,16 @@ class Answerer:
         question look covered ("I'm a police officer in Slovenia. What's the time?"). Read
         whole, as any other message, when its question points back to the introduction ("I'm
         helping a victim who testifies. Can she stay?") or it tells what happened ("My client
-        was trafficked and helps the police. Can she stay?")."""
+        was trafficked and helps the police. Can she stay?"), asks of the asker ("I'm 16. Can
+        I stay in a shelter?": the age is part of it), or counts nothing of its own ("I'm
+        researching Vietnamese victims. how many were there in 2024")."""
         said = quoting.introduction_before(query.asked)
         question = replace(query, asked=said[1], typed=query.typed or query.asked) \
             if said is not None else None
-        if question is not None and stands_alone(question):
+        if question is not None and stands_alone(question) \
+                and not _ASKS_OF_THE_ASKER.search(said[1]) \
+                and not (checks.asks_a_figure(said[1])
+                         and not checks.counted_words(said[1], shown=True)):
             query = question
         ev, _ = self.evidence(query, mode, where, passages)
         return ev, self.judge(ev)

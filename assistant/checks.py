@@ -1052,7 +1052,10 @@ _PERSON_ROLES = (r"(?:prosecutors?|judges?|officers?|inspectors?|members?|coordi
                  r"managers?|lawyers?|investigators?|officials?|people|persons?|employees?)")
 _ASKS_PERSON_NAME = re.compile(
     rf"\bnames?\s+of\s+(?:(?:the|its|their|his|her|both|[\w-]+['’]s|two|three|four|five|"
-    rf"\d+)\s+)*(?:[\w-]+\s+){{0,3}}?{_PERSON_ROLES}\b(?!['’]s)", re.IGNORECASE)
+    rf"\d+)\s+)*(?:[\w-]+\s+){{0,3}}?{_PERSON_ROLES}\b"
+    # the post is what is named, not a word before it ("the names of the member states")
+    rf"(?=\s*(?:[?.!,;:]|$)|\s+(?:of|in|at|on|for|from|who|that|there|here|now|currently|"
+    rf"working|dealing|please)\b)", re.IGNORECASE)
 _NOT_A_PERSONS_NAME = frozenset(w.casefold() for w in (
     "Office Ministry Association Service Services Unit Units Department Police Republic Court "
     "Courts Agency Centre Center Council Commission Government State National Union Foundation "
@@ -1061,8 +1064,12 @@ _NOT_A_PERSONS_NAME = frozenset(w.casefold() for w in (
     "Network Fund Bureau Authority Parliament Assembly Prosecutor Prosecution Academy School "
     "Hospital Embassy Mission Action Strategy Report Convention Directive Protocol Line Hotline "
     "Caritas Association NGO NGOs Federal Regional District Supreme High Constitutional "
-    "Criminal Penal Labour Social Affairs Interior Justice Health Coordinator Coordination "
-    "Network Secretariat Division Section Chapter Annex Human Rights Trafficking Beings").split())
+    "Criminal Penal Labour Social Affairs Interior Health Coordination Secretariat Division "
+    "Section Chapter Annex Human Rights Trafficking Beings Prosecutors Specialised "
+    # words that open a sentence
+    "The A An In On At By For From Since Most Many Some This These Those It Its Their Our "
+    "During After Before Under Over Each Every All Both No Not As Of And But If When Where "
+    "While").split())
 
 
 def lacks_person_name(question: str, quote: str) -> bool:
@@ -1071,11 +1078,13 @@ def lacks_person_name(question: str, quote: str) -> bool:
     body's, a place's or a month."""
     if not _ASKS_PERSON_NAME.search(question):
         return False
+    # Two words of a run that are no body's, place's, month's or sentence opening's: a title
+    # may stand before them ("Prosecutor Ana Marlow", "Justice Anna Novak").
     for run in _name_runs(quote):
-        words = [w for w in run if w not in _NAME_LINKS]
-        if len(words) >= 2 and not any(
-                w.casefold() in _NOT_A_PERSONS_NAME or w.casefold() in _MONTH_NAMES
-                or w.isupper() or w.casefold() in country_names() for w in words):
+        words = [w for w in run if w not in _NAME_LINKS
+                 and w.casefold() not in _NOT_A_PERSONS_NAME and w.casefold() not in _MONTH_NAMES
+                 and w.casefold() not in country_names() and not (w.isupper() and len(w) <= 5)]
+        if len(words) >= 2:
             return False
     return True
 
@@ -1316,9 +1325,21 @@ _PHONE_ASKS, _PHONE_GIVES = _CONTACT_ASKS[0][1], _CONTACT_ASKS[0][2]
 # the police on 112", "the emergency number 112", "Hotline 0800 ..."). Digits in groups
 # ("080 11 55") or after a plus are read as numbers to call wherever they stand.
 _BARE_FIGURE = re.compile(r"(?<![\d+][\s./-])(?<!\+)\d{3,5}(?![\s./-]?\d)")
-_CALLING_WORDS = frozenset({"call", "dial", "ring", "phone", "telephone", "tel", "number",
-                            "line", "hotline", "helpline", "fax", "mobile", "on"})
+# Right before the figure ("call 112", "on 112", "reached at 4477", "number 112"), or the word
+# before that ("the number is 113", "call the police on 112" has "on" right before).
+_CALLING_RIGHT_BEFORE = frozenset({"call", "dial", "ring", "phone", "telephone", "tel",
+                                   "number", "line", "hotline", "helpline", "fax", "mobile",
+                                   "on", "at", "via"})
+_CALLING_BEFORE = frozenset({"call", "dial", "ring", "phone", "telephone", "tel", "number",
+                             "hotline", "helpline", "fax", "mobile", "reached", "reach",
+                             "contact", "contacted", "calling", "dialling", "dialing"})
+# The word after a number to call, if any, is no noun it counts ("on 153 occasions", "the
+# number was 149 complaints"): a word of these, or none.
+_AFTER_A_NUMBER_TO_CALL = frozenset(
+    "in or and for from to if during when at on any free toll available which where with "
+    "without before after is was are be can may or from between".split())
 _TWO_WORDS_BEFORE = re.compile(r"([\w-]+)\W+([\w-]+)\W*$|([\w-]+)\W*$")
+_WORD_AFTER = re.compile(r"[^\w.!?;:\n]*([^\W\d_][\w-]*)")
 
 
 def phone_numbers(quote: str) -> list[re.Match]:
@@ -1328,8 +1349,12 @@ def phone_numbers(quote: str) -> list[re.Match]:
     for m in _PHONE_GIVES.finditer(quote):
         if _BARE_FIGURE.match(quote, m.start()) and m.group().isdigit():
             before = _TWO_WORDS_BEFORE.search(quote, max(0, m.start() - 40), m.start())
-            words = {w.lower() for w in before.groups() if w} if before else set()
-            if not words & _CALLING_WORDS and not any(w.endswith("-line") for w in words):
+            first, second, only = before.groups() if before else (None, None, None)
+            last = (second or only or "").lower()
+            called = last in _CALLING_RIGHT_BEFORE or last.endswith("-line") \
+                or (first or "").lower() in _CALLING_BEFORE
+            after = _WORD_AFTER.match(quote, m.end())
+            if not called or (after and after.group(1).lower() not in _AFTER_A_NUMBER_TO_CALL):
                 continue
         out.append(m)
     return out

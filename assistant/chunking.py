@@ -41,8 +41,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # A table's row as the loaders write it: cells between pipes ("| Construction | 138 |", a
 # Markdown table) or joined by them ("Construction | 138", a web page's or Word table's).
 _TABLE_ROW = re.compile(r"\s*\|.*\|\s*|[^|\n]*\S \| \S[^\n]*")
-# The rule under a Markdown table's header ("|---|:---:|").
-_TABLE_RULE = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*")
+# The rule under a Markdown table's header ("|---|:---:|"): cells of dashes, maybe with colons.
+_TABLE_RULE_CELL = re.compile(r":?-{2,}:?")
+
+
+def _table_rule(line: str) -> bool:
+    """Whether ``line`` is the rule under a Markdown table's header (``_TABLE_RULE_CELL``
+    between pipes). (Split, not one pattern: spaces around optional pipes had backtracked
+    quadratically on a long run of spaces.)"""
+    cells = line.strip().strip("|").split("|")
+    return all(_TABLE_RULE_CELL.fullmatch(c.strip()) for c in cells)
 
 
 def _tables(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
@@ -54,7 +62,7 @@ def _tables(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
     for line in text.split("\n") + [""]:
         start, end = pos, pos + len(line)
         pos = end + 1
-        if line.strip() and rows and _TABLE_RULE.fullmatch(line):
+        if line.strip() and rows and _table_rule(line):
             rows[-1] = (rows[-1][0], end)
         elif line.strip() and _TABLE_ROW.fullmatch(line):
             rows.append((start, end))

@@ -36,12 +36,20 @@ _CONNECTIVE = re.compile(r"^(Nevertheless|Nonetheless|Instead|Consequently|As a 
 
 # Or a pronoun as the subject after a short opening ("In 2024 they numbered 139", "On average
 # it was 19 months"): the sentence says more of what the one before named.
+# After a preposition or a conjunction, one word at least comes between, and no pronoun: a
+# pronoun right after it opens a clause that points forward ("Before they leave, residents
+# ...", "Until they turn 18, ...", "Since they arrived, it ..."); and "it"
+# standing for what follows ("In Veldora it is illegal to ...", "it was decided that ...")
+# points back to nothing.
 _OPENING_THEN_PRONOUN = re.compile(
-    r"^(?:In|On|By|Since|From|At|During|Until|Over|After|Before|Today|Now|Then|Later|Overall|"
-    r"Together|Altogether|Again|Currently|Last|This)\b(?:\s+[\w-]+){0,2},?\s+"
-    r"(?:it|they|he|she)\s+(?!is\s+(?:also\s+)?(?:important|necessary|possible|expected|"
-    r"estimated|planned|hoped|likely|unlikely|clear|said|reported)\b)(?!was\s+(?:decided|"
-    r"agreed|announced|estimated|reported|found|noted|said|planned)\b)")
+    r"^(?:(?:In|On|By|Since|From|At|During|Until|Over|After|Before|Last)"
+    r"(?:\s+(?!(?:it|they|he|she|we|you|I)\b)[\w-]+){1,2}|"
+    r"(?:Today|Now|Then|Later|Overall|Together|Altogether|Again|Currently)(?:\s+[\w-]+){0,2})"
+    r",?\s+"
+    r"(?:it|they|he|she)\s+(?!(?:is|was|has\s+been|will\s+be)\s+(?:also\s+|not\s+)?[\w-]+\s+"
+    r"(?:to|that)\b)(?!(?:is|was)\s+(?:also\s+)?(?:important|necessary|possible|expected|"
+    r"estimated|planned|hoped|likely|unlikely|clear|said|reported|decided|agreed|announced|"
+    r"found|noted)\b)")
 
 
 def refers_back(sentence: str) -> bool:
@@ -771,14 +779,20 @@ def _where_finding(question: str) -> str:
     """The words from a line's first "where" to the first word of finding or reading after
     it on that line ("where can i find"), or "": a word of finding after a later "where" of
     the line is after its first too, so one look per line is enough."""
+    source = None  # whether the question names a source, read once if needed
     for line in question.split("\n"):
         where = _WHERE.search(line)
         if where is None:
             continue
+        reader = _THE_READER.search(line, where.end())  # the first, read once
         for finding in _FINDING_WORD.finditer(line, where.end()):
-            if finding.group(0).lower() not in _FINDING_OR_GETTING or names_source(question) \
-                    or _THE_READER.search(line, where.end(), finding.start()):
-                return line[where.start():finding.end()]
+            if finding.group(0).lower() in _FINDING_OR_GETTING \
+                    and not (reader and reader.end() <= finding.start()):
+                if source is None:
+                    source = names_source(question)
+                if not source:
+                    continue
+            return line[where.start():finding.end()]
     return ""
 
 
@@ -849,8 +863,11 @@ def asks_sequel(question: str) -> int:
 # What a question asks about the time after: the words after its "after" ("after the 30-day
 # assessment period"), up to the clause's end.
 _AFTER_WHAT = re.compile(r"\b(?:after|once|following)\s+([^,;:?!.]+)", re.IGNORECASE)
-_AFTER_IN_TEXT = re.compile(r"\b(?:after|once|following|at the end of|beyond)\s+"
-                            r"((?:[\w'’-]+\W+){1,6})", re.IGNORECASE)
+# (Opening a sentence: a sentence saying what happens after the thing, not one mentioning
+# that something else happens after it: "Personal data are kept for five years after they
+# leave the shelter" does not say what happens once a resident leaves.)
+_AFTER_IN_TEXT = re.compile(r"(?:^|(?<=[.!?]\s))(?:After|Once|Following|At the end of|Beyond)\s+"
+                            r"((?:[\w'’-]+\W+){1,6})")
 
 
 def after_what(question: str) -> frozenset[str]:
@@ -864,9 +881,9 @@ def after_what(question: str) -> frozenset[str]:
 
 
 def speaks_of_after(text: str, what: frozenset[str]) -> bool:
-    """Whether ``text`` says what comes after the thing (``after_what``): an "after" or "at
-    the end of" followed, within six words, by half its words or more ("After the 30-day
-    assessment period, the resident may stay ...")."""
+    """Whether ``text`` says what comes after the thing (``after_what``): a sentence opening
+    with "After" or "At the end of" followed, within six words, by half its words or more
+    ("After the 30-day assessment period, the resident may stay ...")."""
     if not what:
         return False
     need = (len(what) + 1) // 2
@@ -877,16 +894,20 @@ def speaks_of_after(text: str, what: frozenset[str]) -> bool:
 # A question asking about going past a limit of time ("Can someone stay longer than the six
 # months?", "beyond the 90 days"), and a sentence saying how it is done ("the stay can be
 # extended by a further six months").
-_ASKS_BEYOND = re.compile(
-    r"\b(?:longer\s+than|beyond|past\s+the|exceed\w*|more\s+than|over)\b(?=.*\b(?:days?|weeks?|"
-    r"months?|years?|period|limit|deadline|stay)\b)", re.IGNORECASE)
+# ("over" is left out: "granted over the years" asks of a span, not past its end.)
+_ASKS_BEYOND = re.compile(r"\b(?:longer\s+than|beyond|past\s+the|exceed\w*|more\s+than)\b",
+                          re.IGNORECASE)
+_A_TIME_OR_LIMIT = re.compile(r"\b(?:days?|weeks?|months?|years?|period|limit|deadline|stay)\b",
+                              re.IGNORECASE)
 _SPEAKS_OF_EXTENSION = re.compile(r"\b(?:extend\w*|extension|prolong\w*|renew\w*)\b",
                                   re.IGNORECASE)
 
 
 def asks_beyond(question: str) -> bool:
-    """Whether a question asks about going past a limit of time (``_ASKS_BEYOND``)."""
-    return bool(_ASKS_BEYOND.search(question))
+    """Whether a question asks about going past a limit of time (``_ASKS_BEYOND``, with a
+    time or a limit after it)."""
+    m = _ASKS_BEYOND.search(question)  # the first: any later one is followed by less
+    return m is not None and bool(_A_TIME_OR_LIMIT.search(question, m.end()))
 
 
 def speaks_of_extension(text: str) -> bool:
@@ -941,6 +962,10 @@ def _with_table_header(text: str, seq: list[Evidence], first: int, last: int,
             and text[seq[k - 1].end:seq[k].start].count("\n") == 1 \
             and not text[seq[k - 1].end:seq[k].start].strip():
         k -= 1
+    line_start = text.rfind("\n", 0, seq[k].start) + 1
+    before = text.rfind("\n", 0, max(line_start - 1, 0)) + 1 if line_start else 0
+    if line_start and table_row(text, before, line_start - 1):
+        return first  # the header is in a passage not read: no row stands in for it
     if k < first and seq[last].end - seq[k].start <= 2 * rules.cover_max_chars:
         return k
     return first

@@ -3881,3 +3881,44 @@ def test_a_pronoun_after_a_short_opening_leans_on_the_sentence_before():
     for sentence in ("In 2024 it was decided to act.", "In Slovenia, it is important to note.",
                      "In 2013 the Government provided about EUR 90,000."):
         assert not refers_back(sentence), sentence
+
+
+def test_an_attack_probes_cases_of_the_eighth_session():
+    """A review that attacked this session's rules (2026-12-07, eighth session)."""
+    from assistant.checks import lacks_person_name, phone_numbers
+    from assistant.chunking import sentences
+    from assistant.quoting import (after_what, asks_beyond, asks_where_to_read, refers_back,
+                                   speaks_of_after)
+
+    # a number to call under "reached at"; a count after "number was" or "on" is none
+    assert [m.group() for m in phone_numbers("The line can be reached at 4477.")] == ["4477"]
+    assert not phone_numbers("In 2023 the number was 149 complaints.")
+    assert not phone_numbers("Inspections were carried out on 153 occasions.")
+    # a title before a person's name; "member states" are not people
+    for quote in ("The office is led by Prosecutor Ana Marlow.", "Ms Mojca NOVAK leads it.",
+                  "Justice Anna Novak and Justice Chad Ferrell sat."):
+        assert not lacks_person_name("What is the name of the head prosecutor?", quote), quote
+    assert not lacks_person_name("names of the member states?", "Germany and France.")
+    # "over the years" asks of a span, not past its end
+    assert not asks_beyond("How many permits were granted over the years?")
+    # what happens after the thing is said by a sentence opening so, not one mentioning it
+    what = after_what("What happens once a resident leaves the shelter?")
+    assert not speaks_of_after("Data are kept for five years after they leave the shelter.",
+                               what)
+    # a pronoun opening a clause that points forward leans on nothing before
+    for sentence in ("Before they leave, residents sign.", "Until they turn 18, children stay.",
+                     "Since they arrived, it rained.", "In Veldora it is illegal to do it."):
+        assert not refers_back(sentence), sentence
+    assert refers_back("Then they launched a raid.")
+    # many "get"s after a "where", and a table's rule after a long run of spaces, read once
+    assert not asks_where_to_read("where " + "get " * 4000)
+    text = "| a | b |\n" + " " * 20000 + "x\n| c | d |\n|---|---|\n| 1 | 2 |"
+    assert [text[s:e] for s, e in sentences(text, 0, len(text))][-1] == \
+        "| c | d |\n|---|---|\n| 1 | 2 |"
+
+
+@pytest.mark.parametrize("message", ["Hi, I'm 16. Can I stay in a shelter?",
+                                     "I'm researching foreign victims. how many were there?"])
+def test_an_introduction_the_question_asks_of_is_read_with_it(assistant, message):
+    # "I" is the one introduced; "how many were there" counts nothing of its own: read whole
+    assert assistant.evidence(message).query.asked == message

@@ -145,3 +145,15 @@ def test_a_row_of_a_long_table_is_quoted_from_the_tables_header(tmp_path):
     r = a.answer("How many inspections were there in the Harbour district?")
     assert r.quotes[0].text.startswith("| Region | Inspections | Victims found |")
     assert "| Harbour district | 812 | 97 |" in r.quotes[0].text
+
+
+def test_a_row_whose_header_is_in_another_passage_is_quoted_alone(tmp_path):
+    # The header of a table of 300 rows is in the first passage only: a later row had been
+    # quoted from the first row of its passage, rows of other districts before it.
+    from conftest import assistant_over
+
+    rows = "\n".join(f"| District {i} | {7000 + i} | {9000 + i} |" for i in range(300))
+    text = "# Inspections\n\n| District | Inspections | Workers |\n|---|---|---|\n" + rows + "\n"
+    a = assistant_over(tmp_path, {"report.md": text})
+    r = a.answer("District 45 inspections")
+    assert r.quotes[0].text.startswith("| District 45 |")
