@@ -1325,16 +1325,16 @@ _PHONE_ASKS, _PHONE_GIVES = _CONTACT_ASKS[0][1], _CONTACT_ASKS[0][2]
 # the police on 112", "the emergency number 112", "Hotline 0800 ..."). Digits in groups
 # ("080 11 55") or after a plus are read as numbers to call wherever they stand.
 _BARE_FIGURE = re.compile(r"(?<![\d+][\s./-])(?<!\+)\d{3,5}(?![\s./-]?\d)")
-# Right before the figure ("call 112", "on 112", "reached at 4477", "number 112"), or the word
-# before that ("the number is 113", "call the police on 112" has "on" right before).
+# Right before the figure ("call 112", "number 112", "Hotline 0800"), or the word before that
+# with "on", "at", "via", "is" between ("can be reached at 4477", "the number is 113").
 _CALLING_RIGHT_BEFORE = frozenset({"call", "dial", "ring", "phone", "telephone", "tel",
-                                   "number", "line", "hotline", "helpline", "fax", "mobile",
-                                   "on", "at", "via"})
+                                   "number", "line", "hotline", "helpline", "fax", "mobile"})
 _CALLING_BEFORE = frozenset({"call", "dial", "ring", "phone", "telephone", "tel", "number",
                              "hotline", "helpline", "fax", "mobile", "reached", "reach",
                              "contact", "contacted", "calling", "dialling", "dialing"})
-# The word after a number to call, if any, is no noun it counts ("on 153 occasions", "the
-# number was 149 complaints"): a word of these, or none.
+_BETWEEN = frozenset({"on", "at", "via", "is", "are"})
+# Or "on", "at", "via" alone before it ("call the police on 112 if ..."), when the word after
+# the figure, if any, is no noun it counts ("on 153 occasions"): a word of these, or none.
 _AFTER_A_NUMBER_TO_CALL = frozenset(
     "in or and for from to if during when at on any free toll available which where with "
     "without before after is was are be can may or from between".split())
@@ -1352,9 +1352,10 @@ def phone_numbers(quote: str) -> list[re.Match]:
             first, second, only = before.groups() if before else (None, None, None)
             last = (second or only or "").lower()
             called = last in _CALLING_RIGHT_BEFORE or last.endswith("-line") \
-                or (first or "").lower() in _CALLING_BEFORE
+                or ((first or "").lower() in _CALLING_BEFORE and last in _BETWEEN)
             after = _WORD_AFTER.match(quote, m.end())
-            if not called or (after and after.group(1).lower() not in _AFTER_A_NUMBER_TO_CALL):
+            if not called and not (last in {"on", "at", "via"} and (
+                    after is None or after.group(1).lower() in _AFTER_A_NUMBER_TO_CALL)):
                 continue
         out.append(m)
     return out
