@@ -76,6 +76,8 @@ def _tables(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
 def table_row(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is a whole line (or a header and the rule under it) that
     reads as a table's row (``_tables``)."""
+    if text.find("|", start, end) < 0:  # most sentences: asked of every candidate quoted
+        return False
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     if text[line_start:start].strip() or text[end:line_end if line_end >= 0 else None].strip():
