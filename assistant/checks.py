@@ -1161,6 +1161,12 @@ def _asks_detail(noun: str, keyword: str | None = None) -> re.Pattern:
         rf"|{_KEYWORD_OPENING}{keyword or noun}(?:\s+please)?\W*$", re.IGNORECASE)
 
 
+# Figures that may be a number to call: three digits or more in a row, not a year ("2013")
+# nor the end of an amount ("90,000"); digits in groups ("01 45 67 89 10", "+386 1 234"); a
+# short number to call ("Dial 15"). ``phone_numbers`` keeps those that read as one.
+_PHONE_GIVES = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))\d{3,}|\+?\d{1,4}(?:[\s./-]\d{2,4}){2,}|"
+                          r"\b(?:call|dial|ring|tel\.?|telephone|phone)\s*:?\s*\+?\d", re.IGNORECASE)
+# What way to reach someone a question asks for, how it asks, and whether a quote gives it.
 _CONTACT_ASKS = (
     ("a phone number", re.compile(
         # (a keyword question may close with the phone alone: "association ključ phone?")
@@ -1171,12 +1177,9 @@ _CONTACT_ASKS = (
         + r"|\bnumbers?\s+(?:to|I\s+can|I\s+should|one\s+can)\s+(?:call|ring|dial)\b"
         r"|\b(?:what|which)\s+(?:phone\s+)?number\s+(?:can|should|do|does|could|must)\s+"
         r"(?:[\w'’-]+\s+){1,2}?(?:call|ring|dial)\b", re.IGNORECASE),
-     # three digits or more in a row, not a year ("2013") nor the end of an amount ("90,000");
-     # digits in groups ("01 45 67 89 10", "+386 1 234"); a short number to call ("Dial 15")
-     re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))\d{3,}|\+?\d{1,4}(?:[\s./-]\d{2,4}){2,}|"
-                r"\b(?:call|dial|ring|tel\.?|telephone|phone)\s*:?\s*\+?\d", re.IGNORECASE)),
+     lambda quote: bool(phone_numbers(quote))),
     ("an e-mail address", _asks_detail(r"e-?mail(?:\s+address(?:es)?)?"),
-     re.compile(r"@|[\[(]at[\])]", re.IGNORECASE)),
+     re.compile(r"@|[\[(]at[\])]", re.IGNORECASE).search),
     ("a web address", _asks_detail(r"(?:web\s*sites?|homepages?|web\s*pages?|urls?|"
                                    r"web\s+address(?:es)?|(?:web\s*)?links?)",
                                    keyword=r"(?:web\s*sites?|homepages?|urls?|"
@@ -1184,7 +1187,7 @@ _CONTACT_ASKS = (
      # (no "\b" before a run of word characters and hyphens: on "a-a-a-..." it restarted at
      # every hyphen, quadratic in the quote's length)
      re.compile(r"https?://|\bwww\.|(?<![\w-])[\w-]+\.(?:org|com|net|eu|gov|int|edu|info|io)\b|"
-                r"(?<![\w-])[\w-]+(?:\.[\w-]+)+\.[a-z]{2}/", re.IGNORECASE)),
+                r"(?<![\w-])[\w-]+(?:\.[\w-]+)+\.[a-z]{2}/", re.IGNORECASE).search),
     ("a postal address", re.compile(
         _asks_detail(r"(?:(?:postal|street|mailing|office|home|physical|registered|visiting)"
                      r"\s+)?address(?:es)?").pattern
@@ -1198,7 +1201,7 @@ _CONTACT_ASKS = (
      # (not a year: "In 2021, Velmora's inspectors ...", "Since 2019 Nordhaven has ...")
      re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d{1,6}[A-Za-z]?,?\s+[A-Z][a-z][\w-]*|"
                 r"\bP\.?\s?O\.?\s+Box\b|"
-                r"\b[A-Z][\w-]*\s+(?!(?:1[89]|20)\d\d\b)\d{1,5}[A-Za-z]?,\s")),
+                r"\b[A-Z][\w-]*\s+(?!(?:1[89]|20)\d\d\b)\d{1,5}[A-Za-z]?,\s").search),
 )
 
 
@@ -1303,8 +1306,7 @@ def lacks_contact_detail(question: str, quote: str) -> str | None:
     address."""
     for kind, asks, gives in _CONTACT_ASKS:
         if asks.search(question):
-            found = phone_numbers(quote) if gives is _PHONE_GIVES else gives.search(quote)
-            return None if found else kind
+            return None if gives(quote) else kind
     return None
 
 
@@ -1318,12 +1320,11 @@ _CONTACT_WORDS = frozenset(tokenize(
     "what which whose who where how can could may must should need want tell find get "
     "send show please address e-mail email also reception desk switchboard office line "
     "answers answered duty officer own main central general direct"))
-_PHONE_ASKS, _PHONE_GIVES = _CONTACT_ASKS[0][1], _CONTACT_ASKS[0][2]
+_PHONE_ASKS = _CONTACT_ASKS[0][1]
 # A figure of three to five digits standing alone is a count as often as a number to call
 # ("received 1,126 calls, of which 304 led to an inspection" had answered "What's the hotline
-# number?", confidently): it is one under a word of calling among the two before it ("call
-# the police on 112", "the emergency number 112", "Hotline 0800 ..."). Digits in groups
-# ("080 11 55") or after a plus are read as numbers to call wherever they stand.
+# number?", confidently): it is one under a word of calling (below). Digits in groups ("080 11
+# 55") or after a plus are read as numbers to call wherever they stand.
 _BARE_FIGURE = re.compile(r"(?<![\d+][\s./-])(?<!\+)\d{3,5}(?![\s./-]?\d)")
 # Right before the figure ("call 112", "number 112", "Hotline 0800"), or the word before that
 # with "on", "at", "via", "is" between ("can be reached at 4477", "the number is 113").

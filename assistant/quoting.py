@@ -956,15 +956,15 @@ def _with_table_header(text: str, seq: list[Evidence], first: int, last: int,
     Targeted inspections | Workers checked |"): a row alone is figures without their names.
     The rows between come too, the quote being one span of the text; not when that would
     double ``rules.cover_max_chars``, or when the header is not among the sentences read."""
+    if not table_row(text, seq[first].start, seq[first].end):
+        return first  # most quotes
     k = first
-    while k > 0 and table_row(text, seq[k].start, seq[k].end) \
-            and table_row(text, seq[k - 1].start, seq[k - 1].end) \
+    while k > 0 and table_row(text, seq[k - 1].start, seq[k - 1].end) \
             and text[seq[k - 1].end:seq[k].start].count("\n") == 1 \
             and not text[seq[k - 1].end:seq[k].start].strip():
         k -= 1
     line_start = text.rfind("\n", 0, seq[k].start) + 1
-    before = text.rfind("\n", 0, max(line_start - 1, 0)) + 1 if line_start else 0
-    if line_start and table_row(text, before, line_start - 1):
+    if line_start and table_row(text, text.rfind("\n", 0, line_start - 1) + 1, line_start - 1):
         return first  # the header is in a passage not read: no row stands in for it
     if k < first and seq[last].end - seq[k].start <= 2 * rules.cover_max_chars:
         return k
