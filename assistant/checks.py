@@ -666,7 +666,7 @@ _TITLED = (r"(?:project|programme|program|scheme|plan|initiative|campaign|strate
 _ASKS_TITLE = re.compile(
     rf"\b(?:title|name)\s+of\s+(?:(?:the|its|their|this|that|his|her)\s+)?(?:[\w'-]+\s+){{0,3}}?"
     rf"{_TITLED}\b|\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+(?:(?:the|its|their)\s+)?"
-    rf"(?:[\w'-]+\s+){{0,4}}?"
+    rf"(?:[\w'-]+\s+){{0,6}}?"
     rf"{_TITLED}\s+called\b|\b{_TITLED}(?:['’]s)?\s+(?:title|name)\b", re.IGNORECASE)
 _GIVES_TITLE = re.compile(r"\b(?:title|name)\s+of\s+[^.]{0,80}?\b(?:is|was)\b|"
                           r"(?<!so-)\b(?:called|entitled|titled|named|known\s+as)\b"
@@ -1384,6 +1384,8 @@ _HOLDER_KEYWORD = re.compile(_KEYWORD_OPENING.replace("{0,5}", "{1,5}")
                              re.IGNORECASE)
 
 
+_COPULAS = frozenset({"is", "are", "was", "were", "be"})
+_JOINING = frozenset({"and", "or", "but"})
 _OWN = re.compile(r"\b(?:its|their|his|her|our)\b", re.IGNORECASE)
 
 
@@ -1412,17 +1414,25 @@ def others_phone_number(question: str, quote: str) -> str | None:
         return None
     labels = []
     # Where each clause opens, found once (a quote of many numbers is read in one pass).
-    openings = [c.end() for c in _LABEL_START.finditer(quote)]
+    starts = list(_LABEL_START.finditer(quote))
+    openings = [c.end() for c in starts]
     for m in phone_numbers(quote):
         if m.group()[0].isalpha():  # "call 112", "Tel. 01 ...": a number under no one's name
             return None
         before = quote[:m.start()]
         i = bisect.bisect_right(openings, m.start()) - 1
-        opening = openings[i] if i >= 0 else 0
-        label = _LABEL_ENDS.match(" ".join(before[opening:].split()[-6:])).group(1)
+        clause = before[openings[i]:] if i >= 0 else before
+        j = i
+        while j > 0 and starts[j].group().lower() in _JOINING:
+            j -= 1
+        if j >= 0 and starts[j].group().lower() in _COPULAS and before[openings[j]:].strip():
+            # "The Labour Inspectorate is reachable on ...", "the hotline is open day and
+            # night on ...": after the verb is how it is reached; whose number, the subject.
+            clause = quote[openings[j - 1] if j > 0 else 0:starts[j].start()]
+        label = _LABEL_ENDS.match(" ".join(clause.split()[-6:])).group(1)
         words = set(tokenize(label)) - _CONTACT_WORDS
         # ("Its reception desk answers on ...", "has its own line": the body's own)
-        if not words or words & holder or _OWN.search(before[opening:]):
+        if not words or words & holder or _OWN.search(clause):
             return None
         labels.append(label)
     return labels[0] if labels else None

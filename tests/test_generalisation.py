@@ -795,6 +795,14 @@ def test_a_quote_giving_the_detail_or_a_question_not_asking_for_one_passes(quest
      "Workers and members of the public can call the national anti-trafficking helpline on "
      "0800 555 140.", None),
     ("What number should victims call?", "Victims can call the SOS helpline 080 11 55.", None),
+    # after "is", how the subject is reached, not whose number it is
+    ("What is the phone number of the Labour Inspectorate?",
+     "The Labour Inspectorate is reachable on 0800 4455.", None),
+    ("What is the phone number of the Labour Inspectorate?",
+     "Tell the Labour Inspectorate; the police hotline is open day and night on 113.",
+     "police hotline"),
+    ("What is the phone number of the Labour Inspectorate?",
+     "The Labour Inspectorate's number is 0800 4455.", None),
 ])
 def test_a_number_labelled_as_anothers_is_told(question, quote, label):
     from assistant.checks import others_phone_number
@@ -3633,6 +3641,12 @@ def test_what_gives_a_reason():
     assert not states_reason("Thus far no victims were found; as many as 40 were heard.")
 
 
+def test_a_question_asking_a_sequels_name_is_quoted_with_its_title(assistant):
+    # A blind probe's: confidently quoted the sentence on the proposal, without the title.
+    r = assistant.answer("What's the sequel to the JIT THB project called?")
+    assert "The title of the new project is" in r.quotes[0].text
+
+
 def test_a_question_asking_why_gets_the_sentence_giving_a_reason(assistant):
     # The prosecutors' sentence had come first; the one saying why the Employment Service's
     # officers are trained ("with the purpose of their early detection ...") is the answer.
@@ -3646,6 +3660,8 @@ def test_a_question_asking_why_gets_the_sentence_giving_a_reason(assistant):
     ("The earlier JIT project - what is the name of its sequel?", True),
     ("what was the new project called?", True), ("The follow-up's name?", True),
     ("what's the new project called?", True),
+    # six words between (a blind probe's)
+    ("What's the sequel to the JIT THB project called?", True),
     ("What's the name of the national coordinator?", False),
     ("What is the name of the current President of Warsaw?", False),
     ("Who approved the project?", False)])
