@@ -304,6 +304,8 @@ _EARLIER = re.compile(r"\b(?:previous|earlier|old|former|original|prior|first|co
 # How far down a question asking what something is called looks for a candidate saying it
 # (``_title_first``).
 TITLE_CANDIDATES = 4
+# How far down a question about what is looks past a top quote about plans (``_present_first``).
+PRESENT_CANDIDATES = 5
 # How far down a question asking why looks for a candidate giving a reason
 # (``_reason_first``): as far as for who does something.
 REASON_CANDIDATES = 4
@@ -1649,7 +1651,8 @@ class Answerer:
         # own words go first, so that the rules of the question's form come after them: "who
         # carries it out?" had had its sentence naming who moved back behind the one holding
         # "carried out".
-        for rule in (self._own_words_first, self._asked_year_first, self._counted_first,
+        for rule in (self._own_words_first, self._present_first, self._asked_year_first,
+                     self._counted_first,
                      self._title_first, self._defined_first, self._spelt_out_first,
                      self._pointer_first,
                      self._contact_first, self._time_first, self._purpose_first,
@@ -1670,6 +1673,30 @@ class Answerer:
         near = ev.terms.near if ev.terms is not None else None
         return self._promote(ev, j, lambda text: checks.gives_counted_figure(asked, text, near),
                              COUNTED_CANDIDATES, same_doc=True)
+
+    def _present_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question about what is ("Which languages does the helpline offer?") whose top
+        quote says what is to come ("We will also add Arabic and Tagalog to the languages
+        offered ...", a report's plans for next year), while one of the next candidates of the
+        same document says what is and shares a word of the question's own ("Counsellors
+        offer support directly in the following languages: ..."): that candidate comes
+        first. A question asking of the future, or naming a year, keeps its order."""
+        asked = ev.query.asked
+        if not j.candidates or checks.asks_future(asked):
+            return j
+        from .keyword import tokenize
+
+        terms = set(quoting.asked_terms(asked))
+
+        def sentence(c) -> str:
+            return self.index.documents[c.doc_id].text[c.evidence.start:c.evidence.end]
+
+        if not terms or not checks.speaks_of_plans(sentence(j.candidates[0])):
+            return j
+        return self._promote(
+            ev, j, lambda c: not checks.speaks_of_plans(sentence(c))
+            and bool(terms & set(tokenize(sentence(c)))),
+            PRESENT_CANDIDATES, same_doc=True, whole=True)
 
     def _sequel_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what comes after something ("What happens after the 30-day

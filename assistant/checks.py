@@ -744,6 +744,39 @@ def gives_title(text: str, quoted: bool = False) -> bool:
     return bool(_GIVES_TITLE.search(text) or (quoted and _QUOTED_TITLE.search(text)))
 
 
+# A question about what is to come ("What will the helpline do next year?", "any plans for
+# new languages?", "in 2026?"): a sentence about plans may answer it.
+_ASKS_FUTURE = re.compile(
+    r"\b(?:will|won['’]t|shall|going\s+to|gonna|plans?|planned|planning|intends?|intended|"
+    r"next|future|upcoming|coming|expected|expect|soon|later|yet|(?:1[0-9]|20)\d\d)\b",
+    re.IGNORECASE)
+# A sentence about what is to come, not what is: "will" with who plans it ("we will", "our"),
+# a time to come ("next year", "from 1 September 2026", "in 2026"), or words of planning
+# ("plans to", "is expected to"). A rule put with "will" ("Victims will be granted a
+# reflection period") names no such time and is no plan.
+_WILL = re.compile(r"(?<!free )(?<!good )(?<!own )(?<!ill )(?<!the )(?<!a )(?<!last )"
+                   r"\b(?:will|shall)\b(?!\s+of\b)", re.IGNORECASE)
+_PLANNED = re.compile(
+    r"\b(?:we|our|us)\b|\b(?:next|coming|upcoming|future)\b|\b(?:in|from|by|until|during|"
+    r"before)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:(?:" + _MONTHS + r")\s+)?(?:1[0-9]|20)\d\d\b",
+    re.IGNORECASE)
+_PLANNING = re.compile(r"\b(?:plans?|intends?|aims?)\s+to\b|\b(?:is|are)\s+(?:planned|expected|"
+                       r"scheduled)\s+to\b", re.IGNORECASE)
+
+
+def asks_future(question: str) -> bool:
+    """Whether a question asks about what is to come (``_ASKS_FUTURE``), or names a year."""
+    return bool(_ASKS_FUTURE.search(question))
+
+
+def speaks_of_plans(sentence: str) -> bool:
+    """Whether a sentence says what is to come rather than what is: "We will also add Arabic
+    and Tagalog to the languages offered ...", "From 1 September 2026 the line will operate
+    ...", "The ministry plans to open ..."."""
+    return bool((_WILL.search(sentence) and _PLANNED.search(sentence))
+                or _PLANNING.search(sentence))
+
+
 def asks_purpose(question: str) -> bool:
     """Whether a question asks what something is for: its purpose, aim or goal, or why it was
     set up."""

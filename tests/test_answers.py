@@ -338,6 +338,22 @@ def test_a_twenty_first_blind_probe_typed_in_haste(assistant):
                    if r["kind"] == "answerable")
 
 
+def test_a_twenty_fifth_blind_probe_on_the_seed_page(assistant):
+    """90 questions on the seed page by a helper that saw the page but no code nor question set
+    (2026-12-07, ninth session): 65 answerable (14 paraphrases, 18 follow-ups, 8 yes/no, 6
+    terse, 6 figures, 5 neighbour, 4 after-period, 4 where-published), 15 near-topic, 10
+    off-topic. Blind: hit@1 92.3% (60), hit@3 100%, none refused, one confident and wrong
+    ("What's the sequel to the JIT THB project called?"), no near-topic answered
+    confidently, all 10 off-topic refused; 93.8% (61) and none wrong after the change it
+    prompted. README, "Evaluation"."""
+    o = probe_outcome(assistant, "probe25_by_others.jsonl")
+    assert o.hit_at_1 >= 0.93 and o.confident_wrong == 0 and o.confident_unanswerable == 0
+    assert o.off_topic == 10 and o.off_topic_refused >= 10
+    rows = read_questions(DATA / "probe25_by_others.jsonl")
+    assert not any(assistant.answer(r["q"], r["history"]).abstained for r in rows
+                   if r["kind"] == "answerable")
+
+
 @pytest.fixture(scope="module")
 def estavia(tmp_path_factory):
     """Two documents the seventh probe's helper wrote (an action plan and an NGO's annual
@@ -863,3 +879,36 @@ def test_who_asks_does_not_pull_the_answer(assistant, question, quoted):
         assert r.abstained
     else:
         assert r.quotes and quoted in r.quotes[0].text
+
+
+@pytest.fixture(scope="module")
+def corvalia(tmp_path_factory):
+    """An appellate court's judgment summary in plain text (numbered paragraphs) and an NGO
+    helpline's annual report as a web page (a list, a table, plans for the next year),
+    written by the twenty-fourth probe's helper (2026-12-07, ninth session)."""
+    from conftest import assistant_over
+
+    files = {p.name: p.read_text(encoding="utf-8") for p in (DATA / "corvalia").iterdir()}
+    return assistant_over(tmp_path_factory.mktemp("corvalia"), files)
+
+
+def test_a_twenty_fourth_blind_probe_on_a_judgment_and_a_helpline_report(corvalia):
+    """90 questions by the helper that wrote the two documents and saw no code nor earlier
+    probe: 65 answerable (12 paraphrases, 20 follow-ups, 6 yes/no, 6 terse, 6 figures, 5
+    neighbour, 4 after-period, 3 where-published, 3 on the table), 15 near-topic, 10
+    off-topic. Blind: hit@1 50.8% (33), hit@3 60.0%, 9 refused, 4 confident and wrong, 3
+    near-topic confidently, all 10 off-topic refused; 52.3% (34) and 3 after the change it
+    prompted (a question about what is is not answered by a sentence about plans). README,
+    "Evaluation"."""
+    o = probe_outcome(corvalia, "probe24_by_others.jsonl")
+    assert o.hit_at_1 >= 0.52 and o.confident_wrong <= 3 and o.confident_unanswerable <= 3
+    assert o.off_topic == 10 and o.off_topic_refused >= 10
+
+
+def test_a_question_about_what_is_is_not_answered_by_plans(corvalia):
+    # The report's plans ("We will also add Arabic and Tagalog to the languages offered ...")
+    # had been quoted confidently; the list of languages offered now comes first.
+    r = corvalia.answer("which languages does the helpline offer?")
+    assert "Counsellors offer support directly in the following languages" in r.quotes[0].text
+    r = corvalia.answer("What languages will the helpline add?")
+    assert "We will also add Arabic and Tagalog" in r.quotes[0].text

@@ -3938,3 +3938,37 @@ def test_an_attack_probes_cases_of_the_eighth_session():
 def test_an_introduction_the_question_asks_of_is_read_with_it(assistant, message):
     # "I" is the one introduced; "how many were there" counts nothing of its own: read whole
     assert assistant.evidence(message).query.asked == message
+
+
+@pytest.mark.parametrize("sentence, plans", [
+    ("Subject to funding, the telephone line will operate 24 hours a day, seven days a week, "
+     "from 1 September 2026.", True),
+    ("We will also add Arabic and Tagalog to the languages offered directly by our "
+     "counsellors.", True),
+    ("The ministry plans to open two more shelters.", True),
+    ("A new unit is expected to start work next spring.", True),
+    ("In 2026 the helpline will launch a WhatsApp channel.", True),
+    # what is, and a rule put with "will" (no time to come, no one planning it)
+    ("Counsellors offer support directly in the following languages:", False),
+    ("Identified victims will be granted a 90 day reflection period.", False),
+    ("This License will therefore apply to the whole of the work.", False),
+    ("The victims acted of their own free will in 2021.", False),
+])
+def test_a_sentence_about_plans_is_told_from_one_about_what_is(sentence, plans):
+    from assistant.checks import speaks_of_plans
+
+    assert speaks_of_plans(sentence) is plans
+
+
+@pytest.mark.parametrize("question, future", [
+    ("Which languages does the helpline offer?", False),
+    ("languges helpline offers", False),
+    ("What languages will the helpline add?", True),
+    ("Any plans for new languages?", True),
+    ("What happens next year?", True),
+    ("How many calls were there in 2025?", True),
+])
+def test_a_question_about_what_is_to_come_is_told(question, future):
+    from assistant.checks import asks_future
+
+    assert asks_future(question) is future
