@@ -1638,7 +1638,9 @@ class Answerer:
 
     def reorder(self, ev: Evidence, j: Judgement) -> Judgement:
         """The candidates with one that gives what the question's form asks for put first,
-        when the best does not: the year a figure is asked of (``_asked_year_first``), a count
+        when the best does not: what is rather than what is planned (``_present_first``),
+        the year a figure is asked of (``_asked_year_first``), the months a question names
+        (``_asked_month_first``), a count
         of what "how many" names (``_counted_first``), what a project is called
         (``_title_first``), what a term means (``_defined_first``), what an abbreviation
         stands for (``_spelt_out_first``), where to read (``_pointer_first``), a way to reach
@@ -1652,7 +1654,7 @@ class Answerer:
         # carries it out?" had had its sentence naming who moved back behind the one holding
         # "carried out".
         for rule in (self._own_words_first, self._present_first, self._asked_year_first,
-                     self._counted_first,
+                     self._asked_month_first, self._counted_first,
                      self._title_first, self._defined_first, self._spelt_out_first,
                      self._pointer_first,
                      self._contact_first, self._time_first, self._purpose_first,
@@ -1964,6 +1966,18 @@ class Answerer:
                     and checks.gives_counted_figure(asked, text):
                 return self._put_first(ev, j, i)
         return j
+
+    def _asked_month_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question naming months ("How many contacts came in between July and
+        September?") whose top quote names none of them ("The quietest month was January
+        ..."), while one of the next candidates of the same document names them all ("Q3
+        (July to September) | 1,897 contacts ..."): that candidate comes first."""
+        months = checks.months_named(ev.query.asked)
+        if not months or not j.candidates \
+                or checks.months_named(self._text(j.candidates[0])) & months:
+            return j
+        return self._promote(ev, j, lambda text: months <= checks.months_named(text),
+                             NAMING_CANDIDATES, same_doc=True)
 
     def _text(self, c) -> str:
         return self.index.documents[c.doc_id].text[c.start:c.end]

@@ -331,11 +331,11 @@ _TIME_WORD = re.compile(rf"\b({_MONTHS}|century|centuries|decades?|years?|ago)\b
 _TIME = re.compile(rf"{_DIGIT}|{_TIME_WORD.pattern}", re.IGNORECASE)
 
 
-# A question asking how long something lasts ("For how long?", "Until when?", "How many
-# months?"), and what a sentence says a span with: a figure of days to years, or "for the
+# A question asking how long something lasts or takes ("For how long?", "Until when?", "How
+# many months?", "How fast?"), and what a sentence says a span with: a figure of days to years, or "for the
 # duration of", "until", "as long as", "permanently".
 _ASKS_DURATION = re.compile(r"\b(how\s+long|until\s+when|till\s+when|how\s+many\s+(days|"
-                            r"weeks|months|years))\b", re.IGNORECASE)
+                            r"weeks|months|years)|how\s+(fast|quickly|soon))\b", re.IGNORECASE)
 _DURATION = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)"
     r"[\s-]+(hours?|days?|weeks?|months?|years?)\b|\bfor\s+the\s+duration\s+of\b|\buntil\b|"
@@ -754,14 +754,34 @@ _ASKS_FUTURE = re.compile(
 # a time to come ("next year", "from 1 September 2026", "in 2026"), or words of planning
 # ("plans to", "is expected to"). A rule put with "will" ("Victims will be granted a
 # reflection period") names no such time and is no plan.
-_WILL = re.compile(r"(?<!free )(?<!good )(?<!own )(?<!ill )(?<!the )(?<!a )(?<!last )"
-                   r"\b(?:will|shall)\b(?!\s+of\b)", re.IGNORECASE)
+_WILL = re.compile(r"(?<!\bfree )(?<!\bgood )(?<!\bown )(?<!\bill )(?<!\bthe )(?<!\ba )"
+                   r"(?<!\blast )\b(?:will|shall)\b(?!\s+of\b)", re.IGNORECASE)
 _PLANNED = re.compile(
     r"\b(?:we|our|us)\b|\b(?:next|coming|upcoming|future)\b|\b(?:in|from|by|until|during|"
     r"before)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:(?:" + _MONTHS + r")\s+)?(?:1[0-9]|20)\d\d\b",
     re.IGNORECASE)
 _PLANNING = re.compile(r"\b(?:plans?|intends?|aims?)\s+to\b|\b(?:is|are)\s+(?:planned|expected|"
                        r"scheduled)\s+to\b", re.IGNORECASE)
+
+
+# A month named: any but "may" in any case ("july", "September"); "May" with a capital, not
+# opening the text and not as a verb before a pronoun or "be" ("May I ...", "it May be").
+_MONTH_NAMED = re.compile(
+    r"\b(january|february|march|april|june|july|august|september|october|november|"
+    r"december)\b|(?<=\w[\s,(])(May)\b(?!\s+(?:I|we|you|they|he|she|it|be|not|have)\b)",
+    re.IGNORECASE)
+
+
+def months_named(text: str) -> frozenset[str]:
+    """The months a text names, in lower case ("between July and September": july,
+    september)."""
+    out = set()
+    for m in _MONTH_NAMED.finditer(text):
+        if m.group(1):
+            out.add(m.group(1).lower())
+        elif m.group(2) == "May":
+            out.add("may")
+    return frozenset(out)
 
 
 def asks_future(question: str) -> bool:
@@ -1780,8 +1800,12 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
     held = set(tokenize(passage))
     out = []
     for m in _ASKED_NAME.finditer(question):
-        if _named_in_passing_not_held(m.group(1), held, df) \
-                and not any(_of_a_subject(w, df) for w in m.group(1).split()):
+        # The subject's words name nothing in passing ("Court" of a judgment, "Slovenian" of
+        # a page on Slovenia); the rest may ("Supreme" of "Supreme Court", where the
+        # judgment is the appeal court's).
+        own = " ".join(w for w in m.group(1).split() if not _of_a_subject(w, df)
+                       and _place_passages(w, df) <= RARE_PLACE_PASSAGES)
+        if own and _named_in_passing_not_held(own, held, df):
             out.append(m.group(1))
     return list(dict.fromkeys(out))
 

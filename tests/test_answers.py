@@ -912,3 +912,18 @@ def test_a_question_about_what_is_is_not_answered_by_plans(corvalia):
     assert "Counsellors offer support directly in the following languages" in r.quotes[0].text
     r = corvalia.answer("What languages will the helpline add?")
     assert "We will also add Arabic and Tagalog" in r.quotes[0].text
+
+
+def test_a_question_naming_months_takes_the_row_naming_them(corvalia):
+    # "The quietest month was January, with 398 contacts." had come first; the table's third
+    # quarter, "Q3 (July to September) | 1,897 contacts", answers.
+    r = corvalia.answer("How many contacts came in between July and September?")
+    assert "Q3 (July to September)" in r.quotes[0].text
+
+
+def test_a_court_the_quote_does_not_name_is_said(corvalia):
+    # The judgment is the appeal court's; it names the Supreme Court once, as where a further
+    # appeal may go. The case's heading had answered confidently.
+    r = corvalia.answer("What did the Supreme Court decide in the Maszek case?")
+    assert r.tentative
+    assert any("Supreme Court" in c for c in r.caveats)

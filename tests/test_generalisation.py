@@ -668,6 +668,15 @@ def test_a_name_mentioned_in_passing_must_be_in_the_quoted_passage():
                                  df0)
     assert not names_unmentioned("Does the MPL's text allow it?", passage, df0)
     assert not names_unmentioned("How many prosecutors does Peru have?", passage, df0)
+    # A word of the subject ("Court", in many passages of a judgment) does not hide the word
+    # naming something in passing ("Supreme", of the appeal's next instance: a blind probe's
+    # near-topic question had been answered confidently by the case's heading).
+    df = {"suprem": 1, "court": 32, "maszek": 9}.get
+    df0 = lambda t: df(t) or 0
+    heading = "Case No. CA-CR 2024/0417 State Prosecutor v. Dorin Maszek"
+    assert names_unmentioned("What did the Supreme Court decide in the Maszek case?", heading,
+                             df0) == ["Supreme Court"]
+    assert not names_unmentioned("What did the Court decide in the Maszek case?", heading, df0)
 
 
 @pytest.mark.parametrize("question", ["How many prosecutors does Serbia have for trafficking "
@@ -3524,7 +3533,8 @@ def test_a_question_asking_only_how_many(question, only):
 @pytest.mark.parametrize("question, only", [
     ("For how long?", True), ("and until when?", True), ("for how many months?", True),
     ("how long is it", True), ("How long is the reflection period?", False),
-    ("Who else?", False)])
+    ("Who else?", False), ("How fast?", True), ("and how quickly?", True),
+    ("How quickly did the number of victims rise?", False)])
 def test_a_question_asking_only_how_long(question, only):
     from assistant.checks import asks_only_duration
 
@@ -3953,6 +3963,8 @@ def test_an_introduction_the_question_asks_of_is_read_with_it(assistant, message
     ("Identified victims will be granted a 90 day reflection period.", False),
     ("This License will therefore apply to the whole of the work.", False),
     ("The victims acted of their own free will in 2021.", False),
+    # "shall" after a word ending in "a" (an early form of the rule took it for "a will")
+    ("By 30 June 2025, each of the eight regions of Estavia shall establish a team.", True),
 ])
 def test_a_sentence_about_plans_is_told_from_one_about_what_is(sentence, plans):
     from assistant.checks import speaks_of_plans
@@ -3972,3 +3984,17 @@ def test_a_question_about_what_is_to_come_is_told(question, future):
     from assistant.checks import asks_future
 
     assert asks_future(question) is future
+
+
+@pytest.mark.parametrize("text, months", [
+    ("How many contacts came in between July and September?", {"july", "september"}),
+    ("Q3 (July to September) | 1,897 contacts", {"july", "september"}),
+    ("the chat was introduced in May 2023", {"may"}),
+    # "may" as a verb, in any case
+    ("May I call at night?", set()), ("may i call at night", set()),
+    ("Victims may stay for 90 days.", set()), ("How many calls were there?", set()),
+])
+def test_the_months_a_text_names(text, months):
+    from assistant.checks import months_named
+
+    assert months_named(text) == months
