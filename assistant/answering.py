@@ -1682,9 +1682,13 @@ class Answerer:
         offered ...", a report's plans for next year), while one of the next candidates of the
         same document says what is and shares a word of the question's own ("Counsellors
         offer support directly in the following languages: ..."): that candidate comes
-        first. A question asking of the future, or naming a year, keeps its order."""
+        first. A question asking of the future, or naming a year, keeps its order, and so
+        does one read after such a question."""
         asked = ev.query.asked
-        if not j.candidates or checks.asks_future(asked):
+        # (read with the conversation, the future may have been asked before: "Any new
+        # languages?" after "What does the helpline plan to do in 2026?")
+        if not j.candidates or checks.asks_future(asked) \
+                or (ev.query.context and checks.asks_future(ev.query.context)):
             return j
         from .keyword import tokenize
 
@@ -1693,11 +1697,33 @@ class Answerer:
         def sentence(c) -> str:
             return self.index.documents[c.doc_id].text[c.evidence.start:c.evidence.end]
 
-        if not terms or not checks.speaks_of_plans(sentence(j.candidates[0])):
+        def planned(c) -> bool:
+            # A sentence about plans, or one with "will" under a heading of plans ("Plans for
+            # 2026") or going on from such a sentence ("We will also add Arabic and Tagalog
+            # ..." after "... from 1 September 2026.")
+            s = sentence(c)
+            if checks.speaks_of_plans(s):
+                return True
+            if not checks.says_will(s):
+                return False
+            p = self.index.passages[c.evidence.row]
+            if checks.heads_plans(p.section):
+                return True
+            before = [(a, b) for a, b in p.sentences if b <= c.evidence.start]
+            if not before:
+                return False
+            a, b = before[-1]
+            return checks.speaks_of_plans(self.index.documents[c.doc_id].text[a:b])
+
+        top = j.candidates[0]
+        if not terms or not planned(top):
             return j
+        # (or no further in meaning than the plan: "The telephone line is open Monday to
+        # Friday ..." for "when can i ring the hotline during the week")
         return self._promote(
-            ev, j, lambda c: not checks.speaks_of_plans(sentence(c))
-            and bool(terms & set(tokenize(sentence(c)))),
+            ev, j, lambda c: not planned(c)
+            and (bool(terms & set(tokenize(sentence(c))))
+                 or c.evidence.meaning >= top.evidence.meaning),
             PRESENT_CANDIDATES, same_doc=True, whole=True)
 
     def _sequel_first(self, ev: Evidence, j: Judgement) -> Judgement:

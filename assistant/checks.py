@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from .keyword import tokenize
 from .places import country_forms, country_names, place_forms
@@ -667,7 +668,8 @@ _ASKS_TITLE = re.compile(
     rf"\b(?:title|name)\s+of\s+(?:(?:the|its|their|this|that|his|her)\s+)?(?:[\w'-]+\s+){{0,3}}?"
     rf"{_TITLED}\b|\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+(?:(?:the|its|their)\s+)?"
     rf"(?:[\w'-]+\s+){{0,6}}?"
-    rf"{_TITLED}\s+called\b|\b{_TITLED}(?:['’]s)?\s+(?:title|name)\b", re.IGNORECASE)
+    rf"{_TITLED}\s+called\b(?!\s+(?:for|on|upon|to|in|by)\b)"
+    rf"|\b{_TITLED}(?:['’]s)?\s+(?:title|name)\b", re.IGNORECASE)
 _GIVES_TITLE = re.compile(r"\b(?:title|name)\s+of\s+[^.]{0,80}?\b(?:is|was)\b|"
                           r"(?<!so-)\b(?:called|entitled|titled|named|known\s+as)\b"
                           r"(?!\s+(?:for|to|on|upon|in|by)\b)", re.IGNORECASE)
@@ -750,25 +752,29 @@ _ASKS_FUTURE = re.compile(
     r"\b(?:will|won['’]t|shall|going\s+to|gonna|plans?|planned|planning|intends?|intended|"
     r"next|future|upcoming|coming|expected|expect|soon|later|yet|(?:1[0-9]|20)\d\d)\b",
     re.IGNORECASE)
-# A sentence about what is to come, not what is: "will" with who plans it ("we will", "our"),
-# a time to come ("next year", "from 1 September 2026", "in 2026"), or words of planning
-# ("plans to", "is expected to"). A rule put with "will" ("Victims will be granted a
-# reflection period") names no such time and is no plan.
-_WILL = re.compile(r"(?<!\bfree )(?<!\bgood )(?<!\bown )(?<!\bill )(?<!\bthe )(?<!\ba )"
-                   r"(?<!\blast )\b(?:will|shall)\b(?!\s+of\b)", re.IGNORECASE)
-_PLANNED = re.compile(
-    r"\b(?:we|our|us)\b|\b(?:next|coming|upcoming|future)\b|\b(?:in|from|by|until|during|"
-    r"before)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:(?:" + _MONTHS + r")\s+)?(?:1[0-9]|20)\d\d\b",
+# A sentence about what is to come, not what is: "will" with a time to come after it ("will
+# operate ... from 1 September 2026", "will open next year"), or words of planning ("plans
+# to", "is expected to"). A rule or a promise put with "will" ("Victims will be granted a
+# reflection period", an FAQ's "We will never share your details ...") names no such time
+# and is no plan; nor is "will" a noun ("against their will") or "we will call her Anika".
+_WILL_LATER = re.compile(
+    r"(?<!\bfree )(?<!\bgood )(?<!\bown )(?<!\bill )(?<!\bthe )(?<!\ba )(?<!\blast )"
+    r"(?<!\btheir )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\byour )(?<!\bour )(?<!\bits )"
+    r"\bwill\b(?!\s+of\b)(?!\s+call\b)[^.;!?]*?"
+    r"(?:\b(?:next|coming|upcoming|future)\b|\b(?:in|from|by|until|during|before)\s+"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:(?:" + _MONTHS + r")\s+)?(?:1[0-9]|20)\d\d\b)",
     re.IGNORECASE)
-_PLANNING = re.compile(r"\b(?:plans?|intends?|aims?)\s+to\b|\b(?:is|are)\s+(?:planned|expected|"
+_PLANNING = re.compile(r"\b(?:plans?|intends?)\s+to\b|\b(?:is|are)\s+(?:planned|expected|"
                        r"scheduled)\s+to\b", re.IGNORECASE)
 
 
-# A month named: any but "may" in any case ("july", "September"); "May" with a capital, not
-# opening the text and not as a verb before a pronoun or "be" ("May I ...", "it May be").
+# A month named: any but "may" in any case ("july", "September"), not a person's first name
+# ("June Smith"); "May" with a capital, not opening the text or a sentence ("May I ...?"), and
+# not a verb ("it May be").
 _MONTH_NAMED = re.compile(
     r"\b(january|february|march|april|june|july|august|september|october|november|"
-    r"december)\b|(?<=\w[\s,(])(May)\b(?!\s+(?:I|we|you|they|he|she|it|be|not|have)\b)",
+    r"december)\b(?!\s+(?-i:[A-Z][a-z]))"
+    r"|(?<=\S\s)(?<![.!?]\s)(May)\b(?!\s+(?:be|not|have)\b)(?!\s+(?-i:[A-Z][a-z]))",
     re.IGNORECASE)
 
 
@@ -784,17 +790,39 @@ def months_named(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_WILL = re.compile(r"(?<!\bfree )(?<!\bgood )(?<!\bown )(?<!\bill )(?<!\bthe )(?<!\ba )"
+                   r"(?<!\blast )(?<!\btheir )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\byour )"
+                   r"(?<!\bour )(?<!\bits )\bwill\b(?!\s+of\b)(?!\s+call\b)", re.IGNORECASE)
+
+
+def says_will(sentence: str) -> bool:
+    """Whether a sentence holds "will" as a verb (``speaks_of_plans`` without the time):
+    after a sentence about plans, it goes on about them ("... from 1 September 2026. We
+    will also add Arabic and Tagalog ...")."""
+    return bool(_WILL.search(sentence))
+
+
+_PLANS_HEADING = re.compile(r"\b(?:plans?|planned|outlook|next\s+steps|future|upcoming|"
+                            r"the\s+(?:year|years|months)\s+ahead|coming\s+years?)\b",
+                            re.IGNORECASE)
+
+
+def heads_plans(title: str) -> bool:
+    """Whether a section's title says it is about plans ("Plans for 2026", "Outlook", "Next
+    steps"): a sentence with "will" under it is a plan ("we will train 300 labour
+    inspectors ...")."""
+    return bool(_PLANS_HEADING.search(title))
+
+
 def asks_future(question: str) -> bool:
     """Whether a question asks about what is to come (``_ASKS_FUTURE``), or names a year."""
     return bool(_ASKS_FUTURE.search(question))
 
 
 def speaks_of_plans(sentence: str) -> bool:
-    """Whether a sentence says what is to come rather than what is: "We will also add Arabic
-    and Tagalog to the languages offered ...", "From 1 September 2026 the line will operate
-    ...", "The ministry plans to open ..."."""
-    return bool((_WILL.search(sentence) and _PLANNED.search(sentence))
-                or _PLANNING.search(sentence))
+    """Whether a sentence says what is to come rather than what is: "the telephone line will
+    operate 24 hours a day ... from 1 September 2026", "The ministry plans to open ..."."""
+    return bool(_WILL_LATER.search(sentence) or _PLANNING.search(sentence))
 
 
 def asks_purpose(question: str) -> bool:
@@ -1451,6 +1479,30 @@ def _holder(question: str) -> str:
     return m.group(0) if m is not None else ""
 
 
+# A clause naming someone: an article or a possessive, or a capitalised word.
+_NAMES_SOMEONE = re.compile(r"\b(?:the|a|an|its|their|his|her|our)\b|\b[A-Z]")
+
+
+def _subject_before(quote: str, starts: list, openings: list[int], j: int) -> str:
+    """The subject of the verb opening clause ``j`` (``_LABEL_START``'s matches ``starts``,
+    their ends ``openings``): back over the words joining subjects ("Both the Labour
+    Inspectorate and La Strada are ..."), and past a relative word or a comma to what it
+    stands for ("... to the police, which is reachable on ...")."""
+    end, k = starts[j].start(), j - 1
+    while k >= 0:
+        word = starts[k].group().lower()
+        if word in _JOINING:
+            k -= 1
+        elif not quote[openings[k]:end].strip(" ,;:") and word in _RELATIVE:
+            end, k = starts[k].start(), k - 1
+        else:
+            break
+    return quote[openings[k] if k >= 0 else 0:end]
+
+
+_RELATIVE = frozenset({"which", "who", ",", ";"})
+
+
 def others_phone_number(question: str, quote: str) -> str | None:
     """The label of another's number ("police emergency number") when a question asks for
     the phone number of someone the quote names ("What is the phone number of the Special
@@ -1476,12 +1528,15 @@ def others_phone_number(question: str, quote: str) -> str | None:
         i = bisect.bisect_right(openings, m.start()) - 1
         clause = before[openings[i]:] if i >= 0 else before
         j = i
-        while j > 0 and starts[j].group().lower() in _JOINING:
+        # ("open day and night on ...": a word joined to the predicate, not another's name,
+        # "and the Labour Inspectorate on ...")
+        while j > 0 and starts[j].group().lower() in _JOINING \
+                and not _NAMES_SOMEONE.search(before[openings[j]:]):
             j -= 1
         if j >= 0 and starts[j].group().lower() in _COPULAS and before[openings[j]:].strip():
             # "The Labour Inspectorate is reachable on ...", "the hotline is open day and
             # night on ...": after the verb is how it is reached; whose number, the subject.
-            clause = quote[openings[j - 1] if j > 0 else 0:starts[j].start()]
+            clause = _subject_before(quote, starts, openings, j)
         label = _LABEL_ENDS.match(" ".join(clause.split()[-6:])).group(1)
         words = set(tokenize(label)) - _CONTACT_WORDS
         # ("Its reception desk answers on ...", "has its own line": the body's own)
@@ -1739,7 +1794,10 @@ def _names_nothing_new(question: str, quote: str) -> bool:
 
 # A place a question asks about: "in" or "from" and a capitalised name, after the first word
 # ("... in Croatia?", "victims from Nigeria").
-_IN_PLACE = re.compile(r"(?<=\w )(?:in|from)\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
+# (A month or a weekday is a time, not a place: "open on Sundays in December?")
+_IN_PLACE = re.compile(r"(?<=\w )(?:in|from)\s+(?!(?i:" + _MONTHS + r"|monday|tuesday|"
+                       r"wednesday|thursday|friday|saturday|sunday)s?\b)"
+                       r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
 # A name the collection mentions in at most this many passages is a detail of them, not their
 # subject (the seed page names Slovenia in most passages, Croatia in one list).
 RARE_PLACE_PASSAGES = 2
@@ -1789,6 +1847,16 @@ _NAME_WORD = r"(?![A-Z]+s\b)[A-Z][\w-]*[a-z][\w-]*(?:'[a-z]*)?"
 _ASKED_NAME = re.compile(rf"(?<=\w )({_NAME_WORD}(?:\s+{_NAME_WORD})*)")
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    from .nearwords import common_word_list
+
+    return frozenset(common_word_list())
+
+
 def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> list[str]:
     """The names a question asks about that the collection mentions only in passing (in at
     most ``RARE_PLACE_PASSAGES`` passages, by ``df``) and that the quote's passage does not
@@ -1803,8 +1871,15 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
         # The subject's words name nothing in passing ("Court" of a judgment, "Slovenian" of
         # a page on Slovenia); the rest may ("Supreme" of "Supreme Court", where the
         # judgment is the appeal court's).
-        own = " ".join(w for w in m.group(1).split() if not _of_a_subject(w, df)
-                       and _place_passages(w, df) <= RARE_PLACE_PASSAGES)
+        words = m.group(1).split()
+        if any(_of_a_subject(w, df) for w in words):
+            continue
+        frequent = [w for w in words if _place_passages(w, df) > RARE_PLACE_PASSAGES]
+        # A frequent name is whom the documents are about ("Kasimir Holt's", where later
+        # passages say "Mr Holt"); a frequent common word is not ("Court").
+        if any(_POSSESSIVE.sub("", w).lower() not in _common_words() for w in frequent):
+            continue
+        own = " ".join(w for w in words if w not in frequent)
         if own and _named_in_passing_not_held(own, held, df):
             out.append(m.group(1))
     return list(dict.fromkeys(out))

@@ -897,11 +897,11 @@ def test_a_twenty_fourth_blind_probe_on_a_judgment_and_a_helpline_report(corvali
     probe: 65 answerable (12 paraphrases, 20 follow-ups, 6 yes/no, 6 terse, 6 figures, 5
     neighbour, 4 after-period, 3 where-published, 3 on the table), 15 near-topic, 10
     off-topic. Blind: hit@1 50.8% (33), hit@3 60.0%, 9 refused, 4 confident and wrong, 3
-    near-topic confidently, all 10 off-topic refused; 52.3% (34) and 3 after the change it
-    prompted (a question about what is is not answered by a sentence about plans). README,
-    "Evaluation"."""
+    near-topic confidently, all 10 off-topic refused; 55.4% (36), 3 and 2 after the changes
+    it prompted (a question about what is is not answered by a sentence about plans; months
+    named; a name's words of the subject do not hide the rest). README, "Evaluation"."""
     o = probe_outcome(corvalia, "probe24_by_others.jsonl")
-    assert o.hit_at_1 >= 0.52 and o.confident_wrong <= 3 and o.confident_unanswerable <= 3
+    assert o.hit_at_1 >= 0.55 and o.confident_wrong <= 3 and o.confident_unanswerable <= 2
     assert o.off_topic == 10 and o.off_topic_refused >= 10
 
 
@@ -912,6 +912,16 @@ def test_a_question_about_what_is_is_not_answered_by_plans(corvalia):
     assert "Counsellors offer support directly in the following languages" in r.quotes[0].text
     r = corvalia.answer("What languages will the helpline add?")
     assert "We will also add Arabic and Tagalog" in r.quotes[0].text
+    # A promise and a name given with "we will" are no plans (an attack probe's: "a woman we
+    # will call Anika, 34" had lost its place to a sentence without her age).
+    r = corvalia.answer("How old was Anika?")
+    assert "Anika, 34" in r.quotes[0].text
+
+
+def test_a_place_question_is_not_asked_of_a_month(corvalia):
+    # "in December" had been read as a place the quote does not name (an attack probe's).
+    r = corvalia.answer("Is the helpline open on Sundays in December?")
+    assert not any("place" in c for c in r.caveats)
 
 
 def test_a_question_naming_months_takes_the_row_naming_them(corvalia):

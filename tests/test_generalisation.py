@@ -677,6 +677,12 @@ def test_a_name_mentioned_in_passing_must_be_in_the_quoted_passage():
     assert names_unmentioned("What did the Supreme Court decide in the Maszek case?", heading,
                              df0) == ["Supreme Court"]
     assert not names_unmentioned("What did the Court decide in the Maszek case?", heading, df0)
+    # A person named once in full and later by the surname is whom the text is about (an
+    # attack probe's: right answers on "Mr Holt" had been doubted).
+    df = {"kasimir": 1, "holt": 12, "court": 32}.get
+    assert not names_unmentioned("Did the Court confirm Kasimir Holt's sentence?",
+                                 "37. The Court confirmed Mr Holt's sentence.",
+                                 lambda t: df(t) or 0)
 
 
 @pytest.mark.parametrize("question", ["How many prosecutors does Serbia have for trafficking "
@@ -810,6 +816,14 @@ def test_a_quote_giving_the_detail_or_a_question_not_asking_for_one_passes(quest
     ("What is the phone number of the Labour Inspectorate?",
      "Tell the Labour Inspectorate; the police hotline is open day and night on 113.",
      "police hotline"),
+    # an attack probe's: subjects joined, another's number after "and", a relative clause
+    ("What is the phone number of the Labour Inspectorate?",
+     "The police are reachable on 112 and the Labour Inspectorate on 0800 4455.", None),
+    ("What is the phone number of the Labour Inspectorate?",
+     "Both the Labour Inspectorate and La Strada are available on 0800 4455.", None),
+    ("What is the phone number of the Labour Inspectorate?",
+     "The Labour Inspectorate refers cases to the police, which is reachable on 112.",
+     "police"),
     ("What is the phone number of the Labour Inspectorate?",
      "The Labour Inspectorate's number is 0800 4455.", None),
 ])
@@ -3672,6 +3686,8 @@ def test_a_question_asking_why_gets_the_sentence_giving_a_reason(assistant):
     ("what's the new project called?", True),
     # six words between (a blind probe's)
     ("What's the sequel to the JIT THB project called?", True),
+    # what a plan calls for is no title (an attack probe's)
+    ("What were the three main measures the national strategy called for?", False),
     ("What's the name of the national coordinator?", False),
     ("What is the name of the current President of Warsaw?", False),
     ("Who approved the project?", False)])
@@ -3953,18 +3969,22 @@ def test_an_introduction_the_question_asks_of_is_read_with_it(assistant, message
 @pytest.mark.parametrize("sentence, plans", [
     ("Subject to funding, the telephone line will operate 24 hours a day, seven days a week, "
      "from 1 September 2026.", True),
-    ("We will also add Arabic and Tagalog to the languages offered directly by our "
-     "counsellors.", True),
     ("The ministry plans to open two more shelters.", True),
     ("A new unit is expected to start work next spring.", True),
-    ("In 2026 the helpline will launch a WhatsApp channel.", True),
-    # what is, and a rule put with "will" (no time to come, no one planning it)
+    ("The shelter will open a second house next year.", True),
+    # what is, and a rule or a promise put with "will" or "shall" (no time to come after it)
     ("Counsellors offer support directly in the following languages:", False),
     ("Identified victims will be granted a 90 day reflection period.", False),
     ("This License will therefore apply to the whole of the work.", False),
     ("The victims acted of their own free will in 2021.", False),
-    # "shall" after a word ending in "a" (an early form of the rule took it for "a will")
-    ("By 30 June 2025, each of the eight regions of Estavia shall establish a team.", True),
+    # an attack probe's: an FAQ's promise, a name given, "will" as a noun, an aim, a rule of
+    # a past year, a deadline put with "shall"
+    ("We will never share your details with the police without your consent.", False),
+    ("In March 2025 a woman we will call Anika, 34, from Pellonia, contacted us.", False),
+    ("In 2023 the police identified 45 persons held against their will.", False),
+    ("The project aims to improve the identification of victims.", False),
+    ("The amendment adopted in 2022 provides that victims shall be granted a permit.", False),
+    ("By 30 June 2025, each of the eight regions of Estavia shall establish a team.", False),
 ])
 def test_a_sentence_about_plans_is_told_from_one_about_what_is(sentence, plans):
     from assistant.checks import speaks_of_plans
@@ -3992,6 +4012,9 @@ def test_a_question_about_what_is_to_come_is_told(question, future):
     ("the chat was introduced in May 2023", {"may"}),
     # "may" as a verb, in any case
     ("May I call at night?", set()), ("may i call at night", set()),
+    # an attack probe's: a list, a person's first name, a sentence opening "In May"
+    ("in April, May and June", {"april", "may", "june"}), ("June Smith said so", set()),
+    ("Judge April Novak ruled", set()), ("In May we opened a shelter", {"may"}),
     ("Victims may stay for 90 days.", set()), ("How many calls were there?", set()),
 ])
 def test_the_months_a_text_names(text, months):
