@@ -1640,7 +1640,8 @@ class Answerer:
         """The candidates with one that gives what the question's form asks for put first,
         when the best does not: what is rather than what is planned (``_present_first``),
         the year a figure is asked of (``_asked_year_first``), the months a question names
-        (``_asked_month_first``), a count
+        (``_asked_month_first``), the one of several a question names by its place
+        (``_ordinal_first``), a count
         of what "how many" names (``_counted_first``), what a project is called
         (``_title_first``), what a term means (``_defined_first``), what an abbreviation
         stands for (``_spelt_out_first``), where to read (``_pointer_first``), a way to reach
@@ -1654,7 +1655,7 @@ class Answerer:
         # carries it out?" had had its sentence naming who moved back behind the one holding
         # "carried out".
         for rule in (self._own_words_first, self._present_first, self._asked_year_first,
-                     self._asked_month_first, self._counted_first,
+                     self._asked_month_first, self._ordinal_first, self._counted_first,
                      self._title_first, self._defined_first, self._spelt_out_first,
                      self._pointer_first,
                      self._contact_first, self._time_first, self._purpose_first,
@@ -2003,6 +2004,22 @@ class Answerer:
                 or checks.months_named(self._text(j.candidates[0])) & months:
             return j
         return self._promote(ev, j, lambda text: months <= checks.months_named(text),
+                             NAMING_CANDIDATES, same_doc=True)
+
+    def _ordinal_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question about one of several by its place ("Who is the second defendant in the
+        greenhouse case?") whose top quote names the same noun only by another place ("4. ...
+        the first defendant, Dorin Maszek ..."), while one of the next candidates of the same
+        document names the one asked ("5. The second defendant, Elvira Tansky ..."): that
+        candidate comes first. Read with the conversation, a question naming no place asks
+        about the one the conversation named ("What was her role exactly?" after "Who is the
+        second defendant ...?")."""
+        asked = ev.query.asked
+        if checks.asked_ordinal(asked) is None and ev.query.context:
+            asked = ev.query.context
+        if not j.candidates or not checks.names_other_ordinal(asked, self._text(j.candidates[0])):
+            return j
+        return self._promote(ev, j, lambda text: checks.names_ordinal(asked, text),
                              NAMING_CANDIDATES, same_doc=True)
 
     def _text(self, c) -> str:

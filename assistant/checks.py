@@ -447,6 +447,57 @@ _ASKS_PREDECESSOR = re.compile(
     r"\bwho\s+preceded\b|\bpredecessors?\b", re.IGNORECASE)
 
 
+# An ordinal naming one of several ("the second defendant", "the 3rd workshop"), as written
+# in words or figures; and what a quote says of the same noun.
+_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth").split()
+_ORDINAL_FIGURES = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth",
+                    "5th": "fifth", "6th": "sixth", "7th": "seventh", "8th": "eighth",
+                    "9th": "ninth", "10th": "tenth"}
+_ONE_ORDINAL = "(?:" + "|".join(_ORDINAL_WORDS + list(_ORDINAL_FIGURES)) + ")"
+_ORDINAL = re.compile(rf"\b({_ONE_ORDINAL}(?:\s*(?:,|and|or)\s*{_ONE_ORDINAL})*)"
+                      r"\s+([^\W\d_][\w-]*)", re.IGNORECASE)
+_ORDINAL_WORD = re.compile(_ONE_ORDINAL, re.IGNORECASE)
+
+
+def _ordinals(text: str) -> dict[str, set[str]]:
+    """The ordinals a text puts before each noun, by the noun's stem ("the first and second
+    defendants": second for "defend"; "the first defendant": first)."""
+    out: dict[str, set[str]] = {}
+    for m in _ORDINAL.finditer(text):
+        stems = tokenize(m.group(2))
+        if stems:
+            for w in _ORDINAL_WORD.findall(m.group(1)):
+                w = w.lower()
+                out.setdefault(stems[0], set()).add(_ORDINAL_FIGURES.get(w, w))
+    return out
+
+
+def asked_ordinal(question: str) -> tuple[str, str] | None:
+    """The ordinal and the noun's stem a question asks about ("Who is the second defendant?":
+    ("second", "defend")), or None; only one naming a single one of its noun ("the first and
+    second defendants" asks about both)."""
+    found = [(o, n) for n, os in _ordinals(question).items() for o in os]
+    return found[0] if len(found) == 1 else None
+
+
+def names_other_ordinal(question: str, quote: str) -> str | None:
+    """The ordinal a question asks about ("the second defendant") when the quote names the
+    same noun only by others ("the first defendant, Dorin Maszek ..."): the quote is about
+    another one. None otherwise."""
+    asked = asked_ordinal(question)
+    if asked is None:
+        return None
+    ordinal, noun = asked
+    held = _ordinals(quote).get(noun)
+    return ordinal if held and ordinal not in held else None
+
+
+def names_ordinal(question: str, quote: str) -> bool:
+    """Whether the quote names the noun by the ordinal the question asks about."""
+    asked = asked_ordinal(question)
+    return asked is not None and asked[0] in _ordinals(quote).get(asked[1], set())
+
+
 def lacks_asked_order(question: str, quote: str) -> str | None:
     """The later place in a series that a question asks about ("final") when the quote says
     nothing of the kind (a quote naming only "the first event" does not say which was the

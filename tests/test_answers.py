@@ -937,3 +937,13 @@ def test_a_court_the_quote_does_not_name_is_said(corvalia):
     r = corvalia.answer("What did the Supreme Court decide in the Maszek case?")
     assert r.tentative
     assert any("Supreme Court" in c for c in r.caveats)
+
+
+def test_a_question_about_the_second_of_several_gets_the_second(corvalia):
+    # A blind probe's: "4. ... the first defendant, Dorin Maszek ..." had come first for the
+    # second defendant, and for the follow-up asking about her.
+    r = corvalia.answer("Who is the second defendant in the greenhouse case?")
+    assert "The second defendant, Elvira Tansky" in r.quotes[0].text
+    r = corvalia.answer("What was her role exactly?",
+                        ["Who is the second defendant in the greenhouse case?"])
+    assert "The second defendant, Elvira Tansky" in r.quotes[0].text

@@ -4021,3 +4021,19 @@ def test_the_months_a_text_names(text, months):
     from assistant.checks import months_named
 
     assert months_named(text) == months
+
+
+@pytest.mark.parametrize("question, quote, other", [
+    ("Who is the second defendant in the greenhouse case?",
+     "4. The first defendant, Dorin Maszek (born 1979), managed the company.", "second"),
+    ("what did the 3rd defendant do?", "The first defendant, Dorin Maszek, ran it.", "third"),
+    # the quote names the one asked, names none, or the question names two or none
+    ("Who is the second defendant?", "The first and second defendants appealed.", None),
+    ("Who is the second defendant?", "Elvira Tansky owned the agency.", None),
+    ("Were the first and second defendants convicted?", "The first defendant was.", None),
+    ("Who is the defendant?", "The first defendant, Dorin Maszek.", None),
+])
+def test_a_quote_about_another_of_several_is_told(question, quote, other):
+    from assistant.checks import names_other_ordinal
+
+    assert names_other_ordinal(question, quote) == other
