@@ -333,8 +333,8 @@ _TIME = re.compile(rf"{_DIGIT}|{_TIME_WORD.pattern}", re.IGNORECASE)
 
 
 # A question asking how long something lasts or takes ("For how long?", "Until when?", "How
-# many months?", "How fast?"), and what a sentence says a span with: a figure of days to years, or "for the
-# duration of", "until", "as long as", "permanently".
+# many months?", "How fast?"), and what a sentence says a span with: a figure of days to
+# years, or "for the duration of", "until", "as long as", "permanently".
 _ASKS_DURATION = re.compile(r"\b(how\s+long|until\s+when|till\s+when|how\s+many\s+(days|"
                             r"weeks|months|years)|how\s+(fast|quickly|soon))\b", re.IGNORECASE)
 _DURATION = re.compile(
@@ -808,42 +808,17 @@ _ASKS_FUTURE = re.compile(
 # to", "is expected to"). A rule or a promise put with "will" ("Victims will be granted a
 # reflection period", an FAQ's "We will never share your details ...") names no such time
 # and is no plan; nor is "will" a noun ("against their will") or "we will call her Anika".
+_WILL_VERB = (r"(?<!\bfree )(?<!\bgood )(?<!\bown )(?<!\bill )(?<!\bthe )(?<!\ba )"
+              r"(?<!\blast )(?<!\btheir )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\byour )"
+              r"(?<!\bour )(?<!\bits )\bwill\b(?!\s+of\b)(?!\s+call\b)")
+_WILL = re.compile(_WILL_VERB, re.IGNORECASE)
 _WILL_LATER = re.compile(
-    r"(?<!\bfree )(?<!\bgood )(?<!\bown )(?<!\bill )(?<!\bthe )(?<!\ba )(?<!\blast )"
-    r"(?<!\btheir )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\byour )(?<!\bour )(?<!\bits )"
-    r"\bwill\b(?!\s+of\b)(?!\s+call\b)[^.;!?]*?"
-    r"(?:\b(?:next|coming|upcoming|future)\b|\b(?:in|from|by|until|during|before)\s+"
+    _WILL_VERB + r"[^.;!?]*?(?:\b(?:next|coming|upcoming|future)\b"
+    r"|\b(?:in|from|by|until|during|before)\s+"
     r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:(?:" + _MONTHS + r")\s+)?(?:1[0-9]|20)\d\d\b)",
     re.IGNORECASE)
 _PLANNING = re.compile(r"\b(?:plans?|intends?)\s+to\b|\b(?:is|are)\s+(?:planned|expected|"
                        r"scheduled)\s+to\b", re.IGNORECASE)
-
-
-# A month named: any but "may" in any case ("july", "September"), not a person's first name
-# ("June Smith"); "May" with a capital, not opening the text or a sentence ("May I ...?"), and
-# not a verb ("it May be").
-_MONTH_NAMED = re.compile(
-    r"\b(january|february|march|april|june|july|august|september|october|november|"
-    r"december)\b(?!\s+(?-i:[A-Z][a-z]))"
-    r"|(?<=\S\s)(?<![.!?]\s)(May)\b(?!\s+(?:be|not|have)\b)(?!\s+(?-i:[A-Z][a-z]))",
-    re.IGNORECASE)
-
-
-def months_named(text: str) -> frozenset[str]:
-    """The months a text names, in lower case ("between July and September": july,
-    september)."""
-    out = set()
-    for m in _MONTH_NAMED.finditer(text):
-        if m.group(1):
-            out.add(m.group(1).lower())
-        elif m.group(2) == "May":
-            out.add("may")
-    return frozenset(out)
-
-
-_WILL = re.compile(r"(?<!\bfree )(?<!\bgood )(?<!\bown )(?<!\bill )(?<!\bthe )(?<!\ba )"
-                   r"(?<!\blast )(?<!\btheir )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\byour )"
-                   r"(?<!\bour )(?<!\bits )\bwill\b(?!\s+of\b)(?!\s+call\b)", re.IGNORECASE)
 
 
 def says_will(sentence: str) -> bool:
@@ -874,6 +849,28 @@ def speaks_of_plans(sentence: str) -> bool:
     """Whether a sentence says what is to come rather than what is: "the telephone line will
     operate 24 hours a day ... from 1 September 2026", "The ministry plans to open ..."."""
     return bool(_WILL_LATER.search(sentence) or _PLANNING.search(sentence))
+
+
+# A month named: any but "may" in any case ("july", "September"), not a person's first name
+# ("June Smith"); "May" with a capital, not opening the text or a sentence ("May I ...?"), and
+# not a verb ("it May be").
+_MONTH_NAMED = re.compile(
+    r"\b(january|february|march|april|june|july|august|september|october|november|"
+    r"december)\b(?!\s+(?-i:[A-Z][a-z]))"
+    r"|(?<=\S\s)(?<![.!?]\s)(May)\b(?!\s+(?:be|not|have)\b)(?!\s+(?-i:[A-Z][a-z]))",
+    re.IGNORECASE)
+
+
+def months_named(text: str) -> frozenset[str]:
+    """The months a text names, in lower case ("between July and September": july,
+    september)."""
+    out = set()
+    for m in _MONTH_NAMED.finditer(text):
+        if m.group(1):
+            out.add(m.group(1).lower())
+        elif m.group(2) == "May":
+            out.add("may")
+    return frozenset(out)
 
 
 def asks_purpose(question: str) -> bool:
@@ -1530,6 +1527,7 @@ def _holder(question: str) -> str:
     return m.group(0) if m is not None else ""
 
 
+_RELATIVE = frozenset({"which", "who", ",", ";"})
 # A clause naming someone: an article or a possessive, or a capitalised word.
 _NAMES_SOMEONE = re.compile(r"\b(?:the|a|an|its|their|his|her|our)\b|\b[A-Z]")
 
@@ -1549,9 +1547,6 @@ def _subject_before(quote: str, starts: list, openings: list[int], j: int) -> st
         else:
             break
     return quote[openings[k] if k >= 0 else 0:end]
-
-
-_RELATIVE = frozenset({"which", "who", ",", ";"})
 
 
 def others_phone_number(question: str, quote: str) -> str | None:
@@ -1919,9 +1914,9 @@ def names_unmentioned(question: str, passage: str, df: Callable[[str], int]) -> 
     held = set(tokenize(passage))
     out = []
     for m in _ASKED_NAME.finditer(question):
-        # The subject's words name nothing in passing ("Court" of a judgment, "Slovenian" of
-        # a page on Slovenia); the rest may ("Supreme" of "Supreme Court", where the
-        # judgment is the appeal court's).
+        # A word made from the subject's name ("Slovenian" of a page on Slovenia) makes it
+        # the subject's; a common word in many passages ("Court" of a judgment) names
+        # nothing in passing, and the name is judged by the rest ("Supreme").
         words = m.group(1).split()
         if any(_of_a_subject(w, df) for w in words):
             continue
