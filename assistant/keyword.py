@@ -33,8 +33,21 @@ def stopwords() -> frozenset[str]:
 
 def tokenize(text: str) -> list[str]:
     """Lowercased, stemmed content words; numbers are kept ("187", "90")."""
+    if len(text) > _CACHED_LENGTH:  # a passage at a build: read once
+        return list(_tokens.__wrapped__(text))
+    return list(_tokens(text))
+
+
+# An answer reads the same questions' and sentences' words many times over (each check, each
+# candidate): about 90 calls per answer, most of them repeats. Long texts are not kept: a
+# build reads each passage once, and would fill the cache with them.
+_CACHED_LENGTH = 600
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
     words = [w for w in _WORD.findall(text.lower()) if w not in stopwords()]
-    return _stemmer().stemWords(words) if words else []
+    return tuple(_stemmer().stemWords(words)) if words else ()
 
 
 # BM25 parameters, chosen on SciFact train queries (benchmarks/fusion.py, README "Figures"): a

@@ -344,8 +344,13 @@ def common_words_folder(embedder) -> Path | None:
     ident = _identity(embedder)
     if ident is None:
         return None
-    key = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
-    return cache_root() / "words" / key
+    return cache_root() / "words" / _folder_key(tuple(sorted(ident.items())))
+
+
+@lru_cache(maxsize=64)
+def _folder_key(ident: tuple) -> str:
+    # (kept: asked at every answer that reads a word the documents never use)
+    return hashlib.sha256(json.dumps(dict(ident), sort_keys=True).encode()).hexdigest()[:20]
 
 
 class CommonWords:

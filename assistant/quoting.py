@@ -553,6 +553,9 @@ _URL = re.compile(r"<?\b(?:https?://|www\.)[^\s<>]+>?", re.IGNORECASE)
 
 def url_spans(text: str, base: int = 0) -> list[tuple[int, int]]:
     """Where ``text`` holds web addresses, as offsets plus ``base``."""
+    low = text.lower()
+    if "http" not in low and "www." not in low:
+        return []  # (most passages: the pattern's scan costs more than this)
     return [(m.start() + base, m.end() + base) for m in _URL.finditer(text)]
 
 
@@ -590,8 +593,8 @@ def passage_evidence(q: QueryTokens, qvec: np.ndarray, tv: TokenVectors, base: i
         lo, hi = np.searchsorted(starts, a), np.searchsorted(ends, b, side="right")
         if hi <= lo:
             continue
-        mean = vecs[lo:hi].mean(axis=0)
-        meaning[i] = float(mean @ qv) / max(float(np.linalg.norm(mean)), 1e-12)
+        total = vecs[lo:hi].sum(axis=0)  # the mean's cosine: the count divides out
+        meaning[i] = float(total @ qv) / max(float(np.sqrt(total @ total)), 1e-12)
         best = sims[:, lo:hi].max(axis=1)
         if floor is not None:
             best = np.maximum(best, floor)
