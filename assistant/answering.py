@@ -238,10 +238,12 @@ MAX_NUMBERED_SCAN_CHARS = 500_000
 MAX_NUMBERED_CACHED = 4096
 # Words that frame an errand without making it the documents' ("who won eurovision this
 # year?", "what time zone is montenegro in?", "anyone got a good recipe? need it", "what
-# currency do they use?", "who is prime minister right now?"): a page saying "in recent
-# years", "full time" or "rarely used" does not answer them.
+# currency do they use?", "who is prime minister right now?", "recommend a good hiking trail
+# in the varo valley"): a page saying "in recent years", "full time", "rarely used" or "the
+# evaluators recommend" does not answer them.
 ERRAND_FRAME = frozenset("time times year years week weeks day days month months hour hours "
-                         "good best need needs true way ways anyone got use uses used right "
+                         "good best nice need needs true way ways anyone got use uses used right "
+                         "recommend suggest nearby "
                          "current currently january february march april may june july august "
                          "september october november december".split())
 # Passages read for a word said of a name (``_said_of``); more, and it counts as said.
@@ -281,6 +283,10 @@ MAX_UNIT_PASSAGES = 2
 # for another wrong one, and the sentence naming the doer sits next to the one naming the
 # thing done.
 AGENT_CANDIDATES = 4
+# Words by which a question leans on what was said before it (``Answerer._stands_apart``).
+_LEANS_BACK = re.compile(r"\b(?:it|its|they|them|their|theirs|this|that|these|those|he|him|his|"
+                         r"she|her|there|same|such|still|also|too|else|other|another|then|"
+                         r"former|latter|above|aforementioned)\b", re.IGNORECASE)
 # How many candidates a question asking for a phone number or an address looks through for one
 # giving it (``_contact_first``): a contact box's lines score low on meaning.
 CONTACT_CANDIDATES = 10
@@ -1162,7 +1168,10 @@ class Answerer:
             out.append(f"your question asks about the “{order}” one and the quote does not "
                        "say which that is")
         cited_for = checks.unbound_article(asked, top.text)
-        if cited_for:
+        if checks.lacks_cited_unit(asked, f"{top.section}\n{top.text}"):
+            out.append("your question asks which article or section says it, and the quote "
+                       "cites none")
+        elif cited_for:
             out.append(f"the quote cites an article or section, but not for “{cited_for[:60]}”")
         if checks.lacks_asked_purpose(asked, top.text):
             out.append("your question asks what it is for and the quote does not say")
@@ -1527,6 +1536,14 @@ class Answerer:
             # short follow-up like any other (below).
             clearer = gain > 0 if elliptical(asked) else gain >= FOLLOW_UP_MARGIN
             chosen = best_context if clearer else alone
+            if chosen is not alone and self._stands_apart(asked, terms) \
+                    and self._support(alone, best_context) < self._support(alone, alone):
+                # A question standing by itself whose reading with the conversation is more
+                # confident only by the conversation's words: its quote speaks less to what
+                # is asked than the question's own. A change of subject ("what are
+                # lanterna's opening hours on weekdays?" after a question on convictions had
+                # been shown the convictions, for "opened").
+                chosen = alone
         elif len(terms) <= FOLLOW_UP_TERMS and (self.uses_documents_words(terms, half=True)
                                                 or names_by_article(asked)) \
                 and not self._names_errand(asked) and best_context[1].coverage >= abstain_below:
@@ -1579,13 +1596,6 @@ class Answerer:
         if not j.candidates or qtok is None:
             return True
         c = j.candidates[i]
-        p = self.index.passages[c.evidence.row]
-        tv = self._passage_tokens([c.evidence.row])[c.evidence.row]
-        text = self.index.documents[c.doc_id].text
-        # The scored sentence, not the quote grown around it: each word's best cosine over
-        # more sentences can only rise, so a grown quote lifted "Are you a robot?" over the
-        # bar on noise.
-        a, b = c.evidence.start, c.evidence.end
         if asks_where_to_read(reading[0].query):
             # "where can i read them?" after a question on the action plans: the sentence
             # saying where they can be found (first once the candidates are reordered,
@@ -1597,8 +1607,38 @@ class Answerer:
             speaks = self._pointer_speaks_to(reading, asked)
             if speaks is not None:
                 return speaks or quoting.asks_where_to_read(asked)
-        s = quoting.asked_support(alone[0].query.asked, qtok, text[a:b], tv, p.start, (a, b))
+        s = self._sentence_support(alone, c)
         return s is None or s >= ASKED_SUPPORT
+
+    def _sentence_support(self, alone: tuple[Evidence, Judgement], c) -> float | None:
+        """``quoting.asked_support`` of candidate ``c``'s sentence for the question read alone.
+        The scored sentence, not the quote grown around it: each word's best cosine over more
+        sentences can only rise, so a grown quote lifted "Are you a robot?" over the bar on
+        noise."""
+        p = self.index.passages[c.evidence.row]
+        tv = self._passage_tokens([c.evidence.row])[c.evidence.row]
+        a, b = c.evidence.start, c.evidence.end
+        return quoting.asked_support(alone[0].query.asked, alone[0].question_tokens,
+                                     self.index.documents[c.doc_id].text[a:b], tv, p.start,
+                                     (a, b))
+
+    @staticmethod
+    def _stands_apart(asked: str, terms: Sequence[str]) -> bool:
+        """Whether a question says all it asks about: three words of its own at least, no
+        opening that goes on ("And who brings the charges?"), no word that leans on what was
+        said ("Why did the appeal court think that wasn't enough?", "Still used anywhere?",
+        "that same year")."""
+        return len([t for t in terms if t not in nearwords.FUNCTION_WORDS]) >= 3 \
+            and not CONTINUES.match(asked) and not _LEANS_BACK.search(asked)
+
+    def _support(self, alone: tuple[Evidence, Judgement],
+                 reading: tuple[Evidence, Judgement]) -> float:
+        """How well the top sentence of ``reading`` speaks to what the question asks by itself
+        (``quoting.asked_support``); 1 when it cannot be told."""
+        if not reading[1].candidates or alone[0].question_tokens is None:
+            return 1.0
+        s = self._sentence_support(alone, reading[1].candidates[0])
+        return 1.0 if s is None else s
 
     def _counted_again(self, reading: tuple[Evidence, Judgement], last: str
                        ) -> tuple[Evidence, Judgement] | None:
@@ -1645,7 +1685,8 @@ class Answerer:
         of what "how many" names (``_counted_first``), what a project is called
         (``_title_first``), what a term means (``_defined_first``), what an abbreviation
         stands for (``_spelt_out_first``), where to read (``_pointer_first``), a way to reach
-        someone (``_contact_first``), when (``_time_first``), what something is for
+        someone (``_contact_first``), when (``_time_first``), at what time of day
+        (``_clock_first``), what something is for
         (``_purpose_first``), why (``_reason_first``), who does it (``_agent_first``), after a
         follow-up's own words (``_own_words_first``, first), and last the numbered unit a
         question names (``_named_unit_first``)."""
@@ -1658,7 +1699,8 @@ class Answerer:
                      self._asked_month_first, self._ordinal_first, self._counted_first,
                      self._title_first, self._defined_first, self._spelt_out_first,
                      self._pointer_first,
-                     self._contact_first, self._time_first, self._purpose_first,
+                     self._contact_first, self._time_first, self._clock_first,
+                     self._purpose_first,
                      self._reason_first, self._agent_first, self._sequel_first,
                      self._named_unit_first):
             j = rule(ev, j)
@@ -1814,6 +1856,23 @@ class Answerer:
         return self._promote(ev, j, lambda text: checks.gives_time(text)
                              and bool(lacking & set(tokenize(text))),
                              TIME_CANDIDATES, same_doc=True)
+
+    def _clock_first(self, ev: Evidence, j: Judgement) -> Judgement:
+        """A question asking for opening hours or a time of day ("what are lanterna's opening
+        hours on weekdays?") whose top quote gives none (the course run with the Lanterna
+        Support Centre) while one of the next candidates does, and holds a word of the
+        question ("Our drop-in office is open Monday to Friday from 9:00 to 17:00"): that
+        candidate comes first. Of any document: an organisation's hours are most often on its
+        own page, not in the text that names it."""
+        asked = ev.query.asked
+        if not j.candidates or not checks.asks_clock_time(asked) \
+                or checks.gives_clock_time(self._text(j.candidates[0])):
+            return j
+        from .keyword import tokenize
+
+        own = set(quoting.asked_terms(asked))
+        return self._promote(ev, j, lambda text: checks.gives_clock_time(text)
+                             and bool(own & set(tokenize(text))), TIME_CANDIDATES)
 
     def _purpose_first(self, ev: Evidence, j: Judgement) -> Judgement:
         """A question asking what something is for ("What is the purpose of the JIT THB WB

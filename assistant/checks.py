@@ -632,6 +632,20 @@ _CITED_UNIT = re.compile(r"\b(?:articles?|art\.|sections?|subsections?|clauses?|
                          r"para\.)\s*\(?\d|§\s*\d", re.IGNORECASE)
 
 
+# Asking for a numbered unit by its number: which article, section or clause (not "which
+# provisions", "which paragraph of the report", asked of what they say).
+_ASKS_NUMBERED_UNIT = re.compile(r"\b(?:which|what)\s+(?:articles?|sections?|subsections?|"
+                                 r"clauses?)\b", re.IGNORECASE)
+
+
+def lacks_cited_unit(question: str, quote: str) -> bool:
+    """A question asking which article (section, clause) says something, answered by a quote
+    (with its section's title) that cites none: "which article of the trafficking act
+    defines exploitation?" is not answered by "The main legal instrument is the Act on the
+    Prevention of Trafficking in Human Beings of 2017"."""
+    return bool(_ASKS_NUMBERED_UNIT.search(question)) and not _CITED_UNIT.search(quote)
+
+
 def unbound_article(question: str, quote: str) -> str:
     """For a question asking which article (section, clause ...) says something, what it asks
     about (the question's words from the first to the last it asks about) when no sentence of
@@ -825,7 +839,8 @@ def says_will(sentence: str) -> bool:
     """Whether a sentence holds "will" as a verb (``speaks_of_plans`` without the time):
     after a sentence about plans, it goes on about them ("... from 1 September 2026. We
     will also add Arabic and Tagalog ...")."""
-    return bool(_WILL.search(sentence))
+    # (the look-behinds make the pattern slow to scan: most sentences hold no "will")
+    return "will" in sentence.lower() and bool(_WILL.search(sentence))
 
 
 _PLANS_HEADING = re.compile(r"\b(?:plans?|planned|outlook|next\s+steps|future|upcoming|"
@@ -848,7 +863,8 @@ def asks_future(question: str) -> bool:
 def speaks_of_plans(sentence: str) -> bool:
     """Whether a sentence says what is to come rather than what is: "the telephone line will
     operate 24 hours a day ... from 1 September 2026", "The ministry plans to open ..."."""
-    return bool(_WILL_LATER.search(sentence) or _PLANNING.search(sentence))
+    return bool(("will" in sentence.lower() and _WILL_LATER.search(sentence))
+                or _PLANNING.search(sentence))
 
 
 # A month named: any but "may" in any case ("july", "September"), not a person's first name
@@ -1245,6 +1261,28 @@ _CLOCK = re.compile(
     rf"weekends?|mornings?|afternoons?|evenings?|nights?|{_MONTHS})\b", re.IGNORECASE)
 
 
+# A time of day as such: "9:00", "17h30", "8 am", "noon", "24 hours a day", "around the clock",
+# "24/7" (``_CLOCK`` lets any figure pass, not to doubt a way of writing it it does not know).
+_CLOCK_TIME = re.compile(
+    r"\b(?:[01]?\d|2[0-4])[:h][0-5]\d\b|\b(?:1[0-2]|0?[1-9])\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|"
+    # "10.00 to 13.00", not "Article 12.30": with a dot, only after a word of time or a dash
+    r"(?:\b(?:at|from|until|till|to|by)\s+|[-–]\s*)(?:[01]?\d|2[0-4])\.[0-5]\d\b|"
+    r"\b(?:noon|midday|midnight|o'clock|around\s+the\s+clock|round\s+the\s+clock)\b|"
+    r"\b24\s*(?:/\s*7|hours\s+a\s+day|-hour)\b", re.IGNORECASE)
+
+
+def asks_clock_time(question: str) -> bool:
+    """Whether a question asks for a time of day or opening hours ("what are lanterna's
+    opening hours on weekdays?")."""
+    return bool(_ASKS_CLOCK.search(question))
+
+
+def gives_clock_time(text: str) -> bool:
+    """Whether ``text`` gives a time of day (``_CLOCK_TIME``): "open Monday to Friday from
+    9:00 to 17:00"."""
+    return bool(_CLOCK_TIME.search(text))
+
+
 def lacks_clock_time(question: str, quote: str) -> bool:
     """A question asking for a time of day or opening hours, answered by a quote with none."""
     return bool(_ASKS_CLOCK.search(question)) and not _CLOCK.search(quote)
@@ -1629,6 +1667,12 @@ _COUNT_WINDOW = 4  # words after a figure that may name what it counts ("11 regi
 # directorates")
 
 
+# "of the permits", "of those permits": what is counted follows. "those" and "these" may stand
+# for the things themselves ("how many of those came in through the chat?"): a plural noun
+# must follow them, which a verb after them is not (it takes no -s).
+_OF_THE = re.compile(r"of\s+(?:(?:the|its|their|our|your|his|her)\s+(?=\w)|(?:those|these)\s+"
+                     r"(?=\w+s\b|(?:men|women|children|people|staff|police|personnel)\b))",
+                     re.IGNORECASE)
 _OF_THEM_WERE = re.compile(r"of\s+(?:them|those|these|whom)\s+(?:were|are|was|is)\s+"
                            r"(?:(?:\w+ly|also|still|even|then|ever)\s+)?(.+)", re.IGNORECASE)
 
@@ -1641,8 +1685,11 @@ def counted_words(question: str, shown: bool = False) -> list[str]:
     words = m.group(1).split() if m else []
     # "how many of them were foreigners?": what is counted is what they were
     of_them = _OF_THEM_WERE.match(question, m.start(1)) if m else None
+    of_the = _OF_THE.match(question, m.start(1)) if m and not of_them else None
     if of_them:
         words = re.findall(r"[\w'-]+", of_them.group(1))[:4]
+    elif of_the:  # "how many of those permits were given ...": permits
+        words = re.findall(r"[\w'-]+", question[of_the.end():])[:4]
     out: list[str] = []
     for word in words:
         if not tokenize(word) or (shown and word.lower() in FUNCTION_WORDS):

@@ -149,7 +149,7 @@ class Abstention:
     # with none, about "today" of a quote that does not speak of it, or for a comparison of a
     # quote that makes none, is answered only tentatively (checks.missing_specifics,
     # lacks_asked_number, lacks_asked_time, lacks_clock_time, lacks_asked_moment,
-    # lacks_asked_comparison, lacks_asked_order, lacks_asked_penalty).
+    # lacks_asked_comparison, lacks_asked_order, lacks_asked_penalty, lacks_cited_unit).
     require_specifics: bool = True
     # With the weighted confidence, an answer is also shown as tentative when the shipped answer
     # model (``confidence.json``: a logistic regression fitted on the fitting part of the

@@ -947,3 +947,62 @@ def test_a_question_about_the_second_of_several_gets_the_second(corvalia):
     r = corvalia.answer("What was her role exactly?",
                         ["Who is the second defendant in the greenhouse case?"])
     assert "The second defendant, Elvira Tansky" in r.quotes[0].text
+
+
+@pytest.fixture(scope="module")
+def lumeria(tmp_path_factory):
+    """A labour inspectorate's guidance in Markdown (a list of indicators, a numbered
+    procedure, contacts, a table), a monitoring body's evaluation report in plain text
+    (numbered paragraphs, figures by year, plans) and an NGO's FAQ as a web page, written by
+    the twenty-sixth probe's helper (2026-12-08, first session)."""
+    from conftest import assistant_over
+
+    files = {p.name: p.read_text(encoding="utf-8") for p in (DATA / "lumeria").iterdir()}
+    return assistant_over(tmp_path_factory.mktemp("lumeria"), files)
+
+
+def test_a_twenty_sixth_blind_probe_on_guidance_a_report_and_an_faq(lumeria):
+    """90 questions by the helper that wrote the three documents and saw no code: 65
+    answerable (23 paraphrases, 12 follow-ups, 6 yes/no, 5 where-published, 5 neighbour, 4
+    beyond, 10 direct), 15 near-topic, 10 off-topic. Blind: hit@1 73.8% (48), hit@3 81.5%, 3
+    refused, 1 confident and wrong, 3 near-topic confidently, 8 of 10 off-topic refused;
+    75.4% (49), 2 and 9 after the changes it prompted (opening hours; a question standing
+    apart stays put; which article; errands framed by "recommend"). README, "Evaluation"."""
+    o = probe_outcome(lumeria, "probe26_by_others.jsonl")
+    assert o.hit_at_1 >= 0.75 and o.confident_wrong <= 1 and o.confident_unanswerable <= 2
+    assert o.off_topic == 10 and o.off_topic_refused >= 9
+
+
+def test_opening_hours_are_answered_by_the_hours(lumeria):
+    # The course run "together with the Lanterna Support Centre" had come first: it names
+    # Lanterna, and no time of day.
+    r = lumeria.answer("what are lanterna's opening hours on weekdays?")
+    assert "open Monday to Friday from 9:00 to 17:00" in r.quotes[0].text
+
+
+def test_a_question_standing_apart_is_not_read_with_the_conversation(lumeria):
+    # After a question on convictions, its reading with the conversation was surer (the
+    # convictions' paragraph holds "opened") and had been taken.
+    question = "what are lanterna's opening hours on weekdays?"
+    alone = lumeria.answer(question)
+    after = lumeria.answer(question, ["how many convictions for trafficking were there in 2024?"])
+    assert after.quotes[0].text == alone.quotes[0].text
+    # A follow-up leaning on the conversation by a word ("that") is still read with it.
+    r = lumeria.answer("How long does that last?", ["how long is the reflection period in lumeria?"])
+    assert "60 days" in r.quotes[0].text
+
+
+def test_a_question_asking_which_article_is_not_answered_by_a_quote_citing_none(lumeria):
+    # The report names the act, never an article of it; the quote had been confident.
+    r = lumeria.answer("which article of the trafficking act defines exploitation?")
+    assert r.tentative or r.abstained
+    if r.quotes:
+        assert any("article or section" in c for c in r.caveats)
+
+
+def test_an_errand_framed_by_recommend_is_refused(lumeria):
+    # "recommend" is a word of the report ("recommendations"); the Varo Valley is named in
+    # the guidance: the hiking trail had been shown the guidance's purpose, tentatively.
+    assert lumeria.answer("recommend a good hiking trail in the varo valley").abstained
+    r = lumeria.answer("What do the evaluators recommend on compensation?")
+    assert not r.abstained and "compensation" in r.quotes[0].text

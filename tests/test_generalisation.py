@@ -4037,3 +4037,53 @@ def test_a_quote_about_another_of_several_is_told(question, quote, other):
     from assistant.checks import names_other_ordinal
 
     assert names_other_ordinal(question, quote) == other
+
+
+def test_what_of_those_counts():
+    from assistant import checks
+
+    # "of those permits": the permits are counted; "of those came in": "those" stands for
+    # what is counted, and "came" is no noun.
+    assert checks.counted_words("how many of those permits were given for personal reasons?",
+                                shown=True) == ["permits"]
+    assert checks.counted_words("how many of the permits were given?", shown=True) == ["permits"]
+    assert checks.counted_words("How many of these women were foreign?", shown=True) == ["women"]
+    assert checks.counted_words("How many of those came in through the chat?", shown=True) == []
+    assert checks.counted_words("how many of those were children?", shown=True) == ["children"]
+
+
+@pytest.mark.parametrize("text, gives", [
+    ("open Monday to Friday from 9:00 to 17:00", True), ("from 8 am to 6 pm", True),
+    ("staffed 24 hours a day", True), ("open 24/7", True), ("closes at 17h30", True),
+    ("from 10.00 to 13.00", True), ("In 2024, 41 cases were opened.", False),
+    ("Article 12.30 applies.", False), ("the 2.30 rate", False), ("1.5 million euros", False)])
+def test_a_time_of_day_is_told_from_other_figures(text, gives):
+    from assistant import checks
+
+    assert checks.gives_clock_time(text) is gives
+
+
+def test_which_article_needs_a_quote_citing_one():
+    from assistant import checks
+
+    asked = "which article of the trafficking act defines exploitation?"
+    assert checks.lacks_cited_unit(asked, "The main legal instrument is the Act of 2017.")
+    assert not checks.lacks_cited_unit(asked, "Article 113 of the Criminal Code defines it.")
+    assert not checks.lacks_cited_unit(asked, "Section 4(2) lists the forms of exploitation.")
+    # Which provisions, which paragraph: asked of what they say, not of a number.
+    assert not checks.lacks_cited_unit("Which provisions cover forced begging?",
+                                       "The amendment added forced begging to the Act.")
+
+
+@pytest.mark.parametrize("question, apart", [
+    ("what are lanterna's opening hours on weekdays?", True),
+    ("And who brings the charges?", False),            # goes on
+    ("Why did the appeal court think that wasn't enough?", False),  # leans on "that"
+    ("Still used anywhere?", False),
+    ("under what conditions", False),                  # too few words of its own
+    ("And what did Edmonds do that same year?", False)])
+def test_a_question_standing_apart_is_told_from_a_follow_up(question, apart):
+    from assistant.answering import Answerer
+    from assistant.quoting import asked_terms
+
+    assert Answerer._stands_apart(question, asked_terms(question)) is apart
