@@ -1537,12 +1537,15 @@ class Answerer:
             clearer = gain > 0 if elliptical(asked) else gain >= FOLLOW_UP_MARGIN
             chosen = best_context if clearer else alone
             if chosen is not alone and self._stands_apart(asked, terms) \
+                    and self._names_anew(asked, readings[-1].context) \
                     and self._support(alone, best_context) < self._support(alone, alone):
-                # A question standing by itself whose reading with the conversation is more
-                # confident only by the conversation's words: its quote speaks less to what
-                # is asked than the question's own. A change of subject ("what are
-                # lanterna's opening hours on weekdays?" after a question on convictions had
-                # been shown the convictions, for "opened").
+                # A question standing by itself, naming what the conversation did not, whose
+                # reading with the conversation is more confident only by the conversation's
+                # words: its quote speaks less to what is asked than the question's own. A
+                # change of subject ("what are lanterna's opening hours on weekdays?" after a
+                # question on convictions had been shown the convictions, for "opened"). One
+                # naming nothing new may ask of what the conversation named ("Is legal advice
+                # free of charge?" after "What does Haven Kestria offer victims?").
                 chosen = alone
         elif len(terms) <= FOLLOW_UP_TERMS and (self.uses_documents_words(terms, half=True)
                                                 or names_by_article(asked)) \
@@ -1630,6 +1633,14 @@ class Answerer:
         "that same year")."""
         return len([t for t in terms if t not in nearwords.FUNCTION_WORDS]) >= 3 \
             and not CONTINUES.match(asked) and not _LEANS_BACK.search(asked)
+
+    def _names_anew(self, asked: str, conversation: str) -> bool:
+        """Whether a question names something (``checks.names_in``, a name typed in lower case
+        read as the documents write it) that the conversation does not."""
+        from .keyword import tokenize
+
+        named = checks.names_in(self._with_names(asked)) | self._first_word_named(asked)
+        return bool(named - set(tokenize(conversation)))
 
     def _support(self, alone: tuple[Evidence, Judgement],
                  reading: tuple[Evidence, Judgement]) -> float:
@@ -1865,8 +1876,11 @@ class Answerer:
         candidate comes first. Of any document: an organisation's hours are most often on its
         own page, not in the text that names it."""
         asked = ev.query.asked
-        if not j.candidates or not checks.asks_clock_time(asked) \
-                or checks.gives_clock_time(self._text(j.candidates[0])):
+        # Only a top quote with no figure, day nor word of time at all (``lacks_clock_time``):
+        # "open Monday to Friday, 9 to 5" gives the hours in a form ``gives_clock_time`` does
+        # not read, and had lost its place to another office's "from 16:00 to 18:00" (an
+        # attack probe's).
+        if not j.candidates or not checks.lacks_clock_time(asked, self._text(j.candidates[0])):
             return j
         from .keyword import tokenize
 

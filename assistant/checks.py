@@ -632,18 +632,22 @@ _CITED_UNIT = re.compile(r"\b(?:articles?|art\.|sections?|subsections?|clauses?|
                          r"para\.)\s*\(?\d|§\s*\d", re.IGNORECASE)
 
 
-# Asking for a numbered unit by its number: which article, section or clause (not "which
-# provisions", "which paragraph of the report", asked of what they say).
-_ASKS_NUMBERED_UNIT = re.compile(r"\b(?:which|what)\s+(?:articles?|sections?|subsections?|"
-                                 r"clauses?)\b", re.IGNORECASE)
+# Asking for an article or a clause by its number. Not a section: a statute's sections are
+# often headed by their bare number ("15 Withholding of identity documents"), and "what
+# section of the population" is no citation; nor "which provisions", "which paragraph of the
+# report", asked of what they say.
+_ASKS_NUMBERED_UNIT = re.compile(r"\b(?:which|what)\s+(?:articles?|clauses?)\b", re.IGNORECASE)
+# An article or clause cited by its number, in figures or Roman numerals ("Article XXII").
+_CITED_ARTICLE = re.compile(r"\b(?:articles?|art\.|clauses?)\s*(?:\(?\d|(?-i:[IVXLC]+)\b)|§\s*\d",
+                            re.IGNORECASE)
 
 
 def lacks_cited_unit(question: str, quote: str) -> bool:
-    """A question asking which article (section, clause) says something, answered by a quote
-    (with its section's title) that cites none: "which article of the trafficking act
-    defines exploitation?" is not answered by "The main legal instrument is the Act on the
-    Prevention of Trafficking in Human Beings of 2017"."""
-    return bool(_ASKS_NUMBERED_UNIT.search(question)) and not _CITED_UNIT.search(quote)
+    """A question asking which article (or clause) says something, answered by a quote (with
+    its section's title) that cites none: "which article of the trafficking act defines
+    exploitation?" is not answered by "The main legal instrument is the Act on the Prevention
+    of Trafficking in Human Beings of 2017"."""
+    return bool(_ASKS_NUMBERED_UNIT.search(question)) and not _CITED_ARTICLE.search(quote)
 
 
 def unbound_article(question: str, quote: str) -> str:
@@ -1271,12 +1275,6 @@ _CLOCK_TIME = re.compile(
     r"\b24\s*(?:/\s*7|hours\s+a\s+day|-hour)\b", re.IGNORECASE)
 
 
-def asks_clock_time(question: str) -> bool:
-    """Whether a question asks for a time of day or opening hours ("what are lanterna's
-    opening hours on weekdays?")."""
-    return bool(_ASKS_CLOCK.search(question))
-
-
 def gives_clock_time(text: str) -> bool:
     """Whether ``text`` gives a time of day (``_CLOCK_TIME``): "open Monday to Friday from
     9:00 to 17:00"."""
@@ -1506,6 +1504,9 @@ _BETWEEN = frozenset({"on", "at", "via", "is", "are"})
 _AFTER_A_NUMBER_TO_CALL = frozenset(
     "in or and for from to if during when at on any free toll available which where with "
     "without before after is was are be can may or from between".split())
+_CALL_X_ON = re.compile(r"\b(?:call|calls|calling|ring|rings|dial|dials|phone|phones|telephone|"
+                        r"contact|contacts)\s+(?:[\w'’-]+\s+){1,4}?(?:on|at)\s+$",
+                        re.IGNORECASE)
 _TWO_WORDS_BEFORE = re.compile(r"([\w-]+)\W+([\w-]+)\W*$|([\w-]+)\W*$")
 _WORD_AFTER = re.compile(r"[^\w.!?;:\n]*([^\W\d_][\w-]*)")
 
@@ -1522,6 +1523,9 @@ def phone_numbers(quote: str) -> list[re.Match]:
             called = last in _CALLING_RIGHT_BEFORE or last.endswith("-line") \
                 or ((first or "").lower() in _CALLING_BEFORE and last in _BETWEEN)
             after = _WORD_AFTER.match(quote, m.end())
+            # "call the police on 112 straight away": "on" after a word of calling a few
+            # words back ("on 153 occasions" has none)
+            called = called or bool(_CALL_X_ON.search(quote, max(0, m.start() - 60), m.start()))
             if not called and not (last in {"on", "at", "via"} and (
                     after is None or after.group(1).lower() in _AFTER_A_NUMBER_TO_CALL)):
                 continue
@@ -1667,12 +1671,6 @@ _COUNT_WINDOW = 4  # words after a figure that may name what it counts ("11 regi
 # directorates")
 
 
-# "of the permits", "of those permits": what is counted follows. "those" and "these" may stand
-# for the things themselves ("how many of those came in through the chat?"): a plural noun
-# must follow them, which a verb after them is not (it takes no -s).
-_OF_THE = re.compile(r"of\s+(?:(?:the|its|their|our|your|his|her)\s+(?=\w)|(?:those|these)\s+"
-                     r"(?=\w+s\b|(?:men|women|children|people|staff|police|personnel)\b))",
-                     re.IGNORECASE)
 _OF_THEM_WERE = re.compile(r"of\s+(?:them|those|these|whom)\s+(?:were|are|was|is)\s+"
                            r"(?:(?:\w+ly|also|still|even|then|ever)\s+)?(.+)", re.IGNORECASE)
 
@@ -1685,11 +1683,8 @@ def counted_words(question: str, shown: bool = False) -> list[str]:
     words = m.group(1).split() if m else []
     # "how many of them were foreigners?": what is counted is what they were
     of_them = _OF_THEM_WERE.match(question, m.start(1)) if m else None
-    of_the = _OF_THE.match(question, m.start(1)) if m and not of_them else None
     if of_them:
         words = re.findall(r"[\w'-]+", of_them.group(1))[:4]
-    elif of_the:  # "how many of those permits were given ...": permits
-        words = re.findall(r"[\w'-]+", question[of_the.end():])[:4]
     out: list[str] = []
     for word in words:
         if not tokenize(word) or (shown and word.lower() in FUNCTION_WORDS):

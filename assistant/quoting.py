@@ -854,7 +854,13 @@ def names_source(question: str) -> bool:
 # A question about what came after something ("What happened after the conference?", "Once
 # the 90 days are over, ...", "after I die"), or before it. Chosen on the fitting part: hit@1
 # 130 to 135 of 247 (after-period 13 to 16), quotes 268 to 273 characters on average.
-_ASKS_AFTER = re.compile(r"\b(after|afterwards|once|following)\b", re.IGNORECASE)
+# "what happens when the reflection period ends?" asks it as well; "When does the project
+# end?" asks when, not what follows.
+_ENDS = r"(?:ends?|ended|expires?|expired|runs?\s+out|ran\s+out|is\s+over|are\s+over|finish(?:es)?)\b"
+_WHEN_NOT_ASKED = (r"when\s+(?!(?:does|did|do|will|would|is|was|are|were|should|can|could|has|"
+                   r"have|had|shall|must|might|may)\b)")
+_ASKS_AFTER = re.compile(r"\b(after|afterwards|once|following)\b|\b" + _WHEN_NOT_ASKED
+                         + r"(?:[\w'’-]+\s+){1,6}?" + _ENDS, re.IGNORECASE)
 _ASKS_BEFORE = re.compile(r"\b(before|prior to|preceded)\b", re.IGNORECASE)
 
 
@@ -865,12 +871,14 @@ def asks_sequel(question: str) -> int:
 
 # What a question asks about the time after: the words after its "after" ("after the 30-day
 # assessment period"), up to the clause's end.
-_AFTER_WHAT = re.compile(r"\b(?:after|once|following)\s+([^,;:?!.]+)", re.IGNORECASE)
+_AFTER_WHAT = re.compile(r"\b(?:after|once|following)\s+([^,;:?!.]+)|\b" + _WHEN_NOT_ASKED
+                         + r"((?:[\w'’-]+\s+){1,6}?)" + _ENDS, re.IGNORECASE)
 # (Opening a sentence: a sentence saying what happens after the thing, not one mentioning
 # that something else happens after it: "Personal data are kept for five years after they
 # leave the shelter" does not say what happens once a resident leaves.)
-_AFTER_IN_TEXT = re.compile(r"(?:^|(?<=[.!?]\s))(?:After|Once|Following|At the end of|Beyond)\s+"
-                            r"((?:[\w'’-]+\W+){1,6})")
+_AFTER_IN_TEXT = re.compile(r"(?:^|(?<=[.!?]\s))(?:(?:After|Once|Following|At the end of|Beyond)"
+                            r"\s+((?:[\w'’-]+\W+){1,6})|When\s+((?:[\w'’-]+\s+){1,6}?)"
+                            + _ENDS + ")")
 
 
 def after_what(question: str) -> frozenset[str]:
@@ -879,7 +887,8 @@ def after_what(question: str) -> frozenset[str]:
     m = _AFTER_WHAT.search(question)
     if m is None:
         return frozenset()
-    words = [w for w in WORD.findall(m.group(1)) if w.lower() not in FUNCTION_WORDS][:5]
+    words = [w for w in WORD.findall(m.group(1) or m.group(2))
+             if w.lower() not in FUNCTION_WORDS][:5]
     return frozenset(t for w in words for t in tokenize(w))
 
 
@@ -890,7 +899,7 @@ def speaks_of_after(text: str, what: frozenset[str]) -> bool:
     if not what:
         return False
     need = (len(what) + 1) // 2
-    return any(len(what & set(tokenize(m.group(1)))) >= need
+    return any(len(what & set(tokenize(m.group(1) or m.group(2)))) >= need
                for m in _AFTER_IN_TEXT.finditer(text))
 
 

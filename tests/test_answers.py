@@ -966,10 +966,11 @@ def test_a_twenty_sixth_blind_probe_on_guidance_a_report_and_an_faq(lumeria):
     answerable (23 paraphrases, 12 follow-ups, 6 yes/no, 5 where-published, 5 neighbour, 4
     beyond, 10 direct), 15 near-topic, 10 off-topic. Blind: hit@1 73.8% (48), hit@3 81.5%, 3
     refused, 1 confident and wrong, 3 near-topic confidently, 8 of 10 off-topic refused;
-    75.4% (49), 2 and 9 after the changes it prompted (opening hours; a question standing
-    apart stays put; which article; errands framed by "recommend"). README, "Evaluation"."""
+    78.5% (51), 2 and 9 after the changes it prompted (opening hours; a question standing
+    apart stays put; which article; "when ... ends"; "call the police on 112"; errands framed
+    by "recommend"). README, "Evaluation"."""
     o = probe_outcome(lumeria, "probe26_by_others.jsonl")
-    assert o.hit_at_1 >= 0.75 and o.confident_wrong <= 1 and o.confident_unanswerable <= 2
+    assert o.hit_at_1 >= 0.78 and o.confident_wrong <= 1 and o.confident_unanswerable <= 2
     assert o.off_topic == 10 and o.off_topic_refused >= 9
 
 
@@ -1006,3 +1007,46 @@ def test_an_errand_framed_by_recommend_is_refused(lumeria):
     assert lumeria.answer("recommend a good hiking trail in the varo valley").abstained
     r = lumeria.answer("What do the evaluators recommend on compensation?")
     assert not r.abstained and "compensation" in r.quotes[0].text
+
+
+def test_what_happens_when_a_period_ends_is_what_follows_it(lumeria):
+    # The paragraph naming the 60 days had come first; the next one opens "When the
+    # reflection period ends, ...".
+    r = lumeria.answer("what happens after the 60-day reflection period ends?")
+    assert "temporary residence permit valid for one year" in r.quotes[0].text
+
+
+def test_a_follow_up_asking_the_number_gets_the_one_to_call(lumeria):
+    # "call the police on 112 straight away" had not read as a number to call ("straight"
+    # after it), and the list of contacts had been put first.
+    r = lumeria.answer("and what number do they call?",
+                       ["what should an inspector do after spotting signs of forced labour?",
+                        "what if the worker is in danger right now?"])
+    assert "call the police on 112" in r.quotes[0].text
+
+
+@pytest.fixture(scope="module")
+def haven(tmp_path_factory):
+    """An NGO's leaflet with its office hours, a drop-in centre's page, a trafficking act with
+    Roman-numbered articles, a statute with bare-numbered sections and an annual report's
+    figures: written by the attack probe on the twenty-sixth probe's rules (2026-12-08)."""
+    from conftest import assistant_over
+
+    files = {p.name: p.read_text(encoding="utf-8") for p in (DATA / "haven").iterdir()}
+    return assistant_over(tmp_path_factory.mktemp("haven"), files)
+
+
+def test_the_new_rules_leave_right_answers_alone(haven):
+    # Each of these had been made wrong or doubted by a first form of the rules (an attack
+    # probe's): hours "9 to 5" read as no time of day; a follow-up naming nothing new read
+    # alone, answered from the other organisation; "Article XXII" read as no article; "how
+    # many of the victims were children" counting victims.
+    r = haven.answer("What are the opening hours of the counselling office?")
+    assert "open Monday to Friday, 9 to 5" in r.quotes[0].text
+    r = haven.answer("Is legal advice free of charge?", ["What does Haven Kestria offer victims?"])
+    assert "Our services are free of charge" in r.quotes[0].text
+    r = haven.answer("Which article prohibits recruitment fees?")
+    assert "Article XXII" in r.quotes[0].text
+    assert not any("article or section" in c for c in r.caveats)
+    r = haven.answer("How many of the victims were children?")
+    assert "38 were children" in r.quotes[0].text

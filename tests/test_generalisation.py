@@ -4039,19 +4039,6 @@ def test_a_quote_about_another_of_several_is_told(question, quote, other):
     assert names_other_ordinal(question, quote) == other
 
 
-def test_what_of_those_counts():
-    from assistant import checks
-
-    # "of those permits": the permits are counted; "of those came in": "those" stands for
-    # what is counted, and "came" is no noun.
-    assert checks.counted_words("how many of those permits were given for personal reasons?",
-                                shown=True) == ["permits"]
-    assert checks.counted_words("how many of the permits were given?", shown=True) == ["permits"]
-    assert checks.counted_words("How many of these women were foreign?", shown=True) == ["women"]
-    assert checks.counted_words("How many of those came in through the chat?", shown=True) == []
-    assert checks.counted_words("how many of those were children?", shown=True) == ["children"]
-
-
 @pytest.mark.parametrize("text, gives", [
     ("open Monday to Friday from 9:00 to 17:00", True), ("from 8 am to 6 pm", True),
     ("staffed 24 hours a day", True), ("open 24/7", True), ("closes at 17h30", True),
@@ -4069,10 +4056,14 @@ def test_which_article_needs_a_quote_citing_one():
     asked = "which article of the trafficking act defines exploitation?"
     assert checks.lacks_cited_unit(asked, "The main legal instrument is the Act of 2017.")
     assert not checks.lacks_cited_unit(asked, "Article 113 of the Criminal Code defines it.")
-    assert not checks.lacks_cited_unit(asked, "Section 4(2) lists the forms of exploitation.")
-    # Which provisions, which paragraph: asked of what they say, not of a number.
+    assert not checks.lacks_cited_unit(asked, "Article XXII\nRecruitment fees\nNo fee ...")
+    # Which provisions, which paragraph, which section (a statute's sections are headed by
+    # their bare number, "15 Withholding of identity documents"; "what section of the
+    # population"): asked of what they say, not of a number.
     assert not checks.lacks_cited_unit("Which provisions cover forced begging?",
                                        "The amendment added forced begging to the Act.")
+    assert not checks.lacks_cited_unit("Which section makes it an offence to retain a "
+                                       "passport?", "15 Withholding of identity documents")
 
 
 @pytest.mark.parametrize("question, apart", [
@@ -4087,3 +4078,33 @@ def test_a_question_standing_apart_is_told_from_a_follow_up(question, apart):
     from assistant.quoting import asked_terms
 
     assert Answerer._stands_apart(question, asked_terms(question)) is apart
+
+
+def test_what_happens_when_something_ends_asks_what_follows():
+    from assistant import quoting
+
+    for question in ("what happens when the reflection period ends?",
+                     "what do victims get when their permit expires?"):
+        assert quoting.asks_sequel(question) == 1, question
+    # asked when it ends, not what follows
+    assert quoting.asks_sequel("When does the project end?") == 0
+    assert quoting.asks_sequel("When will the plan end?") == 0
+    what = quoting.after_what("what happens after the 60-day reflection period ends?")
+    assert quoting.speaks_of_after("17. When the reflection period ends, a victim may be "
+                                   "issued a temporary residence permit.", what)
+    assert not quoting.speaks_of_after("16. The law provides for a reflection period of 60 "
+                                       "days.", what)
+
+
+def test_a_number_to_call_after_on_a_few_words_after_call():
+    from assistant import checks
+
+    def numbers(text):
+        return [m.group() for m in checks.phone_numbers(text)]
+
+    assert numbers("If a worker is in immediate danger, call the police on 112 straight "
+                   "away.") == ["112"]
+    assert numbers("Contact the team leader on 4455 at any time.") == ["4455"]
+    # counts after "on" are no numbers to call
+    assert numbers("The police intervened on 153 occasions.") == []
+    assert numbers("We reached out to employers on 112 farms.") == []
